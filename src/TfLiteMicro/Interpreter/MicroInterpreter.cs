@@ -1,0 +1,352 @@
+using TfLiteMicro.Kernels;
+using TfLiteMicro.Memory;
+
+namespace TfLiteMicro;
+
+/// <summary>
+/// Runs a <see cref="Model"/> inside one caller-owned arena. <see cref="AllocateTensors"/> does all the work
+/// that can be done once (finding kernels, preparing them, planning memory); <see cref="Invoke"/> then only
+/// walks the prepared operators and allocates nothing.
+/// </summary>
+public sealed class MicroInterpreter : IDisposable
+{
+    private readonly OpResolver _resolver;
+    private readonly Memory<byte> _arena;
+    private Tensor[][] _tensors = [];
+    private Node[][] _nodes = [];
+    private Tensor[] _variables = [];
+    private List<MemoryPlanEntry> _plan = [];
+    private bool _allocated;
+
+    public MicroInterpreter(Model model, OpResolver resolver, Memory<byte> arena, InterpreterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(resolver);
+        Model = model;
+        _resolver = resolver;
+        _arena = arena;
+        Options = options ?? new InterpreterOptions();
+    }
+
+    public MicroInterpreter(Model model, OpResolver resolver, byte[] arena, InterpreterOptions? options = null)
+        : this(model, resolver, new Memory<byte>(arena ?? throw new ArgumentNullException(nameof(arena))), options)
+    {
+    }
+
+    public Model Model { get; }
+    public InterpreterOptions Options { get; }
+
+    /// <summary>Arena bytes used; valid after <see cref="AllocateTensors"/>.</summary>
+    public int ArenaUsedBytes => ArenaUsage.TotalBytes;
+
+    /// <summary>The breakdown of <see cref="ArenaUsedBytes"/>.</summary>
+    public ArenaUsage ArenaUsage { get; private set; } = new(0, 0, 0, 0, 0);
+
+    /// <summary>Every arena buffer with its lifetime and offset (for <c>tflm plan</c>).</summary>
+    public IReadOnlyList<MemoryPlanEntry> MemoryPlan => _plan;
+
+    public int InputCount => Model.Subgraphs[0].Inputs.Count;
+    public int OutputCount => Model.Subgraphs[0].Outputs.Count;
+
+    /// <summary>Input <paramref name="index"/> of the main subgraph.</summary>
+    public Tensor Input(int index)
+    {
+        EnsureAllocated();
+        if ((uint)index >= (uint)InputCount)
+            throw new ArgumentOutOfRangeException(nameof(index), $"the model has {InputCount} inputs");
+        return _tensors[0][Model.Subgraphs[0].Inputs[index]];
+    }
+
+    /// <summary>Output <paramref name="index"/> of the main subgraph.</summary>
+    public Tensor Output(int index)
+    {
+        EnsureAllocated();
+        if ((uint)index >= (uint)OutputCount)
+            throw new ArgumentOutOfRangeException(nameof(index), $"the model has {OutputCount} outputs");
+        return _tensors[0][Model.Subgraphs[0].Outputs[index]];
+    }
+
+    /// <summary>Any tensor of any subgraph.</summary>
+    public Tensor GetTensor(int index, int subgraph = 0)
+    {
+        EnsureAllocated();
+        if ((uint)subgraph >= (uint)_tensors.Length)
+            throw new ArgumentOutOfRangeException(nameof(subgraph), $"the model has {_tensors.Length} subgraphs");
+        if ((uint)index >= (uint)_tensors[subgraph].Length)
+            throw new ArgumentOutOfRangeException(nameof(index), $"subgraph {subgraph} has {_tensors[subgraph].Length} tensors");
+        return _tensors[subgraph][index];
+    }
+
+    /// <summary>Finds kernels for every operator, prepares them and plans the arena. Call once before <see cref="Invoke"/>.</summary>
+    public void AllocateTensors()
+    {
+        if (_allocated) return;
+        int subgraphCount = Model.Subgraphs.Count;
+        _tensors = new Tensor[subgraphCount][];
+        for (int s = 0; s < subgraphCount; s++)
+        {
+            Subgraph subgraph = Model.Subgraphs[s];
+            _tensors[s] = new Tensor[subgraph.Tensors.Count];
+            for (int t = 0; t < subgraph.Tensors.Count; t++)
+            {
+                ModelTensor definition = subgraph.Tensors[t];
+                if (definition.IsSparse)
+                    throw new KernelException($"subgraph {s}, tensor {t} '{definition.Name}': sparse tensors are not supported (TFLM does not run them either)");
+                _tensors[s][t] = new Tensor(this, s, definition);
+            }
+        }
+
+        _nodes = new Node[subgraphCount][];
+        for (int s = 0; s < subgraphCount; s++)
+        {
+            Subgraph subgraph = Model.Subgraphs[s];
+            _nodes[s] = new Node[subgraph.Operators.Count];
+            for (int o = 0; o < subgraph.Operators.Count; o++)
+            {
+                ModelOperator op = subgraph.Operators[o];
+                if (!_resolver.TryGetFactory(op.Code, out Func<IKernel> factory))
+                    throw _resolver.Missing(op.Code, $"subgraph {s}, operator {o}");
+                _nodes[s][o] = new Node(s, op, factory(), Resolve(s, op.Inputs), Resolve(s, op.Outputs), Resolve(s, op.Intermediates));
+            }
+        }
+
+        for (int s = 0; s < subgraphCount; s++)
+            foreach (Node node in _nodes[s])
+                Guard(node, () => node.Kernel.Prepare(new PrepareContext(this, node)));
+
+        PlanMemory();
+        _allocated = true;
+        ResetVariables();
+    }
+
+    private Tensor?[] Resolve(int subgraph, IReadOnlyList<int> indices)
+    {
+        var result = new Tensor?[indices.Count];
+        for (int i = 0; i < result.Length; i++)
+            result[i] = indices[i] < 0 ? null : _tensors[subgraph][indices[i]];
+        return result;
+    }
+
+    private static void Guard(Node node, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (TfLiteMicroException)
+        {
+            throw;
+        }
+        catch (Exception e) when (IsKernelFault(e))
+        {
+            throw new KernelException($"{node.Describe()}: the kernel rejected the model ({e.Message})", e);
+        }
+    }
+
+    private static bool IsKernelFault(Exception e) => e is IndexOutOfRangeException or ArgumentException or InvalidOperationException
+        or OverflowException or DivideByZeroException or InvalidCastException or NotSupportedException or FormatException;
+
+    private void PlanMemory()
+    {
+        var planner = new GreedyMemoryPlanner();
+        int[]? offline = OfflineMemoryPlan.Read(Model);
+        var planned = new List<(string Kind, int Subgraph, int Index, string Name, int Handle, Action<int> Assign)>();
+        int mainSteps = Math.Max(1, _nodes[0].Length);
+        int totalSteps = mainSteps;
+        int scratchRequested = 0;
+        int offlineBase = 0;
+
+        for (int s = 0; s < _tensors.Length; s++)
+        {
+            Subgraph subgraph = Model.Subgraphs[s];
+            int steps = Math.Max(1, _nodes[s].Length);
+            var first = new int[_tensors[s].Length];
+            var last = new int[_tensors[s].Length];
+            Array.Fill(first, -1);
+            Array.Fill(last, -1);
+            foreach (int t in subgraph.Inputs) { first[t] = 0; last[t] = Math.Max(last[t], 0); }
+            for (int o = 0; o < _nodes[s].Length; o++)
+            {
+                Node node = _nodes[s][o];
+                foreach (Tensor? t in node.Inputs)
+                {
+                    if (t is null) continue;
+                    if (first[t.Index] < 0) first[t.Index] = 0;
+                    last[t.Index] = o;
+                }
+                foreach (Tensor? t in node.Outputs)
+                {
+                    if (t is null) continue;
+                    if (first[t.Index] < 0) first[t.Index] = o;
+                    last[t.Index] = Math.Max(last[t.Index], o);
+                }
+                foreach (Tensor? t in node.Intermediates)
+                {
+                    if (t is null) continue;
+                    if (first[t.Index] < 0) first[t.Index] = o;
+                    last[t.Index] = Math.Max(last[t.Index], o);
+                }
+            }
+            foreach (int t in subgraph.Outputs)
+            {
+                if (first[t] < 0) first[t] = 0;
+                last[t] = steps - 1;
+            }
+
+            for (int t = 0; t < _tensors[s].Length; t++)
+            {
+                Tensor tensor = _tensors[s][t];
+                if (tensor.IsConstant || tensor.IsVariable || first[t] < 0) continue;
+                if (TensorTypes.ByteCount(tensor.Type, 1) < 0)
+                    throw new KernelException($"subgraph {s}, tensor {t} '{tensor.Name}': {TensorTypes.GetName(tensor.Type)} tensors cannot be placed in the arena");
+                if (tensor.ByteCount == 0) { tensor.ArenaOffset = 0; continue; }
+                // The main subgraph runs on its own timeline; other subgraphs can run in the middle of any of
+                // its operators, so their buffers stay alive for the whole run.
+                (int from, int to) = s == 0 ? (first[t], last[t]) : (0, totalSteps - 1);
+                int fixedOffset = offline is not null && offline[offlineBase + t] >= 0 ? offline[offlineBase + t] : -1;
+                int handle = planner.AddBuffer(tensor.ByteCount, from, Math.Max(from, to), fixedOffset);
+                planned.Add(("tensor", s, t, tensor.Name, handle, offset => tensor.ArenaOffset = offset));
+            }
+
+            for (int o = 0; o < _nodes[s].Length; o++)
+            {
+                Node node = _nodes[s][o];
+                node.ScratchOffsets = new int[node.ScratchSizes.Count];
+                for (int k = 0; k < node.ScratchSizes.Count; k++)
+                {
+                    scratchRequested += node.ScratchSizes[k];
+                    (int from, int to) = s == 0 ? (o, o) : (0, totalSteps - 1);
+                    int handle = planner.AddBuffer(node.ScratchSizes[k], from, to);
+                    int slot = k;
+                    planned.Add(("scratch", s, o, $"{node.Operator.Code.Name} scratch {k}", handle, offset => node.ScratchOffsets[slot] = offset));
+                }
+            }
+            offlineBase += _tensors[s].Length;
+        }
+
+        _plan = new List<MemoryPlanEntry>(planned.Count);
+        foreach (var p in planned)
+        {
+            int offset = planner.GetOffset(p.Handle);
+            p.Assign(offset);
+            PlannedBuffer buffer = planner.Buffers[p.Handle];
+            _plan.Add(new MemoryPlanEntry(p.Kind, p.Subgraph, p.Index, p.Name, buffer.Size, buffer.FirstUse, buffer.LastUse, offset));
+        }
+        int plannedBytes = planner.TotalSize;
+
+        // Persistent memory (variable tensors, kernels' persistent buffers) follows the planned region.
+        int cursor = plannedBytes;
+        var variables = new List<Tensor>();
+        for (int s = 0; s < _tensors.Length; s++)
+        {
+            foreach (Tensor tensor in _tensors[s])
+            {
+                if (!tensor.IsVariable || tensor.IsConstant) continue;
+                tensor.ArenaOffset = cursor;
+                _plan.Add(new MemoryPlanEntry("variable", s, tensor.Index, tensor.Name, tensor.ByteCount, 0, totalSteps - 1, cursor));
+                cursor += GreedyMemoryPlanner.AlignUp(tensor.ByteCount);
+                variables.Add(tensor);
+            }
+        }
+        _variables = [.. variables];
+        for (int s = 0; s < _nodes.Length; s++)
+        {
+            foreach (Node node in _nodes[s])
+            {
+                node.PersistentOffsets = new int[node.PersistentSizes.Count];
+                for (int k = 0; k < node.PersistentSizes.Count; k++)
+                {
+                    node.PersistentOffsets[k] = cursor;
+                    _plan.Add(new MemoryPlanEntry("persistent", s, node.Operator.Index, $"{node.Operator.Code.Name} persistent {k}",
+                        node.PersistentSizes[k], 0, totalSteps - 1, cursor));
+                    cursor += GreedyMemoryPlanner.AlignUp(node.PersistentSizes[k]);
+                }
+            }
+        }
+
+        int total = cursor;
+        if (total > _arena.Length)
+            throw new ArenaTooSmallException(total, _arena.Length);
+        ArenaUsage = new ArenaUsage(plannedBytes, scratchRequested, total - plannedBytes, total, _arena.Length);
+    }
+
+    /// <summary>Runs the main subgraph once. No managed memory is allocated.</summary>
+    public void Invoke()
+    {
+        EnsureAllocated();
+        InvokeSubgraph(0);
+    }
+
+    internal void InvokeSubgraph(int subgraph)
+    {
+        if ((uint)subgraph >= (uint)_nodes.Length)
+            throw new KernelException($"subgraph {subgraph} does not exist ({_nodes.Length} subgraphs)");
+        Node[] nodes = _nodes[subgraph];
+        Span<byte> arena = _arena.Span;
+        IInvokeProfiler? profiler = Options.Profiler;
+        for (int i = 0; i < nodes.Length; i++)
+        {
+            Node node = nodes[i];
+            profiler?.BeginOperator(subgraph, i, node.Operator.Code);
+            try
+            {
+                node.Kernel.Invoke(new InvokeContext(this, node, arena));
+            }
+            catch (Exception e) when (e is not TfLiteMicroException && IsKernelFault(e))
+            {
+                throw new KernelException($"{node.Describe()}: failed while running ({e.Message})", e);
+            }
+            profiler?.EndOperator(subgraph, i, node.Operator.Code);
+        }
+    }
+
+    /// <summary>Sets every variable tensor back to its initial value (zero, or the zero point for int8), as TFLM does.</summary>
+    public void Reset()
+    {
+        EnsureAllocated();
+        ResetVariables();
+    }
+
+    private void ResetVariables()
+    {
+        Span<byte> arena = _arena.Span;
+        foreach (Tensor tensor in _variables)
+        {
+            byte value = tensor.Type == TensorType.Int8 ? unchecked((byte)(sbyte)tensor.ZeroPoint) : (byte)0;
+            arena.Slice(tensor.ArenaOffset, tensor.ByteCount).Fill(value);
+        }
+    }
+
+    internal IReadOnlyList<Tensor> SubgraphInputs(int subgraph)
+    {
+        var result = new Tensor[Model.Subgraphs[subgraph].Inputs.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = _tensors[subgraph][Model.Subgraphs[subgraph].Inputs[i]];
+        return result;
+    }
+
+    internal IReadOnlyList<Tensor> SubgraphOutputs(int subgraph)
+    {
+        var result = new Tensor[Model.Subgraphs[subgraph].Outputs.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = _tensors[subgraph][Model.Subgraphs[subgraph].Outputs[i]];
+        return result;
+    }
+
+    internal Span<byte> TensorBytes(Tensor tensor)
+    {
+        EnsureAllocated();
+        if (tensor.ArenaOffset < 0)
+            throw new InvalidOperationException($"tensor {tensor.Index} '{tensor.Name}' has no memory: no operator uses it");
+        return _arena.Span.Slice(tensor.ArenaOffset, tensor.ByteCount);
+    }
+
+    private void EnsureAllocated()
+    {
+        if (!_allocated)
+            throw new InvalidOperationException("call AllocateTensors() before using the interpreter's tensors or Invoke()");
+    }
+
+    /// <summary>The interpreter holds no unmanaged resources; Dispose exists so it can be used in a using block.</summary>
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,34 @@
+using TfLiteMicro.Kernels;
+
+namespace TfLiteMicro;
+
+/// <summary>One operator of a subgraph as the interpreter runs it: its kernel and its prepared buffers.</summary>
+internal sealed class Node
+{
+    public Node(int subgraph, ModelOperator op, IKernel kernel, Tensor?[] inputs, Tensor?[] outputs, Tensor?[] intermediates)
+    {
+        Subgraph = subgraph;
+        Operator = op;
+        Kernel = kernel;
+        Inputs = inputs;
+        Outputs = outputs;
+        Intermediates = intermediates;
+    }
+
+    public int Subgraph { get; }
+    public ModelOperator Operator { get; }
+    public IKernel Kernel { get; }
+    public Tensor?[] Inputs { get; }
+    public Tensor?[] Outputs { get; }
+    public Tensor?[] Intermediates { get; }
+
+    /// <summary>Sizes of the scratch buffers the kernel asked for, then (after planning) their arena offsets.</summary>
+    public List<int> ScratchSizes { get; } = [];
+    public int[] ScratchOffsets { get; set; } = [];
+
+    /// <summary>Persistent buffers the kernel asked for: sizes, then arena offsets.</summary>
+    public List<int> PersistentSizes { get; } = [];
+    public int[] PersistentOffsets { get; set; } = [];
+
+    public string Describe() => $"subgraph {Subgraph}, operator {Operator.Index} ({Operator.Code})";
+}

@@ -1,0 +1,75 @@
+using System.Runtime.InteropServices;
+using TfLiteMicro.Kernels;
+
+namespace TfLiteMicro.Tests.Support;
+
+/// <summary>Runs a golden case through our interpreter and compares with TFLM's bytes.</summary>
+public static class GoldenRunner
+{
+    /// <summary>Float tolerance: |ours - tflm| &lt;= 1e-5 * max(1, |tflm|); NaN matches NaN, infinities match by sign.</summary>
+    public const double FloatTolerance = 1e-5;
+
+    /// <summary>Ops of the model the full resolver lacks (empty when every op has a kernel).</summary>
+    public static List<string> MissingOps(Model model, OpResolver resolver)
+    {
+        var missing = new List<string>();
+        foreach (Subgraph s in model.Subgraphs)
+            foreach (ModelOperator op in s.Operators)
+                if (!resolver.Supports(op.Code) && !missing.Contains(op.Code.Name)) missing.Add(op.Code.Name);
+        return missing;
+    }
+
+    /// <summary>Runs the case; returns null when it matches, otherwise a description of the first mismatch.</summary>
+    public static string? Run(GoldenCase c, OpResolver resolver, out MicroInterpreter interpreter, int arenaBytes = 1 << 22)
+    {
+        Model model = Model.Load(File.ReadAllBytes(c.ModelPath));
+        interpreter = new MicroInterpreter(model, resolver, new byte[arenaBytes]);
+        interpreter.AllocateTensors();
+        for (int i = 0; i < interpreter.InputCount; i++)
+            interpreter.Input(i).CopyFrom(c.ReadInput(i));
+        interpreter.Invoke();
+        for (int i = 0; i < interpreter.OutputCount; i++)
+        {
+            string? problem = Compare(interpreter.Output(i), c.ReadOutput(i), $"output {i}");
+            if (problem is not null) return problem;
+        }
+        return null;
+    }
+
+    public static string? Compare(Tensor actual, byte[] expected, string what)
+    {
+        ReadOnlySpan<byte> ours = actual.AsReadOnlySpan<byte>();
+        if (ours.Length != expected.Length)
+            return $"{what}: {ours.Length} bytes, expected {expected.Length}";
+        if (actual.Type == TensorType.Float32)
+        {
+            ReadOnlySpan<float> a = MemoryMarshal.Cast<byte, float>(ours);
+            ReadOnlySpan<float> e = MemoryMarshal.Cast<byte, float>(expected);
+            for (int k = 0; k < a.Length; k++)
+                if (!FloatsMatch(a[k], e[k]))
+                    return $"{what}[{k}]: {a[k]:R}, expected {e[k]:R}";
+            return null;
+        }
+        int size = Math.Max(1, TensorTypes.ElementSize(actual.Type));
+        for (int k = 0; k < ours.Length; k++)
+            if (ours[k] != expected[k])
+                return $"{what}: element {k / size} differs ({Element(actual.Type, ours, k / size)}, expected {Element(actual.Type, expected, k / size)})";
+        return null;
+    }
+
+    public static bool FloatsMatch(float a, float e)
+    {
+        if (float.IsNaN(e)) return float.IsNaN(a);
+        if (float.IsInfinity(e)) return a == e;
+        return Math.Abs((double)a - e) <= FloatTolerance * Math.Max(1.0, Math.Abs((double)e));
+    }
+
+    private static string Element(TensorType type, ReadOnlySpan<byte> bytes, int index) => type switch
+    {
+        TensorType.Int8 => ((sbyte)bytes[index]).ToString(),
+        TensorType.Int16 => MemoryMarshal.Cast<byte, short>(bytes)[index].ToString(),
+        TensorType.Int32 => MemoryMarshal.Cast<byte, int>(bytes)[index].ToString(),
+        TensorType.Int64 => MemoryMarshal.Cast<byte, long>(bytes)[index].ToString(),
+        _ => bytes[index].ToString(),
+    };
+}
