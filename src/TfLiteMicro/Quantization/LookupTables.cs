@@ -34,6 +34,13 @@ public static class LookupTables
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static sbyte Lookup(sbyte value, ReadOnlySpan<sbyte> table) => table[(byte)value];
 
+    /// <summary>Maps every int8 value through a table built by <see cref="PopulateInt8"/>.</summary>
+    public static void Apply(ReadOnlySpan<sbyte> input, Span<sbyte> output, ReadOnlySpan<sbyte> table)
+    {
+        int n = Math.Min(input.Length, output.Length);
+        for (int i = 0; i < n; i++) output[i] = table[(byte)input[i]];
+    }
+
     /// <summary>
     /// Fills a 513-entry int16 table sampling transform over the whole int16 input range, each entry biased so that
     /// interpolation halfway along a segment is as close as possible to the function there (TFLite's LUTPopulate).

@@ -47,7 +47,7 @@ internal static class ElementwiseDriver
     }
 
     /// <summary>The broadcasting walk for operators over two different element types (PRELU's int16 input with int8 alpha).</summary>
-    public static void Binary<TA, TB, TOut, TOp>(ReadOnlySpan<TA> a, ReadOnlySpan<TB> b, Span<TOut> output, BroadcastShape shape, TOp op)
+    public static void BinaryMixed<TA, TB, TOut, TOp>(ReadOnlySpan<TA> a, ReadOnlySpan<TB> b, Span<TOut> output, BroadcastShape shape, TOp op)
         where TOp : struct, IMixedBinaryOperator<TA, TB, TOut>
     {
         if (shape.IsElementwise)

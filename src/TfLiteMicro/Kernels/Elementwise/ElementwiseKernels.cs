@@ -45,5 +45,15 @@ internal static partial class BuiltinKernels
         // Activations
         table[BuiltinOperator.Relu] = static () => new Relu();
         table[BuiltinOperator.Relu6] = static () => new Relu6();
+        table[BuiltinOperator.LeakyRelu] = static () => new LeakyRelu();
+        table[BuiltinOperator.Prelu] = static () => new Prelu();
+        table[BuiltinOperator.Elu] = static () => new Elu();
+        table[BuiltinOperator.HardSwish] = static () => new HardSwish();
+        table[BuiltinOperator.Logistic] = static () => new Logistic();
+        table[BuiltinOperator.Tanh] = static () => new Tanh();
+        table[BuiltinOperator.Softmax] = static () => new Softmax();
+        table[BuiltinOperator.LogSoftmax] = static () => new LogSoftmax();
+        table[BuiltinOperator.L2Normalization] = static () => new L2Normalization();
+        table[BuiltinOperator.AddN] = static () => new AddN();
     }
 }
