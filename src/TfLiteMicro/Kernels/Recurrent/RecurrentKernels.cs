@@ -1,0 +1,10 @@
+namespace TfLiteMicro.Kernels;
+
+internal static partial class BuiltinKernels
+{
+    static partial void RegisterRecurrentKernels(Dictionary<BuiltinOperator, Func<IKernel>> table)
+    {
+        table[BuiltinOperator.Svdf] = static () => new Svdf();
+        table[BuiltinOperator.UnidirectionalSequenceLstm] = static () => new UnidirectionalSequenceLstm();
+    }
+}
