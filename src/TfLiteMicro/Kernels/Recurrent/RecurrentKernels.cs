@@ -6,5 +6,6 @@ internal static partial class BuiltinKernels
     {
         table[BuiltinOperator.Svdf] = static () => new Svdf();
         table[BuiltinOperator.UnidirectionalSequenceLstm] = static () => new UnidirectionalSequenceLstm();
+        table[BuiltinOperator.BatchMatmul] = static () => new BatchMatMul();
     }
 }
