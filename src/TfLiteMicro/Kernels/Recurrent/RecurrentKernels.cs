@@ -7,5 +7,6 @@ internal static partial class BuiltinKernels
         table[BuiltinOperator.Svdf] = static () => new Svdf();
         table[BuiltinOperator.UnidirectionalSequenceLstm] = static () => new UnidirectionalSequenceLstm();
         table[BuiltinOperator.BatchMatmul] = static () => new BatchMatMul();
+        table[BuiltinOperator.TransposeConv] = static () => new TransposeConv();
     }
 }
