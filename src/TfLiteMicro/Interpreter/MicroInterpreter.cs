@@ -18,6 +18,9 @@ public sealed class MicroInterpreter : IDisposable
     private List<MemoryPlanEntry> _plan = [];
     private bool _allocated;
 
+    /// <summary>The resource variables (VAR_HANDLE) of the model, in the arena's persistent region.</summary>
+    internal ResourceVariableStore ResourceVariables { get; } = new();
+
     public MicroInterpreter(Model model, OpResolver resolver, Memory<byte> arena, InterpreterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -264,6 +267,8 @@ public sealed class MicroInterpreter : IDisposable
             }
         }
 
+        cursor = ResourceVariables.Place(cursor, _plan, totalSteps - 1);
+
         int total = cursor;
         if (total > _arena.Length)
             throw new ArenaTooSmallException(total, _arena.Length);
@@ -305,6 +310,9 @@ public sealed class MicroInterpreter : IDisposable
     {
         EnsureAllocated();
         ResetVariables();
+        foreach (Node[] nodes in _nodes)
+            foreach (Node node in nodes)
+                if (node.Kernel is IResettableKernel resettable) resettable.Reset();
     }
 
     private void ResetVariables()
@@ -315,6 +323,7 @@ public sealed class MicroInterpreter : IDisposable
             byte value = tensor.Type == TensorType.Int8 ? unchecked((byte)(sbyte)tensor.ZeroPoint) : (byte)0;
             arena.Slice(tensor.ArenaOffset, tensor.ByteCount).Fill(value);
         }
+        ResourceVariables.Reset(arena);
     }
 
     internal IReadOnlyList<Tensor> SubgraphInputs(int subgraph)

@@ -8,5 +8,6 @@ internal static partial class BuiltinKernels
         table[BuiltinOperator.UnidirectionalSequenceLstm] = static () => new UnidirectionalSequenceLstm();
         table[BuiltinOperator.BatchMatmul] = static () => new BatchMatMul();
         table[BuiltinOperator.TransposeConv] = static () => new TransposeConv();
+        ControlFlowKernels.Register(table);
     }
 }
