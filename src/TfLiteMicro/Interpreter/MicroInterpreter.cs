@@ -279,8 +279,17 @@ public sealed class MicroInterpreter : IDisposable
     public void Invoke()
     {
         EnsureAllocated();
+        LastInvokeAborted = false;
         InvokeSubgraph(0);
     }
+
+    /// <summary>
+    /// True when a kernel ended the last <see cref="Invoke"/> early (TFLM's kTfLiteAbort), as CIRCULAR_BUFFER does on
+    /// the calls where it only buffers input: the outputs then hold no new result.
+    /// </summary>
+    public bool LastInvokeAborted { get; private set; }
+
+    internal void AbortInvoke() => LastInvokeAborted = true;
 
     internal void InvokeSubgraph(int subgraph)
     {
@@ -302,6 +311,7 @@ public sealed class MicroInterpreter : IDisposable
                 throw new KernelException($"{node.Describe()}: failed while running ({e.Message})", e);
             }
             profiler?.EndOperator(subgraph, i, node.Operator.Code);
+            if (LastInvokeAborted) break;
         }
     }
 
