@@ -18,7 +18,7 @@ internal static class TensorText
         return sb.Append(']').ToString();
     }
 
-    public static string Shape(ReadOnlySpan<int> shape) => Shape(shape.ToArray());
+    public static string Shape(ReadOnlySpan<int> shape) => Shape((IReadOnlyList<int>)shape.ToArray());
 
     public static string TypeAndShape(ModelTensor tensor) => TensorTypes.GetName(tensor.Type) + Shape(tensor.Shape);
 
