@@ -20,11 +20,10 @@ public partial class EmbedAndResolverTests
 
         Assert.Contains("namespace My.Models;", source);
         Assert.Contains("public static class SineModel", source);
-        Assert.Contains("public static ReadOnlySpan<byte> Data =>", source);
-        Assert.Contains("public static Model Load() => Model.LoadStatic(Data);", source);
-        Assert.Contains("using TfLiteMicro;", source);
+        Assert.Matches(@"public static (global::System\.)?ReadOnlySpan<byte> Data =>", source);
+        Assert.Matches(@"public static (global::TfLiteMicro\.)?Model Load\(\) => (global::TfLiteMicro\.)?Model\.LoadStatic\(Data\);", source);
 
-        int open = source.IndexOf("=>\n    [", StringComparison.Ordinal);
+        int open = source.IndexOf("Data =>", StringComparison.Ordinal);
         int close = source.IndexOf("];", open, StringComparison.Ordinal);
         Assert.True(open > 0 && close > open);
         byte[] parsed = [.. HexByte().Matches(source[open..close]).Select(m => byte.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture))];

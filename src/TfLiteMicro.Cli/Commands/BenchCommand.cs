@@ -10,7 +10,11 @@ internal static class BenchCommand
     {
         Argument<string> model = CommonOptions.Model();
         Option<int> iterations = new("--iterations", "-n") { Description = "Timed invocations.", DefaultValueFactory = _ => 100, HelpName = "N" };
-        Option<int> warmup = new("--warmup", "-w") { Description = "Untimed invocations first (JIT, caches).", DefaultValueFactory = _ => 10, HelpName = "N" };
+        Option<int?> warmup = new("--warmup", "-w")
+        {
+            Description = "Untimed invocations first. Default: at least 20 and for at least 0.5 s, so the JIT has settled on optimized code.",
+            HelpName = "N",
+        };
         Option<bool> profile = new("--profile") { Description = "Add a per-operator table: time share per op type and per node (a separate profiled pass, so the latency above stays clean)." };
         Option<bool> reference = new("--reference") { Description = "Use the reference kernels only (InterpreterOptions.UseReferenceKernels)." };
         Option<string> arena = CommonOptions.ArenaSize();
@@ -24,9 +28,14 @@ internal static class BenchCommand
         return command;
     }
 
-    internal sealed record Settings(string Path, int Iterations, int Warmup, bool Profile, bool Reference, int ArenaBytes, bool Json);
+    /// <summary>Settings of one run; a null <see cref="Warmup"/> warms up by time.</summary>
+    internal sealed record Settings(string Path, int Iterations, int? Warmup, bool Profile, bool Reference, int ArenaBytes, bool Json);
 
-    internal sealed record Result(double MedianMicroseconds, double P90Microseconds, double MinMicroseconds, double MeanMicroseconds,
+    private const int MinimumWarmup = 20;
+    private const int MaximumWarmup = 100_000;
+    private static readonly TimeSpan WarmupTime = TimeSpan.FromSeconds(0.5);
+
+    internal sealed record Result(double MedianMicroseconds, double P90Microseconds, double MinMicroseconds, double MaxMicroseconds, double MeanMicroseconds,
         double InvokesPerSecond, double AllocatedBytesPerInvoke, int ArenaUsedBytes);
 
     internal static int Execute(TextWriter o, Settings settings)
@@ -40,9 +49,10 @@ internal static class BenchCommand
         InputFiles.Fill(interpreter, []);
 
         Result result;
+        int warmedUp;
         try
         {
-            for (int i = 0; i < settings.Warmup; i++) interpreter.Invoke();
+            warmedUp = WarmUp(interpreter, settings.Warmup);
             result = Measure(interpreter, settings.Iterations);
         }
         catch (TfLiteMicroException e)
@@ -61,9 +71,28 @@ internal static class BenchCommand
             options.Profiler = null;
         }
 
-        if (settings.Json) WriteJson(o, prepared, settings, result, profiler);
-        else WriteText(o, prepared, settings, result, profiler);
+        if (settings.Json) WriteJson(o, prepared, settings, warmedUp, result, profiler);
+        else WriteText(o, prepared, settings, warmedUp, result, profiler);
         return 0;
+    }
+
+    private static int WarmUp(MicroInterpreter interpreter, int? count)
+    {
+        if (count is int fixedCount)
+        {
+            for (int i = 0; i < fixedCount; i++) interpreter.Invoke();
+            return fixedCount;
+        }
+        // Tiered compilation recompiles hot methods in the background after a delay; warming up by time
+        // keeps the first-tier code out of the measurement.
+        long start = Stopwatch.GetTimestamp();
+        int done = 0;
+        while (done < MinimumWarmup || (Stopwatch.GetElapsedTime(start) < WarmupTime && done < MaximumWarmup))
+        {
+            interpreter.Invoke();
+            done++;
+        }
+        return done;
     }
 
     private static Result Measure(MicroInterpreter interpreter, int iterations)
@@ -87,7 +116,7 @@ internal static class BenchCommand
         int p90 = Math.Min(iterations - 1, (int)Math.Ceiling(0.9 * iterations) - 1);
         double median = iterations % 2 == 1 ? ticks[iterations / 2] : (ticks[iterations / 2 - 1] + ticks[iterations / 2]) / 2.0;
         double seconds = elapsed / (double)Stopwatch.Frequency;
-        return new Result(median * toMicro, ticks[p90] * toMicro, ticks[0] * toMicro, sum / iterations * toMicro,
+        return new Result(median * toMicro, ticks[p90] * toMicro, ticks[0] * toMicro, ticks[^1] * toMicro, sum / iterations * toMicro,
             seconds > 0 ? iterations / seconds : double.PositiveInfinity, allocated / (double)iterations, interpreter.ArenaUsedBytes);
     }
 
@@ -116,10 +145,10 @@ internal static class BenchCommand
         return list;
     }
 
-    private static void WriteText(TextWriter o, PreparedModel prepared, Settings settings, Result r, OperatorProfiler? profiler)
+    private static void WriteText(TextWriter o, PreparedModel prepared, Settings settings, int warmedUp, Result r, OperatorProfiler? profiler)
     {
-        o.WriteLine($"Benchmark of {prepared.FileName}: {settings.Iterations} invokes after {settings.Warmup} warm-up ({(settings.Reference ? "reference" : "default")} kernels, zero inputs)");
-        o.WriteLine($"  latency     median {r.MedianMicroseconds:0.0} us   p90 {r.P90Microseconds:0.0} us   min {r.MinMicroseconds:0.0} us   mean {r.MeanMicroseconds:0.0} us");
+        o.WriteLine($"Benchmark of {prepared.FileName}: {settings.Iterations} invokes after {warmedUp} warm-up ({(settings.Reference ? "reference" : "default")} kernels, zero inputs)");
+        o.WriteLine($"  latency     median {r.MedianMicroseconds:0.0} us   p90 {r.P90Microseconds:0.0} us   min {r.MinMicroseconds:0.0} us   mean {r.MeanMicroseconds:0.0} us   max {r.MaxMicroseconds:0.0} us");
         o.WriteLine($"  throughput  {r.InvokesPerSecond:0.0} invokes/s");
         o.WriteLine($"  allocated   {r.AllocatedBytesPerInvoke:0.##} bytes per invoke (managed)");
         o.WriteLine($"  arena used  {r.ArenaUsedBytes} bytes");
@@ -144,18 +173,19 @@ internal static class BenchCommand
             o.WriteLine($"  {n.Subgraph,2} {n.Index,4} {n.Op,-28} {n.Ticks * toMicro,10:0.0} {100.0 * n.Ticks / total,6:0.0}%");
     }
 
-    private static void WriteJson(TextWriter o, PreparedModel prepared, Settings settings, Result r, OperatorProfiler? profiler)
+    private static void WriteJson(TextWriter o, PreparedModel prepared, Settings settings, int warmedUp, Result r, OperatorProfiler? profiler)
     {
         TensorText.PrintJson(o, json =>
         {
             json.WriteStartObject();
             json.WriteString("file", prepared.FileName);
             json.WriteNumber("iterations", settings.Iterations);
-            json.WriteNumber("warmup", settings.Warmup);
+            json.WriteNumber("warmup", warmedUp);
             json.WriteBoolean("referenceKernels", settings.Reference);
             json.WriteNumber("medianMicroseconds", r.MedianMicroseconds);
             json.WriteNumber("p90Microseconds", r.P90Microseconds);
             json.WriteNumber("minMicroseconds", r.MinMicroseconds);
+            json.WriteNumber("maxMicroseconds", r.MaxMicroseconds);
             json.WriteNumber("meanMicroseconds", r.MeanMicroseconds);
             json.WritePropertyName("invokesPerSecond");
             TensorText.WriteDouble(json, r.InvokesPerSecond);
