@@ -25,7 +25,7 @@ public class ModelBuilderTests
         main.AddCustomOperator("MyCustom", [state, odd], [output], [0xAA, 0xBB, 0xCC], version: 2);
         main.AddOperator(BuiltinOperator.Softmax, [output], [output], OperatorOptions.Create(9, w => w.Float(0, 0.75f)));
         main.AddOperator(BuiltinOperator.BatchMatmul, [output, output], [output],
-            OperatorOptions.Create(104, w => w.Bool(0, true).Bool(1, false).Bool(2, true)), version: 1, intermediates: [odd]);
+            OperatorOptions.Create(101, w => w.Bool(0, true).Bool(1, false).Bool(2, true)), version: 1, intermediates: [odd]);
         main.SetInputs(input);
         main.SetOutputs(output, state);
 
@@ -35,7 +35,7 @@ public class ModelBuilderTests
         int c = second.AddTensor("c", TensorType.Float32, [2]);
         second.AddOperator(BuiltinOperator.Add, [a, b], [c], OperatorOptions.Add(FusedActivation.Relu6));
         second.AddOperator(BuiltinOperator.StablehloComposite, [c], [c],
-            OperatorOptions.Create2(7, w => w.String(0, "composite").Int32(1, 1).Bytes(2, [1, 2, 3]).Int32(4, 9)));
+            OperatorOptions.Create2(21, w => w.String(0, "composite").Int32(1, 1).Bytes(2, [1, 2, 3]).Int32(4, 9)));
         second.SetInputs(a);
         second.SetOutputs(c);
 
@@ -144,7 +144,7 @@ public class ModelBuilderTests
         Assert.Equal(0.75f, main.Operators[3].BuiltinOptions.GetFloat(0));
 
         ModelOperator matmul = main.Operators[4];
-        Assert.Equal(104, matmul.BuiltinOptionsType);
+        Assert.Equal(101, matmul.BuiltinOptionsType);
         Assert.True(matmul.BuiltinOptions.GetBool(0));
         Assert.True(matmul.BuiltinOptions.Has(1));
         Assert.False(matmul.BuiltinOptions.GetBool(1, true));
@@ -158,7 +158,7 @@ public class ModelBuilderTests
         Assert.Equal((byte)FusedActivation.Relu6, second.Operators[0].BuiltinOptions.GetByte(0));
         ModelOperator composite = second.Operators[1];
         Assert.Equal(0, composite.BuiltinOptionsType);
-        Assert.Equal(7, composite.BuiltinOptions2Type);
+        Assert.Equal(21, composite.BuiltinOptions2Type);
         Assert.Equal("composite", composite.BuiltinOptions2.GetString(0));
         Assert.Equal(1, composite.BuiltinOptions2.GetInt32(1));
         Assert.Equal(new byte[] { 1, 2, 3 }, composite.BuiltinOptions2.GetBytes(2).ToArray());
