@@ -194,6 +194,46 @@ public class ModelBuilderTests
     }
 
     [Fact]
+    public void PerChannelQuantizationAlongAnyDimensionReadsBack()
+    {
+        var builder = new ModelBuilder();
+        SubgraphBuilder g = builder.AddSubgraph();
+        var filter = new sbyte[1 * 2 * 2 * 3];
+        for (int i = 0; i < filter.Length; i++) filter[i] = (sbyte)(i - 6);
+        int t = g.AddConstant<sbyte>("depthwise_filter", TensorType.Int8, [1, 2, 2, 3], filter,
+            new QuantizationParameters([0.5f, 0.25f, 0.125f], [0, 0, 0], 3));
+        g.SetOutputs(t);
+        ModelTensor read = Model.Load(builder.Build()).Subgraphs[0].Tensors[0];
+        Assert.Equal(3, read.Quantization.QuantizedDimension);
+        Assert.Equal([0.5f, 0.25f, 0.125f], read.Quantization.Scales);
+        Assert.Equal([0L, 0L, 0L], read.Quantization.ZeroPoints);
+        Assert.Equal(filter, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(read.Data.Span).ToArray());
+    }
+
+    [Fact]
+    public void PerChannelDenseModelHasOneScalePerOutputRow()
+    {
+        DenseNetwork network = DenseNetwork.Create([3, 4, 2], seed: 5);
+        byte[] bytes = DenseConverter.ToInt8Model(network, [0f, 1f, -1f, 0.5f, 0.25f, 2f], new QuantizationOptions { PerChannelWeights = true });
+        Subgraph g = Model.Load(bytes).Subgraphs[0];
+        foreach (ModelOperator op in g.Operators)
+        {
+            ModelTensor weights = g.Tensors[op.Inputs[1]], bias = g.Tensors[op.Inputs[2]];
+            Assert.Equal(weights.Shape[0], weights.Quantization.Scales.Count);
+            Assert.Equal(0, weights.Quantization.QuantizedDimension);
+            Assert.Equal(weights.Shape[0], bias.Quantization.Scales.Count);
+            // Every row uses the full symmetric range: its largest weight quantizes to +-127.
+            ReadOnlySpan<sbyte> q = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(weights.Data.Span);
+            for (int row = 0; row < weights.Shape[0]; row++)
+            {
+                int max = 0;
+                for (int i = 0; i < weights.Shape[1]; i++) max = Math.Max(max, Math.Abs((int)q[row * weights.Shape[1] + i]));
+                Assert.Equal(127, max);
+            }
+        }
+    }
+
+    [Fact]
     public void SameCallsGiveSameBytes()
     {
         Assert.Equal(BuildRich(), BuildRich());
