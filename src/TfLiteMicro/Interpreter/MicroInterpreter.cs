@@ -117,6 +117,7 @@ public sealed class MicroInterpreter : IDisposable
         PlanMemory();
         _allocated = true;
         ResetVariables();
+        ResetKernels();
     }
 
     private Tensor?[] Resolve(int subgraph, IReadOnlyList<int> indices)
@@ -305,6 +306,7 @@ public sealed class MicroInterpreter : IDisposable
     {
         EnsureAllocated();
         ResetVariables();
+        ResetKernels();
     }
 
     private void ResetVariables()
@@ -314,6 +316,19 @@ public sealed class MicroInterpreter : IDisposable
         {
             byte value = tensor.Type == TensorType.Int8 ? unchecked((byte)(sbyte)tensor.ZeroPoint) : (byte)0;
             arena.Slice(tensor.ArenaOffset, tensor.ByteCount).Fill(value);
+        }
+    }
+
+    /// <summary>Lets kernels with persistent state (<see cref="IResettableKernel"/>) write their initial state.</summary>
+    private void ResetKernels()
+    {
+        foreach (Node[] nodes in _nodes)
+        {
+            foreach (Node node in nodes)
+            {
+                if (node.Kernel is IResettableKernel resettable)
+                    Guard(node, () => resettable.Reset(new InvokeContext(this, node, _arena.Span)));
+            }
         }
     }
 

@@ -56,7 +56,7 @@ public sealed class Tensor
         get
         {
             int count = 1;
-            foreach (int d in _shape) count *= d;
+            foreach (int d in _shape) count *= Math.Max(d, 0);
             return count;
         }
     }
@@ -122,7 +122,7 @@ public sealed class Tensor
     private static int ComputeByteCount(TensorType type, int[] shape)
     {
         long elements = 1;
-        foreach (int d in shape) elements *= d;
+        foreach (int d in shape) elements *= Math.Max(d, 0);
         long bytes = TensorTypes.ByteCount(type, elements);
         return bytes < 0 ? 0 : checked((int)bytes);
     }

@@ -213,10 +213,13 @@ public sealed class Model
         if (shape.Length > MaxDimensions)
             throw new InvalidModelException($"{shape.Length} dimensions, more than the {MaxDimensions} supported");
         long elements = 1;
+        bool unknownDimension = false;
         foreach (int d in shape)
         {
-            if (d < 0)
+            // -1 marks a dimension a kernel works out while preparing (e.g. RESHAPE's stretch dimension).
+            if (d < -1)
                 throw new InvalidModelException($"shape [{string.Join(",", shape)}] has a negative dimension");
+            if (d == -1) { unknownDimension = true; continue; }
             elements *= d;
             if (elements > int.MaxValue)
                 throw new InvalidModelException($"shape [{string.Join(",", shape)}] has more than {int.MaxValue} elements");
@@ -232,6 +235,8 @@ public sealed class Model
             throw new InvalidModelException($"buffer {bufferIndex} out of range ({Buffers.Count} buffers)");
         ReadOnlyMemory<byte> data = Buffers[(int)bufferIndex];
 
+        if (unknownDimension && !data.IsEmpty)
+            throw new InvalidModelException($"constant tensor has an unknown dimension in shape [{string.Join(",", shape)}]");
         long bytes = TensorTypes.ByteCount(type, elements);
         if (bytes > int.MaxValue)
             throw new InvalidModelException($"shape [{string.Join(",", shape)}] needs more than {int.MaxValue} bytes");

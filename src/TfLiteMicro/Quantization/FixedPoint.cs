@@ -291,4 +291,15 @@ public static class FixedPoint
     /// <summary>TFLite's TfLiteRound for doubles: round half away from zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Round(double x) => Math.Round(x, MidpointRounding.AwayFromZero);
+
+    /// <summary>
+    /// float to int32 as the reference build's C++ cast behaves on x86-64: values out of range (and NaN) give int.MinValue,
+    /// where .NET would saturate. Kernels that quantize arbitrary floats use it so huge inputs clamp the way TFLM's do.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int TruncateToInt32(float x) => x >= -2147483648f && x < 2147483648f ? (int)x : int.MinValue;
+
+    /// <summary>double to int32 with the same x86-64 out-of-range behaviour as <see cref="TruncateToInt32(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int TruncateToInt32(double x) => x > -2147483649.0 && x < 2147483648.0 ? (int)x : int.MinValue;
 }

@@ -1,0 +1,115 @@
+using TfLiteMicro.Quantization;
+
+namespace TfLiteMicro.Kernels;
+
+/// <summary>MAX_POOL_2D: the largest element of each window (only elements inside the image). float32, int8 and int16.</summary>
+public sealed class MaxPool2D : IKernel
+{
+    private PoolWindow _window;
+    private TensorType _type;
+    private float _floatMin, _floatMax;
+    private int _quantizedMin, _quantizedMax;
+
+    public void Prepare(PrepareContext context)
+    {
+        _window = PoolWindow.Prepare(context, setOutputShape: false);
+        Tensor input = context.Input(0);
+        _type = input.Type;
+        switch (_type)
+        {
+            case TensorType.Float32:
+                (_floatMin, _floatMax) = ActivationRange.Float(_window.Activation);
+                break;
+            case TensorType.Int8:
+            case TensorType.Int16:
+                PoolWindow.CheckSameQuantization(context, input, context.Output(0));
+                (_quantizedMin, _quantizedMax) = ActivationRange.Quantized(_window.Activation, context.Output(0));
+                break;
+            default:
+                throw context.UnsupportedType("input", _type);
+        }
+    }
+
+    public void Invoke(InvokeContext context)
+    {
+        switch (_type)
+        {
+            case TensorType.Float32: RunFloat(context.Input<float>(0), context.Output<float>(0)); break;
+            case TensorType.Int8: RunInt8(context.Input<sbyte>(0), context.Output<sbyte>(0)); break;
+            case TensorType.Int16: RunInt16(context.Input<short>(0), context.Output<short>(0)); break;
+        }
+    }
+
+    private void RunFloat(ReadOnlySpan<float> input, Span<float> output)
+    {
+        PoolWindow w = _window;
+        for (int b = 0; b < w.Batches; b++)
+            for (int oy = 0; oy < w.OutputHeight; oy++)
+                for (int ox = 0; ox < w.OutputWidth; ox++)
+                {
+                    int yOrigin = oy * w.StrideHeight - w.PadHeight;
+                    int xOrigin = ox * w.StrideWidth - w.PadWidth;
+                    int yStart = Math.Max(0, -yOrigin), yEnd = Math.Min(w.FilterHeight, w.InputHeight - yOrigin);
+                    int xStart = Math.Max(0, -xOrigin), xEnd = Math.Min(w.FilterWidth, w.InputWidth - xOrigin);
+                    int outBase = ((b * w.OutputHeight + oy) * w.OutputWidth + ox) * w.Depth;
+                    for (int c = 0; c < w.Depth; c++)
+                    {
+                        float max = float.MinValue;
+                        for (int fy = yStart; fy < yEnd; fy++)
+                            for (int fx = xStart; fx < xEnd; fx++)
+                            {
+                                float v = input[((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin + fx) * w.Depth + c];
+                                // Written as the reference's std::max(max, v), which keeps max when v is NaN.
+                                if (max < v) max = v;
+                            }
+                        output[outBase + c] = Math.Min(Math.Max(max, _floatMin), _floatMax);
+                    }
+                }
+    }
+
+    private void RunInt8(ReadOnlySpan<sbyte> input, Span<sbyte> output)
+    {
+        PoolWindow w = _window;
+        for (int b = 0; b < w.Batches; b++)
+            for (int oy = 0; oy < w.OutputHeight; oy++)
+                for (int ox = 0; ox < w.OutputWidth; ox++)
+                {
+                    int yOrigin = oy * w.StrideHeight - w.PadHeight;
+                    int xOrigin = ox * w.StrideWidth - w.PadWidth;
+                    int yStart = Math.Max(0, -yOrigin), yEnd = Math.Min(w.FilterHeight, w.InputHeight - yOrigin);
+                    int xStart = Math.Max(0, -xOrigin), xEnd = Math.Min(w.FilterWidth, w.InputWidth - xOrigin);
+                    int outBase = ((b * w.OutputHeight + oy) * w.OutputWidth + ox) * w.Depth;
+                    for (int c = 0; c < w.Depth; c++)
+                    {
+                        int max = sbyte.MinValue;
+                        for (int fy = yStart; fy < yEnd; fy++)
+                            for (int fx = xStart; fx < xEnd; fx++)
+                                max = Math.Max(max, input[((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin + fx) * w.Depth + c]);
+                        output[outBase + c] = (sbyte)Math.Min(Math.Max(max, _quantizedMin), _quantizedMax);
+                    }
+                }
+    }
+
+    private void RunInt16(ReadOnlySpan<short> input, Span<short> output)
+    {
+        PoolWindow w = _window;
+        for (int b = 0; b < w.Batches; b++)
+            for (int oy = 0; oy < w.OutputHeight; oy++)
+                for (int ox = 0; ox < w.OutputWidth; ox++)
+                {
+                    int yOrigin = oy * w.StrideHeight - w.PadHeight;
+                    int xOrigin = ox * w.StrideWidth - w.PadWidth;
+                    int yStart = Math.Max(0, -yOrigin), yEnd = Math.Min(w.FilterHeight, w.InputHeight - yOrigin);
+                    int xStart = Math.Max(0, -xOrigin), xEnd = Math.Min(w.FilterWidth, w.InputWidth - xOrigin);
+                    int outBase = ((b * w.OutputHeight + oy) * w.OutputWidth + ox) * w.Depth;
+                    for (int c = 0; c < w.Depth; c++)
+                    {
+                        int max = short.MinValue;
+                        for (int fy = yStart; fy < yEnd; fy++)
+                            for (int fx = xStart; fx < xEnd; fx++)
+                                max = Math.Max(max, input[((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin + fx) * w.Depth + c]);
+                        output[outBase + c] = (short)Math.Min(Math.Max(max, _quantizedMin), _quantizedMax);
+                    }
+                }
+    }
+}
