@@ -41,7 +41,7 @@ public class TypeRejectionTests
         { BuiltinOperator.Log, [I8(1f, 0, S)], I8(1f, 0, S), "INT8" },
         { BuiltinOperator.Neg, [I32(S)], I32(S), "INT32" },
         { BuiltinOperator.Round, [I8(1f, 0, S)], I8(1f, 0, S), "INT8" },
-        { BuiltinOperator.Rsqrt, [I16(1f, 0, S)], I16(1f, 0, S), "INT16" },
+        { BuiltinOperator.Rsqrt, [I32(S)], I32(S), "INT32" },
         { BuiltinOperator.Sin, [I16(1f, 0, S)], I16(1f, 0, S), "INT16" },
         { BuiltinOperator.Sqrt, [I8(1f, 0, S)], I8(1f, 0, S), "INT8" },
         { BuiltinOperator.Square, [I32(S)], I32(S), "INT32" },

@@ -36,6 +36,29 @@ public class UnaryAndActivationTests
     [Fact]
     public void Rsqrt() => ElementwiseAssert.Near([1, 0.7071f, 0.5f, 0.33333f], Unary(BuiltinOperator.Rsqrt, [1, 2, 4, 9]), 1e-4f);
 
+    private static readonly float[] RsqrtInput = [15f, 46f, 78f, 142f, 1f, 17f, 49f, 113f];
+    private static readonly float[] RsqrtGolden = [0.2582f, 0.14744f, 0.11323f, 0.08392f, 1f, 0.24254f, 0.142857f, 0.09407f];
+
+    [Fact]
+    public void RsqrtInt8()
+    {
+        // TFLM elementwise_test.cc: compared after dequantizing, within one input scale step.
+        float inputScale = 142.0f / 255.0f, outputScale = 1.0f / 255.0f;
+        int inputZeroPoint = 127 - 142;
+        sbyte[] output = Run<sbyte>(BuiltinOperator.Rsqrt, [I8(inputScale, inputZeroPoint, 1, 8)], I8(outputScale, -128, 1, 8),
+            [QuantizeInt8(RsqrtInput, inputScale, inputZeroPoint)]);
+        ElementwiseAssert.Dequantized(RsqrtGolden, output, outputScale, -128, inputScale);
+    }
+
+    [Fact]
+    public void RsqrtInt16()
+    {
+        float inputScale = 142.0f / 32768.0f, outputScale = 1.0f / 32768.0f;
+        short[] output = Run<short>(BuiltinOperator.Rsqrt, [I16(inputScale, 0, 1, 8)], I16(outputScale, 0, 1, 8),
+            [QuantizeInt16(RsqrtInput, inputScale, 0)]);
+        ElementwiseAssert.Dequantized(RsqrtGolden, output, outputScale, 0, inputScale);
+    }
+
     [Fact]
     public void Square() => ElementwiseAssert.Near([1, 4.0f, 0.25f, 9.0f], Unary(BuiltinOperator.Square, [1, 2, 0.5f, -3.0f]));
 
