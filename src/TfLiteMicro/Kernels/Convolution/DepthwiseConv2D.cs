@@ -7,7 +7,7 @@ namespace TfLiteMicro.Kernels;
 /// in_channels * depth_multiplier]). Types as TFLM's reference kernel: float32; int8 input with int8 or packed int4
 /// per-channel weights and int32 bias; int16 input with int8 weights and int64 bias.
 /// </summary>
-public sealed class DepthwiseConv2D : IKernel
+public sealed partial class DepthwiseConv2D : IKernel
 {
     private enum Mode { Float32, Int8, Int16 }
 
@@ -107,6 +107,7 @@ public sealed class DepthwiseConv2D : IKernel
         _inputOffset = -input.ZeroPoint;
         _outputOffset = output.ZeroPoint;
         if (filter.Type == TensorType.Int4) _unpackedFilter = ConvolutionSetup.UnpackInt4Filter(context, filter);
+        PrepareOptimized(context);
     }
 
     public void Invoke(InvokeContext context)
@@ -115,6 +116,9 @@ public sealed class DepthwiseConv2D : IKernel
         {
             case Mode.Float32:
                 RunFloat(context.Input<float>(0), context.Input<float>(1), _hasBias ? context.Input<float>(2) : default, context.Output<float>(0));
+                break;
+            case Mode.Int8 when _requantizer is not null:
+                RunInt8Optimized(context);
                 break;
             case Mode.Int8:
                 RunInt8(context.Input<sbyte>(0), _unpackedFilter ?? context.Input<sbyte>(1), _hasBias ? context.Input<int>(2) : default, context.Output<sbyte>(0));
