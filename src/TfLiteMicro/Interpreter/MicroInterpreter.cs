@@ -120,6 +120,7 @@ public sealed class MicroInterpreter : IDisposable
         PlanMemory();
         _allocated = true;
         ResetVariables();
+        ResetKernels();
     }
 
     private Tensor?[] Resolve(int subgraph, IReadOnlyList<int> indices)
@@ -320,9 +321,7 @@ public sealed class MicroInterpreter : IDisposable
     {
         EnsureAllocated();
         ResetVariables();
-        foreach (Node[] nodes in _nodes)
-            foreach (Node node in nodes)
-                if (node.Kernel is IResettableKernel resettable) resettable.Reset();
+        ResetKernels();
     }
 
     private void ResetVariables()
@@ -334,6 +333,19 @@ public sealed class MicroInterpreter : IDisposable
             arena.Slice(tensor.ArenaOffset, tensor.ByteCount).Fill(value);
         }
         ResourceVariables.Reset(arena);
+    }
+
+    /// <summary>Lets kernels with persistent state (<see cref="IResettableKernel"/>) write their initial state.</summary>
+    private void ResetKernels()
+    {
+        foreach (Node[] nodes in _nodes)
+        {
+            foreach (Node node in nodes)
+            {
+                if (node.Kernel is IResettableKernel resettable)
+                    Guard(node, () => resettable.Reset(new InvokeContext(this, node, _arena.Span)));
+            }
+        }
     }
 
     internal IReadOnlyList<Tensor> SubgraphInputs(int subgraph)

@@ -33,5 +33,5 @@ public sealed class CallOnce : IKernel, IResettableKernel
         _hasRun = true;
     }
 
-    public void Reset() => _hasRun = false;
+    public void Reset(InvokeContext context) => _hasRun = false;
 }

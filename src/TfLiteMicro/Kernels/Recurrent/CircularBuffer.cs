@@ -57,7 +57,7 @@ public sealed class CircularBuffer : IKernel, IResettableKernel
         _cyclesUntilRun = _cyclesMax;
     }
 
-    public void Reset()
+    public void Reset(InvokeContext context)
     {
         _cyclesUntilRun = _cyclesMax;
     }
