@@ -7,7 +7,7 @@ namespace TfLiteMicro.Kernels;
 /// in_channels * depth_multiplier]). Types as TFLM's reference kernel: float32; int8 input with int8 or packed int4
 /// per-channel weights and int32 bias; int16 input with int8 weights and int64 bias.
 /// </summary>
-public sealed class DepthwiseConv2D : IKernel
+public sealed partial class DepthwiseConv2D : IKernel
 {
     private enum Mode { Float32, Int8, Int16 }
 
@@ -71,10 +71,12 @@ public sealed class DepthwiseConv2D : IKernel
         WindowGeometry width = WindowGeometry.Compute(context, "width", padding, _inputWidth, _filterWidth, _strideWidth, _dilationWidth);
         _padHeight = height.Padding;
         _padWidth = width.Padding;
-        _outputHeight = height.OutputSize;
-        _outputWidth = width.OutputSize;
-        if (output.Dim(0) != _batches || output.Dim(1) != _outputHeight || output.Dim(2) != _outputWidth || output.Dim(3) != _outputDepth)
-            throw context.Error($"output shape [{string.Join(",", output.ShapeArray)}] should be [{_batches},{_outputHeight},{_outputWidth},{_outputDepth}]");
+        // Like TFLM, the padding follows the computed output size while the loops cover the model's output shape;
+        // every input position is bounds-checked, so a different height or width cannot read outside the input.
+        _outputHeight = output.Dim(1);
+        _outputWidth = output.Dim(2);
+        if (output.Dim(0) != _batches || output.Dim(3) != _outputDepth)
+            throw context.Error($"output shape [{string.Join(",", output.ShapeArray)}] should be [{_batches},{height.OutputSize},{width.OutputSize},{_outputDepth}]");
 
         _hasBias = bias is not null;
         if (bias is not null)
@@ -105,6 +107,7 @@ public sealed class DepthwiseConv2D : IKernel
         _inputOffset = -input.ZeroPoint;
         _outputOffset = output.ZeroPoint;
         if (filter.Type == TensorType.Int4) _unpackedFilter = ConvolutionSetup.UnpackInt4Filter(context, filter);
+        PrepareOptimized(context);
     }
 
     public void Invoke(InvokeContext context)
@@ -113,6 +116,9 @@ public sealed class DepthwiseConv2D : IKernel
         {
             case Mode.Float32:
                 RunFloat(context.Input<float>(0), context.Input<float>(1), _hasBias ? context.Input<float>(2) : default, context.Output<float>(0));
+                break;
+            case Mode.Int8 when _requantizer is not null:
+                RunInt8Optimized(context);
                 break;
             case Mode.Int8:
                 RunInt8(context.Input<sbyte>(0), _unpackedFilter ?? context.Input<sbyte>(1), _hasBias ? context.Input<int>(2) : default, context.Output<sbyte>(0));

@@ -7,7 +7,7 @@ namespace TfLiteMicro.Kernels;
 /// float32; int8 activations with int8 (or packed int4) weights, per-tensor or per-channel; int16 activations with
 /// int8 weights and an int64 (or int32) bias. Integer results follow TFLM's reference kernels exactly.
 /// </summary>
-public sealed class FullyConnected : IKernel
+public sealed partial class FullyConnected : IKernel
 {
     private const int InputIndex = 0, WeightsIndex = 1, BiasIndex = 2;
 
@@ -118,6 +118,7 @@ public sealed class FullyConnected : IKernel
 
         if (weights.Type == TensorType.Int4)
             _unpackedWeightsScratch = context.RequestScratch(weights.ElementCount);
+        PrepareOptimized(context);
     }
 
     public void Invoke(InvokeContext context)
@@ -126,6 +127,9 @@ public sealed class FullyConnected : IKernel
         {
             case TensorType.Float32:
                 InvokeFloat(context);
+                break;
+            case TensorType.Int8 when _requantizer is not null:
+                InvokeInt8Optimized(context);
                 break;
             case TensorType.Int8:
                 ReadOnlySpan<sbyte> weights = context.Input<sbyte>(WeightsIndex);

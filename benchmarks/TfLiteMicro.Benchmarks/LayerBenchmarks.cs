@@ -1,0 +1,130 @@
+using BenchmarkDotNet.Attributes;
+using TfLiteMicro.Kernels;
+using TfLiteMicro.Modeling;
+
+namespace TfLiteMicro.Benchmarks;
+
+/// <summary>Single generated layers larger than the shared models' (int8 and float32), optimized against reference kernels.</summary>
+[MemoryDiagnoser]
+public class LayerBenchmarks
+{
+    private InterpreterRun? _run;
+
+    [Params("conv3x3_i8_56x56x32x64", "conv1x1_i8_28x28x128x128", "dwconv3x3_i8_56x56x128", "fc_i8_1024x1000",
+        "conv3x3_f32_28x28x32x32", "dwconv3x3_f32_56x56x64", "fc_f32_1024x1000")]
+    public string Layer { get; set; } = "";
+
+    [Params(false, true)]
+    public bool Reference { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => _run = new InterpreterRun(Build(Layer), Reference, 32 << 20);
+
+    [GlobalCleanup]
+    public void Cleanup() => _run?.Dispose();
+
+    [Benchmark]
+    public void Invoke() => _run!.Invoke();
+
+    /// <summary>Multiply-adds of a layer, for GMAC/s.</summary>
+    public static long MultiplyAdds(string layer) => layer switch
+    {
+        "conv3x3_i8_56x56x32x64" => 56L * 56 * 64 * 9 * 32,
+        "conv1x1_i8_28x28x128x128" => 28L * 28 * 128 * 128,
+        "dwconv3x3_i8_56x56x128" => 56L * 56 * 128 * 9,
+        "fc_i8_1024x1000" or "fc_f32_1024x1000" => 1024L * 1000,
+        "conv3x3_f32_28x28x32x32" => 28L * 28 * 32 * 9 * 32,
+        "dwconv3x3_f32_56x56x64" => 56L * 56 * 64 * 9,
+        _ => 0,
+    };
+
+    public static byte[] Build(string layer) => layer switch
+    {
+        "conv3x3_i8_56x56x32x64" => Conv(TensorType.Int8, 56, 32, 64, 3),
+        "conv1x1_i8_28x28x128x128" => Conv(TensorType.Int8, 28, 128, 128, 1),
+        "dwconv3x3_i8_56x56x128" => Depthwise(TensorType.Int8, 56, 128),
+        "fc_i8_1024x1000" => FullyConnected(TensorType.Int8, 1024, 1000),
+        "conv3x3_f32_28x28x32x32" => Conv(TensorType.Float32, 28, 32, 32, 3),
+        "dwconv3x3_f32_56x56x64" => Depthwise(TensorType.Float32, 56, 64),
+        "fc_f32_1024x1000" => FullyConnected(TensorType.Float32, 1024, 1000),
+        _ => throw new ArgumentException($"unknown layer {layer}"),
+    };
+
+    private static readonly Random Random = new(7);
+
+    private static QuantizationParameters? Q(TensorType type, float scale, int zeroPoint)
+        => type == TensorType.Float32 ? null : new QuantizationParameters([scale], [zeroPoint], 0);
+
+    private static QuantizationParameters? PerChannel(TensorType type, int channels, int dimension)
+    {
+        if (type == TensorType.Float32) return null;
+        var scales = new float[channels];
+        for (int i = 0; i < channels; i++) scales[i] = 0.002f + 0.003f * Random.NextSingle();
+        return new QuantizationParameters(scales, new long[channels], dimension);
+    }
+
+    private static byte[] Weights(TensorType type, int count)
+    {
+        if (type == TensorType.Float32)
+        {
+            var values = new float[count];
+            for (int i = 0; i < count; i++) values[i] = Random.NextSingle() * 0.2f - 0.1f;
+            return System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+        }
+        var bytes = new byte[count];
+        Random.NextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] Bias(TensorType type, int count)
+    {
+        if (type == TensorType.Float32) return new byte[count * 4];
+        var values = new int[count];
+        for (int i = 0; i < count; i++) values[i] = Random.Next(-5000, 5000);
+        return System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+    }
+
+    private static TensorType BiasType(TensorType type) => type == TensorType.Float32 ? TensorType.Float32 : TensorType.Int32;
+
+    private static byte[] Conv(TensorType type, int size, int inDepth, int outDepth, int filter)
+    {
+        var builder = new ModelBuilder("generated conv");
+        SubgraphBuilder g = builder.AddSubgraph();
+        int input = g.AddTensor("input", type, [1, size, size, inDepth], Q(type, 0.05f, -3));
+        int weights = g.AddConstant("filter", type, [outDepth, filter, filter, inDepth], Weights(type, outDepth * filter * filter * inDepth), PerChannel(type, outDepth, 0));
+        int bias = g.AddConstant("bias", BiasType(type), [outDepth], Bias(type, outDepth), Q(type, 0.0001f, 0));
+        int output = g.AddTensor("output", type, [1, size, size, outDepth], Q(type, 0.2f, 5));
+        g.AddOperator(BuiltinOperator.Conv2D, [input, weights, bias], [output], OperatorOptions.Conv2D(0, 1, 1, FusedActivation.Relu));
+        g.SetInputs(input);
+        g.SetOutputs(output);
+        return builder.Build();
+    }
+
+    private static byte[] Depthwise(TensorType type, int size, int depth)
+    {
+        var builder = new ModelBuilder("generated depthwise conv");
+        SubgraphBuilder g = builder.AddSubgraph();
+        int input = g.AddTensor("input", type, [1, size, size, depth], Q(type, 0.05f, -3));
+        int weights = g.AddConstant("filter", type, [1, 3, 3, depth], Weights(type, 9 * depth), PerChannel(type, depth, 3));
+        int bias = g.AddConstant("bias", BiasType(type), [depth], Bias(type, depth), Q(type, 0.0001f, 0));
+        int output = g.AddTensor("output", type, [1, size, size, depth], Q(type, 0.05f, 5));
+        g.AddOperator(BuiltinOperator.DepthwiseConv2D, [input, weights, bias], [output], OperatorOptions.DepthwiseConv2D(0, 1, 1, 1, FusedActivation.Relu6));
+        g.SetInputs(input);
+        g.SetOutputs(output);
+        return builder.Build();
+    }
+
+    private static byte[] FullyConnected(TensorType type, int depth, int units)
+    {
+        var builder = new ModelBuilder("generated fully connected");
+        SubgraphBuilder g = builder.AddSubgraph();
+        int input = g.AddTensor("input", type, [1, depth], Q(type, 0.05f, -3));
+        int weights = g.AddConstant("weights", type, [units, depth], Weights(type, units * depth), PerChannel(type, units, 0));
+        int bias = g.AddConstant("bias", BiasType(type), [units], Bias(type, units), Q(type, 0.0001f, 0));
+        int output = g.AddTensor("output", type, [1, units], Q(type, 0.5f, 0));
+        g.AddOperator(BuiltinOperator.FullyConnected, [input, weights, bias], [output], OperatorOptions.FullyConnected());
+        g.SetInputs(input);
+        g.SetOutputs(output);
+        return builder.Build();
+    }
+}

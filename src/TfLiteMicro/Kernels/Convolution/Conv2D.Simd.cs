@@ -1,0 +1,102 @@
+namespace TfLiteMicro.Kernels;
+
+/// <summary>
+/// The optimized int8 path of CONV_2D, chosen in Prepare: each output pixel's receptive field is gathered into one row
+/// (padding filled with the input zero point, which contributes nothing) and multiplied with the filter, whose
+/// [out, height, width, in] layout already stores each output channel as one contiguous row. Same bytes as the reference.
+/// </summary>
+public sealed partial class Conv2D
+{
+    private SimdLevel _level;
+    private Int8Requantizer? _requantizer;
+    private int[]? _sumInitial;
+    private bool _addBiasAtInvoke;
+    private int _rowScratch = -1, _sumScratch = -1;
+
+    /// <summary>Bytes precomputed by the optimized path (weight-sum corrections and requantization tables).</summary>
+    internal int OptimizedFootprint => _requantizer is null ? 0 : _requantizer.ByteCount + (_sumInitial?.Length ?? 0) * sizeof(int);
+
+    private void PrepareOptimized(PrepareContext context)
+    {
+        _level = Simd.For(context);
+        _requantizer = null;
+        if (_level == SimdLevel.Reference || _mode != Mode.Int8 || _filtersPerGroup != _outputDepth) return;
+        Tensor filter = context.Input(1);
+        Tensor? bias = context.OptionalInput(2);
+        int depth = _filterHeight * _filterWidth * _filterDepth;
+        ReadOnlySpan<sbyte> weights;
+        if (_unpackedFilter is not null) weights = _unpackedFilter;
+        else if (filter.IsConstant) weights = filter.AsReadOnlySpan<sbyte>();
+        else return;
+        if (weights.Length < (long)depth * _outputDepth) return;
+
+        // Rows enter as x + 128: sum w * (x + inputOffset) = sum w * (x + 128) + (inputOffset - 128) * sum w.
+        int[] rowSums = Int8Dot.RowSums(weights, depth, _outputDepth);
+        bool constantBias = bias is not null && bias.IsConstant;
+        ReadOnlySpan<int> biasValues = constantBias ? bias!.AsReadOnlySpan<int>() : default;
+        var initial = new int[_outputDepth];
+        for (int o = 0; o < _outputDepth; o++)
+            initial[o] = unchecked((_inputOffset - 128) * rowSums[o] + (constantBias ? biasValues[o] : 0));
+        _sumInitial = initial;
+        _addBiasAtInvoke = bias is not null && !constantBias;
+        _requantizer = new Int8Requantizer(_level, _multipliers, _shifts, _outputDepth, _outputOffset, _quantizedMin, _quantizedMax);
+        _rowScratch = context.RequestScratch(depth + 32);
+        _sumScratch = context.RequestScratch(_outputDepth * sizeof(int));
+    }
+
+    private void RunInt8Optimized(InvokeContext context)
+    {
+        ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
+        ReadOnlySpan<sbyte> filter = _unpackedFilter ?? context.Input<sbyte>(1);
+        ReadOnlySpan<int> bias = _addBiasAtInvoke ? context.Input<int>(2) : default;
+        Span<sbyte> output = context.Output<sbyte>(0);
+        int depth = _filterHeight * _filterWidth * _filterDepth;
+        Span<byte> row = context.Scratch<byte>(_rowScratch).Slice(0, depth);
+        Span<int> sums = context.Scratch<int>(_sumScratch).Slice(0, _outputDepth);
+        // The input zero point as an unsigned activation: its term w * (x + inputOffset) is zero.
+        byte padding = unchecked((byte)(128 - _inputOffset));
+        int tap = _filterDepth;
+        int o = 0;
+        for (int b = 0; b < _batches; b++)
+        {
+            for (int oy = 0; oy < _outputHeight; oy++)
+            {
+                int yOrigin = oy * _strideHeight - _padHeight;
+                for (int ox = 0; ox < _outputWidth; ox++)
+                {
+                    int xOrigin = ox * _strideWidth - _padWidth;
+                    int r = 0;
+                    for (int fy = 0; fy < _filterHeight; fy++)
+                    {
+                        int iy = yOrigin + _dilationHeight * fy;
+                        if ((uint)iy >= (uint)_inputHeight)
+                        {
+                            row.Slice(r, _filterWidth * tap).Fill(padding);
+                            r += _filterWidth * tap;
+                            continue;
+                        }
+                        int lineBase = (b * _inputHeight + iy) * _inputWidth;
+                        if (_dilationWidth == 1 && xOrigin >= 0 && xOrigin + _filterWidth <= _inputWidth)
+                        {
+                            // The whole filter row lies inside the input and is contiguous there.
+                            Int8Dot.ToUnsigned(input.Slice((lineBase + xOrigin) * _inputDepth, _filterWidth * tap), row.Slice(r));
+                            r += _filterWidth * tap;
+                            continue;
+                        }
+                        for (int fx = 0; fx < _filterWidth; fx++, r += tap)
+                        {
+                            int ix = xOrigin + _dilationWidth * fx;
+                            if ((uint)ix >= (uint)_inputWidth) row.Slice(r, tap).Fill(padding);
+                            else Int8Dot.ToUnsigned(input.Slice((lineBase + ix) * _inputDepth, tap), row.Slice(r));
+                        }
+                    }
+                    Int8Dot.Rows(_level, row, filter, depth, _outputDepth, _sumInitial, sums);
+                    if (_addBiasAtInvoke)
+                        for (int c = 0; c < _outputDepth; c++) sums[c] = unchecked(sums[c] + bias[c]);
+                    _requantizer!.Apply(sums, 0, output.Slice(o, _outputDepth));
+                    o += _outputDepth;
+                }
+            }
+        }
+    }
+}

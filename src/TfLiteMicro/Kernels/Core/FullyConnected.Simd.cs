@@ -1,0 +1,75 @@
+using TfLiteMicro.Quantization;
+
+namespace TfLiteMicro.Kernels;
+
+/// <summary>The optimized int8 path of FULLY_CONNECTED, chosen in Prepare; same bytes as the reference.</summary>
+public sealed partial class FullyConnected
+{
+    private SimdLevel _level;
+    private Int8Requantizer? _requantizer;
+    private int[]? _sumInitial;
+    private bool _addBiasAtInvoke;
+    private int _rowScratch = -1, _sumScratch = -1;
+
+    /// <summary>Bytes precomputed by the optimized path (weight-sum corrections and requantization tables).</summary>
+    internal int OptimizedFootprint => _requantizer is null ? 0 : _requantizer.ByteCount + (_sumInitial?.Length ?? 0) * sizeof(int);
+
+    private void PrepareOptimized(PrepareContext context)
+    {
+        _level = Simd.For(context);
+        _requantizer = null;
+        if (_level == SimdLevel.Reference || _inputType != TensorType.Int8 || _weightsType != TensorType.Int8) return;
+        Tensor weights = context.Input(WeightsIndex);
+        if (!weights.IsConstant || weights.Definition.Data.Length < (long)_outputDepth * _accumDepth) return;
+        Tensor? bias = context.OptionalInput(BiasIndex);
+
+        // Activations enter the dot product as x + 128 (unsigned); sum w * (x + inputOffset) is then
+        // sum w * (x + 128) + (inputOffset - 128) * sum w, and the second term is known now.
+        int[] rowSums = Int8Dot.RowSums(weights.AsReadOnlySpan<sbyte>(), _accumDepth, _outputDepth);
+        bool perChannel = _channelMultipliers is not null;
+        var initial = new int[_outputDepth];
+        bool constantBias = bias is not null && bias.IsConstant;
+        ReadOnlySpan<int> biasValues = constantBias ? bias!.AsReadOnlySpan<int>() : default;
+        if (constantBias && biasValues.Length < _outputDepth) return;
+        for (int o = 0; o < _outputDepth; o++)
+        {
+            // A weights zero point adds weightsOffset * sum (x + inputOffset), which depends on the input (see Invoke).
+            initial[o] = unchecked((_inputOffset - 128) * rowSums[o] + (constantBias ? biasValues[o] : 0));
+        }
+        _sumInitial = initial;
+        _addBiasAtInvoke = bias is not null && !constantBias;
+        int[] multipliers = perChannel ? _channelMultipliers! : [_outputMultiplier];
+        int[] shifts = perChannel ? _channelShifts! : [_outputShift];
+        _requantizer = new Int8Requantizer(_level, multipliers, shifts, _outputDepth, _outputOffset, _activationMin, _activationMax);
+        _rowScratch = context.RequestScratch(_accumDepth + 32);
+        _sumScratch = context.RequestScratch(_outputDepth * sizeof(int));
+    }
+
+    private void InvokeInt8Optimized(InvokeContext context)
+    {
+        ReadOnlySpan<sbyte> input = context.Input<sbyte>(InputIndex);
+        ReadOnlySpan<sbyte> weights = context.Input<sbyte>(WeightsIndex);
+        ReadOnlySpan<int> bias = _addBiasAtInvoke ? context.Input<int>(BiasIndex) : default;
+        Span<sbyte> output = context.Output<sbyte>(0);
+        Span<byte> row = context.Scratch<byte>(_rowScratch);
+        Span<int> sums = context.Scratch<int>(_sumScratch).Slice(0, _outputDepth);
+        int weightsOffset = _channelMultipliers is not null ? 0 : _weightsOffset;
+        for (int b = 0; b < _batches; b++)
+        {
+            ReadOnlySpan<sbyte> x = input.Slice(b * _accumDepth, _accumDepth);
+            Int8Dot.ToUnsigned(x, row);
+            Int8Dot.Rows(_level, row, weights, _accumDepth, _outputDepth, _sumInitial, sums);
+            int rowAdd = 0;
+            if (weightsOffset != 0)
+            {
+                // weightsOffset * sum (x + inputOffset), the input-dependent part of a non-zero weights zero point.
+                int total = 0;
+                foreach (sbyte v in x) total += v;
+                rowAdd = unchecked(weightsOffset * (total + _accumDepth * _inputOffset));
+            }
+            if (_addBiasAtInvoke)
+                for (int o = 0; o < _outputDepth; o++) sums[o] = unchecked(sums[o] + bias[o]);
+            _requantizer!.Apply(sums, rowAdd, output.Slice(b * _outputDepth, _outputDepth));
+        }
+    }
+}

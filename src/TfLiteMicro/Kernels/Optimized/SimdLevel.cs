@@ -1,0 +1,44 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace TfLiteMicro.Kernels;
+
+/// <summary>The instruction sets an optimized kernel may use, from the least to the most capable.</summary>
+internal enum SimdLevel
+{
+    /// <summary>No optimized path: the scalar reference kernel runs.</summary>
+    Reference,
+    /// <summary>Portable 128-bit vectors (x64 SSE or Arm64 AdvSimd).</summary>
+    Vector128,
+    /// <summary>AVX2: 256-bit integer vectors, multiply-add of 16-bit pairs.</summary>
+    Avx2,
+    /// <summary>AVX-VNNI: 256-bit multiply-add of unsigned by signed bytes into 32-bit sums.</summary>
+    AvxVnni,
+}
+
+/// <summary>Chooses the optimized path once, when a kernel prepares.</summary>
+internal static class Simd
+{
+    /// <summary>The best level this processor supports.</summary>
+    public static readonly SimdLevel Supported = Detect();
+
+    /// <summary>Lowers the level chosen by kernels prepared on this thread (tests compare every path with the reference).</summary>
+    [ThreadStatic] internal static SimdLevel? Limit;
+
+    private static SimdLevel Detect()
+    {
+        if (AvxVnni.IsSupported && Avx2.IsSupported) return SimdLevel.AvxVnni;
+        if (Avx2.IsSupported) return SimdLevel.Avx2;
+        if (Vector128.IsHardwareAccelerated) return SimdLevel.Vector128;
+        return SimdLevel.Reference;
+    }
+
+    /// <summary>The level a kernel prepared with <paramref name="context"/> uses.</summary>
+    public static SimdLevel For(PrepareContext context)
+    {
+        if (context.UseReferenceKernels) return SimdLevel.Reference;
+        SimdLevel level = Supported;
+        if (Limit is { } limit && limit < level) level = limit;
+        return level;
+    }
+}

@@ -1,0 +1,195 @@
+using System.Runtime.InteropServices;
+using TfLiteMicro.Kernels;
+using Table = TfLiteMicro.Tests.Kernels.Optimized.SingleOpModel.Table;
+
+namespace TfLiteMicro.Tests.Kernels.Optimized;
+
+/// <summary>
+/// The optimized kernels give exactly the reference kernels' bytes: random single-op models (shapes, strides,
+/// dilations, paddings, zero points, per-channel scales, activations), run once with the reference kernels and once
+/// per instruction-set level this processor has. TFLM_PROPERTY_CASES sets the number of cases per op.
+/// </summary>
+public sealed class OptimizedKernelPropertyTests
+{
+    private const int Conv2DCode = 3, DepthwiseCode = 4, FullyConnectedCode = 9;
+    private static readonly byte[] Activations = [0, 1, 2, 3]; // none, RELU, RELU_N1_TO_1, RELU6
+
+    private static int Cases(int fallback)
+        => int.TryParse(Environment.GetEnvironmentVariable("TFLM_PROPERTY_CASES"), out int n) && n > 0 ? n : fallback;
+
+    private static IEnumerable<SimdLevel> Levels()
+    {
+        for (var level = SimdLevel.Vector128; level <= Simd.Supported; level++) yield return level;
+    }
+
+    [Fact]
+    public void FullyConnectedInt8MatchesReference()
+    {
+        var random = new Random(1001);
+        int cases = Cases(600);
+        for (int i = 0; i < cases; i++)
+        {
+            int batches = random.Next(1, 4), depth = random.Next(1, 300), units = random.Next(1, 40);
+            bool perChannel = random.Next(2) == 0;
+            var m = new SingleOpModel();
+            float inputScale = Scale(random, 0.005f, 0.1f);
+            int input = m.Tensor(TensorType.Int8, [batches, depth], null, [inputScale], [random.Next(-128, 128)]);
+            float[] weightScales = perChannel ? Scales(random, units, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
+            long[] weightZeros = perChannel ? new long[units] : [random.Next(4) == 0 ? random.Next(-20, 21) : 0];
+            int weights = m.Tensor(TensorType.Int8, [units, depth], RandomBytes(random, units * depth), weightScales, weightZeros);
+            var inputs = new List<int> { input, weights };
+            if (random.Next(4) != 0) inputs.Add(m.Tensor(TensorType.Int32, [units], Bias(random, units), [inputScale * weightScales[0]], [0]));
+            int output = m.Tensor(TensorType.Int8, [batches, units], null, [OutputScale(random, inputScale, weightScales[0], depth)], [random.Next(-128, 128)]);
+            var options = new Table().Byte(0, Activations[random.Next(4)]);
+            byte[] model = m.Build(FullyConnectedCode, [.. inputs], [output], 8, options, [input], [output]);
+            CompareWithReference(model, random, $"case {i}: FC batches {batches} depth {depth} units {units} per-channel {perChannel}");
+        }
+    }
+
+    [Fact]
+    public void Conv2DInt8MatchesReference()
+    {
+        var random = new Random(2002);
+        int cases = Cases(600);
+        for (int i = 0; i < cases; i++)
+        {
+            int batches = random.Next(1, 3), height = random.Next(1, 12), width = random.Next(1, 12);
+            int inDepth = random.Next(1, 24), outDepth = random.Next(1, 24);
+            int filterHeight = random.Next(1, 6), filterWidth = random.Next(1, 6);
+            int strideH = random.Next(1, 4), strideW = random.Next(1, 4);
+            int dilationH = random.Next(4) == 0 ? random.Next(2, 4) : 1, dilationW = random.Next(4) == 0 ? random.Next(2, 4) : 1;
+            byte padding = (byte)random.Next(2);
+            if (random.Next(3) == 0) { filterHeight = filterWidth = 1; strideH = strideW = 1; dilationH = dilationW = 1; }
+            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH);
+            int outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
+            if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
+
+            var m = new SingleOpModel();
+            float inputScale = Scale(random, 0.005f, 0.1f);
+            int input = m.Tensor(TensorType.Int8, [batches, height, width, inDepth], null, [inputScale], [random.Next(-128, 128)]);
+            bool perChannel = random.Next(4) != 0;
+            float[] filterScales = perChannel ? Scales(random, outDepth, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
+            int filter = m.Tensor(TensorType.Int8, [outDepth, filterHeight, filterWidth, inDepth],
+                RandomBytes(random, outDepth * filterHeight * filterWidth * inDepth), filterScales, new long[filterScales.Length], 0);
+            var inputs = new List<int> { input, filter };
+            if (random.Next(4) != 0) inputs.Add(m.Tensor(TensorType.Int32, [outDepth], Bias(random, outDepth), [inputScale * filterScales[0]], [0]));
+            int output = m.Tensor(TensorType.Int8, [batches, outHeight, outWidth, outDepth], null,
+                [OutputScale(random, inputScale, filterScales[0], filterHeight * filterWidth * inDepth)], [random.Next(-128, 128)]);
+            var options = new Table().Byte(0, padding).Int(1, strideW).Int(2, strideH).Byte(3, Activations[random.Next(4)]).Int(4, dilationW).Int(5, dilationH);
+            byte[] model = m.Build(Conv2DCode, [.. inputs], [output], 1, options, [input], [output]);
+            CompareWithReference(model, random,
+                $"case {i}: CONV {batches}x{height}x{width}x{inDepth} filter {outDepth}x{filterHeight}x{filterWidth} stride {strideH},{strideW} dilation {dilationH},{dilationW} padding {padding}");
+        }
+    }
+
+    [Fact]
+    public void DepthwiseConv2DInt8MatchesReference()
+    {
+        var random = new Random(3003);
+        int cases = Cases(600);
+        for (int i = 0; i < cases; i++)
+        {
+            int batches = random.Next(1, 3), height = random.Next(1, 12), width = random.Next(1, 12);
+            int inDepth = random.Next(1, 40), multiplier = random.Next(3) == 0 ? random.Next(2, 4) : 1;
+            int outDepth = inDepth * multiplier;
+            int filterHeight = random.Next(1, 6), filterWidth = random.Next(1, 6);
+            int strideH = random.Next(1, 4), strideW = random.Next(1, 4);
+            int dilationH = random.Next(4) == 0 ? random.Next(2, 4) : 1, dilationW = random.Next(4) == 0 ? random.Next(2, 4) : 1;
+            byte padding = (byte)random.Next(2);
+            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH);
+            int outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
+            if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
+
+            var m = new SingleOpModel();
+            float inputScale = Scale(random, 0.005f, 0.1f);
+            int input = m.Tensor(TensorType.Int8, [batches, height, width, inDepth], null, [inputScale], [random.Next(-128, 128)]);
+            bool perChannel = random.Next(4) != 0;
+            float[] filterScales = perChannel ? Scales(random, outDepth, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
+            int filter = m.Tensor(TensorType.Int8, [1, filterHeight, filterWidth, outDepth],
+                RandomBytes(random, filterHeight * filterWidth * outDepth), filterScales, new long[filterScales.Length], 3);
+            var inputs = new List<int> { input, filter };
+            if (random.Next(4) != 0) inputs.Add(m.Tensor(TensorType.Int32, [outDepth], Bias(random, outDepth), [inputScale * filterScales[0]], [0]));
+            int output = m.Tensor(TensorType.Int8, [batches, outHeight, outWidth, outDepth], null,
+                [OutputScale(random, inputScale, filterScales[0], filterHeight * filterWidth)], [random.Next(-128, 128)]);
+            var options = new Table().Byte(0, padding).Int(1, strideW).Int(2, strideH).Int(3, multiplier)
+                .Byte(4, Activations[random.Next(4)]).Int(5, dilationW).Int(6, dilationH);
+            byte[] model = m.Build(DepthwiseCode, [.. inputs], [output], 2, options, [input], [output]);
+            CompareWithReference(model, random,
+                $"case {i}: DWCONV {batches}x{height}x{width}x{inDepth} x{multiplier} filter {filterHeight}x{filterWidth} stride {strideH},{strideW} dilation {dilationH},{dilationW} padding {padding}");
+        }
+    }
+
+    [ThreadStatic] private static byte[]? t_arena;
+
+    private static void CompareWithReference(byte[] modelBytes, Random random, string description)
+    {
+        // One arena per thread, reused by each interpreter in turn (a fresh 256 KiB array per run would keep the GC busy).
+        byte[] arena = t_arena ??= new byte[1 << 18];
+        Model model = Model.Load(modelBytes);
+        OpResolver resolver = OpResolver.WithAllBuiltins();
+        using var reference = new MicroInterpreter(model, resolver, arena, new InterpreterOptions { UseReferenceKernels = true });
+        reference.AllocateTensors();
+        byte[] input = new byte[reference.Input(0).ByteCount];
+        random.NextBytes(input);
+        reference.Input(0).CopyFrom(input);
+        reference.Invoke();
+        byte[] expected = reference.Output(0).AsReadOnlySpan<byte>().ToArray();
+
+        foreach (SimdLevel level in Levels())
+        {
+            Simd.Limit = level;
+            try
+            {
+                using var optimized = new MicroInterpreter(model, resolver, arena);
+                optimized.AllocateTensors();
+                optimized.Input(0).CopyFrom(input);
+                optimized.Invoke();
+                ReadOnlySpan<byte> actual = optimized.Output(0).AsReadOnlySpan<byte>();
+                if (!actual.SequenceEqual(expected))
+                {
+                    int at = 0;
+                    while (actual[at] == expected[at]) at++;
+                    Assert.Fail($"{description}, level {level}: byte {at} is {(sbyte)actual[at]}, the reference gives {(sbyte)expected[at]}");
+                }
+            }
+            finally
+            {
+                Simd.Limit = null;
+            }
+        }
+    }
+
+    private static int OutputSize(byte padding, int size, int filter, int stride, int dilation)
+    {
+        int effective = (filter - 1) * dilation + 1;
+        return padding == 0 ? (size + stride - 1) / stride : (size - effective + stride) / stride;
+    }
+
+    private static float Scale(Random random, float min, float max) => min * MathF.Pow(max / min, random.NextSingle());
+
+    private static float[] Scales(Random random, int count, float min, float max)
+    {
+        var scales = new float[count];
+        for (int i = 0; i < count; i++) scales[i] = Scale(random, min, max);
+        return scales;
+    }
+
+    /// <summary>An output scale around the sums' typical spread, sometimes much smaller (saturating, multipliers above one).</summary>
+    private static float OutputScale(Random random, float inputScale, float weightScale, int depth)
+        => inputScale * weightScale * MathF.Sqrt(depth) * 128f * Scale(random, 0.02f, 4f);
+
+    private static byte[] RandomBytes(Random random, int count)
+    {
+        var bytes = new byte[count];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] Bias(Random random, int count)
+    {
+        var values = new int[count];
+        int range = random.Next(2) == 0 ? 1 << 10 : 1 << 20;
+        for (int i = 0; i < count; i++) values[i] = random.Next(-range, range);
+        return MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+    }
+}
