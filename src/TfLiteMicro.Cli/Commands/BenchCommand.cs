@@ -124,14 +124,15 @@ internal static class BenchCommand
             seconds > 0 ? iterations / seconds : double.PositiveInfinity, allocated / (double)iterations, interpreter.ArenaUsedBytes);
     }
 
-    private sealed record NodeTime(int Subgraph, int Index, string Op, long Ticks, int Calls);
+    private sealed record NodeTime(int Subgraph, int Index, string Op, long Ticks, int Calls, long Allocated);
 
     private static List<NodeTime> Nodes(Model model, OperatorProfiler profiler)
     {
         var nodes = new List<NodeTime>();
         foreach (Subgraph subgraph in model.Subgraphs)
             foreach (ModelOperator op in subgraph.Operators)
-                nodes.Add(new NodeTime(subgraph.Index, op.Index, op.Code.Name, profiler.Ticks(subgraph.Index, op.Index), profiler.Calls(subgraph.Index, op.Index)));
+                nodes.Add(new NodeTime(subgraph.Index, op.Index, op.Code.Name, profiler.Ticks(subgraph.Index, op.Index), profiler.Calls(subgraph.Index, op.Index),
+                    profiler.AllocatedBytes(subgraph.Index, op.Index)));
         return nodes;
     }
 
@@ -172,9 +173,9 @@ internal static class BenchCommand
 
         o.WriteLine();
         o.WriteLine("Per node:");
-        o.WriteLine($"  {"sg",2} {"#",4} {"op",-28} {"us",10} {"share",7}");
+        o.WriteLine($"  {"sg",2} {"#",4} {"op",-28} {"us",10} {"share",7} {"alloc B",8}");
         foreach (NodeTime n in nodes)
-            o.WriteLine($"  {n.Subgraph,2} {n.Index,4} {n.Op,-28} {n.Ticks * toMicro,10:0.0} {100.0 * n.Ticks / total,6:0.0}%");
+            o.WriteLine($"  {n.Subgraph,2} {n.Index,4} {n.Op,-28} {n.Ticks * toMicro,10:0.0} {100.0 * n.Ticks / total,6:0.0}% {n.Allocated / (double)settings.Iterations,8:0.#}");
     }
 
     private static void WriteJson(TextWriter o, PreparedModel prepared, Settings settings, int warmedUp, Result r, OperatorProfiler? profiler, double profiledMicroseconds)
@@ -218,6 +219,7 @@ internal static class BenchCommand
                     json.WriteNumber("index", n.Index);
                     json.WriteString("op", n.Op);
                     json.WriteNumber("microsecondsPerInvoke", n.Ticks * toMicro);
+                    json.WriteNumber("allocatedBytesPerInvoke", n.Allocated / (double)settings.Iterations);
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
