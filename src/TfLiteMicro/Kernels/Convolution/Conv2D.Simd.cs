@@ -16,10 +16,20 @@ public sealed partial class Conv2D
     /// <summary>Bytes precomputed by the optimized path (weight-sum corrections and requantization tables).</summary>
     internal int OptimizedFootprint => _requantizer is null ? 0 : _requantizer.ByteCount + (_sumInitial?.Length ?? 0) * sizeof(int);
 
+    private bool _floatOptimized;
+    private int _floatRowScratch = -1;
+
     private void PrepareOptimized(PrepareContext context)
     {
         _level = Simd.For(context);
         _requantizer = null;
+        _floatOptimized = false;
+        if (_level != SimdLevel.Reference && _mode == Mode.Float32 && _filtersPerGroup == _outputDepth)
+        {
+            _floatOptimized = true;
+            _floatRowScratch = context.RequestScratch(_filterHeight * _filterWidth * _filterDepth * sizeof(float));
+            return;
+        }
         if (_level == SimdLevel.Reference || _mode != Mode.Int8 || _filtersPerGroup != _outputDepth) return;
         Tensor filter = context.Input(1);
         Tensor? bias = context.OptionalInput(2);
@@ -95,6 +105,62 @@ public sealed partial class Conv2D
                         for (int c = 0; c < _outputDepth; c++) sums[c] = unchecked(sums[c] + bias[c]);
                     _requantizer!.Apply(sums, 0, output.Slice(o, _outputDepth));
                     o += _outputDepth;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Float: the same gathering (zeros outside the input) and a vectorized dot product per output channel; sums round
+    /// differently from the reference's sequential order.
+    /// </summary>
+    private void RunFloatOptimized(InvokeContext context)
+    {
+        ReadOnlySpan<float> input = context.Input<float>(0);
+        ReadOnlySpan<float> filter = context.Input<float>(1);
+        ReadOnlySpan<float> bias = _hasBias ? context.Input<float>(2) : default;
+        Span<float> output = context.Output<float>(0);
+        int depth = _filterHeight * _filterWidth * _filterDepth;
+        Span<float> row = context.Scratch<float>(_floatRowScratch).Slice(0, depth);
+        int tap = _filterDepth;
+        bool pointwise = _filterHeight == 1 && _filterWidth == 1 && _padHeight == 0 && _padWidth == 0;
+        int o = 0;
+        for (int b = 0; b < _batches; b++)
+        {
+            for (int oy = 0; oy < _outputHeight; oy++)
+            {
+                int yOrigin = oy * _strideHeight - _padHeight;
+                for (int ox = 0; ox < _outputWidth; ox++, o += _outputDepth)
+                {
+                    int xOrigin = ox * _strideWidth - _padWidth;
+                    ReadOnlySpan<float> gathered;
+                    if (pointwise)
+                    {
+                        gathered = input.Slice(((b * _inputHeight + yOrigin) * _inputWidth + xOrigin) * _inputDepth, depth);
+                    }
+                    else
+                    {
+                        int r = 0;
+                        for (int fy = 0; fy < _filterHeight; fy++)
+                        {
+                            int iy = yOrigin + _dilationHeight * fy;
+                            if ((uint)iy >= (uint)_inputHeight)
+                            {
+                                row.Slice(r, _filterWidth * tap).Clear();
+                                r += _filterWidth * tap;
+                                continue;
+                            }
+                            int lineBase = (b * _inputHeight + iy) * _inputWidth;
+                            for (int fx = 0; fx < _filterWidth; fx++, r += tap)
+                            {
+                                int ix = xOrigin + _dilationWidth * fx;
+                                if ((uint)ix >= (uint)_inputWidth) row.Slice(r, tap).Clear();
+                                else input.Slice((lineBase + ix) * _inputDepth, tap).CopyTo(row.Slice(r));
+                            }
+                        }
+                        gathered = row;
+                    }
+                    FloatDot.Rows(_level, gathered, filter, depth, _outputDepth, bias, _floatMin, _floatMax, output.Slice(o, _outputDepth));
                 }
             }
         }

@@ -18,10 +18,13 @@ public sealed partial class DepthwiseConv2D
     /// <summary>Bytes precomputed by the optimized path (requantization tables).</summary>
     internal int OptimizedFootprint => _requantizer?.ByteCount ?? 0;
 
+    private bool _floatOptimized;
+
     private void PrepareOptimized(PrepareContext context)
     {
         _level = Simd.For(context);
         _requantizer = null;
+        _floatOptimized = _level != SimdLevel.Reference && _mode == Mode.Float32 && _depthMultiplier == 1;
         if (_level < SimdLevel.Avx2 || _mode != Mode.Int8 || _depthMultiplier != 1) return;
         var requantizer = new Int8Requantizer(_level, _multipliers, _shifts, _outputDepth, _outputOffset, _quantizedMin, _quantizedMax);
         if (!requantizer.Vectorized) return;
@@ -112,6 +115,73 @@ public sealed partial class DepthwiseConv2D
                                 acc += Unsafe.Add(ref w, weight + fx * channels) * (Unsafe.Add(ref x, pixel + _dilationWidth * fx * channels) + _inputOffset);
                         }
                         Unsafe.Add(ref destination, c) = requantizer.Apply1(acc, c);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Float, depth multiplier 1: eight channels at a time, each channel's taps added in the reference's order with
+    /// separate multiply and add, then the bias: the reference's exact sums.
+    /// </summary>
+    private void RunFloatOptimized(InvokeContext context)
+    {
+        ReadOnlySpan<float> input = context.Input<float>(0);
+        ReadOnlySpan<float> filter = context.Input<float>(1);
+        ReadOnlySpan<float> bias = _hasBias ? context.Input<float>(2) : default;
+        Span<float> output = context.Output<float>(0);
+        int channels = _outputDepth;
+        if (input.Length < _batches * _inputHeight * _inputWidth * channels || filter.Length < _filterHeight * _filterWidth * channels
+            || output.Length < _batches * _outputHeight * _outputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
+            throw context.Error("tensor data is shorter than its shape");
+        ref float x = ref MemoryMarshal.GetReference(input);
+        ref float w = ref MemoryMarshal.GetReference(filter);
+        bool hasBias = !bias.IsEmpty;
+        Vector256<float> min = Vector256.Create(_floatMin), max = Vector256.Create(_floatMax);
+        bool wide = Vector256.IsHardwareAccelerated && _level >= SimdLevel.Avx2;
+        int o = 0;
+        for (int b = 0; b < _batches; b++)
+        {
+            for (int oy = 0; oy < _outputHeight; oy++)
+            {
+                int yOrigin = oy * _strideHeight - _padHeight;
+                int fyStart = FirstInside(yOrigin, _dilationHeight);
+                int fyEnd = EndInside(yOrigin, _dilationHeight, _filterHeight, _inputHeight);
+                for (int ox = 0; ox < _outputWidth; ox++, o += channels)
+                {
+                    int xOrigin = ox * _strideWidth - _padWidth;
+                    int fxStart = FirstInside(xOrigin, _dilationWidth);
+                    int fxEnd = EndInside(xOrigin, _dilationWidth, _filterWidth, _inputWidth);
+                    Span<float> destination = output.Slice(o, channels);
+                    int c = 0;
+                    if (wide)
+                    {
+                        for (; c + 8 <= channels; c += 8)
+                        {
+                            Vector256<float> acc = default;
+                            for (int fy = fyStart; fy < fyEnd; fy++)
+                            {
+                                int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * channels + c;
+                                int weight = fy * _filterWidth * channels + c;
+                                for (int fx = fxStart; fx < fxEnd; fx++)
+                                    acc += Vector256.LoadUnsafe(ref x, (nuint)(pixel + _dilationWidth * fx * channels)) * Vector256.LoadUnsafe(ref w, (nuint)(weight + fx * channels));
+                            }
+                            if (hasBias) acc += Vector256.Create(bias.Slice(c, 8));
+                            Vector256.Min(Vector256.Max(acc, min), max).CopyTo(destination.Slice(c, 8));
+                        }
+                    }
+                    for (; c < channels; c++)
+                    {
+                        float acc = 0f;
+                        for (int fy = fyStart; fy < fyEnd; fy++)
+                        {
+                            int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * channels + c;
+                            int weight = fy * _filterWidth * channels + c;
+                            for (int fx = fxStart; fx < fxEnd; fx++)
+                                acc += Unsafe.Add(ref x, pixel + _dilationWidth * fx * channels) * Unsafe.Add(ref w, weight + fx * channels);
+                        }
+                        destination[c] = Math.Min(Math.Max(acc + (hasBias ? bias[c] : 0f), _floatMin), _floatMax);
                     }
                 }
             }

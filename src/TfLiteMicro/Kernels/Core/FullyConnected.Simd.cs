@@ -14,10 +14,13 @@ public sealed partial class FullyConnected
     /// <summary>Bytes precomputed by the optimized path (weight-sum corrections and requantization tables).</summary>
     internal int OptimizedFootprint => _requantizer is null ? 0 : _requantizer.ByteCount + (_sumInitial?.Length ?? 0) * sizeof(int);
 
+    private bool _floatOptimized;
+
     private void PrepareOptimized(PrepareContext context)
     {
         _level = Simd.For(context);
         _requantizer = null;
+        _floatOptimized = _level != SimdLevel.Reference && _inputType == TensorType.Float32;
         if (_level == SimdLevel.Reference || _inputType != TensorType.Int8 || _weightsType != TensorType.Int8) return;
         Tensor weights = context.Input(WeightsIndex);
         if (!weights.IsConstant || weights.Definition.Data.Length < (long)_outputDepth * _accumDepth) return;
@@ -71,5 +74,16 @@ public sealed partial class FullyConnected
                 for (int o = 0; o < _outputDepth; o++) sums[o] = unchecked(sums[o] + bias[o]);
             _requantizer!.Apply(sums, rowAdd, output.Slice(b * _outputDepth, _outputDepth));
         }
+    }
+
+    private void InvokeFloatOptimized(InvokeContext context)
+    {
+        ReadOnlySpan<float> input = context.Input<float>(InputIndex);
+        ReadOnlySpan<float> weights = context.Input<float>(WeightsIndex);
+        ReadOnlySpan<float> bias = _hasBias ? context.Input<float>(BiasIndex) : default;
+        Span<float> output = context.Output<float>(0);
+        for (int b = 0; b < _batches; b++)
+            FloatDot.Rows(_level, input.Slice(b * _accumDepth, _accumDepth), weights, _accumDepth, _outputDepth, bias,
+                _floatMin, _floatMax, output.Slice(b * _outputDepth, _outputDepth));
     }
 }
