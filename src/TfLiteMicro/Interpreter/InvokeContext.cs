@@ -64,6 +64,12 @@ public readonly ref struct InvokeContext
     /// <summary>Runs another subgraph to completion (control-flow ops).</summary>
     public void InvokeSubgraph(int subgraph) => _interpreter.InvokeSubgraph(subgraph);
 
+    /// <summary>The bytes of resource variable <paramref name="id"/>; empty, with <paramref name="exists"/> false, when it has none.</summary>
+    internal Span<byte> ResourceVariable(int id, out bool exists) => _interpreter.ResourceVariables.Buffer(_arena, id, out exists);
+
+    /// <summary>Ends the current Invoke after this node without error (TFLM's kTfLiteAbort); see <see cref="MicroInterpreter.LastInvokeAborted"/>.</summary>
+    public void AbortInvoke() => _interpreter.AbortInvoke();
+
     /// <summary>An exception that names this node, for the kernel to throw on bad data.</summary>
     public KernelException Error(string message) => new($"{_node.Describe()}: {message}");
 

@@ -18,6 +18,9 @@ public sealed class MicroInterpreter : IDisposable
     private List<MemoryPlanEntry> _plan = [];
     private bool _allocated;
 
+    /// <summary>The resource variables (VAR_HANDLE) of the model, in the arena's persistent region.</summary>
+    internal ResourceVariableStore ResourceVariables { get; } = new();
+
     public MicroInterpreter(Model model, OpResolver resolver, Memory<byte> arena, InterpreterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -117,6 +120,7 @@ public sealed class MicroInterpreter : IDisposable
         PlanMemory();
         _allocated = true;
         ResetVariables();
+        ResetKernels();
     }
 
     private Tensor?[] Resolve(int subgraph, IReadOnlyList<int> indices)
@@ -264,6 +268,8 @@ public sealed class MicroInterpreter : IDisposable
             }
         }
 
+        cursor = ResourceVariables.Place(cursor, _plan, totalSteps - 1);
+
         int total = cursor;
         if (total > _arena.Length)
             throw new ArenaTooSmallException(total, _arena.Length);
@@ -274,8 +280,17 @@ public sealed class MicroInterpreter : IDisposable
     public void Invoke()
     {
         EnsureAllocated();
+        LastInvokeAborted = false;
         InvokeSubgraph(0);
     }
+
+    /// <summary>
+    /// True when a kernel ended the last <see cref="Invoke"/> early (TFLM's kTfLiteAbort), as CIRCULAR_BUFFER does on
+    /// the calls where it only buffers input: the outputs then hold no new result.
+    /// </summary>
+    public bool LastInvokeAborted { get; private set; }
+
+    internal void AbortInvoke() => LastInvokeAborted = true;
 
     internal void InvokeSubgraph(int subgraph)
     {
@@ -297,6 +312,7 @@ public sealed class MicroInterpreter : IDisposable
                 throw new KernelException($"{node.Describe()}: failed while running ({e.Message})", e);
             }
             profiler?.EndOperator(subgraph, i, node.Operator.Code);
+            if (LastInvokeAborted) break;
         }
     }
 
@@ -305,6 +321,7 @@ public sealed class MicroInterpreter : IDisposable
     {
         EnsureAllocated();
         ResetVariables();
+        ResetKernels();
     }
 
     private void ResetVariables()
@@ -314,6 +331,20 @@ public sealed class MicroInterpreter : IDisposable
         {
             byte value = tensor.Type == TensorType.Int8 ? unchecked((byte)(sbyte)tensor.ZeroPoint) : (byte)0;
             arena.Slice(tensor.ArenaOffset, tensor.ByteCount).Fill(value);
+        }
+        ResourceVariables.Reset(arena);
+    }
+
+    /// <summary>Lets kernels with persistent state (<see cref="IResettableKernel"/>) write their initial state.</summary>
+    private void ResetKernels()
+    {
+        foreach (Node[] nodes in _nodes)
+        {
+            foreach (Node node in nodes)
+            {
+                if (node.Kernel is IResettableKernel resettable)
+                    Guard(node, () => resettable.Reset(new InvokeContext(this, node, _arena.Span)));
+            }
         }
     }
 

@@ -87,6 +87,9 @@ public sealed class PrepareContext
 
     public IReadOnlyList<Tensor> SubgraphOutputs(int subgraph) => Interpreter.SubgraphOutputs(subgraph);
 
+    /// <summary>The interpreter's resource variables (VAR_HANDLE and friends).</summary>
+    internal ResourceVariableStore ResourceVariables => Interpreter.ResourceVariables;
+
     /// <summary>An exception that names this node, for the kernel to throw.</summary>
     public KernelException Error(string message) => new($"{_node.Describe()}: {message}");
 

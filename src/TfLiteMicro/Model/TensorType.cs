@@ -31,10 +31,11 @@ public enum TensorType : byte
 /// <summary>Sizes and names of <see cref="TensorType"/> values.</summary>
 public static class TensorTypes
 {
-    /// <summary>Bytes per element, or 0 for types without a fixed element size (string, resource, variant, sub-byte types).</summary>
+    /// <summary>Bytes per element, or 0 for types without a fixed element size (string, variant, sub-byte types).</summary>
     public static int ElementSize(TensorType type) => type switch
     {
         TensorType.Float32 or TensorType.Int32 or TensorType.UInt32 => 4,
+        TensorType.Resource => 4, // a resource tensor holds the int32 id of its resource variable
         TensorType.Float16 or TensorType.Int16 or TensorType.UInt16 or TensorType.BFloat16 => 2,
         TensorType.Int8 or TensorType.UInt8 or TensorType.Bool or TensorType.Float8E4M3FN or TensorType.Float8E5M2 => 1,
         TensorType.Int64 or TensorType.UInt64 or TensorType.Float64 or TensorType.Complex64 => 8,
@@ -47,7 +48,7 @@ public static class TensorTypes
     {
         TensorType.Int4 or TensorType.UInt4 => (elementCount + 1) / 2,
         TensorType.Int2 => (elementCount + 3) / 4,
-        TensorType.String or TensorType.Resource or TensorType.Variant => -1,
+        TensorType.String or TensorType.Variant => -1,
         _ => elementCount * ElementSize(type),
     };
 

@@ -71,10 +71,12 @@ public sealed partial class DepthwiseConv2D : IKernel
         WindowGeometry width = WindowGeometry.Compute(context, "width", padding, _inputWidth, _filterWidth, _strideWidth, _dilationWidth);
         _padHeight = height.Padding;
         _padWidth = width.Padding;
-        _outputHeight = height.OutputSize;
-        _outputWidth = width.OutputSize;
-        if (output.Dim(0) != _batches || output.Dim(1) != _outputHeight || output.Dim(2) != _outputWidth || output.Dim(3) != _outputDepth)
-            throw context.Error($"output shape [{string.Join(",", output.ShapeArray)}] should be [{_batches},{_outputHeight},{_outputWidth},{_outputDepth}]");
+        // Like TFLM, the padding follows the computed output size while the loops cover the model's output shape;
+        // every input position is bounds-checked, so a different height or width cannot read outside the input.
+        _outputHeight = output.Dim(1);
+        _outputWidth = output.Dim(2);
+        if (output.Dim(0) != _batches || output.Dim(3) != _outputDepth)
+            throw context.Error($"output shape [{string.Join(",", output.ShapeArray)}] should be [{_batches},{height.OutputSize},{width.OutputSize},{_outputDepth}]");
 
         _hasBias = bias is not null;
         if (bias is not null)

@@ -49,7 +49,7 @@ internal readonly struct PoolWindow
         {
             context.SetOutputShape(0, [batches, height.OutputSize, width.OutputSize, depth]);
         }
-        else if (output.Dim(0) != batches || output.Dim(1) != height.OutputSize || output.Dim(2) != width.OutputSize || output.Dim(3) != depth)
+        else if (output.Dim(0) != batches || output.Dim(3) != depth)
         {
             throw context.Error($"output shape [{string.Join(",", output.ShapeArray)}] should be [{batches},{height.OutputSize},{width.OutputSize},{depth}]");
         }
@@ -60,8 +60,10 @@ internal readonly struct PoolWindow
             InputHeight = input.Dim(1),
             InputWidth = input.Dim(2),
             Depth = depth,
-            OutputHeight = height.OutputSize,
-            OutputWidth = width.OutputSize,
+            // As in TFLM the padding follows the computed size and the loops the output's shape; windows are clipped
+            // to the input, so a model whose output differs cannot make the kernel read outside it.
+            OutputHeight = context.Output(0).Dim(1),
+            OutputWidth = context.Output(0).Dim(2),
             FilterHeight = filterHeight,
             FilterWidth = filterWidth,
             StrideHeight = strideHeight,

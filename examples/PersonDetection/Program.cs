@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using TfLiteMicro;
+using TfLiteMicro.Examples.PersonDetection;
+
+// Usage: PersonDetection IMAGE [--model PATH] [--repeat N]
+string? imagePath = null;
+string? modelPath = null;
+int repeat = 20;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--model" when i + 1 < args.Length:
+            modelPath = args[++i];
+            break;
+        case "--repeat" when i + 1 < args.Length && int.TryParse(args[i + 1], out int n) && n > 0:
+            repeat = n;
+            i++;
+            break;
+        case "-h" or "--help":
+            PrintUsage();
+            return 0;
+        default:
+            if (args[i].StartsWith("--", StringComparison.Ordinal) || imagePath is not null)
+            {
+                Console.Error.WriteLine($"unexpected argument '{args[i]}'");
+                PrintUsage();
+                return 2;
+            }
+            imagePath = args[i];
+            break;
+    }
+}
+if (imagePath is null)
+{
+    PrintUsage();
+    return 2;
+}
+
+modelPath ??= DefaultModelPath();
+if (modelPath is null || !File.Exists(modelPath))
+{
+    Console.Error.WriteLine(modelPath is null
+        ? "person_detect.tflite not found: pass --model PATH or set TFLM_SHARED_DIR to the folder holding models/"
+        : $"model file '{modelPath}' not found");
+    return 1;
+}
+
+try
+{
+    byte[] pixels = ImageInput.LoadGrayscale(imagePath);
+
+    Model model = Model.Load(File.ReadAllBytes(modelPath));
+    // TFLM's example reserves 136 KB; the model needs less (ArenaUsedBytes is printed below).
+    using var interpreter = new MicroInterpreter(model, OpResolver.WithAllBuiltins(), new byte[136 * 1024]);
+    interpreter.AllocateTensors();
+
+    Tensor input = interpreter.Input(0);
+    if (input.Type != TensorType.Int8 || input.ByteCount != pixels.Length)
+    {
+        Console.Error.WriteLine($"the model's input is {input}, expected int8 [1,{ImageInput.Size},{ImageInput.Size},1]");
+        return 1;
+    }
+    // The pixel bytes go in unchanged, each read as a signed byte: what TFLM's person detection test does with
+    // its BMPs, so the scores here equal TFLM's (see README.md).
+    input.CopyFrom(pixels);
+
+    var timings = new double[repeat];
+    for (int r = 0; r < repeat; r++)
+    {
+        long start = Stopwatch.GetTimestamp();
+        interpreter.Invoke();
+        timings[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+    double first = timings[0];
+    Array.Sort(timings);
+    double median = timings[repeat / 2];
+
+    Tensor output = interpreter.Output(0);
+    ReadOnlySpan<sbyte> scores = output.AsReadOnlySpan<sbyte>();
+    if (scores.Length < 2)
+    {
+        Console.Error.WriteLine($"the model's output is {output}, expected two scores");
+        return 1;
+    }
+    int noPerson = scores[0], person = scores[1];
+    Console.WriteLine($"image:      {imagePath}");
+    Console.WriteLine($"person:     {person,4}  ({output.GetValueAsDouble(1):P1})");
+    Console.WriteLine($"no person:  {noPerson,4}  ({output.GetValueAsDouble(0):P1})");
+    Console.WriteLine($"verdict:    {(person > noPerson ? "person" : "no person")}");
+    Console.WriteLine($"inference:  {median:F2} ms median of {repeat} (first {first:F2} ms)");
+    Console.WriteLine($"arena:      {interpreter.ArenaUsage}");
+    return 0;
+}
+catch (Exception e) when (e is TfLiteMicroException or IOException or InvalidOperationException or ArgumentException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+
+static void PrintUsage()
+    => Console.Error.WriteLine("usage: PersonDetection IMAGE [--model PATH] [--repeat N]\n" +
+        "  IMAGE   a BMP, PNG or JPEG; converted to 96x96 grayscale\n" +
+        "  --model person_detect.tflite (default: $TFLM_SHARED_DIR/models, or shared/models beside the repository)\n" +
+        "  --repeat number of timed invokes (default 20)");
+
+static string? DefaultModelPath()
+{
+    const string name = "person_detect.tflite";
+    string? shared = Environment.GetEnvironmentVariable("TFLM_SHARED_DIR");
+    if (!string.IsNullOrEmpty(shared)) return Path.Combine(shared, "models", name);
+    // ../shared beside the repository: look in every folder above the working directory and above the binaries.
+    foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "shared", "models", name);
+            if (File.Exists(candidate)) return candidate;
+        }
+    return null;
+}

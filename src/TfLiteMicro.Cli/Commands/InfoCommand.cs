@@ -1,0 +1,244 @@
+using System.CommandLine;
+using System.Text.Json;
+using TfLiteMicro.Memory;
+
+namespace TfLiteMicro.Cli.Commands;
+
+/// <summary><c>tflm info MODEL</c>: what a model holds, which of its ops this build runs, and the arena it needs.</summary>
+internal static class InfoCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        Argument<string> model = CommonOptions.Model();
+        Option<bool> json = CommonOptions.Json();
+        Option<string> arena = CommonOptions.ArenaSize();
+        var command = new Command("info", "Show a model's subgraphs, inputs and outputs, operators and their tensors, which ops this build supports, constant bytes and the arena it needs.")
+        {
+            model, json, arena,
+        };
+        command.SetAction(parse => Execute(output, parse.GetValue(model)!, parse.GetValue(json), CommonOptions.ArenaBytes(parse, arena)));
+        return command;
+    }
+
+    internal sealed record OpCount(OperatorCode Code, int Count, bool Supported);
+
+    internal static int Execute(TextWriter output, string path, bool asJson, int arenaBytes)
+    {
+        Model model = ModelFile.Load(path);
+        OpResolver resolver = KernelSets.CreateFullResolver();
+        List<OpCount> counts = CountOps(model, resolver);
+
+        // The arena figure is only known once every kernel has prepared; a missing op leaves it unknown.
+        ArenaUsage? usage = null;
+        string? arenaProblem = null;
+        bool failed = false;
+        List<OpCount> missing = counts.FindAll(c => !c.Supported);
+        if (missing.Count > 0)
+        {
+            arenaProblem = $"unknown until every op has a kernel (missing: {string.Join(", ", missing.ConvertAll(m => m.Code.Name))})";
+        }
+        else
+        {
+            try
+            {
+                using PreparedModel prepared = PreparedModel.Create(path, model, arenaBytes);
+                usage = prepared.Interpreter.ArenaUsage;
+            }
+            catch (CliException e)
+            {
+                arenaProblem = "unknown: " + e.Message;
+                failed = true;
+            }
+        }
+
+        (long constantBytes, int constantTensors) = ConstantData(model);
+        if (asJson)
+            WriteJson(output, path, model, counts, constantBytes, constantTensors, usage, arenaProblem);
+        else
+            WriteText(output, path, model, counts, constantBytes, constantTensors, usage, arenaProblem);
+        if (failed)
+            throw new CliException(arenaProblem!);
+        return 0;
+    }
+
+    internal static List<OpCount> CountOps(Model model, OpResolver resolver)
+    {
+        var order = new List<OperatorCode>();
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (Subgraph subgraph in model.Subgraphs)
+        {
+            foreach (ModelOperator op in subgraph.Operators)
+            {
+                string key = Key(op.Code);
+                if (counts.TryGetValue(key, out int n)) counts[key] = n + 1;
+                else { counts[key] = 1; order.Add(op.Code); }
+            }
+        }
+        return order.ConvertAll(code => new OpCount(code, counts[Key(code)], resolver.Supports(code)));
+    }
+
+    private static string Key(OperatorCode code) => code.IsCustom ? "custom:" + code.CustomCode : "builtin:" + (int)code.BuiltinCode;
+
+    internal static (long Bytes, int Tensors) ConstantData(Model model)
+    {
+        long bytes = 0;
+        int tensors = 0;
+        var seen = new HashSet<int>();
+        foreach (Subgraph subgraph in model.Subgraphs)
+        {
+            foreach (ModelTensor tensor in subgraph.Tensors)
+            {
+                if (!tensor.IsConstant) continue;
+                tensors++;
+                // Tensors can share a buffer; count its bytes once.
+                if (seen.Add(tensor.BufferIndex)) bytes += tensor.Data.Length;
+            }
+        }
+        return (bytes, tensors);
+    }
+
+    private static void WriteText(TextWriter o, string path, Model model, List<OpCount> counts, long constantBytes, int constantTensors,
+        ArenaUsage? usage, string? arenaProblem)
+    {
+        o.WriteLine($"Model: {Path.GetFileName(path)} ({TensorText.Bytes(model.Bytes.Length)}, schema version {model.Version})");
+        if (!string.IsNullOrEmpty(model.Description)) o.WriteLine($"Description: {model.Description}");
+        o.WriteLine($"Subgraphs: {model.Subgraphs.Count}");
+        foreach (Subgraph subgraph in model.Subgraphs)
+        {
+            o.WriteLine();
+            string name = subgraph.Name.Length > 0 ? $" '{subgraph.Name}'" : "";
+            o.WriteLine($"Subgraph {subgraph.Index}{name}: {subgraph.Tensors.Count} tensors, {subgraph.Operators.Count} operators");
+            o.WriteLine("  Inputs:");
+            for (int i = 0; i < subgraph.Inputs.Count; i++)
+                o.WriteLine($"    {i}: {TensorText.Describe(subgraph.Tensors[subgraph.Inputs[i]])}");
+            o.WriteLine("  Outputs:");
+            for (int i = 0; i < subgraph.Outputs.Count; i++)
+                o.WriteLine($"    {i}: {TensorText.Describe(subgraph.Tensors[subgraph.Outputs[i]])}");
+            o.WriteLine("  Operators:");
+            foreach (ModelOperator op in subgraph.Operators)
+            {
+                o.WriteLine($"    #{op.Index} {op.Code.Name} v{op.Code.Version}");
+                WriteOperands(o, subgraph, "in ", op.Inputs);
+                WriteOperands(o, subgraph, "out", op.Outputs);
+                if (op.Intermediates.Count > 0) WriteOperands(o, subgraph, "tmp", op.Intermediates);
+            }
+        }
+
+        o.WriteLine();
+        o.WriteLine("Operator types:");
+        int width = 8;
+        foreach (OpCount c in counts) width = Math.Max(width, c.Code.Name.Length);
+        foreach (OpCount c in counts)
+            o.WriteLine($"  {c.Code.Name.PadRight(width)}  x{c.Count,-4} v{c.Code.Version}  {(c.Supported ? "supported" : "MISSING")}");
+        List<OpCount> missing = counts.FindAll(c => !c.Supported);
+        o.WriteLine(missing.Count == 0
+            ? $"This build runs all {counts.Count} operator types of the model."
+            : $"This build lacks {missing.Count} of {counts.Count} operator types: {string.Join(", ", missing.ConvertAll(m => $"{m.Code.Name} v{m.Code.Version}"))}");
+
+        o.WriteLine();
+        o.WriteLine($"Constant data: {TensorText.Bytes(constantBytes)} in {constantTensors} tensors");
+        if (usage is not null)
+        {
+            o.WriteLine($"Arena needed: {TensorText.Bytes(usage.TotalBytes)}");
+            o.WriteLine($"  planned activations and scratch: {TensorText.Bytes(usage.PlannedBytes)} (scratch requested: {TensorText.Bytes(usage.ScratchRequestedBytes)})");
+            o.WriteLine($"  persistent (variables, kernel state): {TensorText.Bytes(usage.PersistentBytes)}");
+            o.WriteLine($"  in code: var arena = new byte[{usage.TotalBytes}];");
+        }
+        else
+        {
+            o.WriteLine($"Arena needed: {arenaProblem}");
+        }
+    }
+
+    private static void WriteOperands(TextWriter o, Subgraph subgraph, string role, IReadOnlyList<int> indices)
+    {
+        foreach (int t in indices)
+            o.WriteLine(t < 0 ? $"        {role} (omitted)" : $"        {role} {TensorText.Describe(subgraph.Tensors[t])}");
+    }
+
+    private static void WriteJson(TextWriter output, string path, Model model, List<OpCount> counts, long constantBytes, int constantTensors,
+        ArenaUsage? usage, string? arenaProblem)
+    {
+        TensorText.PrintJson(output, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("file", Path.GetFileName(path));
+            json.WriteNumber("bytes", model.Bytes.Length);
+            json.WriteNumber("schemaVersion", model.Version);
+            if (model.Description is not null) json.WriteString("description", model.Description);
+            json.WriteStartArray("subgraphs");
+            foreach (Subgraph subgraph in model.Subgraphs)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("index", subgraph.Index);
+                json.WriteString("name", subgraph.Name);
+                json.WriteNumber("tensorCount", subgraph.Tensors.Count);
+                WriteTensorList(json, "inputs", subgraph, subgraph.Inputs);
+                WriteTensorList(json, "outputs", subgraph, subgraph.Outputs);
+                json.WriteStartArray("operators");
+                foreach (ModelOperator op in subgraph.Operators)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("index", op.Index);
+                    json.WriteString("op", op.Code.Name);
+                    json.WriteNumber("version", op.Code.Version);
+                    json.WriteBoolean("custom", op.Code.IsCustom);
+                    json.WritePropertyName("inputs");
+                    TensorText.WriteInts(json, op.Inputs);
+                    json.WritePropertyName("outputs");
+                    TensorText.WriteInts(json, op.Outputs);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                json.WriteStartArray("tensors");
+                foreach (ModelTensor tensor in subgraph.Tensors)
+                    TensorText.WriteTensorJson(json, tensor);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+
+            json.WriteStartArray("operatorTypes");
+            foreach (OpCount c in counts)
+            {
+                json.WriteStartObject();
+                json.WriteString("op", c.Code.Name);
+                json.WriteNumber("version", c.Code.Version);
+                json.WriteBoolean("custom", c.Code.IsCustom);
+                json.WriteNumber("count", c.Count);
+                json.WriteBoolean("supported", c.Supported);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("missingOps");
+            foreach (OpCount c in counts)
+                if (!c.Supported) json.WriteStringValue(c.Code.Name);
+            json.WriteEndArray();
+
+            json.WriteNumber("constantBytes", constantBytes);
+            json.WriteNumber("constantTensors", constantTensors);
+            if (usage is not null)
+            {
+                json.WriteStartObject("arena");
+                json.WriteNumber("totalBytes", usage.TotalBytes);
+                json.WriteNumber("plannedBytes", usage.PlannedBytes);
+                json.WriteNumber("scratchRequestedBytes", usage.ScratchRequestedBytes);
+                json.WriteNumber("persistentBytes", usage.PersistentBytes);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("arena");
+                json.WriteString("arenaProblem", arenaProblem);
+            }
+            json.WriteEndObject();
+        });
+    }
+
+    private static void WriteTensorList(Utf8JsonWriter json, string name, Subgraph subgraph, IReadOnlyList<int> indices)
+    {
+        json.WriteStartArray(name);
+        foreach (int t in indices) TensorText.WriteTensorJson(json, subgraph.Tensors[t]);
+        json.WriteEndArray();
+    }
+}

@@ -1,0 +1,3 @@
+using TfLiteMicro.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,36 @@
+using TfLiteMicro.Kernels;
+
+namespace TfLiteMicro.Signal;
+
+/// <summary>SignalFilterBankSquareRoot: rounded integer square root of each uint64 channel, shifted right by the scale bits (input 1).</summary>
+public sealed class SignalFilterBankSquareRoot : IKernel
+{
+    private int _channels;
+
+    public void Prepare(PrepareContext context)
+    {
+        context.ExpectCounts(2, 2, 1);
+        Tensor input = context.Input(0);
+        Tensor scaleBits = context.Input(1);
+        Tensor output = context.Output(0);
+        if (input.Rank != 1) throw context.Error($"input must be rank 1 but has rank {input.Rank}");
+        if (scaleBits.Rank != 0) throw context.Error($"scale bits must be a scalar but has rank {scaleBits.Rank}");
+        if (output.Rank != 1) throw context.Error($"output must be rank 1 but has rank {output.Rank}");
+        if (input.Type != TensorType.UInt64) throw context.UnsupportedType("input", input.Type);
+        if (scaleBits.Type != TensorType.Int32) throw context.UnsupportedType("scale bits", scaleBits.Type);
+        if (output.Type != TensorType.UInt32) throw context.UnsupportedType("output", output.Type);
+        _channels = input.Dim(0);
+        if (output.Dim(0) < _channels) throw context.Error($"output has {output.Dim(0)} channels but the input {_channels}");
+    }
+
+    public void Invoke(InvokeContext context)
+    {
+        ReadOnlySpan<ulong> input = context.Input<ulong>(0);
+        int shift = context.Input<int>(1)[0];
+        // A uint32 shifted by 32 or more (or a negative count) is undefined in C; clamp to "all bits gone".
+        bool clear = shift < 0 || shift > 31;
+        Span<uint> output = context.Output<uint>(0);
+        for (int i = 0; i < _channels; i++)
+            output[i] = clear ? 0 : SignalMath.Sqrt64(input[i]) >> shift;
+    }
+}

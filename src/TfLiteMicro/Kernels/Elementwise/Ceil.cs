@@ -1,0 +1,10 @@
+namespace TfLiteMicro.Kernels;
+
+/// <summary>CEIL: rounds float32 values up.</summary>
+public sealed class Ceil : FloatUnaryKernel<Ceil.Operator>
+{
+    public readonly struct Operator : IUnaryOperator<float, float>
+    {
+        public float Invoke(float x) => MathF.Ceiling(x);
+    }
+}

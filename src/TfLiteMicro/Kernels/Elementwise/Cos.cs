@@ -1,0 +1,10 @@
+namespace TfLiteMicro.Kernels;
+
+/// <summary>COS: cos(x) over float32.</summary>
+public sealed class Cos : FloatUnaryKernel<Cos.Operator>
+{
+    public readonly struct Operator : IUnaryOperator<float, float>
+    {
+        public float Invoke(float x) => MathF.Cos(x);
+    }
+}

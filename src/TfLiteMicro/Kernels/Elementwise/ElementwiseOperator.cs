@@ -1,0 +1,22 @@
+namespace TfLiteMicro.Kernels;
+
+/// <summary>
+/// A per-element function of one value, as a struct so the driver's loop is specialised and inlined for it
+/// (the style of .NET's TensorPrimitives operators). Parameters it needs live in its fields.
+/// </summary>
+public interface IUnaryOperator<TIn, TOut>
+{
+    TOut Invoke(TIn x);
+}
+
+/// <summary>A per-element function of two values (arithmetic, comparison, logical), applied with broadcasting.</summary>
+internal interface IBinaryOperator<TIn, TOut>
+{
+    TOut Invoke(TIn a, TIn b);
+}
+
+/// <summary>A per-element function of two values of different types, applied with broadcasting.</summary>
+internal interface IMixedBinaryOperator<TA, TB, TOut>
+{
+    TOut Invoke(TA a, TB b);
+}

@@ -1,0 +1,17 @@
+namespace TfLiteMicro.Kernels;
+
+/// <summary>LOGICAL_OR over bool tensors, with broadcasting.</summary>
+public sealed class LogicalOr : IKernel
+{
+    private BroadcastShape _shape = null!;
+
+    public void Prepare(PrepareContext context) => _shape = LogicalBinaryPrepare.Run(context);
+
+    public void Invoke(InvokeContext context)
+        => ElementwiseDriver.Binary(context.Input<byte>(0), context.Input<byte>(1), context.Output<byte>(0), _shape, default(Or));
+
+    private readonly struct Or : IBinaryOperator<byte, byte>
+    {
+        public byte Invoke(byte a, byte b) => a != 0 || b != 0 ? (byte)1 : (byte)0;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Numerics;
+using TfLiteMicro.Quantization;
+
+namespace TfLiteMicro.Kernels;
+
+/// <summary>
+/// RSQRT: 1 / sqrt(x) over float32 and int8. Quantized inputs below the zero point are an error, as in TFLM.
+/// </summary>
+public sealed class Rsqrt : IKernel
+{
+    private TensorType _type;
+    private QuantizedRsqrt<sbyte> _int8;
+    private int _inputZeroPoint;
+
+    public void Prepare(PrepareContext context)
+    {
+        context.ExpectCounts(1, 1, 1);
+        Tensor input = context.Input(0), output = context.Output(0);
+        ElementwiseChecks.RequireSameType(context, input, "input", output, "output");
+        ElementwiseChecks.RequireType(context, input, "input", TensorType.Float32, TensorType.Int8);
+        ElementwiseChecks.RequireSameShape(context, input, "input", output, "output");
+        _type = input.Type;
+        if (_type == TensorType.Float32) return;
+
+        ElementwiseChecks.RequireQuantized(context, input, "input");
+        ElementwiseChecks.RequireQuantized(context, output, "output");
+        _inputZeroPoint = input.ZeroPoint;
+        (int m, int s) = FixedPoint.QuantizeMultiplier(1.0 / (MathF.Sqrt(input.Scale) * output.Scale));
+        _int8 = new QuantizedRsqrt<sbyte>(input.ZeroPoint, output.ZeroPoint, m, s);
+    }
+
+    public void Invoke(InvokeContext context)
+    {
+        switch (_type)
+        {
+            case TensorType.Float32:
+                ElementwiseDriver.Unary(context.Input<float>(0), context.Output<float>(0), default(FloatRsqrt));
+                break;
+            default:
+                foreach (sbyte v in context.Input<sbyte>(0))
+                    if (v < _inputZeroPoint) throw context.Error("RSQRT is only defined for non-negative values");
+                ElementwiseDriver.Unary(context.Input<sbyte>(0), context.Output<sbyte>(0), _int8);
+                break;
+        }
+    }
+
+    private readonly struct FloatRsqrt : IUnaryOperator<float, float>
+    {
+        public float Invoke(float x) => 1f / MathF.Sqrt(x);
+    }
+
+    private readonly struct QuantizedRsqrt<T>(int inputOffset, int outputOffset, int multiplier, int shift)
+        : IUnaryOperator<T, T> where T : IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        public T Invoke(T x)
+        {
+            const int headroomShift = 20; // keeps the reciprocal an integer before the final rescale
+            int value = int.CreateTruncating(x) - inputOffset;
+            if (value == 0) return T.MaxValue;
+            (int invSqrtMultiplier, int invSqrtShift) = FixedPointMath.InvSqrtQuantizedMultiplierExp(value, -1);
+            int data = FixedPoint.MultiplyByQuantizedMultiplier(1, invSqrtMultiplier, invSqrtShift + headroomShift);
+            int output = unchecked(FixedPoint.MultiplyByQuantizedMultiplier(data, multiplier, shift - headroomShift) + outputOffset);
+            return T.CreateTruncating(Clamp.Int(output, int.CreateTruncating(T.MinValue), int.CreateTruncating(T.MaxValue)));
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.Numerics;
+using TfLiteMicro.Quantization;
+
+namespace TfLiteMicro.Kernels;
+
+/// <summary>
+/// SOFTMAX along the last axis. float32; int8 to int8 (scale 1/256, zero point -128) or to int16 (scale 1/65536,
+/// zero point -32768) through gemmlowp's fixed-point exp and reciprocal; int16 to int16 (symmetric, scale 1/32768)
+/// through interpolated exp and 1/(1+x) tables built in Prepare.
+/// </summary>
+public sealed class Softmax : IKernel
+{
+    private const int ScaledDiffIntegerBits = 5;
+    private const int AccumulationIntegerBits = 12;
+
+    private TensorType _inputType, _outputType;
+    private int _depth, _outer;
+    private float _beta;
+    private int _inputMultiplier, _inputLeftShift, _diffMin;
+    private readonly short[] _expTable = new short[LookupTables.Int16Size];
+    private readonly short[] _reciprocalTable = new short[LookupTables.Int16Size];
+
+    public void Prepare(PrepareContext context)
+    {
+        context.ExpectCounts(1, 1, 1);
+        Tensor input = context.Input(0), output = context.Output(0);
+        if (input.Rank < 1) throw context.Error("input must have at least one dimension");
+        ElementwiseChecks.RequireType(context, input, "input", TensorType.Float32, TensorType.Int8, TensorType.Int16);
+        if (input.Type == TensorType.Int8) ElementwiseChecks.RequireType(context, output, "output", TensorType.Int8, TensorType.Int16);
+        else ElementwiseChecks.RequireSameType(context, input, "input", output, "output");
+        ElementwiseChecks.RequireSameShape(context, input, "input", output, "output");
+        _inputType = input.Type;
+        _outputType = output.Type;
+        _depth = input.Dim(-1);
+        _outer = _depth == 0 ? 0 : input.ElementCount / _depth;
+        _beta = context.BuiltinOptions.GetFloat(0);
+
+        if (_inputType == TensorType.Float32) return;
+        ElementwiseChecks.RequireQuantized(context, input, "input");
+        ElementwiseChecks.RequireQuantized(context, output, "output");
+
+        if (_inputType == TensorType.Int16)
+        {
+            ElementwiseChecks.RequireZeroPoint(context, input, "input", 0);
+            ElementwiseChecks.RequireZeroPoint(context, output, "output", 0);
+            if (Math.Abs(output.Scale - 1f / 32768) > 0.001f * 1f / 32768)
+                throw context.Error($"INT16 output scale must be 1/32768, not {output.Scale}");
+            const int range = short.MaxValue - short.MinValue;
+            LookupTables.PopulateInt16(10.0f / range, short.MaxValue, 2.0f / range, 0, static x => MathF.Exp(x), _expTable);
+            LookupTables.PopulateInt16(1.0f / range, short.MinValue, 2.0f / range, 0, static x => 1.0f / (1.0f + x), _reciprocalTable);
+            (_inputMultiplier, _inputLeftShift) = FixedPoint.QuantizeMultiplier((double)input.Scale * _beta / (10.0 / 65535.0));
+            return;
+        }
+
+        if (_outputType == TensorType.Int16)
+        {
+            ElementwiseChecks.RequireZeroPoint(context, output, "output", short.MinValue);
+            if (Math.Abs(output.Scale - 1f / 65536) > 0.001f * 1f / 65536)
+                throw context.Error($"INT16 output scale must be 1/65536, not {output.Scale}");
+        }
+        else
+        {
+            ElementwiseChecks.RequireZeroPoint(context, output, "output", sbyte.MinValue);
+            if (output.Scale != 1f / 256)
+                throw context.Error($"INT8 output scale must be 1/256, not {output.Scale}");
+        }
+        (_inputMultiplier, _inputLeftShift) = FixedPoint.PreprocessSoftmaxScaling(_beta, input.Scale, ScaledDiffIntegerBits);
+        _diffMin = -FixedPoint.CalculateInputRadius(ScaledDiffIntegerBits, _inputLeftShift);
+    }
+
+    public void Invoke(InvokeContext context)
+    {
+        switch (_inputType)
+        {
+            case TensorType.Float32:
+                SoftmaxFloat(context.Input<float>(0), context.Output<float>(0));
+                break;
+            case TensorType.Int16:
+                SoftmaxInt16(context.Input<short>(0), context.Output<short>(0));
+                break;
+            default:
+                if (_outputType == TensorType.Int8) SoftmaxInt8(context, context.Input<sbyte>(0), context.Output<sbyte>(0));
+                else SoftmaxInt8(context, context.Input<sbyte>(0), context.Output<short>(0));
+                break;
+        }
+    }
+
+    private void SoftmaxFloat(ReadOnlySpan<float> input, Span<float> output)
+    {
+        for (int i = 0; i < _outer; i++)
+        {
+            ReadOnlySpan<float> row = input.Slice(i * _depth, _depth);
+            Span<float> outRow = output.Slice(i * _depth, _depth);
+            float max = float.MinValue;
+            foreach (float v in row) max = max < v ? v : max;
+            float sum = 0f;
+            for (int c = 0; c < row.Length; c++)
+            {
+                float e = MathF.Exp((row[c] - max) * _beta);
+                outRow[c] = e;
+                sum += e;
+            }
+            for (int c = 0; c < row.Length; c++) outRow[c] /= sum;
+        }
+    }
+
+    private void SoftmaxInt8<TOut>(InvokeContext context, ReadOnlySpan<sbyte> input, Span<TOut> output)
+        where TOut : IBinaryInteger<TOut>, IMinMaxValue<TOut>
+    {
+        int outputBits = typeof(TOut) == typeof(short) ? 16 : 8;
+        int outMin = int.CreateTruncating(TOut.MinValue), outMax = int.CreateTruncating(TOut.MaxValue);
+        for (int i = 0; i < _outer; i++)
+        {
+            ReadOnlySpan<sbyte> row = input.Slice(i * _depth, _depth);
+            Span<TOut> outRow = output.Slice(i * _depth, _depth);
+            int max = sbyte.MinValue;
+            foreach (sbyte v in row) max = Math.Max(max, v);
+
+            int sumOfExps = 0; // Q12
+            foreach (sbyte v in row)
+            {
+                int diff = v - max;
+                if (diff < _diffMin) continue;
+                int rescaled = FixedPoint.MultiplyByQuantizedMultiplierGreaterThanOne(diff, _inputMultiplier, _inputLeftShift);
+                sumOfExps = unchecked(sumOfExps + FixedPoint.Rescale(FixedPoint.ExpOnNegativeValues(rescaled, ScaledDiffIntegerBits), 0, AccumulationIntegerBits));
+            }
+
+            int shiftedScale = FixedPoint.GetReciprocal(sumOfExps, AccumulationIntegerBits, out int bitsOverUnit);
+            int exponent = bitsOverUnit + 31 - outputBits;
+            if (exponent < 0 || exponent > 31) throw context.Error($"softmax normalisation shift {exponent} is out of range");
+            for (int c = 0; c < row.Length; c++)
+            {
+                int diff = row[c] - max;
+                if (diff < _diffMin)
+                {
+                    outRow[c] = TOut.MinValue;
+                    continue;
+                }
+                int rescaled = FixedPoint.MultiplyByQuantizedMultiplierGreaterThanOne(diff, _inputMultiplier, _inputLeftShift);
+                int expQ0 = FixedPoint.ExpOnNegativeValues(rescaled, ScaledDiffIntegerBits);
+                int unsaturated = FixedPoint.RoundingDivideByPOT(FixedPoint.Multiply(shiftedScale, expQ0), exponent);
+                outRow[c] = TOut.CreateTruncating(Clamp.Int(unchecked(unsaturated + outMin), outMin, outMax));
+            }
+        }
+    }
+
+    private void SoftmaxInt16(ReadOnlySpan<short> input, Span<short> output)
+    {
+        for (int i = 0; i < _outer; i++)
+        {
+            ReadOnlySpan<short> row = input.Slice(i * _depth, _depth);
+            Span<short> exps = output.Slice(i * _depth, _depth); // Q0.15, replaced by the result below
+            short max = short.MinValue;
+            foreach (short v in row) max = Math.Max(max, v);
+
+            int sumOfExps = 0; // Q16.15
+            for (int c = 0; c < row.Length; c++)
+            {
+                int diff = row[c] - max;
+                int scaled = FixedPoint.MultiplyByQuantizedMultiplier(diff, _inputMultiplier, _inputLeftShift);
+                short symmetric = (short)Clamp.Int(unchecked(scaled + 32767), short.MinValue, short.MaxValue);
+                exps[c] = LookupTables.Lookup(symmetric, _expTable);
+                sumOfExps = unchecked(sumOfExps + exps[c]);
+            }
+
+            int headroomPlusOne = BitOperations.LeadingZeroCount((uint)sumOfExps);
+            int shiftedSum = (int)((((long)sumOfExps << (headroomPlusOne - 1)) + (1 << 13)) >> 14);
+            short symmetricSum = (short)Clamp.Int(unchecked(shiftedSum - ((1 << 15) + (1 << 16))), short.MinValue, short.MaxValue);
+            int reciprocal = LookupTables.Lookup(symmetricSum, _reciprocalTable);
+
+            int rightShift = 31 - headroomPlusOne;
+            long round = 1L << (rightShift - 1);
+            for (int c = 0; c < row.Length; c++)
+            {
+                int result = (int)(((long)exps[c] * reciprocal + round) >> rightShift);
+                exps[c] = (short)Clamp.Int(result, 0, short.MaxValue);
+            }
+        }
+    }
+}

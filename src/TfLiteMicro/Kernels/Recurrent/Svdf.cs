@@ -1,0 +1,216 @@
+using TfLiteMicro.Quantization;
+
+namespace TfLiteMicro.Kernels;
+
+/// <summary>
+/// SVDF: a rank-decomposed fully connected layer over a sliding window of time. Each call shifts the variable
+/// state (batch x filters x memory) one step left, writes the new feature projections into the last slot, then
+/// weights the window in time, sums each unit's rank filters, adds the bias and applies the activation.
+/// float32, or int8 input and feature weights with int16 or int8 state and time weights.
+/// </summary>
+public sealed class Svdf : IKernel
+{
+    private const int InputIndex = 0, FeatureWeightsIndex = 1, TimeWeightsIndex = 2, BiasIndex = 3, StateIndex = 4;
+
+    private int _rank, _batches, _inputSize, _filters, _units, _memory;
+    private FusedActivation _activation;
+    private TensorType _stateType;
+    private bool _float, _hasBias;
+    private int _scratch, _scratchOutput;
+    private int _inputZeroPoint, _outputZeroPoint, _stateZeroPoint;
+    private int _scale1Multiplier, _scale1Shift, _scale2Multiplier, _scale2Shift;
+
+    public void Prepare(PrepareContext context)
+    {
+        context.ExpectCounts(5, 5, 1);
+        FlatTable options = context.BuiltinOptions;
+        _rank = options.GetInt32(0, 0);
+        _activation = (FusedActivation)options.GetSByte(1, 0);
+        if (_rank <= 0) throw context.Error($"rank must be positive, got {_rank}");
+
+        Tensor input = context.Input(InputIndex);
+        Tensor featureWeights = context.Input(FeatureWeightsIndex);
+        Tensor timeWeights = context.Input(TimeWeightsIndex);
+        Tensor? bias = context.OptionalInput(BiasIndex);
+        Tensor state = context.Input(StateIndex);
+        Tensor output = context.Output(0);
+
+        if (input.Rank != 2) throw context.Error($"input must have rank 2, has {input.Rank}");
+        if (featureWeights.Rank != 2) throw context.Error($"feature weights must have rank 2, has {featureWeights.Rank}");
+        if (timeWeights.Rank != 2) throw context.Error($"time weights must have rank 2, has {timeWeights.Rank}");
+        _batches = input.Dim(0);
+        _inputSize = input.Dim(1);
+        _filters = featureWeights.Dim(0);
+        if (_filters % _rank != 0) throw context.Error($"{_filters} filters are not a multiple of rank {_rank}");
+        _units = _filters / _rank;
+        _memory = timeWeights.Dim(1);
+        if (featureWeights.Dim(1) != _inputSize) throw context.Error($"feature weights have {featureWeights.Dim(1)} columns, input has {_inputSize}");
+        if (timeWeights.Dim(0) != _filters) throw context.Error($"time weights have {timeWeights.Dim(0)} rows, expected {_filters} filters");
+        if (_memory <= 0) throw context.Error("time weights have no memory columns");
+        if (output.Rank != 2 || output.Dim(0) != _batches || output.Dim(1) != _units)
+            throw context.Error($"output must be [{_batches}, {_units}], is [{string.Join(",", output.ShapeArray)}]");
+        _hasBias = bias is not null;
+        if (bias is not null && (bias.Rank < 1 || bias.Dim(0) != _units || bias.ElementCount != _units))
+            throw context.Error($"bias must hold {_units} values");
+        if (state.Rank != 2 || state.Dim(0) != _batches || state.Dim(1) != _memory * _filters)
+            throw context.Error($"state must be [{_batches}, {_memory * _filters}], is [{string.Join(",", state.ShapeArray)}]");
+        if (!state.IsVariable) throw context.Error("the state input must be a variable tensor");
+
+        if (input.Type == TensorType.Float32)
+        {
+            _float = true;
+            if (featureWeights.Type != TensorType.Float32) throw context.UnsupportedType("feature weights", featureWeights.Type);
+            if (timeWeights.Type != TensorType.Float32) throw context.UnsupportedType("time weights", timeWeights.Type);
+            if (state.Type != TensorType.Float32) throw context.UnsupportedType("state", state.Type);
+            if (bias is not null && bias.Type != TensorType.Float32) throw context.UnsupportedType("bias", bias.Type);
+            if (output.Type != TensorType.Float32) throw context.UnsupportedType("output", output.Type);
+            if (_activation is not (FusedActivation.None or FusedActivation.Relu or FusedActivation.ReluN1To1 or FusedActivation.Relu6 or FusedActivation.Tanh or FusedActivation.SignBit))
+                throw context.Error($"unknown fused activation {(int)_activation}");
+            _scratch = context.RequestScratch(checked(_batches * _filters * sizeof(float)));
+            return;
+        }
+        if (input.Type != TensorType.Int8) throw context.UnsupportedType("input", input.Type);
+        if (featureWeights.Type != TensorType.Int8) throw context.UnsupportedType("feature weights", featureWeights.Type);
+        if (timeWeights.Type is not (TensorType.Int16 or TensorType.Int8)) throw context.UnsupportedType("time weights", timeWeights.Type);
+        if (state.Type != timeWeights.Type) throw context.Error($"state type {TensorTypes.GetName(state.Type)} must match time weights type {TensorTypes.GetName(timeWeights.Type)}");
+        if (bias is not null && bias.Type != TensorType.Int32) throw context.UnsupportedType("bias", bias.Type);
+        if (output.Type != TensorType.Int8) throw context.UnsupportedType("output", output.Type);
+        _stateType = state.Type;
+
+        double scale1 = (double)(input.Scale * featureWeights.Scale / state.Scale);
+        double scale2 = (double)(state.Scale * timeWeights.Scale / output.Scale);
+        if (bias is not null && Math.Abs((double)bias.Scale - (double)(state.Scale * timeWeights.Scale)) >= 1e-5)
+            throw context.Error("bias scale must equal state scale times time-weights scale");
+        (_scale1Multiplier, _scale1Shift) = FixedPoint.QuantizeMultiplier(scale1);
+        (_scale2Multiplier, _scale2Shift) = FixedPoint.QuantizeMultiplier(scale2);
+        _inputZeroPoint = input.ZeroPoint;
+        _outputZeroPoint = output.ZeroPoint;
+        _stateZeroPoint = state.ZeroPoint;
+        _scratch = context.RequestScratch(checked(_batches * _filters * sizeof(int)));
+        _scratchOutput = context.RequestScratch(checked(_batches * _units * sizeof(int)));
+    }
+
+    public void Invoke(InvokeContext context)
+    {
+        if (_float) InvokeFloat(context);
+        else if (_stateType == TensorType.Int16) InvokeInteger<short>(context, short.MinValue, short.MaxValue);
+        else InvokeInteger<sbyte>(context, sbyte.MinValue, sbyte.MaxValue);
+    }
+
+    private void InvokeFloat(InvokeContext context)
+    {
+        ReadOnlySpan<float> input = context.Input<float>(InputIndex);
+        ReadOnlySpan<float> featureWeights = context.Input<float>(FeatureWeightsIndex);
+        ReadOnlySpan<float> timeWeights = context.Input<float>(TimeWeightsIndex);
+        ReadOnlySpan<float> bias = _hasBias ? context.Input<float>(BiasIndex) : default;
+        Span<float> state = context.Variable<float>(StateIndex);
+        Span<float> scratch = context.Scratch<float>(_scratch);
+        Span<float> output = context.Output<float>(0);
+        int total = _batches * _filters * _memory;
+
+        // Age the window by one step.
+        state.Slice(1, total - 1).CopyTo(state);
+
+        for (int b = 0; b < _batches; b++)
+        {
+            ReadOnlySpan<float> x = input.Slice(b * _inputSize, _inputSize);
+            for (int f = 0; f < _filters; f++)
+            {
+                ReadOnlySpan<float> w = featureWeights.Slice(f * _inputSize, _inputSize);
+                float sum = 0f;
+                for (int k = 0; k < _inputSize; k++) sum += w[k] * x[k];
+                state[(b * _filters + f) * _memory + _memory - 1] = sum;
+            }
+        }
+
+        for (int b = 0; b < _batches; b++)
+        {
+            for (int f = 0; f < _filters; f++)
+            {
+                ReadOnlySpan<float> w = timeWeights.Slice(f * _memory, _memory);
+                ReadOnlySpan<float> s = state.Slice((b * _filters + f) * _memory, _memory);
+                float sum = 0f;
+                for (int k = 0; k < _memory; k++) sum += w[k] * s[k];
+                scratch[b * _filters + f] = sum;
+            }
+        }
+
+        for (int b = 0; b < _batches; b++)
+        {
+            for (int u = 0; u < _units; u++)
+            {
+                float sum = _hasBias ? bias[u] : 0f;
+                for (int r = 0; r < _rank; r++) sum += scratch[b * _filters + u * _rank + r];
+                output[b * _units + u] = Activate(sum);
+            }
+        }
+    }
+
+    private float Activate(float x) => _activation switch
+    {
+        FusedActivation.Relu => MathF.Max(0f, x),
+        FusedActivation.ReluN1To1 => MathF.Max(-1f, MathF.Min(x, 1f)),
+        FusedActivation.Relu6 => MathF.Max(0f, MathF.Min(x, 6f)),
+        FusedActivation.Tanh => MathF.Tanh(x),
+        FusedActivation.SignBit => float.IsNegative(x) ? 1f : 0f,
+        _ => x,
+    };
+
+    private void InvokeInteger<T>(InvokeContext context, int stateMin, int stateMax) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    {
+        ReadOnlySpan<sbyte> input = context.Input<sbyte>(InputIndex);
+        ReadOnlySpan<sbyte> featureWeights = context.Input<sbyte>(FeatureWeightsIndex);
+        ReadOnlySpan<T> timeWeights = context.Input<T>(TimeWeightsIndex);
+        ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(BiasIndex) : default;
+        Span<T> state = context.Variable<T>(StateIndex);
+        Span<int> scratch = context.Scratch<int>(_scratch);
+        Span<int> scratchOutput = context.Scratch<int>(_scratchOutput);
+        Span<sbyte> output = context.Output<sbyte>(0);
+        int total = _batches * _filters * _memory;
+
+        state.Slice(1, total - 1).CopyTo(state);
+
+        for (int b = 0; b < _batches; b++)
+        {
+            ReadOnlySpan<sbyte> x = input.Slice(b * _inputSize, _inputSize);
+            for (int f = 0; f < _filters; f++)
+            {
+                ReadOnlySpan<sbyte> w = featureWeights.Slice(f * _inputSize, _inputSize);
+                int sum = 0;
+                for (int k = 0; k < _inputSize; k++) sum = unchecked(sum + w[k] * (x[k] - _inputZeroPoint));
+                sum = FixedPoint.MultiplyByQuantizedMultiplier(sum, _scale1Multiplier, _scale1Shift);
+                sum = Math.Clamp(sum, stateMin, stateMax);
+                state[(b * _filters + f) * _memory + _memory - 1] = T.CreateTruncating(_stateZeroPoint + sum);
+            }
+        }
+
+        for (int b = 0; b < _batches; b++)
+        {
+            for (int f = 0; f < _filters; f++)
+            {
+                ReadOnlySpan<T> w = timeWeights.Slice(f * _memory, _memory);
+                ReadOnlySpan<T> s = state.Slice((b * _filters + f) * _memory, _memory);
+                int sum = 0;
+                for (int k = 0; k < _memory; k++)
+                    sum = unchecked(sum + int.CreateTruncating(w[k]) * (int.CreateTruncating(s[k]) - _stateZeroPoint));
+                scratch[b * _filters + f] = sum;
+            }
+        }
+
+        for (int b = 0; b < _batches; b++)
+        {
+            for (int u = 0; u < _units; u++)
+            {
+                int sum = _hasBias ? bias[u] : 0;
+                for (int r = 0; r < _rank; r++) sum = unchecked(sum + scratch[b * _filters + u * _rank + r]);
+                scratchOutput[b * _units + u] = sum;
+            }
+        }
+
+        for (int i = 0; i < _batches * _units; i++)
+        {
+            int value = FixedPoint.MultiplyByQuantizedMultiplier(scratchOutput[i], _scale2Multiplier, _scale2Shift) + _outputZeroPoint;
+            output[i] = (sbyte)Math.Clamp(value, sbyte.MinValue, sbyte.MaxValue);
+        }
+    }
+}

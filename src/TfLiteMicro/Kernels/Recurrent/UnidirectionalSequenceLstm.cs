@@ -1,0 +1,396 @@
+using System.Numerics;
+using TfLiteMicro.Quantization;
+
+namespace TfLiteMicro.Kernels;
+
+/// <summary>
+/// UNIDIRECTIONAL_SEQUENCE_LSTM without peepholes, projection, layer norm or CIFG (what TFLM runs): float32,
+/// int8 activations with int8 weights and an int16 cell, or int16 activations with int8 weights. Time-major
+/// ([time, batch, input]) or batch-major ([batch, time, input]). The hidden and cell states are variable tensors
+/// carried from one Invoke to the next.
+/// <para>
+/// The integer path follows TFLM's structure: each gate is two fully connected products (input and hidden state)
+/// requantized to Q3.12 int16, added with saturation and squashed to Q0.15 by the int16 logistic or tanh; the cell
+/// update and hidden output are elementwise multiplications with precomputed multipliers.
+/// </para>
+/// </summary>
+public sealed class UnidirectionalSequenceLstm : IKernel
+{
+    private const int InputIndex = 0;
+    private const int HiddenStateIndex = 18, CellStateIndex = 19;
+
+    // Gates in TFLM's order of evaluation: forget, input, cell, output.
+    private const int Forget = 0, InputGate = 1, Cell = 2, Output = 3;
+    private static readonly int[] InputWeightIndex = [2, 1, 3, 4];
+    private static readonly int[] RecurrentWeightIndex = [6, 5, 7, 8];
+    private static readonly int[] BiasIndex = [13, 12, 14, 15];
+
+    private enum Mode { Float, Int8, Int16 }
+
+    private Mode _mode;
+    private bool _timeMajor;
+    private int _batches, _steps, _inputSize, _units;
+    private readonly int[] _buffers = new int[4];
+    private FusedActivation _cellActivation;
+    private float _cellClip;
+    private short _quantizedCellClip;
+    private int _cellScalePower;
+
+    private readonly int[] _inputMultiplier = new int[4], _inputShift = new int[4];
+    private readonly int[] _recurrentMultiplier = new int[4], _recurrentShift = new int[4];
+    private int _inputOffset, _hiddenOffset;
+    private int _forgetCellMultiplier, _forgetCellShift, _inputCellMultiplier, _inputCellShift, _hiddenMultiplier, _hiddenShift;
+    private int _hiddenZeroPoint, _hiddenMin, _hiddenMax;
+
+    public void Prepare(PrepareContext context)
+    {
+        context.ExpectCounts(24, 24, 1);
+        FlatTable options = context.BuiltinOptions;
+        _cellActivation = (FusedActivation)options.GetSByte(0, 0);
+        _cellClip = options.GetFloat(1, 0f);
+        _timeMajor = options.GetBool(3, false);
+        if (_cellActivation != FusedActivation.Tanh)
+            throw context.Error($"the cell gate activation must be TANH (TFLM computes no other), got {_cellActivation}");
+
+        Tensor input = context.Input(InputIndex);
+        Tensor hidden = context.Input(HiddenStateIndex);
+        Tensor cell = context.Input(CellStateIndex);
+        Tensor output = context.Output(0);
+        if (!hidden.IsVariable) throw context.Error("the hidden (output) state input 18 must be a variable tensor");
+        if (!cell.IsVariable) throw context.Error("the cell state input 19 must be a variable tensor");
+        if (hidden.Type != input.Type) throw context.Error($"hidden state type {TensorTypes.GetName(hidden.Type)} differs from input type {TensorTypes.GetName(input.Type)}");
+        if (output.Type != input.Type) throw context.Error($"output type {TensorTypes.GetName(output.Type)} differs from input type {TensorTypes.GetName(input.Type)}");
+
+        TensorType weightType = context.Input(InputWeightIndex[Forget]).Type;
+        for (int i = 1; i < 9; i++)
+        {
+            Tensor w = context.HasInput(i) ? context.Input(i) : throw context.Error($"weights input {i} is missing (CIFG LSTMs are not supported, as in TFLM)");
+            if (w.Type != weightType) throw context.Error($"weights input {i} has type {TensorTypes.GetName(w.Type)}, expected {TensorTypes.GetName(weightType)}");
+        }
+        TensorType biasType = context.Input(BiasIndex[Forget]).Type;
+        for (int i = 12; i < 16; i++)
+        {
+            Tensor b = context.HasInput(i) ? context.Input(i) : throw context.Error($"gate bias input {i} is missing");
+            if (b.Type != biasType) throw context.Error($"bias input {i} has type {TensorTypes.GetName(b.Type)}, expected {TensorTypes.GetName(biasType)}");
+        }
+        foreach (int i in (ReadOnlySpan<int>)[9, 10, 11, 16, 17, 20, 21, 22, 23])
+            if (context.HasInput(i)) throw context.Error($"input {i} (peephole, projection or layer norm) is not supported, as in TFLM");
+
+        if (input.Rank != 3) throw context.Error($"input must have rank 3, has {input.Rank}");
+        if (hidden.Rank < 2) throw context.Error($"hidden state must have rank 2, has {hidden.Rank}");
+        _batches = _timeMajor ? input.Dim(1) : input.Dim(0);
+        _steps = _timeMajor ? input.Dim(0) : input.Dim(1);
+        _inputSize = input.Dim(2);
+        _units = hidden.Dim(1);
+        for (int g = 0; g < 4; g++)
+        {
+            ExpectShape(context, InputWeightIndex[g], _units, _inputSize);
+            ExpectShape(context, RecurrentWeightIndex[g], _units, _units);
+            Tensor b = context.Input(BiasIndex[g]);
+            if (b.Rank != 1 || b.Dim(0) != _units) throw context.Error($"bias input {BiasIndex[g]} must be [{_units}]");
+        }
+        if (hidden.ElementCount != _batches * _units) throw context.Error($"hidden state holds {hidden.ElementCount} values, expected {_batches * _units}");
+        if (cell.ElementCount != _batches * _units) throw context.Error($"cell state holds {cell.ElementCount} values, expected {_batches * _units}");
+        if (output.Rank != 3 || output.Dim(0) != input.Dim(0) || output.Dim(1) != input.Dim(1) || output.Dim(2) != _units)
+            throw context.Error($"output must be [{input.Dim(0)}, {input.Dim(1)}, {_units}], is [{string.Join(",", output.ShapeArray)}]");
+
+        int cellBytes;
+        if (cell.Type == TensorType.Float32)
+        {
+            if (input.Type != TensorType.Float32) throw context.UnsupportedType("input (with a float32 cell)", input.Type);
+            if (weightType != TensorType.Float32) throw context.UnsupportedType("weights", weightType);
+            if (biasType != TensorType.Float32) throw context.UnsupportedType("bias", biasType);
+            _mode = Mode.Float;
+            cellBytes = sizeof(float);
+        }
+        else if (cell.Type == TensorType.Int16)
+        {
+            if (weightType != TensorType.Int8) throw context.UnsupportedType("weights", weightType);
+            if (input.Type == TensorType.Int8)
+            {
+                if (biasType != TensorType.Int32) throw context.UnsupportedType("bias (int8 activations)", biasType);
+                _mode = Mode.Int8;
+            }
+            else if (input.Type == TensorType.Int16)
+            {
+                if (biasType != TensorType.Int64) throw context.UnsupportedType("bias (int16 activations)", biasType);
+                _mode = Mode.Int16;
+            }
+            else
+            {
+                throw context.UnsupportedType("input", input.Type);
+            }
+            PrepareInteger(context, input, hidden, cell);
+            cellBytes = sizeof(short);
+        }
+        else
+        {
+            throw context.UnsupportedType("cell state (only float32 and int16 cells are supported, as in TFLM)", cell.Type);
+        }
+
+        for (int i = 0; i < 4; i++)
+            _buffers[i] = context.RequestScratch(checked(_batches * _units * cellBytes));
+    }
+
+    private static void ExpectShape(PrepareContext context, int index, int rows, int columns)
+    {
+        Tensor t = context.Input(index);
+        if (t.Rank != 2 || t.Dim(0) != rows || t.Dim(1) != columns)
+            throw context.Error($"input {index} must be [{rows}, {columns}], is [{string.Join(",", t.ShapeArray)}]");
+    }
+
+    private void PrepareInteger(PrepareContext context, Tensor input, Tensor hidden, Tensor cell)
+    {
+        // Gate pre-activations are Q3.12, their activations Q0.15.
+        const float gateInputScale = 1f / 4096f;
+        const float gateOutputScale = 1f / 32768f;
+        for (int g = 0; g < 4; g++)
+        {
+            Tensor wx = context.Input(InputWeightIndex[g]);
+            Tensor wh = context.Input(RecurrentWeightIndex[g]);
+            if (wx.Quantization.Scales.Count > 1 || wh.Quantization.Scales.Count > 1)
+                throw context.Error("per-channel quantized LSTM weights are not supported (TFLM's integer LSTM is per-tensor)");
+            if (wx.ZeroPoint != 0 || wh.ZeroPoint != 0) throw context.Error("LSTM weights must be symmetric (zero point 0)");
+            (_inputMultiplier[g], _inputShift[g]) = FixedPoint.QuantizeMultiplier((double)(input.Scale * wx.Scale) / gateInputScale);
+            (_recurrentMultiplier[g], _recurrentShift[g]) = FixedPoint.QuantizeMultiplier((double)(hidden.Scale * wh.Scale) / gateInputScale);
+        }
+        _inputOffset = -input.ZeroPoint;
+        _hiddenOffset = -hidden.ZeroPoint;
+
+        float cellScale = cell.Scale;
+        if (!(cellScale > 0f)) throw context.Error("the int16 cell state needs a positive scale");
+        float log2 = MathF.Log(cellScale) * (1f / MathF.Log(2f));
+        float rounded = FixedPoint.Round(log2);
+        _cellScalePower = (int)rounded;
+        _quantizedCellClip = (short)Math.Min(Math.Max((double)_cellClip / cellScale, -32768.0), 32767.0);
+
+        (_forgetCellMultiplier, _forgetCellShift) = FixedPoint.QuantizeMultiplier((double)gateOutputScale * cellScale / cellScale);
+        (_inputCellMultiplier, _inputCellShift) = FixedPoint.QuantizeMultiplier((double)gateOutputScale * gateOutputScale / cellScale);
+        (_hiddenMultiplier, _hiddenShift) = FixedPoint.QuantizeMultiplier((double)gateOutputScale * gateOutputScale / hidden.Scale);
+        _hiddenZeroPoint = hidden.ZeroPoint;
+        (_hiddenMin, _hiddenMax) = hidden.Type == TensorType.Int8 ? (sbyte.MinValue, sbyte.MaxValue) : (short.MinValue, short.MaxValue);
+    }
+
+    public void Invoke(InvokeContext context)
+    {
+        switch (_mode)
+        {
+            case Mode.Float: InvokeFloat(context); break;
+            case Mode.Int8: InvokeInteger<sbyte>(context); break;
+            default: InvokeInteger<short>(context); break;
+        }
+    }
+
+    // The step walker shared by all types: in time-major order every step covers the whole batch; in batch-major
+    // order each batch row runs through time on its own slice of the state.
+    private (int Rows, int InputOffset, int StateOffset, int OutputOffset) Step(int outer, int t)
+    {
+        if (_timeMajor)
+            return (_batches, t * _batches * _inputSize, 0, t * _batches * _units);
+        int b = outer;
+        return (1, (b * _steps + t) * _inputSize, b * _units, (b * _steps + t) * _units);
+    }
+
+    private void InvokeFloat(InvokeContext context)
+    {
+        ReadOnlySpan<float> input = context.Input<float>(InputIndex);
+        Span<float> hidden = context.Variable<float>(HiddenStateIndex);
+        Span<float> cell = context.Variable<float>(CellStateIndex);
+        Span<float> output = context.Output<float>(0);
+        Span<float> forget = context.Scratch<float>(_buffers[0]);
+        Span<float> inputGate = context.Scratch<float>(_buffers[1]);
+        Span<float> cellGate = context.Scratch<float>(_buffers[2]);
+        Span<float> temp = context.Scratch<float>(_buffers[3]);
+        int outerCount = _timeMajor ? 1 : _batches;
+
+        for (int outer = 0; outer < outerCount; outer++)
+        {
+            for (int t = 0; t < _steps; t++)
+            {
+                (int rows, int inOffset, int stateOffset, int outOffset) = Step(outer, t);
+                int n = rows * _units;
+                ReadOnlySpan<float> x = input.Slice(inOffset, rows * _inputSize);
+                Span<float> h = hidden.Slice(stateOffset, n);
+                Span<float> c = cell.Slice(stateOffset, n);
+
+                FloatGate(context, Forget, x, h, rows, forget[..n], temp[..n], sigmoid: true);
+                FloatGate(context, InputGate, x, h, rows, inputGate[..n], temp[..n], sigmoid: true);
+                FloatGate(context, Cell, x, h, rows, cellGate[..n], temp[..n], sigmoid: false);
+
+                for (int i = 0; i < n; i++) c[i] = forget[i] * c[i];
+                for (int i = 0; i < n; i++) inputGate[i] = inputGate[i] * cellGate[i];
+                for (int i = 0; i < n; i++) c[i] = c[i] + inputGate[i];
+                if (_cellClip > 0f)
+                    for (int i = 0; i < n; i++) c[i] = MathF.Max(MathF.Min(_cellClip, c[i]), -_cellClip);
+
+                Span<float> outputGate = inputGate;
+                FloatGate(context, Output, x, h, rows, outputGate[..n], temp[..n], sigmoid: true);
+                for (int i = 0; i < n; i++) forget[i] = MathF.Tanh(c[i]);
+                for (int i = 0; i < n; i++) h[i] = forget[i] * outputGate[i];
+                h.CopyTo(output.Slice(outOffset, n));
+            }
+        }
+    }
+
+    private void FloatGate(InvokeContext context, int gate, ReadOnlySpan<float> x, ReadOnlySpan<float> h, int rows,
+        Span<float> result, Span<float> temp, bool sigmoid)
+    {
+        ReadOnlySpan<float> wx = context.Input<float>(InputWeightIndex[gate]);
+        ReadOnlySpan<float> wh = context.Input<float>(RecurrentWeightIndex[gate]);
+        ReadOnlySpan<float> bias = context.Input<float>(BiasIndex[gate]);
+        for (int b = 0; b < rows; b++)
+        {
+            ReadOnlySpan<float> xb = x.Slice(b * _inputSize, _inputSize);
+            ReadOnlySpan<float> hb = h.Slice(b * _units, _units);
+            for (int u = 0; u < _units; u++)
+            {
+                ReadOnlySpan<float> w = wx.Slice(u * _inputSize, _inputSize);
+                float sum = 0f;
+                for (int k = 0; k < _inputSize; k++) sum += xb[k] * w[k];
+                result[b * _units + u] = sum + bias[u];
+
+                ReadOnlySpan<float> r = wh.Slice(u * _units, _units);
+                float recurrent = 0f;
+                for (int k = 0; k < _units; k++) recurrent += hb[k] * r[k];
+                temp[b * _units + u] = recurrent + 0f;
+            }
+        }
+        for (int i = 0; i < result.Length; i++)
+        {
+            float v = result[i] + temp[i];
+            result[i] = sigmoid ? FloatSigmoid(v) : MathF.Tanh(v);
+        }
+    }
+
+    // TFLite's reference logistic: exact at the extremes, 1/(1+e^-x) between.
+    private static float FloatSigmoid(float x)
+    {
+        if (x > 16.619047164916992188f) return 1f;
+        if (x < -9f) return MathF.Exp(x);
+        return 1f / (1f + MathF.Exp(-x));
+    }
+
+    private void InvokeInteger<TAct>(InvokeContext context) where TAct : unmanaged, IBinaryInteger<TAct>
+    {
+        ReadOnlySpan<TAct> input = context.Input<TAct>(InputIndex);
+        Span<TAct> hidden = context.Variable<TAct>(HiddenStateIndex);
+        Span<short> cell = context.Variable<short>(CellStateIndex);
+        Span<TAct> output = context.Output<TAct>(0);
+        Span<short> forget = context.Scratch<short>(_buffers[0]);
+        Span<short> inputGate = context.Scratch<short>(_buffers[1]);
+        Span<short> cellGate = context.Scratch<short>(_buffers[2]);
+        Span<short> temp = context.Scratch<short>(_buffers[3]);
+        int outerCount = _timeMajor ? 1 : _batches;
+
+        // tanh of the cell state: its scale 2^power is folded into the input shift of the int16 tanh.
+        int tanhShift = 15 + _cellScalePower - 3;
+        int tanhMultiplier = 0;
+        if (tanhShift < 0)
+        {
+            tanhShift = -tanhShift;
+            tanhMultiplier = 3;
+        }
+
+        for (int outer = 0; outer < outerCount; outer++)
+        {
+            for (int t = 0; t < _steps; t++)
+            {
+                (int rows, int inOffset, int stateOffset, int outOffset) = Step(outer, t);
+                int n = rows * _units;
+                ReadOnlySpan<TAct> x = input.Slice(inOffset, rows * _inputSize);
+                Span<TAct> h = hidden.Slice(stateOffset, n);
+                Span<short> c = cell.Slice(stateOffset, n);
+
+                IntegerGate(context, Forget, x, h, rows, forget[..n], temp[..n]);
+                Int16Sigmoid.Logistic(forget[..n], forget[..n]);
+                IntegerGate(context, InputGate, x, h, rows, inputGate[..n], temp[..n]);
+                Int16Sigmoid.Logistic(inputGate[..n], inputGate[..n]);
+                IntegerGate(context, Cell, x, h, rows, cellGate[..n], temp[..n]);
+                Int16Sigmoid.Tanh(cellGate[..n], cellGate[..n], 0, 0);
+
+                for (int i = 0; i < n; i++)
+                    c[i] = MulToInt16(forget[i], c[i], _forgetCellMultiplier, _forgetCellShift);
+                for (int i = 0; i < n; i++)
+                    inputGate[i] = MulToInt16(inputGate[i], cellGate[i], _inputCellMultiplier, _inputCellShift);
+                for (int i = 0; i < n; i++)
+                    c[i] = (short)Math.Clamp(c[i] + inputGate[i], short.MinValue, short.MaxValue);
+                if (_cellClip > 0f)
+                    for (int i = 0; i < n; i++) c[i] = Math.Max(Math.Min(_quantizedCellClip, c[i]), (short)-_quantizedCellClip);
+
+                Span<short> outputGate = inputGate;
+                IntegerGate(context, Output, x, h, rows, outputGate[..n], temp[..n]);
+                Int16Sigmoid.Logistic(outputGate[..n], outputGate[..n]);
+
+                Int16Sigmoid.Tanh(c, forget[..n], tanhMultiplier, tanhShift);
+                for (int i = 0; i < n; i++)
+                {
+                    int value = _hiddenZeroPoint + FixedPoint.MultiplyByQuantizedMultiplier(forget[i] * outputGate[i], _hiddenMultiplier, _hiddenShift);
+                    h[i] = TAct.CreateTruncating(Math.Clamp(value, _hiddenMin, _hiddenMax));
+                }
+                h.CopyTo(output.Slice(outOffset, n));
+            }
+        }
+    }
+
+    private static short MulToInt16(short a, short b, int multiplier, int shift)
+        => (short)Math.Clamp(FixedPoint.MultiplyByQuantizedMultiplier(a * b, multiplier, shift), short.MinValue, short.MaxValue);
+
+    // One gate's pre-activation in Q3.12: input and hidden-state products, each requantized and clamped to int16,
+    // then added with saturation.
+    private void IntegerGate<TAct>(InvokeContext context, int gate, ReadOnlySpan<TAct> x, ReadOnlySpan<TAct> h, int rows,
+        Span<short> result, Span<short> temp) where TAct : unmanaged, IBinaryInteger<TAct>
+    {
+        ReadOnlySpan<sbyte> wx = context.Input<sbyte>(InputWeightIndex[gate]);
+        ReadOnlySpan<sbyte> wh = context.Input<sbyte>(RecurrentWeightIndex[gate]);
+        if (_mode == Mode.Int8)
+        {
+            ReadOnlySpan<int> bias = context.Input<int>(BiasIndex[gate]);
+            FullyConnected32(x, wx, bias, rows, _inputSize, _inputOffset, _inputMultiplier[gate], _inputShift[gate], result);
+            FullyConnected32(h, wh, default, rows, _units, _hiddenOffset, _recurrentMultiplier[gate], _recurrentShift[gate], temp);
+        }
+        else
+        {
+            ReadOnlySpan<long> bias = context.Input<long>(BiasIndex[gate]);
+            FullyConnected64(x, wx, bias, rows, _inputSize, _inputOffset, _inputMultiplier[gate], _inputShift[gate], result);
+            FullyConnected64(h, wh, default, rows, _units, _hiddenOffset, _recurrentMultiplier[gate], _recurrentShift[gate], temp);
+        }
+        for (int i = 0; i < result.Length; i++)
+            result[i] = (short)Math.Clamp(result[i] + temp[i], short.MinValue, short.MaxValue);
+    }
+
+    private void FullyConnected32<TAct>(ReadOnlySpan<TAct> x, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias, int rows, int depth,
+        int inputOffset, int multiplier, int shift, Span<short> result) where TAct : unmanaged, IBinaryInteger<TAct>
+    {
+        for (int b = 0; b < rows; b++)
+        {
+            ReadOnlySpan<TAct> xb = x.Slice(b * depth, depth);
+            for (int u = 0; u < _units; u++)
+            {
+                ReadOnlySpan<sbyte> w = weights.Slice(u * depth, depth);
+                int acc = 0;
+                for (int k = 0; k < depth; k++) acc = unchecked(acc + w[k] * (int.CreateTruncating(xb[k]) + inputOffset));
+                if (!bias.IsEmpty) acc = unchecked(acc + bias[u]);
+                int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multiplier, shift);
+                result[b * _units + u] = (short)Math.Clamp(scaled, short.MinValue, short.MaxValue);
+            }
+        }
+    }
+
+    private void FullyConnected64<TAct>(ReadOnlySpan<TAct> x, ReadOnlySpan<sbyte> weights, ReadOnlySpan<long> bias, int rows, int depth,
+        int inputOffset, int multiplier, int shift, Span<short> result) where TAct : unmanaged, IBinaryInteger<TAct>
+    {
+        for (int b = 0; b < rows; b++)
+        {
+            ReadOnlySpan<TAct> xb = x.Slice(b * depth, depth);
+            for (int u = 0; u < _units; u++)
+            {
+                ReadOnlySpan<sbyte> w = weights.Slice(u * depth, depth);
+                long acc = 0;
+                for (int k = 0; k < depth; k++) acc += w[k] * (int.CreateTruncating(xb[k]) + inputOffset);
+                if (!bias.IsEmpty) acc = unchecked(acc + bias[u]);
+                int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multiplier, shift);
+                result[b * _units + u] = (short)Math.Clamp(scaled, short.MinValue, short.MaxValue);
+            }
+        }
+    }
+}

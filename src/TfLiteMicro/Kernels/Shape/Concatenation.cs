@@ -1,0 +1,62 @@
+namespace TfLiteMicro.Kernels;
+
+/// <summary>CONCATENATION: joins the inputs along an axis. Quantized inputs must share the output's parameters.</summary>
+public sealed class Concatenation : IKernel
+{
+    private const int MaxInputs = 10;
+    private CopyPlan?[] _plans = [];
+
+    public void Prepare(PrepareContext context)
+    {
+        int count = context.InputCount;
+        if (count < 1 || count > MaxInputs) throw context.Error($"expects 1 to {MaxInputs} inputs but has {count}");
+        if (context.OutputCount != 1) throw context.Error($"expects 1 output but has {context.OutputCount}");
+        Tensor first = context.Input(0);
+        Tensor output = context.Output(0);
+        FlatTable options = context.BuiltinOptions;
+        if (options.GetSByte(1) != 0) throw context.Error("fused activations are not supported");
+        ShapeHelpers.RequireType(context, "input", first.Type, TensorType.Bool, TensorType.Float32, TensorType.Int8,
+            TensorType.Int16, TensorType.Int32, TensorType.Int64);
+        ShapeHelpers.RequireSameType(context, first, "input", output, "output");
+        int rank = first.Rank;
+        if (rank > 6) throw context.Error($"input rank {rank} exceeds 6");
+        int axis = ShapeHelpers.ResolveAxis(context, options.GetInt32(0), Math.Max(rank, 1));
+        int[] shape = first.ShapeArray;
+        if (rank == 0) throw context.Error("scalars cannot be concatenated");
+        int total = 0;
+        for (int k = 0; k < count; k++)
+        {
+            Tensor input = context.Input(k);
+            ShapeHelpers.RequireSameType(context, first, "input 0", input, $"input {k}");
+            if (input.Rank != rank) throw context.Error($"input {k} has rank {input.Rank}, expected {rank}");
+            for (int i = 0; i < rank; i++)
+                if (i != axis && input.Dim(i) != shape[i])
+                    throw context.Error($"input {k} shape {ShapeHelpers.Format(input.Shape)} does not match input 0 {ShapeHelpers.Format(shape)} outside axis {axis}");
+            if (input.Type == TensorType.Int8 && (input.Scale != output.Scale || input.ZeroPoint != output.ZeroPoint))
+                throw context.Error($"input {k} quantization differs from the output's (scale and zero point must match)");
+            if (input.Type == TensorType.Int16 && input.ZeroPoint != 0) throw context.Error($"input {k} int16 zero point must be 0");
+            total += input.Dim(axis);
+        }
+        if (first.Type == TensorType.Int16 && output.ZeroPoint != 0) throw context.Error("output int16 zero point must be 0");
+        shape[axis] = total;
+        ShapeHelpers.EnsureOutputShape(context, 0, shape);
+
+        int elementSize = TensorTypes.ElementSize(first.Type);
+        int outer = AxisBlocks.Outer(shape, axis), inner = AxisBlocks.Inner(shape, axis);
+        _plans = new CopyPlan?[count];
+        int at = 0;
+        for (int k = 0; k < count; k++)
+        {
+            int row = context.Input(k).Dim(axis) * inner;
+            _plans[k] = AxisBlocks.Plan(elementSize, outer, row, total * inner, at, intoWhole: true)
+                ?? throw context.Error($"input {k} does not fit the output");
+            at += row;
+        }
+    }
+
+    public void Invoke(InvokeContext context)
+    {
+        Span<byte> output = context.Output<byte>(0);
+        for (int k = 0; k < _plans.Length; k++) _plans[k]!.Run(context.Input<byte>(k), output);
+    }
+}

@@ -1,0 +1,30 @@
+namespace TfLiteMicro.Kernels;
+
+/// <summary>DEPTH_TO_SPACE: moves blocks of channels into block_size × block_size spatial tiles (NHWC).</summary>
+public sealed class DepthToSpace : IKernel
+{
+    private CopyPlan? _plan;
+
+    public void Prepare(PrepareContext context)
+    {
+        context.ExpectCounts(1, 1, 1);
+        Tensor input = context.Input(0);
+        Tensor output = context.Output(0);
+        ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8);
+        ShapeHelpers.RequireSameType(context, input, "input", output, "output");
+        if (input.Rank != 4) throw context.Error($"input must have 4 dimensions, has {input.Rank}");
+        int bs = context.BuiltinOptions.GetInt32(0);
+        if (bs <= 0) throw context.Error($"block size {bs} must be positive");
+        int b = input.Dim(0), h = input.Dim(1), w = input.Dim(2), c = input.Dim(3);
+        if (c % (bs * bs) != 0) throw context.Error($"input depth {c} is not divisible by block size squared ({bs * bs})");
+        int oc = c / (bs * bs);
+        ShapeHelpers.EnsureOutputShape(context, 0, [b, h * bs, w * bs, oc]);
+        int[] s = StridedCopy.RowMajorStrides(input.Shape);
+        int[] counts = [b, h, bs, w, bs, oc];
+        int[] source = [s[0], s[1], bs * oc, s[2], oc, 1];
+        _plan = CopyPlan.Create(TensorTypes.ElementSize(input.Type), counts, source, 0, input.ElementCount,
+            StridedCopy.RowMajorStrides(counts), 0, output.ElementCount) ?? throw context.Error("depth to space does not fit its tensors");
+    }
+
+    public void Invoke(InvokeContext context) => _plan!.Run(context.Input<byte>(0), context.Output<byte>(0));
+}

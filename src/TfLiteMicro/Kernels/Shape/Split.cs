@@ -1,0 +1,28 @@
+namespace TfLiteMicro.Kernels;
+
+/// <summary>SPLIT: cuts a tensor into equal parts along a constant axis (input 0 is the axis, input 1 the data).</summary>
+public sealed class Split : IKernel
+{
+    private CopyPlan?[] _plans = [];
+
+    public void Prepare(PrepareContext context)
+    {
+        context.ExpectCounts(2, 2, context.OutputCount);
+        Tensor axisTensor = context.Input(0);
+        Tensor input = context.Input(1);
+        ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8, TensorType.Int16, TensorType.Int32);
+        ShapeHelpers.RequireConstantIndices(context, axisTensor, "axis");
+        if (axisTensor.ElementCount != 1) throw context.Error("axis must hold one value");
+        int axis = ShapeHelpers.ResolveAxis(context, axisTensor.AsReadOnlySpan<int>()[0], input.Rank);
+        int count = context.OutputCount;
+        int numSplits = context.BuiltinOptions.GetInt32(0);
+        if (count < 1 || (numSplits != 0 && numSplits != count)) throw context.Error($"num_splits {numSplits} does not match {count} outputs");
+        if (input.Dim(axis) % count != 0) throw context.Error($"axis size {input.Dim(axis)} is not divisible by {count}");
+        int part = input.Dim(axis) / count;
+        int[] shape = input.ShapeArray;
+        shape[axis] = part;
+        _plans = SplitPlans.Build(context, input, axis, Enumerable.Repeat(part, count).ToArray(), shape);
+    }
+
+    public void Invoke(InvokeContext context) => SplitPlans.Run(context, _plans, 1);
+}

@@ -1,0 +1,50 @@
+namespace TfLiteMicro.Kernels;
+
+/// <summary>SPLIT_V: cuts a tensor along a constant axis into parts of constant sizes (one size may be -1, the rest).</summary>
+public sealed class SplitV : IKernel
+{
+    private CopyPlan?[] _plans = [];
+
+    public void Prepare(PrepareContext context)
+    {
+        context.ExpectCounts(3, 3, context.OutputCount);
+        Tensor input = context.Input(0);
+        Tensor sizesTensor = context.Input(1);
+        Tensor axisTensor = context.Input(2);
+        ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8, TensorType.Int16, TensorType.Int32);
+        ShapeHelpers.RequireConstantIndices(context, axisTensor, "axis");
+        if (axisTensor.ElementCount != 1) throw context.Error("axis must hold one value");
+        int axis = ShapeHelpers.ResolveAxis(context, axisTensor.AsReadOnlySpan<int>()[0], input.Rank);
+        int count = context.OutputCount;
+        int[] sizes;
+        if (sizesTensor.IsConstant)
+        {
+            ShapeHelpers.RequireConstantIndices(context, sizesTensor, "size_splits", allowInt64: true);
+            sizes = ShapeHelpers.ReadIndices(context, sizesTensor, "size_splits");
+            if (sizes.Length != count) throw context.Error($"size_splits holds {sizes.Length} values for {count} outputs");
+            int unknown = -1, known = 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (sizes[i] == -1 && unknown < 0) unknown = i;
+                else if (sizes[i] < 0) throw context.Error($"size_splits {ShapeHelpers.Format(sizes)} is invalid");
+                else known += sizes[i];
+            }
+            if (unknown >= 0) sizes[unknown] = input.Dim(axis) - known;
+            if (sizes[Math.Max(unknown, 0)] < 0 || (unknown < 0 && known != input.Dim(axis)) || (unknown >= 0 && known > input.Dim(axis)))
+                throw context.Error($"size_splits {ShapeHelpers.Format(sizes)} does not add up to the axis size {input.Dim(axis)}");
+        }
+        else
+        {
+            sizes = new int[count];
+            for (int i = 0; i < count; i++)
+            {
+                Tensor o = context.Output(i);
+                if (o.Rank != input.Rank) throw context.Error($"output {i} rank {o.Rank} differs from the input's");
+                sizes[i] = o.Dim(axis);
+            }
+        }
+        _plans = SplitPlans.Build(context, input, axis, sizes, null);
+    }
+
+    public void Invoke(InvokeContext context) => SplitPlans.Run(context, _plans, 0);
+}

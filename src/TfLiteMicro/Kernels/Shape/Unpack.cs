@@ -1,0 +1,39 @@
+namespace TfLiteMicro.Kernels;
+
+/// <summary>UNPACK: cuts a tensor into its slices along an axis, dropping that axis.</summary>
+public sealed class Unpack : IKernel
+{
+    private CopyPlan?[] _plans = [];
+
+    public void Prepare(PrepareContext context)
+    {
+        FlatTable options = context.BuiltinOptions;
+        Tensor input = context.Input(0);
+        if (context.InputCount != 1) throw context.Error($"expects 1 input but has {context.InputCount}");
+        ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8, TensorType.Int16, TensorType.Int32);
+        int rank = input.Rank;
+        int axis = ShapeHelpers.ResolveAxis(context, options.GetInt32(1), rank);
+        int count = input.Dim(axis);
+        int num = options.GetInt32(0);
+        if (num != 0 && num != count) throw context.Error($"num {num} differs from the axis size {count}");
+        if (context.OutputCount != count) throw context.Error($"expects {count} outputs but has {context.OutputCount}");
+        var shape = new int[rank - 1];
+        for (int i = 0, j = 0; i < rank; i++) if (i != axis) shape[j++] = input.Dim(i);
+        int elementSize = TensorTypes.ElementSize(input.Type);
+        int outer = AxisBlocks.Outer(input.Shape, axis), inner = AxisBlocks.Inner(input.Shape, axis);
+        _plans = new CopyPlan?[count];
+        for (int k = 0; k < count; k++)
+        {
+            ShapeHelpers.RequireSameType(context, input, "input", context.Output(k), $"output {k}");
+            ShapeHelpers.EnsureOutputShape(context, k, shape);
+            _plans[k] = AxisBlocks.Plan(elementSize, outer, inner, count * inner, k * inner, intoWhole: false)
+                ?? throw context.Error($"output {k} does not fit the input");
+        }
+    }
+
+    public void Invoke(InvokeContext context)
+    {
+        ReadOnlySpan<byte> input = context.Input<byte>(0);
+        for (int k = 0; k < _plans.Length; k++) _plans[k]!.Run(input, context.Output<byte>(k));
+    }
+}

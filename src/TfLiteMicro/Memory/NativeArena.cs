@@ -1,0 +1,20 @@
+namespace TfLiteMicro;
+
+/// <summary>
+/// An arena over memory you manage yourself (native, pinned, or a fixed memory region on a board), for
+/// <see cref="MicroInterpreter"/>. The memory must stay valid and unmoved while the interpreter uses it.
+/// </summary>
+public sealed unsafe class NativeArena
+{
+    private readonly UnmanagedMemoryManager _manager;
+
+    public NativeArena(byte* pointer, int length)
+    {
+        if (pointer == null) throw new ArgumentNullException(nameof(pointer));
+        if (length < 0) throw new ArgumentOutOfRangeException(nameof(length));
+        _manager = new UnmanagedMemoryManager(pointer, length);
+    }
+
+    /// <summary>The arena as <see cref="Memory{T}"/>, to pass to the interpreter.</summary>
+    public Memory<byte> Memory => _manager.Memory;
+}

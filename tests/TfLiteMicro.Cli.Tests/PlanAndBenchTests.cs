@@ -1,0 +1,119 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using TfLiteMicro.Tests.Support;
+
+namespace TfLiteMicro.Cli.Tests;
+
+public class PlanAndBenchTests
+{
+    private static Model RequireRunnable(string name)
+    {
+        Model model = Model.Load(SharedData.ReadModel(name));
+        Skip.IfNot(SharedModels.AllOpsSupported(model), $"{name}: not every op has a kernel in this build");
+        return model;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(SharedModels.Names), MemberType = typeof(SharedModels))]
+    public void Plan_total_equals_ArenaUsedBytes_and_buffers_never_collide(string name)
+    {
+        Model model = RequireRunnable(name);
+        using var interpreter = new MicroInterpreter(model, KernelSets.CreateFullResolver(), new byte[ModelFile.DefaultArenaBytes]);
+        interpreter.AllocateTensors();
+
+        using TempDir dir = CliRunner.TempDir();
+        string svg = dir.File("plan.svg");
+        CliRunner.Result result = CliRunner.Run("plan", CliRunner.ModelPath(name), "--json", "--svg", svg);
+        Assert.True(result.ExitCode == 0, result.Error);
+        using JsonDocument doc = JsonDocument.Parse(result.Output);
+        JsonElement root = doc.RootElement;
+        Assert.Equal(interpreter.ArenaUsedBytes, root.GetProperty("totalBytes").GetInt32());
+
+        var buffers = root.GetProperty("buffers").EnumerateArray()
+            .Select(b => (Offset: b.GetProperty("offset").GetInt32(), Size: b.GetProperty("size").GetInt32(),
+                          First: b.GetProperty("first").GetInt32(), Last: b.GetProperty("last").GetInt32()))
+            .ToList();
+        Assert.Equal(interpreter.MemoryPlan.Count, buffers.Count);
+        foreach (var b in buffers) Assert.True(b.Offset + b.Size <= interpreter.ArenaUsedBytes);
+        for (int i = 0; i < buffers.Count; i++)
+            for (int j = i + 1; j < buffers.Count; j++)
+            {
+                var (a, c) = (buffers[i], buffers[j]);
+                bool timeOverlap = a.First <= c.Last && c.First <= a.Last;
+                bool spaceOverlap = a.Offset < c.Offset + c.Size && c.Offset < a.Offset + a.Size;
+                Assert.False(timeOverlap && spaceOverlap && a.Size > 0 && c.Size > 0, $"buffers {i} and {j} overlap");
+            }
+
+        // The picture is well-formed SVG with one rectangle per buffer (plus background and frame).
+        XDocument picture = XDocument.Load(svg);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        Assert.Equal(ns + "svg", picture.Root!.Name);
+        Assert.Equal(buffers.Count + 2, picture.Descendants(ns + "rect").Count());
+    }
+
+    [SkippableFact]
+    public void Plan_text_ends_with_the_total()
+    {
+        Model model = RequireRunnable("hello_world_int8");
+        using var interpreter = new MicroInterpreter(model, KernelSets.CreateFullResolver(), new byte[1 << 20]);
+        interpreter.AllocateTensors();
+        CliRunner.Result result = CliRunner.Run("plan", CliRunner.ModelPath("hello_world_int8"));
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains($"Total arena used: {TensorText.Bytes(interpreter.ArenaUsedBytes)}", result.Output);
+        Assert.Contains("offset", result.Output);
+    }
+
+    [SkippableTheory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void Bench_reports_zero_bytes_allocated_per_invoke(bool profile, bool reference)
+    {
+        Model model = RequireRunnable("hello_world_int8");
+        var args = new List<string> { "bench", CliRunner.ModelPath("hello_world_int8"), "--iterations", "50", "--warmup", "20", "--json" };
+        if (profile) args.Add("--profile");
+        if (reference) args.Add("--reference");
+        CliRunner.Result result = CliRunner.Run([.. args]);
+        Assert.True(result.ExitCode == 0, result.Error);
+        using JsonDocument doc = JsonDocument.Parse(result.Output);
+        JsonElement root = doc.RootElement;
+        Assert.Equal(0.0, root.GetProperty("allocatedBytesPerInvoke").GetDouble());
+        Assert.True(root.GetProperty("medianMicroseconds").GetDouble() > 0);
+        Assert.True(root.GetProperty("minMicroseconds").GetDouble() <= root.GetProperty("p90Microseconds").GetDouble());
+        Assert.Equal(reference, root.GetProperty("referenceKernels").GetBoolean());
+        Assert.True(root.GetProperty("arenaUsedBytes").GetInt32() > 0);
+        if (profile)
+        {
+            Assert.Equal(model.Subgraphs[0].Operators.Count, root.GetProperty("nodes").GetArrayLength());
+            Assert.Equal("FULLY_CONNECTED", root.GetProperty("operatorTypes")[0].GetProperty("op").GetString());
+        }
+    }
+
+    [SkippableFact]
+    public void Bench_text_with_profile_shows_the_tables()
+    {
+        RequireRunnable("hello_world_int8");
+        CliRunner.Result result = CliRunner.Run("bench", CliRunner.ModelPath("hello_world_int8"), "-n", "10", "-w", "2", "--profile");
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("0 bytes per invoke", result.Output);
+        Assert.Contains("Per operator type", result.Output);
+        Assert.Contains("Per node", result.Output);
+        CliRunner.AssertOneLineError(CliRunner.Run("bench", CliRunner.ModelPath("hello_world_int8"), "-n", "0"), "--iterations");
+    }
+
+    [SkippableFact]
+    public void The_profiler_itself_allocates_nothing_per_invoke()
+    {
+        Model model = RequireRunnable("hello_world_int8");
+        var profiler = new OperatorProfiler(model);
+        var options = new InterpreterOptions { Profiler = profiler };
+        using var interpreter = new MicroInterpreter(model, KernelSets.CreateFullResolver(), new byte[1 << 16], options);
+        interpreter.AllocateTensors();
+        for (int i = 0; i < 20; i++) interpreter.Invoke();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 200; i++) interpreter.Invoke();
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Assert.Equal(220, profiler.Calls(0, 0));
+        Assert.True(profiler.Ticks(0, 1) > 0);
+    }
+}
