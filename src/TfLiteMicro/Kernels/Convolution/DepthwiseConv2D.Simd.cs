@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>
-/// The optimized int8 path of DEPTHWISE_CONV_2D (depth multiplier 1), chosen in Prepare: sixteen channels at a time,
+/// The optimized int8 path of DEPTHWISE_CONV_2D, chosen in Prepare: sixteen channels at a time,
 /// (x + inputOffset) * w as exact 16-bit products summed in 32 bits, taps outside the input skipped as the reference
 /// does, then vector requantization. Same bytes as the reference.
 /// </summary>
@@ -14,6 +14,10 @@ public sealed partial class DepthwiseConv2D
 {
     private SimdLevel _level;
     private Int8Requantizer? _requantizer;
+    private int _expandedScratch = -1;
+
+    /// <summary>Largest input copy (bytes) made to spread each input channel over its depth-multiplier outputs.</summary>
+    private const int MaxExpandedBytes = 4 << 20;
 
     /// <summary>Bytes precomputed by the optimized path (requantization tables).</summary>
     internal int OptimizedFootprint => _requantizer?.ByteCount ?? 0;
@@ -24,8 +28,18 @@ public sealed partial class DepthwiseConv2D
     {
         _level = Simd.For(context);
         _requantizer = null;
-        _floatOptimized = _level != SimdLevel.Reference && _mode == Mode.Float32 && _depthMultiplier == 1;
-        if (_level < SimdLevel.Avx2 || _mode != Mode.Int8 || _depthMultiplier != 1) return;
+        _floatOptimized = _level != SimdLevel.Reference && _mode == Mode.Float32;
+        _expandedScratch = -1;
+        if (_level != SimdLevel.Reference && _depthMultiplier > 1 && _mode is Mode.Int8 or Mode.Float32)
+        {
+            // With a depth multiplier m, output channel c reads input channel c / m: a copy of the input with each
+            // channel repeated m times lets the multiplier-1 loops run unchanged.
+            long bytes = (long)_batches * _inputHeight * _inputWidth * _outputDepth * (_mode == Mode.Float32 ? sizeof(float) : 1);
+            if (bytes > MaxExpandedBytes) { _floatOptimized = false; return; }
+            if (_mode == Mode.Int8 && _level < SimdLevel.Avx2) return;
+            _expandedScratch = context.RequestScratch((int)bytes);
+        }
+        if (_level < SimdLevel.Avx2 || _mode != Mode.Int8) return;
         var requantizer = new Int8Requantizer(_level, _multipliers, _shifts, _outputDepth, _outputOffset, _quantizedMin, _quantizedMax);
         if (!requantizer.Vectorized) return;
         Tensor filter = context.Input(1);
@@ -33,9 +47,23 @@ public sealed partial class DepthwiseConv2D
         _requantizer = requantizer;
     }
 
+    /// <summary>Repeats each input channel <see cref="_depthMultiplier"/> times (pixel by pixel) into <paramref name="expanded"/>.</summary>
+    private ReadOnlySpan<T> Expand<T>(ReadOnlySpan<T> input, Span<T> expanded) where T : unmanaged
+    {
+        int pixels = _batches * _inputHeight * _inputWidth;
+        if (input.Length < pixels * _inputDepth || expanded.Length < pixels * _outputDepth)
+            throw new InvalidOperationException("input is shorter than its shape");
+        int o = 0, i = 0;
+        for (int p = 0; p < pixels; p++)
+            for (int c = 0; c < _inputDepth; c++, o += _depthMultiplier)
+                expanded.Slice(o, _depthMultiplier).Fill(input[i++]);
+        return expanded.Slice(0, pixels * _outputDepth);
+    }
+
     private void RunInt8Optimized(InvokeContext context)
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
+        if (_depthMultiplier > 1) input = Expand(input, context.Scratch<sbyte>(_expandedScratch));
         ReadOnlySpan<sbyte> filter = _unpackedFilter ?? context.Input<sbyte>(1);
         ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(2) : default;
         Span<sbyte> output = context.Output<sbyte>(0);
@@ -122,12 +150,13 @@ public sealed partial class DepthwiseConv2D
     }
 
     /// <summary>
-    /// Float, depth multiplier 1: eight channels at a time, each channel's taps added in the reference's order with
+    /// Float: eight channels at a time, each channel's taps added in the reference's order with
     /// separate multiply and add, then the bias: the reference's exact sums.
     /// </summary>
     private void RunFloatOptimized(InvokeContext context)
     {
         ReadOnlySpan<float> input = context.Input<float>(0);
+        if (_depthMultiplier > 1) input = Expand(input, context.Scratch<float>(_expandedScratch));
         ReadOnlySpan<float> filter = context.Input<float>(1);
         ReadOnlySpan<float> bias = _hasBias ? context.Input<float>(2) : default;
         Span<float> output = context.Output<float>(0);

@@ -147,13 +147,14 @@ public sealed class OptimizedKernelPropertyTests
             }
             else if (kind == 1)
             {
+                int multiplier = random.Next(3) == 0 ? random.Next(2, 5) : 1, channels = inDepth * multiplier;
                 int input = m.Tensor(TensorType.Float32, [1, height, width, inDepth]);
-                int filter = m.Tensor(TensorType.Float32, [1, filterHeight, filterWidth, inDepth], Floats(random, filterHeight * filterWidth * inDepth));
-                int bias = m.Tensor(TensorType.Float32, [inDepth], Floats(random, inDepth));
-                int output = m.Tensor(TensorType.Float32, [1, outHeight, outWidth, inDepth]);
-                var options = new Table().Byte(0, padding).Int(1, stride).Int(2, stride).Int(3, 1).Byte(4, activation).Int(5, dilation).Int(6, dilation);
+                int filter = m.Tensor(TensorType.Float32, [1, filterHeight, filterWidth, channels], Floats(random, filterHeight * filterWidth * channels));
+                int bias = m.Tensor(TensorType.Float32, [channels], Floats(random, channels));
+                int output = m.Tensor(TensorType.Float32, [1, outHeight, outWidth, channels]);
+                var options = new Table().Byte(0, padding).Int(1, stride).Int(2, stride).Int(3, multiplier).Byte(4, activation).Int(5, dilation).Int(6, dilation);
                 model = m.Build(DepthwiseCode, [input, filter, bias], [output], 2, options, [input], [output]);
-                description = $"case {i}: float DWCONV {height}x{width}x{inDepth} filter {filterHeight}x{filterWidth}";
+                description = $"case {i}: float DWCONV {height}x{width}x{inDepth} x{multiplier} filter {filterHeight}x{filterWidth}";
             }
             else
             {
