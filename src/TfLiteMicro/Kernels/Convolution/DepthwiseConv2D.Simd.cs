@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>
-/// The optimized int8 path of DEPTHWISE_CONV_2D, chosen in Prepare: sixteen channels at a time,
+/// The optimized int8 path of DEPTHWISE_CONV_2D (depth multiplier 1, or a single input channel), chosen in Prepare: sixteen channels at a time,
 /// (x + inputOffset) * w as exact 16-bit products summed in 32 bits, taps outside the input skipped as the reference
 /// does, then vector requantization. Same bytes as the reference.
 /// </summary>
@@ -14,10 +14,6 @@ public sealed partial class DepthwiseConv2D
 {
     private SimdLevel _level;
     private Int8Requantizer? _requantizer;
-    private int _expandedScratch = -1;
-
-    /// <summary>Largest input copy (bytes) made to spread each input channel over its depth-multiplier outputs.</summary>
-    private const int MaxExpandedBytes = 4 << 20;
 
     /// <summary>Bytes precomputed by the optimized path (requantization tables).</summary>
     internal int OptimizedFootprint => _requantizer?.ByteCount ?? 0;
@@ -29,16 +25,9 @@ public sealed partial class DepthwiseConv2D
         _level = Simd.For(context);
         _requantizer = null;
         _floatOptimized = _level != SimdLevel.Reference && _mode == Mode.Float32;
-        _expandedScratch = -1;
-        if (_level != SimdLevel.Reference && _depthMultiplier > 1 && _mode is Mode.Int8 or Mode.Float32)
-        {
-            // With a depth multiplier m, output channel c reads input channel c / m: a copy of the input with each
-            // channel repeated m times lets the multiplier-1 loops run unchanged.
-            long bytes = (long)_batches * _inputHeight * _inputWidth * _outputDepth * (_mode == Mode.Float32 ? sizeof(float) : 1);
-            if (bytes > MaxExpandedBytes) { _floatOptimized = false; return; }
-            if (_mode == Mode.Int8 && _level < SimdLevel.Avx2) return;
-            _expandedScratch = context.RequestScratch((int)bytes);
-        }
+        // Output channel c reads input channel c / multiplier: vectors along the channels need a multiplier of one,
+        // or a single input channel (then broadcast to every output channel).
+        if (_depthMultiplier != 1 && _inputDepth != 1) { _floatOptimized = false; return; }
         if (_level < SimdLevel.Avx2 || _mode != Mode.Int8) return;
         var requantizer = new Int8Requantizer(_level, _multipliers, _shifts, _outputDepth, _outputOffset, _quantizedMin, _quantizedMax);
         if (!requantizer.Vectorized) return;
@@ -47,28 +36,17 @@ public sealed partial class DepthwiseConv2D
         _requantizer = requantizer;
     }
 
-    /// <summary>Repeats each input channel <see cref="_depthMultiplier"/> times (pixel by pixel) into <paramref name="expanded"/>.</summary>
-    private ReadOnlySpan<T> Expand<T>(ReadOnlySpan<T> input, Span<T> expanded) where T : unmanaged
-    {
-        int pixels = _batches * _inputHeight * _inputWidth;
-        if (input.Length < pixels * _inputDepth || expanded.Length < pixels * _outputDepth)
-            throw new InvalidOperationException("input is shorter than its shape");
-        int o = 0, i = 0;
-        for (int p = 0; p < pixels; p++)
-            for (int c = 0; c < _inputDepth; c++, o += _depthMultiplier)
-                expanded.Slice(o, _depthMultiplier).Fill(input[i++]);
-        return expanded.Slice(0, pixels * _outputDepth);
-    }
-
     private void RunInt8Optimized(InvokeContext context)
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
-        if (_depthMultiplier > 1) input = Expand(input, context.Scratch<sbyte>(_expandedScratch));
         ReadOnlySpan<sbyte> filter = _unpackedFilter ?? context.Input<sbyte>(1);
         ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(2) : default;
         Span<sbyte> output = context.Output<sbyte>(0);
         int channels = _outputDepth;
-        if (input.Length < _batches * _inputHeight * _inputWidth * channels || filter.Length < _filterHeight * _filterWidth * channels
+        // A single input channel is broadcast to all output channels (pixel stride 1, no channel offset).
+        bool broadcast = _inputDepth == 1 && channels > 1;
+        int stride = broadcast ? 1 : channels;
+        if (input.Length < _batches * _inputHeight * _inputWidth * _inputDepth || filter.Length < _filterHeight * _filterWidth * channels
             || output.Length < _batches * _outputHeight * _outputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
             throw context.Error("tensor data is shorter than its shape");
         ref sbyte x = ref MemoryMarshal.GetReference(input);
@@ -100,11 +78,13 @@ public sealed partial class DepthwiseConv2D
                         for (int fy = fyStart; fy < fyEnd; fy++)
                         {
                             int iy = yOrigin + _dilationHeight * fy;
-                            int pixel = ((b * _inputHeight + iy) * _inputWidth + xOrigin) * channels + c;
+                            int pixel = ((b * _inputHeight + iy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
                             int weight = fy * _filterWidth * channels + c;
                             for (int fx = fxStart; fx < fxEnd; fx++)
                             {
-                                Vector256<short> xv = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref x, (nuint)(pixel + _dilationWidth * fx * channels))) + offset16;
+                                Vector256<short> xv = broadcast
+                                    ? Vector256.Create((short)(Unsafe.Add(ref x, pixel + _dilationWidth * fx) + _inputOffset))
+                                    : Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref x, (nuint)(pixel + _dilationWidth * fx * stride))) + offset16;
                                 Vector256<short> wv = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)(weight + fx * channels)));
                                 Vector256<short> p = Avx2.MultiplyLow(xv, wv);
                                 a0 = Avx2.Add(a0, Avx2.ConvertToVector256Int32(p.GetLower()));
@@ -120,11 +100,13 @@ public sealed partial class DepthwiseConv2D
                         for (int fy = fyStart; fy < fyEnd; fy++)
                         {
                             int iy = yOrigin + _dilationHeight * fy;
-                            int pixel = ((b * _inputHeight + iy) * _inputWidth + xOrigin) * channels + c;
+                            int pixel = ((b * _inputHeight + iy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
                             int weight = fy * _filterWidth * channels + c;
                             for (int fx = fxStart; fx < fxEnd; fx++)
                             {
-                                Vector128<short> xv = Sse41.ConvertToVector128Int16(Load8(ref x, pixel + _dilationWidth * fx * channels)) + offset8;
+                                Vector128<short> xv = broadcast
+                                    ? Vector128.Create((short)(Unsafe.Add(ref x, pixel + _dilationWidth * fx) + _inputOffset))
+                                    : Sse41.ConvertToVector128Int16(Load8(ref x, pixel + _dilationWidth * fx * stride)) + offset8;
                                 Vector128<short> wv = Sse41.ConvertToVector128Int16(Load8(ref w, weight + fx * channels));
                                 a0 = Avx2.Add(a0, Avx2.ConvertToVector256Int32(Sse2.MultiplyLow(xv, wv)));
                             }
@@ -137,10 +119,10 @@ public sealed partial class DepthwiseConv2D
                         for (int fy = fyStart; fy < fyEnd; fy++)
                         {
                             int iy = yOrigin + _dilationHeight * fy;
-                            int pixel = ((b * _inputHeight + iy) * _inputWidth + xOrigin) * channels + c;
+                            int pixel = ((b * _inputHeight + iy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
                             int weight = fy * _filterWidth * channels + c;
                             for (int fx = fxStart; fx < fxEnd; fx++)
-                                acc += Unsafe.Add(ref w, weight + fx * channels) * (Unsafe.Add(ref x, pixel + _dilationWidth * fx * channels) + _inputOffset);
+                                acc += Unsafe.Add(ref w, weight + fx * channels) * (Unsafe.Add(ref x, pixel + _dilationWidth * fx * stride) + _inputOffset);
                         }
                         Unsafe.Add(ref destination, c) = requantizer.Apply1(acc, c);
                     }
@@ -156,12 +138,14 @@ public sealed partial class DepthwiseConv2D
     private void RunFloatOptimized(InvokeContext context)
     {
         ReadOnlySpan<float> input = context.Input<float>(0);
-        if (_depthMultiplier > 1) input = Expand(input, context.Scratch<float>(_expandedScratch));
         ReadOnlySpan<float> filter = context.Input<float>(1);
         ReadOnlySpan<float> bias = _hasBias ? context.Input<float>(2) : default;
         Span<float> output = context.Output<float>(0);
         int channels = _outputDepth;
-        if (input.Length < _batches * _inputHeight * _inputWidth * channels || filter.Length < _filterHeight * _filterWidth * channels
+        // A single input channel is broadcast to all output channels (pixel stride 1, no channel offset).
+        bool broadcast = _inputDepth == 1 && channels > 1;
+        int stride = broadcast ? 1 : channels;
+        if (input.Length < _batches * _inputHeight * _inputWidth * _inputDepth || filter.Length < _filterHeight * _filterWidth * channels
             || output.Length < _batches * _outputHeight * _outputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
             throw context.Error("tensor data is shorter than its shape");
         ref float x = ref MemoryMarshal.GetReference(input);
@@ -191,10 +175,11 @@ public sealed partial class DepthwiseConv2D
                             Vector256<float> acc = default;
                             for (int fy = fyStart; fy < fyEnd; fy++)
                             {
-                                int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * channels + c;
+                                int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
                                 int weight = fy * _filterWidth * channels + c;
                                 for (int fx = fxStart; fx < fxEnd; fx++)
-                                    acc += Vector256.LoadUnsafe(ref x, (nuint)(pixel + _dilationWidth * fx * channels)) * Vector256.LoadUnsafe(ref w, (nuint)(weight + fx * channels));
+                                    acc += (broadcast ? Vector256.Create(Unsafe.Add(ref x, pixel + _dilationWidth * fx)) : Vector256.LoadUnsafe(ref x, (nuint)(pixel + _dilationWidth * fx * stride)))
+                                        * Vector256.LoadUnsafe(ref w, (nuint)(weight + fx * channels));
                             }
                             if (hasBias) acc += Vector256.Create(bias.Slice(c, 8));
                             Vector256.Min(Vector256.Max(acc, min), max).CopyTo(destination.Slice(c, 8));
@@ -205,10 +190,10 @@ public sealed partial class DepthwiseConv2D
                         float acc = 0f;
                         for (int fy = fyStart; fy < fyEnd; fy++)
                         {
-                            int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * channels + c;
+                            int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
                             int weight = fy * _filterWidth * channels + c;
                             for (int fx = fxStart; fx < fxEnd; fx++)
-                                acc += Unsafe.Add(ref x, pixel + _dilationWidth * fx * channels) * Unsafe.Add(ref w, weight + fx * channels);
+                                acc += Unsafe.Add(ref x, pixel + _dilationWidth * fx * stride) * Unsafe.Add(ref w, weight + fx * channels);
                         }
                         destination[c] = Math.Min(Math.Max(acc + (hasBias ? bias[c] : 0f), _floatMin), _floatMax);
                     }

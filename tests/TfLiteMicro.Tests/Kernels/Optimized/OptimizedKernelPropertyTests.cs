@@ -11,7 +11,7 @@ namespace TfLiteMicro.Tests.Kernels.Optimized;
 /// </summary>
 public sealed class OptimizedKernelPropertyTests
 {
-    private const int Conv2DCode = 3, DepthwiseCode = 4, FullyConnectedCode = 9;
+    private const int Conv2DCode = 3, DepthwiseCode = 4, FullyConnectedCode = 9, MaxPoolCode = 17;
     private static readonly byte[] Activations = [0, 1, 2, 3]; // none, RELU, RELU_N1_TO_1, RELU6
 
     private static int Cases(int fallback)
@@ -176,6 +176,29 @@ public sealed class OptimizedKernelPropertyTests
         var values = new float[count];
         for (int i = 0; i < count; i++) values[i] = random.NextSingle() * 2 - 1;
         return MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+    }
+
+    [Fact]
+    public void MaxPool2DInt8MatchesReference()
+    {
+        var random = new Random(5005);
+        int cases = Cases(600);
+        for (int i = 0; i < cases; i++)
+        {
+            int batches = random.Next(1, 3), height = random.Next(1, 12), width = random.Next(1, 12), depth = random.Next(1, 40);
+            int filterHeight = random.Next(1, 5), filterWidth = random.Next(1, 5), strideH = random.Next(1, 4), strideW = random.Next(1, 4);
+            byte padding = (byte)random.Next(2);
+            int outHeight = OutputSize(padding, height, filterHeight, strideH, 1), outWidth = OutputSize(padding, width, filterWidth, strideW, 1);
+            if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
+            var m = new SingleOpModel();
+            float scale = Scale(random, 0.005f, 0.1f);
+            long zeroPoint = random.Next(-128, 128);
+            int input = m.Tensor(TensorType.Int8, [batches, height, width, depth], null, [scale], [zeroPoint]);
+            int output = m.Tensor(TensorType.Int8, [batches, outHeight, outWidth, depth], null, [scale], [zeroPoint]);
+            var options = new Table().Byte(0, padding).Int(1, strideW).Int(2, strideH).Int(3, filterWidth).Int(4, filterHeight).Byte(5, Activations[random.Next(4)]);
+            byte[] model = m.Build(MaxPoolCode, [input], [output], 5, options, [input], [output]);
+            CompareWithReference(model, random, $"case {i}: MAX_POOL {batches}x{height}x{width}x{depth} window {filterHeight}x{filterWidth} stride {strideH},{strideW} padding {padding}");
+        }
     }
 
     [ThreadStatic] private static byte[]? t_arena;
