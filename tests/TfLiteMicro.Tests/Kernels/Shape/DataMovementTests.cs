@@ -154,6 +154,23 @@ public sealed class DataMovementTests
         Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.Transpose, [x, p]));
     }
 
+    [Fact]
+    public void TransposeWithARuntimePermutation()
+    {
+        var m = new SingleOp();
+        int x = m.Input(TensorType.Float32, [2, 3], new float[] { 0, 1, 2, 3, 4, 5 });
+        int p = m.Input(TensorType.Int32, [2], new[] { 1, 0 });
+        m.Output(TensorType.Float32, [3, 2]);
+        Assert.Equal([0f, 3, 1, 4, 2, 5], SingleOp.Read<float>(m.Run(BuiltinOperator.Transpose, [x, p])));
+
+        var bad = new SingleOp();
+        int bx = bad.Input(TensorType.Float32, [2, 3], new float[6]);
+        int bp = bad.Input(TensorType.Int32, [2], new[] { 0, 1 });
+        bad.Output(TensorType.Float32, [3, 2]);
+        MicroInterpreter it = bad.Prepare(BuiltinOperator.Transpose, [bx, bp]);
+        Assert.Throws<KernelException>(() => it.Invoke());
+    }
+
     public static TheoryData<string, bool, int[], int, float[], int[], float[]> DepthToSpaceCases() => new()
     {
         { "DepthToSpaceOpModelFloat32_1114_2", false, new[] { 1, 1, 1, 4 }, 2, new float[] { 1.4f, 2.3f, 3.2f, 4.1f }, new[] { 1, 2, 2, 1 }, new float[] { 1.4f, 2.3f, 3.2f, 4.1f } },
