@@ -66,7 +66,7 @@ public static class SignalMath
     }
 
     // Correction of the linear interpolation of log2 over [1, 2), in 128 segments (scale 2^16).
-    private static ReadOnlySpan<ushort> LogLut =>
+    private static readonly ushort[] LogLut =
     [
         0, 224, 442, 654, 861, 1063, 1259, 1450, 1636, 1817, 1992, 2163,
         2329, 2490, 2646, 2797, 2944, 3087, 3224, 3358, 3487, 3611, 3732, 3848,
