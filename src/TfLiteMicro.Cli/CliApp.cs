@@ -74,6 +74,7 @@ public static class CliApp
         UnauthorizedAccessException => $"access denied: {e.Message}",
         IOException => e.Message,
         OutOfMemoryException => "out of memory (try a smaller --arena-size)",
+        InvalidOperationException or ArgumentException or FormatException => e.Message,
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 

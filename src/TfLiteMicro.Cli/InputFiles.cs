@@ -7,17 +7,23 @@ internal static class InputFiles
 {
     public static void Fill(MicroInterpreter interpreter, IReadOnlyList<string> files)
     {
-        if (files.Count == 0)
-        {
-            // Without --input every input is zero (allocation leaves the arena as it was: clear it explicitly).
-            for (int i = 0; i < interpreter.InputCount; i++)
-                interpreter.Input(i).AsSpan<byte>().Clear();
-            return;
-        }
-        if (files.Count != interpreter.InputCount)
+        if (files.Count != 0 && files.Count != interpreter.InputCount)
             throw new CliException($"the model has {interpreter.InputCount} input(s) but {files.Count} --input file(s) were given; give one per input, in order");
-        for (int i = 0; i < files.Count; i++)
-            interpreter.Input(i).CopyFrom(Read(files[i], i, interpreter.Input(i)));
+        for (int i = 0; i < interpreter.InputCount; i++)
+        {
+            Tensor tensor = interpreter.Input(i);
+            try
+            {
+                // Without --input every input is zero (allocation leaves the arena as it was: clear it explicitly).
+                if (files.Count == 0) tensor.AsSpan<byte>().Clear();
+                else tensor.CopyFrom(Read(files[i], i, tensor));
+            }
+            catch (InvalidOperationException e)
+            {
+                // A model whose input is a constant or is used by no operator cannot be fed.
+                throw new CliException($"input {i} ({Label(tensor)}) cannot be written: {e.Message}");
+            }
+        }
     }
 
     public static byte[] Read(string path, int index, Tensor tensor)

@@ -89,3 +89,33 @@ public class ErrorTests
         Assert.Contains("--output-dir", runHelp.Output);
     }
 }
+
+public class MutantModelTests
+{
+    [SkippableTheory]
+    [InlineData("info")]
+    [InlineData("run")]
+    [InlineData("plan")]
+    [InlineData("resolver")]
+    public void Damaged_models_give_output_or_one_error_line(string command)
+    {
+        byte[] original = TfLiteMicro.Tests.Support.SharedData.ReadModel("hello_world_int8");
+        var random = new Random(20261125);
+        using TempDir dir = CliRunner.TempDir();
+        string path = dir.File("mutant.tflite");
+        for (int n = 0; n < 150; n++)
+        {
+            byte[] bytes = (byte[])original.Clone();
+            switch (n % 3)
+            {
+                case 0: bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8)); break;
+                case 1: bytes = bytes[..random.Next(bytes.Length)]; break;
+                default: BitConverter.GetBytes(random.Next()).CopyTo(bytes, random.Next(bytes.Length - 4) & ~3); break;
+            }
+            File.WriteAllBytes(path, bytes);
+            CliRunner.Result result = CliRunner.Run(command, path);
+            if (result.ExitCode == 0) continue;
+            CliRunner.AssertOneLineError(result);
+        }
+    }
+}
