@@ -1,3 +1,6 @@
+using TfLiteMicro.Kernels;
+using TfLiteMicro.Signal;
+
 namespace TfLiteMicro.Cli;
 
 /// <summary>
@@ -10,8 +13,21 @@ internal static class KernelSets
     /// <summary>A library of extra kernels: how to register them, and the C# a user writes to do the same.</summary>
     internal sealed record Extension(string Name, Action<OpResolver> Register, Func<string, string?> RegistrationCode);
 
-    /// <summary>Extra kernel libraries linked into the tool (none yet beyond the core builtins).</summary>
-    internal static readonly IReadOnlyList<Extension> Extensions = [];
+    /// <summary>Extra kernel libraries linked into the tool.</summary>
+    internal static readonly IReadOnlyList<Extension> Extensions =
+    [
+        new("TfLiteMicro.Signal", static r => r.AddSignalOps(), SignalRegistration),
+    ];
+
+    /// <summary>The signal library names each kernel class after its op, in namespace TfLiteMicro.Signal.</summary>
+    private static string? SignalRegistration(string name)
+    {
+        Type? kernel = typeof(SignalOps).Assembly.GetType("TfLiteMicro.Signal." + name, throwOnError: false);
+        if (kernel is null || !typeof(IKernel).IsAssignableFrom(kernel) || !SignalOpNames.Contains(name)) return null;
+        return $".AddCustom(\"{name}\", () => new {kernel.FullName}())";
+    }
+
+    private static readonly HashSet<string> SignalOpNames = new(new OpResolver().AddSignalOps().RegisteredCustomOps, StringComparer.Ordinal);
 
     /// <summary>A resolver with every kernel the tool knows: all builtins plus every extension.</summary>
     public static OpResolver CreateFullResolver()

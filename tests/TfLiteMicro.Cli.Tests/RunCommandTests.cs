@@ -37,6 +37,43 @@ public class RunCommandTests
         }
     }
 
+    public static TheoryData<string> ModelCases()
+    {
+        var data = new TheoryData<string>();
+        foreach (string name in GoldenCase.ModelCaseNames()) data.Add(name);
+        if (data.Count == 0) data.Add("hello_world_int8_seed1");
+        return data;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(ModelCases))]
+    public void Run_reproduces_every_whole_model_case(string caseName)
+    {
+        GoldenCase golden = RequireRunnable(caseName);
+        using TempDir dir = CliRunner.TempDir();
+        var args = new List<string> { "run", golden.ModelPath, "-o", dir.Path };
+        for (int i = 0; i < golden.Inputs.Count; i++) { args.Add("-i"); args.Add(Path.Combine(golden.Directory, $"input{i}.bin")); }
+        CliRunner.Result result = CliRunner.Run([.. args]);
+        Assert.True(result.ExitCode == 0, result.Error);
+        for (int i = 0; i < golden.Outputs.Count; i++)
+        {
+            byte[] expected = golden.ReadOutput(i);
+            byte[] actual = File.ReadAllBytes(dir.File($"output{i}.bin"));
+            Assert.Equal(expected.Length, actual.Length);
+            if (golden.Outputs[i].DType == "float32")
+            {
+                float[] e = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(expected).ToArray();
+                float[] a = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(actual).ToArray();
+                for (int k = 0; k < e.Length; k++)
+                    Assert.True(GoldenRunner.FloatsMatch(a[k], e[k]), $"output {i}[{k}]: {a[k]} vs TFLM {e[k]}");
+            }
+            else
+            {
+                Assert.Equal(expected, actual);
+            }
+        }
+    }
+
     [SkippableFact]
     public void Run_accepts_npy_inputs_and_prints_json_with_dequantized_values()
     {

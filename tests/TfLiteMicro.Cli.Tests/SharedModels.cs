@@ -32,6 +32,21 @@ internal static class SharedModels
         return data;
     }
 
+    /// <summary>
+    /// audio_preprocessor_int8 with its first custom op renamed (same length, so the FlatBuffer stays valid):
+    /// a real model that uses an op no kernel library provides.
+    /// </summary>
+    public static byte[] WithUnknownCustomOp()
+    {
+        byte[] bytes = TfLiteMicro.Tests.Support.SharedData.ReadModel("audio_preprocessor_int8");
+        byte[] from = System.Text.Encoding.ASCII.GetBytes("SignalWindow");
+        byte[] to = System.Text.Encoding.ASCII.GetBytes("MysteryOp_12");
+        int at = bytes.AsSpan().IndexOf(from);
+        Assert.True(at >= 0, "the model names SignalWindow");
+        to.CopyTo(bytes, at);
+        return bytes;
+    }
+
     /// <summary>Whether this build has a kernel for every op of the model (commands that prepare it need that).</summary>
     public static bool AllOpsSupported(Model model)
     {

@@ -25,7 +25,7 @@ public class ModelBuilderTests
         main.AddCustomOperator("MyCustom", [state, odd], [output], [0xAA, 0xBB, 0xCC], version: 2);
         main.AddOperator(BuiltinOperator.Softmax, [output], [output], OperatorOptions.Create(9, w => w.Float(0, 0.75f)));
         main.AddOperator(BuiltinOperator.BatchMatmul, [output, output], [output],
-            OperatorOptions.Create(104, w => w.Bool(0, true).Bool(1, false).Bool(2, true)), version: 1, intermediates: [odd]);
+            OperatorOptions.Create(101, w => w.Bool(0, true).Bool(1, false).Bool(2, true)), version: 1, intermediates: [odd]);
         main.SetInputs(input);
         main.SetOutputs(output, state);
 
@@ -35,7 +35,7 @@ public class ModelBuilderTests
         int c = second.AddTensor("c", TensorType.Float32, [2]);
         second.AddOperator(BuiltinOperator.Add, [a, b], [c], OperatorOptions.Add(FusedActivation.Relu6));
         second.AddOperator(BuiltinOperator.StablehloComposite, [c], [c],
-            OperatorOptions.Create2(7, w => w.String(0, "composite").Int32(1, 1).Bytes(2, [1, 2, 3]).Int32(4, 9)));
+            OperatorOptions.Create2(21, w => w.String(0, "composite").Int32(1, 1).Bytes(2, [1, 2, 3]).Int32(4, 9)));
         second.SetInputs(a);
         second.SetOutputs(c);
 
@@ -144,7 +144,7 @@ public class ModelBuilderTests
         Assert.Equal(0.75f, main.Operators[3].BuiltinOptions.GetFloat(0));
 
         ModelOperator matmul = main.Operators[4];
-        Assert.Equal(104, matmul.BuiltinOptionsType);
+        Assert.Equal(101, matmul.BuiltinOptionsType);
         Assert.True(matmul.BuiltinOptions.GetBool(0));
         Assert.True(matmul.BuiltinOptions.Has(1));
         Assert.False(matmul.BuiltinOptions.GetBool(1, true));
@@ -158,7 +158,7 @@ public class ModelBuilderTests
         Assert.Equal((byte)FusedActivation.Relu6, second.Operators[0].BuiltinOptions.GetByte(0));
         ModelOperator composite = second.Operators[1];
         Assert.Equal(0, composite.BuiltinOptionsType);
-        Assert.Equal(7, composite.BuiltinOptions2Type);
+        Assert.Equal(21, composite.BuiltinOptions2Type);
         Assert.Equal("composite", composite.BuiltinOptions2.GetString(0));
         Assert.Equal(1, composite.BuiltinOptions2.GetInt32(1));
         Assert.Equal(new byte[] { 1, 2, 3 }, composite.BuiltinOptions2.GetBytes(2).ToArray());
@@ -191,6 +191,46 @@ public class ModelBuilderTests
         FlatTable opcode = root.GetVector(1, 4).GetTable(index);
         Assert.Equal(deprecated, opcode.GetSByte(0));
         Assert.Equal(code, opcode.GetInt32(3));
+    }
+
+    [Fact]
+    public void PerChannelQuantizationAlongAnyDimensionReadsBack()
+    {
+        var builder = new ModelBuilder();
+        SubgraphBuilder g = builder.AddSubgraph();
+        var filter = new sbyte[1 * 2 * 2 * 3];
+        for (int i = 0; i < filter.Length; i++) filter[i] = (sbyte)(i - 6);
+        int t = g.AddConstant<sbyte>("depthwise_filter", TensorType.Int8, [1, 2, 2, 3], filter,
+            new QuantizationParameters([0.5f, 0.25f, 0.125f], [0, 0, 0], 3));
+        g.SetOutputs(t);
+        ModelTensor read = Model.Load(builder.Build()).Subgraphs[0].Tensors[0];
+        Assert.Equal(3, read.Quantization.QuantizedDimension);
+        Assert.Equal([0.5f, 0.25f, 0.125f], read.Quantization.Scales);
+        Assert.Equal([0L, 0L, 0L], read.Quantization.ZeroPoints);
+        Assert.Equal(filter, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(read.Data.Span).ToArray());
+    }
+
+    [Fact]
+    public void PerChannelDenseModelHasOneScalePerOutputRow()
+    {
+        DenseNetwork network = DenseNetwork.Create([3, 4, 2], seed: 5);
+        byte[] bytes = DenseConverter.ToInt8Model(network, [0f, 1f, -1f, 0.5f, 0.25f, 2f], new QuantizationOptions { PerChannelWeights = true });
+        Subgraph g = Model.Load(bytes).Subgraphs[0];
+        foreach (ModelOperator op in g.Operators)
+        {
+            ModelTensor weights = g.Tensors[op.Inputs[1]], bias = g.Tensors[op.Inputs[2]];
+            Assert.Equal(weights.Shape[0], weights.Quantization.Scales.Count);
+            Assert.Equal(0, weights.Quantization.QuantizedDimension);
+            Assert.Equal(weights.Shape[0], bias.Quantization.Scales.Count);
+            // Every row uses the full symmetric range: its largest weight quantizes to +-127.
+            ReadOnlySpan<sbyte> q = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(weights.Data.Span);
+            for (int row = 0; row < weights.Shape[0]; row++)
+            {
+                int max = 0;
+                for (int i = 0; i < weights.Shape[1]; i++) max = Math.Max(max, Math.Abs((int)q[row * weights.Shape[1] + i]));
+                Assert.Equal(127, max);
+            }
+        }
     }
 
     [Fact]

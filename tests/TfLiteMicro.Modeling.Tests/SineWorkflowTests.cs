@@ -7,10 +7,7 @@ public class SineWorkflowTests
 {
     private const int SweepPoints = 500;
 
-    // Training takes about a second; every test shares one trained network.
-    private static readonly Lazy<SineModelSet> s_models = new(() => SineModels.Create(seed: 1));
-
-    private static SineModelSet Models => s_models.Value;
+    private static SineModelSet Models => TrainedSine.Models;
 
     private static float SweepX(int i) => (float)(2 * Math.PI * i / (SweepPoints - 1));
 

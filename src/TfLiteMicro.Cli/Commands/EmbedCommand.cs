@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TfLiteMicro.Modeling;
 
 namespace TfLiteMicro.Cli.Commands;
 
@@ -21,17 +22,11 @@ internal static class EmbedCommand
 
     internal static int Execute(TextWriter o, string path, string ns, string cls, string? outputFile)
     {
+        CSharpNames.CheckNamespace(ns);
+        CSharpNames.CheckIdentifier(cls, "--class");
         // Verify the model first: embedding a broken file would only move the error to the user's startup.
         Model model = ModelFile.Load(path);
-        string source;
-        try
-        {
-            source = CSharpEmbedder.Generate(model.Bytes.Span, ns, cls, Path.GetFileName(path));
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliException(e.Message);
-        }
+        string source = CSharpEmbedder.Generate(model.Bytes.Span, ns, cls, Path.GetFileName(path));
         if (outputFile is null)
         {
             o.Write(source);

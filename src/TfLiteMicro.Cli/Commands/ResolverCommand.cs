@@ -19,8 +19,7 @@ internal static class ResolverCommand
 
     internal static int Execute(TextWriter o, string path, string variable)
     {
-        if (!CSharpEmbedder.IsIdentifier(variable))
-            throw new CliException($"--variable: '{variable}' is not a valid C# identifier");
+        CSharpNames.CheckIdentifier(variable, "--variable");
         Model model = ModelFile.Load(path);
         o.Write(ResolverCode.Generate(model, Path.GetFileName(path), variable));
         return 0;

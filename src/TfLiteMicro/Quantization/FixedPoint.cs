@@ -220,6 +220,9 @@ public static class FixedPoint
         return unchecked(constantTerm + Multiply(constantTerm, unchecked(x + polynomial)));
     }
 
+    /// <summary>exp(-2^k) in Q0 for k = -2 .. 4.</summary>
+    private static readonly int[] ExpBarrelMultipliers = [1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242];
+
     /// <summary>exp(a) for a &lt;= 0 given in Q(integerBits); the result is in Q0. gemmlowp's exp_on_negative_values.</summary>
     public static int ExpOnNegativeValues(int a, int integerBits)
     {
@@ -231,7 +234,7 @@ public static class FixedPoint
         int remainder = unchecked(aModQuarterMinusOneQuarter - a);
 
         // Multiply in exp(-2^k) for every bit k of the remainder (a barrel shifter over powers of two).
-        ReadOnlySpan<int> multipliers = [1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242];
+        ReadOnlySpan<int> multipliers = ExpBarrelMultipliers;
         for (int i = 0; i < multipliers.Length; i++)
         {
             int exponent = i - 2;

@@ -93,7 +93,9 @@ public static class LookupTables
     /// sigmoid(x) for x = i / 24 in unsigned Q0.16, i in [0, 256): the fixed table behind the int16 logistic and tanh
     /// (tanh(x) = 2 sigmoid(2x) - 1). The values are TFLite's, which differ from plain rounding in the last bit.
     /// </summary>
-    public static ReadOnlySpan<ushort> Sigmoid =>
+    public static ReadOnlySpan<ushort> Sigmoid => s_sigmoid;
+
+    private static readonly ushort[] s_sigmoid =
     [
         32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794, 41432, 42064, 42688,
         43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409,

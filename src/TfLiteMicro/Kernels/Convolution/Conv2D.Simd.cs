@@ -16,10 +16,21 @@ public sealed partial class Conv2D
     /// <summary>Bytes precomputed by the optimized path (weight-sum corrections and requantization tables).</summary>
     internal int OptimizedFootprint => _requantizer is null ? 0 : _requantizer.ByteCount + (_sumInitial?.Length ?? 0) * sizeof(int);
 
+    private bool _floatOptimized;
+    private int _floatRowScratch = -1;
+
     private void PrepareOptimized(PrepareContext context)
     {
         _level = Simd.For(context);
         _requantizer = null;
+        _floatOptimized = false;
+        if (_level != SimdLevel.Reference && _mode == Mode.Float32 && _filtersPerGroup == _outputDepth)
+        {
+            _floatOptimized = true;
+            int floatDepth = _filterHeight * _filterWidth * _filterDepth;
+            _floatRowScratch = floatDepth > Int8Dot.StackRowBytes / sizeof(float) ? context.RequestScratch(floatDepth * sizeof(float)) : -1;
+            return;
+        }
         if (_level == SimdLevel.Reference || _mode != Mode.Int8 || _filtersPerGroup != _outputDepth) return;
         Tensor filter = context.Input(1);
         Tensor? bias = context.OptionalInput(2);
@@ -40,10 +51,12 @@ public sealed partial class Conv2D
         _sumInitial = initial;
         _addBiasAtInvoke = bias is not null && !constantBias;
         _requantizer = new Int8Requantizer(_level, _multipliers, _shifts, _outputDepth, _outputOffset, _quantizedMin, _quantizedMax);
-        _rowScratch = context.RequestScratch(depth + 32);
-        _sumScratch = context.RequestScratch(_outputDepth * sizeof(int));
+        // Small buffers live on the stack in Invoke, so the arena is no larger than with the reference kernels.
+        _rowScratch = depth + 32 > Int8Dot.StackRowBytes ? context.RequestScratch(depth + 32) : -1;
+        _sumScratch = _outputDepth > Int8Dot.StackSums ? context.RequestScratch(_outputDepth * sizeof(int)) : -1;
     }
 
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the row and sums are written before they are read
     private void RunInt8Optimized(InvokeContext context)
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
@@ -51,8 +64,8 @@ public sealed partial class Conv2D
         ReadOnlySpan<int> bias = _addBiasAtInvoke ? context.Input<int>(2) : default;
         Span<sbyte> output = context.Output<sbyte>(0);
         int depth = _filterHeight * _filterWidth * _filterDepth;
-        Span<byte> row = context.Scratch<byte>(_rowScratch).Slice(0, depth);
-        Span<int> sums = context.Scratch<int>(_sumScratch).Slice(0, _outputDepth);
+        Span<byte> row = (_rowScratch < 0 ? stackalloc byte[Int8Dot.StackRowBytes] : context.Scratch<byte>(_rowScratch)).Slice(0, depth);
+        Span<int> sums = (_sumScratch < 0 ? stackalloc int[Int8Dot.StackSums] : context.Scratch<int>(_sumScratch)).Slice(0, _outputDepth);
         // The input zero point as an unsigned activation: its term w * (x + inputOffset) is zero.
         byte padding = unchecked((byte)(128 - _inputOffset));
         int tap = _filterDepth;
@@ -95,6 +108,63 @@ public sealed partial class Conv2D
                         for (int c = 0; c < _outputDepth; c++) sums[c] = unchecked(sums[c] + bias[c]);
                     _requantizer!.Apply(sums, 0, output.Slice(o, _outputDepth));
                     o += _outputDepth;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Float: the same gathering (zeros outside the input) and a vectorized dot product per output channel; sums round
+    /// differently from the reference's sequential order.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    private void RunFloatOptimized(InvokeContext context)
+    {
+        ReadOnlySpan<float> input = context.Input<float>(0);
+        ReadOnlySpan<float> filter = context.Input<float>(1);
+        ReadOnlySpan<float> bias = _hasBias ? context.Input<float>(2) : default;
+        Span<float> output = context.Output<float>(0);
+        int depth = _filterHeight * _filterWidth * _filterDepth;
+        Span<float> row = (_floatRowScratch < 0 ? stackalloc float[Int8Dot.StackRowBytes / sizeof(float)] : context.Scratch<float>(_floatRowScratch)).Slice(0, depth);
+        int tap = _filterDepth;
+        bool pointwise = _filterHeight == 1 && _filterWidth == 1 && _padHeight == 0 && _padWidth == 0;
+        int o = 0;
+        for (int b = 0; b < _batches; b++)
+        {
+            for (int oy = 0; oy < _outputHeight; oy++)
+            {
+                int yOrigin = oy * _strideHeight - _padHeight;
+                for (int ox = 0; ox < _outputWidth; ox++, o += _outputDepth)
+                {
+                    int xOrigin = ox * _strideWidth - _padWidth;
+                    ReadOnlySpan<float> gathered = row;
+                    if (pointwise)
+                    {
+                        gathered = input.Slice(((b * _inputHeight + yOrigin) * _inputWidth + xOrigin) * _inputDepth, depth);
+                    }
+                    else
+                    {
+                        int r = 0;
+                        for (int fy = 0; fy < _filterHeight; fy++)
+                        {
+                            int iy = yOrigin + _dilationHeight * fy;
+                            if ((uint)iy >= (uint)_inputHeight)
+                            {
+                                row.Slice(r, _filterWidth * tap).Clear();
+                                r += _filterWidth * tap;
+                                continue;
+                            }
+                            int lineBase = (b * _inputHeight + iy) * _inputWidth;
+                            for (int fx = 0; fx < _filterWidth; fx++, r += tap)
+                            {
+                                int ix = xOrigin + _dilationWidth * fx;
+                                if ((uint)ix >= (uint)_inputWidth) row.Slice(r, tap).Clear();
+                                else input.Slice((lineBase + ix) * _inputDepth, tap).CopyTo(row.Slice(r));
+                            }
+                        }
+                        gathered = row;
+                    }
+                    FloatDot.Rows(_level, gathered, filter, depth, _outputDepth, bias, _floatMin, _floatMax, output.Slice(o, _outputDepth));
                 }
             }
         }

@@ -106,6 +106,7 @@ public sealed partial class Conv2D : IKernel
         if (_mode == Mode.Float32)
         {
             (_floatMin, _floatMax) = ActivationRange.Float(activation);
+            PrepareOptimized(context);
             return;
         }
 
@@ -121,6 +122,9 @@ public sealed partial class Conv2D : IKernel
     {
         switch (_mode)
         {
+            case Mode.Float32 when _floatOptimized:
+                RunFloatOptimized(context);
+                break;
             case Mode.Float32:
                 RunFloat(context.Input<float>(0), context.Input<float>(1), _hasBias ? context.Input<float>(2) : default, context.Output<float>(0));
                 break;

@@ -64,6 +64,8 @@ public sealed partial class DepthwiseConv2D : IKernel
         _outputDepth = filter.Dim(3);
         if (filter.Dim(0) != 1)
             throw context.Error($"filter shape [{string.Join(",", filter.ShapeArray)}] must start with 1");
+        // The schema calls depth_multiplier redundant; when a converter leaves it out, the shapes say what it is.
+        if (_depthMultiplier == 0 && _inputDepth > 0 && _outputDepth % _inputDepth == 0) _depthMultiplier = _outputDepth / _inputDepth;
         if (_depthMultiplier <= 0 || (long)_inputDepth * _depthMultiplier != _outputDepth)
             throw context.Error($"{_outputDepth} filter channels are not {_inputDepth} input channels times depth multiplier {_depthMultiplier}");
 
@@ -96,6 +98,7 @@ public sealed partial class DepthwiseConv2D : IKernel
         if (_mode == Mode.Float32)
         {
             (_floatMin, _floatMax) = ActivationRange.Float(activation);
+            PrepareOptimized(context);
             return;
         }
 
@@ -114,6 +117,9 @@ public sealed partial class DepthwiseConv2D : IKernel
     {
         switch (_mode)
         {
+            case Mode.Float32 when _floatOptimized:
+                RunFloatOptimized(context);
+                break;
             case Mode.Float32:
                 RunFloat(context.Input<float>(0), context.Input<float>(1), _hasBias ? context.Input<float>(2) : default, context.Output<float>(0));
                 break;

@@ -3,7 +3,7 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>MAX_POOL_2D: the largest element of each window (only elements inside the image). float32, int8 and int16.</summary>
-public sealed class MaxPool2D : IKernel
+public sealed partial class MaxPool2D : IKernel
 {
     private PoolWindow _window;
     private TensorType _type;
@@ -28,6 +28,7 @@ public sealed class MaxPool2D : IKernel
             default:
                 throw context.UnsupportedType("input", _type);
         }
+        PrepareOptimized(context);
     }
 
     public void Invoke(InvokeContext context)
@@ -35,6 +36,7 @@ public sealed class MaxPool2D : IKernel
         switch (_type)
         {
             case TensorType.Float32: RunFloat(context.Input<float>(0), context.Output<float>(0)); break;
+            case TensorType.Int8 when _int8Optimized: RunInt8Optimized(context.Input<sbyte>(0), context.Output<sbyte>(0)); break;
             case TensorType.Int8: RunInt8(context.Input<sbyte>(0), context.Output<sbyte>(0)); break;
             case TensorType.Int16: RunInt16(context.Input<short>(0), context.Output<short>(0)); break;
         }

@@ -14,10 +14,13 @@ public sealed partial class FullyConnected
     /// <summary>Bytes precomputed by the optimized path (weight-sum corrections and requantization tables).</summary>
     internal int OptimizedFootprint => _requantizer is null ? 0 : _requantizer.ByteCount + (_sumInitial?.Length ?? 0) * sizeof(int);
 
+    private bool _floatOptimized;
+
     private void PrepareOptimized(PrepareContext context)
     {
         _level = Simd.For(context);
         _requantizer = null;
+        _floatOptimized = _level != SimdLevel.Reference && _inputType == TensorType.Float32;
         if (_level == SimdLevel.Reference || _inputType != TensorType.Int8 || _weightsType != TensorType.Int8) return;
         Tensor weights = context.Input(WeightsIndex);
         if (!weights.IsConstant || weights.Definition.Data.Length < (long)_outputDepth * _accumDepth) return;
@@ -41,18 +44,20 @@ public sealed partial class FullyConnected
         int[] multipliers = perChannel ? _channelMultipliers! : [_outputMultiplier];
         int[] shifts = perChannel ? _channelShifts! : [_outputShift];
         _requantizer = new Int8Requantizer(_level, multipliers, shifts, _outputDepth, _outputOffset, _activationMin, _activationMax);
-        _rowScratch = context.RequestScratch(_accumDepth + 32);
-        _sumScratch = context.RequestScratch(_outputDepth * sizeof(int));
+        // Small buffers live on the stack in Invoke, so the arena is no larger than with the reference kernels.
+        _rowScratch = _accumDepth + 32 > Int8Dot.StackRowBytes ? context.RequestScratch(_accumDepth + 32) : -1;
+        _sumScratch = _outputDepth > Int8Dot.StackSums ? context.RequestScratch(_outputDepth * sizeof(int)) : -1;
     }
 
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the row and sums are written before they are read
     private void InvokeInt8Optimized(InvokeContext context)
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(InputIndex);
         ReadOnlySpan<sbyte> weights = context.Input<sbyte>(WeightsIndex);
         ReadOnlySpan<int> bias = _addBiasAtInvoke ? context.Input<int>(BiasIndex) : default;
         Span<sbyte> output = context.Output<sbyte>(0);
-        Span<byte> row = context.Scratch<byte>(_rowScratch);
-        Span<int> sums = context.Scratch<int>(_sumScratch).Slice(0, _outputDepth);
+        Span<byte> row = (_rowScratch < 0 ? stackalloc byte[Int8Dot.StackRowBytes] : context.Scratch<byte>(_rowScratch));
+        Span<int> sums = (_sumScratch < 0 ? stackalloc int[Int8Dot.StackSums] : context.Scratch<int>(_sumScratch)).Slice(0, _outputDepth);
         int weightsOffset = _channelMultipliers is not null ? 0 : _weightsOffset;
         for (int b = 0; b < _batches; b++)
         {
@@ -71,5 +76,16 @@ public sealed partial class FullyConnected
                 for (int o = 0; o < _outputDepth; o++) sums[o] = unchecked(sums[o] + bias[o]);
             _requantizer!.Apply(sums, rowAdd, output.Slice(b * _outputDepth, _outputDepth));
         }
+    }
+
+    private void InvokeFloatOptimized(InvokeContext context)
+    {
+        ReadOnlySpan<float> input = context.Input<float>(InputIndex);
+        ReadOnlySpan<float> weights = context.Input<float>(WeightsIndex);
+        ReadOnlySpan<float> bias = _hasBias ? context.Input<float>(BiasIndex) : default;
+        Span<float> output = context.Output<float>(0);
+        for (int b = 0; b < _batches; b++)
+            FloatDot.Rows(_level, input.Slice(b * _accumDepth, _accumDepth), weights, _accumDepth, _outputDepth, bias,
+                _floatMin, _floatMax, output.Slice(b * _outputDepth, _outputDepth));
     }
 }

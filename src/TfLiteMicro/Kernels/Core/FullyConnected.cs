@@ -79,6 +79,7 @@ public sealed partial class FullyConnected : IKernel
         if (input.Type == TensorType.Float32)
         {
             (_floatMin, _floatMax) = ActivationRange.Float(activation);
+            PrepareOptimized(context);
             return;
         }
 
@@ -125,6 +126,9 @@ public sealed partial class FullyConnected : IKernel
     {
         switch (_inputType)
         {
+            case TensorType.Float32 when _floatOptimized:
+                InvokeFloatOptimized(context);
+                break;
             case TensorType.Float32:
                 InvokeFloat(context);
                 break;

@@ -59,7 +59,8 @@ public sealed class AddN : IKernel
         }
 
         Span<int> sums = context.Scratch<int>(_scratch)[.._count];
-        sums.Clear();
+        // The reference seeds each sum with the scaled input offset (one extra -zero_point term), and so does this.
+        sums.Fill(FixedPoint.MultiplyByQuantizedMultiplierSmallerThanOneExp(_inputOffset * (1 << LeftShift), _inputMultiplier, _inputShift));
         for (int j = 0; j < _inputs; j++)
         {
             ReadOnlySpan<sbyte> input = context.Input<sbyte>(j);

@@ -4,12 +4,14 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>
-/// RSQRT: 1 / sqrt(x) over float32 and int8. Quantized inputs below the zero point are an error, as in TFLM.
+/// RSQRT: 1 / sqrt(x) over float32, int8 and symmetric int16 (which TFLM's evaluation also handles). Quantized inputs
+/// below the zero point are an error, as in TFLM.
 /// </summary>
 public sealed class Rsqrt : IKernel
 {
     private TensorType _type;
     private QuantizedRsqrt<sbyte> _int8;
+    private QuantizedRsqrt<short> _int16;
     private int _inputZeroPoint;
 
     public void Prepare(PrepareContext context)
@@ -17,16 +19,22 @@ public sealed class Rsqrt : IKernel
         context.ExpectCounts(1, 1, 1);
         Tensor input = context.Input(0), output = context.Output(0);
         ElementwiseChecks.RequireSameType(context, input, "input", output, "output");
-        ElementwiseChecks.RequireType(context, input, "input", TensorType.Float32, TensorType.Int8);
+        ElementwiseChecks.RequireType(context, input, "input", TensorType.Float32, TensorType.Int8, TensorType.Int16);
         ElementwiseChecks.RequireSameShape(context, input, "input", output, "output");
         _type = input.Type;
         if (_type == TensorType.Float32) return;
 
         ElementwiseChecks.RequireQuantized(context, input, "input");
         ElementwiseChecks.RequireQuantized(context, output, "output");
+        if (_type == TensorType.Int16)
+        {
+            ElementwiseChecks.RequireZeroPoint(context, input, "input", 0);
+            ElementwiseChecks.RequireZeroPoint(context, output, "output", 0);
+        }
         _inputZeroPoint = input.ZeroPoint;
         (int m, int s) = FixedPoint.QuantizeMultiplier(1.0 / (MathF.Sqrt(input.Scale) * output.Scale));
         _int8 = new QuantizedRsqrt<sbyte>(input.ZeroPoint, output.ZeroPoint, m, s);
+        _int16 = new QuantizedRsqrt<short>(input.ZeroPoint, output.ZeroPoint, m, s);
     }
 
     public void Invoke(InvokeContext context)
@@ -36,10 +44,15 @@ public sealed class Rsqrt : IKernel
             case TensorType.Float32:
                 ElementwiseDriver.Unary(context.Input<float>(0), context.Output<float>(0), default(FloatRsqrt));
                 break;
-            default:
+            case TensorType.Int8:
                 foreach (sbyte v in context.Input<sbyte>(0))
                     if (v < _inputZeroPoint) throw context.Error("RSQRT is only defined for non-negative values");
                 ElementwiseDriver.Unary(context.Input<sbyte>(0), context.Output<sbyte>(0), _int8);
+                break;
+            default:
+                foreach (short v in context.Input<short>(0))
+                    if (v < _inputZeroPoint) throw context.Error("RSQRT is only defined for non-negative values");
+                ElementwiseDriver.Unary(context.Input<short>(0), context.Output<short>(0), _int16);
                 break;
         }
     }

@@ -12,6 +12,12 @@ namespace TfLiteMicro.Kernels;
 /// </summary>
 internal static class Int8Dot
 {
+    /// <summary>Largest activation row (bytes) a kernel keeps on the stack instead of in arena scratch.</summary>
+    public const int StackRowBytes = 8192;
+
+    /// <summary>Largest number of int32 sums a kernel keeps on the stack.</summary>
+    public const int StackSums = 1024;
+
     /// <summary>For each o in [0, n): sums[o] = initial[o] + sum over d &lt; depth of row[d] * weights[o * depth + d].</summary>
     public static void Rows(SimdLevel level, ReadOnlySpan<byte> row, ReadOnlySpan<sbyte> weights, int depth, int n,
         ReadOnlySpan<int> initial, Span<int> sums)

@@ -94,20 +94,20 @@ public sealed class StridedSlice : IKernel
             int size = input.Dim(d);
             int stride = dStride[d];
             if (stride == 0) throw context.Error("stride value has to be non-zero");
-            int start, count;
+            int start = dBegin[d];
+            if (start < 0) start += size;
+            start = stride > 0 ? Math.Clamp(start, 0, size) : Math.Clamp(start, -1, size - 1);
+            if (dBeginMask[d]) start = stride > 0 ? 0 : size - 1;
+            int count;
             if (dShrink[d])
             {
-                start = dBegin[d] < 0 ? dBegin[d] + size : dBegin[d];
-                if (start < 0 || start >= size) throw context.Error($"shrink index {dBegin[d]} is out of range for dimension {d} of size {size}");
+                // A shrunk axis takes exactly the element at begin; one outside the dimension is an error, not an empty slice.
+                if (start < 0 || start >= size || (!dBeginMask[d] && (dBegin[d] < -size || dBegin[d] >= size))) throw context.Error($"shrink index {dBegin[d]} is out of range for dimension {d} of size {size}");
                 count = 1;
                 stride = 1;
             }
             else
             {
-                start = dBegin[d];
-                if (start < 0) start += size;
-                start = stride > 0 ? Math.Clamp(start, 0, size) : Math.Clamp(start, -1, size - 1);
-                if (dBeginMask[d]) start = stride > 0 ? 0 : size - 1;
                 long stop = dEnd[d];
                 if (offsetMode) stop += start;
                 if (stop < 0) stop += size;

@@ -148,9 +148,9 @@ internal static class ConvTestSupport
         }
     }
 
-    /// <summary>Runs a float32 op with constant filter and bias and checks the output within 1e-5 (TFLM's float tolerance).</summary>
+    /// <summary>Runs a float32 op with constant filter and bias and checks the output within <paramref name="tolerance"/> (TFLM's float tests use 1e-5).</summary>
     public static void CheckFloat(BuiltinOperator op, int[] inputShape, float[] input, int[] filterShape, float[] filter,
-        int[] biasShape, float[] bias, int[] outputShape, float[] golden, byte optionsType, Table options)
+        int[] biasShape, float[] bias, int[] outputShape, float[] golden, byte optionsType, Table options, double tolerance = 1e-5)
     {
         var m = new SingleOperatorModel(op);
         int i = m.Tensor(TensorType.Float32, inputShape);
@@ -158,7 +158,7 @@ internal static class ConvTestSupport
         int b = m.Constant(TensorType.Float32, biasShape, bias);
         int o = m.Tensor(TensorType.Float32, outputShape);
         m.Operator([i, f, b], [o], optionsType, options);
-        AssertNear(golden, Run<float>(m, [i], o, Bytes(input)), 1e-5);
+        AssertNear(golden, Run<float>(m, [i], o, Bytes(input)), tolerance);
     }
 
     /// <summary>Asserts every element is within <paramref name="tolerance"/> of the expected one.</summary>

@@ -11,7 +11,7 @@ namespace TfLiteMicro.Tests.Kernels.Optimized;
 /// </summary>
 public sealed class OptimizedKernelPropertyTests
 {
-    private const int Conv2DCode = 3, DepthwiseCode = 4, FullyConnectedCode = 9;
+    private const int Conv2DCode = 3, DepthwiseCode = 4, FullyConnectedCode = 9, MaxPoolCode = 17;
     private static readonly byte[] Activations = [0, 1, 2, 3]; // none, RELU, RELU_N1_TO_1, RELU6
 
     private static int Cases(int fallback)
@@ -119,9 +119,91 @@ public sealed class OptimizedKernelPropertyTests
         }
     }
 
+    [Fact]
+    public void FloatKernelsMatchReference()
+    {
+        var random = new Random(4004);
+        int cases = Cases(300);
+        for (int i = 0; i < cases; i++)
+        {
+            int kind = i % 3;
+            int height = random.Next(1, 10), width = random.Next(1, 10), inDepth = random.Next(1, 20), outDepth = random.Next(1, 20);
+            int filterHeight = random.Next(1, 5), filterWidth = random.Next(1, 5), stride = random.Next(1, 3), dilation = random.Next(4) == 0 ? 2 : 1;
+            byte padding = (byte)random.Next(2), activation = Activations[random.Next(4)];
+            int outHeight = OutputSize(padding, height, filterHeight, stride, dilation), outWidth = OutputSize(padding, width, filterWidth, stride, dilation);
+            if (kind != 2 && (outHeight <= 0 || outWidth <= 0)) { i--; continue; }
+            var m = new SingleOpModel();
+            byte[] model;
+            string description;
+            if (kind == 0)
+            {
+                int input = m.Tensor(TensorType.Float32, [1, height, width, inDepth]);
+                int filter = m.Tensor(TensorType.Float32, [outDepth, filterHeight, filterWidth, inDepth], Floats(random, outDepth * filterHeight * filterWidth * inDepth));
+                int bias = m.Tensor(TensorType.Float32, [outDepth], Floats(random, outDepth));
+                int output = m.Tensor(TensorType.Float32, [1, outHeight, outWidth, outDepth]);
+                var options = new Table().Byte(0, padding).Int(1, stride).Int(2, stride).Byte(3, activation).Int(4, dilation).Int(5, dilation);
+                model = m.Build(Conv2DCode, [input, filter, bias], [output], 1, options, [input], [output]);
+                description = $"case {i}: float CONV {height}x{width}x{inDepth} filter {outDepth}x{filterHeight}x{filterWidth}";
+            }
+            else if (kind == 1)
+            {
+                int multiplier = random.Next(3) == 0 ? random.Next(2, 5) : 1, channels = inDepth * multiplier;
+                int input = m.Tensor(TensorType.Float32, [1, height, width, inDepth]);
+                int filter = m.Tensor(TensorType.Float32, [1, filterHeight, filterWidth, channels], Floats(random, filterHeight * filterWidth * channels));
+                int bias = m.Tensor(TensorType.Float32, [channels], Floats(random, channels));
+                int output = m.Tensor(TensorType.Float32, [1, outHeight, outWidth, channels]);
+                var options = new Table().Byte(0, padding).Int(1, stride).Int(2, stride).Int(3, multiplier).Byte(4, activation).Int(5, dilation).Int(6, dilation);
+                model = m.Build(DepthwiseCode, [input, filter, bias], [output], 2, options, [input], [output]);
+                description = $"case {i}: float DWCONV {height}x{width}x{inDepth} x{multiplier} filter {filterHeight}x{filterWidth}";
+            }
+            else
+            {
+                int batches = random.Next(1, 3), depth = random.Next(1, 300);
+                int input = m.Tensor(TensorType.Float32, [batches, depth]);
+                int weights = m.Tensor(TensorType.Float32, [outDepth, depth], Floats(random, outDepth * depth));
+                int bias = m.Tensor(TensorType.Float32, [outDepth], Floats(random, outDepth));
+                int output = m.Tensor(TensorType.Float32, [batches, outDepth]);
+                model = m.Build(FullyConnectedCode, [input, weights, bias], [output], 8, new Table().Byte(0, activation), [input], [output]);
+                description = $"case {i}: float FC {batches}x{depth} units {outDepth}";
+            }
+            // Depthwise keeps the reference's order of additions (exact); the dot products sum in another order.
+            CompareWithReference(model, random, description, kind == 1 ? 0 : 1e-5);
+        }
+    }
+
+    private static byte[] Floats(Random random, int count)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = random.NextSingle() * 2 - 1;
+        return MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+    }
+
+    [Fact]
+    public void MaxPool2DInt8MatchesReference()
+    {
+        var random = new Random(5005);
+        int cases = Cases(600);
+        for (int i = 0; i < cases; i++)
+        {
+            int batches = random.Next(1, 3), height = random.Next(1, 12), width = random.Next(1, 12), depth = random.Next(1, 40);
+            int filterHeight = random.Next(1, 5), filterWidth = random.Next(1, 5), strideH = random.Next(1, 4), strideW = random.Next(1, 4);
+            byte padding = (byte)random.Next(2);
+            int outHeight = OutputSize(padding, height, filterHeight, strideH, 1), outWidth = OutputSize(padding, width, filterWidth, strideW, 1);
+            if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
+            var m = new SingleOpModel();
+            float scale = Scale(random, 0.005f, 0.1f);
+            long zeroPoint = random.Next(-128, 128);
+            int input = m.Tensor(TensorType.Int8, [batches, height, width, depth], null, [scale], [zeroPoint]);
+            int output = m.Tensor(TensorType.Int8, [batches, outHeight, outWidth, depth], null, [scale], [zeroPoint]);
+            var options = new Table().Byte(0, padding).Int(1, strideW).Int(2, strideH).Int(3, filterWidth).Int(4, filterHeight).Byte(5, Activations[random.Next(4)]);
+            byte[] model = m.Build(MaxPoolCode, [input], [output], 5, options, [input], [output]);
+            CompareWithReference(model, random, $"case {i}: MAX_POOL {batches}x{height}x{width}x{depth} window {filterHeight}x{filterWidth} stride {strideH},{strideW} padding {padding}");
+        }
+    }
+
     [ThreadStatic] private static byte[]? t_arena;
 
-    private static void CompareWithReference(byte[] modelBytes, Random random, string description)
+    private static void CompareWithReference(byte[] modelBytes, Random random, string description, double? floatTolerance = null)
     {
         // One arena per thread, reused by each interpreter in turn (a fresh 256 KiB array per run would keep the GC busy).
         byte[] arena = t_arena ??= new byte[1 << 18];
@@ -130,7 +212,12 @@ public sealed class OptimizedKernelPropertyTests
         using var reference = new MicroInterpreter(model, resolver, arena, new InterpreterOptions { UseReferenceKernels = true });
         reference.AllocateTensors();
         byte[] input = new byte[reference.Input(0).ByteCount];
-        random.NextBytes(input);
+        if (floatTolerance is null) random.NextBytes(input);
+        else
+        {
+            Span<float> values = MemoryMarshal.Cast<byte, float>(input.AsSpan());
+            for (int i = 0; i < values.Length; i++) values[i] = random.NextSingle() * 2 - 1;
+        }
         reference.Input(0).CopyFrom(input);
         reference.Invoke();
         byte[] expected = reference.Output(0).AsReadOnlySpan<byte>().ToArray();
@@ -145,7 +232,15 @@ public sealed class OptimizedKernelPropertyTests
                 optimized.Input(0).CopyFrom(input);
                 optimized.Invoke();
                 ReadOnlySpan<byte> actual = optimized.Output(0).AsReadOnlySpan<byte>();
-                if (!actual.SequenceEqual(expected))
+                if (floatTolerance is { } tolerance)
+                {
+                    ReadOnlySpan<float> got = MemoryMarshal.Cast<byte, float>(actual);
+                    ReadOnlySpan<float> want = MemoryMarshal.Cast<byte, float>(expected.AsSpan());
+                    for (int at = 0; at < want.Length; at++)
+                        if (!(Math.Abs(got[at] - want[at]) <= tolerance * Math.Max(1.0, Math.Abs(want[at]))))
+                            Assert.Fail($"{description}, level {level}: value {at} is {got[at]}, the reference gives {want[at]}");
+                }
+                else if (!actual.SequenceEqual(expected))
                 {
                     int at = 0;
                     while (actual[at] == expected[at]) at++;

@@ -1,15 +1,5 @@
 namespace TfLiteMicro.Kernels;
 
-/// <summary>The schema's Padding enum: how a sliding window treats the image border.</summary>
-public enum PaddingKind : byte
-{
-    /// <summary>Output size ceil(in / stride); the window is centred and zeros fill what lies outside.</summary>
-    Same = 0,
-
-    /// <summary>Only windows that fit entirely inside the image.</summary>
-    Valid = 1,
-}
-
 /// <summary>
 /// Output size and leading padding of one spatial dimension of a convolution or pooling window, computed the way
 /// TensorFlow's GetWindowedOutputSize does. Shared by the convolution and pooling kernels.

@@ -1,0 +1,73 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace TfLiteMicro.Kernels;
+
+/// <summary>
+/// Float dot products of one row with many weight rows, the inner loop of the optimized float FULLY_CONNECTED and
+/// CONV_2D. Sums are vectorized along the row, so they round differently from the reference's sequential sum
+/// (within the float tolerance, not bit for bit).
+/// </summary>
+internal static class FloatDot
+{
+    /// <summary>For each o in [0, n): sums[o] = sum over d &lt; depth of row[d] * weights[o * depth + d] (+ bias[o] when given), clamped.</summary>
+    public static void Rows(SimdLevel level, ReadOnlySpan<float> row, ReadOnlySpan<float> weights, int depth, int n,
+        ReadOnlySpan<float> bias, float min, float max, Span<float> output)
+    {
+        if (row.Length < depth || (long)n * depth > weights.Length || output.Length < n || (!bias.IsEmpty && bias.Length < n))
+            throw new ArgumentException("dot product operands are too short");
+        ref float x = ref MemoryMarshal.GetReference(row);
+        ref float w = ref MemoryMarshal.GetReference(weights);
+        int o = 0;
+        if (level >= SimdLevel.Avx2 && Fma.IsSupported)
+        {
+            for (; o + 4 <= n; o += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref w, o * depth);
+                ref float w1 = ref Unsafe.Add(ref w0, depth);
+                ref float w2 = ref Unsafe.Add(ref w1, depth);
+                ref float w3 = ref Unsafe.Add(ref w2, depth);
+                Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                int d = 0;
+                for (; d + 8 <= depth; d += 8)
+                {
+                    Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)d);
+                    a0 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w0, (nuint)d), a0);
+                    a1 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w1, (nuint)d), a1);
+                    a2 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w2, (nuint)d), a2);
+                    a3 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w3, (nuint)d), a3);
+                }
+                float s0 = Vector256.Sum(a0), s1 = Vector256.Sum(a1), s2 = Vector256.Sum(a2), s3 = Vector256.Sum(a3);
+                for (; d < depth; d++)
+                {
+                    float v = Unsafe.Add(ref x, d);
+                    s0 += v * Unsafe.Add(ref w0, d);
+                    s1 += v * Unsafe.Add(ref w1, d);
+                    s2 += v * Unsafe.Add(ref w2, d);
+                    s3 += v * Unsafe.Add(ref w3, d);
+                }
+                Finish(output, o, s0, bias, min, max);
+                Finish(output, o + 1, s1, bias, min, max);
+                Finish(output, o + 2, s2, bias, min, max);
+                Finish(output, o + 3, s3, bias, min, max);
+            }
+        }
+        for (; o < n; o++)
+        {
+            ref float w0 = ref Unsafe.Add(ref w, o * depth);
+            Vector128<float> a0 = default;
+            int d = 0;
+            for (; d + 4 <= depth; d += 4)
+                a0 += Vector128.LoadUnsafe(ref x, (nuint)d) * Vector128.LoadUnsafe(ref w0, (nuint)d);
+            float s0 = Vector128.Sum(a0);
+            for (; d < depth; d++) s0 += Unsafe.Add(ref x, d) * Unsafe.Add(ref w0, d);
+            Finish(output, o, s0, bias, min, max);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish(Span<float> output, int o, float total, ReadOnlySpan<float> bias, float min, float max)
+        => output[o] = Math.Min(Math.Max(total + (bias.IsEmpty ? 0f : bias[o]), min), max);
+}
