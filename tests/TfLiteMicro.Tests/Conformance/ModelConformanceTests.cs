@@ -23,7 +23,7 @@ public sealed class ModelConformanceTests
     {
         if (caseName == NoSharedData) SharedData.RequireRoot();
         GoldenCase c = GoldenCase.Load(SharedData.Path("golden", caseName));
-        OpResolver resolver = OpResolver.WithAllBuiltins();
+        OpResolver resolver = GoldenRunner.FullResolver();
         List<string> missing = GoldenRunner.MissingOps(Model.Load(File.ReadAllBytes(c.ModelPath)), resolver);
         Skip.If(missing.Count > 0, $"no kernel yet for {string.Join(", ", missing)}");
         string? problem = GoldenRunner.Run(c, resolver, out MicroInterpreter interpreter);

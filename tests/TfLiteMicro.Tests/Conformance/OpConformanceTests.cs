@@ -26,7 +26,7 @@ public sealed class OpConformanceTests(ITestOutputHelper output)
     {
         if (caseName == NoSharedData) SharedData.RequireRoot();
         GoldenCase c = GoldenCase.Load(SharedData.Path("golden", "ops", caseName));
-        OpResolver resolver = OpResolver.WithAllBuiltins();
+        OpResolver resolver = GoldenRunner.FullResolver();
         List<string> missing = GoldenRunner.MissingOps(Model.Load(File.ReadAllBytes(c.ModelPath)), resolver);
         Skip.If(missing.Count > 0, $"no kernel yet for {string.Join(", ", missing)}");
         string? problem = GoldenRunner.Run(c, resolver, out _);
@@ -44,7 +44,7 @@ public sealed class OpConformanceTests(ITestOutputHelper output)
             string key = name[..name.LastIndexOf('_')];
             (int p, int f, int s) = counts.GetValueOrDefault(key);
             GoldenCase c = GoldenCase.Load(SharedData.Path("golden", "ops", name));
-            OpResolver resolver = OpResolver.WithAllBuiltins();
+            OpResolver resolver = GoldenRunner.FullResolver();
             if (GoldenRunner.MissingOps(Model.Load(File.ReadAllBytes(c.ModelPath)), resolver).Count > 0) { counts[key] = (p, f, s + 1); continue; }
             string? problem;
             try { problem = GoldenRunner.Run(c, resolver, out _); }

@@ -67,7 +67,7 @@ public sealed class ModelMutationTests(ITestOutputHelper output)
             {
                 Model model = Model.Load(mutant);
                 outcome.Loaded++;
-                var interpreter = new MicroInterpreter(model, OpResolver.WithAllBuiltins(), arena);
+                var interpreter = new MicroInterpreter(model, GoldenRunner.FullResolver(), arena);
                 interpreter.AllocateTensors();
                 interpreter.Invoke();
                 outcome.Invoked++;

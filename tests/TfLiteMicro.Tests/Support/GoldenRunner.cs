@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using TfLiteMicro.Kernels;
+using TfLiteMicro.Signal;
 
 namespace TfLiteMicro.Tests.Support;
 
@@ -8,6 +9,9 @@ public static class GoldenRunner
 {
     /// <summary>Float tolerance: |ours - tflm| &lt;= 1e-5 * max(1, |tflm|); NaN matches NaN, infinities match by sign.</summary>
     public const double FloatTolerance = 1e-5;
+
+    /// <summary>Every kernel the project ships: all builtins and the signal library's custom ops.</summary>
+    public static OpResolver FullResolver() => OpResolver.WithAllBuiltins().AddSignalOps();
 
     /// <summary>Ops of the model the full resolver lacks (empty when every op has a kernel).</summary>
     public static List<string> MissingOps(Model model, OpResolver resolver)
