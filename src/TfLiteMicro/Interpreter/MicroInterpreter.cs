@@ -239,15 +239,15 @@ public sealed class MicroInterpreter : IDisposable
         int plannedBytes = planner.TotalSize;
 
         // Persistent memory (variable tensors, kernels' persistent buffers) follows the planned region.
-        int cursor = plannedBytes;
+        long cursor = plannedBytes;
         var variables = new List<Tensor>();
         for (int s = 0; s < _tensors.Length; s++)
         {
             foreach (Tensor tensor in _tensors[s])
             {
                 if (!tensor.IsVariable || tensor.IsConstant) continue;
-                tensor.ArenaOffset = cursor;
-                _plan.Add(new MemoryPlanEntry("variable", s, tensor.Index, tensor.Name, tensor.ByteCount, 0, totalSteps - 1, cursor));
+                tensor.ArenaOffset = (int)CheckedOffset(cursor);
+                _plan.Add(new MemoryPlanEntry("variable", s, tensor.Index, tensor.Name, tensor.ByteCount, 0, totalSteps - 1, tensor.ArenaOffset));
                 cursor += GreedyMemoryPlanner.AlignUp(tensor.ByteCount);
                 variables.Add(tensor);
             }
@@ -260,21 +260,25 @@ public sealed class MicroInterpreter : IDisposable
                 node.PersistentOffsets = new int[node.PersistentSizes.Count];
                 for (int k = 0; k < node.PersistentSizes.Count; k++)
                 {
-                    node.PersistentOffsets[k] = cursor;
+                    node.PersistentOffsets[k] = (int)CheckedOffset(cursor);
                     _plan.Add(new MemoryPlanEntry("persistent", s, node.Operator.Index, $"{node.Operator.Code.Name} persistent {k}",
-                        node.PersistentSizes[k], 0, totalSteps - 1, cursor));
+                        node.PersistentSizes[k], 0, totalSteps - 1, node.PersistentOffsets[k]));
                     cursor += GreedyMemoryPlanner.AlignUp(node.PersistentSizes[k]);
                 }
             }
         }
 
-        cursor = ResourceVariables.Place(cursor, _plan, totalSteps - 1);
+        cursor = ResourceVariables.Place(CheckedOffset(cursor), _plan, totalSteps - 1);
 
-        int total = cursor;
-        if (total > _arena.Length)
-            throw new ArenaTooSmallException(total, _arena.Length);
+        if (cursor > _arena.Length)
+            throw new ArenaTooSmallException(cursor, _arena.Length);
+        int total = (int)cursor;
         ArenaUsage = new ArenaUsage(plannedBytes, scratchRequested, total - plannedBytes, total, _arena.Length);
     }
+
+    /// <summary>An offset past the end of any possible arena means the model cannot fit, whatever the arena given.</summary>
+    private long CheckedOffset(long offset)
+        => offset <= _arena.Length ? offset : throw new ArenaTooSmallException(offset, _arena.Length);
 
     /// <summary>Runs the main subgraph once. No managed memory is allocated.</summary>
     public void Invoke()

@@ -50,14 +50,15 @@ internal sealed class ResourceVariableStore
     }
 
     /// <summary>Places every sized variable at <paramref name="cursor"/> onwards; returns the new cursor.</summary>
-    internal int Place(int cursor, List<MemoryPlanEntry> plan, int lastStep)
+    internal long Place(long cursor, List<MemoryPlanEntry> plan, int lastStep)
     {
         _offsets = new int[_keys.Count];
         for (int i = 0; i < _keys.Count; i++)
         {
             if (_sizes[i] < 0) { _offsets[i] = -1; continue; }
-            _offsets[i] = cursor;
-            plan.Add(new MemoryPlanEntry("resource", 0, i, _keys[i].Name, _sizes[i], 0, lastStep, cursor));
+            if (cursor > int.MaxValue) throw new ArenaTooSmallException(cursor, int.MaxValue);
+            _offsets[i] = (int)cursor;
+            plan.Add(new MemoryPlanEntry("resource", 0, i, _keys[i].Name, _sizes[i], 0, lastStep, _offsets[i]));
             cursor += GreedyMemoryPlanner.AlignUp(_sizes[i]);
         }
         return cursor;

@@ -38,9 +38,9 @@ public sealed class GreedyMemoryPlanner
         get
         {
             Plan();
-            int total = 0;
-            foreach (PlannedBuffer b in _buffers) total = Math.Max(total, b.Offset + b.Size);
-            return total;
+            long total = 0;
+            foreach (PlannedBuffer b in _buffers) total = Math.Max(total, (long)b.Offset + b.Size);
+            return total <= int.MaxValue ? (int)total : throw new ArenaTooSmallException(total, int.MaxValue);
         }
     }
 
@@ -54,7 +54,15 @@ public sealed class GreedyMemoryPlanner
         }
     }
 
-    public static int AlignUp(int size) => checked((size + Alignment - 1) & ~(Alignment - 1));
+    /// <summary>
+    /// <paramref name="size"/> rounded up to <see cref="Alignment"/>. A size that cannot be aligned within 2 GB
+    /// needs more than any arena can hold.
+    /// </summary>
+    public static int AlignUp(int size)
+    {
+        long aligned = ((long)size + Alignment - 1) & ~(long)(Alignment - 1);
+        return aligned <= int.MaxValue ? (int)aligned : throw new ArenaTooSmallException(aligned, int.MaxValue);
+    }
 
     private void Plan()
     {
@@ -83,13 +91,16 @@ public sealed class GreedyMemoryPlanner
                 if (p.FirstUse <= b.LastUse && b.FirstUse <= p.LastUse) overlapping.Add(p);
             overlapping.Sort((x, y) => x.Offset.CompareTo(y.Offset));
 
-            int candidate = 0;
+            long candidate = 0;
             foreach (PlannedBuffer p in overlapping)
             {
                 if (candidate + b.Size <= p.Offset) break;
-                candidate = Math.Max(candidate, p.Offset + p.Size);
+                candidate = Math.Max(candidate, (long)p.Offset + p.Size);
             }
-            b.Offset = candidate;
+            // Offsets are ints because arenas are at most 2 GB; a plan that ends beyond that fits no arena.
+            if (candidate + b.Size > int.MaxValue)
+                throw new ArenaTooSmallException(candidate + b.Size, int.MaxValue);
+            b.Offset = (int)candidate;
             placed.Add(b);
         }
         _planned = true;

@@ -73,3 +73,22 @@ public sealed class ArenaPlanTests
         Assert.Contains("OfflineMemoryAllocation", e.Message);
     }
 }
+
+/// <summary>Tensors near the 2 GB limit: too big for any arena is an arena error, never an arithmetic overflow.</summary>
+public sealed class HugeTensorTests
+{
+    [Fact]
+    public void TensorTooBigForAnyArenaIsReportedAsArenaTooSmall()
+    {
+        var builder = new ModelBuilder();
+        SubgraphBuilder graph = builder.AddSubgraph("main");
+        int x = graph.AddTensor("x", TensorType.Int8, [46340, 46340]); // 2,147,395,600 bytes: aligning it passes 2^31
+        int y = graph.AddTensor("y", TensorType.Int8, [46340, 46340]);
+        graph.AddOperator(BuiltinOperator.Reshape, [x], [y]);
+        graph.SetInputs(x);
+        graph.SetOutputs(y);
+        var interpreter = new MicroInterpreter(Model.Load(builder.Build()), OpResolver.WithAllBuiltins(), new byte[1024]);
+        var e = Assert.Throws<ArenaTooSmallException>(() => interpreter.AllocateTensors());
+        Assert.True(e.BytesNeeded > int.MaxValue - 16);
+    }
+}
