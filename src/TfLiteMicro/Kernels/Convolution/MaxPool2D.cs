@@ -1,3 +1,4 @@
+using System.Numerics;
 using TfLiteMicro.Quantization;
 
 namespace TfLiteMicro.Kernels;
@@ -37,8 +38,8 @@ public sealed partial class MaxPool2D : IKernel
         {
             case TensorType.Float32: RunFloat(context.Input<float>(0), context.Output<float>(0)); break;
             case TensorType.Int8 when _int8Optimized: RunInt8Optimized(context.Input<sbyte>(0), context.Output<sbyte>(0)); break;
-            case TensorType.Int8: RunInt8(context.Input<sbyte>(0), context.Output<sbyte>(0)); break;
-            case TensorType.Int16: RunInt16(context.Input<short>(0), context.Output<short>(0)); break;
+            case TensorType.Int8: RunInteger(context.Input<sbyte>(0), context.Output<sbyte>(0)); break;
+            case TensorType.Int16: RunInteger(context.Input<short>(0), context.Output<short>(0)); break;
         }
     }
 
@@ -69,9 +70,11 @@ public sealed partial class MaxPool2D : IKernel
                 }
     }
 
-    private void RunInt8(ReadOnlySpan<sbyte> input, Span<sbyte> output)
+    /// <summary>The int8 and int16 kernels: the window's maximum (the type's minimum for an empty window), clamped.</summary>
+    private void RunInteger<T>(ReadOnlySpan<T> input, Span<T> output) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
         PoolWindow w = _window;
+        int lowest = int.CreateTruncating(T.MinValue);
         for (int b = 0; b < w.Batches; b++)
             for (int oy = 0; oy < w.OutputHeight; oy++)
                 for (int ox = 0; ox < w.OutputWidth; ox++)
@@ -83,34 +86,11 @@ public sealed partial class MaxPool2D : IKernel
                     int outBase = ((b * w.OutputHeight + oy) * w.OutputWidth + ox) * w.Depth;
                     for (int c = 0; c < w.Depth; c++)
                     {
-                        int max = sbyte.MinValue;
+                        int max = lowest;
                         for (int fy = yStart; fy < yEnd; fy++)
                             for (int fx = xStart; fx < xEnd; fx++)
-                                max = Math.Max(max, input[((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin + fx) * w.Depth + c]);
-                        output[outBase + c] = (sbyte)Math.Min(Math.Max(max, _quantizedMin), _quantizedMax);
-                    }
-                }
-    }
-
-    private void RunInt16(ReadOnlySpan<short> input, Span<short> output)
-    {
-        PoolWindow w = _window;
-        for (int b = 0; b < w.Batches; b++)
-            for (int oy = 0; oy < w.OutputHeight; oy++)
-                for (int ox = 0; ox < w.OutputWidth; ox++)
-                {
-                    int yOrigin = oy * w.StrideHeight - w.PadHeight;
-                    int xOrigin = ox * w.StrideWidth - w.PadWidth;
-                    int yStart = Math.Max(0, -yOrigin), yEnd = Math.Min(w.FilterHeight, w.InputHeight - yOrigin);
-                    int xStart = Math.Max(0, -xOrigin), xEnd = Math.Min(w.FilterWidth, w.InputWidth - xOrigin);
-                    int outBase = ((b * w.OutputHeight + oy) * w.OutputWidth + ox) * w.Depth;
-                    for (int c = 0; c < w.Depth; c++)
-                    {
-                        int max = short.MinValue;
-                        for (int fy = yStart; fy < yEnd; fy++)
-                            for (int fx = xStart; fx < xEnd; fx++)
-                                max = Math.Max(max, input[((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin + fx) * w.Depth + c]);
-                        output[outBase + c] = (short)Math.Min(Math.Max(max, _quantizedMin), _quantizedMax);
+                                max = Math.Max(max, int.CreateTruncating(input[((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin + fx) * w.Depth + c]));
+                        output[outBase + c] = T.CreateTruncating(Math.Min(Math.Max(max, _quantizedMin), _quantizedMax));
                     }
                 }
     }
