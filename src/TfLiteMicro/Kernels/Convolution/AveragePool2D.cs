@@ -17,21 +17,7 @@ public sealed class AveragePool2D : IKernel
     public void Prepare(PrepareContext context)
     {
         _window = PoolWindow.Prepare(context, setOutputShape: false);
-        Tensor input = context.Input(0);
-        _type = input.Type;
-        switch (_type)
-        {
-            case TensorType.Float32:
-                (_floatMin, _floatMax) = ActivationRange.Float(_window.Activation);
-                break;
-            case TensorType.Int8:
-            case TensorType.Int16:
-                PoolWindow.CheckSameQuantization(context, input, context.Output(0));
-                (_quantizedMin, _quantizedMax) = ActivationRange.Quantized(_window.Activation, context.Output(0));
-                break;
-            default:
-                throw context.UnsupportedType("input", _type);
-        }
+        (_type, _floatMin, _floatMax, _quantizedMin, _quantizedMax) = PoolWindow.PrepareLimits(context, _window.Activation);
     }
 
     public void Invoke(InvokeContext context)

@@ -1,3 +1,4 @@
+using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>
@@ -78,6 +79,29 @@ internal readonly struct PoolWindow
     /// For quantized pooling: TFLM requires the output to share the input's scale (within 1e-6) and zero point,
     /// since the kernel copies or averages raw values without requantizing.
     /// </summary>
+    /// <summary>
+    /// The checks and clamp limits AVERAGE_POOL_2D and MAX_POOL_2D share: float32, int8 or int16 input, the output
+    /// quantized like the input, and the fused activation's range in the output's terms.
+    /// </summary>
+    public static (TensorType Type, float FloatMin, float FloatMax, int QuantizedMin, int QuantizedMax) PrepareLimits(
+        PrepareContext context, FusedActivation activation)
+    {
+        Tensor input = context.Input(0);
+        switch (input.Type)
+        {
+            case TensorType.Float32:
+                (float fmin, float fmax) = ActivationRange.Float(activation);
+                return (input.Type, fmin, fmax, 0, 0);
+            case TensorType.Int8:
+            case TensorType.Int16:
+                CheckSameQuantization(context, input, context.Output(0));
+                (int qmin, int qmax) = ActivationRange.Quantized(activation, context.Output(0));
+                return (input.Type, 0f, 0f, qmin, qmax);
+            default:
+                throw context.UnsupportedType("input", input.Type);
+        }
+    }
+
     public static void CheckSameQuantization(PrepareContext context, Tensor input, Tensor output)
     {
         if (Math.Abs((double)input.Scale - output.Scale) > 1e-6)
