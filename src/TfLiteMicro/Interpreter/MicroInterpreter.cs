@@ -118,6 +118,7 @@ public sealed class MicroInterpreter : IDisposable
                 Guard(node, () => node.Kernel.Prepare(new PrepareContext(this, node)));
 
         PlanMemory();
+        CopyPersistentContents();
         _allocated = true;
         ResetVariables();
         ResetKernels();
@@ -317,6 +318,24 @@ public sealed class MicroInterpreter : IDisposable
             }
             profiler?.EndOperator(subgraph, i, node.Operator.Code);
             if (LastInvokeAborted) break;
+        }
+    }
+
+    /// <summary>Writes the tables kernels precomputed while preparing into their persistent buffers, once.</summary>
+    private void CopyPersistentContents()
+    {
+        Span<byte> arena = _arena.Span;
+        foreach (Node[] nodes in _nodes)
+        {
+            foreach (Node node in nodes)
+            {
+                for (int k = 0; k < node.PersistentContents.Count; k++)
+                {
+                    if (node.PersistentContents[k] is not { } contents) continue;
+                    contents.CopyTo(arena.Slice(node.PersistentOffsets[k], contents.Length));
+                    node.PersistentContents[k] = null;
+                }
+            }
         }
     }
 

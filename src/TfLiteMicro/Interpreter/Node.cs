@@ -30,5 +30,11 @@ internal sealed class Node
     public List<int> PersistentSizes { get; } = [];
     public int[] PersistentOffsets { get; set; } = [];
 
+    /// <summary>
+    /// What each persistent buffer holds at the start (precomputed tables), or null for buffers the kernel fills itself.
+    /// Copied into the arena once it is planned, then dropped, so the data lives only in the arena.
+    /// </summary>
+    public List<byte[]?> PersistentContents { get; } = [];
+
     public string Describe() => $"subgraph {Subgraph}, operator {Operator.Index} ({Operator.Code})";
 }

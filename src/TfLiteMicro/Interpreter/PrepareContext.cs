@@ -76,6 +76,20 @@ public sealed class PrepareContext
     {
         if (bytes < 0) throw Error($"asked for a persistent buffer of {bytes} bytes");
         _node.PersistentSizes.Add(bytes);
+        _node.PersistentContents.Add(null);
+        return _node.PersistentSizes.Count - 1;
+    }
+
+    /// <summary>
+    /// Puts data the kernel computed while preparing (per-channel multipliers, folded biases, lookup tables) in the
+    /// arena's persistent part, so it is counted in <see cref="ArenaUsage.PersistentBytes"/> and the kernel keeps no
+    /// managed copy; read it back in Invoke with <see cref="InvokeContext.Persistent{T}"/> and the handle returned.
+    /// </summary>
+    public int AllocatePersistent<T>(ReadOnlySpan<T> contents) where T : unmanaged
+    {
+        byte[] bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(contents).ToArray();
+        _node.PersistentSizes.Add(bytes.Length);
+        _node.PersistentContents.Add(bytes);
         return _node.PersistentSizes.Count - 1;
     }
 
