@@ -82,7 +82,7 @@ public sealed class PrepareContext
 
     /// <summary>
     /// Puts data the kernel computed while preparing (per-channel multipliers, folded biases, lookup tables) in the
-    /// arena's persistent part, so it is counted in <see cref="ArenaUsage.PersistentBytes"/> and the kernel keeps no
+    /// arena's persistent part, so it is counted in <see cref="Memory.ArenaUsage.PersistentBytes"/> and the kernel keeps no
     /// managed copy; read it back in Invoke with <see cref="InvokeContext.Persistent{T}"/> and the handle returned.
     /// </summary>
     public int AllocatePersistent<T>(ReadOnlySpan<T> contents) where T : unmanaged
