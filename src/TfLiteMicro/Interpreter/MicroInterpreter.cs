@@ -277,9 +277,12 @@ public sealed class MicroInterpreter : IDisposable
         ArenaUsage = new ArenaUsage(plannedBytes, scratchRequested, total - plannedBytes, total, _arena.Length);
     }
 
-    /// <summary>An offset past the end of any possible arena means the model cannot fit, whatever the arena given.</summary>
+    /// <summary>
+    /// An offset past what any arena can hold means the model cannot fit, whatever the arena given; offsets past this
+    /// arena's end are kept so that the final check reports the whole size needed.
+    /// </summary>
     private long CheckedOffset(long offset)
-        => offset <= _arena.Length ? offset : throw new ArenaTooSmallException(offset, _arena.Length);
+        => offset <= int.MaxValue ? offset : throw new ArenaTooSmallException(offset, _arena.Length);
 
     /// <summary>Runs the main subgraph once. No managed memory is allocated.</summary>
     public void Invoke()

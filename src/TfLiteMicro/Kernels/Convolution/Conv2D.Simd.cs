@@ -8,21 +8,18 @@ namespace TfLiteMicro.Kernels;
 public sealed partial class Conv2D
 {
     private SimdLevel _level;
-    private Int8Requantizer? _requantizer;
-    private int[]? _sumInitial;
+    private bool _int8Optimized, _requantizeVector;
+    private int _sumInitialHandle = -1;
     private bool _addBiasAtInvoke;
     private int _rowScratch = -1, _sumScratch = -1;
-
-    /// <summary>Bytes precomputed by the optimized path (weight-sum corrections and requantization tables).</summary>
-    internal int OptimizedFootprint => _requantizer is null ? 0 : _requantizer.ByteCount + (_sumInitial?.Length ?? 0) * sizeof(int);
 
     private bool _floatOptimized;
     private int _floatRowScratch = -1;
 
-    private void PrepareOptimized(PrepareContext context)
+    private void PrepareOptimized(PrepareContext context, int[] multipliers, int[] shifts, sbyte[]? unpackedFilter)
     {
         _level = Simd.For(context);
-        _requantizer = null;
+        _int8Optimized = false;
         _floatOptimized = false;
         if (_level != SimdLevel.Reference && _mode == Mode.Float32 && _filtersPerGroup == _outputDepth)
         {
@@ -36,7 +33,7 @@ public sealed partial class Conv2D
         Tensor? bias = context.OptionalInput(2);
         int depth = _filterHeight * _filterWidth * _filterDepth;
         ReadOnlySpan<sbyte> weights;
-        if (_unpackedFilter is not null) weights = _unpackedFilter;
+        if (unpackedFilter is not null) weights = unpackedFilter;
         else if (filter.IsConstant) weights = filter.AsReadOnlySpan<sbyte>();
         else return;
         if (weights.Length < (long)depth * _outputDepth) return;
@@ -48,9 +45,11 @@ public sealed partial class Conv2D
         var initial = new int[_outputDepth];
         for (int o = 0; o < _outputDepth; o++)
             initial[o] = unchecked((_inputOffset - 128) * rowSums[o] + (constantBias ? biasValues[o] : 0));
-        _sumInitial = initial;
+        // The folded sums live in the arena's persistent part, next to the multipliers.
+        _sumInitialHandle = context.AllocatePersistent<int>(initial);
         _addBiasAtInvoke = bias is not null && !constantBias;
-        _requantizer = new Int8Requantizer(_level, _multipliers, _shifts, _outputDepth, _outputOffset, _quantizedMin, _quantizedMax);
+        _requantizeVector = Int8Requantizer.CanVectorize(_level, multipliers, shifts);
+        _int8Optimized = true;
         // Small buffers live on the stack in Invoke, so the arena is no larger than with the reference kernels.
         _rowScratch = depth + 32 > Int8Dot.StackRowBytes ? context.RequestScratch(depth + 32) : -1;
         _sumScratch = _outputDepth > Int8Dot.StackSums ? context.RequestScratch(_outputDepth * sizeof(int)) : -1;
@@ -60,7 +59,9 @@ public sealed partial class Conv2D
     private void RunInt8Optimized(InvokeContext context)
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
-        ReadOnlySpan<sbyte> filter = _unpackedFilter ?? context.Input<sbyte>(1);
+        ReadOnlySpan<sbyte> filter = ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch);
+        ReadOnlySpan<int> sumInitial = context.Persistent<int>(_sumInitialHandle);
+        var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, _requantizeVector);
         ReadOnlySpan<int> bias = _addBiasAtInvoke ? context.Input<int>(2) : default;
         Span<sbyte> output = context.Output<sbyte>(0);
         int depth = _filterHeight * _filterWidth * _filterDepth;
@@ -103,10 +104,10 @@ public sealed partial class Conv2D
                             else Int8Dot.ToUnsigned(input.Slice((lineBase + ix) * _inputDepth, tap), row.Slice(r));
                         }
                     }
-                    Int8Dot.Rows(_level, row, filter, depth, _outputDepth, _sumInitial, sums);
+                    Int8Dot.Rows(_level, row, filter, depth, _outputDepth, sumInitial, sums);
                     if (_addBiasAtInvoke)
                         for (int c = 0; c < _outputDepth; c++) sums[c] = unchecked(sums[c] + bias[c]);
-                    _requantizer!.Apply(sums, 0, output.Slice(o, _outputDepth));
+                    requantizer.Apply(sums, 0, output.Slice(o, _outputDepth));
                     o += _outputDepth;
                 }
             }

@@ -20,9 +20,8 @@ public sealed partial class Conv2D : IKernel
     private int _strideHeight, _strideWidth, _dilationHeight, _dilationWidth, _padHeight, _padWidth;
     private float _floatMin, _floatMax;
     private int _quantizedMin, _quantizedMax, _inputOffset, _outputOffset;
-    private int[] _multipliers = [];
-    private int[] _shifts = [];
-    private sbyte[]? _unpackedFilter;
+    private PersistentChannelScales _scales;
+    private int _unpackedFilterScratch = -1;
 
     public void Prepare(PrepareContext context)
     {
@@ -106,16 +105,22 @@ public sealed partial class Conv2D : IKernel
         if (_mode == Mode.Float32)
         {
             (_floatMin, _floatMax) = ActivationRange.Float(activation);
-            PrepareOptimized(context);
+            PrepareOptimized(context, [], [], null);
             return;
         }
 
-        (_multipliers, _shifts) = ConvolutionSetup.PerChannelMultipliers(context, input, filter, output, _outputDepth, 0);
+        (int[] multipliers, int[] shifts) = ConvolutionSetup.PerChannelMultipliers(context, input, filter, output, _outputDepth, 0);
+        _scales = PersistentChannelScales.Allocate(context, multipliers, shifts);
         (_quantizedMin, _quantizedMax) = ActivationRange.Quantized(activation, output);
         _inputOffset = -input.ZeroPoint;
         _outputOffset = output.ZeroPoint;
-        if (filter.Type == TensorType.Int4) _unpackedFilter = ConvolutionSetup.UnpackInt4Filter(context, filter);
-        PrepareOptimized(context);
+        sbyte[]? unpacked = null;
+        if (filter.Type == TensorType.Int4)
+        {
+            unpacked = ConvolutionSetup.UnpackInt4Filter(context, filter);
+            _unpackedFilterScratch = context.RequestScratch(unpacked.Length);
+        }
+        PrepareOptimized(context, multipliers, shifts, unpacked);
     }
 
     public void Invoke(InvokeContext context)
@@ -128,17 +133,20 @@ public sealed partial class Conv2D : IKernel
             case Mode.Float32:
                 RunFloat(context.Input<float>(0), context.Input<float>(1), _hasBias ? context.Input<float>(2) : default, context.Output<float>(0));
                 break;
-            case Mode.Int8 when _requantizer is not null:
+            case Mode.Int8 when _int8Optimized:
                 RunInt8Optimized(context);
                 break;
             case Mode.Int8:
-                RunInt8(context.Input<sbyte>(0), _unpackedFilter ?? context.Input<sbyte>(1), _hasBias ? context.Input<int>(2) : default, context.Output<sbyte>(0));
+                RunInt8(context.Input<sbyte>(0), ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch), _hasBias ? context.Input<int>(2) : default,
+                    context.Output<sbyte>(0), _scales.Multipliers(context), _scales.Shifts(context));
                 break;
             case Mode.Int16Accumulate64:
-                RunInt16Wide(context.Input<short>(0), context.Input<sbyte>(1), _hasBias ? context.Input<long>(2) : default, context.Output<short>(0));
+                RunInt16Wide(context.Input<short>(0), context.Input<sbyte>(1), _hasBias ? context.Input<long>(2) : default, context.Output<short>(0),
+                    _scales.Multipliers(context), _scales.Shifts(context));
                 break;
             case Mode.Int16Accumulate32:
-                RunInt16Narrow(context.Input<short>(0), context.Input<sbyte>(1), _hasBias ? context.Input<int>(2) : default, context.Output<short>(0));
+                RunInt16Narrow(context.Input<short>(0), context.Input<sbyte>(1), _hasBias ? context.Input<int>(2) : default, context.Output<short>(0),
+                    _scales.Multipliers(context), _scales.Shifts(context));
                 break;
         }
     }
@@ -179,7 +187,8 @@ public sealed partial class Conv2D : IKernel
         }
     }
 
-    private void RunInt8(ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<int> bias, Span<sbyte> output)
+    private void RunInt8(ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<int> bias, Span<sbyte> output,
+        ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
     {
         int inputOffset = _inputOffset;
         int o = 0;
@@ -209,7 +218,7 @@ public sealed partial class Conv2D : IKernel
                             }
                         }
                         if (!bias.IsEmpty) acc += bias[oc];
-                        acc = FixedPoint.MultiplyByQuantizedMultiplier(acc, _multipliers[oc], _shifts[oc]) + _outputOffset;
+                        acc = FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc]) + _outputOffset;
                         output[o++] = (sbyte)Math.Min(Math.Max(acc, _quantizedMin), _quantizedMax);
                     }
                 }
@@ -217,7 +226,8 @@ public sealed partial class Conv2D : IKernel
         }
     }
 
-    private void RunInt16Wide(ReadOnlySpan<short> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<long> bias, Span<short> output)
+    private void RunInt16Wide(ReadOnlySpan<short> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<long> bias, Span<short> output,
+        ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
     {
         int o = 0;
         for (int b = 0; b < _batches; b++)
@@ -246,7 +256,7 @@ public sealed partial class Conv2D : IKernel
                             }
                         }
                         if (!bias.IsEmpty) acc += bias[oc];
-                        int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, _multipliers[oc], _shifts[oc]);
+                        int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc]);
                         output[o++] = (short)Math.Min(Math.Max(scaled, _quantizedMin), _quantizedMax);
                     }
                 }
@@ -254,7 +264,8 @@ public sealed partial class Conv2D : IKernel
         }
     }
 
-    private void RunInt16Narrow(ReadOnlySpan<short> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<int> bias, Span<short> output)
+    private void RunInt16Narrow(ReadOnlySpan<short> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<int> bias, Span<short> output,
+        ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
     {
         int o = 0;
         for (int b = 0; b < _batches; b++)
@@ -283,7 +294,7 @@ public sealed partial class Conv2D : IKernel
                             }
                         }
                         if (!bias.IsEmpty) acc += bias[oc];
-                        int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, _multipliers[oc], _shifts[oc]);
+                        int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc]);
                         output[o++] = (short)Math.Min(Math.Max(scaled, _quantizedMin), _quantizedMax);
                     }
                 }

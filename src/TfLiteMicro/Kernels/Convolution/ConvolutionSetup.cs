@@ -30,7 +30,7 @@ internal static class ConvolutionSetup
         return (multipliers, shifts);
     }
 
-    /// <summary>Reads a constant int4 filter and sign-extends it to one value per byte.</summary>
+    /// <summary>Reads a constant int4 filter and sign-extends it to one value per byte (in Prepare, to precompute from it).</summary>
     public static sbyte[] UnpackInt4Filter(PrepareContext context, Tensor filter)
     {
         if (!filter.IsConstant) throw context.Error("an INT4 filter must be a constant of the model");
@@ -41,6 +41,18 @@ internal static class ConvolutionSetup
         var values = new sbyte[count];
         PackedInt4.Unpack(packed, count, values);
         return values;
+    }
+
+    /// <summary>
+    /// The int8 filter for this Invoke: the model's bytes as they are, or, for a packed int4 filter, its values unpacked
+    /// into the node's scratch buffer (as TFLM does, so no unpacked copy outlives the node).
+    /// </summary>
+    public static ReadOnlySpan<sbyte> Filter(InvokeContext context, int input, int unpackScratch)
+    {
+        if (unpackScratch < 0) return context.Input<sbyte>(input);
+        Span<sbyte> unpacked = context.Scratch<sbyte>(unpackScratch);
+        PackedInt4.Unpack(context.Input<byte>(input), unpacked.Length, unpacked);
+        return unpacked;
     }
 
     /// <summary>Checks that a constant tensor's data covers its shape (a truncated buffer would be read past its end).</summary>

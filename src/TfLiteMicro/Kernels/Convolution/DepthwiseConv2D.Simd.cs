@@ -13,33 +13,29 @@ namespace TfLiteMicro.Kernels;
 public sealed partial class DepthwiseConv2D
 {
     private SimdLevel _level;
-    private Int8Requantizer? _requantizer;
-
-    /// <summary>Bytes precomputed by the optimized path (requantization tables).</summary>
-    internal int OptimizedFootprint => _requantizer?.ByteCount ?? 0;
+    private bool _int8Optimized;
 
     private bool _floatOptimized;
 
-    private void PrepareOptimized(PrepareContext context)
+    private void PrepareOptimized(PrepareContext context, int[] multipliers, int[] shifts)
     {
         _level = Simd.For(context);
-        _requantizer = null;
+        _int8Optimized = false;
         _floatOptimized = _level != SimdLevel.Reference && _mode == Mode.Float32;
         // Output channel c reads input channel c / multiplier: vectors along the channels need a multiplier of one,
         // or a single input channel (then broadcast to every output channel).
         if (_depthMultiplier != 1 && _inputDepth != 1) { _floatOptimized = false; return; }
         if (_level < SimdLevel.Avx2 || _mode != Mode.Int8) return;
-        var requantizer = new Int8Requantizer(_level, _multipliers, _shifts, _outputDepth, _outputOffset, _quantizedMin, _quantizedMax);
-        if (!requantizer.Vectorized) return;
+        if (!Int8Requantizer.CanVectorize(_level, multipliers, shifts)) return;
         Tensor filter = context.Input(1);
-        if (_unpackedFilter is null && filter.ByteCount < (long)_filterHeight * _filterWidth * _outputDepth) return;
-        _requantizer = requantizer;
+        if (_unpackedFilterScratch < 0 && filter.ByteCount < (long)_filterHeight * _filterWidth * _outputDepth) return;
+        _int8Optimized = true;
     }
 
     private void RunInt8Optimized(InvokeContext context)
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
-        ReadOnlySpan<sbyte> filter = _unpackedFilter ?? context.Input<sbyte>(1);
+        ReadOnlySpan<sbyte> filter = ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch);
         ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(2) : default;
         Span<sbyte> output = context.Output<sbyte>(0);
         int channels = _outputDepth;
@@ -53,7 +49,7 @@ public sealed partial class DepthwiseConv2D
         ref sbyte w = ref MemoryMarshal.GetReference(filter);
         ref int biasRef = ref MemoryMarshal.GetReference(bias);
         bool hasBias = !bias.IsEmpty;
-        Int8Requantizer requantizer = _requantizer!;
+        var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, vector: true);
         Vector256<short> offset16 = Vector256.Create((short)_inputOffset);
         Vector128<short> offset8 = Vector128.Create((short)_inputOffset);
         int o = 0;

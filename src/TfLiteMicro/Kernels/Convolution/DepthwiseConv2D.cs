@@ -18,9 +18,8 @@ public sealed partial class DepthwiseConv2D : IKernel
     private int _strideHeight, _strideWidth, _dilationHeight, _dilationWidth, _padHeight, _padWidth;
     private float _floatMin, _floatMax;
     private int _quantizedMin, _quantizedMax, _inputOffset, _outputOffset;
-    private int[] _multipliers = [];
-    private int[] _shifts = [];
-    private sbyte[]? _unpackedFilter;
+    private PersistentChannelScales _scales;
+    private int _unpackedFilterScratch = -1;
 
     public void Prepare(PrepareContext context)
     {
@@ -98,19 +97,21 @@ public sealed partial class DepthwiseConv2D : IKernel
         if (_mode == Mode.Float32)
         {
             (_floatMin, _floatMax) = ActivationRange.Float(activation);
-            PrepareOptimized(context);
+            PrepareOptimized(context, [], []);
             return;
         }
 
         QuantizationParameters fq = filter.Quantization;
         if (_mode == Mode.Int8 && fq.IsQuantized && fq.Scales.Count != fq.ZeroPoints.Count)
             throw context.Error($"the filter has {fq.Scales.Count} scales but {fq.ZeroPoints.Count} zero points");
-        (_multipliers, _shifts) = ConvolutionSetup.PerChannelMultipliers(context, input, filter, output, _outputDepth, 3);
+        (int[] multipliers, int[] shifts) = ConvolutionSetup.PerChannelMultipliers(context, input, filter, output, _outputDepth, 3);
+        _scales = PersistentChannelScales.Allocate(context, multipliers, shifts);
         (_quantizedMin, _quantizedMax) = ActivationRange.Quantized(activation, output);
         _inputOffset = -input.ZeroPoint;
         _outputOffset = output.ZeroPoint;
-        if (filter.Type == TensorType.Int4) _unpackedFilter = ConvolutionSetup.UnpackInt4Filter(context, filter);
-        PrepareOptimized(context);
+        if (filter.Type == TensorType.Int4)
+            _unpackedFilterScratch = context.RequestScratch(ConvolutionSetup.UnpackInt4Filter(context, filter).Length);
+        PrepareOptimized(context, multipliers, shifts);
     }
 
     public void Invoke(InvokeContext context)
@@ -123,14 +124,16 @@ public sealed partial class DepthwiseConv2D : IKernel
             case Mode.Float32:
                 RunFloat(context.Input<float>(0), context.Input<float>(1), _hasBias ? context.Input<float>(2) : default, context.Output<float>(0));
                 break;
-            case Mode.Int8 when _requantizer is not null:
+            case Mode.Int8 when _int8Optimized:
                 RunInt8Optimized(context);
                 break;
             case Mode.Int8:
-                RunInt8(context.Input<sbyte>(0), _unpackedFilter ?? context.Input<sbyte>(1), _hasBias ? context.Input<int>(2) : default, context.Output<sbyte>(0));
+                RunInt8(context.Input<sbyte>(0), ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch), _hasBias ? context.Input<int>(2) : default,
+                    context.Output<sbyte>(0), _scales.Multipliers(context), _scales.Shifts(context));
                 break;
             case Mode.Int16:
-                RunInt16(context.Input<short>(0), context.Input<sbyte>(1), _hasBias ? context.Input<long>(2) : default, context.Output<short>(0));
+                RunInt16(context.Input<short>(0), context.Input<sbyte>(1), _hasBias ? context.Input<long>(2) : default, context.Output<short>(0),
+                    _scales.Multipliers(context), _scales.Shifts(context));
                 break;
         }
     }
@@ -170,7 +173,8 @@ public sealed partial class DepthwiseConv2D : IKernel
         }
     }
 
-    private void RunInt8(ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<int> bias, Span<sbyte> output)
+    private void RunInt8(ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<int> bias, Span<sbyte> output,
+        ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
     {
         int inputOffset = _inputOffset;
         int o = 0;
@@ -199,7 +203,7 @@ public sealed partial class DepthwiseConv2D : IKernel
                             }
                         }
                         if (!bias.IsEmpty) acc += bias[oc];
-                        acc = FixedPoint.MultiplyByQuantizedMultiplier(acc, _multipliers[oc], _shifts[oc]) + _outputOffset;
+                        acc = FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc]) + _outputOffset;
                         output[o++] = (sbyte)Math.Min(Math.Max(acc, _quantizedMin), _quantizedMax);
                     }
                 }
@@ -207,7 +211,8 @@ public sealed partial class DepthwiseConv2D : IKernel
         }
     }
 
-    private void RunInt16(ReadOnlySpan<short> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<long> bias, Span<short> output)
+    private void RunInt16(ReadOnlySpan<short> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<long> bias, Span<short> output,
+        ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
     {
         int o = 0;
         for (int b = 0; b < _batches; b++)
@@ -235,7 +240,7 @@ public sealed partial class DepthwiseConv2D : IKernel
                             }
                         }
                         if (!bias.IsEmpty) acc += bias[oc];
-                        int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, _multipliers[oc], _shifts[oc]);
+                        int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc]);
                         output[o++] = (short)Math.Min(Math.Max(scaled, _quantizedMin), _quantizedMax);
                     }
                 }

@@ -6,20 +6,18 @@ namespace TfLiteMicro.Kernels;
 public sealed partial class FullyConnected
 {
     private SimdLevel _level;
-    private Int8Requantizer? _requantizer;
-    private int[]? _sumInitial;
+    private bool _int8Optimized, _requantizeVector;
+    private PersistentChannelScales _requantizeScales;
+    private int _sumInitialHandle = -1;
     private bool _addBiasAtInvoke;
     private int _rowScratch = -1, _sumScratch = -1;
 
-    /// <summary>Bytes precomputed by the optimized path (weight-sum corrections and requantization tables).</summary>
-    internal int OptimizedFootprint => _requantizer is null ? 0 : _requantizer.ByteCount + (_sumInitial?.Length ?? 0) * sizeof(int);
-
     private bool _floatOptimized;
 
-    private void PrepareOptimized(PrepareContext context)
+    private void PrepareOptimized(PrepareContext context, int[]? channelMultipliers, int[]? channelShifts)
     {
         _level = Simd.For(context);
-        _requantizer = null;
+        _int8Optimized = false;
         _floatOptimized = _level != SimdLevel.Reference && _inputType == TensorType.Float32;
         if (_level == SimdLevel.Reference || _inputType != TensorType.Int8 || _weightsType != TensorType.Int8) return;
         Tensor weights = context.Input(WeightsIndex);
@@ -29,7 +27,6 @@ public sealed partial class FullyConnected
         // Activations enter the dot product as x + 128 (unsigned); sum w * (x + inputOffset) is then
         // sum w * (x + 128) + (inputOffset - 128) * sum w, and the second term is known now.
         int[] rowSums = Int8Dot.RowSums(weights.AsReadOnlySpan<sbyte>(), _accumDepth, _outputDepth);
-        bool perChannel = _channelMultipliers is not null;
         var initial = new int[_outputDepth];
         bool constantBias = bias is not null && bias.IsConstant;
         ReadOnlySpan<int> biasValues = constantBias ? bias!.AsReadOnlySpan<int>() : default;
@@ -39,11 +36,24 @@ public sealed partial class FullyConnected
             // A weights zero point adds weightsOffset * sum (x + inputOffset), which depends on the input (see Invoke).
             initial[o] = unchecked((_inputOffset - 128) * rowSums[o] + (constantBias ? biasValues[o] : 0));
         }
-        _sumInitial = initial;
+        // The folded sums and the multipliers live in the arena's persistent part; a per-tensor multiplier is spread
+        // over the channels so that the requantization reads eight channels at a time either way.
+        _sumInitialHandle = context.AllocatePersistent<int>(initial);
         _addBiasAtInvoke = bias is not null && !constantBias;
-        int[] multipliers = perChannel ? _channelMultipliers! : [_outputMultiplier];
-        int[] shifts = perChannel ? _channelShifts! : [_outputShift];
-        _requantizer = new Int8Requantizer(_level, multipliers, shifts, _outputDepth, _outputOffset, _activationMin, _activationMax);
+        if (channelMultipliers is not null && channelShifts is not null)
+        {
+            _requantizeScales = _channelScales;
+        }
+        else
+        {
+            channelMultipliers = new int[_outputDepth];
+            channelShifts = new int[_outputDepth];
+            Array.Fill(channelMultipliers, _outputMultiplier);
+            Array.Fill(channelShifts, _outputShift);
+            _requantizeScales = PersistentChannelScales.Allocate(context, channelMultipliers, channelShifts);
+        }
+        _requantizeVector = Int8Requantizer.CanVectorize(_level, channelMultipliers, channelShifts);
+        _int8Optimized = true;
         // Small buffers live on the stack in Invoke, so the arena is no larger than with the reference kernels.
         _rowScratch = _accumDepth + 32 > Int8Dot.StackRowBytes ? context.RequestScratch(_accumDepth + 32) : -1;
         _sumScratch = _outputDepth > Int8Dot.StackSums ? context.RequestScratch(_outputDepth * sizeof(int)) : -1;
@@ -58,12 +68,15 @@ public sealed partial class FullyConnected
         Span<sbyte> output = context.Output<sbyte>(0);
         Span<byte> row = (_rowScratch < 0 ? stackalloc byte[Int8Dot.StackRowBytes] : context.Scratch<byte>(_rowScratch));
         Span<int> sums = (_sumScratch < 0 ? stackalloc int[Int8Dot.StackSums] : context.Scratch<int>(_sumScratch)).Slice(0, _outputDepth);
-        int weightsOffset = _channelMultipliers is not null ? 0 : _weightsOffset;
+        int weightsOffset = _perChannel ? 0 : _weightsOffset;
+        ReadOnlySpan<int> sumInitial = context.Persistent<int>(_sumInitialHandle);
+        var requantizer = new Int8Requantizer(_requantizeScales.Multipliers(context), _requantizeScales.Shifts(context),
+            _outputOffset, _activationMin, _activationMax, _requantizeVector);
         for (int b = 0; b < _batches; b++)
         {
             ReadOnlySpan<sbyte> x = input.Slice(b * _accumDepth, _accumDepth);
             Int8Dot.ToUnsigned(x, row);
-            Int8Dot.Rows(_level, row, weights, _accumDepth, _outputDepth, _sumInitial, sums);
+            Int8Dot.Rows(_level, row, weights, _accumDepth, _outputDepth, sumInitial, sums);
             int rowAdd = 0;
             if (weightsOffset != 0)
             {
@@ -74,7 +87,7 @@ public sealed partial class FullyConnected
             }
             if (_addBiasAtInvoke)
                 for (int o = 0; o < _outputDepth; o++) sums[o] = unchecked(sums[o] + bias[o]);
-            _requantizer!.Apply(sums, rowAdd, output.Slice(b * _outputDepth, _outputDepth));
+            requantizer.Apply(sums, rowAdd, output.Slice(b * _outputDepth, _outputDepth));
         }
     }
 

@@ -20,7 +20,8 @@ public sealed partial class FullyConnected : IKernel
     private int _inputOffset, _weightsOffset, _outputOffset;
     private int _activationMin, _activationMax;
     private int _outputMultiplier, _outputShift;
-    private int[]? _channelMultipliers, _channelShifts;
+    private bool _perChannel;
+    private PersistentChannelScales _channelScales;
     private bool _int32Accumulator;
     private int _unpackedWeightsScratch = -1;
 
@@ -79,7 +80,7 @@ public sealed partial class FullyConnected : IKernel
         if (input.Type == TensorType.Float32)
         {
             (_floatMin, _floatMax) = ActivationRange.Float(activation);
-            PrepareOptimized(context);
+            PrepareOptimized(context, null, null);
             return;
         }
 
@@ -91,6 +92,8 @@ public sealed partial class FullyConnected : IKernel
             || (bias is not null ? bias.Type == TensorType.Int32 : options.GetByte(4) == (byte)TensorType.Int32);
 
         IReadOnlyList<float> scales = weights.Quantization.Scales;
+        int[]? channelMultipliers = null, channelShifts = null;
+        _perChannel = false;
         if (scales.Count == 0) throw context.Error("weights are not quantized");
         if (scales.Count > 1)
         {
@@ -100,10 +103,12 @@ public sealed partial class FullyConnected : IKernel
                 throw context.Error($"weights have {scales.Count} scales, which does not match dimension {dimension}");
             if (scales.Count < _outputDepth)
                 throw context.Error($"weights have {scales.Count} scales for {_outputDepth} output channels");
-            _channelMultipliers = new int[scales.Count];
-            _channelShifts = new int[scales.Count];
-            for (int c = 0; c < scales.Count; c++)
-                (_channelMultipliers[c], _channelShifts[c]) = FixedPoint.QuantizeMultiplier((double)input.Scale * scales[c] / output.Scale);
+            channelMultipliers = new int[_outputDepth];
+            channelShifts = new int[_outputDepth];
+            for (int c = 0; c < _outputDepth; c++)
+                (channelMultipliers[c], channelShifts[c]) = FixedPoint.QuantizeMultiplier((double)input.Scale * scales[c] / output.Scale);
+            _perChannel = true;
+            _channelScales = PersistentChannelScales.Allocate(context, channelMultipliers, channelShifts);
         }
         else
         {
@@ -119,7 +124,7 @@ public sealed partial class FullyConnected : IKernel
 
         if (weights.Type == TensorType.Int4)
             _unpackedWeightsScratch = context.RequestScratch(weights.ElementCount);
-        PrepareOptimized(context);
+        PrepareOptimized(context, channelMultipliers, channelShifts);
     }
 
     public void Invoke(InvokeContext context)
@@ -132,7 +137,7 @@ public sealed partial class FullyConnected : IKernel
             case TensorType.Float32:
                 InvokeFloat(context);
                 break;
-            case TensorType.Int8 when _requantizer is not null:
+            case TensorType.Int8 when _int8Optimized:
                 InvokeInt8Optimized(context);
                 break;
             case TensorType.Int8:
@@ -176,7 +181,9 @@ public sealed partial class FullyConnected : IKernel
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(InputIndex);
         ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(BiasIndex) : default;
         Span<sbyte> output = context.Output<sbyte>(0);
-        bool perChannel = _channelMultipliers is not null;
+        bool perChannel = _perChannel;
+        ReadOnlySpan<int> multipliers = perChannel ? _channelScales.Multipliers(context) : default;
+        ReadOnlySpan<int> shifts = perChannel ? _channelScales.Shifts(context) : default;
         // The per-channel reference ignores the weights' zero point (weights are symmetric there).
         int weightsOffset = perChannel ? 0 : _weightsOffset;
         for (int b = 0; b < _batches; b++)
@@ -189,7 +196,7 @@ public sealed partial class FullyConnected : IKernel
                 for (int d = 0; d < row.Length; d++) acc += (w[d] + weightsOffset) * (row[d] + _inputOffset);
                 if (_hasBias) acc += bias[o];
                 int scaled = perChannel
-                    ? FixedPoint.MultiplyByQuantizedMultiplier(acc, _channelMultipliers![o], _channelShifts![o])
+                    ? FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[o], shifts[o])
                     : FixedPoint.MultiplyByQuantizedMultiplier(acc, _outputMultiplier, _outputShift);
                 scaled += _outputOffset;
                 output[b * _outputDepth + o] = (sbyte)Math.Min(Math.Max(scaled, _activationMin), _activationMax);
@@ -204,7 +211,9 @@ public sealed partial class FullyConnected : IKernel
         ReadOnlySpan<int> bias32 = _hasBias && _biasType == TensorType.Int32 ? context.Input<int>(BiasIndex) : default;
         ReadOnlySpan<long> bias64 = _hasBias && _biasType == TensorType.Int64 ? context.Input<long>(BiasIndex) : default;
         Span<short> output = context.Output<short>(0);
-        bool perChannel = _channelMultipliers is not null;
+        bool perChannel = _perChannel;
+        ReadOnlySpan<int> multipliers = perChannel ? _channelScales.Multipliers(context) : default;
+        ReadOnlySpan<int> shifts = perChannel ? _channelScales.Shifts(context) : default;
         int weightsOffset = perChannel ? 0 : _weightsOffset;
         for (int b = 0; b < _batches; b++)
         {
@@ -212,8 +221,8 @@ public sealed partial class FullyConnected : IKernel
             for (int o = 0; o < _outputDepth; o++)
             {
                 ReadOnlySpan<sbyte> w = weights.Slice(o * _accumDepth, _accumDepth);
-                int multiplier = perChannel ? _channelMultipliers![o] : _outputMultiplier;
-                int shift = perChannel ? _channelShifts![o] : _outputShift;
+                int multiplier = perChannel ? multipliers[o] : _outputMultiplier;
+                int shift = perChannel ? shifts[o] : _outputShift;
                 int scaled;
                 if (_int32Accumulator)
                 {

@@ -9,44 +9,41 @@ namespace TfLiteMicro.Kernels;
 /// <summary>
 /// Per-channel requantization of int32 sums to int8 (multiply by a Q31 multiplier and a power of two, add the output
 /// zero point, clamp), eight channels at a time with AVX2, equal to <see cref="FixedPoint.MultiplyByQuantizedMultiplier(int, int, int)"/>.
+/// A view made in Invoke over the multipliers and shifts the kernel keeps in the arena's persistent part.
 /// </summary>
-internal sealed class Int8Requantizer
+internal readonly ref struct Int8Requantizer
 {
-    private readonly int[] _multipliers, _shifts;
-    private readonly int[] _leftShifts, _rightShifts, _masks, _thresholds;
+    private readonly ReadOnlySpan<int> _multipliers, _shifts;
     private readonly int _outputOffset, _min, _max;
     private readonly bool _vector;
 
-    public Int8Requantizer(SimdLevel level, int[] multipliers, int[] shifts, int channels, int outputOffset, int min, int max)
+    /// <summary>A view over per-channel <paramref name="multipliers"/> and <paramref name="shifts"/>; <paramref name="vector"/> is what
+    /// <see cref="CanVectorize"/> said for them when the kernel prepared.</summary>
+    public Int8Requantizer(ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int outputOffset, int min, int max, bool vector)
     {
-        _multipliers = new int[channels];
-        _shifts = new int[channels];
-        _leftShifts = new int[channels];
-        _rightShifts = new int[channels];
-        _masks = new int[channels];
-        _thresholds = new int[channels];
+        if (shifts.Length < multipliers.Length) throw new ArgumentException("fewer shifts than multipliers");
+        _multipliers = multipliers;
+        _shifts = shifts;
         _outputOffset = outputOffset;
         _min = min;
         _max = max;
-        bool vector = level >= SimdLevel.Avx2;
-        for (int c = 0; c < channels; c++)
-        {
-            int multiplier = multipliers.Length == 1 ? multipliers[0] : multipliers[c];
-            int shift = shifts.Length == 1 ? shifts[0] : shifts[c];
-            _multipliers[c] = multiplier;
-            _shifts[c] = shift;
-            _leftShifts[c] = shift > 0 ? shift : 0;
-            _rightShifts[c] = shift > 0 ? 0 : -shift;
-            _masks[c] = (int)((1L << _rightShifts[c]) - 1);
-            _thresholds[c] = _masks[c] >> 1;
-            // The vector form assumes a non-negative multiplier (never int.MinValue) and in-range shift counts.
-            if (multiplier < 0 || _leftShifts[c] > 30 || _rightShifts[c] > 31) vector = false;
-        }
         _vector = vector;
     }
 
-    /// <summary>Bytes of precomputed data (reported as the kernel's extra footprint).</summary>
-    public int ByteCount => _multipliers.Length * 6 * sizeof(int);
+    /// <summary>
+    /// Whether the eight-lane form applies at <paramref name="level"/>: it assumes non-negative multipliers (never
+    /// int.MinValue) and shifts in [-31, 30], which every multiplier QuantizeMultiplier makes satisfies.
+    /// </summary>
+    public static bool CanVectorize(SimdLevel level, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
+    {
+        if (level < SimdLevel.Avx2 || !Avx2.IsSupported) return false;
+        for (int c = 0; c < multipliers.Length; c++)
+            if (multipliers[c] < 0 || shifts[c] > 30 || shifts[c] < -31) return false;
+        return true;
+    }
+
+    /// <summary>Whether <see cref="Apply8"/> may be used.</summary>
+    public bool Vectorized => _vector;
 
     /// <summary>destination[c] = requantized(sums[c] + rowAdd) for c in [0, sums.Length).</summary>
     public void Apply(ReadOnlySpan<int> sums, int rowAdd, Span<sbyte> destination)
@@ -60,27 +57,20 @@ internal sealed class Int8Requantizer
             ref sbyte d = ref MemoryMarshal.GetReference(destination);
             Vector256<int> add = Vector256.Create(rowAdd);
             for (; c + 8 <= n; c += 8)
-            {
-                Vector256<int> q = Apply8(Vector256.LoadUnsafe(ref s, (nuint)c) + add, c);
-                Store8(q, ref Unsafe.Add(ref d, c));
-            }
+                Store8(Apply8(Vector256.LoadUnsafe(ref s, (nuint)c) + add, c), ref Unsafe.Add(ref d, c));
         }
-        for (; c < n; c++)
-        {
-            int value = FixedPoint.MultiplyByQuantizedMultiplier(unchecked(sums[c] + rowAdd), _multipliers[c], _shifts[c]) + _outputOffset;
-            destination[c] = (sbyte)Math.Min(Math.Max(value, _min), _max);
-        }
+        for (; c < n; c++) destination[c] = Apply1(unchecked(sums[c] + rowAdd), c);
     }
 
-    /// <summary>Whether <see cref="Apply8"/> may be used (AVX2 and representable shifts).</summary>
-    public bool Vectorized => _vector;
-
-    /// <summary>Requantizes channels [channel, channel + 8) and clamps them; the caller narrows to bytes.</summary>
+    /// <summary>Requantizes channels [channel, channel + 8) (all below the channel count) and clamps them; the caller narrows to bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<int> Apply8(Vector256<int> x, int channel)
     {
-        x = Avx2.ShiftLeftLogicalVariable(x, Vector256.LoadUnsafe(ref _leftShifts[channel]).AsUInt32());
-        Vector256<int> m = Vector256.LoadUnsafe(ref _multipliers[channel]);
+        Vector256<int> shift = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_shifts), (nuint)channel);
+        Vector256<int> m = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_multipliers), (nuint)channel);
+        Vector256<int> left = Avx2.Max(shift, Vector256<int>.Zero);
+        Vector256<int> right = Avx2.Max(-shift, Vector256<int>.Zero);
+        x = Avx2.ShiftLeftLogicalVariable(x, left.AsUInt32());
         // Rounding doubling high multiply: for any product p except int.MinValue squared, the reference's
         // truncating (p + nudge) / 2^31 equals floor((p + 2^30) / 2^31); bits 31..62 of that sum are the result.
         Vector256<long> half = Vector256.Create(1L << 30);
@@ -88,9 +78,10 @@ internal sealed class Int8Requantizer
         Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Avx2.ShiftRightLogical(m.AsInt64(), 32).AsInt32()) + half;
         Vector256<int> high = Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(), Avx2.ShiftLeftLogical(odd, 1).AsInt32(), 0b10101010);
         // Rounding divide by 2^right: add one when the remainder exceeds half (ties away from zero).
-        Vector256<int> remainder = high & Vector256.LoadUnsafe(ref _masks[channel]);
-        Vector256<int> threshold = Vector256.LoadUnsafe(ref _thresholds[channel]) - Avx2.ShiftRightArithmetic(high, 31);
-        Vector256<int> q = Avx2.ShiftRightArithmeticVariable(high, Vector256.LoadUnsafe(ref _rightShifts[channel]).AsUInt32());
+        Vector256<int> mask = Avx2.ShiftLeftLogicalVariable(Vector256<int>.One, right.AsUInt32()) - Vector256<int>.One;
+        Vector256<int> remainder = high & mask;
+        Vector256<int> threshold = Avx2.ShiftRightArithmetic(mask, 1) - Avx2.ShiftRightArithmetic(high, 31);
+        Vector256<int> q = Avx2.ShiftRightArithmeticVariable(high, right.AsUInt32());
         q -= Avx2.CompareGreaterThan(remainder, threshold);
         q += Vector256.Create(_outputOffset);
         return Avx2.Min(Avx2.Max(q, Vector256.Create(_min)), Vector256.Create(_max));
