@@ -24,8 +24,7 @@ public static class Program
         Console.WriteLine($"{"case",-34} {"reference ms",13} {"optimized ms",13} {"ratio",7} {"GMAC/s",8} {"alloc B",8} {"ref alloc B",11}");
         foreach (string model in SharedModels.Supported())
             if (model.Contains(filter, StringComparison.Ordinal)) Row(model, SharedModels.Read(model), 0, seconds);
-        foreach (string layer in new[] { "conv3x3_i8_56x56x32x64", "conv1x1_i8_28x28x128x128", "dwconv3x3_i8_56x56x128", "fc_i8_1024x1000",
-                     "conv3x3_f32_28x28x32x32", "dwconv3x3_f32_56x56x64", "fc_f32_1024x1000" })
+        foreach (string layer in LayerBenchmarks.Layers)
             if (layer.Contains(filter, StringComparison.Ordinal)) Row(layer, LayerBenchmarks.Build(layer), LayerBenchmarks.MultiplyAdds(layer), seconds);
     }
 
