@@ -14,8 +14,8 @@ namespace TfLiteMicro.Tests.Kernels.Optimized;
 /// </summary>
 public sealed class AddMulPropertyTests
 {
-    private const int AddCode = 0, MulCode = 18;
-    private const byte AddOptionsType = 11, MulOptionsType = 21;
+    private const int AddCode = 0, MulCode = 18, SubCode = 41;
+    private const byte AddOptionsType = 11, MulOptionsType = 21, SubOptionsType = 28;
     private static readonly byte[] Activations = [0, 1, 2, 3]; // none, RELU, RELU_N1_TO_1, RELU6
 
     [Fact]
@@ -24,13 +24,16 @@ public sealed class AddMulPropertyTests
     [Fact]
     public void MulInt8MatchesReference() => Run(MulCode, new Random(7007), Cases(1500));
 
+    [Fact]
+    public void SubInt8MatchesReference() => Run(SubCode, new Random(8008), Cases(1000));
+
     private static void Run(int code, Random random, int cases)
     {
         for (int i = 0; i < cases; i++)
         {
             (int[] shape1, int[] shape2, int[] output, string kind) = Shapes(random);
             float scale1 = Scale(random, 0.002f, 0.5f), scale2 = Scale(random, 0.002f, 0.5f);
-            float outputScale = code == AddCode
+            float outputScale = code != MulCode
                 ? Math.Max(scale1, scale2) * Scale(random, 0.05f, 4f)
                 : scale1 * scale2 * 128f * Scale(random, 0.01f, 4f);
             if (random.Next(20) == 0) outputScale *= 1e-6f; // multipliers above one: the reference path stays
@@ -40,9 +43,9 @@ public sealed class AddMulPropertyTests
             int b = m.Tensor(TensorType.Int8, shape2, null, [scale2], [zero2]);
             int o = m.Tensor(TensorType.Int8, output, null, [outputScale], [zeroOut]);
             byte activation = Activations[random.Next(4)];
-            byte[] model = m.Build(code, [a, b], [o], code == AddCode ? AddOptionsType : MulOptionsType, new Table().Byte(0, activation), [a, b], [o]);
+            byte[] model = m.Build(code, [a, b], [o], code switch { AddCode => AddOptionsType, SubCode => SubOptionsType, _ => MulOptionsType }, new Table().Byte(0, activation), [a, b], [o]);
             CompareWithReference(model, random,
-                $"case {i}: {(code == AddCode ? "ADD" : "MUL")} {kind} [{string.Join(",", shape1)}] x [{string.Join(",", shape2)}] scales {scale1},{scale2}->{outputScale} zero points {zero1},{zero2}->{zeroOut} activation {activation}");
+                $"case {i}: {code switch { AddCode => "ADD", SubCode => "SUB", _ => "MUL" }} {kind} [{string.Join(",", shape1)}] x [{string.Join(",", shape2)}] scales {scale1},{scale2}->{outputScale} zero points {zero1},{zero2}->{zeroOut} activation {activation}");
         }
     }
 
