@@ -23,7 +23,11 @@ public static class Program
     {
         Console.WriteLine($"{"case",-34} {"reference ms",13} {"optimized ms",13} {"ratio",7} {"GMAC/s",8} {"alloc B",8} {"ref alloc B",11}");
         foreach (string model in SharedModels.Supported())
-            if (model.Contains(filter, StringComparison.Ordinal)) Row(model, SharedModels.Read(model), 0, seconds);
+            if (model.Contains(filter, StringComparison.Ordinal))
+            {
+                byte[] bytes = SharedModels.Read(model);
+                Row(model, bytes, MultiplyAddCount.Of(Model.Load(bytes)), seconds);
+            }
         foreach (string layer in LayerBenchmarks.Layers)
             if (layer.Contains(filter, StringComparison.Ordinal)) Row(layer, LayerBenchmarks.Build(layer), LayerBenchmarks.MultiplyAdds(layer), seconds);
     }
