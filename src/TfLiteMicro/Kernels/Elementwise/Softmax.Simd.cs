@@ -7,43 +7,33 @@ namespace TfLiteMicro.Kernels;
 
 /// <summary>
 /// The optimized int8-input path of SOFTMAX. An int8 element differs from its row's maximum by 0 to 255, so the
-/// reference's fixed-point exp (and its Q12 term of the sum) takes only 256 values: Prepare tabulates them with the
-/// reference's own arithmetic (0 below diff_min, which the reference skips in the sum and maps to the lowest output).
-/// Invoke looks them up; the row's reciprocal and the final scaling are the reference's calls, so the bytes are the same.
+/// reference's fixed-point exp (and its Q12 term of the sum) takes at most 256 values per invoke: they are computed once
+/// each, on first use, with the reference's own arithmetic (0 below diff_min, which the reference leaves out of the sum
+/// and maps to the lowest output), into a table on the stack (the arena's persistent part stays as small as TFLM's).
+/// The row's reciprocal and the final scaling are the reference's calls, so the bytes are the same.
 /// </summary>
 public sealed partial class Softmax
 {
     private const int DifferenceCount = 256;
 
-    /// <summary>Handle of the persistent table: exp in Q0.31 by difference, then the same as Q12 sum terms; -1 without it.</summary>
-    private int _expTableHandle = -1;
+    private bool _int8Optimized;
 
-    private void PrepareOptimized(PrepareContext context)
-    {
-        _expTableHandle = -1;
-        if (Simd.For(context) == SimdLevel.Reference) return;
-        Span<int> table = stackalloc int[2 * DifferenceCount];
-        for (int d = 0; d < DifferenceCount; d++)
-        {
-            int diff = -d;
-            bool kept = diff >= _diffMin;
-            table[d] = kept ? ExpOfDifference(diff) : 0;
-            table[DifferenceCount + d] = kept ? ToAccumulation(table[d]) : 0;
-        }
-        _expTableHandle = context.AllocatePersistent<int>(table);
-    }
+    private void PrepareOptimized(PrepareContext context) => _int8Optimized = Simd.For(context) != SimdLevel.Reference;
 
     private void SoftmaxInt8Optimized<TOut>(InvokeContext context, ReadOnlySpan<sbyte> input, Span<TOut> output)
         where TOut : unmanaged, IBinaryInteger<TOut>, IMinMaxValue<TOut>
     {
         int outputBits = typeof(TOut) == typeof(short) ? 16 : 8;
         int outMin = int.CreateTruncating(TOut.MinValue), outMax = int.CreateTruncating(TOut.MaxValue);
-        ReadOnlySpan<int> table = context.Persistent<int>(_expTableHandle);
-        if (table.Length < 2 * DifferenceCount) throw context.Error("softmax exp table is missing");
-        ref int exps = ref MemoryMarshal.GetReference(table);
-        ref int terms = ref Unsafe.Add(ref exps, DifferenceCount);
+        // By difference from the row's maximum: exp in Q0.31 (-1 until computed) and its Q12 term of the sum.
+        Span<int> expTable = stackalloc int[DifferenceCount];
+        Span<int> termTable = stackalloc int[DifferenceCount];
+        expTable.Fill(-1);
+        ref int exps = ref MemoryMarshal.GetReference(expTable);
+        ref int terms = ref MemoryMarshal.GetReference(termTable);
         // The outputs by difference, for rows longer than their span of values (each entry is computed once per row).
         Span<TOut> byDifference = stackalloc TOut[DifferenceCount];
+        ref TOut lookup = ref MemoryMarshal.GetReference(byDifference);
         for (int i = 0; i < _outer; i++)
         {
             ReadOnlySpan<sbyte> row = input.Slice(i * _depth, _depth);
@@ -52,15 +42,28 @@ public sealed partial class Softmax
 
             // Differences index the tables: max - v lies in [0, 255] since max is the row's maximum.
             int sumOfExps = 0;
-            foreach (sbyte v in row) sumOfExps = unchecked(sumOfExps + Unsafe.Add(ref terms, max - v));
+            foreach (sbyte v in row)
+            {
+                int d = max - v;
+                if (Unsafe.Add(ref exps, d) < 0)
+                {
+                    int exp = -d >= _diffMin ? ExpOfDifference(-d) : 0;
+                    Unsafe.Add(ref exps, d) = exp;
+                    Unsafe.Add(ref terms, d) = exp == 0 ? 0 : ToAccumulation(exp);
+                }
+                sumOfExps = unchecked(sumOfExps + Unsafe.Add(ref terms, d));
+            }
 
             int shiftedScale = Normalisation(context, sumOfExps, outputBits, out int exponent);
             int span = max - min + 1;
             if (span < row.Length)
             {
+                // Every difference in this row has its exp by now; the others are not read.
                 for (int d = 0; d < span; d++)
-                    byDifference[d] = TOut.CreateTruncating(Normalised(Unsafe.Add(ref exps, d), shiftedScale, exponent, outMin, outMax));
-                ref TOut lookup = ref MemoryMarshal.GetReference(byDifference);
+                {
+                    int exp = Unsafe.Add(ref exps, d);
+                    if (exp >= 0) Unsafe.Add(ref lookup, d) = TOut.CreateTruncating(Normalised(exp, shiftedScale, exponent, outMin, outMax));
+                }
                 for (int c = 0; c < row.Length; c++) outRow[c] = Unsafe.Add(ref lookup, max - row[c]);
             }
             else

