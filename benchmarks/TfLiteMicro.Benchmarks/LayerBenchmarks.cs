@@ -11,7 +11,7 @@ public class LayerBenchmarks
     private InterpreterRun? _run;
 
     [Params("conv3x3_i8_56x56x32x64", "conv1x1_i8_28x28x128x128", "dwconv3x3_i8_56x56x128", "fc_i8_1024x1000",
-        "conv3x3_f32_28x28x32x32", "dwconv3x3_f32_56x56x64", "fc_f32_1024x1000")]
+        "conv3x3_f32_28x28x32x32", "dwconv3x3_f32_56x56x64", "fc_f32_1024x1000", "softmax_i8_64x1000", "avgpool3x3_i8_56x56x64")]
     public string Layer { get; set; } = "";
 
     [Params(false, true)]
@@ -47,6 +47,8 @@ public class LayerBenchmarks
         "conv3x3_f32_28x28x32x32" => Conv(TensorType.Float32, 28, 32, 32, 3),
         "dwconv3x3_f32_56x56x64" => Depthwise(TensorType.Float32, 56, 64),
         "fc_f32_1024x1000" => FullyConnected(TensorType.Float32, 1024, 1000),
+        "softmax_i8_64x1000" => Softmax(64, 1000),
+        "avgpool3x3_i8_56x56x64" => AveragePool(56, 64, 3),
         _ => throw new ArgumentException($"unknown layer {layer}"),
     };
 
@@ -123,6 +125,30 @@ public class LayerBenchmarks
         int bias = g.AddConstant("bias", BiasType(type), [units], Bias(type, units), Q(type, 0.0001f, 0));
         int output = g.AddTensor("output", type, [1, units], Q(type, 0.5f, 0));
         g.AddOperator(BuiltinOperator.FullyConnected, [input, weights, bias], [output], OperatorOptions.FullyConnected());
+        g.SetInputs(input);
+        g.SetOutputs(output);
+        return builder.Build();
+    }
+
+    private static byte[] Softmax(int rows, int depth)
+    {
+        var builder = new ModelBuilder("generated softmax");
+        SubgraphBuilder g = builder.AddSubgraph();
+        int input = g.AddTensor("input", TensorType.Int8, [rows, depth], Q(TensorType.Int8, 0.1f, 10));
+        int output = g.AddTensor("output", TensorType.Int8, [rows, depth], Q(TensorType.Int8, 1f / 256, sbyte.MinValue));
+        g.AddOperator(BuiltinOperator.Softmax, [input], [output], OperatorOptions.Softmax());
+        g.SetInputs(input);
+        g.SetOutputs(output);
+        return builder.Build();
+    }
+
+    private static byte[] AveragePool(int size, int depth, int filter)
+    {
+        var builder = new ModelBuilder("generated average pool");
+        SubgraphBuilder g = builder.AddSubgraph();
+        int input = g.AddTensor("input", TensorType.Int8, [1, size, size, depth], Q(TensorType.Int8, 0.05f, -3));
+        int output = g.AddTensor("output", TensorType.Int8, [1, size, size, depth], Q(TensorType.Int8, 0.05f, -3));
+        g.AddOperator(BuiltinOperator.AveragePool2D, [input], [output], OperatorOptions.Pool2D(0, 1, 1, filter, filter));
         g.SetInputs(input);
         g.SetOutputs(output);
         return builder.Build();
