@@ -42,7 +42,7 @@ public sealed class SoftmaxPoolPropertyTests
     public void SoftmaxInt8MatchesReference()
     {
         var random = new Random(7007);
-        int cases = Cases(800);
+        int cases = Cases(600);
         for (int i = 0; i < cases; i++)
         {
             bool int16Output = random.Next(3) == 0;
@@ -58,7 +58,7 @@ public sealed class SoftmaxPoolPropertyTests
     public void SoftmaxInt8NarrowRowsMatchReference()
     {
         var random = new Random(7117);
-        int cases = Cases(400);
+        int cases = Cases(300);
         byte[] arena = new byte[1 << 18];
         OpResolver resolver = OpResolver.WithAllBuiltins();
         for (int i = 0; i < cases; i++)
