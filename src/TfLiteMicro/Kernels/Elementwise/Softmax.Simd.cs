@@ -7,8 +7,8 @@ namespace TfLiteMicro.Kernels;
 
 /// <summary>
 /// The optimized int8-input path of SOFTMAX. An int8 element differs from its row's maximum by 0 to 255, so the
-/// reference's fixed-point exp (and its Q12 term of the sum) takes at most 256 values per invoke: they are computed once
-/// each, on first use, with the reference's own arithmetic (0 below diff_min, which the reference leaves out of the sum
+/// reference's fixed-point exp (and its Q12 term of the sum) takes at most 256 values per invoke: each is computed once,
+/// when a row's span of values first reaches it, with the reference's own arithmetic (0 below diff_min, which the reference leaves out of the sum
 /// and maps to the lowest output), into a table on the stack (the arena's persistent part stays as small as TFLM's).
 /// The row's reciprocal and the final scaling are the reference's calls, so the bytes are the same.
 /// </summary>
@@ -40,38 +40,51 @@ public sealed partial class Softmax
             Span<TOut> outRow = output.Slice(i * _depth, _depth);
             (int max, int min) = MaxMin(row);
 
-            // Differences index the tables: max - v lies in [0, 255] since max is the row's maximum.
+            // Differences index the tables: max - v lies in [0, span) within [0, 255], since max and min bound the row.
+            int span = max - min + 1;
+            ref sbyte x = ref MemoryMarshal.GetReference(row);
             int sumOfExps = 0;
-            foreach (sbyte v in row)
+            if (span <= row.Length)
             {
-                int d = max - v;
-                if (Unsafe.Add(ref exps, d) < 0)
+                // Long rows: every difference of the span first (some may not occur), then a plain sum.
+                for (int d = 0; d < span; d++) EnsureExp(ref exps, ref terms, d);
+                for (int c = 0; c < row.Length; c++) sumOfExps = unchecked(sumOfExps + Unsafe.Add(ref terms, max - Unsafe.Add(ref x, c)));
+            }
+            else
+            {
+                // Short rows: only the differences that occur.
+                for (int c = 0; c < row.Length; c++)
                 {
-                    int exp = -d >= _diffMin ? ExpOfDifference(-d) : 0;
-                    Unsafe.Add(ref exps, d) = exp;
-                    Unsafe.Add(ref terms, d) = exp == 0 ? 0 : ToAccumulation(exp);
+                    int d = max - Unsafe.Add(ref x, c);
+                    EnsureExp(ref exps, ref terms, d);
+                    sumOfExps = unchecked(sumOfExps + Unsafe.Add(ref terms, d));
                 }
-                sumOfExps = unchecked(sumOfExps + Unsafe.Add(ref terms, d));
             }
 
             int shiftedScale = Normalisation(context, sumOfExps, outputBits, out int exponent);
-            int span = max - min + 1;
+            ref TOut y = ref MemoryMarshal.GetReference(outRow);
             if (span < row.Length)
             {
-                // Every difference in this row has its exp by now; the others are not read.
                 for (int d = 0; d < span; d++)
-                {
-                    int exp = Unsafe.Add(ref exps, d);
-                    if (exp >= 0) Unsafe.Add(ref lookup, d) = TOut.CreateTruncating(Normalised(exp, shiftedScale, exponent, outMin, outMax));
-                }
-                for (int c = 0; c < row.Length; c++) outRow[c] = Unsafe.Add(ref lookup, max - row[c]);
+                    Unsafe.Add(ref lookup, d) = TOut.CreateTruncating(Normalised(Unsafe.Add(ref exps, d), shiftedScale, exponent, outMin, outMax));
+                for (int c = 0; c < row.Length; c++) Unsafe.Add(ref y, c) = Unsafe.Add(ref lookup, max - Unsafe.Add(ref x, c));
             }
             else
             {
                 for (int c = 0; c < row.Length; c++)
-                    outRow[c] = TOut.CreateTruncating(Normalised(Unsafe.Add(ref exps, max - row[c]), shiftedScale, exponent, outMin, outMax));
+                    Unsafe.Add(ref y, c) = TOut.CreateTruncating(Normalised(Unsafe.Add(ref exps, max - Unsafe.Add(ref x, c)), shiftedScale, exponent, outMin, outMax));
             }
         }
+    }
+
+    /// <summary>Fills the tables' entries for difference <paramref name="d"/> unless already there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EnsureExp(ref int exps, ref int terms, int d)
+    {
+        if (Unsafe.Add(ref exps, d) >= 0) return;
+        int exp = -d >= _diffMin ? ExpOfDifference(-d) : 0;
+        Unsafe.Add(ref exps, d) = exp;
+        Unsafe.Add(ref terms, d) = exp == 0 ? 0 : ToAccumulation(exp);
     }
 
     /// <summary>The largest and smallest element of a non-empty row, sixteen at a time.</summary>
