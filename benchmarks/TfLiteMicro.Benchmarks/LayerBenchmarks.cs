@@ -15,7 +15,7 @@ public class LayerBenchmarks
     [
         "conv3x3_i8_56x56x32x64", "conv1x1_i8_28x28x128x128", "dwconv3x3_i8_56x56x128", "fc_i8_1024x1000",
         "conv3x3_f32_28x28x32x32", "dwconv3x3_f32_56x56x64", "fc_f32_1024x1000",
-        "add_i8_56x56x64", "mul_i8_56x56x64", "mul_i8_56x56x64_by_64",
+        "add_i8_56x56x64", "mul_i8_56x56x64", "mul_i8_56x56x64_by_64", "softmax_i8_64x1000", "avgpool3x3_i8_56x56x64",
     ];
 
     [ParamsSource(nameof(Layers))]
@@ -57,6 +57,8 @@ public class LayerBenchmarks
         "add_i8_56x56x64" => Binary(BuiltinOperator.Add, [1, 56, 56, 64], [1, 56, 56, 64]),
         "mul_i8_56x56x64" => Binary(BuiltinOperator.Mul, [1, 56, 56, 64], [1, 56, 56, 64]),
         "mul_i8_56x56x64_by_64" => Binary(BuiltinOperator.Mul, [1, 56, 56, 64], [1, 1, 1, 64]),
+        "softmax_i8_64x1000" => Softmax(64, 1000),
+        "avgpool3x3_i8_56x56x64" => AveragePool(56, 64, 3),
         _ => throw new ArgumentException($"unknown layer {layer}"),
     };
 
@@ -148,6 +150,30 @@ public class LayerBenchmarks
         int output = g.AddTensor("output", TensorType.Int8, shape1, Q(TensorType.Int8, op == BuiltinOperator.Add ? 0.08f : 0.01f, 2));
         g.AddOperator(op, [a, b], [output], op == BuiltinOperator.Add ? OperatorOptions.Add(FusedActivation.Relu) : OperatorOptions.Mul(FusedActivation.Relu));
         g.SetInputs(a, b);
+        g.SetOutputs(output);
+        return builder.Build();
+    }
+
+    private static byte[] Softmax(int rows, int depth)
+    {
+        var builder = new ModelBuilder("generated softmax");
+        SubgraphBuilder g = builder.AddSubgraph();
+        int input = g.AddTensor("input", TensorType.Int8, [rows, depth], Q(TensorType.Int8, 0.1f, 10));
+        int output = g.AddTensor("output", TensorType.Int8, [rows, depth], Q(TensorType.Int8, 1f / 256, sbyte.MinValue));
+        g.AddOperator(BuiltinOperator.Softmax, [input], [output], OperatorOptions.Softmax());
+        g.SetInputs(input);
+        g.SetOutputs(output);
+        return builder.Build();
+    }
+
+    private static byte[] AveragePool(int size, int depth, int filter)
+    {
+        var builder = new ModelBuilder("generated average pool");
+        SubgraphBuilder g = builder.AddSubgraph();
+        int input = g.AddTensor("input", TensorType.Int8, [1, size, size, depth], Q(TensorType.Int8, 0.05f, -3));
+        int output = g.AddTensor("output", TensorType.Int8, [1, size, size, depth], Q(TensorType.Int8, 0.05f, -3));
+        g.AddOperator(BuiltinOperator.AveragePool2D, [input], [output], OperatorOptions.Pool2D(0, 1, 1, filter, filter));
+        g.SetInputs(input);
         g.SetOutputs(output);
         return builder.Build();
     }
