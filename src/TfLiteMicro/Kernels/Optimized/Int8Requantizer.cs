@@ -26,6 +26,9 @@ internal readonly ref struct Int8Requantizer
         _multipliers = multipliers;
         _shifts = shifts;
         _outputOffset = outputOffset;
+        // Activation limits of an extreme output scale can overflow so that min > max; the reference then writes
+        // (sbyte)max, truncated, where narrowing vector lanes would saturate. Both limits at that byte agree with it.
+        if (min > max) min = max = unchecked((sbyte)max);
         _min = min;
         _max = max;
         _vector = vector;
