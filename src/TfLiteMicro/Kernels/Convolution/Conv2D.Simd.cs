@@ -21,7 +21,10 @@ public sealed partial class Conv2D
         _level = Simd.For(context);
         _int8Optimized = false;
         _floatOptimized = false;
-        if (_level != SimdLevel.Reference && _mode == Mode.Float32 && _filtersPerGroup == _outputDepth)
+        // Padded taps enter the fast float path as 0 * w, which the reference skips: equal unless a weight is inf or
+        // NaN (0 * inf is NaN), so such filters, and filters not known until Invoke, keep the reference loop.
+        if (_level != SimdLevel.Reference && _mode == Mode.Float32 && _filtersPerGroup == _outputDepth
+            && context.Input(1) is { IsConstant: true } floatFilter && AllFinite(floatFilter.AsReadOnlySpan<float>()))
         {
             _floatOptimized = true;
             int floatDepth = _filterHeight * _filterWidth * _filterDepth;
@@ -53,6 +56,13 @@ public sealed partial class Conv2D
         // Small buffers live on the stack in Invoke, so the arena is no larger than with the reference kernels.
         _rowScratch = depth + 32 > Int8Dot.StackRowBytes ? context.RequestScratch(depth + 32) : -1;
         _sumScratch = _outputDepth > Int8Dot.StackSums ? context.RequestScratch(_outputDepth * sizeof(int)) : -1;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+            if (!float.IsFinite(v)) return false;
+        return true;
     }
 
     [System.Runtime.CompilerServices.SkipLocalsInit] // the row and sums are written before they are read

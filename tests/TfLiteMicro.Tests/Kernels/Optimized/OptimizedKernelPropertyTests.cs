@@ -164,6 +164,25 @@ public sealed class OptimizedKernelPropertyTests
         }
     }
 
+    [Fact]
+    public void FloatConvWithInfiniteWeightsMatchesReferenceAtPaddedTaps()
+    {
+        // The reference skips taps outside the input; a fast path that multiplied padding zeros by an infinite
+        // weight would turn the border outputs into NaN.
+        var random = new Random(4242);
+        var m = new SingleOpModel();
+        var weights = new float[2 * 3 * 3 * 2];
+        for (int i = 0; i < weights.Length; i++) weights[i] = random.NextSingle() - 0.5f;
+        weights[0] = float.PositiveInfinity;
+        weights[9] = float.NegativeInfinity;
+        int input = m.Tensor(TensorType.Float32, [1, 5, 5, 2]);
+        int filter = m.Tensor(TensorType.Float32, [2, 3, 3, 2], MemoryMarshal.AsBytes(weights.AsSpan()).ToArray());
+        int output = m.Tensor(TensorType.Float32, [1, 5, 5, 2]);
+        var options = new Table().Byte(0, 0).Int(1, 1).Int(2, 1).Byte(3, 0).Int(4, 1).Int(5, 1);
+        byte[] model = m.Build(Conv2DCode, [input, filter], [output], 1, options, [input], [output]);
+        CompareWithReference(model, random, "float CONV with infinite weights", 1e-5);
+    }
+
     private static byte[] Floats(Random random, int count)
     {
         var values = new float[count];
