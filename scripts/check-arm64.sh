@@ -2,7 +2,9 @@
 # Checks the Arm64 paths of the optimized kernels on an x64 Linux machine: publishes tests/TfLiteMicro.Arm64Check for
 # linux-arm64 (self-contained) and runs it under qemu user-mode emulation, once on a processor with the dot product
 # extension (-cpu max: the ArmDot path) and once without it (-cpu cortex-a57: the portable Vector128 path with AdvSimd
-# requantization). Every optimized output must equal the reference kernels' bytes.
+# requantization). Every optimized output must equal the reference kernels' bytes. When the shared folder is found
+# (TFLM_SHARED_DIR, else ../shared beside the repository), TFLM's golden outputs are checked too, with the optimized
+# and with the reference kernels.
 #
 #   scripts/check-arm64.sh [cases per op, default 300] [seed, default 1234]
 #
@@ -15,6 +17,10 @@ cases="${1:-300}"
 seed="${2:-1234}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/artifacts/arm64check"
+if [ -z "${TFLM_SHARED_DIR:-}" ] && [ -d "$root/../shared/golden" ]; then
+    TFLM_SHARED_DIR="$(cd "$root/../shared" && pwd)"
+fi
+export TFLM_SHARED_DIR="${TFLM_SHARED_DIR:-}"
 
 need_install() {
     if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then

@@ -10,6 +10,7 @@ using Table = TfLiteMicro.Tests.Kernels.Optimized.SingleOpModel.Table;
 // Random single-op models run with the reference kernels and with the optimized ones this processor selects: int8
 // FULLY_CONNECTED (also with extreme requantization shifts), CONV_2D, DEPTHWISE_CONV_2D and MAX_POOL_2D must give the same
 // bytes, float32 FULLY_CONNECTED and CONV_2D agree within 1e-5 relative, float32 DEPTHWISE_CONV_2D exactly.
+// Then, when TFLM_SHARED_DIR names the shared folder, TFLM's golden outputs (see Golden.cs).
 // Usage: [cases per op] [seed].
 int casesPerOp = args.Length > 0 ? int.Parse(args[0]) : 300;
 int seed = args.Length > 1 ? int.Parse(args[1]) : 1234;
@@ -52,6 +53,18 @@ foreach (var (name, make, tolerance) in ops)
     mismatches += opMismatches;
 }
 Console.WriteLine($"{total} cases, {mismatches} mismatches ({watch.Elapsed.TotalSeconds:F1} s)");
+if (Golden.Root() is { } sharedRoot)
+{
+    watch.Restart();
+    foreach (var (label, cases) in new[] { ("golden ops", Golden.OpCases(sharedRoot)), ("golden models", Golden.ModelCases(sharedRoot)) })
+    {
+        var (run, failed, skipped) = Golden.RunAll(cases, sharedRoot, label);
+        Console.WriteLine($"{label}: {run} cases, {failed} mismatches ({skipped} without kernels not run)");
+        mismatches += failed;
+    }
+    Console.WriteLine($"golden checks took {watch.Elapsed.TotalSeconds:F1} s");
+}
+else Console.WriteLine("golden checks not run (TFLM_SHARED_DIR does not name the shared folder)");
 return mismatches == 0 ? 0 : 1;
 
 internal sealed class Checker
