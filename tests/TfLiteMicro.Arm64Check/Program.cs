@@ -8,7 +8,7 @@ using TfLiteMicro.Tests.Kernels.Optimized;
 using Table = TfLiteMicro.Tests.Kernels.Optimized.SingleOpModel.Table;
 
 // Random single-op models run with the reference kernels and with the optimized ones this processor selects: int8
-// FULLY_CONNECTED (also with extreme requantization shifts), CONV_2D, DEPTHWISE_CONV_2D and MAX_POOL_2D must give the same
+// FULLY_CONNECTED (also with extreme requantization shifts), CONV_2D, DEPTHWISE_CONV_2D, MAX_POOL_2D, ADD and MUL must give the same
 // bytes, float32 FULLY_CONNECTED and CONV_2D agree within 1e-5 relative, float32 DEPTHWISE_CONV_2D exactly.
 // Then, when TFLM_SHARED_DIR names the shared folder, TFLM's golden outputs (see Golden.cs).
 // Usage: [cases per op] [seed].
@@ -32,6 +32,8 @@ var random = new Random(seed);
     ("CONV_2D int8", Cases.Conv2D, null),
     ("DEPTHWISE_CONV_2D int8", Cases.DepthwiseConv2D, null),
     ("MAX_POOL_2D int8", Cases.MaxPool2D, null),
+    ("ADD int8", random => Cases.AddOrMul(random, mul: false), null),
+    ("MUL int8", random => Cases.AddOrMul(random, mul: true), null),
     ("FULLY_CONNECTED float32", random => FloatCases.Make(random, 2), 1e-5),
     ("CONV_2D float32", random => FloatCases.Make(random, 0), 1e-5),
     ("DEPTHWISE_CONV_2D float32", random => FloatCases.Make(random, 1), 0),
@@ -115,7 +117,7 @@ internal sealed class Checker
 /// requantization's right shift meets many exact ties (which must round away from zero).</summary>
 internal static class Cases
 {
-    private const int Conv2DCode = 3, DepthwiseCode = 4, FullyConnectedCode = 9, MaxPoolCode = 17;
+    private const int AddCode = 0, Conv2DCode = 3, DepthwiseCode = 4, FullyConnectedCode = 9, MaxPoolCode = 17, MulCode = 18;
     private static readonly byte[] Activations = [0, 1, 2, 3]; // none, RELU, RELU_N1_TO_1, RELU6
 
     public static (byte[], string) FullyConnected(Random random)
@@ -175,6 +177,29 @@ internal static class Cases
             byte[] model = m.Build(MaxPoolCode, [input], [output], 5, options, [input], [output]);
             return (model, $"{batches}x{height}x{width}x{depth} window {filterHeight}x{filterWidth} stride {strideH},{strideW} padding {padding}");
         }
+    }
+
+    /// <summary>Same shapes, one input a scalar, or one input repeated over the outer dimensions.</summary>
+    public static (byte[], string) AddOrMul(Random random, bool mul)
+    {
+        int rank = random.Next(1, 5);
+        var shape = new int[rank];
+        for (int d = 0; d < rank; d++) shape[d] = random.Next(1, d == rank - 1 ? 70 : 6);
+        int[] other = random.Next(3) switch
+        {
+            0 => (int[])shape.Clone(),
+            1 => [1],
+            _ => shape[random.Next(rank)..],
+        };
+        bool swap = random.Next(2) == 0;
+        float scale1 = LogUniform(random, 0.002f, 0.5f), scale2 = LogUniform(random, 0.002f, 0.5f);
+        float outputScale = mul ? scale1 * scale2 * 128f * LogUniform(random, 0.01f, 4f) : Math.Max(scale1, scale2) * LogUniform(random, 0.05f, 4f);
+        var m = new SingleOpModel();
+        int a = m.Tensor(TensorType.Int8, swap ? other : shape, null, [scale1], [random.Next(-128, 128)]);
+        int b = m.Tensor(TensorType.Int8, swap ? shape : other, null, [scale2], [random.Next(-128, 128)]);
+        int o = m.Tensor(TensorType.Int8, shape, null, [outputScale], [random.Next(-128, 128)]);
+        byte[] model = m.Build(mul ? MulCode : AddCode, [a, b], [o], (byte)(mul ? 21 : 11), new Table().Byte(0, Activations[random.Next(4)]), [a, b], [o]);
+        return (model, $"[{string.Join(",", swap ? other : shape)}] x [{string.Join(",", swap ? shape : other)}] scales {scale1},{scale2}->{outputScale}");
     }
 
     public static (byte[], string) Conv2D(Random random)
