@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace TfLiteMicro.Signal;
@@ -117,11 +118,12 @@ internal readonly ref struct KissFft<T, TMath>
 
     private void Butterfly2(Span<Complex<T>> f, int fstride, int m)
     {
+        ReadOnlySpan<Complex<T>> twiddles = _twiddles;
         for (int k = 0; k < m; k++)
         {
             Complex<T> a = TMath.DivideByRadix(f[k], 2);
             Complex<T> b = TMath.DivideByRadix(f[k + m], 2);
-            Complex<T> t = TMath.Multiply(b, _twiddles[k * fstride]);
+            Complex<T> t = TMath.Multiply(b, twiddles[k * fstride]);
             f[k + m] = Sub(a, t);
             f[k] = Add(a, t);
         }
@@ -129,14 +131,15 @@ internal readonly ref struct KissFft<T, TMath>
 
     private void Butterfly3(Span<Complex<T>> f, int fstride, int m)
     {
-        T epi3 = _twiddles[fstride * m].Imag;
+        ReadOnlySpan<Complex<T>> twiddles = _twiddles;
+        T epi3 = twiddles[fstride * m].Imag;
         for (int k = 0; k < m; k++)
         {
             Complex<T> f0 = TMath.DivideByRadix(f[k], 3);
             Complex<T> f1 = TMath.DivideByRadix(f[k + m], 3);
             Complex<T> f2 = TMath.DivideByRadix(f[k + 2 * m], 3);
-            Complex<T> s1 = TMath.Multiply(f1, _twiddles[k * fstride]);
-            Complex<T> s2 = TMath.Multiply(f2, _twiddles[2 * k * fstride]);
+            Complex<T> s1 = TMath.Multiply(f1, twiddles[k * fstride]);
+            Complex<T> s2 = TMath.Multiply(f2, twiddles[2 * k * fstride]);
             Complex<T> s3 = Add(s1, s2);
             Complex<T> s0 = Sub(s1, s2);
             f1 = new(TMath.Subtract(f0.Real, TMath.Half(s3.Real)), TMath.Subtract(f0.Imag, TMath.Half(s3.Imag)));
@@ -149,40 +152,56 @@ internal readonly ref struct KissFft<T, TMath>
 
     private void Butterfly4(Span<Complex<T>> f, int fstride, int m)
     {
+        ReadOnlySpan<Complex<T>> twiddles = _twiddles;
+        bool inverse = _inverse;
+        // The hottest loop (lengths that are powers of 4 are all radix 4): one length check instead of one per access.
+        if (f.Length < 4 * m) throw new ArgumentException("butterfly span shorter than its four columns", nameof(f));
+        ref Complex<T> column0 = ref MemoryMarshal.GetReference(f);
+        ref Complex<T> column1 = ref Unsafe.Add(ref column0, m);
+        ref Complex<T> column2 = ref Unsafe.Add(ref column1, m);
+        ref Complex<T> column3 = ref Unsafe.Add(ref column2, m);
         for (int k = 0; k < m; k++)
         {
-            Complex<T> f0 = TMath.DivideByRadix(f[k], 4);
-            Complex<T> f1 = TMath.DivideByRadix(f[k + m], 4);
-            Complex<T> f2 = TMath.DivideByRadix(f[k + 2 * m], 4);
-            Complex<T> f3 = TMath.DivideByRadix(f[k + 3 * m], 4);
-            Complex<T> s0 = TMath.Multiply(f1, _twiddles[k * fstride]);
-            Complex<T> s1 = TMath.Multiply(f2, _twiddles[2 * k * fstride]);
-            Complex<T> s2 = TMath.Multiply(f3, _twiddles[3 * k * fstride]);
+            ref Complex<T> x0 = ref Unsafe.Add(ref column0, k);
+            ref Complex<T> x1 = ref Unsafe.Add(ref column1, k);
+            ref Complex<T> x2 = ref Unsafe.Add(ref column2, k);
+            ref Complex<T> x3 = ref Unsafe.Add(ref column3, k);
+            Complex<T> f0 = TMath.DivideByRadix(x0, 4);
+            Complex<T> s0 = TMath.Multiply(TMath.DivideByRadix(x1, 4), twiddles[k * fstride]);
+            Complex<T> s1 = TMath.Multiply(TMath.DivideByRadix(x2, 4), twiddles[2 * k * fstride]);
+            Complex<T> s2 = TMath.Multiply(TMath.DivideByRadix(x3, 4), twiddles[3 * k * fstride]);
             Complex<T> s5 = Sub(f0, s1);
             f0 = Add(f0, s1);
             Complex<T> s3 = Add(s0, s2);
             Complex<T> s4 = Sub(s0, s2);
-            f[k + 2 * m] = Sub(f0, s3);
-            f[k] = Add(f0, s3);
-            // Multiplying s4 by -i (forward) or +i (inverse) before adding it to and taking it from s5.
-            Complex<T> plus = new(TMath.Add(s5.Real, s4.Imag), TMath.Subtract(s5.Imag, s4.Real));
-            Complex<T> minus = new(TMath.Subtract(s5.Real, s4.Imag), TMath.Add(s5.Imag, s4.Real));
-            f[k + m] = _inverse ? minus : plus;
-            f[k + 3 * m] = _inverse ? plus : minus;
+            x2 = Sub(f0, s3);
+            x0 = Add(f0, s3);
+            // s4 times -i (forward) or +i (inverse), added to and taken from s5.
+            if (inverse)
+            {
+                x1 = new(TMath.Subtract(s5.Real, s4.Imag), TMath.Add(s5.Imag, s4.Real));
+                x3 = new(TMath.Add(s5.Real, s4.Imag), TMath.Subtract(s5.Imag, s4.Real));
+            }
+            else
+            {
+                x1 = new(TMath.Add(s5.Real, s4.Imag), TMath.Subtract(s5.Imag, s4.Real));
+                x3 = new(TMath.Subtract(s5.Real, s4.Imag), TMath.Add(s5.Imag, s4.Real));
+            }
         }
     }
 
     private void Butterfly5(Span<Complex<T>> f, int fstride, int m)
     {
-        Complex<T> ya = _twiddles[fstride * m];
-        Complex<T> yb = _twiddles[fstride * 2 * m];
+        ReadOnlySpan<Complex<T>> twiddles = _twiddles;
+        Complex<T> ya = twiddles[fstride * m];
+        Complex<T> yb = twiddles[fstride * 2 * m];
         for (int u = 0; u < m; u++)
         {
             Complex<T> s0 = TMath.DivideByRadix(f[u], 5);
-            Complex<T> s1 = TMath.Multiply(TMath.DivideByRadix(f[u + m], 5), _twiddles[u * fstride]);
-            Complex<T> s2 = TMath.Multiply(TMath.DivideByRadix(f[u + 2 * m], 5), _twiddles[2 * u * fstride]);
-            Complex<T> s3 = TMath.Multiply(TMath.DivideByRadix(f[u + 3 * m], 5), _twiddles[3 * u * fstride]);
-            Complex<T> s4 = TMath.Multiply(TMath.DivideByRadix(f[u + 4 * m], 5), _twiddles[4 * u * fstride]);
+            Complex<T> s1 = TMath.Multiply(TMath.DivideByRadix(f[u + m], 5), twiddles[u * fstride]);
+            Complex<T> s2 = TMath.Multiply(TMath.DivideByRadix(f[u + 2 * m], 5), twiddles[2 * u * fstride]);
+            Complex<T> s3 = TMath.Multiply(TMath.DivideByRadix(f[u + 3 * m], 5), twiddles[3 * u * fstride]);
+            Complex<T> s4 = TMath.Multiply(TMath.DivideByRadix(f[u + 4 * m], 5), twiddles[4 * u * fstride]);
             Complex<T> s7 = Add(s1, s4);
             Complex<T> s10 = Sub(s1, s4);
             Complex<T> s8 = Add(s2, s3);
