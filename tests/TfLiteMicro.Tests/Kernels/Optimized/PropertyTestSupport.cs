@@ -59,7 +59,7 @@ internal static class PropertyTestSupport
                     ReadOnlySpan<float> got = MemoryMarshal.Cast<byte, float>(actual);
                     ReadOnlySpan<float> want = MemoryMarshal.Cast<byte, float>(expected.AsSpan());
                     for (int at = 0; at < want.Length; at++)
-                        if (!(Math.Abs(got[at] - want[at]) <= tolerance * Math.Max(1.0, Math.Abs(want[at]))))
+                        if (!(got[at].Equals(want[at]) || Math.Abs(got[at] - want[at]) <= tolerance * Math.Max(1.0, Math.Abs(want[at]))))
                             Assert.Fail($"{description}, level {level}: value {at} is {got[at]}, the reference gives {want[at]}");
                 }
                 else if (!actual.SequenceEqual(expected))
