@@ -24,6 +24,8 @@ public static class Program
         foreach (string layer in new[] { "conv3x3_i8_56x56x32x64", "conv1x1_i8_28x28x128x128", "dwconv3x3_i8_56x56x128", "fc_i8_1024x1000",
                      "conv3x3_f32_28x28x32x32", "dwconv3x3_f32_56x56x64", "fc_f32_1024x1000" })
             Row(layer, LayerBenchmarks.Build(layer), LayerBenchmarks.MultiplyAdds(layer), seconds);
+        foreach (string layer in LayerBenchmarks.Int16Layers)
+            Row(layer, LayerBenchmarks.Build(layer), LayerBenchmarks.MultiplyAdds(layer), seconds);
     }
 
     private static void Row(string name, byte[] model, long multiplyAdds, double seconds)
