@@ -35,7 +35,8 @@ internal static class Int16Dot
         ref short x = ref MemoryMarshal.GetReference(row);
         ref sbyte w = ref MemoryMarshal.GetReference(weights);
         ref long sum = ref MemoryMarshal.GetReference(sums);
-        if (level >= SimdLevel.Avx2 && Avx2.IsSupported) RowsAvx2(ref x, ref w, depth, n, ref sum);
+        if (level >= SimdLevel.AvxVnni && AvxVnni.IsSupported && Avx2.IsSupported) RowsAvx2<VnniMultiplyAdd>(ref x, ref w, depth, n, ref sum);
+        else if (level >= SimdLevel.Avx2 && Avx2.IsSupported) RowsAvx2<Avx2MultiplyAdd>(ref x, ref w, depth, n, ref sum);
         else RowsVector128(ref x, ref w, depth, n, ref sum);
     }
 
@@ -59,17 +60,36 @@ internal static class Int16Dot
     private static Vector128<sbyte> Load8(ref sbyte p, int offset)
         => Vector128.CreateScalar(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref p, offset)))).AsSByte();
 
-    /// <summary>One AVX2 step: 16 activations times 16 weights, as eight exact pair sums.</summary>
+    /// <summary>Adds the exact sums of adjacent products of 16-bit lanes to 32-bit lanes (no lane can overflow, see the remarks).</summary>
+    private interface IMultiplyAdd
+    {
+        static abstract Vector256<int> Apply(Vector256<int> acc, Vector256<short> x, Vector256<short> w);
+    }
+
+    private struct Avx2MultiplyAdd : IMultiplyAdd
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Apply(Vector256<int> acc, Vector256<short> x, Vector256<short> w) => Avx2.Add(acc, Avx2.MultiplyAddAdjacent(x, w));
+    }
+
+    /// <summary>AVX-VNNI fuses the multiply-add and the addition (vpdpwssd, wrapping, which the bound makes exact).</summary>
+    private struct VnniMultiplyAdd : IMultiplyAdd
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Apply(Vector256<int> acc, Vector256<short> x, Vector256<short> w) => AvxVnni.MultiplyWideningAndAdd(acc, x, w);
+    }
+
+    /// <summary>One 256-bit step: 16 activations times 16 weights, as eight exact pair sums added to the lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Step(Vector256<int> acc, Vector256<short> x, ref sbyte w, int d)
-        => Avx2.Add(acc, Avx2.MultiplyAddAdjacent(x, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)d))));
+    private static Vector256<int> Step<TMultiplyAdd>(Vector256<int> acc, Vector256<short> x, ref sbyte w, int d) where TMultiplyAdd : struct, IMultiplyAdd
+        => TMultiplyAdd.Apply(acc, x, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)d)));
 
     /// <summary>Adds the eight 32-bit lanes to four 64-bit lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<long> Widen(Vector256<long> wide, Vector256<int> narrow)
         => Avx2.Add(wide, Avx2.Add(Avx2.ConvertToVector256Int64(narrow.GetLower()), Avx2.ConvertToVector256Int64(narrow.GetUpper())));
 
-    private static void RowsAvx2(ref short x, ref sbyte w, int depth, int n, ref long sum)
+    private static void RowsAvx2<TMultiplyAdd>(ref short x, ref sbyte w, int depth, int n, ref long sum) where TMultiplyAdd : struct, IMultiplyAdd
     {
         int vectorEnd = depth & ~15;
         int o = 0;
@@ -88,10 +108,10 @@ internal static class Int16Dot
                 for (; d < blockEnd; d += 16)
                 {
                     Vector256<short> v = Vector256.LoadUnsafe(ref x, (nuint)d);
-                    a0 = Step(a0, v, ref w0, d);
-                    a1 = Step(a1, v, ref w1, d);
-                    a2 = Step(a2, v, ref w2, d);
-                    a3 = Step(a3, v, ref w3, d);
+                    a0 = Step<TMultiplyAdd>(a0, v, ref w0, d);
+                    a1 = Step<TMultiplyAdd>(a1, v, ref w1, d);
+                    a2 = Step<TMultiplyAdd>(a2, v, ref w2, d);
+                    a3 = Step<TMultiplyAdd>(a3, v, ref w3, d);
                 }
                 l0 = Widen(l0, a0);
                 l1 = Widen(l1, a1);
@@ -122,7 +142,7 @@ internal static class Int16Dot
             {
                 int blockEnd = Math.Min(vectorEnd, d + BlockSteps * 16);
                 Vector256<int> a0 = default;
-                for (; d < blockEnd; d += 16) a0 = Step(a0, Vector256.LoadUnsafe(ref x, (nuint)d), ref w0, d);
+                for (; d < blockEnd; d += 16) a0 = Step<TMultiplyAdd>(a0, Vector256.LoadUnsafe(ref x, (nuint)d), ref w0, d);
                 l0 = Widen(l0, a0);
             }
             Unsafe.Add(ref sum, o) = Vector256.Sum(l0) + Tail(ref x, ref w0, d, depth);
