@@ -48,6 +48,91 @@ internal static class Int16Dot
         return total;
     }
 
+    /// <summary>
+    /// <see cref="Rows"/> for two activation rows at once (two output pixels of a convolution): each weight vector is
+    /// loaded and widened once for both.
+    /// </summary>
+    public static void Rows2(SimdLevel level, ReadOnlySpan<short> row0, ReadOnlySpan<short> row1, ReadOnlySpan<sbyte> weights, int depth, int n,
+        Span<long> sums0, Span<long> sums1)
+    {
+        if (depth < 0 || n < 0 || row0.Length < depth || row1.Length < depth || (long)n * depth > weights.Length || sums0.Length < n || sums1.Length < n)
+            throw new ArgumentException("dot product operands are too short");
+        if (level < SimdLevel.Avx2 || !Avx2.IsSupported)
+        {
+            Rows(level, row0, weights, depth, n, sums0);
+            Rows(level, row1, weights, depth, n, sums1);
+            return;
+        }
+        ref short x0 = ref MemoryMarshal.GetReference(row0);
+        ref short x1 = ref MemoryMarshal.GetReference(row1);
+        ref sbyte w = ref MemoryMarshal.GetReference(weights);
+        ref long s0 = ref MemoryMarshal.GetReference(sums0);
+        ref long s1 = ref MemoryMarshal.GetReference(sums1);
+        int done = level >= SimdLevel.AvxVnni && AvxVnni.IsSupported
+            ? Rows2Avx2<VnniMultiplyAdd>(ref x0, ref x1, ref w, depth, n, ref s0, ref s1)
+            : Rows2Avx2<Avx2MultiplyAdd>(ref x0, ref x1, ref w, depth, n, ref s0, ref s1);
+        if (done < n)
+        {
+            Rows(level, row0, weights.Slice(done * depth), depth, n - done, sums0.Slice(done));
+            Rows(level, row1, weights.Slice(done * depth), depth, n - done, sums1.Slice(done));
+        }
+    }
+
+    /// <summary>Widens the eight 32-bit lanes and adds them up.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Total(Vector256<int> lanes)
+        => Vector256.Sum(Avx2.Add(Avx2.ConvertToVector256Int64(lanes.GetLower()), Avx2.ConvertToVector256Int64(lanes.GetUpper())));
+
+    /// <summary>Four weight rows times two activation rows per pass; returns how many weight rows it did (a multiple of four).</summary>
+    private static int Rows2Avx2<TMultiplyAdd>(ref short x0, ref short x1, ref sbyte w, int depth, int n, ref long s0, ref long s1)
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        int vectorEnd = depth & ~15;
+        int o = 0;
+        for (; o + 4 <= n; o += 4)
+        {
+            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
+            ref sbyte w1 = ref Unsafe.Add(ref w0, depth);
+            ref sbyte w2 = ref Unsafe.Add(ref w1, depth);
+            ref sbyte w3 = ref Unsafe.Add(ref w2, depth);
+            long t00 = 0, t01 = 0, t02 = 0, t03 = 0, t10 = 0, t11 = 0, t12 = 0, t13 = 0;
+            int d = 0;
+            while (d < vectorEnd)
+            {
+                int blockEnd = Math.Min(vectorEnd, d + BlockSteps * 16);
+                Vector256<int> a00 = default, a01 = default, a02 = default, a03 = default;
+                Vector256<int> a10 = default, a11 = default, a12 = default, a13 = default;
+                for (; d < blockEnd; d += 16)
+                {
+                    Vector256<short> v0 = Vector256.LoadUnsafe(ref x0, (nuint)d), v1 = Vector256.LoadUnsafe(ref x1, (nuint)d);
+                    Vector256<short> k = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w0, (nuint)d));
+                    a00 = TMultiplyAdd.Apply(a00, v0, k);
+                    a10 = TMultiplyAdd.Apply(a10, v1, k);
+                    k = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w1, (nuint)d));
+                    a01 = TMultiplyAdd.Apply(a01, v0, k);
+                    a11 = TMultiplyAdd.Apply(a11, v1, k);
+                    k = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w2, (nuint)d));
+                    a02 = TMultiplyAdd.Apply(a02, v0, k);
+                    a12 = TMultiplyAdd.Apply(a12, v1, k);
+                    k = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w3, (nuint)d));
+                    a03 = TMultiplyAdd.Apply(a03, v0, k);
+                    a13 = TMultiplyAdd.Apply(a13, v1, k);
+                }
+                t00 += Total(a00); t01 += Total(a01); t02 += Total(a02); t03 += Total(a03);
+                t10 += Total(a10); t11 += Total(a11); t12 += Total(a12); t13 += Total(a13);
+            }
+            Unsafe.Add(ref s0, o) = t00 + Tail(ref x0, ref w0, d, depth);
+            Unsafe.Add(ref s0, o + 1) = t01 + Tail(ref x0, ref w1, d, depth);
+            Unsafe.Add(ref s0, o + 2) = t02 + Tail(ref x0, ref w2, d, depth);
+            Unsafe.Add(ref s0, o + 3) = t03 + Tail(ref x0, ref w3, d, depth);
+            Unsafe.Add(ref s1, o) = t10 + Tail(ref x1, ref w0, d, depth);
+            Unsafe.Add(ref s1, o + 1) = t11 + Tail(ref x1, ref w1, d, depth);
+            Unsafe.Add(ref s1, o + 2) = t12 + Tail(ref x1, ref w2, d, depth);
+            Unsafe.Add(ref s1, o + 3) = t13 + Tail(ref x1, ref w3, d, depth);
+        }
+        return o;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long Tail(ref short x, ref sbyte w, int from, int depth)
     {
