@@ -37,7 +37,7 @@ public sealed partial class FullyConnected
             _int16RowSumsHandle = context.AllocatePersistent<int>(Int8Dot.RowSums(weights.AsReadOnlySpan<sbyte>(), _accumDepth, _outputDepth));
         }
         _int16Optimized = true;
-        _int16SumScratch = _outputDepth > Int16Dot.StackSums ? context.RequestScratch(_outputDepth * sizeof(long)) : -1;
+        _int16SumScratch = _outputDepth > Int16Dot.StackSums ? context.RequestScratch(2 * _outputDepth * sizeof(long)) : -1;
     }
 
     [System.Runtime.CompilerServices.SkipLocalsInit] // the sums are written before they are read
@@ -45,46 +45,62 @@ public sealed partial class FullyConnected
     {
         ReadOnlySpan<short> input = context.Input<short>(InputIndex);
         ReadOnlySpan<sbyte> weights = context.Input<sbyte>(WeightsIndex);
-        bool wide = !_int32Accumulator;
         ReadOnlySpan<int> bias32 = _hasBias && _biasType == TensorType.Int32 ? context.Input<int>(BiasIndex) : default;
         ReadOnlySpan<long> bias64 = _hasBias && _biasType == TensorType.Int64 ? context.Input<long>(BiasIndex) : default;
         Span<short> output = context.Output<short>(0);
-        bool perChannel = _perChannel;
-        ReadOnlySpan<int> multipliers = perChannel ? _channelScales.Multipliers(context) : default;
-        ReadOnlySpan<int> shifts = perChannel ? _channelScales.Shifts(context) : default;
+        ReadOnlySpan<int> multipliers = _perChannel ? _channelScales.Multipliers(context) : default;
+        ReadOnlySpan<int> shifts = _perChannel ? _channelScales.Shifts(context) : default;
         ReadOnlySpan<int> rowSums = _int16RowSumsHandle >= 0 ? context.Persistent<int>(_int16RowSumsHandle) : default;
-        Span<long> sums = (_int16SumScratch < 0 ? stackalloc long[Int16Dot.StackSums] : context.Scratch<long>(_int16SumScratch)).Slice(0, _outputDepth);
+        // Two batches at a time share each weight load: two sets of sums.
+        Span<long> sums = _int16SumScratch < 0 ? stackalloc long[2 * Int16Dot.StackSums] : context.Scratch<long>(_int16SumScratch);
+        Span<long> sums0 = sums.Slice(0, _outputDepth), sums1 = sums.Slice(_outputDepth, _outputDepth);
+        for (int b = 0; b < _batches; b += 2)
+        {
+            ReadOnlySpan<short> x0 = input.Slice(b * _accumDepth, _accumDepth);
+            if (b + 1 < _batches)
+            {
+                ReadOnlySpan<short> x1 = input.Slice((b + 1) * _accumDepth, _accumDepth);
+                Int16Dot.Rows2(_int16Level, x0, x1, weights, _accumDepth, _outputDepth, sums0, sums1);
+                RequantizeInt16(x1, sums1, output.Slice((b + 1) * _outputDepth, _outputDepth), rowSums, multipliers, shifts, bias64, bias32);
+            }
+            else
+            {
+                Int16Dot.Rows(_int16Level, x0, weights, _accumDepth, _outputDepth, sums0);
+            }
+            RequantizeInt16(x0, sums0, output.Slice(b * _outputDepth, _outputDepth), rowSums, multipliers, shifts, bias64, bias32);
+        }
+    }
+
+    /// <summary>Adds the zero-point terms and the bias to one batch's sums of w * x and requantizes them.</summary>
+    private void RequantizeInt16(ReadOnlySpan<short> x, ReadOnlySpan<long> sums, Span<short> result, ReadOnlySpan<int> rowSums,
+        ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, ReadOnlySpan<long> bias64, ReadOnlySpan<int> bias32)
+    {
+        bool perChannel = _perChannel, wide = !_int32Accumulator;
         long inputOffset = _inputOffset;
         long weightsOffset = perChannel ? 0 : _weightsOffset;
-        for (int b = 0; b < _batches; b++)
+        long rowAdd = weightsOffset == 0 ? 0 : weightsOffset * (Int16Dot.Sum(x) + _accumDepth * inputOffset);
+        for (int o = 0; o < result.Length; o++)
         {
-            ReadOnlySpan<short> x = input.Slice(b * _accumDepth, _accumDepth);
-            Int16Dot.Rows(_int16Level, x, weights, _accumDepth, _outputDepth, sums);
-            long rowAdd = weightsOffset == 0 ? 0 : weightsOffset * (Int16Dot.Sum(x) + _accumDepth * inputOffset);
-            Span<short> result = output.Slice(b * _outputDepth, _outputDepth);
-            for (int o = 0; o < result.Length; o++)
+            long total = sums[o] + rowAdd;
+            if (!rowSums.IsEmpty) total += inputOffset * rowSums[o];
+            int multiplier = perChannel ? multipliers[o] : _outputMultiplier;
+            int shift = perChannel ? shifts[o] : _outputShift;
+            int scaled;
+            if (wide)
             {
-                long total = sums[o] + rowAdd;
-                if (!rowSums.IsEmpty) total += inputOffset * rowSums[o];
-                int multiplier = perChannel ? multipliers[o] : _outputMultiplier;
-                int shift = perChannel ? shifts[o] : _outputShift;
-                int scaled;
-                if (wide)
-                {
-                    // An int32 bias with an int64 accumulator cannot occur: the accumulator follows the bias type.
-                    if (_hasBias) total += bias64[o];
-                    scaled = FixedPoint.MultiplyByQuantizedMultiplier(total, multiplier, shift);
-                }
-                else
-                {
-                    // The reference's int32 sum wraps: the low 32 bits of the exact sum are its value.
-                    int acc = unchecked((int)total);
-                    if (_hasBias) acc = unchecked(acc + bias32[o]);
-                    scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multiplier, shift);
-                }
-                scaled += _outputOffset;
-                result[o] = (short)Math.Min(Math.Max(scaled, _activationMin), _activationMax);
+                // The accumulator follows the bias type: a wide sum has an int64 bias or none.
+                if (_hasBias) total += bias64[o];
+                scaled = FixedPoint.MultiplyByQuantizedMultiplier(total, multiplier, shift);
             }
+            else
+            {
+                // The reference's int32 sum wraps: the low 32 bits of the exact sum are its value.
+                int acc = unchecked((int)total);
+                if (_hasBias) acc = unchecked(acc + bias32[o]);
+                scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multiplier, shift);
+            }
+            scaled += _outputOffset;
+            result[o] = (short)Math.Min(Math.Max(scaled, _activationMin), _activationMax);
         }
     }
 }

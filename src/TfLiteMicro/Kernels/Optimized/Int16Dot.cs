@@ -12,8 +12,8 @@ namespace TfLiteMicro.Kernels;
 /// <remarks>
 /// Products are summed in 32-bit lanes for a bounded number of steps and then widened into 64-bit sums, so no lane can
 /// overflow. One product is at most 32768 * 128 = 2^22 in magnitude. In one step a lane gains at most two products
-/// (AVX2: one multiply-add of an adjacent pair; portable: the products of the low and the high half), so at most 2^23;
-/// after <see cref="BlockSteps"/> = 128 steps a lane holds at most 2^30 &lt; 2^31 before it is widened and cleared.
+/// (AVX2 and AVX-VNNI: one multiply-add of an adjacent pair; portable: the products of the low and the high half), so
+/// at most 2^23; after <see cref="BlockSteps"/> = 128 steps a lane holds at most 2^30 &lt; 2^31 before it is widened and cleared.
 /// The sums are therefore the exact integers, whatever the order of addition.
 /// </remarks>
 internal static class Int16Dot

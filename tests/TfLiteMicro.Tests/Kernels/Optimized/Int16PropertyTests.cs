@@ -109,9 +109,9 @@ public sealed class Int16PropertyTests
         int cases = Cases(120);
         for (int i = 0; i < cases; i++)
         {
-            int depth = random.Next(1, 9000), units = random.Next(1, 9);
+            int depth = random.Next(1, 9000), units = random.Next(1, 9), batches = random.Next(1, 3);
             var m = new SingleOpModel();
-            int input = m.Tensor(TensorType.Int16, [1, depth], null, [1e-3f], [0]);
+            int input = m.Tensor(TensorType.Int16, [batches, depth], null, [1e-3f], [0]);
             var w = new byte[units * depth];
             byte weightValue = random.Next(2) == 0 ? (byte)0x80 : (byte)0x7F;
             Array.Fill(w, weightValue);
@@ -120,10 +120,10 @@ public sealed class Int16PropertyTests
             int bias = wide
                 ? m.Tensor(TensorType.Int64, [units], Bias64(random, units), [1e-5f], [0])
                 : m.Tensor(TensorType.Int32, [units], Bias(random, units), [1e-5f], [0]);
-            int output = m.Tensor(TensorType.Int16, [1, units], null, [Scale(random, 1e-2f, 1e3f)], [0]);
+            int output = m.Tensor(TensorType.Int16, [batches, units], null, [Scale(random, 1e-2f, 1e3f)], [0]);
             byte[] model = m.Build(FullyConnectedCode, [input, weights, bias], [output], 8, new Table().Byte(0, 0), [input], [output]);
             var fill = random.Next(2) == 0 ? Fill.Minimum : Fill.Maximum;
-            Compare(model, random, fill, $"case {i}: extreme FC depth {depth} units {units} weights {(sbyte)weightValue} wide {wide} fill {fill}");
+            Compare(model, random, fill, $"case {i}: extreme FC batches {batches} depth {depth} units {units} weights {(sbyte)weightValue} wide {wide} fill {fill}");
         }
     }
 
