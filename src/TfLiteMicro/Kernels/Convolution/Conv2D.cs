@@ -231,8 +231,8 @@ public sealed partial class Conv2D : IKernel
     }
 
     /// <summary>
-    /// The int16 reference: int64 sums with an int64 bias, or, for an int32 bias, int32 sums that wrap like TFLM's C
-    /// arithmetic. Each product (at most 2^22) is formed in int and added in the accumulator's type.
+    /// The int16 reference: int64 sums with an int64 bias, or, for an int32 bias, int32 sums that wrap (two's complement)
+    /// on overflow. Each product (at most 2^22) is formed in int and added in the accumulator's type.
     /// </summary>
     private void RunInt16<TAccumulator>(ReadOnlySpan<short> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<TAccumulator> bias, Span<short> output,
         ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
