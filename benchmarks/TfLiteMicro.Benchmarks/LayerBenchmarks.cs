@@ -16,6 +16,7 @@ public class LayerBenchmarks
         "conv3x3_i8_56x56x32x64", "conv1x1_i8_28x28x128x128", "dwconv3x3_i8_56x56x128", "fc_i8_1024x1000",
         "conv3x3_f32_28x28x32x32", "dwconv3x3_f32_56x56x64", "fc_f32_1024x1000",
         "add_i8_56x56x64", "mul_i8_56x56x64", "mul_i8_56x56x64_by_64", "softmax_i8_64x1000", "avgpool3x3_i8_56x56x64",
+        "conv3x3_i16_28x28x32x32", "fc_i16_1024x1000",
     ];
 
     [ParamsSource(nameof(Layers))]
@@ -39,8 +40,8 @@ public class LayerBenchmarks
         "conv3x3_i8_56x56x32x64" => 56L * 56 * 64 * 9 * 32,
         "conv1x1_i8_28x28x128x128" => 28L * 28 * 128 * 128,
         "dwconv3x3_i8_56x56x128" => 56L * 56 * 128 * 9,
-        "fc_i8_1024x1000" or "fc_f32_1024x1000" => 1024L * 1000,
-        "conv3x3_f32_28x28x32x32" => 28L * 28 * 32 * 9 * 32,
+        "fc_i8_1024x1000" or "fc_f32_1024x1000" or "fc_i16_1024x1000" => 1024L * 1000,
+        "conv3x3_f32_28x28x32x32" or "conv3x3_i16_28x28x32x32" => 28L * 28 * 32 * 9 * 32,
         "dwconv3x3_f32_56x56x64" => 56L * 56 * 64 * 9,
         _ => 0,
     };
@@ -59,6 +60,8 @@ public class LayerBenchmarks
         "mul_i8_56x56x64_by_64" => Binary(BuiltinOperator.Mul, [1, 56, 56, 64], [1, 1, 1, 64]),
         "softmax_i8_64x1000" => Softmax(64, 1000),
         "avgpool3x3_i8_56x56x64" => AveragePool(56, 64, 3),
+        "conv3x3_i16_28x28x32x32" => Int16x8(conv: true, 28, 32, 32),
+        "fc_i16_1024x1000" => Int16x8(conv: false, 1, 1024, 1000),
         _ => throw new ArgumentException($"unknown layer {layer}"),
     };
 
@@ -173,6 +176,26 @@ public class LayerBenchmarks
         int input = g.AddTensor("input", TensorType.Int8, [1, size, size, depth], Q(TensorType.Int8, 0.05f, -3));
         int output = g.AddTensor("output", TensorType.Int8, [1, size, size, depth], Q(TensorType.Int8, 0.05f, -3));
         g.AddOperator(BuiltinOperator.AveragePool2D, [input], [output], OperatorOptions.Pool2D(0, 1, 1, filter, filter));
+        g.SetInputs(input);
+        g.SetOutputs(output);
+        return builder.Build();
+    }
+
+    /// <summary>An int16x8 layer (int16 activations, int8 per-channel weights, int64 bias): a 3x3 conv or a fully connected one.</summary>
+    private static byte[] Int16x8(bool conv, int size, int inDepth, int outDepth)
+    {
+        var builder = new ModelBuilder("generated int16x8 layer");
+        SubgraphBuilder g = builder.AddSubgraph();
+        int[] filterShape = conv ? [outDepth, 3, 3, inDepth] : [outDepth, inDepth];
+        int taps = conv ? 9 : 1;
+        var biasValues = new long[outDepth];
+        for (int i = 0; i < outDepth; i++) biasValues[i] = Random.Next(-50000, 50000);
+        int input = g.AddTensor("input", TensorType.Int16, conv ? [1, size, size, inDepth] : [1, inDepth], Q(TensorType.Int16, 0.001f, 0));
+        int weights = g.AddConstant("filter", TensorType.Int8, filterShape, Weights(TensorType.Int8, outDepth * taps * inDepth), PerChannel(TensorType.Int8, outDepth, 0));
+        int bias = g.AddConstant("bias", TensorType.Int64, [outDepth], System.Runtime.InteropServices.MemoryMarshal.AsBytes(biasValues.AsSpan()).ToArray(), Q(TensorType.Int64, 0.000001f, 0));
+        int output = g.AddTensor("output", TensorType.Int16, conv ? [1, size, size, outDepth] : [1, outDepth], Q(TensorType.Int16, 0.02f, 0));
+        if (conv) g.AddOperator(BuiltinOperator.Conv2D, [input, weights, bias], [output], OperatorOptions.Conv2D(0, 1, 1, FusedActivation.Relu));
+        else g.AddOperator(BuiltinOperator.FullyConnected, [input, weights, bias], [output], OperatorOptions.FullyConnected());
         g.SetInputs(input);
         g.SetOutputs(output);
         return builder.Build();

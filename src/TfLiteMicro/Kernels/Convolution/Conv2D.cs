@@ -121,6 +121,7 @@ public sealed partial class Conv2D : IKernel
             _unpackedFilterScratch = context.RequestScratch(unpacked.Length);
         }
         PrepareOptimized(context, multipliers, shifts, unpacked);
+        PrepareInt16Optimized(context);
     }
 
     public void Invoke(InvokeContext context)
@@ -140,12 +141,15 @@ public sealed partial class Conv2D : IKernel
                 RunInt8(context.Input<sbyte>(0), ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch), _hasBias ? context.Input<int>(2) : default,
                     context.Output<sbyte>(0), _scales.Multipliers(context), _scales.Shifts(context));
                 break;
+            case Mode.Int16Accumulate64 or Mode.Int16Accumulate32 when _int16Optimized:
+                RunInt16Optimized(context);
+                break;
             case Mode.Int16Accumulate64:
-                RunInt16Wide(context.Input<short>(0), context.Input<sbyte>(1), _hasBias ? context.Input<long>(2) : default, context.Output<short>(0),
+                RunInt16(context.Input<short>(0), context.Input<sbyte>(1), _hasBias ? context.Input<long>(2) : default, context.Output<short>(0),
                     _scales.Multipliers(context), _scales.Shifts(context));
                 break;
             case Mode.Int16Accumulate32:
-                RunInt16Narrow(context.Input<short>(0), context.Input<sbyte>(1), _hasBias ? context.Input<int>(2) : default, context.Output<short>(0),
+                RunInt16(context.Input<short>(0), context.Input<sbyte>(1), _hasBias ? context.Input<int>(2) : default, context.Output<short>(0),
                     _scales.Multipliers(context), _scales.Shifts(context));
                 break;
         }
@@ -226,8 +230,13 @@ public sealed partial class Conv2D : IKernel
         }
     }
 
-    private void RunInt16Wide(ReadOnlySpan<short> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<long> bias, Span<short> output,
+    /// <summary>
+    /// The int16 reference: int64 sums with an int64 bias, or, for an int32 bias, int32 sums that wrap (two's complement)
+    /// on overflow. Each product (at most 2^22) is formed in int and added in the accumulator's type.
+    /// </summary>
+    private void RunInt16<TAccumulator>(ReadOnlySpan<short> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<TAccumulator> bias, Span<short> output,
         ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
+        where TAccumulator : struct, System.Numerics.IBinaryInteger<TAccumulator>
     {
         int o = 0;
         for (int b = 0; b < _batches; b++)
@@ -241,7 +250,7 @@ public sealed partial class Conv2D : IKernel
                     for (int oc = 0; oc < _outputDepth; oc++)
                     {
                         int channelBase = oc / _filtersPerGroup * _filterDepth;
-                        long acc = 0;
+                        TAccumulator acc = TAccumulator.Zero;
                         for (int fy = 0; fy < _filterHeight; fy++)
                         {
                             int iy = yOrigin + _dilationHeight * fy;
@@ -252,49 +261,13 @@ public sealed partial class Conv2D : IKernel
                                 if ((uint)ix >= (uint)_inputWidth) continue;
                                 ReadOnlySpan<short> x = input.Slice(((b * _inputHeight + iy) * _inputWidth + ix) * _inputDepth + channelBase, _filterDepth);
                                 ReadOnlySpan<sbyte> w = filter.Slice(((oc * _filterHeight + fy) * _filterWidth + fx) * _filterDepth, _filterDepth);
-                                for (int ic = 0; ic < x.Length; ic++) acc += w[ic] * x[ic];
+                                for (int ic = 0; ic < x.Length; ic++) acc += TAccumulator.CreateTruncating(w[ic] * x[ic]);
                             }
                         }
                         if (!bias.IsEmpty) acc += bias[oc];
-                        int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc]);
-                        output[o++] = (short)Math.Min(Math.Max(scaled, _quantizedMin), _quantizedMax);
-                    }
-                }
-            }
-        }
-    }
-
-    private void RunInt16Narrow(ReadOnlySpan<short> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<int> bias, Span<short> output,
-        ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
-    {
-        int o = 0;
-        for (int b = 0; b < _batches; b++)
-        {
-            for (int oy = 0; oy < _outputHeight; oy++)
-            {
-                int yOrigin = oy * _strideHeight - _padHeight;
-                for (int ox = 0; ox < _outputWidth; ox++)
-                {
-                    int xOrigin = ox * _strideWidth - _padWidth;
-                    for (int oc = 0; oc < _outputDepth; oc++)
-                    {
-                        int channelBase = oc / _filtersPerGroup * _filterDepth;
-                        int acc = 0;
-                        for (int fy = 0; fy < _filterHeight; fy++)
-                        {
-                            int iy = yOrigin + _dilationHeight * fy;
-                            if ((uint)iy >= (uint)_inputHeight) continue;
-                            for (int fx = 0; fx < _filterWidth; fx++)
-                            {
-                                int ix = xOrigin + _dilationWidth * fx;
-                                if ((uint)ix >= (uint)_inputWidth) continue;
-                                ReadOnlySpan<short> x = input.Slice(((b * _inputHeight + iy) * _inputWidth + ix) * _inputDepth + channelBase, _filterDepth);
-                                ReadOnlySpan<sbyte> w = filter.Slice(((oc * _filterHeight + fy) * _filterWidth + fx) * _filterDepth, _filterDepth);
-                                for (int ic = 0; ic < x.Length; ic++) acc += w[ic] * x[ic];
-                            }
-                        }
-                        if (!bias.IsEmpty) acc += bias[oc];
-                        int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc]);
+                        int scaled = typeof(TAccumulator) == typeof(long)
+                            ? FixedPoint.MultiplyByQuantizedMultiplier(long.CreateTruncating(acc), multipliers[oc], shifts[oc])
+                            : FixedPoint.MultiplyByQuantizedMultiplier(int.CreateTruncating(acc), multipliers[oc], shifts[oc]);
                         output[o++] = (short)Math.Min(Math.Max(scaled, _quantizedMin), _quantizedMax);
                     }
                 }

@@ -125,6 +125,7 @@ public sealed partial class FullyConnected : IKernel
         if (weights.Type == TensorType.Int4)
             _unpackedWeightsScratch = context.RequestScratch(weights.ElementCount);
         PrepareOptimized(context, channelMultipliers, channelShifts);
+        PrepareInt16Optimized(context);
     }
 
     public void Invoke(InvokeContext context)
@@ -149,6 +150,9 @@ public sealed partial class FullyConnected : IKernel
                     weights = unpacked;
                 }
                 InvokeInt8(context, weights);
+                break;
+            case TensorType.Int16 when _int16Optimized:
+                InvokeInt16Optimized(context);
                 break;
             default:
                 InvokeInt16(context);

@@ -1,0 +1,149 @@
+using TfLiteMicro.Quantization;
+
+namespace TfLiteMicro.Kernels;
+
+/// <summary>
+/// The optimized int16x8 path of CONV_2D (int16 activations, int8 weights), chosen in Prepare: each output pixel's
+/// receptive field is gathered into one row per group (padding as zeros, which the reference skips and which add
+/// nothing) and multiplied with the filter rows in exact 64-bit sums. Same bytes as the reference.
+/// </summary>
+public sealed partial class Conv2D
+{
+    private SimdLevel _int16Level;
+    private bool _int16Optimized;
+    private int _int16RowScratch = -1, _int16SumScratch = -1;
+
+    private void PrepareInt16Optimized(PrepareContext context)
+    {
+        _int16Optimized = false;
+        if (_mode is not (Mode.Int16Accumulate64 or Mode.Int16Accumulate32)) return;
+        _int16Level = Simd.For(context);
+        if (_int16Level == SimdLevel.Reference) return;
+        int depth = _filterHeight * _filterWidth * _filterDepth;
+        _int16Optimized = true;
+        // Small buffers live on the stack in Invoke, so the arena is no larger than with the reference kernels.
+        _int16RowScratch = depth > Int16Dot.StackRowValues ? context.RequestScratch(2 * depth * sizeof(short)) : -1;
+        _int16SumScratch = _outputDepth > Int16Dot.StackSums ? context.RequestScratch(2 * _outputDepth * sizeof(long)) : -1;
+    }
+
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the row and sums are written before they are read
+    private void RunInt16Optimized(InvokeContext context)
+    {
+        ReadOnlySpan<short> input = context.Input<short>(0);
+        ReadOnlySpan<sbyte> filter = context.Input<sbyte>(1);
+        bool wide = _mode == Mode.Int16Accumulate64;
+        ReadOnlySpan<long> bias64 = _hasBias && wide ? context.Input<long>(2) : default;
+        ReadOnlySpan<int> bias32 = _hasBias && !wide ? context.Input<int>(2) : default;
+        ReadOnlySpan<int> multipliers = _scales.Multipliers(context);
+        ReadOnlySpan<int> shifts = _scales.Shifts(context);
+        Span<short> output = context.Output<short>(0);
+        int depth = _filterHeight * _filterWidth * _filterDepth;
+        // Two output pixels at a time share each weight load: two rows and two sets of sums.
+        Span<short> rows = _int16RowScratch < 0 ? stackalloc short[2 * Int16Dot.StackRowValues] : context.Scratch<short>(_int16RowScratch);
+        Span<long> sums = _int16SumScratch < 0 ? stackalloc long[2 * Int16Dot.StackSums] : context.Scratch<long>(_int16SumScratch);
+        Span<short> row0 = rows.Slice(0, depth), row1 = rows.Slice(depth, depth);
+        Span<long> sums0 = sums.Slice(0, _outputDepth), sums1 = sums.Slice(_outputDepth, _outputDepth);
+        int groups = _outputDepth / _filtersPerGroup;
+        int o = 0;
+        for (int b = 0; b < _batches; b++)
+        {
+            for (int oy = 0; oy < _outputHeight; oy++)
+            {
+                int yOrigin = oy * _strideHeight - _padHeight;
+                for (int ox = 0; ox < _outputWidth; ox += 2)
+                {
+                    bool pair = ox + 1 < _outputWidth;
+                    int xOrigin0 = ox * _strideWidth - _padWidth, xOrigin1 = xOrigin0 + _strideWidth;
+                    for (int g = 0; g < groups; g++)
+                    {
+                        ReadOnlySpan<short> gathered0 = Receptive(input, row0, b, yOrigin, xOrigin0, g, groups, depth);
+                        ReadOnlySpan<sbyte> weights = filter.Slice(g * _filtersPerGroup * depth);
+                        if (pair)
+                        {
+                            ReadOnlySpan<short> gathered1 = Receptive(input, row1, b, yOrigin, xOrigin1, g, groups, depth);
+                            Int16Dot.Rows2(_int16Level, gathered0, gathered1, weights, depth, _filtersPerGroup,
+                                sums0.Slice(g * _filtersPerGroup), sums1.Slice(g * _filtersPerGroup));
+                        }
+                        else
+                        {
+                            Int16Dot.Rows(_int16Level, gathered0, weights, depth, _filtersPerGroup, sums0.Slice(g * _filtersPerGroup));
+                        }
+                    }
+                    RequantizeInt16(sums0, output.Slice(o, _outputDepth), multipliers, shifts, bias64, bias32, wide);
+                    o += _outputDepth;
+                    if (pair)
+                    {
+                        RequantizeInt16(sums1, output.Slice(o, _outputDepth), multipliers, shifts, bias64, bias32, wide);
+                        o += _outputDepth;
+                    }
+                }
+            }
+        }
+    }
+
+    private void RequantizeInt16(ReadOnlySpan<long> sums, Span<short> pixel, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
+        ReadOnlySpan<long> bias64, ReadOnlySpan<int> bias32, bool wide)
+    {
+        for (int c = 0; c < pixel.Length; c++)
+        {
+            int scaled;
+            if (wide)
+            {
+                long acc = sums[c];
+                if (_hasBias) acc += bias64[c];
+                scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c]);
+            }
+            else
+            {
+                // The reference's int32 sum wraps: the low 32 bits of the exact sum are its value.
+                int acc = unchecked((int)sums[c]);
+                if (_hasBias) acc = unchecked(acc + bias32[c]);
+                scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c]);
+            }
+            pixel[c] = (short)Math.Min(Math.Max(scaled, _quantizedMin), _quantizedMax);
+        }
+    }
+
+    /// <summary>
+    /// One output pixel's receptive field for group <paramref name="g"/>: the input pixel itself for a 1x1 window of one
+    /// group inside the input, otherwise gathered into <paramref name="row"/>.
+    /// </summary>
+    private ReadOnlySpan<short> Receptive(ReadOnlySpan<short> input, Span<short> row, int b, int yOrigin, int xOrigin, int g, int groups, int depth)
+    {
+        if (groups == 1 && _filterHeight == 1 && _filterWidth == 1 && (uint)yOrigin < (uint)_inputHeight && (uint)xOrigin < (uint)_inputWidth)
+            return input.Slice(((b * _inputHeight + yOrigin) * _inputWidth + xOrigin) * _inputDepth, depth);
+        Gather(input, row, b, yOrigin, xOrigin, g * _filterDepth, groups == 1);
+        return row;
+    }
+
+    /// <summary>Copies one output pixel's receptive field (one group's channels) into <paramref name="row"/>, zeros outside the input.</summary>
+    private void Gather(ReadOnlySpan<short> input, Span<short> row, int b, int yOrigin, int xOrigin, int channelBase, bool allChannels)
+    {
+        int tap = _filterDepth;
+        int lineLength = _filterWidth * tap;
+        int r = 0;
+        for (int fy = 0; fy < _filterHeight; fy++, r += lineLength)
+        {
+            int iy = yOrigin + _dilationHeight * fy;
+            if ((uint)iy >= (uint)_inputHeight)
+            {
+                row.Slice(r, lineLength).Clear();
+                continue;
+            }
+            int lineBase = (b * _inputHeight + iy) * _inputWidth;
+            if (allChannels && _dilationWidth == 1 && xOrigin >= 0 && xOrigin + _filterWidth <= _inputWidth)
+            {
+                // The whole filter line lies inside the input and is contiguous there.
+                input.Slice((lineBase + xOrigin) * _inputDepth, lineLength).CopyTo(row.Slice(r));
+                continue;
+            }
+            for (int fx = 0; fx < _filterWidth; fx++)
+            {
+                int ix = xOrigin + _dilationWidth * fx;
+                Span<short> slot = row.Slice(r + fx * tap, tap);
+                if ((uint)ix >= (uint)_inputWidth) slot.Clear();
+                else input.Slice((lineBase + ix) * _inputDepth + channelBase, tap).CopyTo(slot);
+            }
+        }
+    }
+}

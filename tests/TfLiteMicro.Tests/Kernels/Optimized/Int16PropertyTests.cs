@@ -1,0 +1,211 @@
+using System.Runtime.InteropServices;
+using TfLiteMicro.Kernels;
+using Table = TfLiteMicro.Tests.Kernels.Optimized.SingleOpModel.Table;
+using static TfLiteMicro.Tests.Kernels.Optimized.PropertyTestSupport;
+
+namespace TfLiteMicro.Tests.Kernels.Optimized;
+
+/// <summary>
+/// The optimized int16x8 CONV_2D and FULLY_CONNECTED (int16 activations, int8 weights) give exactly the reference
+/// kernels' bytes: random shapes, strides, dilations, paddings, groups, per-channel scales, activations, int64, int32
+/// or no bias, and activations that are random, zero or at the int16 extremes, with depths long enough that the 32-bit
+/// partial sums are widened several times. TFLM_PROPERTY_CASES sets the number of cases per test.
+/// </summary>
+public sealed class Int16PropertyTests
+{
+    private const int Conv2DCode = 3, FullyConnectedCode = 9;
+    private static readonly byte[] Activations = [0, 1, 2, 3]; // none, RELU, RELU_N1_TO_1, RELU6
+
+    private enum Fill { Random, Zero, Extremes, Minimum, Maximum, Small }
+
+    [Fact]
+    public void Conv2DInt16MatchesReference()
+    {
+        var random = new Random(1616);
+        int cases = Cases(700);
+        for (int i = 0; i < cases; i++)
+        {
+            int batches = random.Next(1, 3), height = random.Next(1, 9), width = random.Next(1, 9);
+            int groups = random.Next(5) == 0 ? random.Next(2, 4) : 1;
+            int filterDepth = random.Next(1, 20), perGroup = random.Next(1, 12);
+            if (random.Next(10) == 0) filterDepth = random.Next(200, 400); // over 2048 values per row with 3x3 taps
+            int inDepth = filterDepth * groups, outDepth = perGroup * groups;
+            int filterHeight = random.Next(1, 5), filterWidth = random.Next(1, 5);
+            int strideH = random.Next(1, 4), strideW = random.Next(1, 4);
+            int dilationH = random.Next(4) == 0 ? random.Next(2, 4) : 1, dilationW = random.Next(4) == 0 ? random.Next(2, 4) : 1;
+            byte padding = (byte)random.Next(2);
+            if (random.Next(4) == 0) { filterHeight = filterWidth = 1; dilationH = dilationW = 1; }
+            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH);
+            int outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
+            if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
+            int depth = filterHeight * filterWidth * filterDepth;
+
+            var m = new SingleOpModel();
+            float inputScale = Scale(random, 1e-4f, 1e-2f);
+            int input = m.Tensor(TensorType.Int16, [batches, height, width, inDepth], null, [inputScale], [0]);
+            bool perChannel = random.Next(4) != 0;
+            float[] filterScales = perChannel ? Scales(random, outDepth, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
+            int filter = m.Tensor(TensorType.Int8, [outDepth, filterHeight, filterWidth, filterDepth],
+                Weights(random, outDepth * depth), filterScales, new long[filterScales.Length], 0);
+            var inputs = new List<int> { input, filter };
+            int biasKind = random.Next(3); // int64, int32, none
+            if (biasKind == 0) inputs.Add(m.Tensor(TensorType.Int64, [outDepth], Bias64(random, outDepth), [inputScale * filterScales[0]], [0]));
+            if (biasKind == 1) inputs.Add(m.Tensor(TensorType.Int32, [outDepth], Bias(random, outDepth), [inputScale * filterScales[0]], [0]));
+            int output = m.Tensor(TensorType.Int16, [batches, outHeight, outWidth, outDepth], null,
+                [OutputScale(random, inputScale, filterScales[0], depth) * 256], [0]);
+            var options = new Table().Byte(0, padding).Int(1, strideW).Int(2, strideH).Byte(3, Activations[random.Next(4)])
+                .Int(4, dilationW).Int(5, dilationH);
+            bool int32Accumulator = biasKind == 1 || (biasKind == 2 && random.Next(2) == 0);
+            if (biasKind == 2 && int32Accumulator) options.Byte(6, (byte)TensorType.Int32);
+            byte[] model = m.Build(Conv2DCode, [.. inputs], [output], 1, options, [input], [output]);
+            var fill = (Fill)random.Next(6);
+            Compare(model, random, fill,
+                $"case {i}: CONV {batches}x{height}x{width}x{inDepth} filter {outDepth}x{filterHeight}x{filterWidth}x{filterDepth} stride {strideH},{strideW} " +
+                $"dilation {dilationH},{dilationW} padding {padding} bias {biasKind} int32 {int32Accumulator} fill {fill}");
+        }
+    }
+
+    [Fact]
+    public void FullyConnectedInt16MatchesReference()
+    {
+        var random = new Random(1617);
+        int cases = Cases(900);
+        for (int i = 0; i < cases; i++)
+        {
+            int batches = random.Next(1, 4), depth = random.Next(1, 300), units = random.Next(1, 40);
+            if (random.Next(8) == 0) depth = random.Next(2000, 6000);
+            bool perChannel = random.Next(2) == 0;
+            bool constantWeights = random.Next(6) != 0;
+            var m = new SingleOpModel();
+            float inputScale = Scale(random, 1e-4f, 1e-2f);
+            int inputZero = random.Next(5) == 0 ? random.Next(-300, 301) : 0;
+            int input = m.Tensor(TensorType.Int16, [batches, depth], null, [inputScale], [inputZero]);
+            float[] weightScales = perChannel ? Scales(random, units, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
+            long[] weightZeros = perChannel ? new long[units] : [random.Next(4) == 0 ? random.Next(-20, 21) : 0];
+            int weights = m.Tensor(TensorType.Int8, [units, depth], constantWeights ? Weights(random, units * depth) : null, weightScales, weightZeros);
+            var inputs = new List<int> { input, weights };
+            int biasKind = random.Next(3);
+            if (biasKind == 0) inputs.Add(m.Tensor(TensorType.Int64, [units], Bias64(random, units), [inputScale * weightScales[0]], [0]));
+            if (biasKind == 1) inputs.Add(m.Tensor(TensorType.Int32, [units], Bias(random, units), [inputScale * weightScales[0]], [0]));
+            int output = m.Tensor(TensorType.Int16, [batches, units], null, [OutputScale(random, inputScale, weightScales[0], depth) * 256],
+                [random.Next(4) == 0 ? random.Next(-100, 101) : 0]);
+            var options = new Table().Byte(0, Activations[random.Next(4)]);
+            bool int32Accumulator = biasKind == 1 || (biasKind == 2 && random.Next(2) == 0);
+            if (biasKind == 2 && int32Accumulator) options.Byte(4, (byte)TensorType.Int32);
+            int[] graphInputs = constantWeights ? [input] : [input, weights];
+            byte[] model = m.Build(FullyConnectedCode, [.. inputs], [output], 8, options, graphInputs, [output]);
+            var fill = (Fill)random.Next(6);
+            Compare(model, random, fill,
+                $"case {i}: FC batches {batches} depth {depth} units {units} per-channel {perChannel} constant {constantWeights} " +
+                $"zero points {inputZero},{weightZeros[0]} bias {biasKind} int32 {int32Accumulator} fill {fill}");
+        }
+    }
+
+    /// <summary>The largest sums: every activation and weight at an extreme, long rows, 64-bit and wrapping 32-bit sums.</summary>
+    [Fact]
+    public void ExtremeSumsMatchReference()
+    {
+        var random = new Random(1618);
+        int cases = Cases(120);
+        for (int i = 0; i < cases; i++)
+        {
+            int depth = random.Next(1, 9000), units = random.Next(1, 9), batches = random.Next(1, 3);
+            var m = new SingleOpModel();
+            int input = m.Tensor(TensorType.Int16, [batches, depth], null, [1e-3f], [0]);
+            var w = new byte[units * depth];
+            byte weightValue = random.Next(2) == 0 ? (byte)0x80 : (byte)0x7F;
+            Array.Fill(w, weightValue);
+            int weights = m.Tensor(TensorType.Int8, [units, depth], w, [0.01f], [0]);
+            bool wide = random.Next(2) == 0;
+            int bias = wide
+                ? m.Tensor(TensorType.Int64, [units], Bias64(random, units), [1e-5f], [0])
+                : m.Tensor(TensorType.Int32, [units], Bias(random, units), [1e-5f], [0]);
+            int output = m.Tensor(TensorType.Int16, [batches, units], null, [Scale(random, 1e-2f, 1e3f)], [0]);
+            byte[] model = m.Build(FullyConnectedCode, [input, weights, bias], [output], 8, new Table().Byte(0, 0), [input], [output]);
+            var fill = random.Next(2) == 0 ? Fill.Minimum : Fill.Maximum;
+            Compare(model, random, fill, $"case {i}: extreme FC batches {batches} depth {depth} units {units} weights {(sbyte)weightValue} wide {wide} fill {fill}");
+        }
+    }
+
+    private static byte[] Weights(Random random, int count)
+    {
+        byte[] bytes = RandomBytes(random, count);
+        switch (random.Next(8))
+        {
+            case 0: Array.Fill(bytes, (byte)0x80); break; // -128
+            case 1: Array.Fill(bytes, (byte)0x7F); break;
+            case 2: for (int k = 0; k < bytes.Length; k++) bytes[k] = random.Next(2) == 0 ? (byte)0x80 : (byte)0x7F; break;
+        }
+        return bytes;
+    }
+
+    private static byte[] Bias64(Random random, int count)
+    {
+        var values = new long[count];
+        long range = random.Next(3) switch { 0 => 1L << 10, 1 => 1L << 30, _ => 1L << 40 };
+        for (int k = 0; k < count; k++) values[k] = random.NextInt64(-range, range);
+        return MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+    }
+
+    private static void FillActivations(Random random, Span<short> values, Fill fill)
+    {
+        for (int k = 0; k < values.Length; k++)
+        {
+            values[k] = fill switch
+            {
+                Fill.Zero => 0,
+                Fill.Minimum => short.MinValue,
+                Fill.Maximum => short.MaxValue,
+                Fill.Extremes => random.Next(3) switch { 0 => short.MinValue, 1 => short.MaxValue, _ => -short.MaxValue },
+                Fill.Small => (short)random.Next(-300, 301),
+                _ => (short)random.Next(short.MinValue, short.MaxValue + 1),
+            };
+        }
+    }
+
+    [ThreadStatic] private static byte[]? t_arena;
+
+    /// <summary>Runs the model with the reference kernels and at every optimized level; the int16 input follows <paramref name="fill"/>.</summary>
+    private static void Compare(byte[] modelBytes, Random random, Fill fill, string description)
+    {
+        byte[] arena = t_arena ??= new byte[1 << 20];
+        Model model = Model.Load(modelBytes);
+        OpResolver resolver = OpResolver.WithAllBuiltins();
+        using var reference = new MicroInterpreter(model, resolver, arena, new InterpreterOptions { UseReferenceKernels = true });
+        reference.AllocateTensors();
+        var inputs = new byte[reference.InputCount][];
+        for (int k = 0; k < inputs.Length; k++)
+        {
+            byte[] bytes = inputs[k] = new byte[reference.Input(k).ByteCount];
+            if (k == 0) FillActivations(random, MemoryMarshal.Cast<byte, short>(bytes.AsSpan()), fill);
+            else random.NextBytes(bytes);
+            reference.Input(k).CopyFrom(bytes);
+        }
+        reference.Invoke();
+        byte[] expected = reference.Output(0).AsReadOnlySpan<byte>().ToArray();
+
+        foreach (SimdLevel level in Levels())
+        {
+            Simd.Limit = level;
+            try
+            {
+                using var optimized = new MicroInterpreter(model, resolver, arena);
+                optimized.AllocateTensors();
+                for (int k = 0; k < inputs.Length; k++) optimized.Input(k).CopyFrom(inputs[k]);
+                optimized.Invoke();
+                ReadOnlySpan<short> actual = optimized.Output(0).AsReadOnlySpan<short>();
+                ReadOnlySpan<short> want = MemoryMarshal.Cast<byte, short>(expected.AsSpan());
+                if (!actual.SequenceEqual(want))
+                {
+                    int at = 0;
+                    while (actual[at] == want[at]) at++;
+                    Assert.Fail($"{description}, level {level}: value {at} is {actual[at]}, the reference gives {want[at]}");
+                }
+            }
+            finally
+            {
+                Simd.Limit = null;
+            }
+        }
+    }
+}
