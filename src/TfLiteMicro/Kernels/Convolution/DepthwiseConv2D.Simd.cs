@@ -1,57 +1,115 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace TfLiteMicro.Kernels;
 
 /// <summary>
-/// The optimized int8 path of DEPTHWISE_CONV_2D (depth multiplier 1, or a single input channel), chosen in Prepare: sixteen channels at a time,
+/// The optimized paths of DEPTHWISE_CONV_2D, chosen in Prepare. Int8: vectors along the output channels,
 /// (x + inputOffset) * w as exact 16-bit products summed in 32 bits, taps outside the input skipped as the reference
-/// does, then vector requantization. Same bytes as the reference.
+/// does, then vector requantization; output channel c reads input channel c / multiplier, so with a multiplier of one
+/// the input pixel is loaded as it is, with one input channel it is broadcast, otherwise its channels are expanded by
+/// a byte shuffle prepared per block of sixteen channels. A single input channel with a multiple of eight outputs and
+/// a constant filter takes the tap-pair path (<see cref="RunInt8Pairs"/>). Same bytes as the reference on every level.
 /// </summary>
 public sealed partial class DepthwiseConv2D
 {
+    private enum Gather { Direct, Broadcast, Expand }
+
+    /// <summary>Stack budget (in 16-bit values) for the tap-pair path's padded input rows.</summary>
+    private const int PairRowCapacity = 4096;
+
     private SimdLevel _level;
-    private bool _int8Optimized;
+    private bool _int8Optimized, _wide, _pairs;
+    private Gather _gather;
+    private int _requantTables = -1, _expandPattern = -1, _pairWeights = -1;
+    private int _pairCount, _pairRowWidth;
 
     private bool _floatOptimized;
 
     private void PrepareOptimized(PrepareContext context, int[] multipliers, int[] shifts)
     {
         _level = Simd.For(context);
-        _int8Optimized = false;
-        _floatOptimized = _level != SimdLevel.Reference && _mode == Mode.Float32;
-        // Output channel c reads input channel c / multiplier: vectors along the channels need a multiplier of one,
-        // or a single input channel (then broadcast to every output channel).
-        if (_depthMultiplier != 1 && _inputDepth != 1) { _floatOptimized = false; return; }
-        if (_level < SimdLevel.Avx2 || _mode != Mode.Int8) return;
-        if (!Int8Requantizer.CanVectorize(_level, multipliers, shifts)) return;
+        _int8Optimized = _pairs = false;
+        _wide = _level >= SimdLevel.Avx2 && Avx2.IsSupported;
+        _gather = _depthMultiplier == 1 ? Gather.Direct : _inputDepth == 1 ? Gather.Broadcast : Gather.Expand;
+        if (_level == SimdLevel.Reference || !Vector128.IsHardwareAccelerated) { _floatOptimized = false; return; }
+        _floatOptimized = _mode == Mode.Float32 && _gather != Gather.Expand;
+        if (_mode != Mode.Int8) return;
+        if (_wide ? !Int8Requantizer.CanVectorize(_level, multipliers, shifts) : !Vector128Requantizer.CanVectorize(multipliers, shifts)) return;
         Tensor filter = context.Input(1);
         if (_unpackedFilterScratch < 0 && filter.ByteCount < (long)_filterHeight * _filterWidth * _outputDepth) return;
+        if (!_wide) _requantTables = context.AllocatePersistent<int>(Vector128Requantizer.Tables(multipliers, shifts));
+        if (_gather == Gather.Expand)
+        {
+            // Block [16k, 16k + 16) reads input channels from 16k / multiplier on; lane j takes the one (16k + j) / multiplier.
+            var pattern = new byte[(_outputDepth + 15) & ~15];
+            for (int c = 0; c < _outputDepth; c++) pattern[c] = (byte)(c / _depthMultiplier - (c & ~15) / _depthMultiplier);
+            _expandPattern = context.AllocatePersistent<byte>(pattern);
+        }
         _int8Optimized = true;
+        PreparePairs(context, filter);
+    }
+
+    /// <summary>
+    /// One input channel, outputs in blocks of eight, unit dilation across, a constant filter: the filter is stored as
+    /// 16-bit pairs of horizontally adjacent taps so that one multiply-add of 16-bit pairs covers two taps of eight channels.
+    /// </summary>
+    private void PreparePairs(PrepareContext context, Tensor filter)
+    {
+        if (_inputDepth != 1 || _outputDepth % 8 != 0 || _dilationWidth != 1 || !Sse2.IsSupported) return;
+        if (!filter.IsConstant) return;
+        _pairCount = (_filterWidth + 1) / 2;
+        long rowWidth = (long)(_outputWidth - 1) * _strideWidth + _filterWidth + 1;
+        if (_outputWidth <= 0 || rowWidth * _filterHeight > PairRowCapacity) return;
+        _pairRowWidth = (int)rowWidth;
+        ReadOnlySpan<sbyte> weights = _unpackedFilterScratch >= 0 ? ConvolutionSetup.UnpackInt4Filter(context, filter) : filter.AsReadOnlySpan<sbyte>();
+        int channels = _outputDepth;
+        var pairs = new short[_filterHeight * _pairCount * channels * 2];
+        for (int fy = 0; fy < _filterHeight; fy++)
+            for (int p = 0; p < _pairCount; p++)
+                for (int c = 0; c < channels; c++)
+                {
+                    int at = ((fy * _pairCount + p) * channels + c) * 2;
+                    pairs[at] = weights[(fy * _filterWidth + 2 * p) * channels + c];
+                    pairs[at + 1] = 2 * p + 1 < _filterWidth ? weights[(fy * _filterWidth + 2 * p + 1) * channels + c] : (short)0;
+                }
+        _pairWeights = context.AllocatePersistent<short>(pairs);
+        _pairs = true;
     }
 
     private void RunInt8Optimized(InvokeContext context)
     {
+        if (_pairs)
+        {
+            RunInt8Pairs(context);
+            return;
+        }
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
         ReadOnlySpan<sbyte> filter = ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch);
         ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(2) : default;
         Span<sbyte> output = context.Output<sbyte>(0);
         int channels = _outputDepth;
-        // A single input channel is broadcast to all output channels (pixel stride 1, no channel offset).
-        bool broadcast = _inputDepth == 1 && channels > 1;
-        int stride = broadcast ? 1 : channels;
         if (input.Length < _batches * _inputHeight * _inputWidth * _inputDepth || filter.Length < _filterHeight * _filterWidth * channels
             || output.Length < _batches * _outputHeight * _outputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
             throw context.Error("tensor data is shorter than its shape");
+        Gather gather = _gather;
+        int depth = _inputDepth, multiplier = _depthMultiplier, inputLength = input.Length;
         ref sbyte x = ref MemoryMarshal.GetReference(input);
         ref sbyte w = ref MemoryMarshal.GetReference(filter);
         ref int biasRef = ref MemoryMarshal.GetReference(bias);
-        bool hasBias = !bias.IsEmpty;
-        var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, vector: true);
-        Vector256<short> offset16 = Vector256.Create((short)_inputOffset);
-        Vector128<short> offset8 = Vector128.Create((short)_inputOffset);
+        ref byte pattern = ref gather == Gather.Expand ? ref MemoryMarshal.GetReference(context.Persistent<byte>(_expandPattern)) : ref Unsafe.NullRef<byte>();
+        bool hasBias = !bias.IsEmpty, wide = _wide;
+        var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, vector: wide);
+        var requantizer4 = wide ? default : new Vector128Requantizer(context.Persistent<int>(_requantTables), channels, _outputOffset, _quantizedMin, _quantizedMax);
+        // The last pixels' expanded loads would read past the input: those go through this copy.
+        Span<sbyte> tail = stackalloc sbyte[16];
+        ref sbyte tailRef = ref MemoryMarshal.GetReference(tail);
+        short inputOffset = (short)_inputOffset;
+        Vector256<short> offset16 = Vector256.Create(inputOffset);
+        Vector128<short> offset8 = Vector128.Create(inputOffset);
         int o = 0;
         for (int b = 0; b < _batches; b++)
         {
@@ -66,59 +124,74 @@ public sealed partial class DepthwiseConv2D
                     int fxStart = FirstInside(xOrigin, _dilationWidth);
                     int fxEnd = EndInside(xOrigin, _dilationWidth, _filterWidth, _inputWidth);
                     ref sbyte destination = ref MemoryMarshal.GetReference(output.Slice(o, channels));
+                    int xStep = _dilationWidth * depth;
                     int c = 0;
-                    for (; c + 16 <= channels; c += 16)
+                    if (wide)
                     {
-                        Vector256<int> a0 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)c) : default;
-                        Vector256<int> a1 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)(c + 8)) : default;
-                        for (int fy = fyStart; fy < fyEnd; fy++)
+                        for (; c + 16 <= channels; c += 16)
                         {
-                            int iy = yOrigin + _dilationHeight * fy;
-                            int pixel = ((b * _inputHeight + iy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
-                            int weight = fy * _filterWidth * channels + c;
-                            for (int fx = fxStart; fx < fxEnd; fx++)
+                            int source = gather == Gather.Direct ? c : gather == Gather.Expand ? c / multiplier : 0;
+                            Vector128<byte> lanes = gather == Gather.Expand ? Vector128.LoadUnsafe(ref pattern, (nuint)c) : default;
+                            Vector256<int> a0 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)c) : default;
+                            Vector256<int> a1 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)(c + 8)) : default;
+                            for (int fy = fyStart; fy < fyEnd; fy++)
                             {
-                                Vector256<short> xv = broadcast
-                                    ? Vector256.Create((short)(Unsafe.Add(ref x, pixel + _dilationWidth * fx) + _inputOffset))
-                                    : Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref x, (nuint)(pixel + _dilationWidth * fx * stride))) + offset16;
-                                Vector256<short> wv = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)(weight + fx * channels)));
-                                Vector256<short> p = Avx2.MultiplyLow(xv, wv);
-                                a0 = Avx2.Add(a0, Avx2.ConvertToVector256Int32(p.GetLower()));
-                                a1 = Avx2.Add(a1, Avx2.ConvertToVector256Int32(p.GetUpper()));
+                                int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * depth + source;
+                                int weight = fy * _filterWidth * channels + c;
+                                for (int fx = fxStart; fx < fxEnd; fx++)
+                                {
+                                    int at = pixel + fx * xStep;
+                                    Vector256<short> xv = gather == Gather.Broadcast
+                                        ? Vector256.Create((short)(Unsafe.Add(ref x, at) + inputOffset))
+                                        : Avx2.ConvertToVector256Int16(Load16(ref x, at, gather, lanes, inputLength, ref tailRef)) + offset16;
+                                    Vector256<short> wv = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)(weight + fx * channels)));
+                                    Vector256<short> p = Avx2.MultiplyLow(xv, wv);
+                                    a0 = Avx2.Add(a0, Avx2.ConvertToVector256Int32(p.GetLower()));
+                                    a1 = Avx2.Add(a1, Avx2.ConvertToVector256Int32(p.GetUpper()));
+                                }
                             }
+                            Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref destination, c));
+                            Int8Requantizer.Store8(requantizer.Apply8(a1, c + 8), ref Unsafe.Add(ref destination, c + 8));
                         }
-                        Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref destination, c));
-                        Int8Requantizer.Store8(requantizer.Apply8(a1, c + 8), ref Unsafe.Add(ref destination, c + 8));
                     }
+                    // Blocks of eight (the whole row at the portable level, the last block after AVX2's sixteens); an eight
+                    // block always starts at a multiple of sixteen there, as the expansion pattern expects.
                     for (; c + 8 <= channels; c += 8)
                     {
-                        Vector256<int> a0 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)c) : default;
+                        int source = gather == Gather.Direct ? c : gather == Gather.Expand ? (c & ~15) / multiplier : 0;
+                        Vector128<byte> lanes = gather == Gather.Expand ? Vector128.LoadUnsafe(ref pattern, (nuint)(c & ~15)) : default;
+                        if (gather == Gather.Expand && (c & 8) != 0) lanes = Vector128.Create(lanes.GetUpper(), lanes.GetUpper());
+                        Vector128<int> a0 = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)c) : default;
+                        Vector128<int> a1 = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)(c + 4)) : default;
                         for (int fy = fyStart; fy < fyEnd; fy++)
                         {
-                            int iy = yOrigin + _dilationHeight * fy;
-                            int pixel = ((b * _inputHeight + iy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
+                            int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * depth + source;
                             int weight = fy * _filterWidth * channels + c;
                             for (int fx = fxStart; fx < fxEnd; fx++)
                             {
-                                Vector128<short> xv = broadcast
-                                    ? Vector128.Create((short)(Unsafe.Add(ref x, pixel + _dilationWidth * fx) + _inputOffset))
-                                    : Sse41.ConvertToVector128Int16(Load8(ref x, pixel + _dilationWidth * fx * stride)) + offset8;
-                                Vector128<short> wv = Sse41.ConvertToVector128Int16(Load8(ref w, weight + fx * channels));
-                                a0 = Avx2.Add(a0, Avx2.ConvertToVector256Int32(Sse2.MultiplyLow(xv, wv)));
+                                int at = pixel + fx * xStep;
+                                Vector128<short> xv = gather == Gather.Broadcast
+                                    ? Vector128.Create((short)(Unsafe.Add(ref x, at) + inputOffset))
+                                    : Vector128.WidenLower(gather == Gather.Direct ? Load8(ref x, at) : Load16(ref x, at, gather, lanes, inputLength, ref tailRef)) + offset8;
+                                Vector128<short> p = xv * Vector128.WidenLower(Load8(ref w, weight + fx * channels));
+                                a0 += Vector128.WidenLower(p);
+                                a1 += Vector128.WidenUpper(p);
                             }
                         }
-                        Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref destination, c));
+                        if (wide)
+                            Int8Requantizer.Store8(requantizer.Apply8(Vector256.Create(a0, a1), c), ref Unsafe.Add(ref destination, c));
+                        else
+                            Vector128Requantizer.Store8(requantizer4.Apply4(a0, c), requantizer4.Apply4(a1, c + 4), ref Unsafe.Add(ref destination, c));
                     }
                     for (; c < channels; c++)
                     {
                         int acc = hasBias ? Unsafe.Add(ref biasRef, c) : 0;
                         for (int fy = fyStart; fy < fyEnd; fy++)
                         {
-                            int iy = yOrigin + _dilationHeight * fy;
-                            int pixel = ((b * _inputHeight + iy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
+                            int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * depth + c / multiplier;
                             int weight = fy * _filterWidth * channels + c;
                             for (int fx = fxStart; fx < fxEnd; fx++)
-                                acc += Unsafe.Add(ref w, weight + fx * channels) * (Unsafe.Add(ref x, pixel + _dilationWidth * fx * stride) + _inputOffset);
+                                acc += Unsafe.Add(ref w, weight + fx * channels) * (Unsafe.Add(ref x, pixel + fx * xStep) + inputOffset);
                         }
                         Unsafe.Add(ref destination, c) = requantizer.Apply1(acc, c);
                     }
@@ -128,7 +201,155 @@ public sealed partial class DepthwiseConv2D
     }
 
     /// <summary>
-    /// Float: eight channels at a time, each channel's taps added in the reference's order with
+    /// One input channel, eight output channels per block: for each output row the filter's input rows are converted
+    /// once to 16-bit (x + inputOffset) with zeros where the reference skips taps (a zero adds nothing, so the sums are
+    /// the same), then two output pixels at a time take two taps per 16-bit multiply-add against the prepared pairs.
+    /// </summary>
+    private void RunInt8Pairs(InvokeContext context)
+    {
+        ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
+        ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(2) : default;
+        ReadOnlySpan<short> pairWeights = context.Persistent<short>(_pairWeights);
+        Span<sbyte> output = context.Output<sbyte>(0);
+        int channels = _outputDepth, pairs = _pairCount, rowWidth = _pairRowWidth, strideWidth = _strideWidth;
+        if (input.Length < _batches * _inputHeight * _inputWidth || pairWeights.Length < _filterHeight * pairs * channels * 2
+            || output.Length < _batches * _outputHeight * _outputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
+            throw context.Error("tensor data is shorter than its shape");
+        Span<short> rows = stackalloc short[PairRowCapacity];
+        ref short rowsRef = ref MemoryMarshal.GetReference(rows);
+        ref short wRef = ref MemoryMarshal.GetReference(pairWeights);
+        ref int biasRef = ref MemoryMarshal.GetReference(bias);
+        bool hasBias = !bias.IsEmpty, wide = _wide;
+        var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, vector: wide);
+        var requantizer4 = wide ? default : new Vector128Requantizer(context.Persistent<int>(_requantTables), channels, _outputOffset, _quantizedMin, _quantizedMax);
+        int pairStride = channels * 2, rowStride = pairs * pairStride;
+        for (int b = 0; b < _batches; b++)
+        {
+            for (int oy = 0; oy < _outputHeight; oy++)
+            {
+                int yOrigin = oy * _strideHeight - _padHeight;
+                int fyStart = FirstInside(yOrigin, _dilationHeight);
+                int fyEnd = EndInside(yOrigin, _dilationHeight, _filterHeight, _inputHeight);
+                for (int fy = fyStart; fy < fyEnd; fy++)
+                    FillRow(input.Slice((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth, _inputWidth), rows.Slice(fy * rowWidth, rowWidth));
+                ref sbyte outRow = ref MemoryMarshal.GetReference(output.Slice((b * _outputHeight + oy) * _outputWidth * channels, _outputWidth * channels));
+                for (int c = 0; c < channels; c += 8)
+                {
+                    ref short wBlock = ref Unsafe.Add(ref wRef, c * 2);
+                    int ox = 0;
+                    if (wide)
+                    {
+                        Vector256<int> start = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)c) : default;
+                        for (; ox + 2 <= _outputWidth; ox += 2)
+                        {
+                            Vector256<int> a0 = start, a1 = start;
+                            for (int fy = fyStart; fy < fyEnd; fy++)
+                            {
+                                ref short row = ref Unsafe.Add(ref rowsRef, fy * rowWidth + ox * strideWidth);
+                                ref short wRow = ref Unsafe.Add(ref wBlock, fy * rowStride);
+                                for (int p = 0; p < pairs; p++)
+                                {
+                                    Vector256<short> wv = Vector256.LoadUnsafe(ref wRow, (nuint)(p * pairStride));
+                                    a0 += Avx2.MultiplyAddAdjacent(Pair256(ref row, 2 * p), wv);
+                                    a1 += Avx2.MultiplyAddAdjacent(Pair256(ref row, 2 * p + strideWidth), wv);
+                                }
+                            }
+                            Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref outRow, ox * channels + c));
+                            Int8Requantizer.Store8(requantizer.Apply8(a1, c), ref Unsafe.Add(ref outRow, (ox + 1) * channels + c));
+                        }
+                        for (; ox < _outputWidth; ox++)
+                        {
+                            Vector256<int> a0 = start;
+                            for (int fy = fyStart; fy < fyEnd; fy++)
+                            {
+                                ref short row = ref Unsafe.Add(ref rowsRef, fy * rowWidth + ox * strideWidth);
+                                ref short wRow = ref Unsafe.Add(ref wBlock, fy * rowStride);
+                                for (int p = 0; p < pairs; p++)
+                                    a0 += Avx2.MultiplyAddAdjacent(Pair256(ref row, 2 * p), Vector256.LoadUnsafe(ref wRow, (nuint)(p * pairStride)));
+                            }
+                            Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref outRow, ox * channels + c));
+                        }
+                    }
+                    else
+                    {
+                        Vector128<int> low = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)c) : default;
+                        Vector128<int> high = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)(c + 4)) : default;
+                        for (; ox < _outputWidth; ox++)
+                        {
+                            Vector128<int> a0 = low, a1 = high;
+                            for (int fy = fyStart; fy < fyEnd; fy++)
+                            {
+                                ref short row = ref Unsafe.Add(ref rowsRef, fy * rowWidth + ox * strideWidth);
+                                ref short wRow = ref Unsafe.Add(ref wBlock, fy * rowStride);
+                                for (int p = 0; p < pairs; p++)
+                                {
+                                    Vector128<short> xv = Vector128.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref row, 2 * p)))).AsInt16();
+                                    a0 += Sse2.MultiplyAddAdjacent(xv, Vector128.LoadUnsafe(ref wRow, (nuint)(p * pairStride)));
+                                    a1 += Sse2.MultiplyAddAdjacent(xv, Vector128.LoadUnsafe(ref wRow, (nuint)(p * pairStride + 8)));
+                                }
+                            }
+                            Vector128Requantizer.Store8(requantizer4.Apply4(a0, c), requantizer4.Apply4(a1, c + 4), ref Unsafe.Add(ref outRow, ox * channels + c));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Two adjacent 16-bit values of a padded row, repeated in every 32-bit lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<short> Pair256(ref short row, int at)
+        => Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref row, at)))).AsInt16();
+
+    /// <summary>destination[j] = source[j - padWidth] + inputOffset inside the input row, zero outside it.</summary>
+    private void FillRow(ReadOnlySpan<sbyte> source, Span<short> destination)
+    {
+        int start = Math.Clamp(_padWidth, 0, destination.Length);
+        int end = Math.Clamp(_padWidth + source.Length, start, destination.Length);
+        destination.Slice(0, start).Clear();
+        destination.Slice(end).Clear();
+        if (end == start) return;
+        int first = start - _padWidth;
+        Span<short> inside = destination.Slice(start, end - start);
+        ReadOnlySpan<sbyte> values = source.Slice(first, inside.Length);
+        short offset = (short)_inputOffset;
+        int j = 0;
+        Vector128<short> offsetVector = Vector128.Create(offset);
+        for (; j + 16 <= values.Length; j += 16)
+        {
+            Vector128<sbyte> v = Vector128.Create(values.Slice(j, 16));
+            (Vector128.WidenLower(v) + offsetVector).CopyTo(inside.Slice(j, 8));
+            (Vector128.WidenUpper(v) + offsetVector).CopyTo(inside.Slice(j + 8, 8));
+        }
+        for (; j < values.Length; j++) inside[j] = (short)(values[j] + offset);
+    }
+
+    /// <summary>Sixteen bytes of the input at <paramref name="at"/>, expanded by <paramref name="lanes"/> when the multiplier is above one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> Load16(ref sbyte x, int at, Gather gather, Vector128<byte> lanes, int length, ref sbyte tail)
+    {
+        if (gather == Gather.Direct) return Vector128.LoadUnsafe(ref x, (nuint)at);
+        Vector128<sbyte> v;
+        if (at <= length - 16) v = Vector128.LoadUnsafe(ref x, (nuint)at);
+        else
+        {
+            // Only lanes below length - at are selected by the pattern; the rest of the copy is never used.
+            for (int k = 0; k < 16; k++) Unsafe.Add(ref tail, k) = at + k < length ? Unsafe.Add(ref x, at + k) : (sbyte)0;
+            v = Vector128.LoadUnsafe(ref tail);
+        }
+        return Shuffle(v, lanes);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> Shuffle(Vector128<sbyte> v, Vector128<byte> lanes)
+    {
+        if (Ssse3.IsSupported) return Ssse3.Shuffle(v, lanes.AsSByte());
+        if (AdvSimd.Arm64.IsSupported) return AdvSimd.Arm64.VectorTableLookup(v.AsByte(), lanes).AsSByte();
+        return Vector128.Shuffle(v, lanes.AsSByte());
+    }
+
+    /// <summary>
+    /// Float: four or eight channels at a time, each channel's taps added in the reference's order with
     /// separate multiply and add, then the bias: the reference's exact sums.
     /// </summary>
     private void RunFloatOptimized(InvokeContext context)
@@ -148,7 +369,8 @@ public sealed partial class DepthwiseConv2D
         ref float w = ref MemoryMarshal.GetReference(filter);
         bool hasBias = !bias.IsEmpty;
         Vector256<float> min = Vector256.Create(_floatMin), max = Vector256.Create(_floatMax);
-        bool wide = Vector256.IsHardwareAccelerated && _level >= SimdLevel.Avx2;
+        Vector128<float> min4 = Vector128.Create(_floatMin), max4 = Vector128.Create(_floatMax);
+        bool wide = Vector256.IsHardwareAccelerated && _wide;
         int o = 0;
         for (int b = 0; b < _batches; b++)
         {
@@ -180,6 +402,20 @@ public sealed partial class DepthwiseConv2D
                             if (hasBias) acc += Vector256.Create(bias.Slice(c, 8));
                             Vector256.Min(Vector256.Max(acc, min), max).CopyTo(destination.Slice(c, 8));
                         }
+                    }
+                    for (; c + 4 <= channels; c += 4)
+                    {
+                        Vector128<float> acc = default;
+                        for (int fy = fyStart; fy < fyEnd; fy++)
+                        {
+                            int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
+                            int weight = fy * _filterWidth * channels + c;
+                            for (int fx = fxStart; fx < fxEnd; fx++)
+                                acc += (broadcast ? Vector128.Create(Unsafe.Add(ref x, pixel + _dilationWidth * fx)) : Vector128.LoadUnsafe(ref x, (nuint)(pixel + _dilationWidth * fx * stride)))
+                                    * Vector128.LoadUnsafe(ref w, (nuint)(weight + fx * channels));
+                        }
+                        if (hasBias) acc += Vector128.Create(bias.Slice(c, 4));
+                        Vector128.Min(Vector128.Max(acc, min4), max4).CopyTo(destination.Slice(c, 4));
                     }
                     for (; c < channels; c++)
                     {
