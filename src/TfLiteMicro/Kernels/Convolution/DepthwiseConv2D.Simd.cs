@@ -38,6 +38,9 @@ public sealed partial class DepthwiseConv2D
         if (_level == SimdLevel.Reference || !Vector128.IsHardwareAccelerated) { _floatOptimized = false; return; }
         _floatOptimized = _mode == Mode.Float32 && _gather != Gather.Expand;
         if (_mode != Mode.Int8) return;
+        // A fused activation whose limit overflowed (a tiny output scale) gives a range the reference narrows by
+        // truncation; the vector stores saturate, so such layers keep the reference loop.
+        if (_quantizedMin < sbyte.MinValue || _quantizedMax > sbyte.MaxValue || _quantizedMin > _quantizedMax) return;
         if (_wide ? !Int8Requantizer.CanVectorize(_level, multipliers, shifts) : !Vector128Requantizer.CanVectorize(multipliers, shifts)) return;
         Tensor filter = context.Input(1);
         if (_unpackedFilterScratch < 0 && filter.ByteCount < (long)_filterHeight * _filterWidth * _outputDepth) return;
