@@ -26,6 +26,7 @@ public sealed partial class DepthwiseConv2D
     private Gather _gather;
     private int _requantTables = -1, _expandPattern = -1, _pairWeights = -1;
     private int _pairCount, _pairRowWidth;
+    private int _interiorWeights = -1, _interiorBias = -1, _interiorBlocks;
 
     private bool _floatOptimized;
 
@@ -54,6 +55,48 @@ public sealed partial class DepthwiseConv2D
         }
         _int8Optimized = true;
         PreparePairs(context, filter);
+        PrepareInteriorPairs(context, filter);
+    }
+
+    /// <summary>
+    /// Multiplier one with AVX2 and a constant filter: for output pixels whose whole window lies inside the input, blocks
+    /// of sixteen channels take two taps per 16-bit multiply-add. The filter is stored as 16-bit pairs of horizontally
+    /// adjacent taps in the lane order of the 16-bit interleave (channels 0-3 and 8-11, then 4-7 and 12-15), and
+    /// inputOffset * (sum of a channel's taps) is folded into its bias, so the input is only sign-extended.
+    /// </summary>
+    private void PrepareInteriorPairs(PrepareContext context, Tensor filter)
+    {
+        if (!_wide || _gather != Gather.Direct || _outputDepth < 16 || !filter.IsConstant) return;
+        ReadOnlySpan<sbyte> weights = _unpackedFilterScratch >= 0 ? ConvolutionSetup.UnpackInt4Filter(context, filter) : filter.AsReadOnlySpan<sbyte>();
+        int channels = _outputDepth, blocks = channels / 16, pairs = (_filterWidth + 1) / 2;
+        var table = new short[_filterHeight * pairs * blocks * 32];
+        for (int fy = 0; fy < _filterHeight; fy++)
+            for (int p = 0; p < pairs; p++)
+                for (int k = 0; k < blocks; k++)
+                    for (int j = 0; j < 8; j++)
+                    {
+                        // Pair j of the low half is channel (j / 4) * 8 + j % 4, of the high half that plus four.
+                        int channel = k * 16 + (j / 4) * 8 + j % 4;
+                        int at = ((fy * pairs + p) * blocks + k) * 32 + 2 * j;
+                        int first = (fy * _filterWidth + 2 * p) * channels + channel;
+                        bool hasSecond = 2 * p + 1 < _filterWidth;
+                        table[at] = weights[first];
+                        table[at + 1] = hasSecond ? weights[first + channels] : (short)0;
+                        table[at + 16] = weights[first + 4];
+                        table[at + 17] = hasSecond ? weights[first + channels + 4] : (short)0;
+                    }
+        if (_hasBias && !context.Input(2).IsConstant) return;
+        ReadOnlySpan<int> bias = _hasBias ? context.Input(2).AsReadOnlySpan<int>() : default;
+        var folded = new int[blocks * 16];
+        for (int c = 0; c < folded.Length; c++)
+        {
+            int sum = 0;
+            for (int t = 0; t < _filterHeight * _filterWidth; t++) sum += weights[t * channels + c];
+            folded[c] = unchecked((bias.IsEmpty ? 0 : bias[c]) + _inputOffset * sum);
+        }
+        _interiorWeights = context.AllocatePersistent<short>(table);
+        _interiorBias = context.AllocatePersistent<int>(folded);
+        _interiorBlocks = blocks;
     }
 
     /// <summary>
@@ -113,6 +156,9 @@ public sealed partial class DepthwiseConv2D
         short inputOffset = (short)_inputOffset;
         Vector256<short> offset16 = Vector256.Create(inputOffset);
         Vector128<short> offset8 = Vector128.Create(inputOffset);
+        bool interior = _interiorWeights >= 0;
+        ref short interiorW = ref interior ? ref MemoryMarshal.GetReference(context.Persistent<short>(_interiorWeights)) : ref Unsafe.NullRef<short>();
+        ref int interiorBias = ref interior ? ref MemoryMarshal.GetReference(context.Persistent<int>(_interiorBias)) : ref Unsafe.NullRef<int>();
         int o = 0;
         for (int b = 0; b < _batches; b++)
         {
@@ -129,6 +175,13 @@ public sealed partial class DepthwiseConv2D
                     ref sbyte destination = ref MemoryMarshal.GetReference(output.Slice(o, channels));
                     int xStep = _dilationWidth * depth;
                     int c = 0;
+                    if (interior && fyStart == 0 && fyEnd == _filterHeight && fxStart == 0 && fxEnd == _filterWidth)
+                    {
+                        int pixel = ((b * _inputHeight + yOrigin) * _inputWidth + xOrigin) * depth;
+                        for (; c + 16 <= channels; c += 16)
+                            InteriorBlock(ref Unsafe.Add(ref x, pixel + c), xStep, _dilationHeight * _inputWidth * depth, ref interiorW, c / 16,
+                                ref interiorBias, c, in requantizer, ref Unsafe.Add(ref destination, c));
+                    }
                     if (wide)
                     {
                         for (; c + 16 <= channels; c += 16)
@@ -201,6 +254,41 @@ public sealed partial class DepthwiseConv2D
                 }
             }
         }
+    }
+
+    /// <summary>Sixteen channels of one output pixel whose window is inside the input (see <see cref="PrepareInteriorPairs"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void InteriorBlock(ref sbyte x, int tapStep, int rowStep, ref short weights, int block, ref int bias, int c,
+        in Int8Requantizer requantizer, ref sbyte destination)
+    {
+        int pairs = (_filterWidth + 1) / 2, full = _filterWidth / 2, blocks = _interiorBlocks;
+        Vector256<int> low = default, high = default;
+        for (int fy = 0; fy < _filterHeight; fy++)
+        {
+            ref sbyte row = ref Unsafe.Add(ref x, fy * rowStep);
+            ref short wRow = ref Unsafe.Add(ref weights, (fy * pairs * blocks + block) * 32);
+            int p = 0;
+            for (; p < full; p++)
+            {
+                Vector256<short> a = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)(2 * p * tapStep)));
+                Vector256<short> bv = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)((2 * p + 1) * tapStep)));
+                ref short wp = ref Unsafe.Add(ref wRow, p * blocks * 32);
+                low += Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(a, bv), Vector256.LoadUnsafe(ref wp));
+                high += Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(a, bv), Vector256.LoadUnsafe(ref wp, 16));
+            }
+            if (p < pairs)
+            {
+                Vector256<short> a = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)(2 * p * tapStep)));
+                ref short wp = ref Unsafe.Add(ref wRow, p * blocks * 32);
+                low += Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(a, Vector256<short>.Zero), Vector256.LoadUnsafe(ref wp));
+                high += Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(a, Vector256<short>.Zero), Vector256.LoadUnsafe(ref wp, 16));
+            }
+        }
+        // low holds channels 0-3 and 8-11, high 4-7 and 12-15.
+        Vector256<int> first = Avx2.Permute2x128(low, high, 0x20) + Vector256.LoadUnsafe(ref bias, (nuint)c);
+        Vector256<int> second = Avx2.Permute2x128(low, high, 0x31) + Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+        Int8Requantizer.Store8(requantizer.Apply8(first, c), ref destination);
+        Int8Requantizer.Store8(requantizer.Apply8(second, c + 8), ref Unsafe.Add(ref destination, 8));
     }
 
     /// <summary>

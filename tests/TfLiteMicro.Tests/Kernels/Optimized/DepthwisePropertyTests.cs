@@ -52,6 +52,20 @@ public sealed class DepthwisePropertyTests
     }
 
     [Fact]
+    public void MultiplierOneWithManyChannelsAndInteriorPixels()
+    {
+        // Windows wholly inside the input take the folded-offset tap-pair path in blocks of sixteen channels.
+        var random = new Random(7151);
+        int cases = Cases(250);
+        for (int i = 0; i < cases; i++)
+        {
+            int channels = random.Next(2) == 0 ? 16 * random.Next(1, 4) : random.Next(16, 60);
+            Case shape = RandomShape(random, channels, 1, maxSize: 10, maxFilter: 5);
+            if (!Run(random, shape, $"case {i}", int4: random.Next(5) == 0)) i--;
+        }
+    }
+
+    [Fact]
     public void Int4FiltersMatchReference()
     {
         var random = new Random(7303);
