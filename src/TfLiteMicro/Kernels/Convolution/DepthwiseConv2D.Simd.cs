@@ -21,19 +21,25 @@ public sealed partial class DepthwiseConv2D
     /// <summary>Stack budget (in 16-bit values) for the tap-pair path's padded input rows.</summary>
     private const int PairRowCapacity = 4096;
 
+    /// <summary>Stack budget (in 16-bit values) for the filter arranged in tap pairs, and (in ints) for the folded biases.</summary>
+    private const int PairWeightCapacity = 4096, InteriorBiasCapacity = 512;
+
+    /// <summary>Most output channels the expansion patterns (one byte per channel, on the stack) serve.</summary>
+    private const int ExpandCapacity = 2048;
+
     private SimdLevel _level;
     private bool _int8Optimized, _wide, _pairs;
     private Gather _gather;
-    private int _requantTables = -1, _expandPattern = -1, _pairWeights = -1;
-    private int _pairCount, _pairRowWidth;
-    private int _interiorWeights = -1, _interiorBias = -1, _interiorBlocks;
+        private int _pairCount, _pairRowWidth;
+    private bool _interior;
+    private int _interiorBlocks;
 
     private bool _floatOptimized;
 
     private void PrepareOptimized(PrepareContext context, int[] multipliers, int[] shifts)
     {
         _level = Simd.For(context);
-        _int8Optimized = _pairs = false;
+        _int8Optimized = _pairs = _interior = false;
         _wide = _level >= SimdLevel.Avx2 && Avx2.IsSupported;
         _gather = _depthMultiplier == 1 ? Gather.Direct : _inputDepth == 1 ? Gather.Broadcast : Gather.Expand;
         if (_level == SimdLevel.Reference || !Vector128.IsHardwareAccelerated) { _floatOptimized = false; return; }
@@ -45,31 +51,28 @@ public sealed partial class DepthwiseConv2D
         if (_wide ? !Int8Requantizer.CanVectorize(_level, multipliers, shifts) : !Vector128Requantizer.CanVectorize(multipliers, shifts)) return;
         Tensor filter = context.Input(1);
         if (_unpackedFilterScratch < 0 && filter.ByteCount < (long)_filterHeight * _filterWidth * _outputDepth) return;
-        if (!_wide) _requantTables = context.AllocatePersistent<int>(Vector128Requantizer.Tables(multipliers, shifts));
-        if (_gather == Gather.Expand)
-        {
-            // Block [16k, 16k + 16) reads input channels from 16k / multiplier on; lane j takes the one (16k + j) / multiplier.
-            var pattern = new byte[(_outputDepth + 15) & ~15];
-            for (int c = 0; c < _outputDepth; c++) pattern[c] = (byte)(c / _depthMultiplier - (c & ~15) / _depthMultiplier);
-            _expandPattern = context.AllocatePersistent<byte>(pattern);
-        }
+        if (_gather == Gather.Expand && _outputDepth > ExpandCapacity) return;
         _int8Optimized = true;
-        PreparePairs(context, filter);
-        PrepareInteriorPairs(context, filter);
+        PreparePairs();
+        PrepareInteriorPairs();
     }
 
     /// <summary>
-    /// Multiplier one with AVX2 and a constant filter: for output pixels whose whole window lies inside the input, blocks
-    /// of sixteen channels take two taps per 16-bit multiply-add. The filter is stored as 16-bit pairs of horizontally
-    /// adjacent taps in the lane order of the 16-bit interleave (channels 0-3 and 8-11, then 4-7 and 12-15), and
-    /// inputOffset * (sum of a channel's taps) is folded into its bias, so the input is only sign-extended.
+    /// Multiplier one with AVX2: for output pixels whose whole window lies inside the input, blocks of sixteen channels
+    /// take two taps per 16-bit multiply-add. The filter is arranged (on the stack, each Invoke) as 16-bit pairs of
+    /// horizontally adjacent taps in the lane order of the 16-bit interleave (channels 0-3 and 8-11, then 4-7 and 12-15),
+    /// and inputOffset * (sum of a channel's taps) is folded into its bias, so the input is only sign-extended.
     /// </summary>
-    private void PrepareInteriorPairs(PrepareContext context, Tensor filter)
+    private void PrepareInteriorPairs()
     {
-        if (!_wide || _gather != Gather.Direct || _outputDepth < 16 || !filter.IsConstant) return;
-        ReadOnlySpan<sbyte> weights = _unpackedFilterScratch >= 0 ? ConvolutionSetup.UnpackInt4Filter(context, filter) : filter.AsReadOnlySpan<sbyte>();
-        int channels = _outputDepth, blocks = channels / 16, pairs = (_filterWidth + 1) / 2;
-        var table = new short[_filterHeight * pairs * blocks * 32];
+        _interiorBlocks = _outputDepth / 16;
+        long size = (long)_filterHeight * ((_filterWidth + 1) / 2) * _interiorBlocks * 32;
+        _interior = _wide && _gather == Gather.Direct && _interiorBlocks > 0 && size <= PairWeightCapacity && _interiorBlocks * 16 <= InteriorBiasCapacity;
+    }
+
+    private void BuildInteriorPairs(ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias, Span<short> table, Span<int> folded)
+    {
+        int channels = _outputDepth, blocks = _interiorBlocks, pairs = (_filterWidth + 1) / 2;
         for (int fy = 0; fy < _filterHeight; fy++)
             for (int p = 0; p < pairs; p++)
                 for (int k = 0; k < blocks; k++)
@@ -85,45 +88,47 @@ public sealed partial class DepthwiseConv2D
                         table[at + 16] = weights[first + 4];
                         table[at + 17] = hasSecond ? weights[first + channels + 4] : (short)0;
                     }
-        if (_hasBias && !context.Input(2).IsConstant) return;
-        ReadOnlySpan<int> bias = _hasBias ? context.Input(2).AsReadOnlySpan<int>() : default;
-        var folded = new int[blocks * 16];
-        for (int c = 0; c < folded.Length; c++)
+        for (int c = 0; c < blocks * 16; c++)
         {
             int sum = 0;
             for (int t = 0; t < _filterHeight * _filterWidth; t++) sum += weights[t * channels + c];
             folded[c] = unchecked((bias.IsEmpty ? 0 : bias[c]) + _inputOffset * sum);
         }
-        _interiorWeights = context.AllocatePersistent<short>(table);
-        _interiorBias = context.AllocatePersistent<int>(folded);
-        _interiorBlocks = blocks;
     }
 
     /// <summary>
     /// One input channel, outputs in blocks of eight, unit dilation across, a constant filter: the filter is stored as
     /// 16-bit pairs of horizontally adjacent taps so that one multiply-add of 16-bit pairs covers two taps of eight channels.
     /// </summary>
-    private void PreparePairs(PrepareContext context, Tensor filter)
+    private void PreparePairs()
     {
         if (_inputDepth != 1 || _outputDepth % 8 != 0 || _dilationWidth != 1 || !Sse2.IsSupported) return;
-        if (!filter.IsConstant) return;
         _pairCount = (_filterWidth + 1) / 2;
         long rowWidth = (long)(_outputWidth - 1) * _strideWidth + _filterWidth + 1;
-        if (_outputWidth <= 0 || rowWidth * _filterHeight > PairRowCapacity) return;
+        if (_outputWidth <= 0 || rowWidth * _filterHeight > PairRowCapacity || (long)_filterHeight * _pairCount * _outputDepth * 2 > PairWeightCapacity) return;
         _pairRowWidth = (int)rowWidth;
-        ReadOnlySpan<sbyte> weights = _unpackedFilterScratch >= 0 ? ConvolutionSetup.UnpackInt4Filter(context, filter) : filter.AsReadOnlySpan<sbyte>();
-        int channels = _outputDepth;
-        var pairs = new short[_filterHeight * _pairCount * channels * 2];
+        _pairs = true;
+    }
+
+    /// <summary>
+    /// The filter as 16-bit pairs of horizontally adjacent taps ([fy][pair][channel][2], a missing odd tap zero), built
+    /// on the stack each Invoke rather than kept in the arena.
+    /// </summary>
+    private void BuildPairWeights(ReadOnlySpan<sbyte> weights, Span<short> pairs)
+    {
+        int channels = _outputDepth, count = _pairCount;
         for (int fy = 0; fy < _filterHeight; fy++)
-            for (int p = 0; p < _pairCount; p++)
+            for (int p = 0; p < count; p++)
+            {
+                int first = (fy * _filterWidth + 2 * p) * channels;
+                bool hasSecond = 2 * p + 1 < _filterWidth;
+                Span<short> destination = pairs.Slice((fy * count + p) * channels * 2, channels * 2);
                 for (int c = 0; c < channels; c++)
                 {
-                    int at = ((fy * _pairCount + p) * channels + c) * 2;
-                    pairs[at] = weights[(fy * _filterWidth + 2 * p) * channels + c];
-                    pairs[at + 1] = 2 * p + 1 < _filterWidth ? weights[(fy * _filterWidth + 2 * p + 1) * channels + c] : (short)0;
+                    destination[2 * c] = weights[first + c];
+                    destination[2 * c + 1] = hasSecond ? weights[first + channels + c] : (short)0;
                 }
-        _pairWeights = context.AllocatePersistent<short>(pairs);
-        _pairs = true;
+            }
     }
 
     private void RunInt8Optimized(InvokeContext context)
@@ -146,19 +151,29 @@ public sealed partial class DepthwiseConv2D
         ref sbyte x = ref MemoryMarshal.GetReference(input);
         ref sbyte w = ref MemoryMarshal.GetReference(filter);
         ref int biasRef = ref MemoryMarshal.GetReference(bias);
-        ref byte pattern = ref gather == Gather.Expand ? ref MemoryMarshal.GetReference(context.Persistent<byte>(_expandPattern)) : ref Unsafe.NullRef<byte>();
+        // Block [16k, 16k + 16) reads input channels from 16k / multiplier on; lane j takes the one (16k + j) / multiplier.
+        Span<byte> patterns = gather == Gather.Expand ? stackalloc byte[ExpandCapacity + 16] : default;
+        if (gather == Gather.Expand)
+        {
+            patterns.Clear();
+            for (int k = 0; k < channels; k++) patterns[k] = (byte)(k / multiplier - (k & ~15) / multiplier);
+        }
+        ref byte pattern = ref MemoryMarshal.GetReference(patterns);
         bool hasBias = !bias.IsEmpty, wide = _wide;
         var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, vector: wide);
-        var requantizer4 = wide ? default : new Vector128Requantizer(context.Persistent<int>(_requantTables), channels, _outputOffset, _quantizedMin, _quantizedMax);
+        var requantizer4 = wide ? default : new Vector128Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax);
         // The last pixels' expanded loads would read past the input: those go through this copy.
         Span<sbyte> tail = stackalloc sbyte[16];
         ref sbyte tailRef = ref MemoryMarshal.GetReference(tail);
         short inputOffset = (short)_inputOffset;
         Vector256<short> offset16 = Vector256.Create(inputOffset);
         Vector128<short> offset8 = Vector128.Create(inputOffset);
-        bool interior = _interiorWeights >= 0;
-        ref short interiorW = ref interior ? ref MemoryMarshal.GetReference(context.Persistent<short>(_interiorWeights)) : ref Unsafe.NullRef<short>();
-        ref int interiorBias = ref interior ? ref MemoryMarshal.GetReference(context.Persistent<int>(_interiorBias)) : ref Unsafe.NullRef<int>();
+        bool interior = _interior;
+        Span<short> interiorTable = interior ? stackalloc short[PairWeightCapacity] : default;
+        Span<int> interiorFolded = interior ? stackalloc int[InteriorBiasCapacity] : default;
+        if (interior) BuildInteriorPairs(filter, bias, interiorTable, interiorFolded);
+        ref short interiorW = ref MemoryMarshal.GetReference(interiorTable);
+        ref int interiorBias = ref MemoryMarshal.GetReference(interiorFolded);
         int o = 0;
         for (int b = 0; b < _batches; b++)
         {
@@ -300,7 +315,10 @@ public sealed partial class DepthwiseConv2D
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
         ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(2) : default;
-        ReadOnlySpan<short> pairWeights = context.Persistent<short>(_pairWeights);
+        ReadOnlySpan<sbyte> filter = ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch);
+        if (filter.Length < _filterHeight * _filterWidth * _outputDepth) throw context.Error("tensor data is shorter than its shape");
+        Span<short> pairWeights = stackalloc short[PairWeightCapacity];
+        BuildPairWeights(filter, pairWeights);
         Span<sbyte> output = context.Output<sbyte>(0);
         int channels = _outputDepth, pairs = _pairCount, rowWidth = _pairRowWidth, strideWidth = _strideWidth;
         if (input.Length < _batches * _inputHeight * _inputWidth || pairWeights.Length < _filterHeight * pairs * channels * 2
@@ -312,7 +330,7 @@ public sealed partial class DepthwiseConv2D
         ref int biasRef = ref MemoryMarshal.GetReference(bias);
         bool hasBias = !bias.IsEmpty, wide = _wide;
         var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, vector: wide);
-        var requantizer4 = wide ? default : new Vector128Requantizer(context.Persistent<int>(_requantTables), channels, _outputOffset, _quantizedMin, _quantizedMax);
+        var requantizer4 = wide ? default : new Vector128Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax);
         int pairStride = channels * 2, rowStride = pairs * pairStride;
         for (int b = 0; b < _batches; b++)
         {

@@ -9,30 +9,30 @@ namespace TfLiteMicro.Kernels;
 /// <summary>
 /// Per-channel requantization of int32 sums to int8 four channels at a time with 128-bit vectors, equal to
 /// <see cref="FixedPoint.MultiplyByQuantizedMultiplier(int, int, int)"/> plus the output zero point and clamp.
-/// SSE has no per-lane shifts, so both shifts become multiplies by per-channel powers of two prepared in
-/// <see cref="Tables"/> (kept in the arena's persistent part): the left shift a 32-bit multiply, the right shift an
-/// unsigned 32x32->64 multiply by 2^(31 - right) of the value biased by 2^31, then a uniform shift by 31.
+/// SSE has no per-lane shifts, so both shifts become multiplies by powers of two (made exactly from the shifts through
+/// a float's exponent): the left shift a 32-bit multiply, the right shift an unsigned 32x32->64 multiply by
+/// 2^(31 - right) of the value biased by 2^31, then a uniform shift by 31.
 /// Without SSE4.1 (Arm64 until it has its own form) each lane is requantized by the scalar formula.
 /// </summary>
 internal readonly ref struct Vector128Requantizer
 {
-    private readonly ReadOnlySpan<int> _tables;
-    private readonly int _channels, _outputOffset, _min, _max;
+    private readonly ReadOnlySpan<int> _multipliers, _shifts;
+    private readonly int _outputOffset, _min, _max;
 
-    /// <summary>A view over <paramref name="tables"/> made by <see cref="Tables"/> for <paramref name="channels"/> channels.</summary>
-    public Vector128Requantizer(ReadOnlySpan<int> tables, int channels, int outputOffset, int min, int max)
+    /// <summary>A view over per-channel <paramref name="multipliers"/> and <paramref name="shifts"/>.</summary>
+    public Vector128Requantizer(ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int outputOffset, int min, int max)
     {
-        if (tables.Length < channels * 5) throw new ArgumentException("requantization tables shorter than the channel count");
-        _tables = tables;
-        _channels = channels;
+        if (shifts.Length < multipliers.Length) throw new ArgumentException("fewer shifts than multipliers");
+        _multipliers = multipliers;
+        _shifts = shifts;
         _outputOffset = outputOffset;
         _min = min;
         _max = max;
     }
 
     /// <summary>
-    /// Whether the tables represent the multipliers exactly: non-negative multipliers and shifts in [-31, 30], which
-    /// every multiplier QuantizeMultiplier makes satisfies.
+    /// Whether the vector form is exact: non-negative multipliers and shifts in [-31, 30], which every multiplier
+    /// QuantizeMultiplier makes satisfies.
     /// </summary>
     public static bool CanVectorize(ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
     {
@@ -42,37 +42,22 @@ internal readonly ref struct Vector128Requantizer
         return true;
     }
 
-    /// <summary>
-    /// Five rows of <c>channels</c> ints: multipliers, shifts, 2^left, 2^(31 - right) (as unsigned) and 2^right - 1,
-    /// where left = max(shift, 0) and right = max(-shift, 0).
-    /// </summary>
-    public static int[] Tables(ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
-    {
-        int n = multipliers.Length;
-        var tables = new int[n * 5];
-        for (int c = 0; c < n; c++)
-        {
-            int left = Math.Max(shifts[c], 0), right = Math.Max(-shifts[c], 0);
-            tables[c] = multipliers[c];
-            tables[n + c] = shifts[c];
-            tables[2 * n + c] = 1 << left;
-            tables[3 * n + c] = unchecked((int)(1u << (31 - right)));
-            tables[4 * n + c] = (int)((1L << right) - 1);
-        }
-        return tables;
-    }
+    /// <summary>2^e for e in [0, 31] (2^31 as the bit pattern 0x80000000, which truncation gives on overflow).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> PowerOfTwo(Vector128<int> e)
+        => Sse2.ConvertToVector128Int32WithTruncation(Sse2.ShiftLeftLogical(e + Vector128.Create(127), 23).AsSingle());
 
     /// <summary>Requantizes channels [channel, channel + 4) (all below the channel count) and clamps them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector128<int> Apply4(Vector128<int> x, int channel)
     {
         if (!Sse41.IsSupported) return Scalar4(x, channel);
-        ref int t = ref MemoryMarshal.GetReference(_tables);
-        int n = _channels;
-        Vector128<int> m = Vector128.LoadUnsafe(ref t, (nuint)channel);
-        Vector128<int> leftPower = Vector128.LoadUnsafe(ref t, (nuint)(2 * n + channel));
-        Vector128<uint> rightFactor = Vector128.LoadUnsafe(ref t, (nuint)(3 * n + channel)).AsUInt32();
-        Vector128<int> mask = Vector128.LoadUnsafe(ref t, (nuint)(4 * n + channel));
+        Vector128<int> m = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_multipliers), (nuint)channel);
+        Vector128<int> shift = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_shifts), (nuint)channel);
+        Vector128<int> left = Sse41.Max(shift, Vector128<int>.Zero), right = Sse41.Max(-shift, Vector128<int>.Zero);
+        Vector128<int> leftPower = PowerOfTwo(left);
+        Vector128<uint> rightFactor = PowerOfTwo(Vector128.Create(31) - right).AsUInt32();
+        Vector128<int> mask = PowerOfTwo(right) - Vector128<int>.One;
         x = Sse41.MultiplyLow(x, leftPower);
         // Rounding doubling high multiply: the reference's truncating (p + nudge) / 2^31 equals floor((p + 2^30) / 2^31)
         // for every product of a non-negative multiplier; bits 31..62 of that sum are the result.
@@ -95,18 +80,14 @@ internal readonly ref struct Vector128Requantizer
     }
 
     private Vector128<int> Scalar4(Vector128<int> x, int channel)
-    {
-        ReadOnlySpan<int> multipliers = _tables.Slice(0, _channels), shifts = _tables.Slice(_channels, _channels);
-        return Vector128.Create(Lane(x.GetElement(0), multipliers[channel], shifts[channel]), Lane(x.GetElement(1), multipliers[channel + 1], shifts[channel + 1]),
-            Lane(x.GetElement(2), multipliers[channel + 2], shifts[channel + 2]), Lane(x.GetElement(3), multipliers[channel + 3], shifts[channel + 3]));
-    }
+        => Vector128.Create(Lane(x.GetElement(0), channel), Lane(x.GetElement(1), channel + 1), Lane(x.GetElement(2), channel + 2), Lane(x.GetElement(3), channel + 3));
 
-    private int Lane(int sum, int multiplier, int shift)
-        => Math.Min(Math.Max(FixedPoint.MultiplyByQuantizedMultiplier(sum, multiplier, shift) + _outputOffset, _min), _max);
+    private int Lane(int sum, int channel)
+        => Math.Min(Math.Max(FixedPoint.MultiplyByQuantizedMultiplier(sum, _multipliers[channel], _shifts[channel]) + _outputOffset, _min), _max);
 
     /// <summary>Scalar requantization of one channel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public sbyte Apply1(int sum, int channel) => (sbyte)Lane(sum, _tables[channel], _tables[_channels + channel]);
+    public sbyte Apply1(int sum, int channel) => (sbyte)Lane(sum, channel);
 
     /// <summary>Narrows two vectors of four clamped lanes to eight bytes (the lanes are in the int8 range, so narrowing is exact).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
