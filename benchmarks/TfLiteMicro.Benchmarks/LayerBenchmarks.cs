@@ -10,8 +10,15 @@ public class LayerBenchmarks
 {
     private InterpreterRun? _run;
 
-    [Params("conv3x3_i8_56x56x32x64", "conv1x1_i8_28x28x128x128", "dwconv3x3_i8_56x56x128", "fc_i8_1024x1000",
-        "conv3x3_f32_28x28x32x32", "dwconv3x3_f32_56x56x64", "fc_f32_1024x1000")]
+    /// <summary>Every generated layer, for BenchmarkDotNet's parameter and the quick table.</summary>
+    public static readonly string[] Layers =
+    [
+        "conv3x3_i8_56x56x32x64", "conv1x1_i8_28x28x128x128", "dwconv3x3_i8_56x56x128", "fc_i8_1024x1000",
+        "conv3x3_f32_28x28x32x32", "dwconv3x3_f32_56x56x64", "fc_f32_1024x1000",
+        "add_i8_56x56x64", "mul_i8_56x56x64", "mul_i8_56x56x64_by_64", "softmax_i8_64x1000", "avgpool3x3_i8_56x56x64",
+    ];
+
+    [ParamsSource(nameof(Layers))]
     public string Layer { get; set; } = "";
 
     [Params(false, true)]
@@ -47,6 +54,11 @@ public class LayerBenchmarks
         "conv3x3_f32_28x28x32x32" => Conv(TensorType.Float32, 28, 32, 32, 3),
         "dwconv3x3_f32_56x56x64" => Depthwise(TensorType.Float32, 56, 64),
         "fc_f32_1024x1000" => FullyConnected(TensorType.Float32, 1024, 1000),
+        "add_i8_56x56x64" => Binary(BuiltinOperator.Add, [1, 56, 56, 64], [1, 56, 56, 64]),
+        "mul_i8_56x56x64" => Binary(BuiltinOperator.Mul, [1, 56, 56, 64], [1, 56, 56, 64]),
+        "mul_i8_56x56x64_by_64" => Binary(BuiltinOperator.Mul, [1, 56, 56, 64], [1, 1, 1, 64]),
+        "softmax_i8_64x1000" => Softmax(64, 1000),
+        "avgpool3x3_i8_56x56x64" => AveragePool(56, 64, 3),
         _ => throw new ArgumentException($"unknown layer {layer}"),
     };
 
@@ -123,6 +135,44 @@ public class LayerBenchmarks
         int bias = g.AddConstant("bias", BiasType(type), [units], Bias(type, units), Q(type, 0.0001f, 0));
         int output = g.AddTensor("output", type, [1, units], Q(type, 0.5f, 0));
         g.AddOperator(BuiltinOperator.FullyConnected, [input, weights, bias], [output], OperatorOptions.FullyConnected());
+        g.SetInputs(input);
+        g.SetOutputs(output);
+        return builder.Build();
+    }
+
+    /// <summary>An int8 ADD or MUL of two graph inputs (the second may broadcast), with a RELU.</summary>
+    private static byte[] Binary(BuiltinOperator op, int[] shape1, int[] shape2)
+    {
+        var builder = new ModelBuilder("generated element-wise");
+        SubgraphBuilder g = builder.AddSubgraph();
+        int a = g.AddTensor("a", TensorType.Int8, shape1, Q(TensorType.Int8, 0.05f, -3));
+        int b = g.AddTensor("b", TensorType.Int8, shape2, Q(TensorType.Int8, 0.03f, 7));
+        int output = g.AddTensor("output", TensorType.Int8, shape1, Q(TensorType.Int8, op == BuiltinOperator.Add ? 0.08f : 0.01f, 2));
+        g.AddOperator(op, [a, b], [output], op == BuiltinOperator.Add ? OperatorOptions.Add(FusedActivation.Relu) : OperatorOptions.Mul(FusedActivation.Relu));
+        g.SetInputs(a, b);
+        g.SetOutputs(output);
+        return builder.Build();
+    }
+
+    private static byte[] Softmax(int rows, int depth)
+    {
+        var builder = new ModelBuilder("generated softmax");
+        SubgraphBuilder g = builder.AddSubgraph();
+        int input = g.AddTensor("input", TensorType.Int8, [rows, depth], Q(TensorType.Int8, 0.1f, 10));
+        int output = g.AddTensor("output", TensorType.Int8, [rows, depth], Q(TensorType.Int8, 1f / 256, sbyte.MinValue));
+        g.AddOperator(BuiltinOperator.Softmax, [input], [output], OperatorOptions.Softmax());
+        g.SetInputs(input);
+        g.SetOutputs(output);
+        return builder.Build();
+    }
+
+    private static byte[] AveragePool(int size, int depth, int filter)
+    {
+        var builder = new ModelBuilder("generated average pool");
+        SubgraphBuilder g = builder.AddSubgraph();
+        int input = g.AddTensor("input", TensorType.Int8, [1, size, size, depth], Q(TensorType.Int8, 0.05f, -3));
+        int output = g.AddTensor("output", TensorType.Int8, [1, size, size, depth], Q(TensorType.Int8, 0.05f, -3));
+        g.AddOperator(BuiltinOperator.AveragePool2D, [input], [output], OperatorOptions.Pool2D(0, 1, 1, filter, filter));
         g.SetInputs(input);
         g.SetOutputs(output);
         return builder.Build();

@@ -9,21 +9,27 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "--quick")
         {
-            Quick(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0.5);
+            Quick(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0.5, args.Length > 2 ? args[2] : "");
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 
-    /// <summary>A rough Stopwatch table (no BenchmarkDotNet): about <paramref name="seconds"/> per row and kernel choice.</summary>
-    private static void Quick(double seconds)
+    /// <summary>
+    /// A rough Stopwatch table (no BenchmarkDotNet): about <paramref name="seconds"/> per row and kernel choice, best time
+    /// of the runs; only the rows whose name contains <paramref name="filter"/>.
+    /// </summary>
+    private static void Quick(double seconds, string filter)
     {
         Console.WriteLine($"{"case",-34} {"reference ms",13} {"optimized ms",13} {"ratio",7} {"GMAC/s",8} {"alloc B",8} {"ref alloc B",11}");
         foreach (string model in SharedModels.Supported())
-            Row(model, SharedModels.Read(model), 0, seconds);
-        foreach (string layer in new[] { "conv3x3_i8_56x56x32x64", "conv1x1_i8_28x28x128x128", "dwconv3x3_i8_56x56x128", "fc_i8_1024x1000",
-                     "conv3x3_f32_28x28x32x32", "dwconv3x3_f32_56x56x64", "fc_f32_1024x1000" })
-            Row(layer, LayerBenchmarks.Build(layer), LayerBenchmarks.MultiplyAdds(layer), seconds);
+            if (model.Contains(filter, StringComparison.Ordinal))
+            {
+                byte[] bytes = SharedModels.Read(model);
+                Row(model, bytes, MultiplyAddCount.Of(Model.Load(bytes)), seconds);
+            }
+        foreach (string layer in LayerBenchmarks.Layers)
+            if (layer.Contains(filter, StringComparison.Ordinal)) Row(layer, LayerBenchmarks.Build(layer), LayerBenchmarks.MultiplyAdds(layer), seconds);
     }
 
     private static void Row(string name, byte[] model, long multiplyAdds, double seconds)

@@ -32,8 +32,9 @@ internal static class KissFftPlan
     /// <summary>Whether a real FFT of <paramref name="fftLength"/> points is one TFLM can run; null when it is, else why not.</summary>
     public static string? CheckRealLength(int fftLength)
     {
-        if (fftLength < 2 || fftLength > (1 << 24))
-            return $"fft_length {fftLength} is out of range (2 to {1 << 24})";
+        // Two points would leave a one-point complex FFT, a radix-1 stage KISS FFT has no butterfly for.
+        if (fftLength < 4 || fftLength > (1 << 24))
+            return $"fft_length {fftLength} is out of range (4 to {1 << 24})";
         if ((fftLength & 1) != 0)
             return $"fft_length {fftLength} must be even (the real FFT packs two real samples per complex point)";
         int[] factors = Factor(fftLength / 2);

@@ -30,7 +30,7 @@ public sealed class SignalEnergy : IKernel
 
     public void Invoke(InvokeContext context)
     {
-        ReadOnlySpan<ComplexInt16> input = context.Input<ComplexInt16>(0);
+        ReadOnlySpan<Complex<short>> input = context.Input<Complex<short>>(0);
         Span<uint> output = context.Output<uint>(0);
         for (int i = _start; i < _end; i++)
         {

@@ -16,23 +16,13 @@ public sealed class SignalRfft : IKernel
     private int _outputLength;
     private int _paddedHandle;
     private int _workHandle;
-    private KissFftQ15? _q15;
-    private KissFftQ31? _q31;
-    private KissFftFloat? _f32;
+    private KissFftTables _tables;
 
     public void Prepare(PrepareContext context)
     {
-        context.ExpectCounts(1, 1, 1);
-        SignalOptions options = SignalOptions.Read(context);
-        _type = options.Type();
-        _fftLength = options.Int("fft_length");
-        if (KissFftPlan.CheckRealLength(_fftLength) is string problem) throw context.Error(problem);
+        (_type, _fftLength) = RealFftOptions.Read(context);
         Tensor input = context.Input(0);
         Tensor output = context.Output(0);
-        if (_type is not (TensorType.Int16 or TensorType.Int32 or TensorType.Float32)) throw context.UnsupportedType("option T", _type);
-        if (input.Type != _type) throw context.Error($"input type {TensorTypes.GetName(input.Type)} differs from option T ({TensorTypes.GetName(_type)})");
-        if (output.Type != _type) throw context.Error($"output type {TensorTypes.GetName(output.Type)} differs from option T ({TensorTypes.GetName(_type)})");
-        if (input.Rank < 1 || input.Rank != output.Rank) throw context.Error($"input rank {input.Rank} and output rank {output.Rank} must be equal and at least 1");
         _inputLength = input.Dim(input.Rank - 1);
         _inputSize = checked((int)input.ElementCount);
         _outputLength = output.Dim(output.Rank - 1) / 2;
@@ -46,64 +36,35 @@ public sealed class SignalRfft : IKernel
         int elementSize = _type == TensorType.Int16 ? 2 : 4;
         _paddedHandle = context.RequestScratch(_fftLength * elementSize);
         _workHandle = context.RequestScratch(_fftLength * elementSize);
-        switch (_type)
-        {
-            case TensorType.Int16: _q15 = new KissFftQ15(_fftLength, inverse: false); break;
-            case TensorType.Int32: _q31 = new KissFftQ31(_fftLength, inverse: false); break;
-            default: _f32 = new KissFftFloat(_fftLength, inverse: false); break;
-        }
+        _tables = KissFftTables.Allocate(context, _type, _fftLength, inverse: false);
     }
 
     public void Invoke(InvokeContext context)
     {
-        int bins = _fftLength / 2 + 1;
         switch (_type)
         {
-            case TensorType.Int16:
-            {
-                ReadOnlySpan<short> input = context.Input<short>(0);
-                Span<ComplexInt16> output = context.Output<ComplexInt16>(0);
-                Span<short> padded = context.Scratch<short>(_paddedHandle).Slice(0, _fftLength);
-                Span<ComplexInt16> work = context.Scratch<ComplexInt16>(_workHandle);
-                for (int i = 0, o = 0; i < _inputSize; i += _inputLength, o += _outputLength)
-                {
-                    Pad(input.Slice(i, _inputLength), padded);
-                    _q15!.Forward(padded, output.Slice(o, bins), work);
-                }
-                break;
-            }
-            case TensorType.Int32:
-            {
-                ReadOnlySpan<int> input = context.Input<int>(0);
-                Span<ComplexInt32> output = context.Output<ComplexInt32>(0);
-                Span<int> padded = context.Scratch<int>(_paddedHandle).Slice(0, _fftLength);
-                Span<ComplexInt32> work = context.Scratch<ComplexInt32>(_workHandle);
-                for (int i = 0, o = 0; i < _inputSize; i += _inputLength, o += _outputLength)
-                {
-                    Pad(input.Slice(i, _inputLength), padded);
-                    _q31!.Forward(padded, output.Slice(o, bins), work);
-                }
-                break;
-            }
-            default:
-            {
-                ReadOnlySpan<float> input = context.Input<float>(0);
-                Span<ComplexFloat> output = context.Output<ComplexFloat>(0);
-                Span<float> padded = context.Scratch<float>(_paddedHandle).Slice(0, _fftLength);
-                Span<ComplexFloat> work = context.Scratch<ComplexFloat>(_workHandle);
-                for (int i = 0, o = 0; i < _inputSize; i += _inputLength, o += _outputLength)
-                {
-                    Pad(input.Slice(i, _inputLength), padded);
-                    _f32!.Forward(padded, output.Slice(o, bins), work);
-                }
-                break;
-            }
+            case TensorType.Int16: Run<short, Q15FftArithmetic>(context); break;
+            case TensorType.Int32: Run<int, Q31FftArithmetic>(context); break;
+            default: Run<float, FloatFftArithmetic>(context); break;
         }
     }
 
-    private static void Pad<T>(ReadOnlySpan<T> row, Span<T> padded)
+    private void Run<T, TMath>(InvokeContext context)
+        where T : unmanaged
+        where TMath : struct, IFftArithmetic<T>
     {
-        row.CopyTo(padded);
-        padded.Slice(row.Length).Clear();
+        KissFft<T, TMath> fft = _tables.Open<T, TMath>(context);
+        ReadOnlySpan<T> input = context.Input<T>(0);
+        Span<Complex<T>> output = context.Output<Complex<T>>(0);
+        Span<T> padded = context.Scratch<T>(_paddedHandle).Slice(0, _fftLength);
+        Span<Complex<T>> work = context.Scratch<Complex<T>>(_workHandle);
+        int bins = _fftLength / 2 + 1;
+        for (int i = 0, o = 0; i < _inputSize; i += _inputLength, o += _outputLength)
+        {
+            ReadOnlySpan<T> row = input.Slice(i, _inputLength);
+            row.CopyTo(padded);
+            padded.Slice(row.Length).Clear();
+            fft.Forward(padded, output.Slice(o, bins), work);
+        }
     }
 }

@@ -47,6 +47,21 @@ public class FftTests
     }
 
     [Theory]
+    [InlineData("RfftTestSize64Int16", 4)]
+    [InlineData("RfftTestSize64Int32", 8)]
+    [InlineData("IrfftTestLength64Float", 8)]
+    public void TwiddlesAndFactorsAreCountedInTheArena(string name, int complexBytes)
+    {
+        TflmTest t = TflmVectors.Test("FftTest", name);
+        TensorType type = complexBytes == 4 ? TensorType.Int16 : name.Contains("Float", StringComparison.Ordinal) ? TensorType.Float32 : TensorType.Int32;
+        var op = SingleOp.Create(name.StartsWith("Irfft", StringComparison.Ordinal) ? "SignalIrfft" : "SignalRfft", t.Options,
+            [(type, t.Shape("input_shape"))], [(type, t.Shape("output_shape"))]);
+        // 32 twiddles of the 32-point complex FFT, 16 of the real post-processing, and the factors of 32 (4, 8, 4, 2, 2, 1).
+        Assert.True(op.Interpreter.ArenaUsage.PersistentBytes >= (32 + 16) * complexBytes + 6 * sizeof(int),
+            $"persistent bytes {op.Interpreter.ArenaUsage.PersistentBytes}");
+    }
+
+    [Theory]
     [InlineData("FftAutoScaleTestSmall")]
     [InlineData("FftAutoScaleTestScaleBit")]
     [InlineData("FftAutoScaleTestLarge")]

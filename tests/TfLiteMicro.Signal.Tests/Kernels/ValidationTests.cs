@@ -39,6 +39,15 @@ public class ValidationTests
         Assert.IsType<KernelException>(Rejects("SignalRfft", fft64, [(TensorType.Int16, [65])], [(TensorType.Int16, [66])]));
         // Type differs from option T.
         Assert.IsType<KernelException>(Rejects("SignalRfft", fft64, [(TensorType.Float32, [64])], [(TensorType.Float32, [66])]));
+        // Lengths KISS FFT cannot transform: two points (a radix-1 stage) and 14 (radix 7).
+        foreach ((byte length, string message) in new[] { ((byte)2, "out of range"), ((byte)14, "radix 7") })
+        {
+            byte[] options = (byte[])fft64.Clone();
+            options[20] = length; // fft_length, stored in one byte in this FlexBuffer
+            TfLiteMicroException e = Rejects("SignalRfft", options, [(TensorType.Int16, [length])], [(TensorType.Int16, [length + 2])]);
+            Assert.IsType<KernelException>(e);
+            Assert.Contains(message, e.Message);
+        }
         // Energy bins outside the spectrum.
         byte[] energy48 = TflmVectors.Test("EnergyTest", "EnergyTestEnd").Options;
         Assert.IsType<KernelException>(Rejects("SignalEnergy", energy48, [(TensorType.Int16, [8])], [(TensorType.UInt32, [8])]));

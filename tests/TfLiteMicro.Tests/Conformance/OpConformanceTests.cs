@@ -12,25 +12,30 @@ public sealed class OpConformanceTests(ITestOutputHelper output)
 {
     private const string NoSharedData = "(../shared not found)";
 
-    public static TheoryData<string> Cases()
+    /// <summary>Each case twice: with the optimized kernels (the default) and with the reference kernels only.</summary>
+    public static TheoryData<string, bool> Cases()
     {
-        var data = new TheoryData<string>();
-        foreach (string name in GoldenCase.OpCaseNames()) data.Add(name);
-        if (data.Count == 0) data.Add(NoSharedData);
+        var data = new TheoryData<string, bool>();
+        foreach (string name in GoldenCase.OpCaseNames())
+        {
+            data.Add(name, false);
+            data.Add(name, true);
+        }
+        if (data.Count == 0) data.Add(NoSharedData, false);
         return data;
     }
 
     [SkippableTheory]
     [MemberData(nameof(Cases))]
-    public void MatchesTflm(string caseName)
+    public void MatchesTflm(string caseName, bool referenceKernels)
     {
         if (caseName == NoSharedData) SharedData.RequireRoot();
         GoldenCase c = GoldenCase.Load(SharedData.Path("golden", "ops", caseName));
         OpResolver resolver = GoldenRunner.FullResolver();
         List<string> missing = GoldenRunner.MissingOps(Model.Load(File.ReadAllBytes(c.ModelPath)), resolver);
         Skip.If(missing.Count > 0, $"no kernel yet for {string.Join(", ", missing)}");
-        string? problem = GoldenRunner.Run(c, resolver, out _);
-        Assert.True(problem is null, $"{caseName}: {problem}");
+        string? problem = GoldenRunner.Run(c, resolver, out _, referenceKernels: referenceKernels);
+        Assert.True(problem is null, $"{caseName}{(referenceKernels ? " (reference kernels)" : "")}: {problem}");
     }
 
     /// <summary>Prints the pass count per op and type, the figure the issue notes quote.</summary>

@@ -24,10 +24,10 @@ public static class GoldenRunner
     }
 
     /// <summary>Runs the case; returns null when it matches, otherwise a description of the first mismatch.</summary>
-    public static string? Run(GoldenCase c, OpResolver resolver, out MicroInterpreter interpreter, int arenaBytes = 1 << 22)
+    public static string? Run(GoldenCase c, OpResolver resolver, out MicroInterpreter interpreter, int arenaBytes = 1 << 22, bool referenceKernels = false)
     {
         Model model = Model.Load(File.ReadAllBytes(c.ModelPath));
-        interpreter = new MicroInterpreter(model, resolver, new byte[arenaBytes]);
+        interpreter = new MicroInterpreter(model, resolver, new byte[arenaBytes], new InterpreterOptions { UseReferenceKernels = referenceKernels });
         interpreter.AllocateTensors();
         for (int i = 0; i < interpreter.InputCount; i++)
             interpreter.Input(i).CopyFrom(c.ReadInput(i));

@@ -7,7 +7,7 @@ namespace TfLiteMicro.Kernels;
 /// AVERAGE_POOL_2D: the mean of each window, counting only the elements inside the image. float32, int8 and int16;
 /// the integer kernels round the quotient half away from zero, like TFLM's reference.
 /// </summary>
-public sealed class AveragePool2D : IKernel
+public sealed partial class AveragePool2D : IKernel
 {
     private PoolWindow _window;
     private TensorType _type;
@@ -18,6 +18,7 @@ public sealed class AveragePool2D : IKernel
     {
         _window = PoolWindow.Prepare(context, setOutputShape: false);
         (_type, _floatMin, _floatMax, _quantizedMin, _quantizedMax) = PoolWindow.PrepareLimits(context, _window.Activation);
+        PrepareOptimized(context);
     }
 
     public void Invoke(InvokeContext context)
@@ -25,6 +26,7 @@ public sealed class AveragePool2D : IKernel
         switch (_type)
         {
             case TensorType.Float32: RunFloat(context.Input<float>(0), context.Output<float>(0)); break;
+            case TensorType.Int8 when _int8Optimized: RunInt8Optimized(context.Input<sbyte>(0), context.Output<sbyte>(0)); break;
             case TensorType.Int8: RunInteger(context.Input<sbyte>(0), context.Output<sbyte>(0)); break;
             case TensorType.Int16: RunInteger(context.Input<short>(0), context.Output<short>(0)); break;
         }

@@ -3,7 +3,7 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>ADD: float32, int32, int8 and int16 with broadcasting (up to 6-D) and a fused activation.</summary>
-public sealed class Add : IKernel
+public sealed partial class Add : IKernel
 {
     private TensorType _type;
     private BroadcastShape _shape = null!;
@@ -58,6 +58,7 @@ public sealed class Add : IKernel
                     };
                 break;
         }
+        PrepareOptimized(context, input1, input2, output);
     }
 
     public void Invoke(InvokeContext context)
@@ -69,6 +70,9 @@ public sealed class Add : IKernel
                 break;
             case TensorType.Int32:
                 ElementwiseDriver.Binary(context.Input<int>(0), context.Input<int>(1), context.Output<int>(0), _shape, new Int32Add(_intMin, _intMax));
+                break;
+            case TensorType.Int8 when _int8Plan.Kind != Int8BroadcastKind.None:
+                RunInt8Optimized(context);
                 break;
             case TensorType.Int8:
                 ElementwiseDriver.Binary(context.Input<sbyte>(0), context.Input<sbyte>(1), context.Output<sbyte>(0), _shape, _int8);

@@ -4,7 +4,7 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>MUL: float32, int32, int8 and int16 (symmetric) with broadcasting (up to 6-D) and a fused activation.</summary>
-public sealed class Mul : IKernel
+public sealed partial class Mul : IKernel
 {
     private TensorType _type;
     private BroadcastShape _shape = null!;
@@ -23,6 +23,7 @@ public sealed class Mul : IKernel
         FusedActivation activation = ElementwiseChecks.Activation(context, 0);
         _type = output.Type;
         _shape = BroadcastShape.Create(context, output, 6, input1, input2);
+        Int8ProductParameters? vector = null;
 
         switch (_type)
         {
@@ -46,8 +47,10 @@ public sealed class Mul : IKernel
                 (int m, int s) = FixedPoint.QuantizeMultiplier((double)input1.Scale * input2.Scale / output.Scale);
                 _int8 = new QuantizedProduct<sbyte>(-input1.ZeroPoint, -input2.ZeroPoint, output.ZeroPoint, m, s, min, max);
                 _int16 = new QuantizedProduct<short>(-input1.ZeroPoint, -input2.ZeroPoint, output.ZeroPoint, m, s, min, max);
+                vector = Int8ProductParameters.Create(-input1.ZeroPoint, -input2.ZeroPoint, output.ZeroPoint, m, s, min, max);
                 break;
         }
+        PrepareOptimized(context, input1, input2, output, vector);
     }
 
     public void Invoke(InvokeContext context)
@@ -59,6 +62,9 @@ public sealed class Mul : IKernel
                 break;
             case TensorType.Int32:
                 ElementwiseDriver.Binary(context.Input<int>(0), context.Input<int>(1), context.Output<int>(0), _shape, new Int32Product(_intMin, _intMax));
+                break;
+            case TensorType.Int8 when _int8Plan.Kind != Int8BroadcastKind.None:
+                RunInt8Optimized(context);
                 break;
             case TensorType.Int8:
                 ElementwiseDriver.Binary(context.Input<sbyte>(0), context.Input<sbyte>(1), context.Output<sbyte>(0), _shape, _int8);

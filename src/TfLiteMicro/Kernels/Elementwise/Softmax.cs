@@ -8,7 +8,7 @@ namespace TfLiteMicro.Kernels;
 /// zero point -32768) through gemmlowp's fixed-point exp and reciprocal; int16 to int16 (symmetric, scale 1/32768)
 /// through interpolated exp and 1/(1+x) tables built in Prepare.
 /// </summary>
-public sealed class Softmax : IKernel
+public sealed partial class Softmax : IKernel
 {
     private const int ScaledDiffIntegerBits = 5;
     private const int AccumulationIntegerBits = 12;
@@ -66,6 +66,7 @@ public sealed class Softmax : IKernel
         }
         (_inputMultiplier, _inputLeftShift) = FixedPoint.PreprocessSoftmaxScaling(_beta, input.Scale, ScaledDiffIntegerBits);
         _diffMin = -FixedPoint.CalculateInputRadius(ScaledDiffIntegerBits, _inputLeftShift);
+        PrepareOptimized(context);
     }
 
     public void Invoke(InvokeContext context)
@@ -79,7 +80,12 @@ public sealed class Softmax : IKernel
                 SoftmaxInt16(context.Input<short>(0), context.Output<short>(0));
                 break;
             default:
-                if (_outputType == TensorType.Int8) SoftmaxInt8(context, context.Input<sbyte>(0), context.Output<sbyte>(0));
+                if (_int8Optimized)
+                {
+                    if (_outputType == TensorType.Int8) SoftmaxInt8Optimized(context, context.Input<sbyte>(0), context.Output<sbyte>(0));
+                    else SoftmaxInt8Optimized(context, context.Input<sbyte>(0), context.Output<short>(0));
+                }
+                else if (_outputType == TensorType.Int8) SoftmaxInt8(context, context.Input<sbyte>(0), context.Output<sbyte>(0));
                 else SoftmaxInt8(context, context.Input<sbyte>(0), context.Output<short>(0));
                 break;
         }
@@ -121,13 +127,10 @@ public sealed class Softmax : IKernel
             {
                 int diff = v - max;
                 if (diff < _diffMin) continue;
-                int rescaled = FixedPoint.MultiplyByQuantizedMultiplierGreaterThanOne(diff, _inputMultiplier, _inputLeftShift);
-                sumOfExps = unchecked(sumOfExps + FixedPoint.Rescale(FixedPoint.ExpOnNegativeValues(rescaled, ScaledDiffIntegerBits), 0, AccumulationIntegerBits));
+                sumOfExps = unchecked(sumOfExps + ToAccumulation(ExpOfDifference(diff)));
             }
 
-            int shiftedScale = FixedPoint.GetReciprocal(sumOfExps, AccumulationIntegerBits, out int bitsOverUnit);
-            int exponent = bitsOverUnit + 31 - outputBits;
-            if (exponent < 0 || exponent > 31) throw context.Error($"softmax normalisation shift {exponent} is out of range");
+            int shiftedScale = Normalisation(context, sumOfExps, outputBits, out int exponent);
             for (int c = 0; c < row.Length; c++)
             {
                 int diff = row[c] - max;
@@ -136,12 +139,35 @@ public sealed class Softmax : IKernel
                     outRow[c] = TOut.MinValue;
                     continue;
                 }
-                int rescaled = FixedPoint.MultiplyByQuantizedMultiplierGreaterThanOne(diff, _inputMultiplier, _inputLeftShift);
-                int expQ0 = FixedPoint.ExpOnNegativeValues(rescaled, ScaledDiffIntegerBits);
-                int unsaturated = FixedPoint.RoundingDivideByPOT(FixedPoint.Multiply(shiftedScale, expQ0), exponent);
-                outRow[c] = TOut.CreateTruncating(Clamp.Int(unchecked(unsaturated + outMin), outMin, outMax));
+                outRow[c] = TOut.CreateTruncating(Normalised(ExpOfDifference(diff), shiftedScale, exponent, outMin, outMax));
             }
         }
+    }
+
+    /// <summary>exp(beta * scale * diff) in Q0.31 for a difference from the row's maximum (at least diff_min).</summary>
+    private int ExpOfDifference(int diff)
+    {
+        int rescaled = FixedPoint.MultiplyByQuantizedMultiplierGreaterThanOne(diff, _inputMultiplier, _inputLeftShift);
+        return FixedPoint.ExpOnNegativeValues(rescaled, ScaledDiffIntegerBits);
+    }
+
+    /// <summary>An exp in Q0.31 as the Q12 term of the row's sum.</summary>
+    private static int ToAccumulation(int expQ0) => FixedPoint.Rescale(expQ0, 0, AccumulationIntegerBits);
+
+    /// <summary>The reciprocal of a row's sum of exps and the shift that brings exp times it to the output's range.</summary>
+    private static int Normalisation(InvokeContext context, int sumOfExps, int outputBits, out int exponent)
+    {
+        int shiftedScale = FixedPoint.GetReciprocal(sumOfExps, AccumulationIntegerBits, out int bitsOverUnit);
+        exponent = bitsOverUnit + 31 - outputBits;
+        if (exponent < 0 || exponent > 31) throw context.Error($"softmax normalisation shift {exponent} is out of range");
+        return shiftedScale;
+    }
+
+    /// <summary>One output value: exp times the row's reciprocal, shifted, offset by the output's zero point and clamped.</summary>
+    private static int Normalised(int expQ0, int shiftedScale, int exponent, int outMin, int outMax)
+    {
+        int unsaturated = FixedPoint.RoundingDivideByPOT(FixedPoint.Multiply(shiftedScale, expQ0), exponent);
+        return Clamp.Int(unchecked(unsaturated + outMin), outMin, outMax);
     }
 
     private void SoftmaxInt16(ReadOnlySpan<short> input, Span<short> output)

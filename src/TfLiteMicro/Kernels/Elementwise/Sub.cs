@@ -3,7 +3,7 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>SUB: float32, int32, int8 and int16 with broadcasting (up to 6-D) and a fused activation.</summary>
-public sealed class Sub : IKernel
+public sealed partial class Sub : IKernel
 {
     private TensorType _type;
     private BroadcastShape _shape = null!;
@@ -59,6 +59,7 @@ public sealed class Sub : IKernel
                 };
                 break;
         }
+        PrepareOptimized(context, input1, input2, output);
     }
 
     public void Invoke(InvokeContext context)
@@ -70,6 +71,9 @@ public sealed class Sub : IKernel
                 break;
             case TensorType.Int32:
                 ElementwiseDriver.Binary(context.Input<int>(0), context.Input<int>(1), context.Output<int>(0), _shape, new Int32Sub(_intMin, _intMax));
+                break;
+            case TensorType.Int8 when _int8Plan.Kind != Int8BroadcastKind.None:
+                RunInt8Optimized(context);
                 break;
             case TensorType.Int8:
                 ElementwiseDriver.Binary(context.Input<sbyte>(0), context.Input<sbyte>(1), context.Output<sbyte>(0), _shape, _int8);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace TfLiteMicro.Kernels;
@@ -32,6 +33,7 @@ internal static class Int8Dot
         {
             case SimdLevel.AvxVnni: RowsVnni(ref x, ref w, depth, n, ref init, ref sum); break;
             case SimdLevel.Avx2: RowsAvx2(ref x, ref w, depth, n, ref init, ref sum); break;
+            case SimdLevel.ArmDot when Dp.IsSupported && AdvSimd.Arm64.IsSupported: RowsDot(ref x, ref w, depth, n, ref init, ref sum); break;
             default: RowsVector128(ref x, ref w, depth, n, ref init, ref sum); break;
         }
     }
@@ -175,6 +177,76 @@ internal static class Int8Dot
             for (; d + 16 <= depth; d += 16)
                 a0 = MulAdd16(a0, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref x, (nuint)d)), ref w0, d);
             Unsafe.Add(ref sum, o) = Unsafe.Add(ref init, o) + Vector256.Sum(a0) + Tail(ref x, ref w0, d, depth);
+        }
+    }
+
+    /// <summary>
+    /// Arm64 dot product path. UDOT multiplies unsigned bytes by unsigned bytes, so each weight is flipped to w + 128 as it
+    /// is loaded; the surplus 128 * (sum of the row) does not depend on the output channel and is subtracted once.
+    /// </summary>
+    private static void RowsDot(ref byte x, ref sbyte w, int depth, int n, ref int init, ref int sum)
+    {
+        int wide = depth & ~15, vectorDepth = depth & ~3;
+        Vector128<byte> flip = Vector128.Create((byte)0x80);
+        Vector128<uint> rowTotal = default;
+        for (int d = 0; d < wide; d += 16)
+            rowTotal = Dp.DotProduct(rowTotal, Vector128.LoadUnsafe(ref x, (nuint)d), Vector128<byte>.One);
+        uint rowSum = Vector128.Sum(rowTotal);
+        for (int d = wide; d < vectorDepth; d++) rowSum += Unsafe.Add(ref x, d);
+        Vector128<int> surplus = Vector128.Create(unchecked((int)(rowSum << 7)));
+        // Short loads leave zero activations in the upper lanes, so the flipped zero weights there add nothing.
+        int o = 0;
+        for (; o + 4 <= n; o += 4)
+        {
+            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
+            ref sbyte w1 = ref Unsafe.Add(ref w0, depth);
+            ref sbyte w2 = ref Unsafe.Add(ref w1, depth);
+            ref sbyte w3 = ref Unsafe.Add(ref w2, depth);
+            Vector128<uint> a0 = default, a1 = default, a2 = default, a3 = default;
+            int d = 0;
+            for (; d < wide; d += 16)
+            {
+                Vector128<byte> v = Vector128.LoadUnsafe(ref x, (nuint)d);
+                a0 = Dp.DotProduct(a0, v, Vector128.LoadUnsafe(ref w0, (nuint)d).AsByte() ^ flip);
+                a1 = Dp.DotProduct(a1, v, Vector128.LoadUnsafe(ref w1, (nuint)d).AsByte() ^ flip);
+                a2 = Dp.DotProduct(a2, v, Vector128.LoadUnsafe(ref w2, (nuint)d).AsByte() ^ flip);
+                a3 = Dp.DotProduct(a3, v, Vector128.LoadUnsafe(ref w3, (nuint)d).AsByte() ^ flip);
+            }
+            if (d + 8 <= depth)
+            {
+                Vector128<byte> v = Load8(ref x, d);
+                a0 = Dp.DotProduct(a0, v, Load8(ref w0, d).AsByte() ^ flip);
+                a1 = Dp.DotProduct(a1, v, Load8(ref w1, d).AsByte() ^ flip);
+                a2 = Dp.DotProduct(a2, v, Load8(ref w2, d).AsByte() ^ flip);
+                a3 = Dp.DotProduct(a3, v, Load8(ref w3, d).AsByte() ^ flip);
+                d += 8;
+            }
+            if (d + 4 <= depth)
+            {
+                Vector128<byte> v = Load4(ref x, d);
+                a0 = Dp.DotProduct(a0, v, Load4(ref w0, d).AsByte() ^ flip);
+                a1 = Dp.DotProduct(a1, v, Load4(ref w1, d).AsByte() ^ flip);
+                a2 = Dp.DotProduct(a2, v, Load4(ref w2, d).AsByte() ^ flip);
+                a3 = Dp.DotProduct(a3, v, Load4(ref w3, d).AsByte() ^ flip);
+                d += 4;
+            }
+            // Two rounds of pairwise adds give the four sums in order.
+            Vector128<int> s = AdvSimd.Arm64.AddPairwise(AdvSimd.Arm64.AddPairwise(a0, a1), AdvSimd.Arm64.AddPairwise(a2, a3)).AsInt32();
+            s = s - surplus + Vector128.LoadUnsafe(ref Unsafe.Add(ref init, o));
+            if (d < depth)
+                s += Vector128.Create(Tail(ref x, ref w0, d, depth), Tail(ref x, ref w1, d, depth), Tail(ref x, ref w2, d, depth), Tail(ref x, ref w3, d, depth));
+            s.StoreUnsafe(ref Unsafe.Add(ref sum, o));
+        }
+        for (; o < n; o++)
+        {
+            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
+            Vector128<uint> a0 = default;
+            int d = 0;
+            for (; d < wide; d += 16)
+                a0 = Dp.DotProduct(a0, Vector128.LoadUnsafe(ref x, (nuint)d), Vector128.LoadUnsafe(ref w0, (nuint)d).AsByte() ^ flip);
+            if (d + 8 <= depth) { a0 = Dp.DotProduct(a0, Load8(ref x, d), Load8(ref w0, d).AsByte() ^ flip); d += 8; }
+            if (d + 4 <= depth) { a0 = Dp.DotProduct(a0, Load4(ref x, d), Load4(ref w0, d).AsByte() ^ flip); d += 4; }
+            Unsafe.Add(ref sum, o) = unchecked(Unsafe.Add(ref init, o) + (int)Vector128.Sum(a0) - surplus.ToScalar()) + Tail(ref x, ref w0, d, depth);
         }
     }
 

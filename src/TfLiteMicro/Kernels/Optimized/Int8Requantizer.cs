@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using TfLiteMicro.Quantization;
 
@@ -8,7 +9,7 @@ namespace TfLiteMicro.Kernels;
 
 /// <summary>
 /// Per-channel requantization of int32 sums to int8 (multiply by a Q31 multiplier and a power of two, add the output
-/// zero point, clamp), eight channels at a time with AVX2, equal to <see cref="FixedPoint.MultiplyByQuantizedMultiplier(int, int, int)"/>.
+/// zero point, clamp), eight channels at a time with AVX2 or four at a time with Arm64 AdvSimd, equal to <see cref="FixedPoint.MultiplyByQuantizedMultiplier(int, int, int)"/>.
 /// A view made in Invoke over the multipliers and shifts the kernel keeps in the arena's persistent part.
 /// </summary>
 internal readonly ref struct Int8Requantizer
@@ -25,18 +26,24 @@ internal readonly ref struct Int8Requantizer
         _multipliers = multipliers;
         _shifts = shifts;
         _outputOffset = outputOffset;
+        // Activation limits of an extreme output scale can overflow so that min > max; the reference then writes
+        // (sbyte)max, truncated, where narrowing vector lanes would saturate. Both limits at that byte agree with it.
+        if (min > max) min = max = unchecked((sbyte)max);
         _min = min;
         _max = max;
         _vector = vector;
     }
 
     /// <summary>
-    /// Whether the eight-lane form applies at <paramref name="level"/>: it assumes non-negative multipliers (never
-    /// int.MinValue) and shifts in [-31, 30], which every multiplier QuantizeMultiplier makes satisfies.
+    /// Whether the vector form applies at <paramref name="level"/> (AVX2, or any optimized level on Arm64): it assumes
+    /// non-negative multipliers (never int.MinValue) and shifts in [-31, 30], which every multiplier QuantizeMultiplier
+    /// makes satisfies.
     /// </summary>
     public static bool CanVectorize(SimdLevel level, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
     {
-        if (level < SimdLevel.Avx2 || !Avx2.IsSupported) return false;
+        bool x64 = level >= SimdLevel.Avx2 && Avx2.IsSupported;
+        bool arm = level >= SimdLevel.Vector128 && AdvSimd.Arm64.IsSupported;
+        if (!x64 && !arm) return false;
         for (int c = 0; c < multipliers.Length; c++)
             if (multipliers[c] < 0 || shifts[c] > 30 || shifts[c] < -31) return false;
         return true;
@@ -51,7 +58,19 @@ internal readonly ref struct Int8Requantizer
         int n = sums.Length;
         if (n > _multipliers.Length || destination.Length < n) throw new ArgumentException("more sums than channels");
         int c = 0;
-        if (_vector)
+        if (_vector && AdvSimd.Arm64.IsSupported)
+        {
+            ref int s = ref MemoryMarshal.GetReference(sums);
+            ref sbyte d = ref MemoryMarshal.GetReference(destination);
+            Vector128<int> add = Vector128.Create(rowAdd);
+            for (; c + 8 <= n; c += 8)
+            {
+                Vector128<int> low = Apply4(Vector128.LoadUnsafe(ref s, (nuint)c) + add, c);
+                Vector128<int> high = Apply4(Vector128.LoadUnsafe(ref s, (nuint)(c + 4)) + add, c + 4);
+                Store8(low, high, ref Unsafe.Add(ref d, c));
+            }
+        }
+        else if (_vector)
         {
             ref int s = ref MemoryMarshal.GetReference(sums);
             ref sbyte d = ref MemoryMarshal.GetReference(destination);
@@ -66,6 +85,8 @@ internal readonly ref struct Int8Requantizer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<int> Apply8(Vector256<int> x, int channel)
     {
+        if (!Avx2.IsSupported && AdvSimd.Arm64.IsSupported)
+            return Vector256.Create(Apply4(x.GetLower(), channel), Apply4(x.GetUpper(), channel + 4));
         Vector256<int> shift = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_shifts), (nuint)channel);
         Vector256<int> m = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_multipliers), (nuint)channel);
         Vector256<int> left = Avx2.Max(shift, Vector256<int>.Zero);
@@ -87,6 +108,27 @@ internal readonly ref struct Int8Requantizer
         return Avx2.Min(Avx2.Max(q, Vector256.Create(_min)), Vector256.Create(_max));
     }
 
+    /// <summary>
+    /// Arm64 form of <see cref="Apply8"/> for channels [channel, channel + 4). SQRDMULH is the reference's rounding
+    /// doubling high multiply exactly (saturation included). SRSHL rounds ties up rather than away from zero, so negative
+    /// values are first lowered by one when shifting right (saturating, which leaves int.MinValue exact too).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<int> Apply4(Vector128<int> x, int channel)
+    {
+        if (!AdvSimd.Arm64.IsSupported) throw new PlatformNotSupportedException();
+        Vector128<int> shift = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_shifts), (nuint)channel);
+        Vector128<int> m = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_multipliers), (nuint)channel);
+        Vector128<int> left = AdvSimd.Max(shift, Vector128<int>.Zero);
+        Vector128<int> right = AdvSimd.Min(shift, Vector128<int>.Zero);
+        x = AdvSimd.ShiftLogical(x, left);
+        Vector128<int> high = AdvSimd.MultiplyRoundedDoublingSaturateHigh(x, m);
+        Vector128<int> fixup = AdvSimd.ShiftRightArithmetic(high & right, 31);
+        Vector128<int> q = AdvSimd.ShiftArithmeticRounded(AdvSimd.AddSaturate(high, fixup), right);
+        q += Vector128.Create(_outputOffset);
+        return AdvSimd.Min(AdvSimd.Max(q, Vector128.Create(_min)), Vector128.Create(_max));
+    }
+
     /// <summary>Scalar requantization of one channel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public sbyte Apply1(int sum, int channel)
@@ -99,8 +141,23 @@ internal readonly ref struct Int8Requantizer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store8(Vector256<int> q, ref sbyte destination)
     {
+        if (!Sse2.IsSupported && AdvSimd.IsSupported)
+        {
+            Store8(q.GetLower(), q.GetUpper(), ref destination);
+            return;
+        }
         Vector128<short> words = Sse2.PackSignedSaturate(q.GetLower(), q.GetUpper());
         Vector128<sbyte> bytes = Sse2.PackSignedSaturate(words, words);
+        Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref destination), bytes.AsInt64().ToScalar());
+    }
+
+    /// <summary>Narrows two vectors of four clamped int32 lanes to eight bytes (Arm64).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store8(Vector128<int> low, Vector128<int> high, ref sbyte destination)
+    {
+        if (!AdvSimd.IsSupported) throw new PlatformNotSupportedException();
+        Vector128<short> words = AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(low), high);
+        Vector64<sbyte> bytes = AdvSimd.ExtractNarrowingSaturateLower(words);
         Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref destination), bytes.AsInt64().ToScalar());
     }
 }

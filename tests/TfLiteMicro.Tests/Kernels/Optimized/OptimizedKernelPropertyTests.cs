@@ -39,11 +39,13 @@ public sealed class OptimizedKernelPropertyTests
         }
     }
 
-    [Fact]
-    public void Conv2DInt8MatchesReference()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Conv2DInt8MatchesReference(bool pointwise)
     {
-        var random = new Random(2002);
-        int cases = Cases(600);
+        var random = new Random(pointwise ? 2003 : 2002);
+        int cases = Cases(pointwise ? 300 : 600);
         for (int i = 0; i < cases; i++)
         {
             int batches = random.Next(1, 3), height = random.Next(1, 12), width = random.Next(1, 12);
@@ -53,6 +55,15 @@ public sealed class OptimizedKernelPropertyTests
             int dilationH = random.Next(4) == 0 ? random.Next(2, 4) : 1, dilationW = random.Next(4) == 0 ? random.Next(2, 4) : 1;
             byte padding = (byte)random.Next(2);
             if (random.Next(3) == 0) { filterHeight = filterWidth = 1; strideH = strideW = 1; dilationH = dilationW = 1; }
+            if (pointwise)
+            {
+                // The lane-per-output-channel form: 1x1, input depth a multiple of four (VNNI) or two (AVX2), at least eight outputs.
+                filterHeight = filterWidth = 1;
+                inDepth = 2 * random.Next(1, 33);
+                outDepth = random.Next(8, 41);
+                strideH = random.Next(3) == 0 ? random.Next(2, 4) : 1;
+                strideW = random.Next(3) == 0 ? random.Next(2, 4) : 1;
+            }
             int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH);
             int outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
             if (outHeight <= 0 || outWidth <= 0) { i--; continue; }

@@ -1,0 +1,313 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace TfLiteMicro.Kernels;
+
+/// <summary>The broadcasts the vectorized int8 ADD/MUL/SUB loops cover; anything else keeps the reference driver.</summary>
+internal enum Int8BroadcastKind : byte
+{
+    /// <summary>Not covered: the reference driver runs.</summary>
+    None,
+    /// <summary>Both inputs have the output's shape.</summary>
+    Same,
+    /// <summary>Input 0 is one element; input 1 has the output's shape.</summary>
+    ScalarA,
+    /// <summary>Input 1 is one element; input 0 has the output's shape.</summary>
+    ScalarB,
+    /// <summary>Input 0 has the output's innermost dimensions and repeats over the outer ones; input 1 has the output's shape.</summary>
+    RepeatA,
+    /// <summary>Input 1 repeats over the outer dimensions; input 0 has the output's shape.</summary>
+    RepeatB,
+}
+
+/// <summary>How a binary int8 kernel's inputs map onto its output for the vector loops, decided in Prepare.</summary>
+internal readonly record struct Int8BroadcastPlan(Int8BroadcastKind Kind, int Count, int Period)
+{
+    public static Int8BroadcastPlan Create(BroadcastShape shape, Tensor input1, Tensor input2, Tensor output)
+    {
+        int n = output.ElementCount;
+        if (n <= 0) return default;
+        if (shape.IsElementwise) return new(Int8BroadcastKind.Same, n, n);
+        bool full1 = input1.Shape.SequenceEqual(output.Shape), full2 = input2.Shape.SequenceEqual(output.Shape);
+        if (full2 && input1.ElementCount == 1) return new(Int8BroadcastKind.ScalarA, n, 1);
+        if (full1 && input2.ElementCount == 1) return new(Int8BroadcastKind.ScalarB, n, 1);
+        if (full2 && IsInnermost(input1.Shape, output.Shape)) return new(Int8BroadcastKind.RepeatA, n, input1.ElementCount);
+        if (full1 && IsInnermost(input2.Shape, output.Shape)) return new(Int8BroadcastKind.RepeatB, n, input2.ElementCount);
+        return default;
+    }
+
+    /// <summary>Whether <paramref name="shape"/>, without its leading ones, equals the innermost dimensions of <paramref name="output"/>.</summary>
+    private static bool IsInnermost(ReadOnlySpan<int> shape, ReadOnlySpan<int> output)
+    {
+        int k = 0;
+        while (k < shape.Length && shape[k] == 1) k++;
+        ReadOnlySpan<int> inner = shape[k..];
+        return inner.Length <= output.Length && inner.SequenceEqual(output[(output.Length - inner.Length)..]);
+    }
+}
+
+/// <summary>An element-wise int8 function over spans, either input possibly one repeated element.</summary>
+internal interface IInt8SpanKernel
+{
+    /// <summary>output[i] = f(a[i], b[i]) for every i of <paramref name="output"/>; a scalar input gives its element 0 to every i.</summary>
+    void Run(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output);
+}
+
+/// <summary>Runs an <see cref="IInt8SpanKernel"/> over a broadcast plan.</summary>
+internal static class Int8ElementwiseSimd
+{
+    public static void Run<TKernel>(Int8BroadcastPlan plan, ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<sbyte> output, TKernel kernel)
+        where TKernel : struct, IInt8SpanKernel
+    {
+        int n = plan.Count, p = plan.Period;
+        output = output[..n];
+        switch (plan.Kind)
+        {
+            case Int8BroadcastKind.Same:
+                kernel.Run(a[..n], false, b[..n], false, output);
+                break;
+            case Int8BroadcastKind.ScalarA:
+                kernel.Run(a[..1], true, b[..n], false, output);
+                break;
+            case Int8BroadcastKind.ScalarB:
+                kernel.Run(a[..n], false, b[..1], true, output);
+                break;
+            case Int8BroadcastKind.RepeatA:
+                a = a[..p];
+                b = b[..n];
+                for (int o = 0; o + p <= n; o += p) kernel.Run(a, false, b.Slice(o, p), false, output.Slice(o, p));
+                break;
+            case Int8BroadcastKind.RepeatB:
+                a = a[..n];
+                b = b[..p];
+                for (int o = 0; o + p <= n; o += p) kernel.Run(a.Slice(o, p), false, b, false, output.Slice(o, p));
+                break;
+            default:
+                throw new InvalidOperationException("no vector plan");
+        }
+    }
+
+    /// <summary>Sixteen inputs at <paramref name="i"/>, or the broadcast element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<sbyte> Load16(ref sbyte p, int i, bool scalar, Vector128<sbyte> broadcast)
+        => scalar ? broadcast : Vector128.LoadUnsafe(ref p, (nuint)i);
+
+    /// <summary>Sign-extends sixteen bytes to two vectors of eight int32 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector256<int> Low, Vector256<int> High) Widen256(Vector128<sbyte> x)
+        => (Avx2.ConvertToVector256Int32(x), Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(x, 8)));
+
+    /// <summary>Narrows two vectors of clamped int32 lanes to sixteen bytes at <paramref name="i"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Store16(Vector256<int> low, Vector256<int> high, ref sbyte p, int i)
+    {
+        Vector128<short> w0 = Sse2.PackSignedSaturate(low.GetLower(), low.GetUpper());
+        Vector128<short> w1 = Sse2.PackSignedSaturate(high.GetLower(), high.GetUpper());
+        Sse2.PackSignedSaturate(w0, w1).StoreUnsafe(ref p, (nuint)i);
+    }
+
+    /// <summary>Narrows four vectors of clamped int32 lanes to sixteen bytes at <paramref name="i"/> (values already in range).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Store16(Vector128<int> q0, Vector128<int> q1, Vector128<int> q2, Vector128<int> q3, ref sbyte p, int i)
+        => Vector128.Narrow(Vector128.Narrow(q0, q1), Vector128.Narrow(q2, q3)).StoreUnsafe(ref p, (nuint)i);
+
+    /// <summary>Checks the span lengths a kernel's unchecked loads rely on.</summary>
+    internal static void CheckLengths(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, int n)
+    {
+        if ((aScalar ? a.Length < 1 : a.Length < n) || (bScalar ? b.Length < 1 : b.Length < n))
+            throw new ArgumentException("input shorter than the output");
+    }
+}
+
+/// <summary>
+/// The int8 sum or difference of <see cref="QuantizedSumOperator{T}"/> (TFLite's ADD/SUB arithmetic: offset, shift left,
+/// rescale each input, add, rescale to the output), sixteen elements at a time; the same bytes as the operator.
+/// </summary>
+internal readonly struct Int8SumKernel(QuantizedSumOperator<sbyte> op, SimdLevel level) : IInt8SpanKernel
+{
+    /// <summary>Whether the vector loops reproduce <paramref name="op"/> exactly (multipliers and exponents in range, and an
+    /// ordered clamp: the reference's clamp of an inverted range is not a max-then-min).</summary>
+    public static bool Supports(in QuantizedSumOperator<sbyte> op)
+        => op.Min <= op.Max
+           && FixedPointVector.Fits(op.Input1Multiplier, op.LeftShift, -op.Input1Shift)
+           && FixedPointVector.Fits(op.Input2Multiplier, op.LeftShift, -op.Input2Shift)
+           && FixedPointVector.Fits(op.OutputMultiplier, 0, -op.OutputShift);
+
+    public void Run(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
+    {
+        int n = output.Length;
+        Int8ElementwiseSimd.CheckLengths(a, aScalar, b, bScalar, n);
+        int i = 0;
+        if (n >= 16)
+        {
+            if (level >= SimdLevel.Avx2 && Avx2.IsSupported) i = Run256(a, aScalar, b, bScalar, output);
+            else if (level >= SimdLevel.Vector128 && Vector128.IsHardwareAccelerated) i = Run128(a, aScalar, b, bScalar, output);
+        }
+        for (; i < n; i++) output[i] = op.Invoke(a[aScalar ? 0 : i], b[bScalar ? 0 : i]);
+    }
+
+    private int Run256(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
+    {
+        var c = new Constants256(op);
+        ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
+        Vector128<sbyte> ca = Vector128.Create(a[0]), cb = Vector128.Create(b[0]);
+        int n = output.Length, i = 0;
+        for (; i + 16 <= n; i += 16)
+        {
+            (Vector256<int> a0, Vector256<int> a1) = Int8ElementwiseSimd.Widen256(Int8ElementwiseSimd.Load16(ref pa, i, aScalar, ca));
+            (Vector256<int> b0, Vector256<int> b1) = Int8ElementwiseSimd.Widen256(Int8ElementwiseSimd.Load16(ref pb, i, bScalar, cb));
+            Int8ElementwiseSimd.Store16(c.Apply(a0, b0), c.Apply(a1, b1), ref po, i);
+        }
+        return i;
+    }
+
+    private int Run128(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
+    {
+        var c = new Constants128(op);
+        ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
+        Vector128<sbyte> ca = Vector128.Create(a[0]), cb = Vector128.Create(b[0]);
+        int n = output.Length, i = 0;
+        for (; i + 16 <= n; i += 16)
+        {
+            Vector128<sbyte> xa = Int8ElementwiseSimd.Load16(ref pa, i, aScalar, ca), xb = Int8ElementwiseSimd.Load16(ref pb, i, bScalar, cb);
+            (Vector128<short> la, Vector128<short> ua) = Vector128.Widen(xa);
+            (Vector128<short> lb, Vector128<short> ub) = Vector128.Widen(xb);
+            Int8ElementwiseSimd.Store16(
+                c.Apply(Vector128.WidenLower(la), Vector128.WidenLower(lb)), c.Apply(Vector128.WidenUpper(la), Vector128.WidenUpper(lb)),
+                c.Apply(Vector128.WidenLower(ua), Vector128.WidenLower(ub)), c.Apply(Vector128.WidenUpper(ua), Vector128.WidenUpper(ub)), ref po, i);
+        }
+        return i;
+    }
+
+    private readonly struct Constants256(QuantizedSumOperator<sbyte> op)
+    {
+        private readonly Vector256<int> _offset1 = Vector256.Create(op.Input1Offset), _offset2 = Vector256.Create(op.Input2Offset);
+        private readonly Vector256<int> _m1 = Vector256.Create(op.Input1Multiplier), _m2 = Vector256.Create(op.Input2Multiplier), _mo = Vector256.Create(op.OutputMultiplier);
+        private readonly Vector256<int> _mask1 = Vector256.Create(FixedPointVector.Mask(-op.Input1Shift)), _mask2 = Vector256.Create(FixedPointVector.Mask(-op.Input2Shift));
+        private readonly Vector256<int> _maskO = Vector256.Create(FixedPointVector.Mask(-op.OutputShift));
+        private readonly Vector256<int> _outputOffset = Vector256.Create(op.OutputOffset), _min = Vector256.Create(op.Min), _max = Vector256.Create(op.Max);
+        private readonly int _left = op.LeftShift, _e1 = -op.Input1Shift, _e2 = -op.Input2Shift, _eo = -op.OutputShift;
+        private readonly bool _subtract = op.Subtract;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<int> Apply(Vector256<int> a, Vector256<int> b)
+        {
+            Vector256<int> s1 = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(Vector256.ShiftLeft(a + _offset1, _left), _m1), _e1, _mask1, Vector256.ShiftRightArithmetic(_mask1, 1));
+            Vector256<int> s2 = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(Vector256.ShiftLeft(b + _offset2, _left), _m2), _e2, _mask2, Vector256.ShiftRightArithmetic(_mask2, 1));
+            Vector256<int> raw = _subtract ? s1 - s2 : s1 + s2;
+            Vector256<int> q = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(raw, _mo), _eo, _maskO, Vector256.ShiftRightArithmetic(_maskO, 1)) + _outputOffset;
+            return Vector256.Min(Vector256.Max(q, _min), _max);
+        }
+    }
+
+    private readonly struct Constants128(QuantizedSumOperator<sbyte> op)
+    {
+        private readonly Vector128<int> _offset1 = Vector128.Create(op.Input1Offset), _offset2 = Vector128.Create(op.Input2Offset);
+        private readonly Vector128<int> _m1 = Vector128.Create(op.Input1Multiplier), _m2 = Vector128.Create(op.Input2Multiplier), _mo = Vector128.Create(op.OutputMultiplier);
+        private readonly Vector128<int> _mask1 = Vector128.Create(FixedPointVector.Mask(-op.Input1Shift)), _mask2 = Vector128.Create(FixedPointVector.Mask(-op.Input2Shift));
+        private readonly Vector128<int> _maskO = Vector128.Create(FixedPointVector.Mask(-op.OutputShift));
+        private readonly Vector128<int> _outputOffset = Vector128.Create(op.OutputOffset), _min = Vector128.Create(op.Min), _max = Vector128.Create(op.Max);
+        private readonly int _left = op.LeftShift, _e1 = -op.Input1Shift, _e2 = -op.Input2Shift, _eo = -op.OutputShift;
+        private readonly bool _subtract = op.Subtract;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<int> Apply(Vector128<int> a, Vector128<int> b)
+        {
+            Vector128<int> s1 = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(Vector128.ShiftLeft(a + _offset1, _left), _m1), _e1, _mask1, Vector128.ShiftRightArithmetic(_mask1, 1));
+            Vector128<int> s2 = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(Vector128.ShiftLeft(b + _offset2, _left), _m2), _e2, _mask2, Vector128.ShiftRightArithmetic(_mask2, 1));
+            Vector128<int> raw = _subtract ? s1 - s2 : s1 + s2;
+            Vector128<int> q = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(raw, _mo), _eo, _maskO, Vector128.ShiftRightArithmetic(_maskO, 1)) + _outputOffset;
+            return Vector128.Min(Vector128.Max(q, _min), _max);
+        }
+    }
+}
+
+/// <summary>
+/// The int8 product of TFLite's MUL (offset both inputs, multiply, requantize with one multiplier and shift, clamp),
+/// sixteen elements at a time; <typeparamref name="TScalar"/> is the reference operator, used for the tail.
+/// </summary>
+internal readonly struct Int8ProductKernel<TScalar>(TScalar scalar, Int8ProductParameters p, SimdLevel level) : IInt8SpanKernel
+    where TScalar : struct, IBinaryOperator<sbyte, sbyte>
+{
+    public void Run(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
+    {
+        int n = output.Length;
+        Int8ElementwiseSimd.CheckLengths(a, aScalar, b, bScalar, n);
+        int i = 0;
+        if (n >= 16)
+        {
+            if (level >= SimdLevel.Avx2 && Avx2.IsSupported) i = Run256(a, aScalar, b, bScalar, output);
+            else if (level >= SimdLevel.Vector128 && Vector128.IsHardwareAccelerated) i = Run128(a, aScalar, b, bScalar, output);
+        }
+        for (; i < n; i++) output[i] = scalar.Invoke(a[aScalar ? 0 : i], b[bScalar ? 0 : i]);
+    }
+
+    private int Run256(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
+    {
+        Vector256<int> offset1 = Vector256.Create(p.Input1Offset), offset2 = Vector256.Create(p.Input2Offset), m = Vector256.Create(p.Multiplier);
+        Vector256<int> mask = Vector256.Create(FixedPointVector.Mask(p.RightShift)), halfMask = Vector256.ShiftRightArithmetic(mask, 1);
+        Vector256<int> outputOffset = Vector256.Create(p.OutputOffset), min = Vector256.Create(p.Min), max = Vector256.Create(p.Max);
+        int left = p.LeftShift, right = p.RightShift;
+        ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
+        Vector128<sbyte> ca = Vector128.Create(a[0]), cb = Vector128.Create(b[0]);
+        int n = output.Length, i = 0;
+        for (; i + 16 <= n; i += 16)
+        {
+            (Vector256<int> a0, Vector256<int> a1) = Int8ElementwiseSimd.Widen256(Int8ElementwiseSimd.Load16(ref pa, i, aScalar, ca));
+            (Vector256<int> b0, Vector256<int> b1) = Int8ElementwiseSimd.Widen256(Int8ElementwiseSimd.Load16(ref pb, i, bScalar, cb));
+            Vector256<int> q0 = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(Vector256.ShiftLeft((a0 + offset1) * (b0 + offset2), left), m), right, mask, halfMask);
+            Vector256<int> q1 = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(Vector256.ShiftLeft((a1 + offset1) * (b1 + offset2), left), m), right, mask, halfMask);
+            Int8ElementwiseSimd.Store16(Vector256.Min(Vector256.Max(q0 + outputOffset, min), max), Vector256.Min(Vector256.Max(q1 + outputOffset, min), max), ref po, i);
+        }
+        return i;
+    }
+
+    private int Run128(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
+    {
+        var c = new Constants128(p);
+        ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
+        Vector128<sbyte> ca = Vector128.Create(a[0]), cb = Vector128.Create(b[0]);
+        int n = output.Length, i = 0;
+        for (; i + 16 <= n; i += 16)
+        {
+            Vector128<sbyte> xa = Int8ElementwiseSimd.Load16(ref pa, i, aScalar, ca), xb = Int8ElementwiseSimd.Load16(ref pb, i, bScalar, cb);
+            (Vector128<short> la, Vector128<short> ua) = Vector128.Widen(xa);
+            (Vector128<short> lb, Vector128<short> ub) = Vector128.Widen(xb);
+            Int8ElementwiseSimd.Store16(
+                c.Apply(Vector128.WidenLower(la), Vector128.WidenLower(lb)), c.Apply(Vector128.WidenUpper(la), Vector128.WidenUpper(lb)),
+                c.Apply(Vector128.WidenLower(ua), Vector128.WidenLower(ub)), c.Apply(Vector128.WidenUpper(ua), Vector128.WidenUpper(ub)), ref po, i);
+        }
+        return i;
+    }
+
+    private readonly struct Constants128(Int8ProductParameters p)
+    {
+        private readonly Vector128<int> _offset1 = Vector128.Create(p.Input1Offset), _offset2 = Vector128.Create(p.Input2Offset), _m = Vector128.Create(p.Multiplier);
+        private readonly Vector128<int> _mask = Vector128.Create(FixedPointVector.Mask(p.RightShift));
+        private readonly Vector128<int> _outputOffset = Vector128.Create(p.OutputOffset), _min = Vector128.Create(p.Min), _max = Vector128.Create(p.Max);
+        private readonly int _left = p.LeftShift, _right = p.RightShift;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<int> Apply(Vector128<int> a, Vector128<int> b)
+        {
+            Vector128<int> x = Vector128.ShiftLeft((a + _offset1) * (b + _offset2), _left);
+            Vector128<int> q = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(x, _m), _right, _mask, Vector128.ShiftRightArithmetic(_mask, 1)) + _outputOffset;
+            return Vector128.Min(Vector128.Max(q, _min), _max);
+        }
+    }
+}
+
+/// <summary>MUL's int8 parameters in the form the vector loops use: a Q31 multiplier with a left and a rounding right shift.</summary>
+internal readonly record struct Int8ProductParameters(int Input1Offset, int Input2Offset, int OutputOffset, int Multiplier, int LeftShift, int RightShift, int Min, int Max)
+{
+    /// <summary>From MUL's multiplier and signed shift, or null when the vector loops cannot reproduce them exactly.</summary>
+    public static Int8ProductParameters? Create(int input1Offset, int input2Offset, int outputOffset, int multiplier, int shift, int min, int max)
+    {
+        int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+        // An inverted clamp range (possible from activation limits of extreme scales) is not a max-then-min.
+        if (min > max || !FixedPointVector.Fits(multiplier, left, right)) return null;
+        return new Int8ProductParameters(input1Offset, input2Offset, outputOffset, multiplier, left, right, min, max);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using TfLiteMicro;
+using TfLiteMicro.Signal;
+
+/// <summary>
+/// TFLM's own outputs from the shared folder (golden/ops single-operator cases and golden/MODEL_seedN whole models): every
+/// case whose operators all have kernels runs with the optimized and with the reference kernels; integer outputs must
+/// equal TFLM's bytes, float32 ones agree within 1e-5 relative (NaN with NaN, infinities by sign).
+/// </summary>
+internal static class Golden
+{
+    private const double FloatTolerance = 1e-5;
+
+    /// <summary>The shared folder: TFLM_SHARED_DIR, else none.</summary>
+    public static string? Root()
+    {
+        string? configured = Environment.GetEnvironmentVariable("TFLM_SHARED_DIR");
+        return !string.IsNullOrEmpty(configured) && Directory.Exists(Path.Combine(configured, "golden")) ? configured : null;
+    }
+
+    /// <summary>Runs every case of one kind; returns (cases run, mismatches, cases without kernels).</summary>
+    public static (int Run, int Mismatches, int Skipped) RunAll(IEnumerable<string> caseDirectories, string root, string label)
+    {
+        OpResolver resolver = OpResolver.WithAllBuiltins().AddSignalOps();
+        byte[] arena = new byte[1 << 22];
+        int run = 0, mismatches = 0, skipped = 0;
+        foreach (string directory in caseDirectories)
+        {
+            string modelName = ReadModelName(directory);
+            string local = Path.Combine(directory, modelName);
+            Model model = Model.Load(File.ReadAllBytes(File.Exists(local) ? local : Path.Combine(root, "models", modelName)));
+            if (!AllSupported(model, resolver)) { skipped++; continue; }
+            run++;
+            foreach (bool reference in (ReadOnlySpan<bool>)[false, true])
+            {
+                string? problem;
+                try { problem = RunCase(model, resolver, arena, directory, reference); }
+                catch (Exception e) { problem = $"{e.GetType().Name}: {e.Message}"; }
+                if (problem is null) continue;
+                mismatches++;
+                if (mismatches <= 10) Console.WriteLine($"  MISMATCH {label} {Path.GetFileName(directory)} ({(reference ? "reference" : "optimized")} kernels): {problem}");
+                break;
+            }
+        }
+        return (run, mismatches, skipped);
+    }
+
+    public static IEnumerable<string> OpCases(string root)
+        => Directory.GetDirectories(Path.Combine(root, "golden", "ops")).Where(HasCase).Order(StringComparer.Ordinal);
+
+    public static IEnumerable<string> ModelCases(string root)
+        => Directory.GetDirectories(Path.Combine(root, "golden")).Where(HasCase).Order(StringComparer.Ordinal);
+
+    private static bool HasCase(string directory) => File.Exists(Path.Combine(directory, "case.json"));
+
+    private static string ReadModelName(string directory)
+    {
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "case.json")));
+        return doc.RootElement.GetProperty("model").GetString() ?? throw new InvalidDataException($"{directory}: case.json names no model");
+    }
+
+    private static bool AllSupported(Model model, OpResolver resolver)
+    {
+        foreach (Subgraph subgraph in model.Subgraphs)
+            foreach (ModelOperator op in subgraph.Operators)
+                if (!resolver.Supports(op.Code)) return false;
+        return true;
+    }
+
+    private static string? RunCase(Model model, OpResolver resolver, byte[] arena, string directory, bool reference)
+    {
+        using var interpreter = new MicroInterpreter(model, resolver, arena, new InterpreterOptions { UseReferenceKernels = reference });
+        interpreter.AllocateTensors();
+        for (int i = 0; i < interpreter.InputCount; i++)
+            interpreter.Input(i).CopyFrom(File.ReadAllBytes(Path.Combine(directory, $"input{i}.bin")));
+        interpreter.Invoke();
+        for (int i = 0; i < interpreter.OutputCount; i++)
+        {
+            Tensor output = interpreter.Output(i);
+            ReadOnlySpan<byte> ours = output.AsReadOnlySpan<byte>();
+            byte[] expected = File.ReadAllBytes(Path.Combine(directory, $"output{i}.bin"));
+            if (ours.Length != expected.Length) return $"output {i}: {ours.Length} bytes, TFLM wrote {expected.Length}";
+            if (output.Type == TensorType.Float32)
+            {
+                ReadOnlySpan<float> got = MemoryMarshal.Cast<byte, float>(ours), want = MemoryMarshal.Cast<byte, float>(expected);
+                for (int k = 0; k < want.Length; k++)
+                    if (!FloatsMatch(got[k], want[k])) return $"output {i}[{k}] is {got[k]:R}, TFLM gives {want[k]:R}";
+            }
+            else if (!ours.SequenceEqual(expected))
+            {
+                int at = 0;
+                while (ours[at] == expected[at]) at++;
+                return $"output {i}: byte {at} is {ours[at]}, TFLM gives {expected[at]}";
+            }
+        }
+        return null;
+    }
+
+    private static bool FloatsMatch(float actual, float expected)
+    {
+        if (float.IsNaN(expected)) return float.IsNaN(actual);
+        if (float.IsInfinity(expected)) return actual == expected;
+        return Math.Abs((double)actual - expected) <= FloatTolerance * Math.Max(1.0, Math.Abs((double)expected));
+    }
+}

@@ -1,0 +1,219 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using TfLiteMicro.Kernels;
+using TfLiteMicro.Quantization;
+using Table = TfLiteMicro.Tests.Kernels.Optimized.SingleOpModel.Table;
+using static TfLiteMicro.Tests.Kernels.Optimized.PropertyTestSupport;
+
+namespace TfLiteMicro.Tests.Kernels.Optimized;
+
+/// <summary>
+/// The vectorized int8 ADD and MUL give exactly the reference kernels' bytes: random shapes (same shape, a scalar
+/// input, an input repeated over the outer dimensions, general broadcasts), scales (some saturating the output),
+/// zero points and activations; plus the vector fixed-point steps against the scalar ones on edge values.
+/// </summary>
+public sealed class AddMulPropertyTests
+{
+    private const int AddCode = 0, MulCode = 18, SubCode = 41;
+    private const byte AddOptionsType = 11, MulOptionsType = 21, SubOptionsType = 28;
+    private static readonly byte[] Activations = [0, 1, 2, 3]; // none, RELU, RELU_N1_TO_1, RELU6
+
+    [Fact]
+    public void AddInt8MatchesReference() => Run(AddCode, new Random(6006), Cases(1500));
+
+    [Fact]
+    public void MulInt8MatchesReference() => Run(MulCode, new Random(7007), Cases(1500));
+
+    [Fact]
+    public void SubInt8MatchesReference() => Run(SubCode, new Random(8008), Cases(1000));
+
+    private static void Run(int code, Random random, int cases)
+    {
+        for (int i = 0; i < cases; i++)
+        {
+            (int[] shape1, int[] shape2, int[] output, string kind) = Shapes(random);
+            float scale1 = Scale(random, 0.002f, 0.5f), scale2 = Scale(random, 0.002f, 0.5f);
+            float outputScale = code != MulCode
+                ? Math.Max(scale1, scale2) * Scale(random, 0.05f, 4f)
+                : scale1 * scale2 * 128f * Scale(random, 0.01f, 4f);
+            if (random.Next(20) == 0) outputScale *= 1e-6f; // multipliers above one: the reference path stays
+            var m = new SingleOpModel();
+            int zero1 = random.Next(-128, 128), zero2 = random.Next(-128, 128), zeroOut = random.Next(-128, 128);
+            int a = m.Tensor(TensorType.Int8, shape1, null, [scale1], [zero1]);
+            int b = m.Tensor(TensorType.Int8, shape2, null, [scale2], [zero2]);
+            int o = m.Tensor(TensorType.Int8, output, null, [outputScale], [zeroOut]);
+            byte activation = Activations[random.Next(4)];
+            byte[] model = m.Build(code, [a, b], [o], code switch { AddCode => AddOptionsType, SubCode => SubOptionsType, _ => MulOptionsType }, new Table().Byte(0, activation), [a, b], [o]);
+            CompareWithReference(model, random,
+                $"case {i}: {code switch { AddCode => "ADD", SubCode => "SUB", _ => "MUL" }} {kind} [{string.Join(",", shape1)}] x [{string.Join(",", shape2)}] scales {scale1},{scale2}->{outputScale} zero points {zero1},{zero2}->{zeroOut} activation {activation}");
+        }
+    }
+
+    /// <summary>Two input shapes and the output's, one of the broadcast kinds the vector path covers or a general one.</summary>
+    private static (int[] A, int[] B, int[] Output, string Kind) Shapes(Random random)
+    {
+        int rank = random.Next(1, 5);
+        var output = new int[rank];
+        for (int d = 0; d < rank; d++) output[d] = random.Next(1, d == rank - 1 ? 70 : 6);
+        if (random.Next(8) == 0) output[rank - 1] = 16 * random.Next(1, 5); // whole vectors, no tail
+        int[] full = (int[])output.Clone();
+        switch (random.Next(6))
+        {
+            case 0:
+            case 1:
+                return (full, (int[])output.Clone(), output, "same");
+            case 2:
+            {
+                int[] scalar = random.Next(3) switch { 0 => [], 1 => [1], _ => Ones(random.Next(1, rank + 1)) };
+                return random.Next(2) == 0 ? (scalar, full, output, "scalar") : (full, scalar, output, "scalar");
+            }
+            case 3:
+            {
+                int keep = random.Next(1, rank + 1);
+                int[] inner = new int[keep + random.Next(2)];
+                for (int k = 0; k < inner.Length; k++) inner[k] = 1;
+                Array.Copy(output, rank - keep, inner, inner.Length - keep, keep);
+                if (inner.Length > rank) { inner = inner[1..]; }
+                return random.Next(2) == 0 ? (inner, full, output, "repeat") : (full, inner, output, "repeat");
+            }
+            default:
+            {
+                // Each input keeps or drops (to 1) each dimension: mostly the reference driver's general walk.
+                int[] x = (int[])output.Clone(), y = (int[])output.Clone();
+                for (int d = 0; d < rank; d++)
+                {
+                    int pick = random.Next(3);
+                    if (pick == 1) x[d] = 1;
+                    else if (pick == 2) y[d] = 1;
+                }
+                for (int d = 0; d < rank; d++) output[d] = Math.Max(x[d], y[d]);
+                return (x, y, output, "broadcast");
+            }
+        }
+    }
+
+    private static int[] Ones(int count)
+    {
+        var ones = new int[count];
+        Array.Fill(ones, 1);
+        return ones;
+    }
+
+    private static readonly int[] EdgeValues =
+        [0, 1, -1, 2, -2, int.MaxValue, int.MinValue, int.MaxValue - 1, int.MinValue + 1, 1 << 30, -(1 << 30), (1 << 30) - 1, 255 << 20, -255 << 20];
+
+    private static int RandomInt(Random random) => random.Next(4) == 0 ? EdgeValues[random.Next(EdgeValues.Length)] : random.Next(int.MinValue, int.MaxValue);
+
+    [Fact]
+    public void VectorHighMulAndDivideMatchScalar()
+    {
+        var random = new Random(8008);
+        var x = new int[8];
+        for (int round = 0; round < 5000; round++)
+        {
+            int multiplier = random.Next(5) switch { 0 => 0, 1 => int.MaxValue, 2 => 1 << 30, _ => random.Next(0, int.MaxValue) };
+            int exponent = random.Next(32);
+            for (int k = 0; k < x.Length; k++) x[k] = RandomInt(random);
+            // Ties of the rounding divide: exact odd multiples of half.
+            if (exponent > 0 && random.Next(4) == 0) x[random.Next(8)] = (random.Next(-1000, 1000) << exponent) + (1 << (exponent - 1)) * (random.Next(2) == 0 ? 1 : -1);
+
+            int mask = FixedPointVector.Mask(exponent);
+            Vector128<int> low = Vector128.Create(x[0], x[1], x[2], x[3]), high = Vector128.Create(x[4], x[5], x[6], x[7]);
+            Vector128<int> m128 = Vector128.Create(multiplier), mask128 = Vector128.Create(mask), half128 = Vector128.Create(mask >> 1);
+            Vector128<int> h0 = FixedPointVector.HighMul(low, m128), h1 = FixedPointVector.HighMul(high, m128);
+            Vector128<int> p0 = FixedPointVector.HighMulPortable(low, m128), p1 = FixedPointVector.HighMulPortable(high, m128);
+            Vector128<int> d0 = FixedPointVector.DivideByPOT(low, exponent, mask128, half128), d1 = FixedPointVector.DivideByPOT(high, exponent, mask128, half128);
+            for (int k = 0; k < 8; k++)
+            {
+                int expectedMul = FixedPoint.SaturatingRoundingDoublingHighMul(x[k], multiplier);
+                int expectedDiv = FixedPoint.RoundingDivideByPOT(x[k], exponent);
+                Assert.Equal(expectedMul, k < 4 ? h0[k] : h1[k - 4]);
+                Assert.Equal(expectedMul, k < 4 ? p0[k] : p1[k - 4]);
+                Assert.Equal(expectedDiv, k < 4 ? d0[k] : d1[k - 4]);
+            }
+            if (Avx2.IsSupported)
+            {
+                Vector256<int> v = Vector256.Create(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
+                Vector256<int> h = FixedPointVector.HighMul(v, Vector256.Create(multiplier));
+                Vector256<int> d = FixedPointVector.DivideByPOT(v, exponent, Vector256.Create(mask), Vector256.Create(mask >> 1));
+                for (int k = 0; k < 8; k++)
+                {
+                    Assert.Equal(FixedPoint.SaturatingRoundingDoublingHighMul(x[k], multiplier), h[k]);
+                    Assert.Equal(FixedPoint.RoundingDivideByPOT(x[k], exponent), d[k]);
+                }
+            }
+        }
+    }
+
+    /// <summary>Every pair of int8 inputs through the vector product loops, at every level, against the scalar formula.</summary>
+    [Fact]
+    public void ProductKernelCoversEveryInputPair()
+    {
+        var random = new Random(9009);
+        var a = new sbyte[65536];
+        var b = new sbyte[65536];
+        for (int i = 0; i < a.Length; i++) { a[i] = (sbyte)(i >> 8); b[i] = (sbyte)i; }
+        var actual = new sbyte[a.Length];
+        for (int round = 0; round < 12; round++)
+        {
+            int shift = round < 4 ? random.Next(-31, 1) : random.Next(0, 31);
+            int multiplier = random.Next(1 << 30, int.MaxValue);
+            int offset1 = random.Next(-127, 129), offset2 = random.Next(-127, 129), outputOffset = random.Next(-128, 128);
+            int min = random.Next(-128, 0), max = random.Next(0, 128);
+            Int8ProductParameters p = Int8ProductParameters.Create(offset1, offset2, outputOffset, multiplier, shift, min, max)!.Value;
+            var scalar = new ScalarProduct(offset1, offset2, outputOffset, multiplier, shift, min, max);
+            foreach (SimdLevel level in Levels())
+            {
+                new Int8ProductKernel<ScalarProduct>(scalar, p, level).Run(a, false, b, false, actual);
+                for (int i = 0; i < a.Length; i++)
+                    if (actual[i] != scalar.Invoke(a[i], b[i]))
+                        Assert.Fail($"level {level} shift {shift} multiplier {multiplier} offsets {offset1},{offset2}: {a[i]} x {b[i]} gives {actual[i]}, expected {scalar.Invoke(a[i], b[i])}");
+            }
+        }
+    }
+
+    /// <summary>Every pair of int8 inputs through the vector sum loops (ADD and SUB arithmetic), at every level, against the operator.</summary>
+    [Fact]
+    public void SumKernelCoversEveryInputPair()
+    {
+        var random = new Random(1010);
+        var a = new sbyte[65536];
+        var b = new sbyte[65536];
+        for (int i = 0; i < a.Length; i++) { a[i] = (sbyte)(i >> 8); b[i] = (sbyte)i; }
+        var actual = new sbyte[a.Length];
+        for (int round = 0; round < 12; round++)
+        {
+            float scale1 = Scale(random, 0.001f, 1f), scale2 = Scale(random, 0.001f, 1f);
+            float outputScale = Math.Max(scale1, scale2) * Scale(random, 0.01f, 4f);
+            double twiceMax = 2 * (double)Math.Max(scale1, scale2);
+            (int m1, int s1) = FixedPoint.QuantizeMultiplier(scale1 / twiceMax);
+            (int m2, int s2) = FixedPoint.QuantizeMultiplier(scale2 / twiceMax);
+            (int mo, int so) = FixedPoint.QuantizeMultiplier(twiceMax / ((1 << 20) * (double)outputScale));
+            var op = new QuantizedSumOperator<sbyte>
+            {
+                LeftShift = 20, Input1Offset = random.Next(-127, 129), Input1Multiplier = m1, Input1Shift = s1,
+                Input2Offset = random.Next(-127, 129), Input2Multiplier = m2, Input2Shift = s2,
+                OutputOffset = random.Next(-128, 128), OutputMultiplier = mo, OutputShift = so,
+                Min = random.Next(-128, 0), Max = random.Next(0, 128), Subtract = round % 3 == 2,
+            };
+            Assert.True(Int8SumKernel.Supports(op));
+            foreach (SimdLevel level in Levels())
+            {
+                new Int8SumKernel(op, level).Run(a, false, b, false, actual);
+                for (int i = 0; i < a.Length; i++)
+                    if (actual[i] != op.Invoke(a[i], b[i]))
+                        Assert.Fail($"level {level} round {round}: {a[i]} + {b[i]} gives {actual[i]}, expected {op.Invoke(a[i], b[i])}");
+            }
+        }
+    }
+
+    private readonly struct ScalarProduct(int offset1, int offset2, int outputOffset, int multiplier, int shift, int min, int max) : IBinaryOperator<sbyte, sbyte>
+    {
+        public sbyte Invoke(sbyte a, sbyte b)
+        {
+            int product = unchecked((offset1 + a) * (offset2 + b));
+            int output = unchecked(outputOffset + FixedPoint.MultiplyByQuantizedMultiplier(product, multiplier, shift));
+            return (sbyte)Math.Clamp(output, min, max);
+        }
+    }
+}
