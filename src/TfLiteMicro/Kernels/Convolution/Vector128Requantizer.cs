@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using TfLiteMicro.Quantization;
 
@@ -12,12 +13,13 @@ namespace TfLiteMicro.Kernels;
 /// SSE has no per-lane shifts, so both shifts become multiplies by powers of two (made exactly from the shifts through
 /// a float's exponent): the left shift a 32-bit multiply, the right shift an unsigned 32x32->64 multiply by
 /// 2^(31 - right) of the value biased by 2^31, then a uniform shift by 31.
-/// Without SSE4.1 (Arm64 until it has its own form) each lane is requantized by the scalar formula.
+/// On Arm64 the AdvSimd form of <see cref="Int8Requantizer"/> runs; elsewhere without SSE4.1 each lane takes the scalar formula.
 /// </summary>
 internal readonly ref struct Vector128Requantizer
 {
     private readonly ReadOnlySpan<int> _multipliers, _shifts;
     private readonly int _outputOffset, _min, _max;
+    private readonly Int8Requantizer _arm;
 
     /// <summary>A view over per-channel <paramref name="multipliers"/> and <paramref name="shifts"/>.</summary>
     public Vector128Requantizer(ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int outputOffset, int min, int max)
@@ -28,6 +30,7 @@ internal readonly ref struct Vector128Requantizer
         _outputOffset = outputOffset;
         _min = min;
         _max = max;
+        _arm = new Int8Requantizer(multipliers, shifts, outputOffset, min, max, vector: AdvSimd.Arm64.IsSupported);
     }
 
     /// <summary>
@@ -51,7 +54,7 @@ internal readonly ref struct Vector128Requantizer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector128<int> Apply4(Vector128<int> x, int channel)
     {
-        if (!Sse41.IsSupported) return Scalar4(x, channel);
+        if (!Sse41.IsSupported) return AdvSimd.Arm64.IsSupported ? _arm.Apply4(x, channel) : Scalar4(x, channel);
         Vector128<int> m = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_multipliers), (nuint)channel);
         Vector128<int> shift = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_shifts), (nuint)channel);
         Vector128<int> left = Sse41.Max(shift, Vector128<int>.Zero), right = Sse41.Max(-shift, Vector128<int>.Zero);
