@@ -11,8 +11,12 @@ namespace TfLiteMicro.Kernels;
 /// (x + inputOffset) * w as exact 16-bit products summed in 32 bits, taps outside the input skipped as the reference
 /// does, then vector requantization; output channel c reads input channel c / multiplier, so with a multiplier of one
 /// the input pixel is loaded as it is, with one input channel it is broadcast, otherwise its channels are expanded by
-/// a byte shuffle prepared per block of sixteen channels. A single input channel with a multiple of eight outputs and
-/// a constant filter takes the tap-pair path (<see cref="RunInt8Pairs"/>). Same bytes as the reference on every level.
+/// a byte shuffle prepared per block of sixteen channels. Two taps per 16-bit multiply-add where it pays: a single
+/// input channel with a multiple of eight outputs (<see cref="RunInt8Pairs"/>, x64), and, with a multiplier of one and
+/// AVX2, output pixels whose window is inside the input (<see cref="InteriorBlock"/>). The rearranged filters are built
+/// on the stack each Invoke, so the arena holds nothing beyond the per-channel scales. Float: four or eight channels at
+/// a time in the reference's order of additions (multiplier one or one input channel). Same bytes as the reference
+/// (float: the same values) on every level.
 /// </summary>
 public sealed partial class DepthwiseConv2D
 {
