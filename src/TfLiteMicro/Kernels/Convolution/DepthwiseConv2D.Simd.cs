@@ -1,57 +1,183 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace TfLiteMicro.Kernels;
 
 /// <summary>
-/// The optimized int8 path of DEPTHWISE_CONV_2D (depth multiplier 1, or a single input channel), chosen in Prepare: sixteen channels at a time,
+/// The optimized paths of DEPTHWISE_CONV_2D, chosen in Prepare. Int8: vectors along the output channels,
 /// (x + inputOffset) * w as exact 16-bit products summed in 32 bits, taps outside the input skipped as the reference
-/// does, then vector requantization. Same bytes as the reference.
+/// does, then vector requantization; output channel c reads input channel c / multiplier, so with a multiplier of one
+/// the input pixel is loaded as it is, with one input channel it is broadcast, otherwise its channels are expanded by
+/// a byte shuffle prepared per block of sixteen channels. Two taps per 16-bit multiply-add where it pays: a single
+/// input channel with a multiple of eight outputs (<see cref="RunInt8Pairs"/>, x64), and, with a multiplier of one and
+/// AVX2, output pixels whose window is inside the input (<see cref="InteriorBlock"/>). The rearranged filters are built
+/// on the stack each Invoke, so the arena holds nothing beyond the per-channel scales. Float: four or eight channels at
+/// a time in the reference's order of additions (multiplier one or one input channel). Same bytes as the reference
+/// (float: the same values) on every level.
 /// </summary>
 public sealed partial class DepthwiseConv2D
 {
+    private enum Gather { Direct, Broadcast, Expand }
+
+    /// <summary>Stack budget (in 16-bit values) for the tap-pair path's padded input rows.</summary>
+    private const int PairRowCapacity = 4096;
+
+    /// <summary>Stack budget (in 16-bit values) for the filter arranged in tap pairs, and (in ints) for the folded biases.</summary>
+    private const int PairWeightCapacity = 4096, InteriorBiasCapacity = 512;
+
+    /// <summary>Most output channels the expansion patterns (one byte per channel, on the stack) serve.</summary>
+    private const int ExpandCapacity = 2048;
+
     private SimdLevel _level;
-    private bool _int8Optimized;
+    private bool _int8Optimized, _wide, _pairs;
+    private Gather _gather;
+        private int _pairCount, _pairRowWidth;
+    private bool _interior;
+    private int _interiorBlocks;
 
     private bool _floatOptimized;
 
     private void PrepareOptimized(PrepareContext context, int[] multipliers, int[] shifts)
     {
         _level = Simd.For(context);
-        _int8Optimized = false;
-        _floatOptimized = _level != SimdLevel.Reference && _mode == Mode.Float32;
-        // Output channel c reads input channel c / multiplier: vectors along the channels need a multiplier of one,
-        // or a single input channel (then broadcast to every output channel).
-        if (_depthMultiplier != 1 && _inputDepth != 1) { _floatOptimized = false; return; }
-        if (_level < SimdLevel.Avx2 || _mode != Mode.Int8) return;
-        if (!Int8Requantizer.CanVectorize(_level, multipliers, shifts)) return;
+        _int8Optimized = _pairs = _interior = false;
+        _wide = _level >= SimdLevel.Avx2 && Avx2.IsSupported;
+        _gather = _depthMultiplier == 1 ? Gather.Direct : _inputDepth == 1 ? Gather.Broadcast : Gather.Expand;
+        if (_level == SimdLevel.Reference || !Vector128.IsHardwareAccelerated) { _floatOptimized = false; return; }
+        _floatOptimized = _mode == Mode.Float32 && _gather != Gather.Expand;
+        if (_mode != Mode.Int8) return;
+        // A fused activation whose limit overflowed (a tiny output scale) gives a range the reference narrows by
+        // truncation; the vector stores saturate, so such layers keep the reference loop.
+        if (_quantizedMin < sbyte.MinValue || _quantizedMax > sbyte.MaxValue || _quantizedMin > _quantizedMax) return;
+        if (_wide ? !Int8Requantizer.CanVectorize(_level, multipliers, shifts) : !Vector128Requantizer.CanVectorize(multipliers, shifts)) return;
         Tensor filter = context.Input(1);
         if (_unpackedFilterScratch < 0 && filter.ByteCount < (long)_filterHeight * _filterWidth * _outputDepth) return;
+        if (_gather == Gather.Expand && _outputDepth > ExpandCapacity) return;
         _int8Optimized = true;
+        PreparePairs();
+        PrepareInteriorPairs();
+    }
+
+    /// <summary>
+    /// Multiplier one with AVX2: for output pixels whose whole window lies inside the input, blocks of sixteen channels
+    /// take two taps per 16-bit multiply-add. The filter is arranged (on the stack, each Invoke) as 16-bit pairs of
+    /// horizontally adjacent taps in the lane order of the 16-bit interleave (channels 0-3 and 8-11, then 4-7 and 12-15),
+    /// and inputOffset * (sum of a channel's taps) is folded into its bias, so the input is only sign-extended.
+    /// </summary>
+    private void PrepareInteriorPairs()
+    {
+        _interiorBlocks = _outputDepth / 16;
+        long size = (long)_filterHeight * ((_filterWidth + 1) / 2) * _interiorBlocks * 32;
+        _interior = _wide && _gather == Gather.Direct && _interiorBlocks > 0 && size <= PairWeightCapacity && _interiorBlocks * 16 <= InteriorBiasCapacity;
+    }
+
+    private void BuildInteriorPairs(ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias, Span<short> table, Span<int> folded)
+    {
+        int channels = _outputDepth, blocks = _interiorBlocks, pairs = (_filterWidth + 1) / 2;
+        for (int fy = 0; fy < _filterHeight; fy++)
+            for (int p = 0; p < pairs; p++)
+                for (int k = 0; k < blocks; k++)
+                    for (int j = 0; j < 8; j++)
+                    {
+                        // Pair j of the low half is channel (j / 4) * 8 + j % 4, of the high half that plus four.
+                        int channel = k * 16 + (j / 4) * 8 + j % 4;
+                        int at = ((fy * pairs + p) * blocks + k) * 32 + 2 * j;
+                        int first = (fy * _filterWidth + 2 * p) * channels + channel;
+                        bool hasSecond = 2 * p + 1 < _filterWidth;
+                        table[at] = weights[first];
+                        table[at + 1] = hasSecond ? weights[first + channels] : (short)0;
+                        table[at + 16] = weights[first + 4];
+                        table[at + 17] = hasSecond ? weights[first + channels + 4] : (short)0;
+                    }
+        for (int c = 0; c < blocks * 16; c++)
+        {
+            int sum = 0;
+            for (int t = 0; t < _filterHeight * _filterWidth; t++) sum += weights[t * channels + c];
+            folded[c] = unchecked((bias.IsEmpty ? 0 : bias[c]) + _inputOffset * sum);
+        }
+    }
+
+    /// <summary>
+    /// One input channel, outputs in blocks of eight, unit dilation across, a constant filter: the filter is stored as
+    /// 16-bit pairs of horizontally adjacent taps so that one multiply-add of 16-bit pairs covers two taps of eight channels.
+    /// </summary>
+    private void PreparePairs()
+    {
+        if (_inputDepth != 1 || _outputDepth % 8 != 0 || _dilationWidth != 1 || !Sse2.IsSupported) return;
+        _pairCount = (_filterWidth + 1) / 2;
+        long rowWidth = (long)(_outputWidth - 1) * _strideWidth + _filterWidth + 1;
+        if (_outputWidth <= 0 || rowWidth * _filterHeight > PairRowCapacity || (long)_filterHeight * _pairCount * _outputDepth * 2 > PairWeightCapacity) return;
+        _pairRowWidth = (int)rowWidth;
+        _pairs = true;
+    }
+
+    /// <summary>
+    /// The filter as 16-bit pairs of horizontally adjacent taps ([fy][pair][channel][2], a missing odd tap zero), built
+    /// on the stack each Invoke rather than kept in the arena.
+    /// </summary>
+    private void BuildPairWeights(ReadOnlySpan<sbyte> weights, Span<short> pairs)
+    {
+        int channels = _outputDepth, count = _pairCount;
+        for (int fy = 0; fy < _filterHeight; fy++)
+            for (int p = 0; p < count; p++)
+            {
+                int first = (fy * _filterWidth + 2 * p) * channels;
+                bool hasSecond = 2 * p + 1 < _filterWidth;
+                Span<short> destination = pairs.Slice((fy * count + p) * channels * 2, channels * 2);
+                for (int c = 0; c < channels; c++)
+                {
+                    destination[2 * c] = weights[first + c];
+                    destination[2 * c + 1] = hasSecond ? weights[first + channels + c] : (short)0;
+                }
+            }
     }
 
     private void RunInt8Optimized(InvokeContext context)
     {
+        if (_pairs)
+        {
+            RunInt8Pairs(context);
+            return;
+        }
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
         ReadOnlySpan<sbyte> filter = ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch);
         ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(2) : default;
         Span<sbyte> output = context.Output<sbyte>(0);
         int channels = _outputDepth;
-        // A single input channel is broadcast to all output channels (pixel stride 1, no channel offset).
-        bool broadcast = _inputDepth == 1 && channels > 1;
-        int stride = broadcast ? 1 : channels;
         if (input.Length < _batches * _inputHeight * _inputWidth * _inputDepth || filter.Length < _filterHeight * _filterWidth * channels
             || output.Length < _batches * _outputHeight * _outputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
             throw context.Error("tensor data is shorter than its shape");
+        Gather gather = _gather;
+        int depth = _inputDepth, multiplier = _depthMultiplier, inputLength = input.Length;
         ref sbyte x = ref MemoryMarshal.GetReference(input);
         ref sbyte w = ref MemoryMarshal.GetReference(filter);
         ref int biasRef = ref MemoryMarshal.GetReference(bias);
-        bool hasBias = !bias.IsEmpty;
-        var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, vector: true);
-        Vector256<short> offset16 = Vector256.Create((short)_inputOffset);
-        Vector128<short> offset8 = Vector128.Create((short)_inputOffset);
+        // Block [16k, 16k + 16) reads input channels from 16k / multiplier on; lane j takes the one (16k + j) / multiplier.
+        Span<byte> patterns = gather == Gather.Expand ? stackalloc byte[ExpandCapacity + 16] : default;
+        if (gather == Gather.Expand)
+        {
+            patterns.Clear();
+            for (int k = 0; k < channels; k++) patterns[k] = (byte)(k / multiplier - (k & ~15) / multiplier);
+        }
+        ref byte pattern = ref MemoryMarshal.GetReference(patterns);
+        bool hasBias = !bias.IsEmpty, wide = _wide;
+        var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, vector: wide);
+        var requantizer4 = wide ? default : new Vector128Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax);
+        // The last pixels' expanded loads would read past the input: those go through this copy.
+        Span<sbyte> tail = stackalloc sbyte[16];
+        ref sbyte tailRef = ref MemoryMarshal.GetReference(tail);
+        short inputOffset = (short)_inputOffset;
+        Vector256<short> offset16 = Vector256.Create(inputOffset);
+        Vector128<short> offset8 = Vector128.Create(inputOffset);
+        bool interior = _interior;
+        Span<short> interiorTable = interior ? stackalloc short[PairWeightCapacity] : default;
+        Span<int> interiorFolded = interior ? stackalloc int[InteriorBiasCapacity] : default;
+        if (interior) BuildInteriorPairs(filter, bias, interiorTable, interiorFolded);
+        ref short interiorW = ref MemoryMarshal.GetReference(interiorTable);
+        ref int interiorBias = ref MemoryMarshal.GetReference(interiorFolded);
         int o = 0;
         for (int b = 0; b < _batches; b++)
         {
@@ -66,59 +192,81 @@ public sealed partial class DepthwiseConv2D
                     int fxStart = FirstInside(xOrigin, _dilationWidth);
                     int fxEnd = EndInside(xOrigin, _dilationWidth, _filterWidth, _inputWidth);
                     ref sbyte destination = ref MemoryMarshal.GetReference(output.Slice(o, channels));
+                    int xStep = _dilationWidth * depth;
                     int c = 0;
-                    for (; c + 16 <= channels; c += 16)
+                    if (interior && fyStart == 0 && fyEnd == _filterHeight && fxStart == 0 && fxEnd == _filterWidth)
                     {
-                        Vector256<int> a0 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)c) : default;
-                        Vector256<int> a1 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)(c + 8)) : default;
-                        for (int fy = fyStart; fy < fyEnd; fy++)
-                        {
-                            int iy = yOrigin + _dilationHeight * fy;
-                            int pixel = ((b * _inputHeight + iy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
-                            int weight = fy * _filterWidth * channels + c;
-                            for (int fx = fxStart; fx < fxEnd; fx++)
-                            {
-                                Vector256<short> xv = broadcast
-                                    ? Vector256.Create((short)(Unsafe.Add(ref x, pixel + _dilationWidth * fx) + _inputOffset))
-                                    : Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref x, (nuint)(pixel + _dilationWidth * fx * stride))) + offset16;
-                                Vector256<short> wv = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)(weight + fx * channels)));
-                                Vector256<short> p = Avx2.MultiplyLow(xv, wv);
-                                a0 = Avx2.Add(a0, Avx2.ConvertToVector256Int32(p.GetLower()));
-                                a1 = Avx2.Add(a1, Avx2.ConvertToVector256Int32(p.GetUpper()));
-                            }
-                        }
-                        Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref destination, c));
-                        Int8Requantizer.Store8(requantizer.Apply8(a1, c + 8), ref Unsafe.Add(ref destination, c + 8));
+                        int pixel = ((b * _inputHeight + yOrigin) * _inputWidth + xOrigin) * depth;
+                        for (; c + 16 <= channels; c += 16)
+                            InteriorBlock(ref Unsafe.Add(ref x, pixel + c), xStep, _dilationHeight * _inputWidth * depth, ref interiorW, c / 16,
+                                ref interiorBias, c, in requantizer, ref Unsafe.Add(ref destination, c));
                     }
+                    if (wide)
+                    {
+                        for (; c + 16 <= channels; c += 16)
+                        {
+                            int source = gather == Gather.Direct ? c : gather == Gather.Expand ? c / multiplier : 0;
+                            Vector128<byte> lanes = gather == Gather.Expand ? Vector128.LoadUnsafe(ref pattern, (nuint)c) : default;
+                            Vector256<int> a0 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)c) : default;
+                            Vector256<int> a1 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)(c + 8)) : default;
+                            for (int fy = fyStart; fy < fyEnd; fy++)
+                            {
+                                int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * depth + source;
+                                int weight = fy * _filterWidth * channels + c;
+                                for (int fx = fxStart; fx < fxEnd; fx++)
+                                {
+                                    int at = pixel + fx * xStep;
+                                    Vector256<short> xv = gather == Gather.Broadcast
+                                        ? Vector256.Create((short)(Unsafe.Add(ref x, at) + inputOffset))
+                                        : Avx2.ConvertToVector256Int16(Load16(ref x, at, gather, lanes, inputLength, ref tailRef)) + offset16;
+                                    Vector256<short> wv = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)(weight + fx * channels)));
+                                    Vector256<short> p = Avx2.MultiplyLow(xv, wv);
+                                    a0 = Avx2.Add(a0, Avx2.ConvertToVector256Int32(p.GetLower()));
+                                    a1 = Avx2.Add(a1, Avx2.ConvertToVector256Int32(p.GetUpper()));
+                                }
+                            }
+                            Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref destination, c));
+                            Int8Requantizer.Store8(requantizer.Apply8(a1, c + 8), ref Unsafe.Add(ref destination, c + 8));
+                        }
+                    }
+                    // Blocks of eight (the whole row at the portable level, the last block after AVX2's sixteens); an eight
+                    // block always starts at a multiple of sixteen there, as the expansion pattern expects.
                     for (; c + 8 <= channels; c += 8)
                     {
-                        Vector256<int> a0 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)c) : default;
+                        int source = gather == Gather.Direct ? c : gather == Gather.Expand ? (c & ~15) / multiplier : 0;
+                        Vector128<byte> lanes = gather == Gather.Expand ? Vector128.LoadUnsafe(ref pattern, (nuint)(c & ~15)) : default;
+                        if (gather == Gather.Expand && (c & 8) != 0) lanes = Vector128.Create(lanes.GetUpper(), lanes.GetUpper());
+                        Vector128<int> a0 = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)c) : default;
+                        Vector128<int> a1 = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)(c + 4)) : default;
                         for (int fy = fyStart; fy < fyEnd; fy++)
                         {
-                            int iy = yOrigin + _dilationHeight * fy;
-                            int pixel = ((b * _inputHeight + iy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
+                            int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * depth + source;
                             int weight = fy * _filterWidth * channels + c;
                             for (int fx = fxStart; fx < fxEnd; fx++)
                             {
-                                Vector128<short> xv = broadcast
-                                    ? Vector128.Create((short)(Unsafe.Add(ref x, pixel + _dilationWidth * fx) + _inputOffset))
-                                    : Sse41.ConvertToVector128Int16(Load8(ref x, pixel + _dilationWidth * fx * stride)) + offset8;
-                                Vector128<short> wv = Sse41.ConvertToVector128Int16(Load8(ref w, weight + fx * channels));
-                                a0 = Avx2.Add(a0, Avx2.ConvertToVector256Int32(Sse2.MultiplyLow(xv, wv)));
+                                int at = pixel + fx * xStep;
+                                Vector128<short> xv = gather == Gather.Broadcast
+                                    ? Vector128.Create((short)(Unsafe.Add(ref x, at) + inputOffset))
+                                    : Vector128.WidenLower(gather == Gather.Direct ? Load8(ref x, at) : Load16(ref x, at, gather, lanes, inputLength, ref tailRef)) + offset8;
+                                Vector128<short> p = xv * Vector128.WidenLower(Load8(ref w, weight + fx * channels));
+                                a0 += Vector128.WidenLower(p);
+                                a1 += Vector128.WidenUpper(p);
                             }
                         }
-                        Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref destination, c));
+                        if (wide)
+                            Int8Requantizer.Store8(requantizer.Apply8(Vector256.Create(a0, a1), c), ref Unsafe.Add(ref destination, c));
+                        else
+                            Vector128Requantizer.Store8(requantizer4.Apply4(a0, c), requantizer4.Apply4(a1, c + 4), ref Unsafe.Add(ref destination, c));
                     }
                     for (; c < channels; c++)
                     {
                         int acc = hasBias ? Unsafe.Add(ref biasRef, c) : 0;
                         for (int fy = fyStart; fy < fyEnd; fy++)
                         {
-                            int iy = yOrigin + _dilationHeight * fy;
-                            int pixel = ((b * _inputHeight + iy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
+                            int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * depth + c / multiplier;
                             int weight = fy * _filterWidth * channels + c;
                             for (int fx = fxStart; fx < fxEnd; fx++)
-                                acc += Unsafe.Add(ref w, weight + fx * channels) * (Unsafe.Add(ref x, pixel + _dilationWidth * fx * stride) + _inputOffset);
+                                acc += Unsafe.Add(ref w, weight + fx * channels) * (Unsafe.Add(ref x, pixel + fx * xStep) + inputOffset);
                         }
                         Unsafe.Add(ref destination, c) = requantizer.Apply1(acc, c);
                     }
@@ -127,8 +275,194 @@ public sealed partial class DepthwiseConv2D
         }
     }
 
+    /// <summary>Sixteen channels of one output pixel whose window is inside the input (see <see cref="PrepareInteriorPairs"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void InteriorBlock(ref sbyte x, int tapStep, int rowStep, ref short weights, int block, ref int bias, int c,
+        in Int8Requantizer requantizer, ref sbyte destination)
+    {
+        int pairs = (_filterWidth + 1) / 2, full = _filterWidth / 2, blocks = _interiorBlocks;
+        Vector256<int> low = default, high = default;
+        for (int fy = 0; fy < _filterHeight; fy++)
+        {
+            ref sbyte row = ref Unsafe.Add(ref x, fy * rowStep);
+            ref short wRow = ref Unsafe.Add(ref weights, (fy * pairs * blocks + block) * 32);
+            int p = 0;
+            for (; p < full; p++)
+            {
+                Vector256<short> a = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)(2 * p * tapStep)));
+                Vector256<short> bv = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)((2 * p + 1) * tapStep)));
+                ref short wp = ref Unsafe.Add(ref wRow, p * blocks * 32);
+                low += Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(a, bv), Vector256.LoadUnsafe(ref wp));
+                high += Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(a, bv), Vector256.LoadUnsafe(ref wp, 16));
+            }
+            if (p < pairs)
+            {
+                Vector256<short> a = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)(2 * p * tapStep)));
+                ref short wp = ref Unsafe.Add(ref wRow, p * blocks * 32);
+                low += Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(a, Vector256<short>.Zero), Vector256.LoadUnsafe(ref wp));
+                high += Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(a, Vector256<short>.Zero), Vector256.LoadUnsafe(ref wp, 16));
+            }
+        }
+        // low holds channels 0-3 and 8-11, high 4-7 and 12-15.
+        Vector256<int> first = Avx2.Permute2x128(low, high, 0x20) + Vector256.LoadUnsafe(ref bias, (nuint)c);
+        Vector256<int> second = Avx2.Permute2x128(low, high, 0x31) + Vector256.LoadUnsafe(ref bias, (nuint)(c + 8));
+        Int8Requantizer.Store8(requantizer.Apply8(first, c), ref destination);
+        Int8Requantizer.Store8(requantizer.Apply8(second, c + 8), ref Unsafe.Add(ref destination, 8));
+    }
+
     /// <summary>
-    /// Float: eight channels at a time, each channel's taps added in the reference's order with
+    /// One input channel, eight output channels per block: for each output row the filter's input rows are converted
+    /// once to 16-bit (x + inputOffset) with zeros where the reference skips taps (a zero adds nothing, so the sums are
+    /// the same), then two output pixels at a time take two taps per 16-bit multiply-add against the prepared pairs.
+    /// </summary>
+    private void RunInt8Pairs(InvokeContext context)
+    {
+        ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
+        ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(2) : default;
+        ReadOnlySpan<sbyte> filter = ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch);
+        if (filter.Length < _filterHeight * _filterWidth * _outputDepth) throw context.Error("tensor data is shorter than its shape");
+        Span<short> pairWeights = stackalloc short[PairWeightCapacity];
+        BuildPairWeights(filter, pairWeights);
+        Span<sbyte> output = context.Output<sbyte>(0);
+        int channels = _outputDepth, pairs = _pairCount, rowWidth = _pairRowWidth, strideWidth = _strideWidth;
+        if (input.Length < _batches * _inputHeight * _inputWidth || pairWeights.Length < _filterHeight * pairs * channels * 2
+            || output.Length < _batches * _outputHeight * _outputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
+            throw context.Error("tensor data is shorter than its shape");
+        Span<short> rows = stackalloc short[PairRowCapacity];
+        ref short rowsRef = ref MemoryMarshal.GetReference(rows);
+        ref short wRef = ref MemoryMarshal.GetReference(pairWeights);
+        ref int biasRef = ref MemoryMarshal.GetReference(bias);
+        bool hasBias = !bias.IsEmpty, wide = _wide;
+        var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, vector: wide);
+        var requantizer4 = wide ? default : new Vector128Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax);
+        int pairStride = channels * 2, rowStride = pairs * pairStride;
+        for (int b = 0; b < _batches; b++)
+        {
+            for (int oy = 0; oy < _outputHeight; oy++)
+            {
+                int yOrigin = oy * _strideHeight - _padHeight;
+                int fyStart = FirstInside(yOrigin, _dilationHeight);
+                int fyEnd = EndInside(yOrigin, _dilationHeight, _filterHeight, _inputHeight);
+                for (int fy = fyStart; fy < fyEnd; fy++)
+                    FillRow(input.Slice((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth, _inputWidth), rows.Slice(fy * rowWidth, rowWidth));
+                ref sbyte outRow = ref MemoryMarshal.GetReference(output.Slice((b * _outputHeight + oy) * _outputWidth * channels, _outputWidth * channels));
+                for (int c = 0; c < channels; c += 8)
+                {
+                    ref short wBlock = ref Unsafe.Add(ref wRef, c * 2);
+                    int ox = 0;
+                    if (wide)
+                    {
+                        Vector256<int> start = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)c) : default;
+                        for (; ox + 2 <= _outputWidth; ox += 2)
+                        {
+                            Vector256<int> a0 = start, a1 = start;
+                            for (int fy = fyStart; fy < fyEnd; fy++)
+                            {
+                                ref short row = ref Unsafe.Add(ref rowsRef, fy * rowWidth + ox * strideWidth);
+                                ref short wRow = ref Unsafe.Add(ref wBlock, fy * rowStride);
+                                for (int p = 0; p < pairs; p++)
+                                {
+                                    Vector256<short> wv = Vector256.LoadUnsafe(ref wRow, (nuint)(p * pairStride));
+                                    a0 += Avx2.MultiplyAddAdjacent(Pair256(ref row, 2 * p), wv);
+                                    a1 += Avx2.MultiplyAddAdjacent(Pair256(ref row, 2 * p + strideWidth), wv);
+                                }
+                            }
+                            Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref outRow, ox * channels + c));
+                            Int8Requantizer.Store8(requantizer.Apply8(a1, c), ref Unsafe.Add(ref outRow, (ox + 1) * channels + c));
+                        }
+                        for (; ox < _outputWidth; ox++)
+                        {
+                            Vector256<int> a0 = start;
+                            for (int fy = fyStart; fy < fyEnd; fy++)
+                            {
+                                ref short row = ref Unsafe.Add(ref rowsRef, fy * rowWidth + ox * strideWidth);
+                                ref short wRow = ref Unsafe.Add(ref wBlock, fy * rowStride);
+                                for (int p = 0; p < pairs; p++)
+                                    a0 += Avx2.MultiplyAddAdjacent(Pair256(ref row, 2 * p), Vector256.LoadUnsafe(ref wRow, (nuint)(p * pairStride)));
+                            }
+                            Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref outRow, ox * channels + c));
+                        }
+                    }
+                    else
+                    {
+                        Vector128<int> low = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)c) : default;
+                        Vector128<int> high = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)(c + 4)) : default;
+                        for (; ox < _outputWidth; ox++)
+                        {
+                            Vector128<int> a0 = low, a1 = high;
+                            for (int fy = fyStart; fy < fyEnd; fy++)
+                            {
+                                ref short row = ref Unsafe.Add(ref rowsRef, fy * rowWidth + ox * strideWidth);
+                                ref short wRow = ref Unsafe.Add(ref wBlock, fy * rowStride);
+                                for (int p = 0; p < pairs; p++)
+                                {
+                                    Vector128<short> xv = Vector128.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref row, 2 * p)))).AsInt16();
+                                    a0 += Sse2.MultiplyAddAdjacent(xv, Vector128.LoadUnsafe(ref wRow, (nuint)(p * pairStride)));
+                                    a1 += Sse2.MultiplyAddAdjacent(xv, Vector128.LoadUnsafe(ref wRow, (nuint)(p * pairStride + 8)));
+                                }
+                            }
+                            Vector128Requantizer.Store8(requantizer4.Apply4(a0, c), requantizer4.Apply4(a1, c + 4), ref Unsafe.Add(ref outRow, ox * channels + c));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Two adjacent 16-bit values of a padded row, repeated in every 32-bit lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<short> Pair256(ref short row, int at)
+        => Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref row, at)))).AsInt16();
+
+    /// <summary>destination[j] = source[j - padWidth] + inputOffset inside the input row, zero outside it.</summary>
+    private void FillRow(ReadOnlySpan<sbyte> source, Span<short> destination)
+    {
+        int start = Math.Clamp(_padWidth, 0, destination.Length);
+        int end = Math.Clamp(_padWidth + source.Length, start, destination.Length);
+        destination.Slice(0, start).Clear();
+        destination.Slice(end).Clear();
+        if (end == start) return;
+        int first = start - _padWidth;
+        Span<short> inside = destination.Slice(start, end - start);
+        ReadOnlySpan<sbyte> values = source.Slice(first, inside.Length);
+        short offset = (short)_inputOffset;
+        int j = 0;
+        Vector128<short> offsetVector = Vector128.Create(offset);
+        for (; j + 16 <= values.Length; j += 16)
+        {
+            Vector128<sbyte> v = Vector128.Create(values.Slice(j, 16));
+            (Vector128.WidenLower(v) + offsetVector).CopyTo(inside.Slice(j, 8));
+            (Vector128.WidenUpper(v) + offsetVector).CopyTo(inside.Slice(j + 8, 8));
+        }
+        for (; j < values.Length; j++) inside[j] = (short)(values[j] + offset);
+    }
+
+    /// <summary>Sixteen bytes of the input at <paramref name="at"/>, expanded by <paramref name="lanes"/> when the multiplier is above one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> Load16(ref sbyte x, int at, Gather gather, Vector128<byte> lanes, int length, ref sbyte tail)
+    {
+        if (gather == Gather.Direct) return Vector128.LoadUnsafe(ref x, (nuint)at);
+        Vector128<sbyte> v;
+        if (at <= length - 16) v = Vector128.LoadUnsafe(ref x, (nuint)at);
+        else
+        {
+            // Only lanes below length - at are selected by the pattern; the rest of the copy is never used.
+            for (int k = 0; k < 16; k++) Unsafe.Add(ref tail, k) = at + k < length ? Unsafe.Add(ref x, at + k) : (sbyte)0;
+            v = Vector128.LoadUnsafe(ref tail);
+        }
+        return Shuffle(v, lanes);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> Shuffle(Vector128<sbyte> v, Vector128<byte> lanes)
+    {
+        if (Ssse3.IsSupported) return Ssse3.Shuffle(v, lanes.AsSByte());
+        if (AdvSimd.Arm64.IsSupported) return AdvSimd.Arm64.VectorTableLookup(v.AsByte(), lanes).AsSByte();
+        return Vector128.Shuffle(v, lanes.AsSByte());
+    }
+
+    /// <summary>
+    /// Float: four or eight channels at a time, each channel's taps added in the reference's order with
     /// separate multiply and add, then the bias: the reference's exact sums.
     /// </summary>
     private void RunFloatOptimized(InvokeContext context)
@@ -148,7 +482,8 @@ public sealed partial class DepthwiseConv2D
         ref float w = ref MemoryMarshal.GetReference(filter);
         bool hasBias = !bias.IsEmpty;
         Vector256<float> min = Vector256.Create(_floatMin), max = Vector256.Create(_floatMax);
-        bool wide = Vector256.IsHardwareAccelerated && _level >= SimdLevel.Avx2;
+        Vector128<float> min4 = Vector128.Create(_floatMin), max4 = Vector128.Create(_floatMax);
+        bool wide = Vector256.IsHardwareAccelerated && _wide;
         int o = 0;
         for (int b = 0; b < _batches; b++)
         {
@@ -180,6 +515,20 @@ public sealed partial class DepthwiseConv2D
                             if (hasBias) acc += Vector256.Create(bias.Slice(c, 8));
                             Vector256.Min(Vector256.Max(acc, min), max).CopyTo(destination.Slice(c, 8));
                         }
+                    }
+                    for (; c + 4 <= channels; c += 4)
+                    {
+                        Vector128<float> acc = default;
+                        for (int fy = fyStart; fy < fyEnd; fy++)
+                        {
+                            int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
+                            int weight = fy * _filterWidth * channels + c;
+                            for (int fx = fxStart; fx < fxEnd; fx++)
+                                acc += (broadcast ? Vector128.Create(Unsafe.Add(ref x, pixel + _dilationWidth * fx)) : Vector128.LoadUnsafe(ref x, (nuint)(pixel + _dilationWidth * fx * stride)))
+                                    * Vector128.LoadUnsafe(ref w, (nuint)(weight + fx * channels));
+                        }
+                        if (hasBias) acc += Vector128.Create(bias.Slice(c, 4));
+                        Vector128.Min(Vector128.Max(acc, min4), max4).CopyTo(destination.Slice(c, 4));
                     }
                     for (; c < channels; c++)
                     {

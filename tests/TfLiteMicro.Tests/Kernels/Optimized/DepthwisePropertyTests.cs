@@ -1,0 +1,181 @@
+using System.Runtime.InteropServices;
+using TfLiteMicro.Kernels;
+using Table = TfLiteMicro.Tests.Kernels.Optimized.SingleOpModel.Table;
+using static TfLiteMicro.Tests.Kernels.Optimized.PropertyTestSupport;
+
+namespace TfLiteMicro.Tests.Kernels.Optimized;
+
+/// <summary>
+/// The optimized DEPTHWISE_CONV_2D gives exactly the reference kernel's bytes on every level this processor has
+/// (the portable Vector128 level included): depth multipliers above one with several input channels (expanded
+/// channels, multipliers that do and do not divide sixteen), one input channel with 8/16/24 outputs (the tap-pair
+/// path), int4 filters, and output scales that saturate or need multipliers above one.
+/// </summary>
+public sealed class DepthwisePropertyTests
+{
+    private const int DepthwiseCode = 4;
+    private static readonly byte[] Activations = [0, 1, 2, 3]; // none, RELU, RELU_N1_TO_1, RELU6
+
+    private sealed record Case(int Batches, int Height, int Width, int InDepth, int Multiplier, int FilterHeight, int FilterWidth,
+        int StrideH, int StrideW, int DilationH, int DilationW, byte Padding)
+    {
+        public int OutDepth => InDepth * Multiplier;
+
+        public override string ToString()
+            => $"DWCONV {Batches}x{Height}x{Width}x{InDepth} x{Multiplier} filter {FilterHeight}x{FilterWidth} stride {StrideH},{StrideW} dilation {DilationH},{DilationW} padding {Padding}";
+    }
+
+    [Fact]
+    public void MultiplierAboveOneWithSeveralInputChannels()
+    {
+        var random = new Random(7101);
+        int cases = Cases(500);
+        for (int i = 0; i < cases; i++)
+        {
+            int inDepth = random.Next(2, 20), multiplier = random.Next(2, 9);
+            Case shape = RandomShape(random, inDepth, multiplier, maxSize: 9, maxFilter: 4);
+            if (!Run(random, shape, $"case {i}", int4: random.Next(5) == 0)) i--;
+        }
+    }
+
+    [Fact]
+    public void SingleInputChannelWithEightSixteenOrTwentyFourOutputs()
+    {
+        var random = new Random(7202);
+        int cases = Cases(500);
+        for (int i = 0; i < cases; i++)
+        {
+            int outputs = random.Next(4) == 0 ? random.Next(1, 40) : 8 * random.Next(1, 4);
+            Case shape = RandomShape(random, 1, outputs, maxSize: 14, maxFilter: 9);
+            if (!Run(random, shape, $"case {i}", int4: random.Next(5) == 0)) i--;
+        }
+    }
+
+    [Fact]
+    public void MultiplierOneWithManyChannelsAndInteriorPixels()
+    {
+        // Windows wholly inside the input take the folded-offset tap-pair path in blocks of sixteen channels.
+        var random = new Random(7151);
+        int cases = Cases(250);
+        for (int i = 0; i < cases; i++)
+        {
+            int channels = random.Next(2) == 0 ? 16 * random.Next(1, 4) : random.Next(16, 60);
+            Case shape = RandomShape(random, channels, 1, maxSize: 10, maxFilter: 5);
+            if (!Run(random, shape, $"case {i}", int4: random.Next(5) == 0)) i--;
+        }
+    }
+
+    [Fact]
+    public void Int4FiltersMatchReference()
+    {
+        var random = new Random(7303);
+        int cases = Cases(300);
+        for (int i = 0; i < cases; i++)
+        {
+            int inDepth = random.Next(3) == 0 ? 1 : random.Next(1, 40);
+            int multiplier = random.Next(2) == 0 ? 1 : random.Next(2, 5);
+            Case shape = RandomShape(random, inDepth, multiplier, maxSize: 9, maxFilter: 5);
+            if (!Run(random, shape, $"case {i}", int4: true)) i--;
+        }
+    }
+
+    [Fact]
+    public void SaturatingAndLargeMultiplierOutputScalesMatchReference()
+    {
+        var random = new Random(7404);
+        int cases = Cases(400);
+        for (int i = 0; i < cases; i++)
+        {
+            int inDepth = random.Next(3) == 0 ? 1 : random.Next(1, 33);
+            int multiplier = random.Next(2) == 0 ? 1 : random.Next(2, 5);
+            if (inDepth == 1) multiplier = 8 * random.Next(1, 4);
+            Case shape = RandomShape(random, inDepth, multiplier, maxSize: 8, maxFilter: 4);
+            // From tiny (every output clamps, multipliers far above one) to huge (every output near the zero point).
+            float outputFactor = MathF.Pow(10f, random.NextSingle() * 9f - 7f);
+            if (!Run(random, shape, $"case {i}", int4: random.Next(6) == 0, outputFactor)) i--;
+        }
+    }
+
+    [Fact]
+    public void MicroSpeechShapedLayerMatchesReference()
+    {
+        // 49x40 single-channel input, 10x8 filter, stride 2, SAME padding, eight outputs: the micro_speech layer.
+        var random = new Random(7505);
+        int cases = Cases(40);
+        for (int i = 0; i < cases; i++)
+        {
+            int outputs = 8 * random.Next(1, 4);
+            var shape = new Case(1, 49, 40, 1, outputs, 10, 8, 2, 2, 1, 1, (byte)(i % 2));
+            Assert.True(Run(random, shape, $"case {i}", int4: i % 5 == 4));
+        }
+    }
+
+    private static Case RandomShape(Random random, int inDepth, int multiplier, int maxSize, int maxFilter)
+    {
+        int dilationH = random.Next(5) == 0 ? random.Next(2, 4) : 1, dilationW = random.Next(5) == 0 ? random.Next(2, 4) : 1;
+        return new Case(random.Next(1, 3), random.Next(1, maxSize + 1), random.Next(1, maxSize + 1), inDepth, multiplier,
+            random.Next(1, maxFilter + 1), random.Next(1, maxFilter + 1), random.Next(1, 4), random.Next(1, 4), dilationH, dilationW, (byte)random.Next(2));
+    }
+
+    /// <summary>Builds and compares one case; false when its output would be empty (the caller draws another).</summary>
+    private static bool Run(Random random, Case s, string label, bool int4, float? outputFactor = null)
+    {
+        int outHeight = OutputSize(s.Padding, s.Height, s.FilterHeight, s.StrideH, s.DilationH);
+        int outWidth = OutputSize(s.Padding, s.Width, s.FilterWidth, s.StrideW, s.DilationW);
+        if (outHeight <= 0 || outWidth <= 0) return false;
+        int outDepth = s.OutDepth, taps = s.FilterHeight * s.FilterWidth;
+
+        var m = new SingleOpModel();
+        float inputScale = Scale(random, 0.005f, 0.1f);
+        int input = m.Tensor(TensorType.Int8, [s.Batches, s.Height, s.Width, s.InDepth], null, [inputScale], [random.Next(-128, 128)]);
+        bool perChannel = random.Next(4) != 0;
+        float[] filterScales = perChannel ? Scales(random, outDepth, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
+        byte[] filterData = int4 ? RandomBytes(random, (taps * outDepth + 1) / 2) : RandomBytes(random, taps * outDepth);
+        int filter = m.Tensor(int4 ? TensorType.Int4 : TensorType.Int8, [1, s.FilterHeight, s.FilterWidth, outDepth],
+            filterData, filterScales, new long[filterScales.Length], 3);
+        var inputs = new List<int> { input, filter };
+        if (random.Next(4) != 0) inputs.Add(m.Tensor(TensorType.Int32, [outDepth], Bias(random, outDepth), [inputScale * filterScales[0]], [0]));
+        float outputScale = outputFactor is { } factor
+            ? inputScale * filterScales[0] * factor
+            : OutputScale(random, inputScale, filterScales[0], taps);
+        int output = m.Tensor(TensorType.Int8, [s.Batches, outHeight, outWidth, outDepth], null, [outputScale], [random.Next(-128, 128)]);
+        var options = new Table().Byte(0, s.Padding).Int(1, s.StrideW).Int(2, s.StrideH).Int(3, s.Multiplier)
+            .Byte(4, Activations[random.Next(4)]).Int(5, s.DilationW).Int(6, s.DilationH);
+        byte[] model = m.Build(DepthwiseCode, [.. inputs], [output], 2, options, [input], [output]);
+        CompareWithReference(model, random, $"{label}: {s}{(int4 ? " int4" : "")} per-channel {perChannel} output scale {outputScale}");
+        return true;
+    }
+
+    [Fact]
+    public void FloatMultiplierAboveOneAndPortableLevelMatchReferenceExactly()
+    {
+        var random = new Random(7606);
+        int cases = Cases(300);
+        for (int i = 0; i < cases; i++)
+        {
+            int inDepth = random.Next(3) == 0 ? 1 : random.Next(1, 20), multiplier = random.Next(2) == 0 ? 1 : random.Next(2, 6);
+            Case s = RandomShape(random, inDepth, multiplier, maxSize: 9, maxFilter: 4);
+            int outHeight = OutputSize(s.Padding, s.Height, s.FilterHeight, s.StrideH, s.DilationH);
+            int outWidth = OutputSize(s.Padding, s.Width, s.FilterWidth, s.StrideW, s.DilationW);
+            if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
+            int channels = s.OutDepth;
+            var m = new SingleOpModel();
+            int input = m.Tensor(TensorType.Float32, [s.Batches, s.Height, s.Width, s.InDepth]);
+            int filter = m.Tensor(TensorType.Float32, [1, s.FilterHeight, s.FilterWidth, channels], Floats(random, s.FilterHeight * s.FilterWidth * channels));
+            var inputs = new List<int> { input, filter };
+            if (random.Next(4) != 0) inputs.Add(m.Tensor(TensorType.Float32, [channels], Floats(random, channels)));
+            int output = m.Tensor(TensorType.Float32, [s.Batches, outHeight, outWidth, channels]);
+            var options = new Table().Byte(0, s.Padding).Int(1, s.StrideW).Int(2, s.StrideH).Int(3, s.Multiplier)
+                .Byte(4, Activations[random.Next(4)]).Int(5, s.DilationW).Int(6, s.DilationH);
+            byte[] model = m.Build(DepthwiseCode, [.. inputs], [output], 2, options, [input], [output]);
+            CompareWithReference(model, random, $"case {i}: float {s}", 0);
+        }
+    }
+
+    private static byte[] Floats(Random random, int count)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = random.NextSingle() * 2 - 1;
+        return MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+    }
+}
