@@ -3,13 +3,14 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>SUB: float32, int32, int8 and int16 with broadcasting (up to 6-D) and a fused activation.</summary>
-public sealed partial class Sub : IKernel
+public sealed class Sub : IKernel
 {
     private TensorType _type;
     private BroadcastShape _shape = null!;
     private float _floatMin, _floatMax;
     private int _intMin, _intMax;
     private QuantizedSumOperator<sbyte> _int8;
+    private Int8SumFastPath _int8Fast;
     private QuantizedSumOperator<short> _int16;
 
     public void Prepare(PrepareContext context)
@@ -59,7 +60,7 @@ public sealed partial class Sub : IKernel
                 };
                 break;
         }
-        PrepareOptimized(context, input1, input2, output);
+        _int8Fast.Prepare(context, _type, _shape, _int8, input1, input2, output);
     }
 
     public void Invoke(InvokeContext context)
@@ -72,8 +73,8 @@ public sealed partial class Sub : IKernel
             case TensorType.Int32:
                 ElementwiseDriver.Binary(context.Input<int>(0), context.Input<int>(1), context.Output<int>(0), _shape, new Int32Sub(_intMin, _intMax));
                 break;
-            case TensorType.Int8 when _int8Plan.Kind != Int8BroadcastKind.None:
-                RunInt8Optimized(context);
+            case TensorType.Int8 when _int8Fast.Active:
+                _int8Fast.Run(context, _int8);
                 break;
             case TensorType.Int8:
                 ElementwiseDriver.Binary(context.Input<sbyte>(0), context.Input<sbyte>(1), context.Output<sbyte>(0), _shape, _int8);

@@ -163,49 +163,10 @@ public sealed class Int16PropertyTests
         }
     }
 
-    [ThreadStatic] private static byte[]? t_arena;
-
-    /// <summary>Runs the model with the reference kernels and at every optimized level; the int16 input follows <paramref name="fill"/>.</summary>
     private static void Compare(byte[] modelBytes, Random random, Fill fill, string description)
-    {
-        byte[] arena = t_arena ??= new byte[1 << 20];
-        Model model = Model.Load(modelBytes);
-        OpResolver resolver = OpResolver.WithAllBuiltins();
-        using var reference = new MicroInterpreter(model, resolver, arena, new InterpreterOptions { UseReferenceKernels = true });
-        reference.AllocateTensors();
-        var inputs = new byte[reference.InputCount][];
-        for (int k = 0; k < inputs.Length; k++)
+        => CompareWithReference(modelBytes, random, description, fillInput: (k, bytes) =>
         {
-            byte[] bytes = inputs[k] = new byte[reference.Input(k).ByteCount];
             if (k == 0) FillActivations(random, MemoryMarshal.Cast<byte, short>(bytes.AsSpan()), fill);
             else random.NextBytes(bytes);
-            reference.Input(k).CopyFrom(bytes);
-        }
-        reference.Invoke();
-        byte[] expected = reference.Output(0).AsReadOnlySpan<byte>().ToArray();
-
-        foreach (SimdLevel level in Levels())
-        {
-            Simd.Limit = level;
-            try
-            {
-                using var optimized = new MicroInterpreter(model, resolver, arena);
-                optimized.AllocateTensors();
-                for (int k = 0; k < inputs.Length; k++) optimized.Input(k).CopyFrom(inputs[k]);
-                optimized.Invoke();
-                ReadOnlySpan<short> actual = optimized.Output(0).AsReadOnlySpan<short>();
-                ReadOnlySpan<short> want = MemoryMarshal.Cast<byte, short>(expected.AsSpan());
-                if (!actual.SequenceEqual(want))
-                {
-                    int at = 0;
-                    while (actual[at] == want[at]) at++;
-                    Assert.Fail($"{description}, level {level}: value {at} is {actual[at]}, the reference gives {want[at]}");
-                }
-            }
-            finally
-            {
-                Simd.Limit = null;
-            }
-        }
-    }
+        });
 }

@@ -22,10 +22,15 @@ internal static class PropertyTestSupport
 
     [ThreadStatic] private static byte[]? t_arena;
 
-    public static void CompareWithReference(byte[] modelBytes, Random random, string description, double? floatTolerance = null)
+    /// <summary>
+    /// Runs the model with the reference kernels and with every optimized level on the same inputs: random bytes (floats
+    /// in [-1, 1) when a tolerance is given), or what <paramref name="fillInput"/> writes for input k.
+    /// </summary>
+    public static void CompareWithReference(byte[] modelBytes, Random random, string description, double? floatTolerance = null,
+        Action<int, byte[]>? fillInput = null)
     {
-        // One arena per thread, reused by each interpreter in turn (a fresh 256 KiB array per run would keep the GC busy).
-        byte[] arena = t_arena ??= new byte[1 << 18];
+        // One arena per thread, reused by each interpreter in turn (a fresh 1 MiB array per run would keep the GC busy).
+        byte[] arena = t_arena ??= new byte[1 << 20];
         Model model = Model.Load(modelBytes);
         OpResolver resolver = OpResolver.WithAllBuiltins();
         using var reference = new MicroInterpreter(model, resolver, arena, new InterpreterOptions { UseReferenceKernels = true });
@@ -34,7 +39,8 @@ internal static class PropertyTestSupport
         for (int k = 0; k < inputs.Length; k++)
         {
             byte[] input = inputs[k] = new byte[reference.Input(k).ByteCount];
-            if (floatTolerance is null) random.NextBytes(input);
+            if (fillInput is not null) fillInput(k, input);
+            else if (floatTolerance is null) random.NextBytes(input);
             else
             {
                 Span<float> values = MemoryMarshal.Cast<byte, float>(input.AsSpan());
@@ -67,6 +73,9 @@ internal static class PropertyTestSupport
                 {
                     int at = 0;
                     while (actual[at] == expected[at]) at++;
+                    if (optimized.Output(0).Type == TensorType.Int16)
+                        Assert.Fail($"{description}, level {level}: value {at / 2} is {MemoryMarshal.Cast<byte, short>(actual)[at / 2]}, " +
+                            $"the reference gives {MemoryMarshal.Cast<byte, short>(expected.AsSpan())[at / 2]}");
                     Assert.Fail($"{description}, level {level}: byte {at} is {(sbyte)actual[at]}, the reference gives {(sbyte)expected[at]}");
                 }
             }
