@@ -11,7 +11,7 @@ public class LayerBenchmarks
     private InterpreterRun? _run;
 
     /// <summary>Every generated layer, for BenchmarkDotNet's parameter and the quick table.</summary>
-    public static readonly string[] Layers =
+    public static string[] Layers { get; } =
     [
         "conv3x3_i8_56x56x32x64", "conv1x1_i8_28x28x128x128", "dwconv3x3_i8_56x56x128", "fc_i8_1024x1000",
         "conv3x3_f32_28x28x32x32", "dwconv3x3_f32_56x56x64", "fc_f32_1024x1000",
