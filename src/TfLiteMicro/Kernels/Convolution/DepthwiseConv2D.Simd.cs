@@ -37,6 +37,10 @@ public sealed partial class DepthwiseConv2D
         private int _pairCount, _pairRowWidth;
     private bool _interior;
     private int _interiorBlocks;
+    private bool _eightChannelPixelPairs;
+
+    /// <summary>Most taps the eight-channel pixel-pair path keeps its duplicated 16-bit filter for (on the stack).</summary>
+    private const int PixelPairTapCapacity = 64;
 
     private bool _floatOptimized;
 
@@ -59,6 +63,8 @@ public sealed partial class DepthwiseConv2D
         _int8Optimized = true;
         PreparePairs();
         PrepareInteriorPairs();
+        // Eight channels fill half a 256-bit vector: two horizontally neighbouring output pixels share one instead.
+        _eightChannelPixelPairs = _wide && _gather == Gather.Direct && _outputDepth == 8 && _filterHeight * _filterWidth <= PixelPairTapCapacity;
     }
 
     /// <summary>
@@ -178,6 +184,15 @@ public sealed partial class DepthwiseConv2D
         if (interior) BuildInteriorPairs(filter, bias, interiorTable, interiorFolded);
         ref short interiorW = ref MemoryMarshal.GetReference(interiorTable);
         ref int interiorBias = ref MemoryMarshal.GetReference(interiorFolded);
+        // Eight-channel pixel pairs: each tap's eight weights widened to 16 bits, twice (one copy per pixel).
+        bool pixelPairs = _eightChannelPixelPairs;
+        Span<short> pairedTaps = pixelPairs ? stackalloc short[PixelPairTapCapacity * 16] : default;
+        if (pixelPairs)
+            for (int t = 0; t < _filterHeight * _filterWidth; t++)
+                for (int k = 0; k < 16; k++) pairedTaps[t * 16 + k] = filter[t * 8 + (k & 7)];
+        ref short pairedTapsRef = ref MemoryMarshal.GetReference(pairedTaps);
+        Vector256<int> pairBias = pixelPairs && hasBias ? Vector256.LoadUnsafe(ref biasRef) : default;
+        int nextPixel = _strideWidth * depth;
         int o = 0;
         for (int b = 0; b < _batches; b++)
         {
@@ -193,6 +208,32 @@ public sealed partial class DepthwiseConv2D
                     int fxEnd = EndInside(xOrigin, _dilationWidth, _filterWidth, _inputWidth);
                     ref sbyte destination = ref MemoryMarshal.GetReference(output.Slice(o, channels));
                     int xStep = _dilationWidth * depth;
+                    if (pixelPairs && ox + 1 < _outputWidth && fxStart == 0 && fxEnd == _filterWidth
+                        && xOrigin + _strideWidth + (_filterWidth - 1) * _dilationWidth < _inputWidth)
+                    {
+                        // This pixel and the next, both with every horizontal tap inside the input: lanes 0-7 and 8-15.
+                        Vector256<int> first = pairBias, second = pairBias;
+                        for (int fy = fyStart; fy < fyEnd; fy++)
+                        {
+                            int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * depth;
+                            ref short taps = ref Unsafe.Add(ref pairedTapsRef, fy * _filterWidth * 16);
+                            for (int fx = 0; fx < _filterWidth; fx++)
+                            {
+                                ref sbyte at = ref Unsafe.Add(ref x, pixel + fx * xStep);
+                                Vector128<sbyte> both = Vector128.Create(
+                                    Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref at)),
+                                    Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref at, nextPixel)))).AsSByte();
+                                Vector256<short> p = Avx2.MultiplyLow(Avx2.ConvertToVector256Int16(both) + offset16, Vector256.LoadUnsafe(ref taps, (nuint)(fx * 16)));
+                                first = Avx2.Add(first, Avx2.ConvertToVector256Int32(p.GetLower()));
+                                second = Avx2.Add(second, Avx2.ConvertToVector256Int32(p.GetUpper()));
+                            }
+                        }
+                        Int8Requantizer.Store8(requantizer.Apply8(first, 0), ref destination);
+                        Int8Requantizer.Store8(requantizer.Apply8(second, 0), ref Unsafe.Add(ref destination, 8));
+                        ox++;
+                        o += channels;
+                        continue;
+                    }
                     int c = 0;
                     if (interior && fyStart == 0 && fyEnd == _filterHeight && fxStart == 0 && fxEnd == _filterWidth)
                     {

@@ -52,6 +52,20 @@ public sealed class DepthwisePropertyTests
     }
 
     [Fact]
+    public void EightChannelsMultiplierOneTakeNeighbouringPixelsTogether()
+    {
+        // Eight channels (person_detect's second layer): two output pixels per 256-bit vector where both windows are
+        // horizontally inside the input; the border pixels and an odd last pixel keep the eight-channel block.
+        var random = new Random(7161);
+        int cases = Cases(300);
+        for (int i = 0; i < cases; i++)
+        {
+            Case shape = RandomShape(random, 8, 1, maxSize: 14, maxFilter: 5);
+            if (!Run(random, shape, $"case {i}", int4: random.Next(6) == 0)) i--;
+        }
+    }
+
+    [Fact]
     public void MultiplierOneWithManyChannelsAndInteriorPixels()
     {
         // Windows wholly inside the input take the folded-offset tap-pair path in blocks of sixteen channels.
