@@ -48,6 +48,18 @@ internal readonly record struct Int8BroadcastPlan(Int8BroadcastKind Kind, int Co
     }
 }
 
+/// <summary>An int8 binary operation on int32 lanes (inputs widened, result clamped to the int8 range), 256 bits wide.</summary>
+internal interface IInt32Lanes256
+{
+    Vector256<int> Apply(Vector256<int> a, Vector256<int> b);
+}
+
+/// <summary>The 128-bit form of <see cref="IInt32Lanes256"/>.</summary>
+internal interface IInt32Lanes128
+{
+    Vector128<int> Apply(Vector128<int> a, Vector128<int> b);
+}
+
 /// <summary>An element-wise int8 function over spans, either input possibly one repeated element.</summary>
 internal interface IInt8SpanKernel
 {
@@ -113,6 +125,43 @@ internal static class Int8ElementwiseSimd
     internal static void Store16(Vector128<int> q0, Vector128<int> q1, Vector128<int> q2, Vector128<int> q3, ref sbyte p, int i)
         => Vector128.Narrow(Vector128.Narrow(q0, q1), Vector128.Narrow(q2, q3)).StoreUnsafe(ref p, (nuint)i);
 
+    /// <summary>
+    /// Sixteen elements at a time with AVX2: widen both inputs (or a broadcast scalar) to int32 lanes, apply
+    /// <paramref name="op"/>, narrow to bytes. Returns how many elements it wrote (a multiple of sixteen).
+    /// </summary>
+    internal static int Loop256<TOp>(TOp op, ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
+        where TOp : struct, IInt32Lanes256
+    {
+        ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
+        Vector128<sbyte> ca = Vector128.Create(a[0]), cb = Vector128.Create(b[0]);
+        int n = output.Length, i = 0;
+        for (; i + 16 <= n; i += 16)
+        {
+            (Vector256<int> a0, Vector256<int> a1) = Widen256(Load16(ref pa, i, aScalar, ca));
+            (Vector256<int> b0, Vector256<int> b1) = Widen256(Load16(ref pb, i, bScalar, cb));
+            Store16(op.Apply(a0, b0), op.Apply(a1, b1), ref po, i);
+        }
+        return i;
+    }
+
+    /// <summary>The portable form of <see cref="Loop256"/>: four 128-bit vectors of int32 lanes per sixteen elements.</summary>
+    internal static int Loop128<TOp>(TOp op, ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
+        where TOp : struct, IInt32Lanes128
+    {
+        ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
+        Vector128<sbyte> ca = Vector128.Create(a[0]), cb = Vector128.Create(b[0]);
+        int n = output.Length, i = 0;
+        for (; i + 16 <= n; i += 16)
+        {
+            (Vector128<short> la, Vector128<short> ua) = Vector128.Widen(Load16(ref pa, i, aScalar, ca));
+            (Vector128<short> lb, Vector128<short> ub) = Vector128.Widen(Load16(ref pb, i, bScalar, cb));
+            Store16(
+                op.Apply(Vector128.WidenLower(la), Vector128.WidenLower(lb)), op.Apply(Vector128.WidenUpper(la), Vector128.WidenUpper(lb)),
+                op.Apply(Vector128.WidenLower(ua), Vector128.WidenLower(ub)), op.Apply(Vector128.WidenUpper(ua), Vector128.WidenUpper(ub)), ref po, i);
+        }
+        return i;
+    }
+
     /// <summary>Checks the span lengths a kernel's unchecked loads rely on.</summary>
     internal static void CheckLengths(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, int n)
     {
@@ -149,39 +198,12 @@ internal readonly struct Int8SumKernel(QuantizedSumOperator<sbyte> op, SimdLevel
     }
 
     private int Run256(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
-    {
-        var c = new Constants256(op);
-        ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
-        Vector128<sbyte> ca = Vector128.Create(a[0]), cb = Vector128.Create(b[0]);
-        int n = output.Length, i = 0;
-        for (; i + 16 <= n; i += 16)
-        {
-            (Vector256<int> a0, Vector256<int> a1) = Int8ElementwiseSimd.Widen256(Int8ElementwiseSimd.Load16(ref pa, i, aScalar, ca));
-            (Vector256<int> b0, Vector256<int> b1) = Int8ElementwiseSimd.Widen256(Int8ElementwiseSimd.Load16(ref pb, i, bScalar, cb));
-            Int8ElementwiseSimd.Store16(c.Apply(a0, b0), c.Apply(a1, b1), ref po, i);
-        }
-        return i;
-    }
+        => Int8ElementwiseSimd.Loop256(new Constants256(op), a, aScalar, b, bScalar, output);
 
     private int Run128(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
-    {
-        var c = new Constants128(op);
-        ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
-        Vector128<sbyte> ca = Vector128.Create(a[0]), cb = Vector128.Create(b[0]);
-        int n = output.Length, i = 0;
-        for (; i + 16 <= n; i += 16)
-        {
-            Vector128<sbyte> xa = Int8ElementwiseSimd.Load16(ref pa, i, aScalar, ca), xb = Int8ElementwiseSimd.Load16(ref pb, i, bScalar, cb);
-            (Vector128<short> la, Vector128<short> ua) = Vector128.Widen(xa);
-            (Vector128<short> lb, Vector128<short> ub) = Vector128.Widen(xb);
-            Int8ElementwiseSimd.Store16(
-                c.Apply(Vector128.WidenLower(la), Vector128.WidenLower(lb)), c.Apply(Vector128.WidenUpper(la), Vector128.WidenUpper(lb)),
-                c.Apply(Vector128.WidenLower(ua), Vector128.WidenLower(ub)), c.Apply(Vector128.WidenUpper(ua), Vector128.WidenUpper(ub)), ref po, i);
-        }
-        return i;
-    }
+        => Int8ElementwiseSimd.Loop128(new Constants128(op), a, aScalar, b, bScalar, output);
 
-    private readonly struct Constants256(QuantizedSumOperator<sbyte> op)
+    private readonly struct Constants256(QuantizedSumOperator<sbyte> op) : IInt32Lanes256
     {
         private readonly Vector256<int> _offset1 = Vector256.Create(op.Input1Offset), _offset2 = Vector256.Create(op.Input2Offset);
         private readonly Vector256<int> _m1 = Vector256.Create(op.Input1Multiplier), _m2 = Vector256.Create(op.Input2Multiplier), _mo = Vector256.Create(op.OutputMultiplier);
@@ -202,7 +224,7 @@ internal readonly struct Int8SumKernel(QuantizedSumOperator<sbyte> op, SimdLevel
         }
     }
 
-    private readonly struct Constants128(QuantizedSumOperator<sbyte> op)
+    private readonly struct Constants128(QuantizedSumOperator<sbyte> op) : IInt32Lanes128
     {
         private readonly Vector128<int> _offset1 = Vector128.Create(op.Input1Offset), _offset2 = Vector128.Create(op.Input2Offset);
         private readonly Vector128<int> _m1 = Vector128.Create(op.Input1Multiplier), _m2 = Vector128.Create(op.Input2Multiplier), _mo = Vector128.Create(op.OutputMultiplier);
@@ -245,44 +267,28 @@ internal readonly struct Int8ProductKernel<TScalar>(TScalar scalar, Int8ProductP
     }
 
     private int Run256(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
-    {
-        Vector256<int> offset1 = Vector256.Create(p.Input1Offset), offset2 = Vector256.Create(p.Input2Offset), m = Vector256.Create(p.Multiplier);
-        Vector256<int> mask = Vector256.Create(FixedPointVector.Mask(p.RightShift)), halfMask = Vector256.ShiftRightArithmetic(mask, 1);
-        Vector256<int> outputOffset = Vector256.Create(p.OutputOffset), min = Vector256.Create(p.Min), max = Vector256.Create(p.Max);
-        int left = p.LeftShift, right = p.RightShift;
-        ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
-        Vector128<sbyte> ca = Vector128.Create(a[0]), cb = Vector128.Create(b[0]);
-        int n = output.Length, i = 0;
-        for (; i + 16 <= n; i += 16)
-        {
-            (Vector256<int> a0, Vector256<int> a1) = Int8ElementwiseSimd.Widen256(Int8ElementwiseSimd.Load16(ref pa, i, aScalar, ca));
-            (Vector256<int> b0, Vector256<int> b1) = Int8ElementwiseSimd.Widen256(Int8ElementwiseSimd.Load16(ref pb, i, bScalar, cb));
-            Vector256<int> q0 = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(Vector256.ShiftLeft((a0 + offset1) * (b0 + offset2), left), m), right, mask, halfMask);
-            Vector256<int> q1 = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(Vector256.ShiftLeft((a1 + offset1) * (b1 + offset2), left), m), right, mask, halfMask);
-            Int8ElementwiseSimd.Store16(Vector256.Min(Vector256.Max(q0 + outputOffset, min), max), Vector256.Min(Vector256.Max(q1 + outputOffset, min), max), ref po, i);
-        }
-        return i;
-    }
+        => Int8ElementwiseSimd.Loop256(new Constants256(p), a, aScalar, b, bScalar, output);
 
     private int Run128(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
+        => Int8ElementwiseSimd.Loop128(new Constants128(p), a, aScalar, b, bScalar, output);
+
+    private readonly struct Constants256(Int8ProductParameters p) : IInt32Lanes256
     {
-        var c = new Constants128(p);
-        ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
-        Vector128<sbyte> ca = Vector128.Create(a[0]), cb = Vector128.Create(b[0]);
-        int n = output.Length, i = 0;
-        for (; i + 16 <= n; i += 16)
+        private readonly Vector256<int> _offset1 = Vector256.Create(p.Input1Offset), _offset2 = Vector256.Create(p.Input2Offset), _m = Vector256.Create(p.Multiplier);
+        private readonly Vector256<int> _mask = Vector256.Create(FixedPointVector.Mask(p.RightShift));
+        private readonly Vector256<int> _outputOffset = Vector256.Create(p.OutputOffset), _min = Vector256.Create(p.Min), _max = Vector256.Create(p.Max);
+        private readonly int _left = p.LeftShift, _right = p.RightShift;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<int> Apply(Vector256<int> a, Vector256<int> b)
         {
-            Vector128<sbyte> xa = Int8ElementwiseSimd.Load16(ref pa, i, aScalar, ca), xb = Int8ElementwiseSimd.Load16(ref pb, i, bScalar, cb);
-            (Vector128<short> la, Vector128<short> ua) = Vector128.Widen(xa);
-            (Vector128<short> lb, Vector128<short> ub) = Vector128.Widen(xb);
-            Int8ElementwiseSimd.Store16(
-                c.Apply(Vector128.WidenLower(la), Vector128.WidenLower(lb)), c.Apply(Vector128.WidenUpper(la), Vector128.WidenUpper(lb)),
-                c.Apply(Vector128.WidenLower(ua), Vector128.WidenLower(ub)), c.Apply(Vector128.WidenUpper(ua), Vector128.WidenUpper(ub)), ref po, i);
+            Vector256<int> x = Vector256.ShiftLeft((a + _offset1) * (b + _offset2), _left);
+            Vector256<int> q = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(x, _m), _right, _mask, Vector256.ShiftRightArithmetic(_mask, 1)) + _outputOffset;
+            return Vector256.Min(Vector256.Max(q, _min), _max);
         }
-        return i;
     }
 
-    private readonly struct Constants128(Int8ProductParameters p)
+    private readonly struct Constants128(Int8ProductParameters p) : IInt32Lanes128
     {
         private readonly Vector128<int> _offset1 = Vector128.Create(p.Input1Offset), _offset2 = Vector128.Create(p.Input2Offset), _m = Vector128.Create(p.Multiplier);
         private readonly Vector128<int> _mask = Vector128.Create(FixedPointVector.Mask(p.RightShift));
