@@ -288,8 +288,8 @@ public sealed partial class DepthwiseConv2D
                                 int at = pixel + fx * xStep;
                                 Vector128<short> xv = gather == Gather.Broadcast
                                     ? Vector128.Create((short)(Unsafe.Add(ref x, at) + inputOffset))
-                                    : Vector128.WidenLower(gather == Gather.Direct ? Load8(ref x, at) : Load16(ref x, at, gather, lanes, inputLength, ref tailRef)) + offset8;
-                                Vector128<short> p = xv * Vector128.WidenLower(Load8(ref w, weight + fx * channels));
+                                    : Vector128.WidenLower(gather == Gather.Direct ? PartialLoad.Load8(ref x, at) : Load16(ref x, at, gather, lanes, inputLength, ref tailRef)) + offset8;
+                                Vector128<short> p = xv * Vector128.WidenLower(PartialLoad.Load8(ref w, weight + fx * channels));
                                 a0 += Vector128.WidenLower(p);
                                 a1 += Vector128.WidenUpper(p);
                             }
@@ -598,8 +598,4 @@ public sealed partial class DepthwiseConv2D
         int end = (size - 1 - origin) / dilation + 1;
         return Math.Min(end, taps);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<sbyte> Load8(ref sbyte p, int offset)
-        => Vector128.CreateScalar(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref p, offset)))).AsSByte();
 }

@@ -141,10 +141,6 @@ internal static class Int16Dot
         return total;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<sbyte> Load8(ref sbyte p, int offset)
-        => Vector128.CreateScalar(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref p, offset)))).AsSByte();
-
     /// <summary>Adds the exact sums of adjacent products of 16-bit lanes to 32-bit lanes (no lane can overflow, see the remarks).</summary>
     private interface IMultiplyAdd
     {
@@ -207,10 +203,10 @@ internal static class Int16Dot
             {
                 // Eight more values: four exact pair sums per row, widened at once.
                 Vector128<short> v = Vector128.LoadUnsafe(ref x, (nuint)d);
-                l0 = Avx2.Add(l0, Avx2.ConvertToVector256Int64(Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(Load8(ref w0, d)))));
-                l1 = Avx2.Add(l1, Avx2.ConvertToVector256Int64(Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(Load8(ref w1, d)))));
-                l2 = Avx2.Add(l2, Avx2.ConvertToVector256Int64(Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(Load8(ref w2, d)))));
-                l3 = Avx2.Add(l3, Avx2.ConvertToVector256Int64(Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(Load8(ref w3, d)))));
+                l0 = Avx2.Add(l0, Avx2.ConvertToVector256Int64(Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w0, d)))));
+                l1 = Avx2.Add(l1, Avx2.ConvertToVector256Int64(Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w1, d)))));
+                l2 = Avx2.Add(l2, Avx2.ConvertToVector256Int64(Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w2, d)))));
+                l3 = Avx2.Add(l3, Avx2.ConvertToVector256Int64(Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w3, d)))));
                 d += 8;
             }
             Unsafe.Add(ref sum, o) = Vector256.Sum(l0) + Tail(ref x, ref w0, d, depth);
@@ -238,7 +234,7 @@ internal static class Int16Dot
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> Step(Vector128<int> acc, Vector128<int> xLow, Vector128<int> xHigh, ref sbyte w, int d)
     {
-        (Vector128<int> wLow, Vector128<int> wHigh) = Vector128.Widen(Vector128.WidenLower(Load8(ref w, d)));
+        (Vector128<int> wLow, Vector128<int> wHigh) = Vector128.Widen(Vector128.WidenLower(PartialLoad.Load8(ref w, d)));
         return acc + xLow * wLow + xHigh * wHigh;
     }
 

@@ -46,18 +46,6 @@ internal static class Int8Dot
         return total;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> Load8(ref byte p, int offset) => Vector128.CreateScalar(Unsafe.ReadUnaligned<long>(ref Unsafe.Add(ref p, offset))).AsByte();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<sbyte> Load8(ref sbyte p, int offset) => Vector128.CreateScalar(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref p, offset)))).AsSByte();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> Load4(ref byte p, int offset) => Vector128.CreateScalar(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref p, offset))).AsByte();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<sbyte> Load4(ref sbyte p, int offset) => Vector128.CreateScalar(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref p, offset)))).AsSByte();
-
     private static void RowsVnni(ref byte x, ref sbyte w, int depth, int n, ref int init, ref int sum)
     {
         int o = 0;
@@ -90,20 +78,20 @@ internal static class Int8Dot
             }
             if (d + 8 <= depth)
             {
-                Vector128<byte> v = Load8(ref x, d);
-                b0 = AvxVnni.MultiplyWideningAndAdd(b0, v, Load8(ref w0, d));
-                b1 = AvxVnni.MultiplyWideningAndAdd(b1, v, Load8(ref w1, d));
-                b2 = AvxVnni.MultiplyWideningAndAdd(b2, v, Load8(ref w2, d));
-                b3 = AvxVnni.MultiplyWideningAndAdd(b3, v, Load8(ref w3, d));
+                Vector128<byte> v = PartialLoad.Load8(ref x, d);
+                b0 = AvxVnni.MultiplyWideningAndAdd(b0, v, PartialLoad.Load8(ref w0, d));
+                b1 = AvxVnni.MultiplyWideningAndAdd(b1, v, PartialLoad.Load8(ref w1, d));
+                b2 = AvxVnni.MultiplyWideningAndAdd(b2, v, PartialLoad.Load8(ref w2, d));
+                b3 = AvxVnni.MultiplyWideningAndAdd(b3, v, PartialLoad.Load8(ref w3, d));
                 d += 8;
             }
             if (d + 4 <= depth)
             {
-                Vector128<byte> v = Load4(ref x, d);
-                b0 = AvxVnni.MultiplyWideningAndAdd(b0, v, Load4(ref w0, d));
-                b1 = AvxVnni.MultiplyWideningAndAdd(b1, v, Load4(ref w1, d));
-                b2 = AvxVnni.MultiplyWideningAndAdd(b2, v, Load4(ref w2, d));
-                b3 = AvxVnni.MultiplyWideningAndAdd(b3, v, Load4(ref w3, d));
+                Vector128<byte> v = PartialLoad.Load4(ref x, d);
+                b0 = AvxVnni.MultiplyWideningAndAdd(b0, v, PartialLoad.Load4(ref w0, d));
+                b1 = AvxVnni.MultiplyWideningAndAdd(b1, v, PartialLoad.Load4(ref w1, d));
+                b2 = AvxVnni.MultiplyWideningAndAdd(b2, v, PartialLoad.Load4(ref w2, d));
+                b3 = AvxVnni.MultiplyWideningAndAdd(b3, v, PartialLoad.Load4(ref w3, d));
                 d += 4;
             }
             // Transpose-free reduction: two rounds of horizontal adds give the four sums in order.
@@ -122,8 +110,8 @@ internal static class Int8Dot
                 a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.LoadUnsafe(ref x, (nuint)d), Vector256.LoadUnsafe(ref w0, (nuint)d));
             Vector128<int> b0 = a0.GetLower() + a0.GetUpper();
             if (d + 16 <= depth) { b0 = AvxVnni.MultiplyWideningAndAdd(b0, Vector128.LoadUnsafe(ref x, (nuint)d), Vector128.LoadUnsafe(ref w0, (nuint)d)); d += 16; }
-            if (d + 8 <= depth) { b0 = AvxVnni.MultiplyWideningAndAdd(b0, Load8(ref x, d), Load8(ref w0, d)); d += 8; }
-            if (d + 4 <= depth) { b0 = AvxVnni.MultiplyWideningAndAdd(b0, Load4(ref x, d), Load4(ref w0, d)); d += 4; }
+            if (d + 8 <= depth) { b0 = AvxVnni.MultiplyWideningAndAdd(b0, PartialLoad.Load8(ref x, d), PartialLoad.Load8(ref w0, d)); d += 8; }
+            if (d + 4 <= depth) { b0 = AvxVnni.MultiplyWideningAndAdd(b0, PartialLoad.Load4(ref x, d), PartialLoad.Load4(ref w0, d)); d += 4; }
             Unsafe.Add(ref sum, o) = Unsafe.Add(ref init, o) + Vector128.Sum(b0) + Tail(ref x, ref w0, d, depth);
         }
     }
@@ -154,11 +142,11 @@ internal static class Int8Dot
             }
             if (d + 8 <= depth)
             {
-                Vector128<short> v = Sse41.ConvertToVector128Int16(Load8(ref x, d));
-                a0 = Avx2.Add(a0, Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(Load8(ref w0, d))).ToVector256());
-                a1 = Avx2.Add(a1, Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(Load8(ref w1, d))).ToVector256());
-                a2 = Avx2.Add(a2, Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(Load8(ref w2, d))).ToVector256());
-                a3 = Avx2.Add(a3, Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(Load8(ref w3, d))).ToVector256());
+                Vector128<short> v = Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref x, d));
+                a0 = Avx2.Add(a0, Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w0, d))).ToVector256());
+                a1 = Avx2.Add(a1, Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w1, d))).ToVector256());
+                a2 = Avx2.Add(a2, Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w2, d))).ToVector256());
+                a3 = Avx2.Add(a3, Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w3, d))).ToVector256());
                 d += 8;
             }
             Vector128<int> b0 = a0.GetLower() + a0.GetUpper(), b1 = a1.GetLower() + a1.GetUpper();
@@ -214,20 +202,20 @@ internal static class Int8Dot
             }
             if (d + 8 <= depth)
             {
-                Vector128<byte> v = Load8(ref x, d);
-                a0 = Dp.DotProduct(a0, v, Load8(ref w0, d).AsByte() ^ flip);
-                a1 = Dp.DotProduct(a1, v, Load8(ref w1, d).AsByte() ^ flip);
-                a2 = Dp.DotProduct(a2, v, Load8(ref w2, d).AsByte() ^ flip);
-                a3 = Dp.DotProduct(a3, v, Load8(ref w3, d).AsByte() ^ flip);
+                Vector128<byte> v = PartialLoad.Load8(ref x, d);
+                a0 = Dp.DotProduct(a0, v, PartialLoad.Load8(ref w0, d).AsByte() ^ flip);
+                a1 = Dp.DotProduct(a1, v, PartialLoad.Load8(ref w1, d).AsByte() ^ flip);
+                a2 = Dp.DotProduct(a2, v, PartialLoad.Load8(ref w2, d).AsByte() ^ flip);
+                a3 = Dp.DotProduct(a3, v, PartialLoad.Load8(ref w3, d).AsByte() ^ flip);
                 d += 8;
             }
             if (d + 4 <= depth)
             {
-                Vector128<byte> v = Load4(ref x, d);
-                a0 = Dp.DotProduct(a0, v, Load4(ref w0, d).AsByte() ^ flip);
-                a1 = Dp.DotProduct(a1, v, Load4(ref w1, d).AsByte() ^ flip);
-                a2 = Dp.DotProduct(a2, v, Load4(ref w2, d).AsByte() ^ flip);
-                a3 = Dp.DotProduct(a3, v, Load4(ref w3, d).AsByte() ^ flip);
+                Vector128<byte> v = PartialLoad.Load4(ref x, d);
+                a0 = Dp.DotProduct(a0, v, PartialLoad.Load4(ref w0, d).AsByte() ^ flip);
+                a1 = Dp.DotProduct(a1, v, PartialLoad.Load4(ref w1, d).AsByte() ^ flip);
+                a2 = Dp.DotProduct(a2, v, PartialLoad.Load4(ref w2, d).AsByte() ^ flip);
+                a3 = Dp.DotProduct(a3, v, PartialLoad.Load4(ref w3, d).AsByte() ^ flip);
                 d += 4;
             }
             // Two rounds of pairwise adds give the four sums in order.
@@ -244,8 +232,8 @@ internal static class Int8Dot
             int d = 0;
             for (; d < wide; d += 16)
                 a0 = Dp.DotProduct(a0, Vector128.LoadUnsafe(ref x, (nuint)d), Vector128.LoadUnsafe(ref w0, (nuint)d).AsByte() ^ flip);
-            if (d + 8 <= depth) { a0 = Dp.DotProduct(a0, Load8(ref x, d), Load8(ref w0, d).AsByte() ^ flip); d += 8; }
-            if (d + 4 <= depth) { a0 = Dp.DotProduct(a0, Load4(ref x, d), Load4(ref w0, d).AsByte() ^ flip); d += 4; }
+            if (d + 8 <= depth) { a0 = Dp.DotProduct(a0, PartialLoad.Load8(ref x, d), PartialLoad.Load8(ref w0, d).AsByte() ^ flip); d += 8; }
+            if (d + 4 <= depth) { a0 = Dp.DotProduct(a0, PartialLoad.Load4(ref x, d), PartialLoad.Load4(ref w0, d).AsByte() ^ flip); d += 4; }
             Unsafe.Add(ref sum, o) = unchecked(Unsafe.Add(ref init, o) + (int)Vector128.Sum(a0) - surplus.ToScalar()) + Tail(ref x, ref w0, d, depth);
         }
     }
