@@ -48,8 +48,8 @@ public sealed class MicroInterpreter : IDisposable
     /// <summary>Every arena buffer with its lifetime and offset (for <c>tflm plan</c>).</summary>
     public IReadOnlyList<MemoryPlanEntry> MemoryPlan => _plan;
 
-    public int InputCount => Model.Subgraphs[0].Inputs.Count;
-    public int OutputCount => Model.Subgraphs[0].Outputs.Count;
+    public int InputCount => Model.Subgraphs[0].Inputs.Length;
+    public int OutputCount => Model.Subgraphs[0].Outputs.Length;
 
     /// <summary>Input <paramref name="index"/> of the main subgraph.</summary>
     public Tensor Input(int index)
@@ -124,9 +124,9 @@ public sealed class MicroInterpreter : IDisposable
         ResetKernels();
     }
 
-    private Tensor?[] Resolve(int subgraph, IReadOnlyList<int> indices)
+    private Tensor?[] Resolve(int subgraph, ReadOnlySpan<int> indices)
     {
-        var result = new Tensor?[indices.Count];
+        var result = new Tensor?[indices.Length];
         for (int i = 0; i < result.Length; i++)
             result[i] = indices[i] < 0 ? null : _tensors[subgraph][indices[i]];
         return result;
@@ -376,14 +376,14 @@ public sealed class MicroInterpreter : IDisposable
 
     internal IReadOnlyList<Tensor> SubgraphInputs(int subgraph)
     {
-        var result = new Tensor[Model.Subgraphs[subgraph].Inputs.Count];
+        var result = new Tensor[Model.Subgraphs[subgraph].Inputs.Length];
         for (int i = 0; i < result.Length; i++) result[i] = _tensors[subgraph][Model.Subgraphs[subgraph].Inputs[i]];
         return result;
     }
 
     internal IReadOnlyList<Tensor> SubgraphOutputs(int subgraph)
     {
-        var result = new Tensor[Model.Subgraphs[subgraph].Outputs.Count];
+        var result = new Tensor[Model.Subgraphs[subgraph].Outputs.Length];
         for (int i = 0; i < result.Length; i++) result[i] = _tensors[subgraph][Model.Subgraphs[subgraph].Outputs[i]];
         return result;
     }
