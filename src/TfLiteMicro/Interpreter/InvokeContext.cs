@@ -9,57 +9,65 @@ namespace TfLiteMicro.Kernels;
 public readonly ref struct InvokeContext
 {
     private readonly Span<byte> _arena;
-    private readonly Node _node;
+    private readonly int _node;
     private readonly MicroInterpreter _interpreter;
+    private readonly InterpreterGraph _graph;
 
-    internal InvokeContext(MicroInterpreter interpreter, Node node, Span<byte> arena)
+    internal InvokeContext(MicroInterpreter interpreter, int node, Span<byte> arena)
     {
         _interpreter = interpreter;
+        _graph = interpreter.Graph;
         _node = node;
         _arena = arena;
     }
 
-    public int InputCount => _node.Inputs.Length;
-    public int OutputCount => _node.Outputs.Length;
+    /// <summary>Number of inputs, omitted optional ones included.</summary>
+    public int InputCount => _graph.Nodes[_node].InputCount;
 
-    public bool HasInput(int index) => index >= 0 && index < _node.Inputs.Length && _node.Inputs[index] is not null;
+    /// <summary>Number of outputs.</summary>
+    public int OutputCount => _graph.Nodes[_node].OutputCount;
 
-    public Tensor InputTensor(int index) => _node.Inputs[index]!;
-    public Tensor OutputTensor(int index) => _node.Outputs[index]!;
+    /// <summary>Whether input <paramref name="index"/> exists and is not an omitted optional input.</summary>
+    public bool HasInput(int index) => index >= 0 && index < InputCount && _graph.Inputs(_node)[index] >= 0;
+
+    /// <summary>The element type of input <paramref name="index"/>.</summary>
+    public TensorType InputType(int index) => _graph.Tensors[InputId(index)].Type;
 
     /// <summary>The bytes of input <paramref name="index"/> as elements of <typeparamref name="T"/>.</summary>
-    public ReadOnlySpan<T> Input<T>(int index) where T : unmanaged
-        => MemoryMarshal.Cast<byte, T>(Bytes(_node.Inputs[index]!));
+    public ReadOnlySpan<T> Input<T>(int index) where T : unmanaged => MemoryMarshal.Cast<byte, T>(TensorData(InputId(index)));
 
     /// <summary>The bytes of output <paramref name="index"/> as elements of <typeparamref name="T"/>.</summary>
-    public Span<T> Output<T>(int index) where T : unmanaged
-        => MemoryMarshal.Cast<byte, T>(_arena.Slice(_node.Outputs[index]!.ArenaOffset, _node.Outputs[index]!.ByteCount));
+    public Span<T> Output<T>(int index) where T : unmanaged => MemoryMarshal.Cast<byte, T>(ArenaBytes(OutputId(index)));
 
     /// <summary>A writable view of an input that is a variable tensor (state the op updates in place).</summary>
-    public Span<T> Variable<T>(int index) where T : unmanaged
-    {
-        Tensor tensor = _node.Inputs[index]!;
-        return MemoryMarshal.Cast<byte, T>(_arena.Slice(tensor.ArenaOffset, tensor.ByteCount));
-    }
+    public Span<T> Variable<T>(int index) where T : unmanaged => MemoryMarshal.Cast<byte, T>(ArenaBytes(InputId(index)));
 
     /// <summary>The bytes of intermediate tensor <paramref name="index"/>.</summary>
     public Span<T> Intermediate<T>(int index) where T : unmanaged
     {
-        Tensor tensor = _node.Intermediates[index]!;
-        return MemoryMarshal.Cast<byte, T>(_arena.Slice(tensor.ArenaOffset, tensor.ByteCount));
+        ref NodeRecord node = ref _graph.Nodes[_node];
+        if ((uint)index >= (uint)node.IntermediateCount)
+            throw Error($"intermediate tensor {index} does not exist ({node.IntermediateCount} given)");
+        return MemoryMarshal.Cast<byte, T>(ArenaBytes(_graph.Intermediates(_node)[index]));
     }
 
     /// <summary>The scratch buffer with the handle <see cref="PrepareContext.RequestScratch"/> returned.</summary>
     public Span<T> Scratch<T>(int handle) where T : unmanaged
-        => MemoryMarshal.Cast<byte, T>(_arena.Slice(_node.ScratchOffsets[handle], _node.ScratchSizes[handle]));
+    {
+        ref NodeRecord node = ref _graph.Nodes[_node];
+        if ((uint)handle >= (uint)node.ScratchCount) throw Error($"scratch buffer {handle} was not asked for ({node.ScratchCount} were)");
+        BufferRecord buffer = _graph.Scratch[node.Scratch + handle];
+        return MemoryMarshal.Cast<byte, T>(_arena.Slice(buffer.Offset, buffer.Size));
+    }
 
     /// <summary>The persistent buffer with the handle <see cref="PrepareContext.AllocatePersistent"/> returned.</summary>
     public Span<T> Persistent<T>(int handle) where T : unmanaged
-        => MemoryMarshal.Cast<byte, T>(_arena.Slice(_node.PersistentOffsets[handle], _node.PersistentSizes[handle]));
-
-    /// <summary>The bytes of any tensor of the interpreter (for control-flow ops moving data between subgraphs).</summary>
-    public Span<byte> TensorBytes(Tensor tensor)
-        => tensor.IsConstant ? throw new InvalidOperationException("constant tensors are read-only") : _arena.Slice(tensor.ArenaOffset, tensor.ByteCount);
+    {
+        ref NodeRecord node = ref _graph.Nodes[_node];
+        if ((uint)handle >= (uint)node.PersistentCount) throw Error($"persistent buffer {handle} was not asked for ({node.PersistentCount} were)");
+        BufferRecord buffer = _graph.Persistent[node.Persistent + handle];
+        return MemoryMarshal.Cast<byte, T>(_arena.Slice(buffer.Offset, buffer.Size));
+    }
 
     /// <summary>Runs another subgraph to completion (control-flow ops).</summary>
     public void InvokeSubgraph(int subgraph) => _interpreter.InvokeSubgraph(subgraph);
@@ -71,8 +79,42 @@ public readonly ref struct InvokeContext
     public void AbortInvoke() => _interpreter.AbortInvoke();
 
     /// <summary>An exception that names this node, for the kernel to throw on bad data.</summary>
-    public KernelException Error(string message) => new($"{_node.Describe()}: {message}");
+    public KernelException Error(string message) => new($"{_graph.Describe(_node)}: {message}");
 
-    private ReadOnlySpan<byte> Bytes(Tensor tensor)
-        => tensor.IsConstant ? tensor.Definition.Data.Span : _arena.Slice(tensor.ArenaOffset, tensor.ByteCount);
+    /// <summary>The id (number across subgraphs) of input <paramref name="index"/>, for control-flow ops.</summary>
+    internal int InputId(int index)
+    {
+        ref NodeRecord node = ref _graph.Nodes[_node];
+        if ((uint)index >= (uint)node.InputCount) throw Error($"input {index} does not exist ({node.InputCount} inputs given)");
+        int id = _graph.NodeTensors[node.Tensors + index];
+        return id >= 0 ? id : throw Error($"input {index} is omitted");
+    }
+
+    /// <summary>The id of output <paramref name="index"/>.</summary>
+    internal int OutputId(int index)
+    {
+        ref NodeRecord node = ref _graph.Nodes[_node];
+        if ((uint)index >= (uint)node.OutputCount) throw Error($"output {index} does not exist ({node.OutputCount} outputs given)");
+        int id = _graph.NodeTensors[node.Tensors + node.InputCount + index];
+        return id >= 0 ? id : throw Error($"output {index} is omitted");
+    }
+
+    /// <summary>The bytes of any tensor, in the model for constants and in the arena otherwise.</summary>
+    internal ReadOnlySpan<byte> TensorData(int id)
+        => _graph.Tensors[id].IsConstant ? _graph.ConstantData(id) : ArenaBytes(id);
+
+    /// <summary>The bytes of a tensor that lives in the arena (constants cannot be written).</summary>
+    internal Span<byte> ArenaBytes(int id)
+    {
+        ref TensorRecord tensor = ref _graph.Tensors[id];
+        if (tensor.IsConstant) throw Error($"{DescribeTensor(id)} is a constant of the model and cannot be written");
+        return _arena.Slice(tensor.ArenaOffset, tensor.ByteCount);
+    }
+
+    /// <summary>"tensor 'name' of subgraph S", for messages.</summary>
+    internal string DescribeTensor(int id)
+    {
+        (int subgraph, int index) = _graph.Locate(id);
+        return $"tensor '{_graph.Definition(subgraph, index).Name}' of subgraph {subgraph}";
+    }
 }

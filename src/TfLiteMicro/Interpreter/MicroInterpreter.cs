@@ -8,19 +8,22 @@ namespace TfLiteMicro;
 /// that can be done once (finding kernels, preparing them, planning memory); <see cref="Invoke"/> then only
 /// walks the prepared operators and allocates nothing.
 /// </summary>
+/// <remarks>
+/// AllocateTensors runs the parts in order: the graph (a compact record per tensor and per operator, with its kernel),
+/// the kernels' Prepare, the tensor lifetimes, the planned region (a planner lays out activations and scratch
+/// buffers) and the persistent layout (variables, kernel tables, resource variables) after it.
+/// </remarks>
 public sealed class MicroInterpreter : IDisposable
 {
     private readonly OpResolver _resolver;
     private readonly Memory<byte> _arena;
-    private Tensor[][] _tensors = [];
-    private Node[][] _nodes = [];
-    private Tensor[] _variables = [];
-    private List<MemoryPlanEntry> _plan = [];
+    private InterpreterGraph? _graph;
+    private ResourceVariableStore? _resources;
+    private List<(int Buffer, byte[] Contents)>? _persistentContents;
+    private Tensor?[]? _inputs, _outputs;
     private bool _allocated;
 
-    /// <summary>The resource variables (VAR_HANDLE) of the model, in the arena's persistent region.</summary>
-    internal ResourceVariableStore ResourceVariables { get; } = new();
-
+    /// <summary>Creates an interpreter for <paramref name="model"/> over <paramref name="arena"/>; call <see cref="AllocateTensors"/> next.</summary>
     public MicroInterpreter(Model model, OpResolver resolver, Memory<byte> arena, InterpreterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -31,12 +34,16 @@ public sealed class MicroInterpreter : IDisposable
         Options = options ?? new InterpreterOptions();
     }
 
+    /// <summary>Creates an interpreter for <paramref name="model"/> over an array arena; call <see cref="AllocateTensors"/> next.</summary>
     public MicroInterpreter(Model model, OpResolver resolver, byte[] arena, InterpreterOptions? options = null)
         : this(model, resolver, new Memory<byte>(arena ?? throw new ArgumentNullException(nameof(arena))), options)
     {
     }
 
+    /// <summary>The model this interpreter runs.</summary>
     public Model Model { get; }
+
+    /// <summary>The options given at creation.</summary>
     public InterpreterOptions Options { get; }
 
     /// <summary>Arena bytes used; valid after <see cref="AllocateTensors"/>.</summary>
@@ -45,98 +52,107 @@ public sealed class MicroInterpreter : IDisposable
     /// <summary>The breakdown of <see cref="ArenaUsedBytes"/>.</summary>
     public ArenaUsage ArenaUsage { get; private set; } = new(0, 0, 0, 0, 0);
 
-    /// <summary>Every arena buffer with its lifetime and offset (for <c>tflm plan</c>).</summary>
-    public IReadOnlyList<MemoryPlanEntry> MemoryPlan => _plan;
+    /// <summary>Every arena buffer with its lifetime and offset (for <c>tflm plan</c>); worked out on each call.</summary>
+    public IReadOnlyList<MemoryPlanEntry> MemoryPlan
+    {
+        get
+        {
+            if (!_allocated) return [];
+            var plan = new List<MemoryPlanEntry>();
+            PlannedRegion.Describe(Graph, plan);
+            PersistentLayout.Describe(Graph, _resources, plan, Math.Max(1, Graph.NodeCount(0)) - 1);
+            return plan;
+        }
+    }
 
+    /// <summary>Number of inputs of the main subgraph.</summary>
     public int InputCount => Model.Subgraphs[0].Inputs.Length;
+
+    /// <summary>Number of outputs of the main subgraph.</summary>
     public int OutputCount => Model.Subgraphs[0].Outputs.Length;
 
-    /// <summary>Input <paramref name="index"/> of the main subgraph.</summary>
+    /// <summary>The records of every tensor and node; exists once <see cref="AllocateTensors"/> has started.</summary>
+    internal InterpreterGraph Graph => _graph ?? throw new InvalidOperationException("call AllocateTensors() first");
+
+    /// <summary>The resource variables (VAR_HANDLE) of the model, in the arena's persistent region; made when first used.</summary>
+    internal ResourceVariableStore ResourceVariables => _resources ??= new ResourceVariableStore();
+
+    /// <summary>Input <paramref name="index"/> of the main subgraph (the handle is made on the first call and kept).</summary>
     public Tensor Input(int index)
     {
         EnsureAllocated();
         if ((uint)index >= (uint)InputCount)
             throw new ArgumentOutOfRangeException(nameof(index), $"the model has {InputCount} inputs");
-        return _tensors[0][Model.Subgraphs[0].Inputs[index]];
+        _inputs ??= new Tensor?[InputCount];
+        return _inputs[index] ??= new Tensor(this, 0, Model.Subgraphs[0].Inputs[index]);
     }
 
-    /// <summary>Output <paramref name="index"/> of the main subgraph.</summary>
+    /// <summary>Output <paramref name="index"/> of the main subgraph (the handle is made on the first call and kept).</summary>
     public Tensor Output(int index)
     {
         EnsureAllocated();
         if ((uint)index >= (uint)OutputCount)
             throw new ArgumentOutOfRangeException(nameof(index), $"the model has {OutputCount} outputs");
-        return _tensors[0][Model.Subgraphs[0].Outputs[index]];
+        _outputs ??= new Tensor?[OutputCount];
+        return _outputs[index] ??= new Tensor(this, 0, Model.Subgraphs[0].Outputs[index]);
     }
 
-    /// <summary>Any tensor of any subgraph.</summary>
+    /// <summary>Any tensor of any subgraph (a new handle on each call).</summary>
     public Tensor GetTensor(int index, int subgraph = 0)
     {
         EnsureAllocated();
-        if ((uint)subgraph >= (uint)_tensors.Length)
-            throw new ArgumentOutOfRangeException(nameof(subgraph), $"the model has {_tensors.Length} subgraphs");
-        if ((uint)index >= (uint)_tensors[subgraph].Length)
-            throw new ArgumentOutOfRangeException(nameof(index), $"subgraph {subgraph} has {_tensors[subgraph].Length} tensors");
-        return _tensors[subgraph][index];
+        if ((uint)subgraph >= (uint)Graph.SubgraphCount)
+            throw new ArgumentOutOfRangeException(nameof(subgraph), $"the model has {Graph.SubgraphCount} subgraphs");
+        if ((uint)index >= (uint)Graph.TensorCount(subgraph))
+            throw new ArgumentOutOfRangeException(nameof(index), $"subgraph {subgraph} has {Graph.TensorCount(subgraph)} tensors");
+        return new Tensor(this, subgraph, index);
     }
 
     /// <summary>Finds kernels for every operator, prepares them and plans the arena. Call once before <see cref="Invoke"/>.</summary>
     public void AllocateTensors()
     {
         if (_allocated) return;
-        int subgraphCount = Model.Subgraphs.Count;
-        _tensors = new Tensor[subgraphCount][];
-        for (int s = 0; s < subgraphCount; s++)
-        {
-            Subgraph subgraph = Model.Subgraphs[s];
-            _tensors[s] = new Tensor[subgraph.Tensors.Count];
-            for (int t = 0; t < subgraph.Tensors.Count; t++)
-            {
-                ModelTensor definition = subgraph.Tensors[t];
-                if (definition.IsSparse)
-                    throw new KernelException($"subgraph {s}, tensor {t} '{definition.Name}': sparse tensors are not supported (TFLM does not run them either)");
-                _tensors[s][t] = new Tensor(this, s, definition);
-            }
-        }
+        _resources = null;
+        _inputs = _outputs = null;
+        _persistentContents = [];
+        InterpreterGraph graph = _graph = new InterpreterGraph(Model, _resolver);
+        for (int node = 0; node < graph.Nodes.Length; node++)
+            Guard(node, static (interpreter, node) => interpreter.Graph.Nodes[node].Kernel.Prepare(new PrepareContext(interpreter, node)));
+        graph.EndPreparation();
 
-        _nodes = new Node[subgraphCount][];
-        for (int s = 0; s < subgraphCount; s++)
-        {
-            Subgraph subgraph = Model.Subgraphs[s];
-            _nodes[s] = new Node[subgraph.Operators.Count];
-            for (int o = 0; o < subgraph.Operators.Count; o++)
-            {
-                ModelOperator op = subgraph.Operators[o];
-                if (!_resolver.TryGetFactory(op.Code, out Func<IKernel> factory))
-                    throw _resolver.Missing(op.Code, $"subgraph {s}, operator {o}");
-                _nodes[s][o] = new Node(s, op, factory(), Resolve(s, op.Inputs), Resolve(s, op.Outputs), Resolve(s, op.Intermediates));
-            }
-        }
+        int plannedBytes = PlannedRegion.Place(graph, OfflineMemoryPlan.Read(Model), new GreedyMemoryPlanner(), out int scratchRequested);
+        long end = PersistentLayout.Place(graph, _resources, plannedBytes, _arena.Length);
+        if (end > _arena.Length)
+            throw new ArenaTooSmallException(end, _arena.Length);
+        ArenaUsage = new ArenaUsage(plannedBytes, scratchRequested, (int)end - plannedBytes, (int)end, _arena.Length);
 
-        for (int s = 0; s < subgraphCount; s++)
-            foreach (Node node in _nodes[s])
-                Guard(node, () => node.Kernel.Prepare(new PrepareContext(this, node)));
-
-        PlanMemory();
         CopyPersistentContents();
         _allocated = true;
         ResetVariables();
         ResetKernels();
     }
 
-    private Tensor?[] Resolve(int subgraph, ReadOnlySpan<int> indices)
+    /// <summary>Keeps a table a kernel computed while preparing until its persistent buffer has a place in the arena.</summary>
+    internal void KeepPersistentContents(int buffer, byte[] contents)
     {
-        var result = new Tensor?[indices.Length];
-        for (int i = 0; i < result.Length; i++)
-            result[i] = indices[i] < 0 ? null : _tensors[subgraph][indices[i]];
-        return result;
+        if (_persistentContents is null) throw new InvalidOperationException("persistent tables can only be given while the kernel prepares");
+        _persistentContents.Add((buffer, contents));
     }
 
-    private static void Guard(Node node, Action action)
+    /// <summary>Writes the tables kernels precomputed while preparing into their persistent buffers, once, and drops them.</summary>
+    private void CopyPersistentContents()
+    {
+        Span<byte> arena = _arena.Span;
+        foreach ((int buffer, byte[] contents) in _persistentContents ?? [])
+            contents.CopyTo(arena.Slice(Graph.Persistent[buffer].Offset, contents.Length));
+        _persistentContents = null;
+    }
+
+    private void Guard(int node, Action<MicroInterpreter, int> action)
     {
         try
         {
-            action();
+            action(this, node);
         }
         catch (TfLiteMicroException)
         {
@@ -144,145 +160,12 @@ public sealed class MicroInterpreter : IDisposable
         }
         catch (Exception e) when (IsKernelFault(e))
         {
-            throw new KernelException($"{node.Describe()}: the kernel rejected the model ({e.Message})", e);
+            throw new KernelException($"{Graph.Describe(node)}: the kernel rejected the model ({e.Message})", e);
         }
     }
 
     private static bool IsKernelFault(Exception e) => e is IndexOutOfRangeException or ArgumentException or InvalidOperationException
         or OverflowException or DivideByZeroException or InvalidCastException or NotSupportedException or FormatException;
-
-    private void PlanMemory()
-    {
-        var planner = new GreedyMemoryPlanner();
-        int[]? offline = OfflineMemoryPlan.Read(Model);
-        var planned = new List<(string Kind, int Subgraph, int Index, string Name, int Handle, Action<int> Assign)>();
-        int mainSteps = Math.Max(1, _nodes[0].Length);
-        int totalSteps = mainSteps;
-        int scratchRequested = 0;
-        int offlineBase = 0;
-
-        for (int s = 0; s < _tensors.Length; s++)
-        {
-            Subgraph subgraph = Model.Subgraphs[s];
-            int steps = Math.Max(1, _nodes[s].Length);
-            var first = new int[_tensors[s].Length];
-            var last = new int[_tensors[s].Length];
-            Array.Fill(first, -1);
-            Array.Fill(last, -1);
-            foreach (int t in subgraph.Inputs) { first[t] = 0; last[t] = Math.Max(last[t], 0); }
-            for (int o = 0; o < _nodes[s].Length; o++)
-            {
-                Node node = _nodes[s][o];
-                foreach (Tensor? t in node.Inputs)
-                {
-                    if (t is null) continue;
-                    if (first[t.Index] < 0) first[t.Index] = 0;
-                    last[t.Index] = o;
-                }
-                foreach (Tensor? t in node.Outputs)
-                {
-                    if (t is null) continue;
-                    if (first[t.Index] < 0) first[t.Index] = o;
-                    last[t.Index] = Math.Max(last[t.Index], o);
-                }
-                foreach (Tensor? t in node.Intermediates)
-                {
-                    if (t is null) continue;
-                    if (first[t.Index] < 0) first[t.Index] = o;
-                    last[t.Index] = Math.Max(last[t.Index], o);
-                }
-            }
-            foreach (int t in subgraph.Outputs)
-            {
-                if (first[t] < 0) first[t] = 0;
-                last[t] = steps - 1;
-            }
-
-            for (int t = 0; t < _tensors[s].Length; t++)
-            {
-                Tensor tensor = _tensors[s][t];
-                if (tensor.IsConstant || tensor.IsVariable || first[t] < 0) continue;
-                if (TensorTypes.ByteCount(tensor.Type, 1) < 0)
-                    throw new KernelException($"subgraph {s}, tensor {t} '{tensor.Name}': {TensorTypes.GetName(tensor.Type)} tensors cannot be placed in the arena");
-                if (tensor.ByteCount == 0) { tensor.ArenaOffset = 0; continue; }
-                // The main subgraph runs on its own timeline; other subgraphs can run in the middle of any of
-                // its operators, so their buffers stay alive for the whole run.
-                (int from, int to) = s == 0 ? (first[t], last[t]) : (0, totalSteps - 1);
-                int fixedOffset = offline is not null && offline[offlineBase + t] >= 0 ? offline[offlineBase + t] : -1;
-                int handle = planner.AddBuffer(tensor.ByteCount, from, Math.Max(from, to), fixedOffset);
-                planned.Add(("tensor", s, t, tensor.Name, handle, offset => tensor.ArenaOffset = offset));
-            }
-
-            for (int o = 0; o < _nodes[s].Length; o++)
-            {
-                Node node = _nodes[s][o];
-                node.ScratchOffsets = new int[node.ScratchSizes.Count];
-                for (int k = 0; k < node.ScratchSizes.Count; k++)
-                {
-                    scratchRequested += node.ScratchSizes[k];
-                    (int from, int to) = s == 0 ? (o, o) : (0, totalSteps - 1);
-                    int handle = planner.AddBuffer(node.ScratchSizes[k], from, to);
-                    int slot = k;
-                    planned.Add(("scratch", s, o, $"{node.Operator.Code.Name} scratch {k}", handle, offset => node.ScratchOffsets[slot] = offset));
-                }
-            }
-            offlineBase += _tensors[s].Length;
-        }
-
-        _plan = new List<MemoryPlanEntry>(planned.Count);
-        foreach (var p in planned)
-        {
-            int offset = planner.GetOffset(p.Handle);
-            p.Assign(offset);
-            PlannedBuffer buffer = planner.Buffers[p.Handle];
-            _plan.Add(new MemoryPlanEntry(p.Kind, p.Subgraph, p.Index, p.Name, buffer.Size, buffer.FirstUse, buffer.LastUse, offset));
-        }
-        int plannedBytes = planner.TotalSize;
-
-        // Persistent memory (variable tensors, kernels' persistent buffers) follows the planned region.
-        long cursor = plannedBytes;
-        var variables = new List<Tensor>();
-        for (int s = 0; s < _tensors.Length; s++)
-        {
-            foreach (Tensor tensor in _tensors[s])
-            {
-                if (!tensor.IsVariable || tensor.IsConstant) continue;
-                tensor.ArenaOffset = (int)CheckedOffset(cursor);
-                _plan.Add(new MemoryPlanEntry("variable", s, tensor.Index, tensor.Name, tensor.ByteCount, 0, totalSteps - 1, tensor.ArenaOffset));
-                cursor += GreedyMemoryPlanner.AlignUp(tensor.ByteCount);
-                variables.Add(tensor);
-            }
-        }
-        _variables = [.. variables];
-        for (int s = 0; s < _nodes.Length; s++)
-        {
-            foreach (Node node in _nodes[s])
-            {
-                node.PersistentOffsets = new int[node.PersistentSizes.Count];
-                for (int k = 0; k < node.PersistentSizes.Count; k++)
-                {
-                    node.PersistentOffsets[k] = (int)CheckedOffset(cursor);
-                    _plan.Add(new MemoryPlanEntry("persistent", s, node.Operator.Index, $"{node.Operator.Code.Name} persistent {k}",
-                        node.PersistentSizes[k], 0, totalSteps - 1, node.PersistentOffsets[k]));
-                    cursor += GreedyMemoryPlanner.AlignUp(node.PersistentSizes[k]);
-                }
-            }
-        }
-
-        cursor = ResourceVariables.Place(CheckedOffset(cursor), _plan, totalSteps - 1);
-
-        if (cursor > _arena.Length)
-            throw new ArenaTooSmallException(cursor, _arena.Length);
-        int total = (int)cursor;
-        ArenaUsage = new ArenaUsage(plannedBytes, scratchRequested, total - plannedBytes, total, _arena.Length);
-    }
-
-    /// <summary>
-    /// An offset past what any arena can hold means the model cannot fit, whatever the arena given; offsets past this
-    /// arena's end are kept so that the final check reports the whole size needed.
-    /// </summary>
-    private long CheckedOffset(long offset)
-        => offset <= int.MaxValue ? offset : throw new ArenaTooSmallException(offset, _arena.Length);
 
     /// <summary>Runs the main subgraph once. No managed memory is allocated.</summary>
     public void Invoke()
@@ -302,43 +185,27 @@ public sealed class MicroInterpreter : IDisposable
 
     internal void InvokeSubgraph(int subgraph)
     {
-        if ((uint)subgraph >= (uint)_nodes.Length)
-            throw new KernelException($"subgraph {subgraph} does not exist ({_nodes.Length} subgraphs)");
-        Node[] nodes = _nodes[subgraph];
+        InterpreterGraph graph = Graph;
+        if ((uint)subgraph >= (uint)graph.SubgraphCount)
+            throw new KernelException($"subgraph {subgraph} does not exist ({graph.SubgraphCount} subgraphs)");
+        NodeRecord[] nodes = graph.Nodes;
+        int first = graph.NodeStart(subgraph), count = graph.NodeCount(subgraph);
         Span<byte> arena = _arena.Span;
         IInvokeProfiler? profiler = Options.Profiler;
-        for (int i = 0; i < nodes.Length; i++)
+        for (int i = 0; i < count; i++)
         {
-            Node node = nodes[i];
-            profiler?.BeginOperator(subgraph, i, node.Operator.Code);
+            int node = first + i;
+            profiler?.BeginOperator(subgraph, i, graph.Code(node));
             try
             {
-                node.Kernel.Invoke(new InvokeContext(this, node, arena));
+                nodes[node].Kernel.Invoke(new InvokeContext(this, node, arena));
             }
             catch (Exception e) when (e is not TfLiteMicroException && IsKernelFault(e))
             {
-                throw new KernelException($"{node.Describe()}: failed while running ({e.Message})", e);
+                throw new KernelException($"{graph.Describe(node)}: failed while running ({e.Message})", e);
             }
-            profiler?.EndOperator(subgraph, i, node.Operator.Code);
+            profiler?.EndOperator(subgraph, i, graph.Code(node));
             if (LastInvokeAborted) break;
-        }
-    }
-
-    /// <summary>Writes the tables kernels precomputed while preparing into their persistent buffers, once.</summary>
-    private void CopyPersistentContents()
-    {
-        Span<byte> arena = _arena.Span;
-        foreach (Node[] nodes in _nodes)
-        {
-            foreach (Node node in nodes)
-            {
-                for (int k = 0; k < node.PersistentContents.Count; k++)
-                {
-                    if (node.PersistentContents[k] is not { } contents) continue;
-                    contents.CopyTo(arena.Slice(node.PersistentOffsets[k], contents.Length));
-                    node.PersistentContents[k] = null;
-                }
-            }
         }
     }
 
@@ -353,39 +220,36 @@ public sealed class MicroInterpreter : IDisposable
     private void ResetVariables()
     {
         Span<byte> arena = _arena.Span;
-        foreach (Tensor tensor in _variables)
+        InterpreterGraph graph = Graph;
+        for (int s = 0; s < graph.SubgraphCount; s++)
         {
-            byte value = tensor.Type == TensorType.Int8 ? unchecked((byte)(sbyte)tensor.ZeroPoint) : (byte)0;
-            arena.Slice(tensor.ArenaOffset, tensor.ByteCount).Fill(value);
+            for (int t = 0; t < graph.TensorCount(s); t++)
+            {
+                ref TensorRecord tensor = ref graph.Tensors[graph.TensorStart(s) + t];
+                if (!tensor.IsVariable || tensor.IsConstant) continue;
+                byte value = tensor.Type == TensorType.Int8 ? unchecked((byte)(sbyte)graph.Definition(s, t).Quantization.ZeroPoint) : (byte)0;
+                arena.Slice(tensor.ArenaOffset, tensor.ByteCount).Fill(value);
+            }
         }
-        ResourceVariables.Reset(arena);
+        _resources?.Reset(arena);
     }
 
     /// <summary>Lets kernels with persistent state (<see cref="IResettableKernel"/>) write their initial state.</summary>
     private void ResetKernels()
     {
-        foreach (Node[] nodes in _nodes)
+        for (int node = 0; node < Graph.Nodes.Length; node++)
         {
-            foreach (Node node in nodes)
-            {
-                if (node.Kernel is IResettableKernel resettable)
-                    Guard(node, () => resettable.Reset(new InvokeContext(this, node, _arena.Span)));
-            }
+            if (Graph.Nodes[node].Kernel is IResettableKernel)
+                Guard(node, static (interpreter, node) => ((IResettableKernel)interpreter.Graph.Nodes[node].Kernel)
+                    .Reset(new InvokeContext(interpreter, node, interpreter._arena.Span)));
         }
     }
 
-    internal IReadOnlyList<Tensor> SubgraphInputs(int subgraph)
+    /// <summary>A handle of the tensor with id <paramref name="id"/> (a number across subgraphs).</summary>
+    internal Tensor TensorAt(int id)
     {
-        var result = new Tensor[Model.Subgraphs[subgraph].Inputs.Length];
-        for (int i = 0; i < result.Length; i++) result[i] = _tensors[subgraph][Model.Subgraphs[subgraph].Inputs[i]];
-        return result;
-    }
-
-    internal IReadOnlyList<Tensor> SubgraphOutputs(int subgraph)
-    {
-        var result = new Tensor[Model.Subgraphs[subgraph].Outputs.Length];
-        for (int i = 0; i < result.Length; i++) result[i] = _tensors[subgraph][Model.Subgraphs[subgraph].Outputs[i]];
-        return result;
+        (int subgraph, int index) = Graph.Locate(id);
+        return new Tensor(this, subgraph, index);
     }
 
     internal Span<byte> TensorBytes(Tensor tensor)
