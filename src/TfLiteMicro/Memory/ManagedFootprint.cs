@@ -6,20 +6,21 @@ namespace TfLiteMicro.Memory;
 /// The managed memory a <see cref="Model"/> or a prepared <see cref="MicroInterpreter"/> keeps alive besides the arena and
 /// the model bytes (which the caller owns). Measured as the growth of the bytes that survive a full, blocking, compacting
 /// collection (<see cref="GCMemoryInfo.PromotedBytes"/>: every live object, counted by the collector itself) while the
-/// object is held. That count is exact, unlike the heap size, which moves in steps of the allocation contexts; the median
-/// of a few rounds after a warm-up (static initialisation, JIT compilation) sets aside a round in which another thread
-/// allocated. Measure while the rest of the program is idle.
+/// object is held. That count is exact, unlike the heap size, which moves in steps of the allocation contexts. A round in
+/// which another thread made or dropped objects (the runtime's own workers included) gives another figure: the figure
+/// most rounds agree on is kept, after a warm-up round (static initialisation, JIT compilation). Measure while the rest
+/// of the program is idle.
 /// </summary>
 public static class ManagedFootprint
 {
     /// <summary>Managed bytes a model loaded from <paramref name="modelBytes"/> keeps alive (the bytes themselves excluded).</summary>
-    public static long OfModel(ReadOnlyMemory<byte> modelBytes, int rounds = 3) => Measure(() => Model.Load(modelBytes), rounds);
+    public static long OfModel(ReadOnlyMemory<byte> modelBytes, int rounds = 5) => Measure(() => Model.Load(modelBytes), rounds);
 
     /// <summary>
     /// Managed bytes an interpreter over <paramref name="model"/> keeps alive after <see cref="MicroInterpreter.AllocateTensors"/>
     /// (the model, the resolver, the options and the arena excluded).
     /// </summary>
-    public static long OfInterpreter(Model model, OpResolver resolver, Memory<byte> arena, InterpreterOptions? options = null, int rounds = 3)
+    public static long OfInterpreter(Model model, OpResolver resolver, Memory<byte> arena, InterpreterOptions? options = null, int rounds = 5)
         => Measure(() =>
         {
             var interpreter = new MicroInterpreter(model, resolver, arena, options);
@@ -27,16 +28,18 @@ public static class ManagedFootprint
             return interpreter;
         }, rounds);
 
-    /// <summary>Median over <paramref name="rounds"/> of the live bytes added while the object <paramref name="create"/> returns is held.</summary>
-    public static long Measure(Func<object> create, int rounds = 3)
+    /// <summary>
+    /// The live bytes added while the object <paramref name="create"/> returns is held: the figure most of
+    /// <paramref name="rounds"/> rounds give (the smallest of equally frequent ones).
+    /// </summary>
+    public static long Measure(Func<object> create, int rounds = 5)
     {
         ArgumentNullException.ThrowIfNull(create);
         if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), "at least one round");
         GC.KeepAlive(create());
         var added = new long[rounds];
         for (int r = 0; r < rounds; r++) added[r] = Round(create);
-        Array.Sort(added);
-        return added[rounds / 2];
+        return added.GroupBy(bytes => bytes).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
     }
 
     /// <summary>One round in its own frame, so that no stack slot still refers to the object of an earlier round.</summary>
