@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Running;
+using TfLiteMicro.Benchmarks.Peers;
 
 namespace TfLiteMicro.Benchmarks;
 
@@ -10,6 +11,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "--quick")
         {
             Quick(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0.5, args.Length > 2 ? args[2] : "");
+            return;
+        }
+        if (args.Length > 0 && args[0] == "--peers")
+        {
+            PeerCheck.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0.5);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
