@@ -9,13 +9,15 @@ internal readonly record struct OutputDifference(long MaxSteps, double MaxFloat,
     public override string ToString()
     {
         string found = Differing == 0 ? $"identical ({Total} values)"
-            : $"{Differing} of {Total} values differ, " + (HasFloat ? $"max |diff| {MaxFloat:G3}" : $"max {MaxSteps} step{(MaxSteps == 1 ? "" : "s")}");
+            : $"{Differing} of {Total} values differ, max " + (HasFloat ? $"|diff| {MaxFloat:G3}" : Steps);
         return AsExpected ? $"{found} (expected: {Expected})" : $"MISMATCH: {found}; expected {Expected}";
     }
 
     /// <summary>The table's short form.</summary>
-    public string Short => !AsExpected ? $"MISMATCH {(HasFloat ? $"{MaxFloat:G2}" : $"{MaxSteps} steps")}"
-        : Differing == 0 ? "identical" : HasFloat ? $"|diff| {MaxFloat:G2}" : $"{MaxSteps} step{(MaxSteps == 1 ? "" : "s")}";
+    public string Short => !AsExpected ? $"MISMATCH {(HasFloat ? $"{MaxFloat:G2}" : Steps)}"
+        : Differing == 0 ? "identical" : HasFloat ? $"|diff| {MaxFloat:G2}" : Steps;
+
+    private string Steps => $"{MaxSteps} step{(MaxSteps == 1 ? "" : "s")}";
 }
 
 /// <summary>

@@ -17,7 +17,6 @@ public sealed class PeerBenchmarkConfig : ManualConfig
     public PeerBenchmarkConfig()
     {
         AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByParams);
-        WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(32));
         AddColumn(StatisticColumn.Median, new MultiplyAddRateColumn(), new OutputsColumn());
         AddFilter(new AvailableRuntimes());
         AddValidator(new OutputsAgree());

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Arm = System.Runtime.Intrinsics.Arm;
+using X86 = System.Runtime.Intrinsics.X86;
 
 namespace TfLiteMicro.Benchmarks.Peers;
 
@@ -10,6 +13,9 @@ internal static class PeerCheck
 {
     public static void Run(double seconds)
     {
+        Console.WriteLine($"{RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores, .NET {Environment.Version}; "
+            + $"AvxVnni={X86.AvxVnni.IsSupported} Avx512F={X86.Avx512F.IsSupported} Avx512BW={X86.Avx512BW.IsSupported} "
+            + $"Avx512Vbmi={X86.Avx512Vbmi.IsSupported} Avx10v1={X86.Avx10v1.IsSupported} ArmDp={Arm.Dp.IsSupported}");
         foreach (string model in PeerModels.Present())
         {
             Console.WriteLine(model);
