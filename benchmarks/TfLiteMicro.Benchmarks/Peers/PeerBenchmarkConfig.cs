@@ -78,52 +78,50 @@ public sealed class PeerBenchmarkConfig : ManualConfig
         }
     }
 
-    /// <summary>The output comparison's result per row ("identical", "1 step", "MISMATCH ...").</summary>
-    private sealed class OutputsColumn : IColumn
+    /// <summary>A column of <see cref="PeerBenchmarks"/>' rows ("-" on other classes' rows).</summary>
+    private abstract class PeerColumn(string name, bool numeric, int priority, string legend) : IColumn
     {
-        public string Id => nameof(OutputsColumn);
-        public string ColumnName => "Outputs";
+        public string Id => GetType().Name;
+        public string ColumnName => name;
         public bool AlwaysShow => true;
         public ColumnCategory Category => ColumnCategory.Custom;
-        public int PriorityInCategory => 1;
-        public bool IsNumeric => false;
+        public int PriorityInCategory => priority;
+        public bool IsNumeric => numeric;
         public UnitType UnitType => UnitType.Dimensionless;
-        public string Legend => "Outputs against ours on the same inputs (integer steps, or float |diff|); MISMATCH when beyond what is expected";
+        public string Legend => legend;
         public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(IsPeerCase);
         public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            if (!IsPeerCase(benchmarkCase)) return "-";
-            PeerRuntime runtime = Runtime(benchmarkCase);
-            return runtime == PeerRuntime.Ours ? "(ours)" : OutputComparison.Check(runtime, Model(benchmarkCase)).Short;
-        }
+            => IsPeerCase(benchmarkCase) ? Value(summary, benchmarkCase, style) : "-";
+
+        protected abstract string Value(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style);
     }
 
     /// <summary>
     /// Billions of multiply-adds per second by the median time, counting the model's convolution, depthwise, fully
     /// connected and batch-matmul layers (<see cref="MultiplyAddCount"/>); empty where those are not the bulk of the work.
     /// </summary>
-    private sealed class MultiplyAddRateColumn : IColumn
+    private sealed class MultiplyAddRateColumn() : PeerColumn("GMAC/s", numeric: true, priority: 0,
+        "Multiply-adds of conv, depthwise, fully connected and batch-matmul layers per second, by the median")
     {
-        public string Id => nameof(MultiplyAddRateColumn);
-        public string ColumnName => "GMAC/s";
-        public bool AlwaysShow => true;
-        public ColumnCategory Category => ColumnCategory.Custom;
-        public int PriorityInCategory => 0;
-        public bool IsNumeric => true;
-        public UnitType UnitType => UnitType.Dimensionless;
-        public string Legend => "Multiply-adds of conv, depthwise, fully connected and batch-matmul layers per second, by the median";
-        public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(IsPeerCase);
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        protected override string Value(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
         {
-            if (!IsPeerCase(benchmarkCase) || summary[benchmarkCase]?.ResultStatistics is not { } statistics) return "-";
+            if (summary[benchmarkCase]?.ResultStatistics is not { } statistics) return "-";
             long multiplyAdds = PeerModels.MultiplyAdds(Model(benchmarkCase));
             return multiplyAdds > 0 ? (multiplyAdds / statistics.Median).ToString("F1", style.CultureInfo) : "";
+        }
+    }
+
+    /// <summary>The output comparison's result per row ("identical", "1 step", "MISMATCH ...").</summary>
+    private sealed class OutputsColumn() : PeerColumn("Outputs", numeric: false, priority: 1,
+        "Outputs against ours on the same inputs (integer steps, or float |diff|); MISMATCH when beyond what is expected")
+    {
+        protected override string Value(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        {
+            PeerRuntime runtime = Runtime(benchmarkCase);
+            return runtime == PeerRuntime.Ours ? "(ours)" : OutputComparison.Check(runtime, Model(benchmarkCase)).Short;
         }
     }
 }
