@@ -45,7 +45,11 @@ internal static class PeerModels
         {
             case PeerRuntime.OnnxRuntimeInt8 or PeerRuntime.OnnxRuntimeUint8Activations:
                 string onnx = OnnxPath(shared, model, runtime);
-                return File.Exists(onnx) ? null : $"no ONNX version ({Path.GetRelativePath(shared, onnx)} is absent)";
+                if (!File.Exists(onnx)) return $"no ONNX version ({Path.GetRelativePath(shared, onnx)} is absent)";
+                // A float model's two ONNX versions are one graph: its int8 row says it all.
+                string int8 = OnnxPath(shared, model, PeerRuntime.OnnxRuntimeInt8);
+                return runtime == PeerRuntime.OnnxRuntimeUint8Activations && File.ReadAllBytes(onnx).AsSpan().SequenceEqual(File.ReadAllBytes(int8))
+                    ? "the uint8-activation graph is the int8 one (a float model)" : null;
             case PeerRuntime.TfLite or PeerRuntime.TfLiteXnnpack:
                 if (TfLiteNative.LoadError is { } error) return error;
                 foreach (OperatorCode code in Model.Load(File.ReadAllBytes(OurPath(shared, model))).OperatorCodes)
