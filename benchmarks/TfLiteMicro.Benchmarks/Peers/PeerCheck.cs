@@ -6,11 +6,14 @@ using X86 = System.Runtime.Intrinsics.X86;
 namespace TfLiteMicro.Benchmarks.Peers;
 
 /// <summary>
-/// Without BenchmarkDotNet: every runtime on every model of the comparison, its outputs against ours and a rough
-/// median (Stopwatch, about the given seconds per row).
+/// Without BenchmarkDotNet: every runtime on every model of the comparison, its outputs against ours, and a rough
+/// median per invoke (Stopwatch). A model's runtimes take turns in slices of about 10 ms until each has run for the
+/// given seconds, so that a machine whose load changes slows them alike.
 /// </summary>
 internal static class PeerCheck
 {
+    private const double SliceSeconds = 0.01;
+
     public static void Run(double seconds)
     {
         Console.WriteLine($"{RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores, .NET {Environment.Version}; "
@@ -20,32 +23,51 @@ internal static class PeerCheck
         {
             Console.WriteLine(model);
             using InterpreterRun ours = PeerModels.StartOurs(model, reference: false);
-            double baseline = 0;
-            foreach (PeerRuntime runtime in Enum.GetValues<PeerRuntime>())
+            var runs = new List<(PeerRuntime Runtime, IModelRun Run, OutputDifference Difference)>();
+            try
             {
-                string label = PeerModels.Label(runtime);
-                if (PeerModels.Unavailable(runtime, model) is { } why) { Console.WriteLine($"  {label,-32} skipped: {why}"); continue; }
-                using IModelRun run = PeerModels.Start(runtime, model, ours);
-                OutputDifference difference = OutputComparison.Measure(ours, run, runtime, model);
-                double median = Median(run, seconds);
-                if (runtime == PeerRuntime.Ours) baseline = median;
-                Console.WriteLine($"  {label,-32} {median,10:F2} us {median / baseline,7:F2}x  outputs: {difference}");
+                foreach (PeerRuntime runtime in Enum.GetValues<PeerRuntime>())
+                {
+                    if (PeerModels.Unavailable(runtime, model) is { } why) { Console.WriteLine($"  {PeerModels.Label(runtime),-32} skipped: {why}"); continue; }
+                    IModelRun run = PeerModels.Start(runtime, model, ours);
+                    runs.Add((runtime, run, OutputComparison.Measure(ours, run, runtime, model)));
+                }
+                double[] medians = Medians([.. runs.Select(r => r.Run)], seconds);
+                for (int i = 0; i < runs.Count; i++)
+                    Console.WriteLine($"  {PeerModels.Label(runs[i].Runtime),-32} {medians[i],10:F2} us {medians[i] / medians[0],7:F2}x  outputs: {runs[i].Difference}");
+            }
+            finally
+            {
+                foreach (var (_, run, _) in runs) run.Dispose();
             }
         }
     }
 
-    private static double Median(IModelRun run, double seconds)
+    /// <summary>Median microseconds per invoke of each run, the runs taking turns in short slices.</summary>
+    private static double[] Medians(IModelRun[] runs, double seconds)
     {
-        for (int i = 0; i < 3; i++) run.Invoke();
-        var times = new List<double>();
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed.TotalSeconds < seconds || times.Count < 5)
+        var times = runs.Select(_ => new List<double>()).ToArray();
+        var spent = new double[runs.Length];
+        foreach (IModelRun run in runs) Slice(run, null);
+        while (spent.Min() < seconds)
+        {
+            for (int i = 0; i < runs.Length; i++)
+                if (spent[i] < seconds) spent[i] += Slice(runs[i], times[i]);
+        }
+        return [.. times.Select(t => { t.Sort(); return t[t.Count / 2]; })];
+    }
+
+    /// <summary>Invokes for about <see cref="SliceSeconds"/> (at least 3 times), adding each invoke's microseconds; returns the seconds spent.</summary>
+    private static double Slice(IModelRun run, List<double>? times)
+    {
+        long begin = Stopwatch.GetTimestamp();
+        for (int count = 0; count < 3 || Stopwatch.GetElapsedTime(begin).TotalSeconds < SliceSeconds; count++)
         {
             long start = Stopwatch.GetTimestamp();
             run.Invoke();
-            times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            // Raw ticks: a TimeSpan would round to 0.1 us.
+            times?.Add((Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency);
         }
-        times.Sort();
-        return times[times.Count / 2];
+        return Stopwatch.GetElapsedTime(begin).TotalSeconds;
     }
 }
