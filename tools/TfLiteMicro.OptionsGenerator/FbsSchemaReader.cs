@@ -42,49 +42,42 @@ public static class FbsSchemaReader
         string name = tokens.Next();
         tokens.Expect(":");
         string underlying = tokens.Next();
-        SkipAttributes(tokens);
-        tokens.Expect("{");
-        var values = new List<FbsEnumValue>();
-        long next = 0;
-        while (tokens.Peek() != "}")
-        {
-            string valueName = tokens.Next();
-            if (tokens.Peek() == "=")
-            {
-                tokens.Next();
-                next = ParseInteger(tokens.Next(), $"{name}.{valueName}");
-            }
-            values.Add(new FbsEnumValue(valueName, next));
-            next++;
-            SkipAttributes(tokens);
-            if (tokens.Peek() == ",") tokens.Next();
-        }
-        tokens.Expect("}");
+        var values = ReadMembers(tokens, name, 0).Select(m => new FbsEnumValue(m.Name, m.Value)).ToList();
         return new FbsEnum(name, underlying, values);
     }
 
     private static FbsUnion ReadUnion(TokenStream tokens)
     {
         string name = tokens.Next();
+        // Tag 0 is NONE, so the first table is 1.
+        var members = ReadMembers(tokens, name, 1).Select(m => new FbsUnionMember(m.Name, m.Value, m.Deprecated)).ToList();
+        return new FbsUnion(name, members);
+    }
+
+    /// <summary>
+    /// The "{ A = 1, B (deprecated), C }" body of an enum or union: names with their values, each one more than the
+    /// last unless given, starting at <paramref name="first"/>.
+    /// </summary>
+    private static List<(string Name, long Value, bool Deprecated)> ReadMembers(TokenStream tokens, string owner, long first)
+    {
         SkipAttributes(tokens);
         tokens.Expect("{");
-        var members = new List<FbsUnionMember>();
-        long next = 1; // tag 0 is NONE
+        var members = new List<(string, long, bool)>();
+        long next = first;
         while (tokens.Peek() != "}")
         {
-            string table = tokens.Next();
+            string member = tokens.Next();
             if (tokens.Peek() == "=")
             {
                 tokens.Next();
-                next = ParseInteger(tokens.Next(), $"{name}.{table}");
+                next = ParseInteger(tokens.Next(), $"{owner}.{member}");
             }
-            bool deprecated = ReadAttributes(tokens).ContainsKey("deprecated");
-            members.Add(new FbsUnionMember(table, next, deprecated));
+            members.Add((member, next, ReadAttributes(tokens).ContainsKey("deprecated")));
             next++;
             if (tokens.Peek() == ",") tokens.Next();
         }
         tokens.Expect("}");
-        return new FbsUnion(name, members);
+        return members;
     }
 
     private static FbsTable ReadTable(TokenStream tokens)
