@@ -20,9 +20,9 @@ public static class Program
             PeerCheck.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0.5);
             return;
         }
-        // Model and layer names in full in the summary table.
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly)
-            .Run(args, DefaultConfig.Instance.WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(32)));
+        // Model and layer names in full in the summary table, times in microseconds.
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.WithSummaryStyle(
+            SummaryStyle.Default.WithMaxParameterColumnWidth(32).WithTimeUnit(Perfolizer.Horology.TimeUnit.Microsecond)));
     }
 
     /// <summary>
