@@ -33,8 +33,12 @@ internal static class PeerCheck
                     runs.Add((runtime, run, OutputComparison.Measure(ours, run, runtime, model)));
                 }
                 double[] medians = Medians([.. runs.Select(r => r.Run)], seconds);
+                long multiplyAdds = PeerModels.MultiplyAdds(model);
                 for (int i = 0; i < runs.Count; i++)
-                    Console.WriteLine($"  {PeerModels.Label(runs[i].Runtime),-32} {medians[i],10:F2} us {medians[i] / medians[0],7:F2}x  outputs: {runs[i].Difference}");
+                {
+                    string rate = multiplyAdds > 0 ? $"{multiplyAdds / medians[i] / 1e3,6:F1} GMAC/s" : new string(' ', 13);
+                    Console.WriteLine($"  {PeerModels.Label(runs[i].Runtime),-32} {medians[i],10:F2} us {medians[i] / medians[0],7:F2}x {rate}  outputs: {runs[i].Difference}");
+                }
             }
             finally
             {
