@@ -104,6 +104,8 @@ public sealed class MicroInterpreter : IDisposable
         {
             Subgraph subgraph = Model.Subgraphs[s];
             _nodes[s] = new Node[subgraph.Operators.Count];
+            var producer = new int[subgraph.Tensors.Count];
+            Array.Fill(producer, -1);
             for (int o = 0; o < subgraph.Operators.Count; o++)
             {
                 ModelOperator op = subgraph.Operators[o];
@@ -111,9 +113,11 @@ public sealed class MicroInterpreter : IDisposable
                     throw _resolver.Missing(op.Code, $"subgraph {s}, operator {o}");
                 var node = new Node(s, op, factory(), Resolve(s, op.Inputs), Resolve(s, op.Outputs), Resolve(s, op.Intermediates));
                 CheckWritable(node, node.Outputs, "output");
+                CheckSingleProducer(node, producer);
                 CheckWritable(node, node.Intermediates, "intermediate tensor");
                 _nodes[s][o] = node;
             }
+            CheckOrder(s, _nodes[s], producer);
         }
 
         for (int s = 0; s < subgraphCount; s++)
@@ -146,6 +150,50 @@ public sealed class MicroInterpreter : IDisposable
         {
             if (tensors[i] is { IsConstant: true } tensor)
                 throw new KernelException($"{node.Describe()}: {what} {i} (tensor {tensor.Index} '{tensor.Name}') is a constant of the model and cannot be written");
+        }
+    }
+
+    /// <summary>
+    /// Each tensor is written by one operator, which does not also read it: kernels size their loops from their
+    /// tensors' shapes in Prepare, and a second writer (or an operator reshaping its own input) would change a shape
+    /// another kernel has already sized its loops by.
+    /// </summary>
+    private static void CheckSingleProducer(Node node, int[] producer)
+    {
+        for (int i = 0; i < node.Outputs.Length; i++)
+        {
+            if (node.Outputs[i] is not { } output) continue;
+            if (producer[output.Index] >= 0)
+                throw new KernelException($"{node.Describe()}: output {i} (tensor {output.Index} '{output.Name}') is already written by operator {producer[output.Index]}");
+            producer[output.Index] = node.Operator.Index;
+            if (Array.IndexOf(node.Inputs, output) >= 0 || Array.IndexOf(node.Intermediates, output) >= 0)
+                throw new KernelException($"{node.Describe()}: output {i} (tensor {output.Index} '{output.Name}') is also one of its own inputs");
+        }
+    }
+
+    /// <summary>
+    /// Operators run (and prepare) in the model's order, so each one's inputs must be written by an earlier operator
+    /// or by none (inputs of the subgraph, constants, variables); a -1 in a shape is something only the operator
+    /// writing the tensor can work out, so a tensor no operator writes must not have one.
+    /// </summary>
+    private void CheckOrder(int subgraph, Node[] nodes, int[] producer)
+    {
+        foreach (Node node in nodes)
+        {
+            for (int i = 0; i < node.Inputs.Length; i++)
+            {
+                if (node.Inputs[i] is { } input && producer[input.Index] > node.Operator.Index)
+                    throw new KernelException($"{node.Describe()}: input {i} (tensor {input.Index} '{input.Name}') is written by operator {producer[input.Index]}, which runs later");
+            }
+        }
+        foreach (Tensor tensor in _tensors[subgraph])
+        {
+            if (producer[tensor.Index] >= 0) continue;
+            foreach (int d in tensor.Shape)
+            {
+                if (d < 0)
+                    throw new KernelException($"subgraph {subgraph}, tensor {tensor.Index} '{tensor.Name}' has shape [{string.Join(",", tensor.ShapeArray)}], with an unknown dimension no operator works out");
+            }
         }
     }
 
