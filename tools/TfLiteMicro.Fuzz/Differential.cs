@@ -39,6 +39,9 @@ internal sealed unsafe class Differential : IDisposable
     private const int SizingArenaBytes = 8 << 20;
     private const byte Poison = 0xA5;
 
+    /// <summary>The WHILE iteration limit the runs use: a loop the model never leaves fails with a named error.</summary>
+    public long MaxWhileIterations { get; init; } = 100_000;
+
     /// <summary>How long one Invoke may take before the run counts as a hang.</summary>
     public static TimeSpan RunTimeLimit { get; set; } = TimeSpan.FromSeconds(5);
     private readonly GuardedRegion _model;
@@ -52,6 +55,7 @@ internal sealed unsafe class Differential : IDisposable
 
     public Outcome Run(ReadOnlySpan<byte> bytes)
     {
+        (LongestRun, MostAllocated) = (TimeSpan.Zero, 0);
         if (bytes.Length > _model.DataLength) return new(OutcomeKind.RejectedByBoth, "larger than the model region");
         // The model ends at the trailing guard page, rounded to 16 bytes (the alignment a managed array gives).
         int placed = (bytes.Length + 15) & ~15;
@@ -87,12 +91,20 @@ internal sealed unsafe class Differential : IDisposable
         public readonly List<(TensorType Type, byte[] Bytes)> Outputs = [];
     }
 
+    /// <summary>The longest time one kernel set took over AllocateTensors and its two Invokes, in the last <see cref="Run"/>.</summary>
+    public TimeSpan LongestRun { get; private set; }
+
+    /// <summary>The most managed bytes one kernel set allocated (sizing pass included), in the last <see cref="Run"/>.</summary>
+    public long MostAllocated { get; private set; }
+
     private RunResult RunOnce(Model model, bool reference)
     {
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var clock = new System.Diagnostics.Stopwatch();
         var result = new RunResult();
         // A loop the model never leaves is stopped by the iteration limit; anything else slow by the time limit.
-        var options = new InterpreterOptions { UseReferenceKernels = reference, MaxWhileIterations = 100_000 };
-        using var timeLimit = new CancellationTokenSource(RunTimeLimit);
+        var options = new InterpreterOptions { UseReferenceKernels = reference, MaxWhileIterations = MaxWhileIterations };
+        using var timeLimit = new CancellationTokenSource();
         try
         {
             result.Stage = "sizing";
@@ -104,10 +116,12 @@ internal sealed unsafe class Differential : IDisposable
             }
             // The run proper: an arena of exactly the size asked for, against the guard page, full of poison.
             result.Stage = "AllocateTensors";
+            clock.Start();
             var interpreter = new MicroInterpreter(model, _resolver, Arena(needed), options);
             interpreter.AllocateTensors();
             result.Stage = "inputs";
             FillInputs(interpreter);
+            timeLimit.CancelAfter(RunTimeLimit);
             for (int round = 0; round < 2; round++)
             {
                 result.Stage = $"Invoke {round + 1}";
@@ -123,6 +137,8 @@ internal sealed unsafe class Differential : IDisposable
         {
             result.Error = e;
         }
+        if (clock.Elapsed > LongestRun) LongestRun = clock.Elapsed;
+        MostAllocated = Math.Max(MostAllocated, GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
         return result;
     }
 
@@ -154,7 +170,7 @@ internal sealed unsafe class Differential : IDisposable
     private static Outcome Compare(RunResult optimized, RunResult reference)
     {
         if (optimized.Error is OperationCanceledException || reference.Error is OperationCanceledException)
-            return new(OutcomeKind.Hang, $"an Invoke took longer than {RunTimeLimit.TotalSeconds} s (optimized: {Summary(optimized)}; reference: {Summary(reference)})");
+            return new(OutcomeKind.Hang, $"two Invokes took longer than {RunTimeLimit.TotalSeconds} s (optimized: {Summary(optimized)}; reference: {Summary(reference)})");
         if (optimized.Error is { } a && a is not TfLiteMicroException)
             return new(OutcomeKind.Unwrapped, $"optimized, {optimized.Stage}: {Describe(a)}");
         if (reference.Error is { } b && b is not TfLiteMicroException)
