@@ -48,7 +48,4 @@ internal readonly record struct WindowGeometry(int OutputSize, int Padding)
             throw context.Error($"{dimension}: {modelOutputSize} outputs with stride {stride}, {filterSize} taps with dilation {dilation} reach position {farthest}, beyond 32-bit arithmetic");
         return modelOutputSize == OutputSize;
     }
-
-    /// <summary>Reads the padding byte of an options table as <see cref="PaddingKind"/>.</summary>
-    public static PaddingKind ReadPadding(FlatTable options, int field) => (PaddingKind)options.GetByte(field, 0);
 }
