@@ -132,6 +132,11 @@ internal sealed class Campaign
         };
         foreach (string arg in new[] { dll, "worker", "--shared", Seeds.Root, "--seed", CampaignSeed.ToString(), "--from", from.ToString(), "--to", to.ToString() })
             start.ArgumentList.Add(arg);
+        if (Seeds.Only is { } only)
+        {
+            start.ArgumentList.Add("--seeds");
+            start.ArgumentList.Add(only);
+        }
         // A model that makes the runtime allocate gigabytes fails with OutOfMemoryException (an unwrapped exception)
         // instead of exhausting the machine.
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x40000000";

@@ -15,7 +15,7 @@ return args.Length == 0 ? Usage() : args[0] switch
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: TfLiteMicro.Fuzz campaign [--count N] [--seed S] [--first I] [--workers W] [--out DIR] [--hang-seconds T] [--shared DIR]
+        usage: TfLiteMicro.Fuzz campaign [--count N] [--seed S] [--first I] [--workers W] [--out DIR] [--hang-seconds T] [--shared DIR] [--seeds NAME,...]
                TfLiteMicro.Fuzz run FILE...            each model with the optimized and the reference kernels
                TfLiteMicro.Fuzz corpus DIR [--shared DIR]   writes the afl++ seed corpus
                TfLiteMicro.Fuzz afl                     the afl++ harness (run under afl-fuzz, see scripts/fuzz-afl.sh)
@@ -33,7 +33,7 @@ static Seeds LoadSeeds(string[] args)
 {
     string root = Seeds.LocateShared(Option(args, "--shared"))
         ?? throw new InvalidOperationException("the shared folder was not found: set TFLM_SHARED_DIR or pass --shared DIR");
-    return Seeds.Load(root);
+    return Seeds.Load(root, Option(args, "--seeds"));
 }
 
 static int RunCampaign(string[] args)

@@ -6,13 +6,17 @@ namespace TfLiteMicro.Fuzz;
 /// </summary>
 internal sealed class Seeds
 {
-    private Seeds(string root, IReadOnlyList<(string Name, byte[] Bytes)> models)
+    private Seeds(string root, string? only, IReadOnlyList<(string Name, byte[] Bytes)> models)
     {
         Root = root;
+        Only = only;
         Models = models;
     }
 
     public string Root { get; }
+
+    /// <summary>The name filter the seeds were chosen with (passed on to worker processes), or null for all.</summary>
+    public string? Only { get; }
     public IReadOnlyList<(string Name, byte[] Bytes)> Models { get; }
     public int MaxLength => Models.Max(m => m.Bytes.Length);
 
@@ -31,7 +35,8 @@ internal sealed class Seeds
         return null;
     }
 
-    public static Seeds Load(string root)
+    /// <summary>The seed models under <paramref name="root"/>; with <paramref name="only"/> (comma-separated parts of names), just those matching one.</summary>
+    public static Seeds Load(string root, string? only = null)
     {
         var files = new List<string>();
         string models = Path.Combine(root, "models");
@@ -39,9 +44,14 @@ internal sealed class Seeds
         string ops = Path.Combine(root, "golden", "ops");
         if (Directory.Exists(ops))
             files.AddRange(Directory.GetDirectories(ops).Select(d => Path.Combine(d, "model.tflite")).Where(File.Exists));
+        if (only is { Length: > 0 })
+        {
+            string[] parts = only.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            files.RemoveAll(f => !parts.Any(p => Path.GetRelativePath(root, f).Contains(p, StringComparison.Ordinal)));
+        }
         files.Sort(StringComparer.Ordinal);
         if (files.Count == 0) throw new InvalidOperationException($"no seed models under {root} (models/*.tflite, golden/ops/*/model.tflite)");
-        return new Seeds(root, files.Select(f => (Path.GetRelativePath(root, f), File.ReadAllBytes(f))).ToList());
+        return new Seeds(root, only, files.Select(f => (Path.GetRelativePath(root, f), File.ReadAllBytes(f))).ToList());
     }
 
     /// <summary>Mutant <paramref name="index"/> of a campaign: which seed it comes from, its bytes and how it was made.</summary>
