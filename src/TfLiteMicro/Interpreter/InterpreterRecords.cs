@@ -56,7 +56,11 @@ internal struct NodeRecord
     public int Tensors, InputCount, OutputCount, IntermediateCount;
 
     /// <summary>First entry and count of the node's buffers in the scratch and persistent buffer tables.</summary>
-    public int Scratch, ScratchCount, Persistent, PersistentCount;
+    public int Scratch, Persistent;
+    public ushort ScratchCount, PersistentCount;
+
+    /// <summary>Every output holds no elements (and the operator carries no state): Invoke skips it.</summary>
+    public bool ProducesNothing;
 }
 
 /// <summary>A buffer a kernel asked for: its place in the arena once planned, and its size.</summary>

@@ -5,7 +5,7 @@ namespace TfLiteMicro;
 
 /// <summary>
 /// Runs a <see cref="Model"/> inside one caller-owned arena. <see cref="AllocateTensors"/> does all the work
-/// that can be done once (finding kernels, preparing them, planning memory); <see cref="Invoke"/> then only
+/// that can be done once (finding kernels, preparing them, planning memory); <see cref="Invoke()"/> then only
 /// walks the prepared operators and allocates nothing.
 /// </summary>
 /// <remarks>
@@ -108,7 +108,7 @@ public sealed class MicroInterpreter : IDisposable
         return new Tensor(this, subgraph, index);
     }
 
-    /// <summary>Finds kernels for every operator, prepares them and plans the arena. Call once before <see cref="Invoke"/>.</summary>
+    /// <summary>Finds kernels for every operator, prepares them and plans the arena. Call once before <see cref="Invoke()"/>.</summary>
     public void AllocateTensors()
     {
         if (_allocated) return;
@@ -117,7 +117,17 @@ public sealed class MicroInterpreter : IDisposable
         _persistentContents = [];
         InterpreterGraph graph = _graph = new InterpreterGraph(Model, _resolver);
         for (int node = 0; node < graph.Nodes.Length; node++)
-            Guard(node, static (interpreter, node) => interpreter.Graph.Nodes[node].Kernel.Prepare(new PrepareContext(interpreter, node)));
+        {
+            try
+            {
+                graph.Nodes[node].Kernel.Prepare(new PrepareContext(this, node));
+            }
+            catch (KernelException e) when (e.IsUnplaced)
+            {
+                throw new KernelException($"{graph.Describe(node)}: {e.Message}", e);
+            }
+            graph.CheckOutputShapes(node);
+        }
         graph.EndPreparation();
 
         int plannedBytes = PlannedRegion.Place(graph, OfflineMemoryPlan.Read(Model), new GreedyMemoryPlanner(), out int scratchRequested);
@@ -148,35 +158,46 @@ public sealed class MicroInterpreter : IDisposable
         _persistentContents = null;
     }
 
-    private void Guard(int node, Action<MicroInterpreter, int> action)
-    {
-        try
-        {
-            action(this, node);
-        }
-        catch (TfLiteMicroException)
-        {
-            throw;
-        }
-        catch (Exception e) when (IsKernelFault(e))
-        {
-            throw new KernelException($"{Graph.Describe(node)}: the kernel rejected the model ({e.Message})", e);
-        }
-    }
-
-    private static bool IsKernelFault(Exception e) => e is IndexOutOfRangeException or ArgumentException or InvalidOperationException
-        or OverflowException or DivideByZeroException or InvalidCastException or NotSupportedException or FormatException;
-
     /// <summary>Runs the main subgraph once. No managed memory is allocated.</summary>
     public void Invoke()
     {
         EnsureAllocated();
         LastInvokeAborted = false;
+        _depth = 0;
+        _cancellation = default;
         InvokeSubgraph(0);
     }
 
     /// <summary>
-    /// True when a kernel ended the last <see cref="Invoke"/> early (TFLM's kTfLiteAbort), as CIRCULAR_BUFFER does on
+    /// Runs the main subgraph once, checking <paramref name="cancellation"/> before every operator, every subgraph
+    /// (IF, CALL_ONCE) and every WHILE iteration; a request stops the run with <see cref="OperationCanceledException"/>.
+    /// The outputs are then undefined, the interpreter stays usable (state such as variable tensors is as the
+    /// operators that ran left it; <see cref="Reset"/> restores it).
+    /// </summary>
+    public void Invoke(CancellationToken cancellation)
+    {
+        EnsureAllocated();
+        LastInvokeAborted = false;
+        _depth = 0;
+        _cancellation = cancellation;
+        try
+        {
+            InvokeSubgraph(0);
+        }
+        finally
+        {
+            _cancellation = default;
+        }
+    }
+
+    private CancellationToken _cancellation;
+    private int _depth;
+
+    /// <summary>Stops the current Invoke when its token asks for it (control-flow loops call this between iterations).</summary>
+    internal void ThrowIfCancellationRequested() => _cancellation.ThrowIfCancellationRequested();
+
+    /// <summary>
+    /// True when a kernel ended the last <see cref="Invoke()"/> early (TFLM's kTfLiteAbort), as CIRCULAR_BUFFER does on
     /// the calls where it only buffers input: the outputs then hold no new result.
     /// </summary>
     public bool LastInvokeAborted { get; private set; }
@@ -188,6 +209,12 @@ public sealed class MicroInterpreter : IDisposable
         InterpreterGraph graph = Graph;
         if ((uint)subgraph >= (uint)graph.SubgraphCount)
             throw new KernelException($"subgraph {subgraph} does not exist ({graph.SubgraphCount} subgraphs)");
+        // Control-flow operators run their subgraphs through this method: the nesting is bounded here, so a
+        // chain of subgraphs in a model ends with an error instead of overflowing the thread's stack.
+        if (_depth >= Options.MaxSubgraphDepth)
+            throw new KernelException($"subgraph {subgraph}: control-flow operators nest subgraphs more than {Options.MaxSubgraphDepth} deep (InterpreterOptions.MaxSubgraphDepth)");
+        _cancellation.ThrowIfCancellationRequested();
+        _depth++;
         NodeRecord[] nodes = graph.Nodes;
         int first = graph.NodeStart(subgraph), count = graph.NodeCount(subgraph);
         Span<byte> arena = _arena.Span;
@@ -195,18 +222,13 @@ public sealed class MicroInterpreter : IDisposable
         for (int i = 0; i < count; i++)
         {
             int node = first + i;
+            _cancellation.ThrowIfCancellationRequested();
             profiler?.BeginOperator(subgraph, i, graph.Code(node));
-            try
-            {
-                nodes[node].Kernel.Invoke(new InvokeContext(this, node, arena));
-            }
-            catch (Exception e) when (e is not TfLiteMicroException && IsKernelFault(e))
-            {
-                throw new KernelException($"{graph.Describe(node)}: failed while running ({e.Message})", e);
-            }
+            if (!nodes[node].ProducesNothing) nodes[node].Kernel.Invoke(new InvokeContext(this, node, arena));
             profiler?.EndOperator(subgraph, i, graph.Code(node));
             if (LastInvokeAborted) break;
         }
+        _depth--;
     }
 
     /// <summary>Sets every variable tensor back to its initial value (zero, or the zero point for int8), as TFLM does.</summary>
@@ -239,9 +261,8 @@ public sealed class MicroInterpreter : IDisposable
     {
         for (int node = 0; node < Graph.Nodes.Length; node++)
         {
-            if (Graph.Nodes[node].Kernel is IResettableKernel)
-                Guard(node, static (interpreter, node) => ((IResettableKernel)interpreter.Graph.Nodes[node].Kernel)
-                    .Reset(new InvokeContext(interpreter, node, interpreter._arena.Span)));
+            if (Graph.Nodes[node].Kernel is IResettableKernel resettable)
+                resettable.Reset(new InvokeContext(this, node, _arena.Span));
         }
     }
 
