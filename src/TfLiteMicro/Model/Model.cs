@@ -10,8 +10,9 @@ namespace TfLiteMicro;
 /// buffer sizes) and keeps only the bytes and where the top-level vectors start: subgraphs, tensors, operators
 /// and the rest are views (<see cref="Subgraph"/>, <see cref="ModelTensor"/>, <see cref="ModelOperator"/>, ...)
 /// read from the bytes when asked for, so a model costs the same few managed bytes whatever its size.
-/// Constant data stays in the caller's memory and is never copied. Models are little-endian; loading one on a
-/// big-endian processor throws <see cref="PlatformNotSupportedException"/>.
+/// Constant data stays in the caller's memory and is never copied, so the bytes must not change once loaded: the views
+/// read them again (changed bytes give other values or an <see cref="InvalidModelException"/>, never a read outside the
+/// bytes). Models are little-endian; loading one on a big-endian processor throws <see cref="PlatformNotSupportedException"/>.
 /// </summary>
 public sealed class Model
 {
