@@ -1,4 +1,5 @@
 using TfLiteMicro.Kernels;
+using TfLiteMicro.Memory;
 using TfLiteMicro.Tests.Support;
 
 namespace TfLiteMicro.Tests.Kernels;
@@ -16,6 +17,8 @@ public sealed class FastPathHarnessTests
     /// <summary>Copies its int8 input to its output; the fast path (any instruction-set level) has <paramref name="fault"/>.</summary>
     private sealed class CopyKernel(Fault fault) : IKernel
     {
+        public static readonly byte[] Table = [1, 2, 3, 4];
+
         private bool _fast, _written;
         private int _scratch;
 
@@ -23,6 +26,7 @@ public sealed class FastPathHarnessTests
         {
             _fast = !context.UseReferenceKernels;
             _scratch = context.RequestScratch(context.Input(0).ByteCount);
+            context.AllocatePersistent<byte>(Table);
         }
 
         public void Invoke(InvokeContext context)
@@ -44,14 +48,35 @@ public sealed class FastPathHarnessTests
         }
     }
 
-    private static string? CompareCopy(Fault fault, int invokes = 1)
+    private static byte[] CopyModel()
     {
         var m = new OperatorModel();
         int x = m.Input(TensorType.Int8, [2, 4], Quant.PerTensor(0.1f));
         m.Output(TensorType.Int8, [2, 4], Quant.PerTensor(0.1f));
-        byte[] model = m.BuildCustom("TEST_COPY", [x]);
-        OpResolver resolver = new OpResolver().AddCustom("TEST_COPY", () => new CopyKernel(fault));
-        return FastPath.Compare(model, new Random(5), "copy", invokes: invokes, resolver: resolver);
+        return m.BuildCustom("TEST_COPY", [x]);
+    }
+
+    private static OpResolver CopyResolver(Fault fault) => new OpResolver().AddCustom("TEST_COPY", () => new CopyKernel(fault));
+
+    private static string? CompareCopy(Fault fault, int invokes = 1)
+        => FastPath.Compare(CopyModel(), new Random(5), "copy", invokes: invokes, resolver: CopyResolver(fault));
+
+    [Fact]
+    public void Poisoning_before_an_invoke_covers_every_tensor_and_scratch_buffer_and_keeps_the_persistent_part()
+    {
+        byte[] arena = new byte[4096];
+        using var interpreter = new MicroInterpreter(Model.Load(CopyModel()), CopyResolver(Fault.None), arena);
+        interpreter.AllocateTensors();
+        IReadOnlyList<MemoryPlanEntry> plan = interpreter.MemoryPlan;
+        Assert.Contains(plan, e => e.Kind == "tensor");
+        Assert.Contains(plan, e => e.Kind == "scratch");
+        MemoryPlanEntry persistent = Assert.Single(plan, e => e.Kind == "persistent");
+
+        long poisoned = ArenaPoison.PoisonPlanned(interpreter, arena, ArenaPoison.Fast);
+        Assert.Equal(plan.Where(e => e.Kind is "tensor" or "scratch").Sum(e => (long)e.Size), poisoned);
+        foreach (MemoryPlanEntry entry in plan.Where(e => e.Kind is "tensor" or "scratch"))
+            Assert.True(arena.AsSpan(entry.Offset, entry.Size).IndexOfAnyExcept(ArenaPoison.Fast) < 0, $"{entry.Name} is not poisoned");
+        Assert.Equal(CopyKernel.Table, arena.AsSpan(persistent.Offset, persistent.Size).ToArray());
     }
 
     [Fact]
