@@ -19,7 +19,7 @@ public sealed class ModelConformanceTests
             data.Add(name, false);
             data.Add(name, true);
         }
-        if (data.Count == 0) data.Add(GoldenCase.NoCases, false);
+        if (data.Count == 0) data.Add(SharedData.NoCases, false);
         return data;
     }
 
@@ -27,7 +27,7 @@ public sealed class ModelConformanceTests
     [MemberData(nameof(Cases))]
     public void MatchesTflm(string caseName, bool referenceKernels)
     {
-        if (caseName == GoldenCase.NoCases) GoldenCase.RequireCases("golden");
+        if (caseName == SharedData.NoCases) SharedData.RequireCases("golden");
         GoldenCase c = GoldenCase.Load(SharedData.Path("golden", caseName));
         string? problem = GoldenRunner.Run(c, GoldenRunner.FullResolver(), out MicroInterpreter interpreter, referenceKernels: referenceKernels);
         Assert.True(problem is null, $"{caseName}{(referenceKernels ? " (reference kernels)" : "")}: {problem}");

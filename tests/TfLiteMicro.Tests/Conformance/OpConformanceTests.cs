@@ -22,7 +22,7 @@ public sealed partial class OpConformanceTests
             data.Add(name, false);
             data.Add(name, true);
         }
-        if (data.Count == 0) data.Add(GoldenCase.NoCases, false);
+        if (data.Count == 0) data.Add(SharedData.NoCases, false);
         return data;
     }
 
@@ -30,7 +30,7 @@ public sealed partial class OpConformanceTests
     [MemberData(nameof(Cases))]
     public void MatchesTflm(string caseName, bool referenceKernels)
     {
-        if (caseName == GoldenCase.NoCases) GoldenCase.RequireCases("golden", "ops");
+        if (caseName == SharedData.NoCases) SharedData.RequireCases("golden", "ops");
         GoldenCase c = GoldenCase.Load(SharedData.Path("golden", "ops", caseName));
         string? problem = GoldenRunner.Run(c, GoldenRunner.FullResolver(), out _, referenceKernels: referenceKernels);
         Assert.True(problem is null, $"{caseName}{(referenceKernels ? " (reference kernels)" : "")}: {problem}");

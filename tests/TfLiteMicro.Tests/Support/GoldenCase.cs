@@ -51,16 +51,6 @@ public sealed class GoldenCase
         return list;
     }
 
-    /// <summary>The one theory row given when no case is found, so that a theory over the cases still runs and says why.</summary>
-    public const string NoCases = "(no cases found)";
-
-    /// <summary>For the <see cref="NoCases"/> row: skips (fails under CI) when the folder is absent, fails when it holds no case.</summary>
-    public static void RequireCases(params string[] folder)
-    {
-        string path = SharedData.Path(folder);
-        Assert.Fail($"{path} holds no cases");
-    }
-
     /// <summary>Every case folder under golden/ops (single-operator cases).</summary>
     public static IEnumerable<string> OpCaseNames()
     {

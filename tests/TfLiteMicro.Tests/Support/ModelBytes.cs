@@ -4,8 +4,9 @@ using System.Text;
 namespace TfLiteMicro.Tests.Support;
 
 /// <summary>
-/// Deliberate damage to a model's bytes, for the tests of how malformed models are rejected. Models themselves are
-/// written with <see cref="Modeling.ModelBuilder"/> (or taken from the shared folder); this only edits them in place.
+/// Deliberate damage to a model's bytes at chosen places, for the tests of how malformed models are rejected. Models
+/// themselves are written with <see cref="Modeling.ModelBuilder"/> (or taken from the shared folder); random damage
+/// comes from the fuzzing tool's mutator (tools/TfLiteMicro.Fuzz).
 /// </summary>
 public static class ModelBytes
 {
@@ -28,67 +29,5 @@ public static class ModelBytes
         int at = model.AsSpan().IndexOf(Encoding.ASCII.GetBytes(from));
         if (at < 0) throw new InvalidOperationException($"the model does not contain '{from}'");
         Encoding.ASCII.GetBytes(to).CopyTo(model, at);
-    }
-
-    /// <summary>
-    /// One random corruption of a copy of <paramref name="original"/>: bit flips, an overwritten byte, a truncation, a
-    /// forged 32-bit offset or length, a forged 16-bit vtable entry, or a run of random bytes.
-    /// </summary>
-    public static byte[] Mutate(byte[] original, Random random, out string how)
-    {
-        byte[] bytes = (byte[])original.Clone();
-        switch (random.Next(6))
-        {
-            case 0:
-            {
-                int flips = random.Next(1, 9);
-                for (int k = 0; k < flips; k++) bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8));
-                how = $"{flips} bit flips";
-                return bytes;
-            }
-            case 1:
-            {
-                int at = random.Next(bytes.Length);
-                byte[] extremes = [0x00, 0xFF, 0x7F, 0x80, 0x01, 0xFE];
-                bytes[at] = extremes[random.Next(extremes.Length)];
-                how = $"byte {at} overwritten";
-                return bytes;
-            }
-            case 2:
-            {
-                int length = random.Next(bytes.Length);
-                how = $"truncated to {length} bytes";
-                return bytes.AsSpan(0, length).ToArray();
-            }
-            case 3:
-            {
-                // Forge an offset or length: a 32-bit little-endian word in the FlatBuffer's metadata region.
-                int at = random.Next(Math.Max(1, Math.Min(bytes.Length, 4096) / 4)) * 4;
-                if (at + 4 > bytes.Length) at = 0;
-                int[] values = [0, 1, -1, int.MaxValue, int.MinValue, bytes.Length, bytes.Length - 4, random.Next(), random.Next(-64, 64)];
-                BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), values[random.Next(values.Length)]);
-                how = $"word at {at} forged";
-                return bytes;
-            }
-            case 4:
-            {
-                // Forge a 16-bit vtable entry (field offset or vtable/object size).
-                int at = random.Next(Math.Max(1, Math.Min(bytes.Length, 8192) / 2)) * 2;
-                if (at + 2 > bytes.Length) at = 0;
-                ushort[] values = [0, 2, 4, 0xFFFF, 0x7FFF, (ushort)random.Next(65536)];
-                BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(at), values[random.Next(values.Length)]);
-                how = $"half-word at {at} forged";
-                return bytes;
-            }
-            default:
-            {
-                // A run of random bytes.
-                int at = random.Next(bytes.Length);
-                int length = Math.Min(bytes.Length - at, random.Next(1, 33));
-                random.NextBytes(bytes.AsSpan(at, length));
-                how = $"{length} random bytes at {at}";
-                return bytes;
-            }
-        }
     }
 }

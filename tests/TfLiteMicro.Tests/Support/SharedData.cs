@@ -29,6 +29,16 @@ public static class SharedData
         throw Absent($"{path} is not in the shared folder (an older copy of ../shared?)");
     }
 
+    /// <summary>The one theory row given when a shared folder yields no case, so that a theory over its cases still runs and says why.</summary>
+    public const string NoCases = "(no cases found)";
+
+    /// <summary>For the <see cref="NoCases"/> row: skips (fails under CI) when the folder is absent, fails when it holds no case.</summary>
+    public static void RequireCases(params string[] folder)
+    {
+        string path = Path(folder);
+        Assert.Fail($"{path} holds no cases");
+    }
+
     private static Exception Absent(string message)
         => IsCi ? new InvalidOperationException($"{message}; under CI (CI=true) the shared data must be present") : new SkipException(message);
 

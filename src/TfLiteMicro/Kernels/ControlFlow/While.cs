@@ -49,8 +49,9 @@ public sealed class While : IKernel
                 SubgraphTransfer.Copy(context, context.InputTensor(i), _conditionInputs[i]);
                 SubgraphTransfer.Copy(context, context.InputTensor(i), context.OutputTensor(i));
             }
-            while (true)
+            for (long iteration = 0; ; iteration++)
             {
+                context.BeginLoopIteration(iteration);
                 context.InvokeSubgraph(_condition);
                 if (ReadCondition(context) == 0) break;
                 for (int i = 0; i < count; i++) SubgraphTransfer.Copy(context, context.OutputTensor(i), _bodyInputs[i]);

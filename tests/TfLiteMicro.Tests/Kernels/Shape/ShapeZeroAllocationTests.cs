@@ -21,7 +21,7 @@ public sealed class ShapeZeroAllocationTests
             string op = name[..name.IndexOf('_')];
             if (Array.IndexOf(Prefixes, op) >= 0) data.Add(name);
         }
-        if (data.Count == 0) data.Add(GoldenCase.NoCases);
+        if (data.Count == 0) data.Add(SharedData.NoCases);
         return data;
     }
 
@@ -29,7 +29,7 @@ public sealed class ShapeZeroAllocationTests
     [MemberData(nameof(Cases))]
     public void InvokeAllocatesNothing(string caseName)
     {
-        if (caseName == GoldenCase.NoCases) GoldenCase.RequireCases("golden", "ops");
+        if (caseName == SharedData.NoCases) SharedData.RequireCases("golden", "ops");
         GoldenCase c = GoldenCase.Load(SharedData.Path("golden", "ops", caseName));
         Model model = Model.Load(File.ReadAllBytes(c.ModelPath));
         using var interpreter = new MicroInterpreter(model, OpResolver.WithAllBuiltins(), ArenaPoison.New(1 << 20));
