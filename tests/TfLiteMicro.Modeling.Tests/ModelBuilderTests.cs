@@ -23,9 +23,9 @@ public class ModelBuilderTests
             OperatorOptions.FullyConnected(FusedActivation.Relu, keepNumDims: true), version: 4);
         main.AddOperator(BuiltinOperator.Reshape, [output, -1], [state], OperatorOptions.Reshape(2, 2));
         main.AddCustomOperator("MyCustom", [state, odd], [output], [0xAA, 0xBB, 0xCC], version: 2);
-        main.AddOperator(BuiltinOperator.Softmax, [output], [output], OperatorOptions.Create(9, w => w.Float(0, 0.75f)));
+        main.AddOperator(BuiltinOperator.Softmax, [output], [output], OperatorOptions.Softmax(0.75f));
         main.AddOperator(BuiltinOperator.BatchMatmul, [output, output], [output],
-            OperatorOptions.Create(101, w => w.Bool(0, true).Bool(1, false).Bool(2, true)), version: 1, intermediates: [odd]);
+            OperatorOptions.BatchMatMul(adjX: true, asymmetricQuantizeInputs: true), version: 1, intermediates: [odd]);
         main.SetInputs(input);
         main.SetOutputs(output, state);
 

@@ -13,7 +13,7 @@ public class SineWorkflowTests
 
     private static MicroInterpreter Interpreter(byte[] model)
     {
-        var interpreter = new MicroInterpreter(Model.Load(model), OpResolver.WithAllBuiltins(), new byte[1 << 16]);
+        var interpreter = new MicroInterpreter(Model.Load(model), OpResolver.WithAllBuiltins(), ArenaPoison.New(1 << 16));
         interpreter.AllocateTensors();
         return interpreter;
     }
