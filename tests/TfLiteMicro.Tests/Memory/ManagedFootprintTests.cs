@@ -50,9 +50,15 @@ public sealed class ManagedFootprintTests(ITestOutputHelper output)
     public void AModelKeepsTheSameFewBytesWhateverItsSize()
     {
         var footprints = new Dictionary<string, long>();
-        foreach ((string name, byte[] bytes) in SharedModels())
+        var models = SharedModels().ToList();
+        foreach ((string name, byte[] bytes) in models) footprints[name] = ManagedFootprint.OfModel(bytes);
+        // A round disturbed by work left over from other tests (finalizers, runtime workers) gives a figure of its own:
+        // a model whose figure differs from the most common one is measured again before the difference counts.
+        long common = footprints.Values.GroupBy(b => b).OrderByDescending(g => g.Count()).First().Key;
+        foreach ((string name, byte[] bytes) in models)
         {
-            footprints[name] = ManagedFootprint.OfModel(bytes);
+            for (int retry = 0; retry < 3 && footprints[name] != common; retry++)
+                footprints[name] = ManagedFootprint.OfModel(bytes, rounds: 9);
             output.WriteLine($"{name}: {bytes.Length} bytes of model, Model keeps {footprints[name]}");
         }
         Assert.NotEmpty(footprints);
