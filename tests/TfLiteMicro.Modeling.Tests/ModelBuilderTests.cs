@@ -172,8 +172,8 @@ public class ModelBuilderTests
         Assert.Equal(2, model.Metadata.Count);
         ModelMetadata? version = model.FindMetadata("min_runtime_version");
         Assert.NotNull(version);
-        Assert.StartsWith("1.5.0", Encoding.ASCII.GetString(version.Data.Span));
-        Assert.True(model.FindMetadata("empty")!.Data.IsEmpty);
+        Assert.StartsWith("1.5.0", Encoding.ASCII.GetString(version.Value.Data.Span));
+        Assert.True(model.FindMetadata("empty")!.Value.Data.IsEmpty);
 
         Assert.Equal(2, model.SignatureDefs.Count);
         SignatureDef serving = model.SignatureDefs[0];
@@ -219,9 +219,9 @@ public class ModelBuilderTests
         foreach (ModelOperator op in g.Operators)
         {
             ModelTensor weights = g.Tensors[op.Inputs[1]], bias = g.Tensors[op.Inputs[2]];
-            Assert.Equal(weights.Shape[0], weights.Quantization.Scales.Count);
+            Assert.Equal(weights.Shape[0], weights.Quantization.Scales.Length);
             Assert.Equal(0, weights.Quantization.QuantizedDimension);
-            Assert.Equal(weights.Shape[0], bias.Quantization.Scales.Count);
+            Assert.Equal(weights.Shape[0], bias.Quantization.Scales.Length);
             // Every row uses the full symmetric range: its largest weight quantizes to +-127.
             ReadOnlySpan<sbyte> q = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(weights.Data.Span);
             for (int row = 0; row < weights.Shape[0]; row++)

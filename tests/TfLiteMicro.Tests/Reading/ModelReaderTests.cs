@@ -82,7 +82,7 @@ public sealed class ModelReaderTests
         FlatTable root = FlatTable.Root(bytes);
         FlatTable tensors0 = root.GetVector(2, 4).GetTable(0);
         Model model = Model.Load(bytes);
-        ModelTensor constant = model.Subgraphs[0].Tensors.First(t => t.IsConstant && t.Shape.Count == 2);
+        ModelTensor constant = model.Subgraphs[0].Tensors.First(t => t.IsConstant && t.Shape.Length == 2);
         FlatVector shape = tensors0.GetVector(0, 4).GetTable(constant.Index).GetVector(0, 4);
         ModelBytes.WriteInt32(bytes, shape.Start, constant.Shape[0] + 1);
         var e = Assert.Throws<InvalidModelException>(() => Model.Load(bytes));
