@@ -78,6 +78,14 @@ public class OpRegistrationTests
     }
 
     [Fact]
+    public void MemberNamesAreSpelledFromSchemaNames()
+    {
+        foreach (BuiltinOperator op in Enum.GetValues<BuiltinOperator>())
+            Assert.Equal(op.ToString(), BuiltinOperatorNames.GetMemberName(op));
+        Assert.Null(BuiltinOperatorNames.GetMemberName((BuiltinOperator)9999));
+    }
+
+    [Fact]
     public void GeneratedMapIsCurrent()
     {
         string path = Path.Combine(RepositoryRoot(), GeneratedFile);
