@@ -8,17 +8,14 @@
 # --time also measures startup to first result of HelloWorld and of the micro_speech program with hyperfine
 # (the figures of benchmarks/README.md).
 #
-# Instruction sets (IlcInstructionSet): a NativeAOT binary has no JIT to look at the processor it runs on, so the
-# compiler decides which instructions the code may use, and the binary refuses to start on a processor without them
-# ("The required instruction sets are not supported by the current CPU"). The library's fast paths follow:
-#   TFLM_X64_ISA    default x86-64-v3 (AVX2, FMA, BMI: Intel Haswell / AMD Zen and later): the AVX2 kernels.
-#                   x86-64-v2 (NativeAOT's own default) runs on any x86-64 from about 2009 but turns every AVX path off
-#                   (128-bit SSE kernels only); "native" compiles for the building machine (AVX-VNNI where it has it)
-#                   and is only for binaries that run where they were built.
-#   TFLM_ARM64_ISA  default armv8.2-a,dotprod (Cortex-A55/A76 and later, e.g. Raspberry Pi 5): the SDOT kernels.
-#                   armv8-a (NativeAOT's own default) runs on every Arm64 board, Raspberry Pi 3/4 (Cortex-A53/A72)
-#                   included, with the portable 128-bit AdvSimd kernels.
-#
+# Instruction sets (IlcInstructionSet, docs/nativeaot.md): a NativeAOT binary is compiled for a baseline of instruction
+# sets and refuses to start on a processor without them ("The required instruction sets are not supported by the
+# current CPU"); code for AVX-VNNI above AVX2 and for the Arm dot product is compiled too and taken where present.
+#   TFLM_X64_ISA    default x86-64-v3 (AVX2, FMA, BMI: Intel Haswell / AMD Zen and later): the AVX2 kernels, AVX-VNNI
+#                   where the processor has it. x86-64-v2 (NativeAOT's own default) runs on any x86-64 but turns every
+#                   AVX path off; "native" compiles for the building machine only.
+#   TFLM_ARM64_ISA  default armv8-a (NativeAOT's own default): runs on every Arm64 board, with the dot-product (SDOT)
+#                   kernels where the core has them (Cortex-A55/A76 and later). armv8.2-a,dotprod requires them.
 # Needs clang and lld; for linux-arm64 on x64 also the Arm64 cross linker files (gcc-aarch64-linux-gnu,
 # binutils-aarch64-linux-gnu, libc6-dev-arm64-cross) and, to run the binaries, qemu-aarch64-static and the arm64 C
 # runtime (multiarch libc6:arm64; the cross toolchain's copy under /usr/aarch64-linux-gnu makes NativeAOT binaries hang
@@ -73,13 +70,13 @@ if [ "$time_runs" = 1 ]; then apt_install hyperfine hyperfine; fi
 publish() {
     local rid="$1" name="$2" project="$3"; shift 3
     local isa props=()
-    if [ "$rid" = linux-x64 ]; then isa="${TFLM_X64_ISA:-x86-64-v3}"; else isa="${TFLM_ARM64_ISA:-armv8.2-a,dotprod}"; fi
+    if [ "$rid" = linux-x64 ]; then isa="${TFLM_X64_ISA:-x86-64-v3}"; else isa="${TFLM_ARM64_ISA:-armv8-a}"; fi
     if [ "$rid" = linux-arm64 ] && [ "$host" != aarch64 ]; then
         props+=(-p:CppCompilerAndLinker=clang -p:LinkerFlavor=lld -p:ObjCopyName=aarch64-linux-gnu-objcopy)
     fi
     echo "== $rid $name (IlcInstructionSet=$isa)"
     # The instruction set list has commas, which MSBuild's command line would split: quote it.
-    dotnet publish "$root/$project" -c Release -r "$rid" -p:PublishAot=true "-p:IlcInstructionSet=\"$isa\"" \
+    dotnet publish "$root/$project" -c Release -r "$rid" -p:NativeAot=true "-p:IlcInstructionSet=\"$isa\"" \
         "${props[@]}" "$@" -o "$out/$rid/$name" -nologo -v quiet
 }
 
