@@ -36,5 +36,8 @@ internal sealed class Node
     /// </summary>
     public List<byte[]?> PersistentContents { get; } = [];
 
+    /// <summary>Every output holds no elements (and the operator carries no state): Invoke skips it.</summary>
+    public bool ProducesNothing { get; set; }
+
     public string Describe() => $"subgraph {Subgraph}, operator {Operator.Index} ({Operator.Code})";
 }

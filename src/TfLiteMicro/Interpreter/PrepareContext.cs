@@ -16,8 +16,19 @@ public sealed class PrepareContext
     public ModelOperator Operator => _node.Operator;
     public OperatorCode Code => _node.Operator.Code;
 
-    /// <summary>The builtin options table; read fields by their index in the schema's options table.</summary>
+    /// <summary>
+    /// The builtin options table as stored, unchecked: fields by their index in the schema's options table. The
+    /// builtin kernels read their options through the typed views instead (e.g. <c>Conv2DOptions.Read(context)</c>),
+    /// which check the operator's union type.
+    /// </summary>
     public FlatTable BuiltinOptions => _node.Operator.BuiltinOptions;
+
+    /// <summary>
+    /// The builtin options table when the operator's union type is <paramref name="expected"/> (an absent table when the
+    /// operator has none); an <see cref="InvalidModelException"/> naming this node and both tables otherwise.
+    /// </summary>
+    internal FlatTable BuiltinOptionsOf(BuiltinOptionsTable expected)
+        => BuiltinOptionsUnion.Select(_node.Operator, expected, _node.Describe());
 
     /// <summary>The custom options bytes (FlexBuffers for most custom ops).</summary>
     public ReadOnlyMemory<byte> CustomOptions => _node.Operator.CustomOptions;
@@ -61,7 +72,18 @@ public sealed class PrepareContext
     }
 
     /// <summary>Changes an output's shape (before memory is planned), for ops whose output shape follows from the inputs.</summary>
-    public void SetOutputShape(int index, ReadOnlySpan<int> shape) => Output(index).SetShape(shape);
+    public void SetOutputShape(int index, ReadOnlySpan<int> shape)
+    {
+        Tensor output = Output(index);
+        foreach (int d in shape)
+        {
+            if (d < 0) throw Error($"output {index} would have shape [{string.Join(",", shape.ToArray())}], with a negative dimension");
+        }
+        long bytes = Tensor.ComputeByteCount(output.Type, shape);
+        if (bytes > int.MaxValue)
+            throw Error($"output {index} would be {TensorTypes.GetName(output.Type)}[{string.Join(",", shape.ToArray())}]: {bytes} bytes, more than a tensor can hold");
+        output.SetShape(shape);
+    }
 
     /// <summary>Asks for a scratch buffer that lives only while this node runs; returns its handle for <see cref="InvokeContext.Scratch{T}"/>.</summary>
     public int RequestScratch(int bytes)

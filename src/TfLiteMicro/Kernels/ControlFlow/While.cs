@@ -13,8 +13,9 @@ public sealed class While : IKernel
 
     public void Prepare(PrepareContext context)
     {
-        _condition = context.BuiltinOptions.GetInt32(0, 0);
-        _body = context.BuiltinOptions.GetInt32(1, 0);
+        WhileOptions options = WhileOptions.Read(context);
+        _condition = options.CondSubgraphIndex;
+        _body = options.BodySubgraphIndex;
         SubgraphTransfer.CheckIndex(context, _condition, "condition");
         SubgraphTransfer.CheckIndex(context, _body, "body");
         int count = context.InputCount;
@@ -48,8 +49,9 @@ public sealed class While : IKernel
                 SubgraphTransfer.Copy(context, context.InputTensor(i), _conditionInputs[i]);
                 SubgraphTransfer.Copy(context, context.InputTensor(i), context.OutputTensor(i));
             }
-            while (true)
+            for (long iteration = 0; ; iteration++)
             {
+                context.BeginLoopIteration(iteration);
                 context.InvokeSubgraph(_condition);
                 if (ReadCondition(context) == 0) break;
                 for (int i = 0; i < count; i++) SubgraphTransfer.Copy(context, context.OutputTensor(i), _bodyInputs[i]);

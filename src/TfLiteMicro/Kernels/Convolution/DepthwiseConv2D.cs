@@ -20,6 +20,7 @@ public sealed partial class DepthwiseConv2D : IKernel
     private int _quantizedMin, _quantizedMax, _inputOffset, _outputOffset;
     private PersistentChannelScales _scales;
     private int _unpackedFilterScratch = -1;
+    private bool _windowMatchesOutput;
 
     public void Prepare(PrepareContext context)
     {
@@ -29,14 +30,14 @@ public sealed partial class DepthwiseConv2D : IKernel
         Tensor? bias = context.OptionalInput(2);
         Tensor output = context.Output(0);
 
-        FlatTable options = context.BuiltinOptions;
-        PaddingKind padding = WindowGeometry.ReadPadding(options, 0);
-        _strideWidth = options.GetInt32(1, 0);
-        _strideHeight = options.GetInt32(2, 0);
-        _depthMultiplier = options.GetInt32(3, 0);
-        var activation = (FusedActivation)options.GetByte(4, 0);
-        _dilationWidth = options.GetInt32(5, 1);
-        _dilationHeight = options.GetInt32(6, 1);
+        DepthwiseConv2DOptions options = DepthwiseConv2DOptions.Read(context);
+        PaddingKind padding = options.Padding;
+        _strideWidth = options.StrideW;
+        _strideHeight = options.StrideH;
+        _depthMultiplier = options.DepthMultiplier;
+        FusedActivation activation = options.FusedActivationFunction;
+        _dilationWidth = options.DilationWFactor;
+        _dilationHeight = options.DilationHFactor;
 
         if (input.Type != output.Type)
             throw context.Error($"input type {TensorTypes.GetName(input.Type)} differs from output type {TensorTypes.GetName(output.Type)}");
@@ -72,10 +73,12 @@ public sealed partial class DepthwiseConv2D : IKernel
         WindowGeometry width = WindowGeometry.Compute(context, "width", padding, _inputWidth, _filterWidth, _strideWidth, _dilationWidth);
         _padHeight = height.Padding;
         _padWidth = width.Padding;
-        // Like TFLM, the padding follows the computed output size while the loops cover the model's output shape;
-        // every input position is bounds-checked, so a different height or width cannot read outside the input.
         _outputHeight = output.Dim(1);
         _outputWidth = output.Dim(2);
+        // Like TFLM, the padding follows the computed output size while the loops cover the model's output shape;
+        // when the two differ only the reference loops run (they check every input position).
+        _windowMatchesOutput = height.CheckExtent(context, "height", _outputHeight, _filterHeight, _strideHeight, _dilationHeight)
+            & width.CheckExtent(context, "width", _outputWidth, _filterWidth, _strideWidth, _dilationWidth);
         if (output.Dim(0) != _batches || output.Dim(3) != _outputDepth)
             throw context.Error($"output shape [{string.Join(",", output.ShapeArray)}] should be [{_batches},{height.OutputSize},{width.OutputSize},{_outputDepth}]");
 

@@ -28,9 +28,9 @@ public sealed partial class FullyConnected : IKernel
     public void Prepare(PrepareContext context)
     {
         context.ExpectCounts(2, 3, 1);
-        FlatTable options = context.BuiltinOptions;
-        var activation = (FusedActivation)options.GetByte(0);
-        if (options.GetByte(1) != 0)
+        FullyConnectedOptions options = FullyConnectedOptions.Read(context);
+        FusedActivation activation = options.FusedActivationFunction;
+        if (options.WeightsFormat != FullyConnectedOptionsWeightsFormat.Default)
             throw context.Error("the shuffled weights format is not supported (TFLM supports only the default format)");
 
         Tensor input = context.Input(InputIndex);
@@ -54,6 +54,10 @@ public sealed partial class FullyConnected : IKernel
 
         if (weights.Rank < 2) throw context.Error($"weights must have at least 2 dimensions, got {weights.Rank}");
         if (output.Rank < 1) throw context.Error("output must have at least 1 dimension");
+        // Hostile-model check (belongs to the shared matrix-product parameters): an output dimension left at -1
+        // would make the batch count and the row sums negative sizes.
+        foreach (int d in output.Shape)
+            if (d < 0) throw context.Error($"output shape [{string.Join(",", output.ShapeArray)}] has an unknown dimension");
         _accumDepth = weights.Dim(-1);
         _outputDepth = output.Dim(-1);
         _batches = _outputDepth == 0 ? 0 : output.ElementCount / _outputDepth;
@@ -89,7 +93,7 @@ public sealed partial class FullyConnected : IKernel
         _outputOffset = output.ZeroPoint;
         (_activationMin, _activationMax) = ActivationRange.Quantized(activation, output);
         _int32Accumulator = input.Type == TensorType.Int8
-            || (bias is not null ? bias.Type == TensorType.Int32 : options.GetByte(4) == (byte)TensorType.Int32);
+            || (bias is not null ? bias.Type == TensorType.Int32 : options.QuantizedBiasType == TensorType.Int32);
 
         IReadOnlyList<float> scales = weights.Quantization.Scales;
         int[]? channelMultipliers = null, channelShifts = null;

@@ -13,11 +13,12 @@ public sealed class SpaceToDepth : IKernel
         ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8);
         ShapeHelpers.RequireSameType(context, input, "input", output, "output");
         if (input.Rank != 4) throw context.Error($"input must have 4 dimensions, has {input.Rank}");
-        int bs = context.BuiltinOptions.GetInt32(0);
+        int bs = SpaceToDepthOptions.Read(context).BlockSize;
         if (bs <= 0) throw context.Error($"block size {bs} must be positive");
         int b = input.Dim(0), h = input.Dim(1), w = input.Dim(2), c = input.Dim(3);
         if (h % bs != 0 || w % bs != 0) throw context.Error($"input height {h} and width {w} must be divisible by block size {bs}");
         int oh = h / bs, ow = w / bs;
+        if ((long)c * bs * bs > int.MaxValue) throw context.Error($"input depth {c} times block size {bs} squared is larger than a tensor can hold");
         ShapeHelpers.EnsureOutputShape(context, 0, [b, oh, ow, c * bs * bs]);
         int[] s = StridedCopy.RowMajorStrides(input.Shape);
         int[] counts = [b, oh, ow, bs, bs, c];
