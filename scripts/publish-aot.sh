@@ -5,6 +5,9 @@
 #
 #   scripts/publish-aot.sh [linux-x64|linux-arm64|all (default)] [--time]
 #
+# First the libraries' trim and AOT check (benchmarks/AotCompatibility): TfLiteMicro, TfLiteMicro.Signal and
+# TfLiteMicro.Modeling compiled whole by NativeAOT with warnings as errors; any trim or AOT warning fails the script.
+#
 # --time also measures startup to first result of HelloWorld and of the micro_speech program with hyperfine
 # (the figures of benchmarks/README.md).
 #
@@ -87,6 +90,7 @@ run() {
 }
 
 status=0
+publish "${targets[0]}" AotCompatibility benchmarks/AotCompatibility
 for rid in "${targets[@]}"; do
     publish "$rid" tflm src/TfLiteMicro.Cli
     publish "$rid" HelloWorld examples/HelloWorld
