@@ -87,12 +87,11 @@ public partial class EmbedAndResolverTests
         Assert.Single(code.Split('\n'), l => l.Split("//")[0].TrimEnd().EndsWith(';'));
         Assert.Equal(customs.Any(c => c.StartsWith("Signal", StringComparison.Ordinal)), code.Contains("// Needs: using TfLiteMicro.Signal;\n"));
 
-        if (SharedModels.AllOpsSupported(model))
-        {
-            using var interpreter = new MicroInterpreter(model, resolver, new byte[ModelFile.DefaultArenaBytes]);
-            interpreter.AllocateTensors();
-            interpreter.Invoke();
-        }
+        // The resolver made of exactly these registrations runs the model.
+        SharedModels.AssertAllOpsSupported(model, name);
+        using var interpreter = new MicroInterpreter(model, resolver, new byte[ModelFile.DefaultArenaBytes]);
+        interpreter.AllocateTensors();
+        interpreter.Invoke();
     }
 
     /// <summary>Calls the registration method <paramref name="method"/> of the core or of the signal library.</summary>
@@ -111,7 +110,7 @@ public partial class EmbedAndResolverTests
     public void Resolver_for_hello_world_is_one_registration()
     {
         Model model = Model.Load(SharedData.ReadModel("hello_world_int8"));
-        Skip.IfNot(SharedModels.AllOpsSupported(model), "FULLY_CONNECTED has no kernel in this build");
+        SharedModels.AssertAllOpsSupported(model, "hello_world_int8");
         CliRunner.Result result = CliRunner.Run("resolver", CliRunner.ModelPath("hello_world_int8"), "--variable", "ops");
         Assert.Equal(
             "// Ops used by hello_world_int8.tflite: 1 builtin, 0 custom.\nvar ops = new OpResolver()\n    .AddFullyConnected();\n",

@@ -92,11 +92,11 @@ public sealed partial class OpResolver
         => BuiltinOperatorNames.GetMemberName(op) is string member ? "BuiltinOperator." + member : $"(BuiltinOperator){(int)op}";
 
     internal bool TryGetFactory(OperatorCode code, out Func<IKernel> factory)
-    {
-        if (code.IsCustom)
-            return _custom.TryGetValue(code.CustomCode ?? "", out factory!);
-        return _builtins.TryGetValue((int)code.BuiltinCode, out factory!);
-    }
+        => code.IsCustom ? TryGetFactory(code.CustomCode ?? "", out factory) : TryGetFactory(code.BuiltinCode, out factory);
+
+    internal bool TryGetFactory(BuiltinOperator op, out Func<IKernel> factory) => _builtins.TryGetValue((int)op, out factory!);
+
+    internal bool TryGetFactory(string customName, out Func<IKernel> factory) => _custom.TryGetValue(customName, out factory!);
 
     internal UnsupportedOperatorException Missing(OperatorCode code, string where)
     {
