@@ -291,21 +291,9 @@ internal readonly struct Q15Lanes128 : IQ15Lanes<Vector128<short>>
     public static Vector128<short> ComplexMultiply(Vector128<short> a, Vector128<short> forReal, Vector128<short> forImaginary)
     {
         Vector128<int> half = Vector128.Create(1 << 14);
-        Vector128<int> real = MultiplyAddPairs(a, forReal) + half;
-        Vector128<int> imaginary = MultiplyAddPairs(a, forImaginary) + half;
+        Vector128<int> real = Int16Pairs.MultiplyAdd(a, forReal) + half;
+        Vector128<int> imaginary = Int16Pairs.MultiplyAdd(a, forImaginary) + half;
         return Combine(Vector128.ShiftRightLogical(real, 15).AsInt16(), Vector128.ShiftLeft(imaginary, 1).AsInt16());
-    }
-
-    /// <summary>a[2i] * b[2i] + a[2i+1] * b[2i+1] in int32 lane i, wrapping (pmaddwd).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> MultiplyAddPairs(Vector128<short> a, Vector128<short> b)
-    {
-        if (Sse2.IsSupported) return Sse2.MultiplyAddAdjacent(a, b);
-        if (AdvSimd.Arm64.IsSupported)
-            return AdvSimd.Arm64.AddPairwise(AdvSimd.MultiplyWideningLower(a.GetLower(), b.GetLower()), AdvSimd.MultiplyWideningUpper(a, b));
-        Vector128<int> x = a.AsInt32(), y = b.AsInt32();
-        Vector128<int> xLow = Vector128.ShiftRightArithmetic(Vector128.ShiftLeft(x, 16), 16), yLow = Vector128.ShiftRightArithmetic(Vector128.ShiftLeft(y, 16), 16);
-        return xLow * yLow + Vector128.ShiftRightArithmetic(x, 16) * Vector128.ShiftRightArithmetic(y, 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -367,5 +355,21 @@ internal static class Q15Halves
     {
         Vector128<short> notB = ~b;
         return (a | notB) - Vector128.ShiftRightArithmetic(a ^ notB, 1);
+    }
+}
+
+/// <summary>Products of adjacent int16 lanes summed into int32 lanes, on any 128-bit vector hardware.</summary>
+internal static class Int16Pairs
+{
+    /// <summary>a[2i] * b[2i] + a[2i+1] * b[2i+1] in int32 lane i, wrapping as pmaddwd does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> MultiplyAdd(Vector128<short> a, Vector128<short> b)
+    {
+        if (Sse2.IsSupported) return Sse2.MultiplyAddAdjacent(a, b);
+        if (AdvSimd.Arm64.IsSupported)
+            return AdvSimd.Arm64.AddPairwise(AdvSimd.MultiplyWideningLower(a.GetLower(), b.GetLower()), AdvSimd.MultiplyWideningUpper(a, b));
+        Vector128<int> x = a.AsInt32(), y = b.AsInt32();
+        Vector128<int> xLow = Vector128.ShiftRightArithmetic(Vector128.ShiftLeft(x, 16), 16), yLow = Vector128.ShiftRightArithmetic(Vector128.ShiftLeft(y, 16), 16);
+        return xLow * yLow + Vector128.ShiftRightArithmetic(x, 16) * Vector128.ShiftRightArithmetic(y, 16);
     }
 }
