@@ -109,10 +109,10 @@ internal static class InfoCommand
             string name = subgraph.Name.Length > 0 ? $" '{subgraph.Name}'" : "";
             o.WriteLine($"Subgraph {subgraph.Index}{name}: {subgraph.Tensors.Count} tensors, {subgraph.Operators.Count} operators");
             o.WriteLine("  Inputs:");
-            for (int i = 0; i < subgraph.Inputs.Count; i++)
+            for (int i = 0; i < subgraph.Inputs.Length; i++)
                 o.WriteLine($"    {i}: {TensorText.Describe(subgraph.Tensors[subgraph.Inputs[i]])}");
             o.WriteLine("  Outputs:");
-            for (int i = 0; i < subgraph.Outputs.Count; i++)
+            for (int i = 0; i < subgraph.Outputs.Length; i++)
                 o.WriteLine($"    {i}: {TensorText.Describe(subgraph.Tensors[subgraph.Outputs[i]])}");
             o.WriteLine("  Operators:");
             foreach (ModelOperator op in subgraph.Operators)
@@ -120,7 +120,7 @@ internal static class InfoCommand
                 o.WriteLine($"    #{op.Index} {op.Code.Name} v{op.Code.Version}");
                 WriteOperands(o, subgraph, "in ", op.Inputs);
                 WriteOperands(o, subgraph, "out", op.Outputs);
-                if (op.Intermediates.Count > 0) WriteOperands(o, subgraph, "tmp", op.Intermediates);
+                if (op.Intermediates.Length > 0) WriteOperands(o, subgraph, "tmp", op.Intermediates);
             }
         }
 
@@ -150,7 +150,7 @@ internal static class InfoCommand
         }
     }
 
-    private static void WriteOperands(TextWriter o, Subgraph subgraph, string role, IReadOnlyList<int> indices)
+    private static void WriteOperands(TextWriter o, Subgraph subgraph, string role, ReadOnlySpan<int> indices)
     {
         foreach (int t in indices)
             o.WriteLine(t < 0 ? $"        {role} (omitted)" : $"        {role} {TensorText.Describe(subgraph.Tensors[t])}");
@@ -235,7 +235,7 @@ internal static class InfoCommand
         });
     }
 
-    private static void WriteTensorList(Utf8JsonWriter json, string name, Subgraph subgraph, IReadOnlyList<int> indices)
+    private static void WriteTensorList(Utf8JsonWriter json, string name, Subgraph subgraph, ReadOnlySpan<int> indices)
     {
         json.WriteStartArray(name);
         foreach (int t in indices) TensorText.WriteTensorJson(json, subgraph.Tensors[t]);
