@@ -8,12 +8,7 @@ public sealed class Minimum : IKernel
     private SimdLevel _level;
     private Int32BroadcastKind _int32Kind;
 
-    public void Prepare(PrepareContext context)
-    {
-        (_type, _shape) = MinMaxPrepare.Run(context);
-        _level = Simd.For(context);
-        _int32Kind = Int32ElementwiseSimd.Plan(_level, _type, _shape, context.Input(0), context.Input(1));
-    }
+    public void Prepare(PrepareContext context) => (_type, _shape, _level, _int32Kind) = MinMaxPrepare.Run(context);
 
     public void Invoke(InvokeContext context)
     {

@@ -7,7 +7,7 @@ namespace TfLiteMicro.Tests.Kernels.Optimized;
 
 /// <summary>
 /// The int32 ADD, MUL, DIV, MINIMUM and MAXIMUM fast paths and the int32/uint32 CAST give the reference kernels' integers:
-/// random shapes (same shape, a scalar on either side, general broadcasts that keep the reference walk), activations, and
+/// random shapes (those of the int8 ADD and MUL tests: same shape and a scalar on either side, and broadcasts that keep the reference walk), activations, and
 /// values with the wrap-arounds (products and sums that overflow, int.MinValue / -1, divisors of every size).
 /// </summary>
 public sealed class Int32ElementwisePropertyTests
@@ -43,7 +43,7 @@ public sealed class Int32ElementwisePropertyTests
         var random = new Random(3200 + (int)op);
         for (int c = 0; c < FastPath.Cases(300); c++)
         {
-            (int[] a, int[] b, int[] output, string kind) = Shapes(random);
+            (int[] a, int[] b, int[] output, string kind) = AddMulPropertyTests.Shapes(random);
             var activation = (FusedActivation)random.Next(4);
             var m = new OperatorModel();
             int x = m.Input(TensorType.Int32, a);
@@ -76,39 +76,6 @@ public sealed class Int32ElementwisePropertyTests
             int x = m.Input(from, shape);
             m.Output(to, shape);
             FastPath.AssertMatchesReference(m.Build(BuiltinOperator.Cast, [x]), random, $"case {c}: CAST {from} -> {to} [{string.Join(",", shape)}]");
-        }
-    }
-
-    /// <summary>Input shapes and the output's: the fast path's kinds (same shape, scalar either side) and general broadcasts.</summary>
-    private static (int[] A, int[] B, int[] Output, string Kind) Shapes(Random random)
-    {
-        int rank = random.Next(1, 5);
-        var output = new int[rank];
-        for (int d = 0; d < rank; d++) output[d] = random.Next(1, d == rank - 1 ? 70 : 5);
-        if (random.Next(6) == 0) output[rank - 1] = 8 * random.Next(1, 5); // whole vectors, no tail
-        switch (random.Next(5))
-        {
-            case 0:
-            case 1:
-                return ((int[])output.Clone(), (int[])output.Clone(), output, "same");
-            case 2:
-            case 3:
-            {
-                int[] scalar = random.Next(3) switch { 0 => [], 1 => [1], _ => [.. Enumerable.Repeat(1, random.Next(1, rank + 1))] };
-                return random.Next(2) == 0 ? (scalar, (int[])output.Clone(), output, "scalar") : ((int[])output.Clone(), scalar, output, "scalar");
-            }
-            default:
-            {
-                int[] a = (int[])output.Clone(), b = (int[])output.Clone();
-                for (int d = 0; d < rank; d++)
-                {
-                    int pick = random.Next(3);
-                    if (pick == 1) a[d] = 1;
-                    else if (pick == 2) b[d] = 1;
-                }
-                for (int d = 0; d < rank; d++) output[d] = Math.Max(a[d], b[d]);
-                return (a, b, output, "broadcast");
-            }
         }
     }
 }
