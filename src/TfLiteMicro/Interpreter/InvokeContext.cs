@@ -27,27 +27,27 @@ public readonly ref struct InvokeContext
     public Tensor InputTensor(int index) => _node.Inputs[index]!;
     public Tensor OutputTensor(int index) => _node.Outputs[index]!;
 
-    /// <summary>The bytes of input <paramref name="index"/> as elements of <typeparamref name="T"/>.</summary>
+    /// <summary>
+    /// The bytes of input <paramref name="index"/> as elements of <typeparamref name="T"/>; for a compressed constant, its
+    /// values decompressed into the node's buffer (once per Invoke, on the first read).
+    /// </summary>
     public ReadOnlySpan<T> Input<T>(int index) where T : unmanaged
-        => MemoryMarshal.Cast<byte, T>(Bytes(_node.Inputs[index]!));
+    {
+        Tensor tensor = _node.Inputs[index]!;
+        return MemoryMarshal.Cast<byte, T>(tensor.CompressionSlot < 0 ? Bytes(tensor) : _interpreter.Decompressed(_node, index, _arena));
+    }
 
     /// <summary>The bytes of output <paramref name="index"/> as elements of <typeparamref name="T"/>.</summary>
     public Span<T> Output<T>(int index) where T : unmanaged
-        => MemoryMarshal.Cast<byte, T>(_arena.Slice(_node.Outputs[index]!.ArenaOffset, _node.Outputs[index]!.ByteCount));
+        => MemoryMarshal.Cast<byte, T>(Place(_node.Outputs[index]!));
 
     /// <summary>A writable view of an input that is a variable tensor (state the op updates in place).</summary>
     public Span<T> Variable<T>(int index) where T : unmanaged
-    {
-        Tensor tensor = _node.Inputs[index]!;
-        return MemoryMarshal.Cast<byte, T>(_arena.Slice(tensor.ArenaOffset, tensor.ByteCount));
-    }
+        => MemoryMarshal.Cast<byte, T>(Place(_node.Inputs[index]!));
 
     /// <summary>The bytes of intermediate tensor <paramref name="index"/>.</summary>
     public Span<T> Intermediate<T>(int index) where T : unmanaged
-    {
-        Tensor tensor = _node.Intermediates[index]!;
-        return MemoryMarshal.Cast<byte, T>(_arena.Slice(tensor.ArenaOffset, tensor.ByteCount));
-    }
+        => MemoryMarshal.Cast<byte, T>(Place(_node.Intermediates[index]!));
 
     /// <summary>The scratch buffer with the handle <see cref="PrepareContext.RequestScratch"/> returned.</summary>
     public Span<T> Scratch<T>(int handle) where T : unmanaged
@@ -59,7 +59,7 @@ public readonly ref struct InvokeContext
 
     /// <summary>The bytes of any tensor of the interpreter (for control-flow ops moving data between subgraphs).</summary>
     public Span<byte> TensorBytes(Tensor tensor)
-        => tensor.IsConstant ? throw new InvalidOperationException("constant tensors are read-only") : _arena.Slice(tensor.ArenaOffset, tensor.ByteCount);
+        => tensor.IsConstant ? throw new InvalidOperationException("constant tensors are read-only") : Place(tensor);
 
     /// <summary>Runs another subgraph to completion (control-flow ops).</summary>
     public void InvokeSubgraph(int subgraph) => _interpreter.InvokeSubgraph(subgraph);
@@ -74,5 +74,9 @@ public readonly ref struct InvokeContext
     public KernelException Error(string message) => new($"{_node.Describe()}: {message}");
 
     private ReadOnlySpan<byte> Bytes(Tensor tensor)
-        => tensor.IsConstant ? tensor.Definition.Data.Span : _arena.Slice(tensor.ArenaOffset, tensor.ByteCount);
+        => tensor.IsConstant ? tensor.Definition.Data.Span : Place(tensor);
+
+    /// <summary>A non-constant tensor's bytes: in the arena, or in the application's decompression memory (DECODE outputs).</summary>
+    private Span<byte> Place(Tensor tensor)
+        => tensor.MemoryRegion < 0 ? _arena.Slice(tensor.ArenaOffset, tensor.ByteCount) : _interpreter.RegionBytes(tensor);
 }

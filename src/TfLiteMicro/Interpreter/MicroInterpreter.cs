@@ -8,7 +8,7 @@ namespace TfLiteMicro;
 /// that can be done once (finding kernels, preparing them, planning memory); <see cref="Invoke"/> then only
 /// walks the prepared operators and allocates nothing.
 /// </summary>
-public sealed class MicroInterpreter : IDisposable
+public sealed partial class MicroInterpreter : IDisposable
 {
     private readonly OpResolver _resolver;
     private readonly Memory<byte> _arena;
@@ -98,6 +98,7 @@ public sealed class MicroInterpreter : IDisposable
                 _tensors[s][t] = new Tensor(this, s, definition);
             }
         }
+        FindCompressedTensors();
 
         _nodes = new Node[subgraphCount][];
         for (int s = 0; s < subgraphCount; s++)
@@ -113,9 +114,17 @@ public sealed class MicroInterpreter : IDisposable
             }
         }
 
-        for (int s = 0; s < subgraphCount; s++)
-            foreach (Node node in _nodes[s])
-                Guard(node, () => node.Kernel.Prepare(new PrepareContext(this, node)));
+        BeginPrepare();
+        try
+        {
+            for (int s = 0; s < subgraphCount; s++)
+                foreach (Node node in _nodes[s])
+                    Guard(node, () => node.Kernel.Prepare(new PrepareContext(this, node)));
+        }
+        finally
+        {
+            EndPrepare();
+        }
 
         PlanMemory();
         CopyPersistentContents();
@@ -160,6 +169,7 @@ public sealed class MicroInterpreter : IDisposable
         int totalSteps = mainSteps;
         int scratchRequested = 0;
         int offlineBase = 0;
+        StartDecompressionPlan();
 
         for (int s = 0; s < _tensors.Length; s++)
         {
@@ -208,6 +218,7 @@ public sealed class MicroInterpreter : IDisposable
                 // The main subgraph runs on its own timeline; other subgraphs can run in the middle of any of
                 // its operators, so their buffers stay alive for the whole run.
                 (int from, int to) = s == 0 ? (first[t], last[t]) : (0, totalSteps - 1);
+                if (TryPlaceInDecompressionMemory(tensor, from, Math.Max(from, to))) continue;
                 int fixedOffset = offline is not null && offline[offlineBase + t] >= 0 ? offline[offlineBase + t] : -1;
                 int handle = planner.AddBuffer(tensor.ByteCount, from, Math.Max(from, to), fixedOffset);
                 planned.Add(("tensor", s, t, tensor.Name, handle, offset => tensor.ArenaOffset = offset));
@@ -225,6 +236,12 @@ public sealed class MicroInterpreter : IDisposable
                     int slot = k;
                     planned.Add(("scratch", s, o, $"{node.Operator.Code.Name} scratch {k}", handle, offset => node.ScratchOffsets[slot] = offset));
                 }
+                (int firstStep, int lastStep) = s == 0 ? (o, o) : (0, totalSteps - 1);
+                foreach ((int size, int handle, Action<int> assign) in PlanDecompressionBuffers(node, planner, firstStep, lastStep))
+                {
+                    scratchRequested += size;
+                    planned.Add(("decompression", s, o, $"{node.Operator.Code.Name} decompressed input", handle, assign));
+                }
             }
             offlineBase += _tensors[s].Length;
         }
@@ -238,6 +255,7 @@ public sealed class MicroInterpreter : IDisposable
             _plan.Add(new MemoryPlanEntry(p.Kind, p.Subgraph, p.Index, p.Name, buffer.Size, buffer.FirstUse, buffer.LastUse, offset));
         }
         int plannedBytes = planner.TotalSize;
+        FinishDecompressionPlan();
 
         // Persistent memory (variable tensors, kernels' persistent buffers) follows the planned region.
         long cursor = plannedBytes;
@@ -289,6 +307,7 @@ public sealed class MicroInterpreter : IDisposable
     {
         EnsureAllocated();
         LastInvokeAborted = false;
+        BeginDecodeEpoch();
         InvokeSubgraph(0);
     }
 
@@ -364,6 +383,7 @@ public sealed class MicroInterpreter : IDisposable
     /// <summary>Lets kernels with persistent state (<see cref="IResettableKernel"/>) write their initial state.</summary>
     private void ResetKernels()
     {
+        BeginDecodeEpoch();
         foreach (Node[] nodes in _nodes)
         {
             foreach (Node node in nodes)
@@ -393,7 +413,7 @@ public sealed class MicroInterpreter : IDisposable
         EnsureAllocated();
         if (tensor.ArenaOffset < 0)
             throw new InvalidOperationException($"tensor {tensor.Index} '{tensor.Name}' has no memory: no operator uses it");
-        return _arena.Span.Slice(tensor.ArenaOffset, tensor.ByteCount);
+        return tensor.MemoryRegion < 0 ? _arena.Span.Slice(tensor.ArenaOffset, tensor.ByteCount) : RegionBytes(tensor);
     }
 
     private void EnsureAllocated()

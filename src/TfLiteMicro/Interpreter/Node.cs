@@ -36,5 +36,27 @@ internal sealed class Node
     /// </summary>
     public List<byte[]?> PersistentContents { get; } = [];
 
+    /// <summary>
+    /// One buffer per input that is a compressed constant, decompressed on the first read in each Invoke; null when the
+    /// node reads no compressed constant.
+    /// </summary>
+    public DecompressionBuffer[]? Decompressions { get; set; }
+
     public string Describe() => $"subgraph {Subgraph}, operator {Operator.Index} ({Operator.Code})";
+}
+
+/// <summary>Where a node reads the decompressed values of one compressed input.</summary>
+internal struct DecompressionBuffer
+{
+    public int Input;
+    public int Slot;
+    public int Size;
+
+    /// <summary>The decompression memory region holding it, or -1 for the arena.</summary>
+    public int Region;
+
+    public int Offset;
+
+    /// <summary>The decode epoch in which the buffer was last filled (see MicroInterpreter.Decompressed).</summary>
+    public int Epoch;
 }

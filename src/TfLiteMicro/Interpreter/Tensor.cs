@@ -67,6 +67,24 @@ public sealed class Tensor
     /// <summary>Where the data lives in the arena; -1 for constants and tensors not yet planned.</summary>
     public int ArenaOffset { get; internal set; } = -1;
 
+    /// <summary>
+    /// True for a constant the model stores compressed (TFLM's LUT compression metadata): operators read its values
+    /// decompressed into a buffer of their own, and its bytes cannot be read directly once the interpreter is prepared.
+    /// </summary>
+    public bool IsCompressed => CompressionSlot >= 0;
+
+    /// <summary>Index into the interpreter's compressed tensors, or -1.</summary>
+    internal int CompressionSlot { get; set; } = -1;
+
+    /// <summary>
+    /// The application's decompression memory region holding the data (<see cref="InterpreterOptions.DecompressionMemory"/>),
+    /// with <see cref="ArenaOffset"/> the offset in it; -1 for the arena.
+    /// </summary>
+    internal int MemoryRegion { get; set; } = -1;
+
+    /// <summary>Set by DECODE for its outputs: placed in the application's decompression memory when it has room.</summary>
+    internal bool PrefersDecompressionMemory { get; set; }
+
     /// <summary>Writable view of the data. Throws for constant tensors, which live in the read-only model.</summary>
     public Span<T> AsSpan<T>() where T : unmanaged
     {
@@ -75,9 +93,13 @@ public sealed class Tensor
         return MemoryMarshal.Cast<byte, T>(_interpreter.TensorBytes(this));
     }
 
-    /// <summary>Read-only view of the data, for any tensor.</summary>
+    /// <summary>
+    /// Read-only view of the data, for any tensor. A compressed constant (<see cref="IsCompressed"/>) shows its decompressed
+    /// values while kernels prepare; afterwards its values exist only in the buffers of the operators reading them, and
+    /// reading it throws <see cref="InvalidOperationException"/>.
+    /// </summary>
     public ReadOnlySpan<T> AsReadOnlySpan<T>() where T : unmanaged
-        => MemoryMarshal.Cast<byte, T>(IsConstant ? Definition.Data.Span : _interpreter.TensorBytes(this));
+        => MemoryMarshal.Cast<byte, T>(IsConstant ? _interpreter.ConstantBytes(this) : _interpreter.TensorBytes(this));
 
     /// <summary>Copies the tensor's bytes into <paramref name="destination"/>.</summary>
     public void CopyTo(Span<byte> destination) => AsReadOnlySpan<byte>().CopyTo(destination);
@@ -93,7 +115,7 @@ public sealed class Tensor
     /// <summary>Dequantized (or converted) value of element <paramref name="index"/>, for display and tools.</summary>
     public double GetValueAsDouble(int index)
     {
-        ReadOnlySpan<byte> bytes = IsConstant ? Definition.Data.Span : _interpreter.TensorBytes(this);
+        ReadOnlySpan<byte> bytes = IsConstant ? _interpreter.ConstantBytes(this) : _interpreter.TensorBytes(this);
         double raw = Type switch
         {
             TensorType.Float32 => MemoryMarshal.Cast<byte, float>(bytes)[index],

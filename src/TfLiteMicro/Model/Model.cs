@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using TfLiteMicro.Compression;
 
 namespace TfLiteMicro;
 
@@ -80,12 +81,18 @@ public sealed class Model
         FlatVector subgraphVector = Located("model subgraphs", () => root.GetVector(2, 4));
         if (subgraphVector.Length == 0)
             throw new InvalidModelException("model: it has no subgraphs");
+
+        // Compressed tensors hold packed indices instead of their values, so their buffers are sized by the metadata.
+        Metadata = ParseMetadata(root);
+        ModelCompression.Entry[] compressed = ModelCompression.ReadEntries(Metadata, subgraphVector.Length, Buffers.Count);
+
         var subgraphs = new Subgraph[subgraphVector.Length];
         for (int s = 0; s < subgraphs.Length; s++)
-            subgraphs[s] = ParseSubgraph(s, subgraphVector.GetTable(s));
+            subgraphs[s] = ParseSubgraph(s, subgraphVector.GetTable(s), compressed);
         Subgraphs = subgraphs;
+        foreach (ModelCompression.Entry entry in compressed)
+            ModelCompression.Describe(this, entry, checkIndices: true);
 
-        Metadata = ParseMetadata(root);
         SignatureDefs = ParseSignatures(root);
     }
 
@@ -156,7 +163,7 @@ public sealed class Model
         return codes;
     }
 
-    private Subgraph ParseSubgraph(int index, FlatTable table)
+    private Subgraph ParseSubgraph(int index, FlatTable table, ModelCompression.Entry[] compressed)
     {
         string where = $"subgraph {index}";
         FlatVector tensorVector = Located(where + " tensors", () => table.GetVector(0, 4));
@@ -165,7 +172,7 @@ public sealed class Model
         {
             try
             {
-                tensors[t] = ParseTensor(t, tensorVector.GetTable(t));
+                tensors[t] = ParseTensor(t, tensorVector.GetTable(t), IsCompressed(compressed, index, t));
             }
             catch (InvalidModelException e)
             {
@@ -207,7 +214,14 @@ public sealed class Model
         }
     }
 
-    private ModelTensor ParseTensor(int index, FlatTable table)
+    private static bool IsCompressed(ModelCompression.Entry[] compressed, int subgraph, int tensor)
+    {
+        foreach (ModelCompression.Entry entry in compressed)
+            if (entry.Subgraph == subgraph && entry.Tensor == tensor) return true;
+        return false;
+    }
+
+    private ModelTensor ParseTensor(int index, FlatTable table, bool compressed)
     {
         int[] shape = table.GetInt32Array(0);
         if (shape.Length > MaxDimensions)
@@ -240,7 +254,7 @@ public sealed class Model
         long bytes = TensorTypes.ByteCount(type, elements);
         if (bytes > int.MaxValue)
             throw new InvalidModelException($"shape [{string.Join(",", shape)}] needs more than {int.MaxValue} bytes");
-        if (!data.IsEmpty && bytes >= 0 && data.Length != bytes)
+        if (!data.IsEmpty && bytes >= 0 && data.Length != bytes && !compressed)
             throw new InvalidModelException(
                 $"buffer {bufferIndex} holds {data.Length} bytes but {TensorTypes.GetName(type)}[{string.Join(",", shape)}] needs {bytes}");
 
