@@ -16,6 +16,7 @@ internal static class KernelSets
     /// <summary>Extra kernel libraries linked into the tool.</summary>
     internal static readonly IReadOnlyList<Extension> Extensions =
     [
+        new("TfLiteMicro (DECODE)", static r => r.AddDecode(), static name => name == Decode.OperatorName ? ".AddDecode()" : null),
         new("TfLiteMicro.Signal", static r => r.AddSignalOps(), SignalRegistration),
     ];
 
