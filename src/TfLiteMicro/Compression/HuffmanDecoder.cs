@@ -5,8 +5,8 @@ namespace TfLiteMicro.Compression;
 /// <summary>
 /// DECODE's Huffman decoder (TFLM's decode_state_huffman, the Xtensa table format). The codewords are a bit string read
 /// as big-endian 32-bit words. Each symbol starts with a lookup of <see cref="InitialBits"/> bits in the first table;
-/// an entry either holds the symbol (flag bit set; its count field says how many of the bits read belong to the next
-/// codeword and are given back) or points to a subtable (offset and count field + 1 bits to read next). Entries are
+/// an entry either holds the symbol (flag bit set; its count field says how many of the bits just read belong to this
+/// codeword, the rest are given back) or points to a subtable (offset, and count field + 1 bits to read next). Entries are
 /// 16 bits (flag 0x8000, count 0x7800, value 0x07FF; INT8 symbols) or 32 bits (0x80000000, 0x78000000, 0x07FFFFFF;
 /// INT8 or INT16 symbols, the entry's low bits). Every read is checked, so codewords that run out or offsets past the
 /// table end as an error, never an out-of-range read.
