@@ -11,8 +11,9 @@ namespace TfLiteMicro.Compression;
 /// Decodes LUT-compressed tensors (<see cref="LutLayout"/>): unpacks the MSB-first bit string into one index per byte,
 /// a chunk at a time, and looks each index up in its channel's value table. Values are copied as raw bits, so one
 /// routine per element size serves every element type (bool and int8, int16, int32 and float32, int64).
-/// Byte tables of up to 16 entries are looked up sixteen at a time with a byte shuffle, and 4-bit and 2-bit strings
-/// are unpacked with vector shifts; the results equal the scalar path's.
+/// With a byte shuffle (SSSE3 or Arm64): strings of any width are unpacked sixteen indices at a time, and byte tables
+/// (up to 128 entries) are looked up sixteen values at a time; 4-bit and 2-bit strings over tables of up to 16 entries
+/// go from bits to values in one pass. The results equal the scalar path's.
 /// </summary>
 internal static class LutDecoder
 {
@@ -73,27 +74,28 @@ internal static class LutDecoder
     private static void DecodeRun<T>(ReadOnlySpan<byte> encoded, long firstIndex, int bitWidth, ReadOnlySpan<T> table, Span<T> output,
         bool allowSimd) where T : unmanaged
     {
-        bool byteLookup = allowSimd && typeof(T) == typeof(byte) && table.Length <= 16 && ByteShuffle.IsSupported;
+        bool byteLookup = allowSimd && typeof(T) == typeof(byte) && table.Length <= ByteShuffle.MaxTable && ByteShuffle.IsSupported;
         int done = 0;
         if (byteLookup)
         {
-            Span<byte> padded = stackalloc byte[16];
+            Span<byte> padded = stackalloc byte[ByteShuffle.MaxTable];
             padded.Clear();
             MemoryMarshal.AsBytes(table).CopyTo(padded);
-            Vector128<byte> lookup = Vector128.Create((ReadOnlySpan<byte>)padded);
+            int parts = (table.Length + 15) / 16;
             Span<byte> bytes = MemoryMarshal.AsBytes(output);
             // Whole vectors straight from the bit string where the run starts on a byte boundary.
-            if (bitWidth == 4 && (firstIndex & 1) == 0)
-                done = ByteShuffle.DecodeNibbles(encoded.Slice((int)(firstIndex / 2)), lookup, bytes);
-            else if (bitWidth == 2 && (firstIndex & 3) == 0)
-                done = ByteShuffle.DecodeCrumbs(encoded.Slice((int)(firstIndex / 4)), lookup, bytes);
+            Vector128<byte> first = Vector128.Create((ReadOnlySpan<byte>)padded.Slice(0, 16));
+            if (parts == 1 && bitWidth == 4 && (firstIndex & 1) == 0)
+                done = ByteShuffle.DecodeNibbles(encoded.Slice((int)(firstIndex / 2)), first, bytes);
+            else if (parts == 1 && bitWidth == 2 && (firstIndex & 3) == 0)
+                done = ByteShuffle.DecodeCrumbs(encoded.Slice((int)(firstIndex / 4)), first, bytes);
             Span<byte> indices = stackalloc byte[Chunk];
             while (done < output.Length)
             {
                 int n = Math.Min(Chunk, output.Length - done);
                 Span<byte> chunk = indices.Slice(0, n);
                 Unpack(encoded, firstIndex + done, bitWidth, chunk, allowSimd);
-                ByteShuffle.Lookup(lookup, chunk, bytes.Slice(done, n));
+                ByteShuffle.Lookup(padded.Slice(0, parts * 16), chunk, bytes.Slice(done, n));
                 done += n;
             }
             return;
@@ -127,11 +129,11 @@ internal static class LutDecoder
         }
 
         long at = (firstIndex + i) / 8 * bitWidth;
-        if (allowSimd && bitWidth == 4 && ByteShuffle.IsSupported)
+        if (allowSimd && ByteShuffle.IsSupported && n - i >= 16)
         {
-            int unpacked = ByteShuffle.UnpackNibbles(encoded.Slice((int)at), indices.Slice(i));
+            int unpacked = ByteShuffle.Unpack(encoded.Slice((int)at), bitWidth, indices.Slice(i));
             i += unpacked;
-            at += unpacked / 2;
+            at += unpacked / 8 * bitWidth;
         }
         int mask = (1 << bitWidth) - 1;
         while (n - i >= 8 && at + 8 <= encoded.Length)
@@ -203,28 +205,64 @@ internal static class LutDecoder
         private static Vector128<ushort> InterleaveHigh(Vector128<ushort> a, Vector128<ushort> b)
             => Sse2.IsSupported ? Sse2.UnpackHigh(a, b) : AdvSimd.Arm64.ZipHigh(a, b);
 
-        /// <summary>output[i] = table[indices[i]]; every index is below 16.</summary>
-        public static void Lookup(Vector128<byte> table, ReadOnlySpan<byte> indices, Span<byte> output)
+        /// <summary>The largest byte table looked up with shuffles (eight of them per sixteen values).</summary>
+        public const int MaxTable = 128;
+
+        /// <summary>
+        /// output[i] = table[indices[i]] for a table of 16, 32, .. 128 bytes (zero-padded): each 16-byte part is shuffled
+        /// with the indices moved into its range, lanes outside it coming out zero, and the parts are or-ed.
+        /// </summary>
+        public static void Lookup(ReadOnlySpan<byte> table, ReadOnlySpan<byte> indices, Span<byte> output)
         {
+            int parts = table.Length / 16;
+            Span<Vector128<byte>> tables = stackalloc Vector128<byte>[MaxTable / 16];
+            for (int j = 0; j < parts; j++) tables[j] = Vector128.Create(table.Slice(16 * j, 16));
             int i = 0;
             for (; i + 16 <= indices.Length; i += 16)
-                Shuffle(table, Vector128.Create(indices.Slice(i, 16))).CopyTo(output.Slice(i, 16));
-            Span<byte> entries = stackalloc byte[16];
-            table.CopyTo(entries);
-            for (; i < indices.Length; i++) output[i] = entries[indices[i] & 15];
+            {
+                Vector128<byte> index = Vector128.Create(indices.Slice(i, 16));
+                Vector128<byte> values = Shuffle(tables[0], OutsideZero(index));
+                for (int j = 1; j < parts; j++)
+                    values |= Shuffle(tables[j], OutsideZero(index - Vector128.Create((byte)(16 * j))));
+                values.CopyTo(output.Slice(i, 16));
+            }
+            for (; i < indices.Length; i++) output[i] = table[indices[i]];
         }
 
-        /// <summary>Splits each byte into its high and low nibble (the two indices it holds, in order); returns indices written.</summary>
-        public static int UnpackNibbles(ReadOnlySpan<byte> encoded, Span<byte> indices)
+        /// <summary>
+        /// Indices for one 16-entry part: 0..15 select, any other value yields zero. Arm's TBL already gives zero for 16 and
+        /// above; SSSE3's PSHUFB only when the top bit is set, so 0..15 are lifted to 0x70..0x7F and the rest saturate past 0x80.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<byte> OutsideZero(Vector128<byte> index)
+            => Ssse3.IsSupported ? Sse2.AddSaturate(index, Vector128.Create((byte)0x70)) : index;
+
+        /// <summary>
+        /// Unpacks indices of any width 1..7 sixteen at a time from a byte-aligned bit string: a shuffle puts the two bytes
+        /// holding each index into a 16-bit lane (first byte high), a multiply by 2^(bit offset) moves the index to the
+        /// top, and a shift by 16 - bits brings it down. Returns the indices written (a multiple of 16).
+        /// </summary>
+        public static int Unpack(ReadOnlySpan<byte> encoded, int bitWidth, Span<byte> indices)
         {
-            Vector128<byte> low = Vector128.Create((byte)0x0F);
+            Span<byte> control = stackalloc byte[32];
+            Span<ushort> scale = stackalloc ushort[16];
+            for (int k = 0; k < 16; k++)
+            {
+                int bit = k * bitWidth;
+                control[2 * k] = (byte)((bit >> 3) + 1);
+                control[2 * k + 1] = (byte)(bit >> 3);
+                scale[k] = (ushort)(1 << (bit & 7));
+            }
+            Vector128<byte> lowControl = Vector128.Create((ReadOnlySpan<byte>)control.Slice(0, 16)), highControl = Vector128.Create((ReadOnlySpan<byte>)control.Slice(16));
+            Vector128<ushort> lowScale = Vector128.Create((ReadOnlySpan<ushort>)scale.Slice(0, 8)), highScale = Vector128.Create((ReadOnlySpan<ushort>)scale.Slice(8));
+            int shift = 16 - bitWidth, step = 2 * bitWidth;
             int written = 0;
-            for (int at = 0; at + 16 <= encoded.Length && written + 32 <= indices.Length; at += 16, written += 32)
+            for (int at = 0; at + 16 <= encoded.Length && written + 16 <= indices.Length; at += step, written += 16)
             {
                 Vector128<byte> v = Vector128.Create(encoded.Slice(at, 16));
-                Vector128<byte> high = Vector128.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & low;
-                InterleaveLow(high, v & low).CopyTo(indices.Slice(written));
-                InterleaveHigh(high, v & low).CopyTo(indices.Slice(written + 16));
+                Vector128<ushort> low = Vector128.ShiftRightLogical(Shuffle(v, lowControl).AsUInt16() * lowScale, shift);
+                Vector128<ushort> high = Vector128.ShiftRightLogical(Shuffle(v, highControl).AsUInt16() * highScale, shift);
+                Vector128.Narrow(low, high).CopyTo(indices.Slice(written, 16));
             }
             return written;
         }

@@ -7,7 +7,8 @@ namespace TfLiteMicro;
 /// Compressed constants (TFLM's LUT compression metadata), in one place for every operator: while kernels prepare, a
 /// compressed constant reads as its decompressed values (a temporary copy dropped when preparing ends); each node
 /// reading one gets a buffer of its own, planned like a scratch buffer (or placed in the application's decompression
-/// memory), which the first read in each Invoke fills. Kernels therefore read compressed weights through the same
+/// memory), which the first read in each Invoke fills (only the first read ever, for a buffer in decompression memory whose
+/// bytes no other buffer shares). Kernels therefore read compressed weights through the same
 /// <see cref="Kernels.InvokeContext.Input{T}"/> as plain ones, and their fast paths that precompute from constant weights
 /// see the same values.
 /// </summary>
@@ -64,7 +65,7 @@ public sealed partial class MicroInterpreter
     private bool TryPlaceInDecompressionMemory(Tensor tensor, int firstUse, int lastUse)
     {
         if (!tensor.PrefersDecompressionMemory || _decompressionPlan is null) return false;
-        return _decompressionPlan.TryPlace(tensor.ByteCount, firstUse, lastUse, (region, offset) =>
+        return _decompressionPlan.TryPlace(tensor.ByteCount, firstUse, lastUse, (region, offset, _) =>
         {
             tensor.MemoryRegion = region;
             tensor.ArenaOffset = offset;
@@ -89,11 +90,12 @@ public sealed partial class MicroInterpreter
         for (int k = 0; k < array.Length; k++)
         {
             int slot = k;
-            if (_decompressionPlan is not null && _decompressionPlan.TryPlace(array[k].Size, firstUse, lastUse, (region, offset) =>
+            if (_decompressionPlan is not null && _decompressionPlan.TryPlace(array[k].Size, firstUse, lastUse, (region, offset, exclusive) =>
                 {
                     array[slot].Region = region;
                     array[slot].Offset = offset;
-                }))
+                    array[slot].Kept = exclusive;
+                }, preferOwnBytes: true))
                 continue;
             yield return (array[k].Size, planner.AddBuffer(array[k].Size, firstUse, lastUse), offset => array[slot].Offset = offset);
         }
@@ -111,7 +113,7 @@ public sealed partial class MicroInterpreter
     /// </summary>
     private void BeginDecodeEpoch()
     {
-        _decodeEpoch++;
+        if (++_decodeEpoch == 0) _decodeEpoch = 1; // 0 stays "never filled"
         _decompressionProfiler = Options.Profiler as IDecompressionProfiler;
     }
 
@@ -125,7 +127,8 @@ public sealed partial class MicroInterpreter
         Span<byte> target = buffer.Region < 0
             ? arena.Slice(buffer.Offset, buffer.Size)
             : Options.DecompressionMemory![buffer.Region].Span.Slice(buffer.Offset, buffer.Size);
-        if (buffer.Epoch != _decodeEpoch)
+        // A buffer with bytes of its own keeps its values: decompressed once, on the first read.
+        if (buffer.Epoch != _decodeEpoch && !(buffer.Kept && buffer.Epoch != 0))
         {
             int tensor = _compressed[buffer.Slot].Tensor;
             _decompressionProfiler?.BeginDecompression(node.Subgraph, node.Operator.Index, tensor);

@@ -57,6 +57,9 @@ internal struct DecompressionBuffer
 
     public int Offset;
 
-    /// <summary>The decode epoch in which the buffer was last filled (see MicroInterpreter.Decompressed).</summary>
+    /// <summary>The decode epoch in which the buffer was last filled (see MicroInterpreter.Decompressed); 0 for never.</summary>
     public int Epoch;
+
+    /// <summary>The buffer's bytes are its own (in decompression memory no other buffer shares), so its values stay.</summary>
+    public bool Kept;
 }

@@ -10,21 +10,27 @@ namespace TfLiteMicro.Memory;
 internal sealed class DecompressionMemoryPlan
 {
     private readonly IReadOnlyList<Memory<byte>> _regions;
-    private readonly List<(int Size, int FirstUse, int LastUse, Action<int, int> Assign)>[] _placed;
+    private readonly List<(int Size, int FirstUse, int LastUse, Action<int, int, bool> Assign)>[] _placed;
 
     public DecompressionMemoryPlan(IReadOnlyList<Memory<byte>> regions)
     {
         _regions = regions;
-        _placed = new List<(int, int, int, Action<int, int>)>[regions.Count];
+        _placed = new List<(int, int, int, Action<int, int, bool>)>[regions.Count];
         for (int r = 0; r < _placed.Length; r++) _placed[r] = [];
     }
 
     /// <summary>Total bytes placed in the regions, overlaps counted once (valid after <see cref="Finish"/>).</summary>
     public long PlacedBytes { get; private set; }
 
-    /// <summary>Adds a buffer to the first region where it fits; <paramref name="assign"/> later receives (region, offset).</summary>
-    public bool TryPlace(int size, int firstUse, int lastUse, Action<int, int> assign)
+    /// <summary>
+    /// Adds a buffer to the first region where it fits; <paramref name="assign"/> later receives the region, the offset, and
+    /// whether the buffer has its bytes to itself (no other buffer placed over them, so what is written there stays).
+    /// With <paramref name="preferOwnBytes"/>, bytes of its own are tried first (for data that never changes).
+    /// </summary>
+    public bool TryPlace(int size, int firstUse, int lastUse, Action<int, int, bool> assign, bool preferOwnBytes = false)
     {
+        // Alive for the whole run, a buffer shares its bytes with no other: what it holds stays from one Invoke to the next.
+        if (preferOwnBytes && TryPlace(size, 0, int.MaxValue, assign)) return true;
         for (int r = 0; r < _regions.Count; r++)
         {
             _placed[r].Add((size, firstUse, lastUse, assign));
@@ -41,7 +47,14 @@ internal sealed class DecompressionMemoryPlan
         for (int r = 0; r < _regions.Count; r++)
         {
             GreedyMemoryPlanner planner = Layout(r);
-            for (int i = 0; i < _placed[r].Count; i++) _placed[r][i].Assign(r, planner.GetOffset(i));
+            IReadOnlyList<PlannedBuffer> buffers = planner.Buffers;
+            for (int i = 0; i < buffers.Count; i++)
+            {
+                bool exclusive = true;
+                for (int k = 0; k < buffers.Count && exclusive; k++)
+                    exclusive = k == i || buffers[k].Offset >= buffers[i].Offset + buffers[i].Size || buffers[i].Offset >= buffers[k].Offset + buffers[k].Size;
+                _placed[r][i].Assign(r, buffers[i].Offset, exclusive);
+            }
             total += planner.TotalSize;
         }
         PlacedBytes = total;

@@ -49,6 +49,51 @@ public sealed class CompressionConformanceTests
             $"{caseName}: we use {interpreter.ArenaUsedBytes} arena bytes, TFLM {c.TflmArenaUsedBytes}");
     }
 
+    private sealed class DecompressionCounter : IInvokeProfiler, IDecompressionProfiler
+    {
+        public int Count;
+        public void BeginOperator(int subgraph, int operatorIndex, OperatorCode code) { }
+        public void EndOperator(int subgraph, int operatorIndex, OperatorCode code) { }
+        public void BeginDecompression(int subgraph, int operatorIndex, int tensorIndex) => Count++;
+        public void EndDecompression(int subgraph, int operatorIndex, int tensorIndex) { }
+    }
+
+    /// <summary>
+    /// With decompression memory of the application's own: the same bytes twice in a row, less arena, and each compressed
+    /// constant (metadata form) decompressed only in the first Invoke, its buffer having bytes of its own.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void MatchesTflmWithDecompressionMemory(string caseName, bool referenceKernels)
+    {
+        if (caseName == NoSharedData) SharedData.RequireRoot();
+        GoldenCase c = GoldenCase.Load(SharedData.Path("golden", "compression", caseName));
+        Model model = Model.Load(File.ReadAllBytes(c.ModelPath));
+        var counter = new DecompressionCounter();
+        var region = new byte[256 * 1024];
+        region.AsSpan().Fill(0xA5);
+        using var interpreter = new MicroInterpreter(model, Resolver(), new byte[1 << 20],
+            new InterpreterOptions { UseReferenceKernels = referenceKernels, DecompressionMemory = [region], Profiler = counter });
+        interpreter.AllocateTensors();
+        Assert.True(interpreter.DecompressionMemoryUsedBytes > 0);
+        int afterFirst = 0;
+        for (int run = 0; run < 2; run++)
+        {
+            for (int i = 0; i < interpreter.InputCount; i++) interpreter.Input(i).CopyFrom(c.ReadInput(i));
+            interpreter.Invoke();
+            for (int i = 0; i < interpreter.OutputCount; i++)
+            {
+                string? problem = GoldenRunner.Compare(interpreter.Output(i), c.ReadOutput(i), $"output {i}");
+                Assert.True(problem is null, $"{caseName}, invoke {run + 1}: {problem}");
+            }
+            if (run == 0) afterFirst = counter.Count;
+        }
+        Assert.Equal(afterFirst, counter.Count);
+        Assert.Equal(ModelCompression.LutTensors(model).Count > 0, afterFirst > 0);
+        GoldenRunner.Run(c, Resolver(), out MicroInterpreter plain, referenceKernels: referenceKernels);
+        Assert.True(interpreter.ArenaUsedBytes < plain.ArenaUsedBytes, $"{interpreter.ArenaUsedBytes} arena bytes, {plain.ArenaUsedBytes} without decompression memory");
+    }
+
     /// <summary>The compressed tensors the case lists are the ones the model's metadata (or DECODE operators) holds.</summary>
     [SkippableTheory]
     [MemberData(nameof(Cases))]
