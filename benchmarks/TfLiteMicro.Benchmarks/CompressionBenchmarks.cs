@@ -60,8 +60,9 @@ public class LutDecodeBenchmarks
 }
 
 /// <summary>
-/// Invoke latency of shared models as they are and compressed by <c>tflm compress --auto --bits 4</c> (optimized kernels):
-/// the cost of decompressing the weights in every Invoke.
+/// Invoke latency of shared models as they are ("plain") and compressed by <c>tflm compress --auto --bits 4</c>
+/// (optimized kernels): decompressing the weights in every Invoke into arena buffers ("compressed"), or once into
+/// decompression memory with room for all of them ("compressed, own memory").
 /// </summary>
 [MemoryDiagnoser]
 public class CompressedModelBenchmarks
@@ -71,19 +72,23 @@ public class CompressedModelBenchmarks
     [Params("person_detect", "micro_speech_quantized")]
     public string Model { get; set; } = "";
 
-    [Params(false, true)]
-    public bool Compressed { get; set; }
+    [Params("plain", "compressed", "compressed, own memory")]
+    public string Form { get; set; } = "";
 
     [GlobalSetup]
     public void Setup()
     {
         byte[] bytes = SharedModels.Read(Model);
-        if (Compressed)
+        InterpreterOptions? options = null;
+        if (Form != "plain")
         {
             TfLiteMicro.Model model = TfLiteMicro.Model.Load(bytes);
-            bytes = LutCompressor.Compress(model, LutCompressor.ChooseTensors(model, 4)).Model;
+            LutCompressionResult result = LutCompressor.Compress(model, LutCompressor.ChooseTensors(model, 4));
+            bytes = result.Model;
+            if (Form == "compressed, own memory")
+                options = new InterpreterOptions { DecompressionMemory = [new byte[(int)result.Tensors.Sum(t => t.OriginalBytes) + 4096]] };
         }
-        _run = new InterpreterRun(bytes, reference: false);
+        _run = new InterpreterRun(bytes, reference: false, options: options);
     }
 
     [GlobalCleanup]

@@ -5,11 +5,11 @@ internal sealed class InterpreterRun : IDisposable
 {
     private readonly MicroInterpreter _interpreter;
 
-    public InterpreterRun(byte[] modelBytes, bool reference, int arenaBytes = 16 << 20)
+    public InterpreterRun(byte[] modelBytes, bool reference, int arenaBytes = 16 << 20, InterpreterOptions? options = null)
     {
         Model model = Model.Load(modelBytes);
         _interpreter = new MicroInterpreter(model, OpResolver.WithAllBuiltins(), new byte[arenaBytes],
-            new InterpreterOptions { UseReferenceKernels = reference });
+            new InterpreterOptions { UseReferenceKernels = reference, DecompressionMemory = options?.DecompressionMemory });
         _interpreter.AllocateTensors();
         var random = new Random(42);
         for (int i = 0; i < _interpreter.InputCount; i++)

@@ -239,6 +239,35 @@ public sealed class CompressorRoundTripTests
             AssertSameOutputs(binned, compressed, reference, caseName);
     }
 
+    /// <summary>
+    /// person_detect compressed as <c>tflm compress --auto --bits 4</c> does it (every pointwise filter clustered to 16 values
+    /// per channel) still tells TFLM's person and no-person images apart as TFLM does with the original, scores within a few steps.
+    /// </summary>
+    [SkippableFact]
+    public void CompressedPersonDetectStillTellsPersonFromNoPerson()
+    {
+        Model original = Model.Load(SharedData.ReadModel("person_detect"));
+        LutCompressionResult result = LutCompressor.Compress(original, LutCompressor.ChooseTensors(original, 4));
+        Assert.True(result.BytesSaved > 70_000, $"{result.BytesSaved} bytes saved");
+        foreach (bool reference in new[] { false, true })
+        {
+            using var interpreter = new MicroInterpreter(Model.Load(result.Model), Resolver(), new byte[256 * 1024],
+                new InterpreterOptions { UseReferenceKernels = reference });
+            interpreter.AllocateTensors();
+            foreach (string image in new[] { "person", "no_person" })
+            {
+                string dir = SharedData.Path("golden", "person_detection_e2e", image);
+                interpreter.Input(0).CopyFrom(File.ReadAllBytes(Path.Combine(dir, "input.bin")));
+                interpreter.Invoke();
+                sbyte[] expected = [.. File.ReadAllBytes(Path.Combine(dir, "scores.bin")).Select(b => (sbyte)b)];
+                sbyte[] scores = interpreter.Output(0).AsReadOnlySpan<sbyte>().ToArray();
+                Assert.True(Array.IndexOf(scores, scores.Max()) == Array.IndexOf(expected, expected.Max()),
+                    $"{image}: scores [{string.Join(", ", scores)}], TFLM's on the original [{string.Join(", ", expected)}]");
+                for (int k = 0; k < scores.Length; k++) Assert.InRange(Math.Abs(scores[k] - expected[k]), 0, 16);
+            }
+        }
+    }
+
     /// <summary>CONCATENATION and ASSIGN_VARIABLE (in a CALL_ONCE subgraph) read compressed constants; lossless, so the outputs are the original's.</summary>
     [Fact]
     public void ConcatenationAndAssignVariableReadCompressedConstants()

@@ -41,7 +41,7 @@ public sealed class If : IKernel
         int subgraph = condition ? _then : _else;
         Tensor[] inputs = condition ? _thenInputs : _elseInputs;
         Tensor[] outputs = condition ? _thenOutputs : _elseOutputs;
-        for (int i = 0; i < inputs.Length; i++) SubgraphTransfer.Copy(context, context.InputTensor(i + 1), inputs[i]);
+        for (int i = 0; i < inputs.Length; i++) SubgraphTransfer.CopyInput(context, i + 1, inputs[i]);
         _running = true;
         try
         {

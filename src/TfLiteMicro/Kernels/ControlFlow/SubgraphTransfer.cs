@@ -14,11 +14,24 @@ internal static class SubgraphTransfer
 
     public static Tensor[] Outputs(PrepareContext context, int subgraph) => [.. context.SubgraphOutputs(subgraph)];
 
+    /// <summary>Copies input <paramref name="input"/> of the op (decompressed, when a compressed constant) into <paramref name="destination"/>.</summary>
+    public static void CopyInput(InvokeContext context, int input, Tensor destination)
+    {
+        if (ReferenceEquals(context.InputTensor(input), destination)) return;
+        Copy(context, context.InputTensor(input), context.Input<byte>(input), destination);
+    }
+
     /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/>, which must have the same byte size.</summary>
     public static void Copy(InvokeContext context, Tensor source, Tensor destination)
     {
         if (ReferenceEquals(source, destination)) return;
-        ReadOnlySpan<byte> from = source.IsConstant ? source.Definition.Data.Span : context.TensorBytes(source);
+        if (source.IsCompressed)
+            throw context.Error($"tensor '{source.Name}' of subgraph {source.Subgraph} is stored compressed and is not an input of this op: it cannot be copied");
+        Copy(context, source, source.IsConstant ? source.Definition.Data.Span : context.TensorBytes(source), destination);
+    }
+
+    private static void Copy(InvokeContext context, Tensor source, ReadOnlySpan<byte> from, Tensor destination)
+    {
         if (destination.IsConstant) throw context.Error($"cannot write into constant tensor '{destination.Name}' of subgraph {destination.Subgraph}");
         Span<byte> to = context.TensorBytes(destination);
         if (from.Length != to.Length)

@@ -45,8 +45,8 @@ public sealed class While : IKernel
         {
             for (int i = 0; i < count; i++)
             {
-                SubgraphTransfer.Copy(context, context.InputTensor(i), _conditionInputs[i]);
-                SubgraphTransfer.Copy(context, context.InputTensor(i), context.OutputTensor(i));
+                SubgraphTransfer.CopyInput(context, i, _conditionInputs[i]);
+                SubgraphTransfer.CopyInput(context, i, context.OutputTensor(i));
             }
             while (true)
             {
