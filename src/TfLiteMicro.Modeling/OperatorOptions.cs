@@ -47,73 +47,73 @@ public sealed class OperatorOptions
         return new OperatorOptions(unionType, true, writer);
     }
 
-    /// <summary>FullyConnectedOptions (union 8).</summary>
+    /// <summary>FullyConnectedOptions.</summary>
     public static OperatorOptions FullyConnected(FusedActivation activation = FusedActivation.None, bool keepNumDims = false) =>
-        Create(8, w =>
+        Create(OptionsSchema.FullyConnectedOptions.UnionType, w =>
         {
-            w.Byte(0, (byte)activation);
-            if (keepNumDims) w.Bool(2, true);
+            w.Byte(OptionsSchema.FullyConnectedOptions.FusedActivationFunction, (byte)activation);
+            if (keepNumDims) w.Bool(OptionsSchema.FullyConnectedOptions.KeepNumDims, true);
         });
 
-    /// <summary>Conv2DOptions (union 1). Padding: 0 = SAME, 1 = VALID.</summary>
+    /// <summary>Conv2DOptions. Padding: 0 = SAME, 1 = VALID.</summary>
     public static OperatorOptions Conv2D(byte padding, int strideW, int strideH, FusedActivation activation = FusedActivation.None,
         int dilationW = 1, int dilationH = 1) =>
-        Create(1, w =>
+        Create(OptionsSchema.Conv2DOptions.UnionType, w =>
         {
-            w.Byte(0, padding);
-            w.Int32(1, strideW);
-            w.Int32(2, strideH);
-            w.Byte(3, (byte)activation);
-            w.Int32(4, dilationW);
-            w.Int32(5, dilationH);
+            w.Byte(OptionsSchema.Conv2DOptions.Padding, padding);
+            w.Int32(OptionsSchema.Conv2DOptions.StrideW, strideW);
+            w.Int32(OptionsSchema.Conv2DOptions.StrideH, strideH);
+            w.Byte(OptionsSchema.Conv2DOptions.FusedActivationFunction, (byte)activation);
+            w.Int32(OptionsSchema.Conv2DOptions.DilationWFactor, dilationW);
+            w.Int32(OptionsSchema.Conv2DOptions.DilationHFactor, dilationH);
         });
 
-    /// <summary>DepthwiseConv2DOptions (union 2). Padding: 0 = SAME, 1 = VALID.</summary>
+    /// <summary>DepthwiseConv2DOptions. Padding: 0 = SAME, 1 = VALID.</summary>
     public static OperatorOptions DepthwiseConv2D(byte padding, int strideW, int strideH, int depthMultiplier,
         FusedActivation activation = FusedActivation.None, int dilationW = 1, int dilationH = 1) =>
-        Create(2, w =>
+        Create(OptionsSchema.DepthwiseConv2DOptions.UnionType, w =>
         {
-            w.Byte(0, padding);
-            w.Int32(1, strideW);
-            w.Int32(2, strideH);
-            w.Int32(3, depthMultiplier);
-            w.Byte(4, (byte)activation);
-            w.Int32(5, dilationW);
-            w.Int32(6, dilationH);
+            w.Byte(OptionsSchema.DepthwiseConv2DOptions.Padding, padding);
+            w.Int32(OptionsSchema.DepthwiseConv2DOptions.StrideW, strideW);
+            w.Int32(OptionsSchema.DepthwiseConv2DOptions.StrideH, strideH);
+            w.Int32(OptionsSchema.DepthwiseConv2DOptions.DepthMultiplier, depthMultiplier);
+            w.Byte(OptionsSchema.DepthwiseConv2DOptions.FusedActivationFunction, (byte)activation);
+            w.Int32(OptionsSchema.DepthwiseConv2DOptions.DilationWFactor, dilationW);
+            w.Int32(OptionsSchema.DepthwiseConv2DOptions.DilationHFactor, dilationH);
         });
 
-    /// <summary>Pool2DOptions (union 5), for AVERAGE_POOL_2D and MAX_POOL_2D. Padding: 0 = SAME, 1 = VALID.</summary>
+    /// <summary>Pool2DOptions, for AVERAGE_POOL_2D and MAX_POOL_2D. Padding: 0 = SAME, 1 = VALID.</summary>
     public static OperatorOptions Pool2D(byte padding, int strideW, int strideH, int filterWidth, int filterHeight,
         FusedActivation activation = FusedActivation.None) =>
-        Create(5, w =>
+        Create(OptionsSchema.Pool2DOptions.UnionType, w =>
         {
-            w.Byte(0, padding);
-            w.Int32(1, strideW);
-            w.Int32(2, strideH);
-            w.Int32(3, filterWidth);
-            w.Int32(4, filterHeight);
-            w.Byte(5, (byte)activation);
+            w.Byte(OptionsSchema.Pool2DOptions.Padding, padding);
+            w.Int32(OptionsSchema.Pool2DOptions.StrideW, strideW);
+            w.Int32(OptionsSchema.Pool2DOptions.StrideH, strideH);
+            w.Int32(OptionsSchema.Pool2DOptions.FilterWidth, filterWidth);
+            w.Int32(OptionsSchema.Pool2DOptions.FilterHeight, filterHeight);
+            w.Byte(OptionsSchema.Pool2DOptions.FusedActivationFunction, (byte)activation);
         });
 
-    /// <summary>SoftmaxOptions (union 9).</summary>
-    public static OperatorOptions Softmax(float beta = 1f) => Create(9, w => w.Float(0, beta));
+    /// <summary>SoftmaxOptions.</summary>
+    public static OperatorOptions Softmax(float beta = 1f) => Create(OptionsSchema.SoftmaxOptions.UnionType, w => w.Float(OptionsSchema.SoftmaxOptions.Beta, beta));
 
-    /// <summary>ConcatenationOptions (union 10).</summary>
+    /// <summary>ConcatenationOptions.</summary>
     public static OperatorOptions Concatenation(int axis, FusedActivation activation = FusedActivation.None) =>
-        Create(10, w =>
+        Create(OptionsSchema.ConcatenationOptions.UnionType, w =>
         {
-            w.Int32(0, axis);
-            w.Byte(1, (byte)activation);
+            w.Int32(OptionsSchema.ConcatenationOptions.Axis, axis);
+            w.Byte(OptionsSchema.ConcatenationOptions.FusedActivationFunction, (byte)activation);
         });
 
-    /// <summary>AddOptions (union 11).</summary>
-    public static OperatorOptions Add(FusedActivation activation = FusedActivation.None) => Create(11, w => w.Byte(0, (byte)activation));
+    /// <summary>AddOptions.</summary>
+    public static OperatorOptions Add(FusedActivation activation = FusedActivation.None) => Create(OptionsSchema.AddOptions.UnionType, w => w.Byte(OptionsSchema.AddOptions.FusedActivationFunction, (byte)activation));
 
-    /// <summary>ReshapeOptions (union 17).</summary>
-    public static OperatorOptions Reshape(params int[] newShape) => Create(17, w => w.Int32Array(0, newShape));
+    /// <summary>ReshapeOptions.</summary>
+    public static OperatorOptions Reshape(params int[] newShape) => Create(OptionsSchema.ReshapeOptions.UnionType, w => w.Int32Array(OptionsSchema.ReshapeOptions.NewShape, newShape));
 
-    /// <summary>MulOptions (union 21).</summary>
-    public static OperatorOptions Mul(FusedActivation activation = FusedActivation.None) => Create(21, w => w.Byte(0, (byte)activation));
+    /// <summary>MulOptions.</summary>
+    public static OperatorOptions Mul(FusedActivation activation = FusedActivation.None) => Create(OptionsSchema.MulOptions.UnionType, w => w.Byte(OptionsSchema.MulOptions.FusedActivationFunction, (byte)activation));
 }
 
 /// <summary>Collects the fields of an options table by their schema index. Each field is written as given, defaults included.</summary>

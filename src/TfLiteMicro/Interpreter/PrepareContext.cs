@@ -16,8 +16,19 @@ public sealed class PrepareContext
     public ModelOperator Operator => _node.Operator;
     public OperatorCode Code => _node.Operator.Code;
 
-    /// <summary>The builtin options table; read fields by their index in the schema's options table.</summary>
+    /// <summary>
+    /// The builtin options table as stored, unchecked: fields by their index in the schema's options table. The
+    /// builtin kernels read their options through the typed views instead (e.g. <c>Conv2DOptions.Read(context)</c>),
+    /// which check the operator's union type.
+    /// </summary>
     public FlatTable BuiltinOptions => _node.Operator.BuiltinOptions;
+
+    /// <summary>
+    /// The builtin options table when the operator's union type is <paramref name="expected"/> (an absent table when the
+    /// operator has none); an <see cref="InvalidModelException"/> naming this node and both tables otherwise.
+    /// </summary>
+    internal FlatTable BuiltinOptionsOf(BuiltinOptionsTable expected)
+        => BuiltinOptionsUnion.Select(_node.Operator, expected, _node.Describe());
 
     /// <summary>The custom options bytes (FlexBuffers for most custom ops).</summary>
     public ReadOnlyMemory<byte> CustomOptions => _node.Operator.CustomOptions;

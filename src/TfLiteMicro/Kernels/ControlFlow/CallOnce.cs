@@ -12,7 +12,7 @@ public sealed class CallOnce : IKernel, IResettableKernel
     public void Prepare(PrepareContext context)
     {
         context.ExpectCounts(0, 0, 0);
-        _init = context.BuiltinOptions.GetInt32(0, 0);
+        _init = CallOnceOptions.Read(context).InitSubgraphIndex;
         SubgraphTransfer.CheckIndex(context, _init, "init");
         _hasRun = false;
     }

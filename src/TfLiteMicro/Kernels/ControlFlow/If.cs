@@ -13,8 +13,9 @@ public sealed class If : IKernel
     public void Prepare(PrepareContext context)
     {
         if (context.InputCount < 1) throw context.Error("needs a condition input");
-        _then = context.BuiltinOptions.GetInt32(0, 0);
-        _else = context.BuiltinOptions.GetInt32(1, 0);
+        IfOptions options = IfOptions.Read(context);
+        _then = options.ThenSubgraphIndex;
+        _else = options.ElseSubgraphIndex;
         SubgraphTransfer.CheckIndex(context, _then, "then");
         SubgraphTransfer.CheckIndex(context, _else, "else");
         Tensor condition = context.Input(0);

@@ -11,8 +11,9 @@ public sealed class VarHandle : IKernel
         Tensor output = context.Output(0);
         if (output.Type is not (TensorType.Resource or TensorType.Int32)) throw context.UnsupportedType("output", output.Type);
         if (output.ElementCount != 1) throw context.Error($"the handle output must hold one value, has {output.ElementCount}");
-        string container = context.BuiltinOptions.GetString(0) ?? "";
-        string name = context.BuiltinOptions.GetString(1) ?? "";
+        VarHandleOptions options = VarHandleOptions.Read(context);
+        string container = options.Container ?? "";
+        string name = options.SharedName ?? "";
         _id = context.ResourceVariables.FindOrCreate(container, name);
         context.ResourceVariables.Bind(output, _id);
     }

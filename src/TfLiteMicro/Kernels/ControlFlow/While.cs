@@ -13,8 +13,9 @@ public sealed class While : IKernel
 
     public void Prepare(PrepareContext context)
     {
-        _condition = context.BuiltinOptions.GetInt32(0, 0);
-        _body = context.BuiltinOptions.GetInt32(1, 0);
+        WhileOptions options = WhileOptions.Read(context);
+        _condition = options.CondSubgraphIndex;
+        _body = options.BodySubgraphIndex;
         SubgraphTransfer.CheckIndex(context, _condition, "condition");
         SubgraphTransfer.CheckIndex(context, _body, "body");
         int count = context.InputCount;

@@ -31,14 +31,14 @@ public sealed partial class Conv2D : IKernel
         Tensor? bias = context.OptionalInput(2);
         Tensor output = context.Output(0);
 
-        FlatTable options = context.BuiltinOptions;
-        PaddingKind padding = WindowGeometry.ReadPadding(options, 0);
-        _strideWidth = options.GetInt32(1, 0);
-        _strideHeight = options.GetInt32(2, 0);
-        var activation = (FusedActivation)options.GetByte(3, 0);
-        _dilationWidth = options.GetInt32(4, 1);
-        _dilationHeight = options.GetInt32(5, 1);
-        var quantizedBiasType = (TensorType)options.GetByte(6, 0);
+        Conv2DOptions options = Conv2DOptions.Read(context);
+        PaddingKind padding = options.Padding;
+        _strideWidth = options.StrideW;
+        _strideHeight = options.StrideH;
+        FusedActivation activation = options.FusedActivationFunction;
+        _dilationWidth = options.DilationWFactor;
+        _dilationHeight = options.DilationHFactor;
+        TensorType quantizedBiasType = options.QuantizedBiasType;
 
         if (input.Type != output.Type)
             throw context.Error($"input type {TensorTypes.GetName(input.Type)} differs from output type {TensorTypes.GetName(output.Type)}");

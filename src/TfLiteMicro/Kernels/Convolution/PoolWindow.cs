@@ -35,13 +35,13 @@ internal readonly struct PoolWindow
         ConvolutionSetup.ExpectRank(context, input, "input", 4);
         if (!setOutputShape) ConvolutionSetup.ExpectRank(context, output, "output", 4);
 
-        FlatTable options = context.BuiltinOptions;
-        PaddingKind padding = WindowGeometry.ReadPadding(options, 0);
-        int strideWidth = options.GetInt32(1, 0);
-        int strideHeight = options.GetInt32(2, 0);
-        int filterWidth = options.GetInt32(3, 0);
-        int filterHeight = options.GetInt32(4, 0);
-        var activation = (FusedActivation)options.GetByte(5, 0);
+        Pool2DOptions options = Pool2DOptions.Read(context);
+        PaddingKind padding = options.Padding;
+        int strideWidth = options.StrideW;
+        int strideHeight = options.StrideH;
+        int filterWidth = options.FilterWidth;
+        int filterHeight = options.FilterHeight;
+        FusedActivation activation = options.FusedActivationFunction;
 
         WindowGeometry height = WindowGeometry.Compute(context, "height", padding, input.Dim(1), filterHeight, strideHeight, 1);
         WindowGeometry width = WindowGeometry.Compute(context, "width", padding, input.Dim(2), filterWidth, strideWidth, 1);

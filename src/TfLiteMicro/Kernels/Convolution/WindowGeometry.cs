@@ -32,7 +32,4 @@ internal readonly record struct WindowGeometry(int OutputSize, int Padding)
             throw context.Error($"{dimension}: window parameters overflow");
         return new WindowGeometry((int)output, (int)(total / 2));
     }
-
-    /// <summary>Reads the padding byte of an options table as <see cref="PaddingKind"/>.</summary>
-    public static PaddingKind ReadPadding(FlatTable options, int field) => (PaddingKind)options.GetByte(field, 0);
 }

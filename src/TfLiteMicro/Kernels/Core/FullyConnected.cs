@@ -28,9 +28,9 @@ public sealed partial class FullyConnected : IKernel
     public void Prepare(PrepareContext context)
     {
         context.ExpectCounts(2, 3, 1);
-        FlatTable options = context.BuiltinOptions;
-        var activation = (FusedActivation)options.GetByte(0);
-        if (options.GetByte(1) != 0)
+        FullyConnectedOptions options = FullyConnectedOptions.Read(context);
+        FusedActivation activation = options.FusedActivationFunction;
+        if (options.WeightsFormat != FullyConnectedOptionsWeightsFormat.Default)
             throw context.Error("the shuffled weights format is not supported (TFLM supports only the default format)");
 
         Tensor input = context.Input(InputIndex);
@@ -89,7 +89,7 @@ public sealed partial class FullyConnected : IKernel
         _outputOffset = output.ZeroPoint;
         (_activationMin, _activationMax) = ActivationRange.Quantized(activation, output);
         _int32Accumulator = input.Type == TensorType.Int8
-            || (bias is not null ? bias.Type == TensorType.Int32 : options.GetByte(4) == (byte)TensorType.Int32);
+            || (bias is not null ? bias.Type == TensorType.Int32 : options.QuantizedBiasType == TensorType.Int32);
 
         IReadOnlyList<float> scales = weights.Quantization.Scales;
         int[]? channelMultipliers = null, channelShifts = null;

@@ -20,7 +20,7 @@ public sealed class Add : IKernel
         ElementwiseChecks.RequireType(context, output, "output", TensorType.Float32, TensorType.Int32, TensorType.Int8, TensorType.Int16);
         ElementwiseChecks.RequireSameType(context, input1, "input 0", output, "output");
         ElementwiseChecks.RequireSameType(context, input2, "input 1", output, "output");
-        FusedActivation activation = ElementwiseChecks.Activation(context, 0);
+        FusedActivation activation = ElementwiseChecks.Activation(context, AddOptions.Read(context).FusedActivationFunction);
         _type = output.Type;
         _shape = BroadcastShape.Create(context, output, 6, input1, input2);
 

@@ -19,7 +19,7 @@ public sealed class Div : IKernel
         ElementwiseChecks.RequireType(context, output, "output", TensorType.Float32, TensorType.Int32, TensorType.Int8);
         ElementwiseChecks.RequireSameType(context, input1, "input 0", input2, "input 1");
         ElementwiseChecks.RequireSameType(context, input1, "input 0", output, "output");
-        FusedActivation activation = ElementwiseChecks.Activation(context, 0);
+        FusedActivation activation = ElementwiseChecks.Activation(context, DivOptions.Read(context).FusedActivationFunction);
         _type = output.Type;
         _shape = BroadcastShape.Create(context, output, 5, input1, input2);
 

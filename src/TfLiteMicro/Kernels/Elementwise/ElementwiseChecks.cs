@@ -40,13 +40,11 @@ internal static class ElementwiseChecks
             throw context.Error($"{what} zero point must be {expected} for {TensorTypes.GetName(tensor.Type)}, not {tensor.ZeroPoint}");
     }
 
-    /// <summary>The fused activation of an options table field, checked against the schema's values.</summary>
-    public static FusedActivation Activation(PrepareContext context, int field)
+    /// <summary>The fused activation an options view read, checked against the schema's values and what the kernels support.</summary>
+    public static FusedActivation Activation(PrepareContext context, FusedActivation activation)
     {
-        byte value = context.BuiltinOptions.GetByte(field);
-        if (value > (byte)FusedActivation.SignBit)
-            throw context.Error($"fused activation {value} is not defined");
-        var activation = (FusedActivation)value;
+        if (activation > FusedActivation.SignBit)
+            throw context.Error($"fused activation {(byte)activation} is not defined");
         if (activation is FusedActivation.Tanh or FusedActivation.SignBit)
             throw context.Error($"fused activation {activation} is not supported");
         return activation;

@@ -19,7 +19,7 @@ public sealed class L2Normalization : IKernel
         ElementwiseChecks.RequireSameShape(context, input, "input", output, "output");
         if (input.Rank > 4) throw context.Error($"input rank {input.Rank} exceeds 4");
         if (input.Rank < 1) throw context.Error("input must have at least one dimension");
-        if (context.BuiltinOptions.GetByte(0) != (byte)FusedActivation.None)
+        if (L2NormOptions.Read(context).FusedActivationFunction != FusedActivation.None)
             throw context.Error("a fused activation is not supported");
         _type = input.Type;
         _depth = input.Dim(-1);

@@ -19,7 +19,7 @@ public sealed class LeakyRelu : IKernel
         ElementwiseChecks.RequireSameType(context, input, "input", output, "output");
         ElementwiseChecks.RequireSameShape(context, input, "input", output, "output");
         _type = input.Type;
-        _alpha = context.BuiltinOptions.GetFloat(0);
+        _alpha = LeakyReluOptions.Read(context).Alpha;
         if (_type == TensorType.Float32) return;
 
         ElementwiseChecks.RequireQuantized(context, input, "input");

@@ -20,7 +20,7 @@ public sealed partial class Mul : IKernel
         ElementwiseChecks.RequireType(context, input1, "input", TensorType.Float32, TensorType.Int32, TensorType.Int8, TensorType.Int16);
         ElementwiseChecks.RequireSameType(context, input1, "input 0", input2, "input 1");
         ElementwiseChecks.RequireSameType(context, input1, "input 0", output, "output");
-        FusedActivation activation = ElementwiseChecks.Activation(context, 0);
+        FusedActivation activation = ElementwiseChecks.Activation(context, MulOptions.Read(context).FusedActivationFunction);
         _type = output.Type;
         _shape = BroadcastShape.Create(context, output, 6, input1, input2);
         Int8ProductParameters? vector = null;

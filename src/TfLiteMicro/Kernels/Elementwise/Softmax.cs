@@ -33,7 +33,7 @@ public sealed partial class Softmax : IKernel
         _outputType = output.Type;
         _depth = input.Dim(-1);
         _outer = _depth == 0 ? 0 : input.ElementCount / _depth;
-        _beta = context.BuiltinOptions.GetFloat(0);
+        _beta = SoftmaxOptions.Read(context).Beta;
 
         if (_inputType == TensorType.Float32) return;
         ElementwiseChecks.RequireQuantized(context, input, "input");

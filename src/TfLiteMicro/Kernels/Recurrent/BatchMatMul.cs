@@ -21,8 +21,9 @@ public sealed class BatchMatMul : IKernel
     public void Prepare(PrepareContext context)
     {
         context.ExpectCounts(2, 2, 1);
-        _adjX = context.BuiltinOptions.GetBool(0, false);
-        _adjY = context.BuiltinOptions.GetBool(1, false);
+        BatchMatMulOptions options = BatchMatMulOptions.Read(context);
+        _adjX = options.AdjX;
+        _adjY = options.AdjY;
         Tensor x = context.Input(0);
         Tensor y = context.Input(1);
         Tensor output = context.Output(0);

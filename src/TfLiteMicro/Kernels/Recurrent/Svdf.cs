@@ -23,9 +23,9 @@ public sealed class Svdf : IKernel
     public void Prepare(PrepareContext context)
     {
         context.ExpectCounts(5, 5, 1);
-        FlatTable options = context.BuiltinOptions;
-        _rank = options.GetInt32(0, 0);
-        _activation = (FusedActivation)options.GetSByte(1, 0);
+        SVDFOptions options = SVDFOptions.Read(context);
+        _rank = options.Rank;
+        _activation = options.FusedActivationFunction;
         if (_rank <= 0) throw context.Error($"rank must be positive, got {_rank}");
 
         Tensor input = context.Input(InputIndex);

@@ -25,11 +25,11 @@ public sealed class TransposeConv : IKernel
     public void Prepare(PrepareContext context)
     {
         context.ExpectCounts(3, 4, 1);
-        FlatTable options = context.BuiltinOptions;
-        PaddingKind padding = WindowGeometry.ReadPadding(options, 0);
-        _strideWidth = options.GetInt32(1, 0);
-        _strideHeight = options.GetInt32(2, 0);
-        var activation = (FusedActivation)options.GetByte(3, 0);
+        TransposeConvOptions options = TransposeConvOptions.Read(context);
+        PaddingKind padding = options.Padding;
+        _strideWidth = options.StrideW;
+        _strideHeight = options.StrideH;
+        FusedActivation activation = options.FusedActivationFunction;
 
         Tensor filter = context.Input(FilterIndex);
         Tensor input = context.Input(InputIndex);

@@ -45,10 +45,10 @@ public sealed class UnidirectionalSequenceLstm : IKernel
     public void Prepare(PrepareContext context)
     {
         context.ExpectCounts(24, 24, 1);
-        FlatTable options = context.BuiltinOptions;
-        _cellActivation = (FusedActivation)options.GetSByte(0, 0);
-        _cellClip = options.GetFloat(1, 0f);
-        _timeMajor = options.GetBool(3, false);
+        UnidirectionalSequenceLSTMOptions options = UnidirectionalSequenceLSTMOptions.Read(context);
+        _cellActivation = options.FusedActivationFunction;
+        _cellClip = options.CellClip;
+        _timeMajor = options.TimeMajor;
         if (_cellActivation != FusedActivation.Tanh)
             throw context.Error($"the cell gate activation must be TANH (TFLM computes no other), got {_cellActivation}");
 

@@ -13,14 +13,14 @@ public sealed class Concatenation : IKernel
         if (context.OutputCount != 1) throw context.Error($"expects 1 output but has {context.OutputCount}");
         Tensor first = context.Input(0);
         Tensor output = context.Output(0);
-        FlatTable options = context.BuiltinOptions;
-        if (options.GetSByte(1) != 0) throw context.Error("fused activations are not supported");
+        ConcatenationOptions options = ConcatenationOptions.Read(context);
+        if (options.FusedActivationFunction != FusedActivation.None) throw context.Error("fused activations are not supported");
         ShapeHelpers.RequireType(context, "input", first.Type, TensorType.Bool, TensorType.Float32, TensorType.Int8,
             TensorType.Int16, TensorType.Int32, TensorType.Int64);
         ShapeHelpers.RequireSameType(context, first, "input", output, "output");
         int rank = first.Rank;
         if (rank > 6) throw context.Error($"input rank {rank} exceeds 6");
-        int axis = ShapeHelpers.ResolveAxis(context, options.GetInt32(0), Math.Max(rank, 1));
+        int axis = ShapeHelpers.ResolveAxis(context, options.Axis, Math.Max(rank, 1));
         int[] shape = first.ShapeArray;
         if (rank == 0) throw context.Error("scalars cannot be concatenated");
         int total = 0;

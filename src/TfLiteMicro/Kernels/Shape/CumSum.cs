@@ -27,8 +27,9 @@ public sealed class CumSum : IKernel
         ShapeHelpers.EnsureOutputShape(context, 0, input.Shape);
         if (axis.IsConstant) ShapeHelpers.ResolveAxis(context, axis.AsReadOnlySpan<int>()[0], input.Rank);
         _shape = input.ShapeArray;
-        _exclusive = context.BuiltinOptions.GetBool(0);
-        _reverse = context.BuiltinOptions.GetBool(1);
+        CumsumOptions options = CumsumOptions.Read(context);
+        _exclusive = options.Exclusive;
+        _reverse = options.Reverse;
         _float = input.Type == TensorType.Float32;
         if (_float) return;
         _inputOffset = -input.ZeroPoint;

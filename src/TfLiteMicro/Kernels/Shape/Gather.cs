@@ -14,13 +14,13 @@ public sealed class Gather : IKernel
         if (coords.Type != TensorType.Int32) throw context.UnsupportedType("indices", coords.Type);
         ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8);
         ShapeHelpers.RequireSameType(context, input, "input", output, "output");
-        FlatTable options = context.BuiltinOptions;
+        GatherOptions options = GatherOptions.Read(context);
         int rank = input.Rank;
-        int axis = ShapeHelpers.ResolveAxis(context, options.GetInt32(0), rank);
-        int batchDims = options.GetInt32(1);
+        int axis = ShapeHelpers.ResolveAxis(context, options.Axis, rank);
+        int batchDims = options.BatchDims;
         if (batchDims < 0) batchDims += coords.Rank;
         if (batchDims < 0 || batchDims >= rank || batchDims > coords.Rank || batchDims > axis)
-            throw context.Error($"batch_dims {options.GetInt32(1)} is invalid for axis {axis}, input rank {rank} and indices rank {coords.Rank}");
+            throw context.Error($"batch_dims {options.BatchDims} is invalid for axis {axis}, input rank {rank} and indices rank {coords.Rank}");
         for (int i = 0; i < batchDims; i++)
             if (input.Dim(i) != coords.Dim(i)) throw context.Error($"batch dimension {i} differs between input and indices");
         var shape = new List<int>();

@@ -22,7 +22,7 @@ public sealed class MirrorPad : IKernel
         if (paddings.Rank != 2 || paddings.Dim(0) != rank || paddings.Dim(1) != 2)
             throw context.Error($"paddings has shape {ShapeHelpers.Format(paddings.Shape)}, expected [{rank},2]");
         int[] pads = ShapeHelpers.ReadIndices(context, paddings, "paddings");
-        int offset = context.BuiltinOptions.GetSByte(0) == 0 ? 1 : 0;
+        int offset = MirrorPadOptions.Read(context).Mode == MirrorPadMode.Reflect ? 1 : 0;
         _outShape = new int[rank];
         _sourceIndex = new int[rank][];
         for (int d = 0; d < rank; d++)

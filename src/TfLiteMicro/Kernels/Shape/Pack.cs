@@ -7,8 +7,8 @@ public sealed class Pack : IKernel
 
     public void Prepare(PrepareContext context)
     {
-        FlatTable options = context.BuiltinOptions;
-        int count = options.GetInt32(0);
+        PackOptions options = PackOptions.Read(context);
+        int count = options.ValuesCount;
         if (count < 1 || count != context.InputCount) throw context.Error($"values_count {count} does not match {context.InputCount} inputs");
         if (context.OutputCount != 1) throw context.Error($"expects 1 output but has {context.OutputCount}");
         Tensor first = context.Input(0);
@@ -17,7 +17,7 @@ public sealed class Pack : IKernel
         ShapeHelpers.RequireSameType(context, first, "input", output, "output");
         int rank = first.Rank + 1;
         if (rank > 8) throw context.Error($"output rank {rank} exceeds 8");
-        int axis = ShapeHelpers.ResolveAxis(context, options.GetInt32(1), rank);
+        int axis = ShapeHelpers.ResolveAxis(context, options.Axis, rank);
         for (int k = 1; k < count; k++)
         {
             Tensor input = context.Input(k);

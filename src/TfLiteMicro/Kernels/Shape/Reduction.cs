@@ -38,7 +38,7 @@ internal sealed class Reduction
         _outputCount = output.ElementCount;
         if (!_axisConstant) return;
 
-        bool keepDims = context.BuiltinOptions.GetBool(0);
+        bool keepDims = ReducerOptions.Read(context).KeepDims;
         string? problem = Resolve(axis.AsReadOnlySpan<int>(), _inShape, _outStrides, out int outputCount, out _reducedCount);
         if (problem is not null) throw context.Error(problem);
         var shape = new List<int>(_inShape.Length);

@@ -16,8 +16,9 @@ public sealed class ResizeBilinear : IKernel
         Tensor input = context.Input(0);
         ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8);
         (_outH, _outW) = ResizeLayout.Prepare(context);
-        _alignCorners = context.BuiltinOptions.GetBool(2);
-        _halfPixel = context.BuiltinOptions.GetBool(3);
+        ResizeBilinearOptions options = ResizeBilinearOptions.Read(context);
+        _alignCorners = options.AlignCorners;
+        _halfPixel = options.HalfPixelCenters;
         if (_alignCorners && _halfPixel) throw context.Error("align_corners and half_pixel_centers cannot both be set");
         _batches = input.Dim(0);
         _inH = input.Dim(1);

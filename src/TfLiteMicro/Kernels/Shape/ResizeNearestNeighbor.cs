@@ -12,8 +12,9 @@ public sealed class ResizeNearestNeighbor : IKernel
         Tensor input = context.Input(0);
         ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8, TensorType.Int16);
         (int outH, int outW) = ResizeLayout.Prepare(context);
-        bool align = context.BuiltinOptions.GetBool(0);
-        bool half = context.BuiltinOptions.GetBool(1);
+        ResizeNearestNeighborOptions options = ResizeNearestNeighborOptions.Read(context);
+        bool align = options.AlignCorners;
+        bool half = options.HalfPixelCenters;
         _batches = input.Dim(0);
         _inH = input.Dim(1);
         _inW = input.Dim(2);

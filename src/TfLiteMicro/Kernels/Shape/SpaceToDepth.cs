@@ -13,7 +13,7 @@ public sealed class SpaceToDepth : IKernel
         ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8);
         ShapeHelpers.RequireSameType(context, input, "input", output, "output");
         if (input.Rank != 4) throw context.Error($"input must have 4 dimensions, has {input.Rank}");
-        int bs = context.BuiltinOptions.GetInt32(0);
+        int bs = SpaceToDepthOptions.Read(context).BlockSize;
         if (bs <= 0) throw context.Error($"block size {bs} must be positive");
         int b = input.Dim(0), h = input.Dim(1), w = input.Dim(2), c = input.Dim(3);
         if (h % bs != 0 || w % bs != 0) throw context.Error($"input height {h} and width {w} must be divisible by block size {bs}");

@@ -15,7 +15,7 @@ public sealed class Split : IKernel
         if (axisTensor.ElementCount != 1) throw context.Error("axis must hold one value");
         int axis = ShapeHelpers.ResolveAxis(context, axisTensor.AsReadOnlySpan<int>()[0], input.Rank);
         int count = context.OutputCount;
-        int numSplits = context.BuiltinOptions.GetInt32(0);
+        int numSplits = SplitOptions.Read(context).NumSplits;
         if (count < 1 || (numSplits != 0 && numSplits != count)) throw context.Error($"num_splits {numSplits} does not match {count} outputs");
         if (input.Dim(axis) % count != 0) throw context.Error($"axis size {input.Dim(axis)} is not divisible by {count}");
         int part = input.Dim(axis) / count;

@@ -12,7 +12,7 @@ public sealed class Squeeze : IKernel
         ShapeHelpers.RequireSameType(context, input, "input", output, "output");
         int rank = input.Rank;
         if (rank > 8) throw context.Error($"input rank {rank} exceeds 8");
-        int[] dims = context.BuiltinOptions.GetInt32Array(0);
+        int[] dims = SqueezeOptions.Read(context).GetSqueezeDims();
         Span<bool> drop = stackalloc bool[rank];
         if (dims.Length == 0)
         {

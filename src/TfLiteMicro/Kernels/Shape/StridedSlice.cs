@@ -31,10 +31,10 @@ public sealed class StridedSlice : IKernel
         int[] begin = ShapeHelpers.ReadIndices(context, beginTensor, "begin");
         int[] end = ShapeHelpers.ReadIndices(context, endTensor, "end");
         int[] strides = ShapeHelpers.ReadIndices(context, stridesTensor, "strides");
-        FlatTable options = context.BuiltinOptions;
-        int beginMask = options.GetInt32(0), endMask = options.GetInt32(1), ellipsisMask = options.GetInt32(2);
-        int newAxisMask = options.GetInt32(3), shrinkMask = options.GetInt32(4);
-        bool offsetMode = options.GetBool(5);
+        StridedSliceOptions options = StridedSliceOptions.Read(context);
+        int beginMask = options.BeginMask, endMask = options.EndMask, ellipsisMask = options.EllipsisMask;
+        int newAxisMask = options.NewAxisMask, shrinkMask = options.ShrinkAxisMask;
+        bool offsetMode = options.Offset;
 
         // Expand the sparse specification (with ellipsis and new axes) into one entry per input dimension.
         int ellipsisAt = -1;

@@ -7,14 +7,14 @@ public sealed class Unpack : IKernel
 
     public void Prepare(PrepareContext context)
     {
-        FlatTable options = context.BuiltinOptions;
+        UnpackOptions options = UnpackOptions.Read(context);
         Tensor input = context.Input(0);
         if (context.InputCount != 1) throw context.Error($"expects 1 input but has {context.InputCount}");
         ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8, TensorType.Int16, TensorType.Int32);
         int rank = input.Rank;
-        int axis = ShapeHelpers.ResolveAxis(context, options.GetInt32(1), rank);
+        int axis = ShapeHelpers.ResolveAxis(context, options.Axis, rank);
         int count = input.Dim(axis);
-        int num = options.GetInt32(0);
+        int num = options.Num;
         if (num != 0 && num != count) throw context.Error($"num {num} differs from the axis size {count}");
         if (context.OutputCount != count) throw context.Error($"expects {count} outputs but has {context.OutputCount}");
         var shape = new int[rank - 1];
