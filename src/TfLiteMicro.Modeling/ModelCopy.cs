@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace TfLiteMicro.Modeling;
 
 /// <summary>
@@ -11,9 +9,6 @@ namespace TfLiteMicro.Modeling;
 /// </summary>
 internal static class ModelCopy
 {
-    // BuiltinOptions union tags of the options tables with vector or string fields, and those fields.
-    private const byte ConcatEmbeddingsOptions = 3, ReshapeOptions = 17, SqueezeOptions = 30, VarHandleOptions = 111, BucketizeOptions = 115;
-
     /// <summary>
     /// The model as a builder. <paramref name="replacedData"/> gives new bytes for some constants (each gets a buffer of its
     /// own); metadata entries for which <paramref name="keepMetadata"/> is false are left out.
@@ -60,7 +55,7 @@ internal static class ModelCopy
                     g.AddCustomOperator(op.Code.CustomCode!, [.. op.Inputs], [.. op.Outputs], op.CustomOptions.Span, op.Code.Version);
                     continue;
                 }
-                OperatorOptions? options = op.BuiltinOptionsType == 0 ? null : CopyOptions(op.BuiltinOptionsType, op.BuiltinOptions);
+                OperatorOptions? options = op.BuiltinOptionsType == 0 ? null : CopyOptions(op.BuiltinOptionsType, RawOptionsFields.Table(op));
                 g.AddOperator(op.Code.BuiltinCode, [.. op.Inputs], [.. op.Outputs], options, op.Code.Version,
                     op.Intermediates.Count > 0 ? [.. op.Intermediates] : null);
             }
@@ -77,18 +72,21 @@ internal static class ModelCopy
 
     private static OperatorOptions CopyOptions(byte unionType, FlatTable table)
     {
-        // Fields holding offsets (vectors, strings), by union tag; every other field is a scalar.
-        int[] offsetFields = unionType switch
+        // Fields holding offsets (vectors, strings), by table; every other field is a scalar. ConcatEmbeddingsOptions
+        // (num_columns_per_channel, embedding_dim_per_channel) and BucketizeOptions (boundaries) are not in the
+        // writer's generated ids.
+        int[] offsetFields = (BuiltinOptionsTable)unionType switch
         {
-            ConcatEmbeddingsOptions => [1, 2],
-            ReshapeOptions or SqueezeOptions or BucketizeOptions => [0],
-            VarHandleOptions => [0, 1],
+            BuiltinOptionsTable.ConcatEmbeddingsOptions => [1, 2],
+            BuiltinOptionsTable.BucketizeOptions => [0],
+            BuiltinOptionsTable.ReshapeOptions => [OptionsSchema.ReshapeOptions.NewShape],
+            BuiltinOptionsTable.SqueezeOptions => [OptionsSchema.SqueezeOptions.SqueezeDims],
+            BuiltinOptionsTable.VarHandleOptions => [OptionsSchema.VarHandleOptions.Container, OptionsSchema.VarHandleOptions.SharedName],
             _ => [],
         };
         return OperatorOptions.Create(unionType, w =>
         {
-            if (!table.IsPresent) return;
-            foreach ((int field, int size, long value) in Scalars(table, offsetFields))
+            foreach ((int field, int size, long value) in RawOptionsFields.Scalars(table, offsetFields))
             {
                 switch (size)
                 {
@@ -101,51 +99,10 @@ internal static class ModelCopy
             foreach (int field in offsetFields)
             {
                 if (!table.Has(field)) continue;
-                if (unionType == VarHandleOptions) w.String(field, table.GetString(field) ?? "");
+                if ((BuiltinOptionsTable)unionType == BuiltinOptionsTable.VarHandleOptions) w.String(field, table.GetString(field) ?? "");
                 // [int] and [float] vectors are both 4-byte elements: the bits are copied as they are.
                 else w.Int32Array(field, table.GetInt32Array(field));
             }
         });
-    }
-
-    /// <summary>
-    /// The scalar fields of a table with their sizes: each field runs to the next field (or the table's end), and its
-    /// size is the largest of 8, 4, 2, 1 that fits that room and its alignment. A field followed by padding may come out
-    /// wider than the schema's, its extra bytes the padding's zeros, which readers of the narrower field never look at.
-    /// </summary>
-    private static List<(int Field, int Size, long Value)> Scalars(FlatTable table, int[] offsetFields)
-    {
-        ReadOnlySpan<byte> bytes = table.Buffer.Span;
-        int position = table.Position;
-        int vtable = position - BinaryPrimitives.ReadInt32LittleEndian(bytes.Slice(position));
-        int vtableLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(vtable));
-        int objectSize = BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(vtable + 2));
-        var offsets = new List<(int Field, int Offset)>();
-        for (int field = 0; 4 + 2 * field + 2 <= vtableLength; field++)
-        {
-            int offset = BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(vtable + 4 + 2 * field));
-            if (offset != 0) offsets.Add((field, offset));
-        }
-        offsets.Sort((a, b) => a.Offset.CompareTo(b.Offset));
-
-        var result = new List<(int, int, long)>();
-        for (int i = 0; i < offsets.Count; i++)
-        {
-            (int field, int offset) = offsets[i];
-            if (offsetFields.Contains(field)) continue;
-            int room = (i + 1 < offsets.Count ? offsets[i + 1].Offset : objectSize) - offset;
-            int size = 8;
-            while (size > 1 && (size > room || (position + offset) % size != 0)) size /= 2;
-            ReadOnlySpan<byte> at = bytes.Slice(position + offset, size);
-            long value = size switch
-            {
-                1 => at[0],
-                2 => BinaryPrimitives.ReadInt16LittleEndian(at),
-                4 => BinaryPrimitives.ReadInt32LittleEndian(at),
-                _ => BinaryPrimitives.ReadInt64LittleEndian(at),
-            };
-            result.Add((field, size, value));
-        }
-        return result;
     }
 }
