@@ -24,7 +24,7 @@ public static class CompressionMetadataWriter
         if (tensors.Count == 0) throw new ArgumentException("no compressed tensors to describe", nameof(tensors));
         int subgraphs = tensors.Max(t => t.Subgraph) + 1;
         var fb = new FlatBufferBuilder(256) { ForceDefaults = true };
-        var subgraphTables = new Offset<int>[subgraphs];
+        var subgraphTables = new int[subgraphs];
         for (int s = 0; s < subgraphs; s++)
         {
             LutTensor[] inSubgraph = [.. tensors.Where(t => t.Subgraph == s)];
@@ -41,23 +41,16 @@ public static class CompressionMetadataWriter
                 fb.AddByte(ModelCompression.Field.LutTensorIndexBitWidth, (byte)t.BitWidth, 0);
                 lutTables[i] = fb.EndTable();
             }
-            int lutVector = OffsetVector(fb, lutTables);
+            int lutVector = ModelBuilder.OffsetVector(fb, lutTables);
             fb.StartTable(1);
             fb.AddOffset(ModelCompression.Field.SubgraphLutTensors, lutVector, 0);
-            subgraphTables[s] = new Offset<int>(fb.EndTable());
+            subgraphTables[s] = fb.EndTable();
         }
-        int subgraphVector = OffsetVector(fb, [.. subgraphTables.Select(o => o.Value)]);
+        int subgraphVector = ModelBuilder.OffsetVector(fb, subgraphTables);
         fb.StartTable(2);
         fb.AddUint(ModelCompression.Field.MetadataSchemaVersion, ModelCompression.SchemaVersion, 0);
         fb.AddOffset(ModelCompression.Field.MetadataSubgraphs, subgraphVector, 0);
         fb.Finish(fb.EndTable());
         return fb.SizedByteArray();
-    }
-
-    private static int OffsetVector(FlatBufferBuilder fb, int[] tables)
-    {
-        fb.StartVector(4, tables.Length, 4);
-        for (int i = tables.Length - 1; i >= 0; i--) fb.AddOffset(tables[i]);
-        return fb.EndVector().Value;
     }
 }

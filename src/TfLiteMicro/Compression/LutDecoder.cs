@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
+using TfLiteMicro.Kernels;
 
 namespace TfLiteMicro.Compression;
 
@@ -183,26 +184,18 @@ internal static class LutDecoder
     /// <summary>Byte-table lookups and nibble/crumb unpacking with one 16-byte shuffle per 16 values (SSSE3 or Arm64 TBL).</summary>
     private static class ByteShuffle
     {
-        public static bool IsSupported => Ssse3.IsSupported || AdvSimd.Arm64.IsSupported;
+        public static bool IsSupported => ByteLookup.IsAccelerated;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<byte> Shuffle(Vector128<byte> table, Vector128<byte> indices)
-            => Ssse3.IsSupported ? Ssse3.Shuffle(table, indices) : AdvSimd.Arm64.VectorTableLookup(table, indices);
+        private static Vector128<byte> Shuffle(Vector128<byte> table, Vector128<byte> indices) => ByteLookup.Shuffle(table, indices);
 
+        /// <summary>a0 b0 a1 b1 .. a7 b7 (and, High, a8 b8 .. a15 b15).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector128<byte> InterleaveLow(Vector128<byte> a, Vector128<byte> b)
             => Sse2.IsSupported ? Sse2.UnpackLow(a, b) : AdvSimd.Arm64.ZipLow(a, b);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector128<byte> InterleaveHigh(Vector128<byte> a, Vector128<byte> b)
-            => Sse2.IsSupported ? Sse2.UnpackHigh(a, b) : AdvSimd.Arm64.ZipHigh(a, b);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<ushort> InterleaveLow(Vector128<ushort> a, Vector128<ushort> b)
-            => Sse2.IsSupported ? Sse2.UnpackLow(a, b) : AdvSimd.Arm64.ZipLow(a, b);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<ushort> InterleaveHigh(Vector128<ushort> a, Vector128<ushort> b)
             => Sse2.IsSupported ? Sse2.UnpackHigh(a, b) : AdvSimd.Arm64.ZipHigh(a, b);
 
         /// <summary>The largest byte table looked up with shuffles (eight of them per sixteen values).</summary>
@@ -296,12 +289,13 @@ internal static class LutDecoder
                 Vector128<byte> i1 = Shuffle(table, Vector128.ShiftRightLogical(v, 4).AsByte() & mask);
                 Vector128<byte> i2 = Shuffle(table, Vector128.ShiftRightLogical(v, 2).AsByte() & mask);
                 Vector128<byte> i3 = Shuffle(table, v.AsByte() & mask);
-                Vector128<ushort> pairsLow = InterleaveLow(i0, i1).AsUInt16(), pairsHigh = InterleaveHigh(i0, i1).AsUInt16();
-                Vector128<ushort> nextLow = InterleaveLow(i2, i3).AsUInt16(), nextHigh = InterleaveHigh(i2, i3).AsUInt16();
-                InterleaveLow(pairsLow, nextLow).AsByte().CopyTo(output.Slice(written));
-                InterleaveHigh(pairsLow, nextLow).AsByte().CopyTo(output.Slice(written + 16));
-                InterleaveLow(pairsHigh, nextHigh).AsByte().CopyTo(output.Slice(written + 32));
-                InterleaveHigh(pairsHigh, nextHigh).AsByte().CopyTo(output.Slice(written + 48));
+                // Interleaving (i0, i2) with (i1, i3) puts each byte's four indices back in order.
+                Vector128<byte> evenLow = InterleaveLow(i0, i2), evenHigh = InterleaveHigh(i0, i2);
+                Vector128<byte> oddLow = InterleaveLow(i1, i3), oddHigh = InterleaveHigh(i1, i3);
+                InterleaveLow(evenLow, oddLow).CopyTo(output.Slice(written));
+                InterleaveHigh(evenLow, oddLow).CopyTo(output.Slice(written + 16));
+                InterleaveLow(evenHigh, oddHigh).CopyTo(output.Slice(written + 32));
+                InterleaveHigh(evenHigh, oddHigh).CopyTo(output.Slice(written + 48));
             }
             return written;
         }

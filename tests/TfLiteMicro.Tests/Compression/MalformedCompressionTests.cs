@@ -66,25 +66,18 @@ public sealed class MalformedCompressionTests
                     fb.AddByte(2, (byte)p.Bits, 0);
                     tables[i] = fb.EndTable();
                 }
-                luts = Vector(fb, tables);
+                luts = ModelBuilder.OffsetVector(fb, tables);
             }
             fb.StartTable(1);
             if (!p.EmptySubgraph) fb.AddOffset(0, luts, 0);
             int subgraph = fb.EndTable();
-            subgraphs = Vector(fb, [subgraph]);
+            subgraphs = ModelBuilder.OffsetVector(fb, [subgraph]);
         }
         fb.StartTable(2);
         if (p.SchemaVersion is int version) fb.AddUint(0, (uint)version, 0);
         if (!p.NoSubgraphs) fb.AddOffset(1, subgraphs, 0);
         fb.Finish(fb.EndTable());
         return fb.SizedByteArray();
-    }
-
-    private static int Vector(FlatBufferBuilder fb, int[] tables)
-    {
-        fb.StartVector(4, tables.Length, 4);
-        for (int i = tables.Length - 1; i >= 0; i--) fb.AddOffset(tables[i]);
-        return fb.EndVector().Value;
     }
 
     [Fact]
