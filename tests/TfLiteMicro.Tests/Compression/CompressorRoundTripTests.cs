@@ -268,6 +268,64 @@ public sealed class CompressorRoundTripTests
         }
     }
 
+    /// <summary>
+    /// Beyond TFLM: every operator reads compressed constants here (decompression happens before the kernel sees its input).
+    /// Every golden single-operator model with constants, each constant compressed (exactly where 7 bits suffice, else
+    /// clustered to 3 bits): on TFLM's inputs, the same bytes as the model with the decompressed values written out.
+    /// </summary>
+    [SkippableFact]
+    public void EveryOperatorReadsCompressedConstants()
+    {
+        SharedData.RequireRoot();
+        var failures = new List<string>();
+        var operators = new HashSet<string>();
+        foreach (string name in GoldenCase.OpCaseNames())
+        {
+            GoldenCase c = GoldenCase.Load(SharedData.Path("golden", "ops", name));
+            Model original = Model.Load(File.ReadAllBytes(c.ModelPath));
+            Subgraph main = original.Subgraphs[0];
+            var specs = new List<LutCompressionSpec>();
+            foreach (ModelTensor t in main.Tensors)
+            {
+                if (!t.IsConstant || t.Shape.Count == 0 || main.Tensors.Count(o => o.BufferIndex == t.BufferIndex && o.IsConstant) > 1) continue;
+                if (t.Type is not (TensorType.Int8 or TensorType.Int16 or TensorType.Int32 or TensorType.Int64 or TensorType.Float32 or TensorType.Bool)) continue;
+                int lossless = LutCompressor.LosslessBitWidth(t);
+                if (lossless < 1) continue;
+                specs.Add(new LutCompressionSpec(0, t.Index, lossless <= 7 ? lossless : 3));
+            }
+            if (specs.Count == 0) continue;
+            Model compressed = Model.Load(LutCompressor.Compress(original, specs).Model);
+            Model binned = Model.Load(Binned(compressed));
+            foreach (bool reference in new[] { false, true })
+            {
+                string? problem = SameOutputs(binned, compressed, c, reference);
+                if (problem is not null) failures.Add($"{name}{(reference ? " (reference)" : "")}: {problem}");
+            }
+            operators.Add(main.Operators[0].Code.Name);
+        }
+        Assert.True(failures.Count == 0, string.Join('\n', failures.Take(20)));
+        Assert.True(operators.Count >= 20, $"only {operators.Count} operator types had constants: {string.Join(", ", operators)}");
+    }
+
+    private static string? SameOutputs(Model expected, Model actual, GoldenCase c, bool reference)
+    {
+        var options = new InterpreterOptions { UseReferenceKernels = reference };
+        using var a = new MicroInterpreter(expected, GoldenRunner.FullResolver(), new byte[1 << 22], options);
+        using var b = new MicroInterpreter(actual, GoldenRunner.FullResolver(), new byte[1 << 22], options);
+        a.AllocateTensors();
+        b.AllocateTensors();
+        for (int i = 0; i < a.InputCount; i++)
+        {
+            a.Input(i).CopyFrom(c.ReadInput(i));
+            b.Input(i).CopyFrom(c.ReadInput(i));
+        }
+        a.Invoke();
+        b.Invoke();
+        for (int o = 0; o < a.OutputCount; o++)
+            if (!a.Output(o).AsReadOnlySpan<byte>().SequenceEqual(b.Output(o).AsReadOnlySpan<byte>())) return $"output {o} differs";
+        return null;
+    }
+
     /// <summary>CONCATENATION and ASSIGN_VARIABLE (in a CALL_ONCE subgraph) read compressed constants; lossless, so the outputs are the original's.</summary>
     [Fact]
     public void ConcatenationAndAssignVariableReadCompressedConstants()
