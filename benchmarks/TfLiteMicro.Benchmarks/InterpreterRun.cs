@@ -1,21 +1,28 @@
+using TfLiteMicro.Benchmarks.Peers;
+using TfLiteMicro.Signal;
+
 namespace TfLiteMicro.Benchmarks;
 
 /// <summary>An interpreter over one model with random inputs, ready to invoke.</summary>
-internal sealed class InterpreterRun : IDisposable
+internal sealed class InterpreterRun : IModelRun
 {
+    /// <summary>Every builtin kernel and the signal library's custom ops.</summary>
+    public static OpResolver Resolver() => OpResolver.WithAllBuiltins().AddSignalOps();
+
     private readonly MicroInterpreter _interpreter;
+    private readonly byte[][] _inputs;
 
     public InterpreterRun(byte[] modelBytes, bool reference, int arenaBytes = 16 << 20, InterpreterOptions? options = null)
     {
         Model model = Model.Load(modelBytes);
-        _interpreter = new MicroInterpreter(model, OpResolver.WithAllBuiltins(), new byte[arenaBytes],
+        _interpreter = new MicroInterpreter(model, Resolver(), new byte[arenaBytes],
             new InterpreterOptions { UseReferenceKernels = reference, DecompressionMemory = options?.DecompressionMemory });
         _interpreter.AllocateTensors();
         var random = new Random(42);
-        for (int i = 0; i < _interpreter.InputCount; i++)
+        _inputs = new byte[_interpreter.InputCount][];
+        for (int i = 0; i < _inputs.Length; i++)
         {
             Tensor input = _interpreter.Input(i);
-            Span<byte> bytes = input.AsSpan<byte>();
             if (input.Type == TensorType.Float32)
             {
                 Span<float> values = input.AsSpan<float>();
@@ -23,13 +30,38 @@ internal sealed class InterpreterRun : IDisposable
             }
             else
             {
-                random.NextBytes(bytes);
+                random.NextBytes(input.AsSpan<byte>());
             }
+            _inputs[i] = input.AsReadOnlySpan<byte>().ToArray();
         }
         _interpreter.Invoke();
     }
 
+    public MicroInterpreter Interpreter => _interpreter;
+
+    /// <summary>
+    /// The random bytes written to input <paramref name="index"/> (the arena may reuse an input's bytes during an
+    /// invoke, so the tensor itself need not hold them any more).
+    /// </summary>
+    public ReadOnlySpan<byte> InputBytes(int index) => _inputs[index];
+
     public void Invoke() => _interpreter.Invoke();
+
+    /// <summary>An invoke as the first one: variables reset and the random inputs written again.</summary>
+    public void InvokeFromStart()
+    {
+        _interpreter.Reset();
+        for (int i = 0; i < _inputs.Length; i++) _inputs[i].CopyTo(_interpreter.Input(i).AsSpan<byte>());
+        _interpreter.Invoke();
+    }
+
+    public int OutputCount => _interpreter.OutputCount;
+
+    public TensorValues Output(int index)
+    {
+        Tensor output = _interpreter.Output(index);
+        return new TensorValues(output.Type, output.AsReadOnlySpan<byte>().ToArray());
+    }
 
     public void Dispose() => _interpreter.Dispose();
 }

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using TfLiteMicro.Benchmarks.Peers;
 
 namespace TfLiteMicro.Benchmarks;
 
@@ -12,7 +15,14 @@ public static class Program
             Quick(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0.5, args.Length > 2 ? args[2] : "");
             return;
         }
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        if (args.Length > 0 && args[0] == "--peers")
+        {
+            PeerCheck.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0.5);
+            return;
+        }
+        // Model and layer names in full in the summary table, times in microseconds.
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.WithSummaryStyle(
+            SummaryStyle.Default.WithMaxParameterColumnWidth(32).WithTimeUnit(Perfolizer.Horology.TimeUnit.Microsecond)));
     }
 
     /// <summary>

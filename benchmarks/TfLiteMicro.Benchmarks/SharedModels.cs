@@ -23,7 +23,7 @@ internal static class SharedModels
     {
         string? shared = Directory();
         if (shared is null) yield break;
-        OpResolver resolver = OpResolver.WithAllBuiltins();
+        OpResolver resolver = InterpreterRun.Resolver();
         foreach (string path in System.IO.Directory.GetFiles(Path.Combine(shared, "models"), "*.tflite").Order(StringComparer.Ordinal))
         {
             Model model;

@@ -73,7 +73,7 @@ public static class CliApp
         DirectoryNotFoundException => $"directory not found: {e.Message}",
         UnauthorizedAccessException => $"access denied: {e.Message}",
         IOException => e.Message,
-        OutOfMemoryException => "out of memory (try a smaller --arena-size)",
+        OutOfMemoryException => "out of memory",
         InvalidOperationException or ArgumentException or FormatException => e.Message,
         _ => $"{e.GetType().Name}: {e.Message}",
     };

@@ -29,9 +29,19 @@ internal static class InputFiles
     public static byte[] Read(string path, int index, Tensor tensor)
     {
         string what = $"input {index} ({Label(tensor)})";
+        if (Directory.Exists(path))
+            throw new CliException($"{what}: {path} is a directory; --input takes one file per input");
         if (!File.Exists(path))
             throw new CliException($"{what}: file not found: {path}");
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new CliException($"{what}: cannot read {path}: {e.Message}");
+        }
         if (NpyArray.LooksLikeNpy(bytes))
         {
             NpyArray array;

@@ -37,6 +37,11 @@ internal sealed class PreparedModel : IDisposable
         {
             throw new CliException($"{path}: {e.Message}");
         }
+        catch (OutOfMemoryException)
+        {
+            // The arena is already allocated here: what ran out is the memory the kernels use while preparing.
+            throw new CliException($"{path}: out of memory while preparing the model's operators (the {arenaBytes}-byte arena was allocated; a smaller --arena-size will not help)");
+        }
         return new PreparedModel(path, model, interpreter);
     }
 

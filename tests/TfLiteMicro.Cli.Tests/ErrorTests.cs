@@ -118,4 +118,24 @@ public class MutantModelTests
             CliRunner.AssertOneLineError(result);
         }
     }
+
+    [SkippableFact]
+    public void An_input_that_is_a_directory_has_its_own_message()
+    {
+        string path = CliRunner.ModelPath("hello_world_int8");
+        using TempDir dir = CliRunner.TempDir();
+        CliRunner.AssertOneLineError(CliRunner.Run("run", path, "--input", dir.Path), "is a directory");
+    }
+
+    [SkippableFact]
+    public void An_output_dir_that_is_a_file_or_cannot_be_written_has_its_own_message()
+    {
+        string path = CliRunner.ModelPath("hello_world_int8");
+        using TempDir dir = CliRunner.TempDir();
+        string file = dir.File("taken");
+        File.WriteAllText(file, "a file, not a folder");
+        CliRunner.AssertOneLineError(CliRunner.Run("run", path, "--output-dir", file), "is a file");
+        // A folder below a file cannot be created, whoever runs the test (root included).
+        CliRunner.AssertOneLineError(CliRunner.Run("run", path, "--output-dir", Path.Combine(file, "below")), "cannot be written");
+    }
 }

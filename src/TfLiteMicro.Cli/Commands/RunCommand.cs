@@ -50,21 +50,7 @@ internal static class RunCommand
         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
 
         var written = new List<string>();
-        if (outputDir is not null)
-        {
-            Directory.CreateDirectory(outputDir);
-            for (int i = 0; i < interpreter.OutputCount; i++)
-            {
-                Tensor tensor = interpreter.Output(i);
-                byte[] raw = tensor.AsReadOnlySpan<byte>().ToArray();
-                string bin = Path.Combine(outputDir, $"output{i}.bin");
-                string npy = Path.Combine(outputDir, $"output{i}.npy");
-                File.WriteAllBytes(bin, raw);
-                File.WriteAllBytes(npy, NpyArray.Write(tensor.Type, tensor.Shape, raw));
-                written.Add(bin);
-                written.Add(npy);
-            }
-        }
+        if (outputDir is not null) WriteOutputs(interpreter, outputDir, written);
 
         ArenaUsage usage = interpreter.ArenaUsage;
         if (asJson)
@@ -84,6 +70,32 @@ internal static class RunCommand
         o.WriteLine($"Arena used: {usage.TotalBytes} of {usage.ArenaBytes} bytes (planned {usage.PlannedBytes}, persistent {usage.PersistentBytes})");
         foreach (string file in written) o.WriteLine($"Wrote {file}");
         return 0;
+    }
+
+    /// <summary>Writes output&lt;i&gt;.bin and .npy into <paramref name="outputDir"/>; a path that is a file or cannot be written gets its own message.</summary>
+    private static void WriteOutputs(MicroInterpreter interpreter, string outputDir, List<string> written)
+    {
+        if (File.Exists(outputDir))
+            throw new CliException($"--output-dir {outputDir} is a file; give a folder (it is created if missing)");
+        try
+        {
+            Directory.CreateDirectory(outputDir);
+            for (int i = 0; i < interpreter.OutputCount; i++)
+            {
+                Tensor tensor = interpreter.Output(i);
+                byte[] raw = tensor.AsReadOnlySpan<byte>().ToArray();
+                string bin = Path.Combine(outputDir, $"output{i}.bin");
+                string npy = Path.Combine(outputDir, $"output{i}.npy");
+                File.WriteAllBytes(bin, raw);
+                File.WriteAllBytes(npy, NpyArray.Write(tensor.Type, tensor.Shape, raw));
+                written.Add(bin);
+                written.Add(npy);
+            }
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new CliException($"--output-dir {outputDir} cannot be written: {e.Message}");
+        }
     }
 
     private static string QuantSuffix(Tensor tensor)

@@ -115,8 +115,11 @@ public static class ModelCompression
         LutLayout layout = default;
         ReadOnlyMemory<byte> values = model.Buffers[entry.ValueBuffer];
         int elementSize = TensorTypes.ElementSize(tensor.Type);
+        Subgraph subgraph = model.Subgraphs[entry.Subgraph];
         if (tensor.Data.IsEmpty)
             problem = "a compressed tensor must be a constant with data";
+        else if (subgraph.Inputs.Contains(entry.Tensor) || subgraph.Outputs.Contains(entry.Tensor))
+            problem = "a subgraph input or output cannot be stored compressed (its values must be readable as they are)";
         else if (tensor.Type is not (TensorType.Bool or TensorType.Float32 or TensorType.Int8 or TensorType.Int16 or TensorType.Int32 or TensorType.Int64))
             problem = $"{TensorTypes.GetName(tensor.Type)} tensors cannot be LUT-compressed (BOOL, FLOAT32, INT8, INT16, INT32, INT64 can)";
         else if (tensor.Shape.Count == 0)

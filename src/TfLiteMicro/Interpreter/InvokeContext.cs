@@ -67,6 +67,17 @@ public readonly ref struct InvokeContext
     /// <summary>The bytes of resource variable <paramref name="id"/>; empty, with <paramref name="exists"/> false, when it has none.</summary>
     internal Span<byte> ResourceVariable(int id, out bool exists) => _interpreter.ResourceVariables.Buffer(_arena, id, out exists);
 
+    /// <summary>
+    /// Called by a loop operator before each iteration: stops the Invoke when its cancellation token asks for it, and
+    /// fails when the iteration count passes <see cref="InterpreterOptions.MaxWhileIterations"/>.
+    /// </summary>
+    internal void BeginLoopIteration(long iteration)
+    {
+        _interpreter.ThrowIfCancellationRequested();
+        if (_interpreter.Options.MaxWhileIterations is long limit && iteration >= limit)
+            throw Error($"the loop ran {iteration} iterations, the limit set by InterpreterOptions.MaxWhileIterations");
+    }
+
     /// <summary>Ends the current Invoke after this node without error (TFLM's kTfLiteAbort); see <see cref="MicroInterpreter.LastInvokeAborted"/>.</summary>
     public void AbortInvoke() => _interpreter.AbortInvoke();
 

@@ -8,4 +8,12 @@ public sealed class KernelException : TfLiteMicroException
 {
     public KernelException(string message) : base(message) { }
     public KernelException(string message, Exception? inner) : base(message, inner) { }
+
+    /// <summary>
+    /// Raised by shared arithmetic that does not know which operator called it (e.g. turning scales into a
+    /// multiplier); the interpreter adds the operator's place to the message.
+    /// </summary>
+    internal static KernelException Unplaced(string message) => new(message) { IsUnplaced = true };
+
+    internal bool IsUnplaced { get; private init; }
 }

@@ -5,7 +5,7 @@ namespace TfLiteMicro;
 
 /// <summary>
 /// Runs a <see cref="Model"/> inside one caller-owned arena. <see cref="AllocateTensors"/> does all the work
-/// that can be done once (finding kernels, preparing them, planning memory); <see cref="Invoke"/> then only
+/// that can be done once (finding kernels, preparing them, planning memory); <see cref="Invoke()"/> then only
 /// walks the prepared operators and allocates nothing.
 /// </summary>
 public sealed partial class MicroInterpreter : IDisposable
@@ -80,7 +80,7 @@ public sealed partial class MicroInterpreter : IDisposable
         return _tensors[subgraph][index];
     }
 
-    /// <summary>Finds kernels for every operator, prepares them and plans the arena. Call once before <see cref="Invoke"/>.</summary>
+    /// <summary>Finds kernels for every operator, prepares them and plans the arena. Call once before <see cref="Invoke()"/>.</summary>
     public void AllocateTensors()
     {
         if (_allocated) return;
@@ -105,21 +105,40 @@ public sealed partial class MicroInterpreter : IDisposable
         {
             Subgraph subgraph = Model.Subgraphs[s];
             _nodes[s] = new Node[subgraph.Operators.Count];
+            var producer = new int[subgraph.Tensors.Count];
+            Array.Fill(producer, -1);
             for (int o = 0; o < subgraph.Operators.Count; o++)
             {
                 ModelOperator op = subgraph.Operators[o];
                 if (!_resolver.TryGetFactory(op.Code, out Func<IKernel> factory))
                     throw _resolver.Missing(op.Code, $"subgraph {s}, operator {o}");
-                _nodes[s][o] = new Node(s, op, factory(), Resolve(s, op.Inputs), Resolve(s, op.Outputs), Resolve(s, op.Intermediates));
+                var node = new Node(s, op, factory(), Resolve(s, op.Inputs), Resolve(s, op.Outputs), Resolve(s, op.Intermediates));
+                CheckWritable(node, node.Outputs, "output");
+                CheckSingleProducer(node, producer);
+                CheckWritable(node, node.Intermediates, "intermediate tensor");
+                _nodes[s][o] = node;
             }
+            CheckOrder(s, _nodes[s], producer);
         }
 
         BeginPrepare();
         try
         {
             for (int s = 0; s < subgraphCount; s++)
+            {
                 foreach (Node node in _nodes[s])
-                    Guard(node, () => node.Kernel.Prepare(new PrepareContext(this, node)));
+                {
+                    try
+                    {
+                        node.Kernel.Prepare(new PrepareContext(this, node));
+                    }
+                    catch (KernelException e) when (e.IsUnplaced)
+                    {
+                        throw new KernelException($"{node.Describe()}: {e.Message}", e);
+                    }
+                    CheckOutputShapes(node);
+                }
+            }
         }
         finally
         {
@@ -133,6 +152,85 @@ public sealed partial class MicroInterpreter : IDisposable
         ResetKernels();
     }
 
+    /// <summary>Operators write their outputs and intermediates into the arena: a constant of the model has no place there.</summary>
+    private static void CheckWritable(Node node, Tensor?[] tensors, string what)
+    {
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            if (tensors[i] is { IsConstant: true } tensor)
+                throw new KernelException($"{node.Describe()}: {what} {i} (tensor {tensor.Index} '{tensor.Name}') is a constant of the model and cannot be written");
+        }
+    }
+
+    /// <summary>
+    /// Each tensor is written by one operator, which does not also read it: kernels size their loops from their
+    /// tensors' shapes in Prepare, and a second writer (or an operator reshaping its own input) would change a shape
+    /// another kernel has already sized its loops by.
+    /// </summary>
+    private static void CheckSingleProducer(Node node, int[] producer)
+    {
+        for (int i = 0; i < node.Outputs.Length; i++)
+        {
+            if (node.Outputs[i] is not { } output) continue;
+            if (producer[output.Index] >= 0)
+                throw new KernelException($"{node.Describe()}: output {i} (tensor {output.Index} '{output.Name}') is already written by operator {producer[output.Index]}");
+            producer[output.Index] = node.Operator.Index;
+            if (Array.IndexOf(node.Inputs, output) >= 0 || Array.IndexOf(node.Intermediates, output) >= 0)
+                throw new KernelException($"{node.Describe()}: output {i} (tensor {output.Index} '{output.Name}') is also one of its own inputs");
+        }
+    }
+
+    /// <summary>
+    /// Operators run (and prepare) in the model's order, so each one's inputs must be written by an earlier operator
+    /// or by none (inputs of the subgraph, constants, variables); a -1 in a shape is something only the operator
+    /// writing the tensor can work out, so a tensor no operator writes must not have one.
+    /// </summary>
+    private void CheckOrder(int subgraph, Node[] nodes, int[] producer)
+    {
+        foreach (Node node in nodes)
+        {
+            for (int i = 0; i < node.Inputs.Length; i++)
+            {
+                if (node.Inputs[i] is { } input && producer[input.Index] > node.Operator.Index)
+                    throw new KernelException($"{node.Describe()}: input {i} (tensor {input.Index} '{input.Name}') is written by operator {producer[input.Index]}, which runs later");
+            }
+        }
+        foreach (Tensor tensor in _tensors[subgraph])
+        {
+            if (producer[tensor.Index] >= 0) continue;
+            foreach (int d in tensor.Shape)
+            {
+                if (d < 0)
+                    throw new KernelException($"subgraph {subgraph}, tensor {tensor.Index} '{tensor.Name}' has shape [{string.Join(",", tensor.ShapeArray)}], with an unknown dimension no operator works out");
+            }
+        }
+    }
+
+    /// <summary>
+    /// After Prepare, every output must have a known shape: a -1 left in the model's shape that the operator did
+    /// not work out would otherwise be read as a tensor of no elements by one kernel and a bad size by another.
+    /// Outputs with no elements at all make the node a no-op (<see cref="Node.ProducesNothing"/>).
+    /// </summary>
+    private static void CheckOutputShapes(Node node)
+    {
+        bool anyElements = false;
+        foreach (Tensor? output in node.Outputs)
+        {
+            if (output is null) continue;
+            foreach (int d in output.Shape)
+            {
+                if (d < 0)
+                    throw new KernelException($"{node.Describe()}: output tensor {output.Index} '{output.Name}' has shape [{string.Join(",", output.ShapeArray)}], with a dimension the operator did not work out");
+            }
+            if (output.ElementCount != 0) anyElements = true;
+        }
+        bool stateful = false;
+        foreach (Tensor? input in node.Inputs) stateful |= input is { IsVariable: true };
+        // Loops over a tensor with no elements but one huge dimension would still spin; such a node computes nothing.
+        // Control-flow and state-carrying operators run regardless, for their side effects.
+        node.ProducesNothing = !anyElements && node.Outputs.Length > 0 && !stateful && node.Kernel is not (If or While or CallOnce);
+    }
+
     private Tensor?[] Resolve(int subgraph, IReadOnlyList<int> indices)
     {
         var result = new Tensor?[indices.Count];
@@ -140,25 +238,6 @@ public sealed partial class MicroInterpreter : IDisposable
             result[i] = indices[i] < 0 ? null : _tensors[subgraph][indices[i]];
         return result;
     }
-
-    private static void Guard(Node node, Action action)
-    {
-        try
-        {
-            action();
-        }
-        catch (TfLiteMicroException)
-        {
-            throw;
-        }
-        catch (Exception e) when (IsKernelFault(e))
-        {
-            throw new KernelException($"{node.Describe()}: the kernel rejected the model ({e.Message})", e);
-        }
-    }
-
-    private static bool IsKernelFault(Exception e) => e is IndexOutOfRangeException or ArgumentException or InvalidOperationException
-        or OverflowException or DivideByZeroException or InvalidCastException or NotSupportedException or FormatException;
 
     private void PlanMemory()
     {
@@ -307,12 +386,43 @@ public sealed partial class MicroInterpreter : IDisposable
     {
         EnsureAllocated();
         LastInvokeAborted = false;
+        _depth = 0;
+        _cancellation = default;
         BeginDecodeEpoch();
         InvokeSubgraph(0);
     }
 
     /// <summary>
-    /// True when a kernel ended the last <see cref="Invoke"/> early (TFLM's kTfLiteAbort), as CIRCULAR_BUFFER does on
+    /// Runs the main subgraph once, checking <paramref name="cancellation"/> before every operator, every subgraph
+    /// (IF, CALL_ONCE) and every WHILE iteration; a request stops the run with <see cref="OperationCanceledException"/>.
+    /// The outputs are then undefined, the interpreter stays usable (state such as variable tensors is as the
+    /// operators that ran left it; <see cref="Reset"/> restores it).
+    /// </summary>
+    public void Invoke(CancellationToken cancellation)
+    {
+        EnsureAllocated();
+        LastInvokeAborted = false;
+        _depth = 0;
+        _cancellation = cancellation;
+        BeginDecodeEpoch();
+        try
+        {
+            InvokeSubgraph(0);
+        }
+        finally
+        {
+            _cancellation = default;
+        }
+    }
+
+    private CancellationToken _cancellation;
+    private int _depth;
+
+    /// <summary>Stops the current Invoke when its token asks for it (control-flow loops call this between iterations).</summary>
+    internal void ThrowIfCancellationRequested() => _cancellation.ThrowIfCancellationRequested();
+
+    /// <summary>
+    /// True when a kernel ended the last <see cref="Invoke()"/> early (TFLM's kTfLiteAbort), as CIRCULAR_BUFFER does on
     /// the calls where it only buffers input: the outputs then hold no new result.
     /// </summary>
     public bool LastInvokeAborted { get; private set; }
@@ -323,24 +433,25 @@ public sealed partial class MicroInterpreter : IDisposable
     {
         if ((uint)subgraph >= (uint)_nodes.Length)
             throw new KernelException($"subgraph {subgraph} does not exist ({_nodes.Length} subgraphs)");
+        // Control-flow operators run their subgraphs through this method: the nesting is bounded here, so a
+        // chain of subgraphs in a model ends with an error instead of overflowing the thread's stack.
+        if (_depth >= Options.MaxSubgraphDepth)
+            throw new KernelException($"subgraph {subgraph}: control-flow operators nest subgraphs more than {Options.MaxSubgraphDepth} deep (InterpreterOptions.MaxSubgraphDepth)");
+        _cancellation.ThrowIfCancellationRequested();
+        _depth++;
         Node[] nodes = _nodes[subgraph];
         Span<byte> arena = _arena.Span;
         IInvokeProfiler? profiler = Options.Profiler;
         for (int i = 0; i < nodes.Length; i++)
         {
             Node node = nodes[i];
+            _cancellation.ThrowIfCancellationRequested();
             profiler?.BeginOperator(subgraph, i, node.Operator.Code);
-            try
-            {
-                node.Kernel.Invoke(new InvokeContext(this, node, arena));
-            }
-            catch (Exception e) when (e is not TfLiteMicroException && IsKernelFault(e))
-            {
-                throw new KernelException($"{node.Describe()}: failed while running ({e.Message})", e);
-            }
+            if (!node.ProducesNothing) node.Kernel.Invoke(new InvokeContext(this, node, arena));
             profiler?.EndOperator(subgraph, i, node.Operator.Code);
             if (LastInvokeAborted) break;
         }
+        _depth--;
     }
 
     /// <summary>Writes the tables kernels precomputed while preparing into their persistent buffers, once.</summary>
@@ -389,7 +500,7 @@ public sealed partial class MicroInterpreter : IDisposable
             foreach (Node node in nodes)
             {
                 if (node.Kernel is IResettableKernel resettable)
-                    Guard(node, () => resettable.Reset(new InvokeContext(this, node, _arena.Span)));
+                    resettable.Reset(new InvokeContext(this, node, _arena.Span));
             }
         }
     }

@@ -42,6 +42,9 @@ internal sealed class Node
     /// </summary>
     public DecompressionBuffer[]? Decompressions { get; set; }
 
+    /// <summary>Every output holds no elements (and the operator carries no state): Invoke skips it.</summary>
+    public bool ProducesNothing { get; set; }
+
     public string Describe() => $"subgraph {Subgraph}, operator {Operator.Index} ({Operator.Code})";
 }
 

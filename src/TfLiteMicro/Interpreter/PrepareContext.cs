@@ -72,7 +72,18 @@ public sealed class PrepareContext
     }
 
     /// <summary>Changes an output's shape (before memory is planned), for ops whose output shape follows from the inputs.</summary>
-    public void SetOutputShape(int index, ReadOnlySpan<int> shape) => Output(index).SetShape(shape);
+    public void SetOutputShape(int index, ReadOnlySpan<int> shape)
+    {
+        Tensor output = Output(index);
+        foreach (int d in shape)
+        {
+            if (d < 0) throw Error($"output {index} would have shape [{string.Join(",", shape.ToArray())}], with a negative dimension");
+        }
+        long bytes = Tensor.ComputeByteCount(output.Type, shape);
+        if (bytes > int.MaxValue)
+            throw Error($"output {index} would be {TensorTypes.GetName(output.Type)}[{string.Join(",", shape.ToArray())}]: {bytes} bytes, more than a tensor can hold");
+        output.SetShape(shape);
+    }
 
     /// <summary>Asks for a scratch buffer that lives only while this node runs; returns its handle for <see cref="InvokeContext.Scratch{T}"/>.</summary>
     public int RequestScratch(int bytes)

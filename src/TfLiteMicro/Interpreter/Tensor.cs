@@ -18,7 +18,10 @@ public sealed class Tensor
         Definition = definition;
         _shape = [.. definition.Shape];
         Type = definition.Type;
-        ByteCount = ComputeByteCount(Type, _shape);
+        long bytes = ComputeByteCount(Type, _shape);
+        if (bytes > int.MaxValue)
+            throw new InvalidModelException($"subgraph {subgraph}, tensor {definition.Index} '{definition.Name}': {TensorTypes.GetName(Type)}[{string.Join(",", _shape)}] needs {bytes} bytes, more than a tensor can hold");
+        ByteCount = (int)bytes;
     }
 
     /// <summary>What the model says about this tensor.</summary>
@@ -135,18 +138,24 @@ public sealed class Tensor
         return quantized ? Scale * (raw - ZeroPoint) : raw;
     }
 
+    /// <summary>Sets the shape a kernel worked out; the caller has checked <see cref="ComputeByteCount"/> fits an int.</summary>
     internal void SetShape(ReadOnlySpan<int> shape)
     {
         _shape = shape.ToArray();
-        ByteCount = ComputeByteCount(Type, _shape);
+        ByteCount = (int)ComputeByteCount(Type, _shape);
     }
 
-    private static int ComputeByteCount(TensorType type, int[] shape)
+    /// <summary>The bytes <paramref name="shape"/> needs, in 64 bits (saturating at long.MaxValue); 0 for types with no fixed size.</summary>
+    internal static long ComputeByteCount(TensorType type, ReadOnlySpan<int> shape)
     {
         long elements = 1;
-        foreach (int d in shape) elements *= Math.Max(d, 0);
+        foreach (int d in shape)
+        {
+            if (d <= 0) return 0;
+            elements = elements > long.MaxValue / 16 / d ? long.MaxValue / 16 : elements * d;
+        }
         long bytes = TensorTypes.ByteCount(type, elements);
-        return bytes < 0 ? 0 : checked((int)bytes);
+        return bytes < 0 ? 0 : bytes;
     }
 
     public override string ToString() => $"{Name} {TensorTypes.GetName(Type)}[{string.Join(",", _shape)}]";

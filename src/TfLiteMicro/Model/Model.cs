@@ -260,10 +260,40 @@ public sealed class Model
 
         string name = table.GetString(3) ?? "";
         QuantizationParameters quantization = ParseQuantization(table.GetTable(4), shape);
+        CheckQuantizationRange(type, quantization);
         bool isVariable = table.GetBool(5);
         bool isSparse = table.GetTable(6).IsPresent;
         int[] signature = table.GetInt32Array(7);
         return new ModelTensor(index, name, type, shape, signature, (int)bufferIndex, data, quantization, isVariable, isSparse);
+    }
+
+    /// <summary>
+    /// Scales must be finite, and zero points must be values of the tensor's type (TFLite's quantization spec):
+    /// kernels rely on both, the optimized ones packing zero points into lanes of the element type.
+    /// </summary>
+    private static void CheckQuantizationRange(TensorType type, QuantizationParameters quantization)
+    {
+        foreach (float scale in quantization.Scales)
+        {
+            if (!float.IsFinite(scale))
+                throw new InvalidModelException($"quantization scale {scale} is not a finite number");
+        }
+        (long min, long max) = type switch
+        {
+            TensorType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
+            TensorType.UInt8 => (byte.MinValue, byte.MaxValue),
+            TensorType.Int16 => (short.MinValue, short.MaxValue),
+            TensorType.UInt16 => (ushort.MinValue, ushort.MaxValue),
+            TensorType.Int4 => (-8, 7),
+            TensorType.UInt4 => (0, 15),
+            TensorType.Int32 or TensorType.UInt32 or TensorType.Int64 or TensorType.UInt64 => (int.MinValue, int.MaxValue),
+            _ => (long.MinValue, long.MaxValue), // floating-point and other tensors do not use a zero point
+        };
+        foreach (long zeroPoint in quantization.ZeroPoints)
+        {
+            if (zeroPoint < min || zeroPoint > max)
+                throw new InvalidModelException($"{TensorTypes.GetName(type)} zero point {zeroPoint} is outside [{min}, {max}]");
+        }
     }
 
     private static QuantizationParameters ParseQuantization(FlatTable table, int[] shape)

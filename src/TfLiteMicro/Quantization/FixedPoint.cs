@@ -109,10 +109,15 @@ public static class FixedPoint
 
     /// <summary>
     /// Splits a real multiplier into a Q31 multiplier in [2^30, 2^31) and a power-of-two shift, so that
-    /// multiplier ≈ quantized * 2^(shift - 31). Zero gives (0, 0); multipliers too small to represent give (0, 0).
+    /// multiplier ≈ quantized * 2^(shift - 31). Zero gives (0, 0); multipliers too small to represent give (0, 0);
+    /// multipliers of 2^31 or more saturate at the largest (int.MaxValue, 30), as TFLM's do. Every kernel turns its
+    /// tensors' scales into multipliers here, so this is where scales of infinity or NaN (or ratios of zero scales)
+    /// are rejected, with a <see cref="KernelException"/>.
     /// </summary>
     public static (int Multiplier, int Shift) QuantizeMultiplier(double realMultiplier)
     {
+        if (!double.IsFinite(realMultiplier))
+            throw KernelException.Unplaced($"the quantization scales give a multiplier of {realMultiplier}: scales must be finite and non-zero");
         if (realMultiplier == 0.0) return (0, 0);
         double q = Frexp(realMultiplier, out int shift);
         long qFixed = (long)Math.Round(q * (1L << 31), MidpointRounding.AwayFromZero);
@@ -121,12 +126,15 @@ public static class FixedPoint
             qFixed /= 2;
             shift++;
         }
-        if (qFixed > int.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(realMultiplier), $"multiplier {realMultiplier} cannot be represented");
         if (shift < -31)
         {
             shift = 0;
             qFixed = 0;
+        }
+        if (shift > 30)
+        {
+            shift = 30;
+            qFixed = int.MaxValue;
         }
         return ((int)qFixed, shift);
     }
@@ -135,7 +143,7 @@ public static class FixedPoint
     public static (int Multiplier, int Shift) QuantizeMultiplierSmallerThanOneExp(double realMultiplier)
     {
         if (!(realMultiplier < 1.0) || !(realMultiplier > 0.0))
-            throw new ArgumentOutOfRangeException(nameof(realMultiplier), $"expected a multiplier in (0, 1), got {realMultiplier}");
+            throw KernelException.Unplaced($"the quantization scales give a multiplier of {realMultiplier}, where one in (0, 1) is needed");
         return QuantizeMultiplier(realMultiplier);
     }
 
@@ -144,7 +152,7 @@ public static class FixedPoint
     {
         (int m, int s) = QuantizeMultiplier(realMultiplier);
         if (s < 0)
-            throw new ArgumentOutOfRangeException(nameof(realMultiplier), $"expected a multiplier of at least one, got {realMultiplier}");
+            throw KernelException.Unplaced($"the quantization scales give a multiplier of {realMultiplier}, where one of at least one is needed");
         return (m, s);
     }
 

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using TfLiteMicro.Kernels;
-using TfLiteMicro.Tests.Reading;
 using TfLiteMicro.Tests.Support;
 
 namespace TfLiteMicro.Tests.Compression;
@@ -31,7 +30,7 @@ public sealed class CompressedModelMutationTests
             string how;
             if (i % 2 == 0)
             {
-                mutant = ModelMutationTests.Mutate(models[which], random, out how);
+                mutant = TfLiteMicro.Fuzz.Mutator.Mutate(models[which], random, out how);
             }
             else
             {

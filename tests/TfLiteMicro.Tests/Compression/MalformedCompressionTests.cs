@@ -27,6 +27,7 @@ public sealed class MalformedCompressionTests
         public int Bits { get; init; } = 4;
         public bool Twice { get; init; }
         public byte[]? RawMetadata { get; init; }
+        public bool WeightsAreAnOutput { get; init; }
     }
 
     private const int Weights = 1;
@@ -41,7 +42,8 @@ public sealed class MalformedCompressionTests
         int y = g.AddTensor("output", TensorType.Int8, [1, 2], q);
         g.AddOperator(BuiltinOperator.FullyConnected, [x, w, -1], [y], OperatorOptions.FullyConnected());
         g.SetInputs(x);
-        g.SetOutputs(y);
+        if (p.WeightsAreAnOutput) g.SetOutputs(y, w);
+        else g.SetOutputs(y);
         int table = builder.AddBuffer(p.Table);
         builder.AddMetadata(ModelCompression.MetadataName, p.RawMetadata ?? Metadata(p, p.ValueBuffer ?? table));
         return builder.Build();
@@ -108,6 +110,7 @@ public sealed class MalformedCompressionTests
         ["value buffer out of range"] = (new Parts { ValueBuffer = 1000 }, "value buffer 1000 is not a data buffer"),
         ["tensor listed twice"] = (new Parts { Twice = true }, "the tensor is listed twice"),
         ["tensor without data"] = (new Parts { Tensor = 0, Encoded = new byte[8] }, "tensor 0 'input': a compressed tensor must be a constant"),
+        ["subgraph output"] = (new Parts { WeightsAreAnOutput = true }, "tensor 1 'weights': a subgraph input or output cannot be stored compressed"),
         ["unsupported type"] = (new Parts { WeightsType = TensorType.UInt8 }, "tensor 1 'weights': UINT8 tensors cannot be LUT-compressed"),
         ["channels along a middle axis"] = (new Parts { WeightsShape = [2, 4, 1], WeightsQuantization = new([1, 1, 1, 1], [0, 0, 0, 0], 1) },
             "tensor 1 'weights': per-channel tables along dimension 1 are not supported"),

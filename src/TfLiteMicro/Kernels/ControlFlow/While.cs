@@ -49,8 +49,9 @@ public sealed class While : IKernel
                 SubgraphTransfer.CopyInput(context, i, _conditionInputs[i]);
                 SubgraphTransfer.CopyInput(context, i, context.OutputTensor(i));
             }
-            while (true)
+            for (long iteration = 0; ; iteration++)
             {
+                context.BeginLoopIteration(iteration);
                 context.InvokeSubgraph(_condition);
                 if (ReadCondition(context) == 0) break;
                 for (int i = 0; i < count; i++) SubgraphTransfer.Copy(context, context.OutputTensor(i), _bodyInputs[i]);

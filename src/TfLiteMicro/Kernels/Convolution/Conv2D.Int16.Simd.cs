@@ -17,7 +17,7 @@ public sealed partial class Conv2D
     {
         _int16Optimized = false;
         if (_mode is not (Mode.Int16Accumulate64 or Mode.Int16Accumulate32)) return;
-        _int16Level = Simd.For(context);
+        _int16Level = _windowMatchesOutput ? Simd.For(context) : SimdLevel.Reference;
         if (_int16Level == SimdLevel.Reference) return;
         int depth = _filterHeight * _filterWidth * _filterDepth;
         _int16Optimized = true;

@@ -18,7 +18,7 @@ public sealed partial class Conv2D
 
     private void PrepareOptimized(PrepareContext context, int[] multipliers, int[] shifts, sbyte[]? unpackedFilter)
     {
-        _level = Simd.For(context);
+        _level = _windowMatchesOutput ? Simd.For(context) : SimdLevel.Reference;
         _int8Optimized = false;
         _pointwise = false;
         _floatOptimized = false;

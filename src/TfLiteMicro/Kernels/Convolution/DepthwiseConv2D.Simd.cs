@@ -46,7 +46,7 @@ public sealed partial class DepthwiseConv2D
 
     private void PrepareOptimized(PrepareContext context, int[] multipliers, int[] shifts)
     {
-        _level = Simd.For(context);
+        _level = _windowMatchesOutput ? Simd.For(context) : SimdLevel.Reference;
         _int8Optimized = _pairs = _interior = false;
         _wide = _level >= SimdLevel.Avx2 && Avx2.IsSupported;
         _gather = _depthMultiplier == 1 ? Gather.Direct : _inputDepth == 1 ? Gather.Broadcast : Gather.Expand;

@@ -20,6 +20,7 @@ public sealed partial class DepthwiseConv2D : IKernel
     private int _quantizedMin, _quantizedMax, _inputOffset, _outputOffset;
     private PersistentChannelScales _scales;
     private int _unpackedFilterScratch = -1;
+    private bool _windowMatchesOutput;
 
     public void Prepare(PrepareContext context)
     {
@@ -72,10 +73,12 @@ public sealed partial class DepthwiseConv2D : IKernel
         WindowGeometry width = WindowGeometry.Compute(context, "width", padding, _inputWidth, _filterWidth, _strideWidth, _dilationWidth);
         _padHeight = height.Padding;
         _padWidth = width.Padding;
-        // Like TFLM, the padding follows the computed output size while the loops cover the model's output shape;
-        // every input position is bounds-checked, so a different height or width cannot read outside the input.
         _outputHeight = output.Dim(1);
         _outputWidth = output.Dim(2);
+        // Like TFLM, the padding follows the computed output size while the loops cover the model's output shape;
+        // when the two differ only the reference loops run (they check every input position).
+        _windowMatchesOutput = height.CheckExtent(context, "height", _outputHeight, _filterHeight, _strideHeight, _dilationHeight)
+            & width.CheckExtent(context, "width", _outputWidth, _filterWidth, _strideWidth, _dilationWidth);
         if (output.Dim(0) != _batches || output.Dim(3) != _outputDepth)
             throw context.Error($"output shape [{string.Join(",", output.ShapeArray)}] should be [{_batches},{height.OutputSize},{width.OutputSize},{_outputDepth}]");
 

@@ -54,6 +54,10 @@ public sealed partial class FullyConnected : IKernel
 
         if (weights.Rank < 2) throw context.Error($"weights must have at least 2 dimensions, got {weights.Rank}");
         if (output.Rank < 1) throw context.Error("output must have at least 1 dimension");
+        // Hostile-model check (belongs to the shared matrix-product parameters): an output dimension left at -1
+        // would make the batch count and the row sums negative sizes.
+        foreach (int d in output.Shape)
+            if (d < 0) throw context.Error($"output shape [{string.Join(",", output.ShapeArray)}] has an unknown dimension");
         _accumDepth = weights.Dim(-1);
         _outputDepth = output.Dim(-1);
         _batches = _outputDepth == 0 ? 0 : output.ElementCount / _outputDepth;

@@ -16,8 +16,12 @@ public sealed class DepthToSpace : IKernel
         int bs = DepthToSpaceOptions.Read(context).BlockSize;
         if (bs <= 0) throw context.Error($"block size {bs} must be positive");
         int b = input.Dim(0), h = input.Dim(1), w = input.Dim(2), c = input.Dim(3);
-        if (c % (bs * bs) != 0) throw context.Error($"input depth {c} is not divisible by block size squared ({bs * bs})");
-        int oc = c / (bs * bs);
+        long square = (long)bs * bs;
+        if (c % square != 0) throw context.Error($"input depth {c} is not divisible by block size squared ({square})");
+        int oc = (int)(c / square);
+        // Height and width grow by the block size; a product past int is a shape no tensor can have.
+        if ((long)h * bs > int.MaxValue || (long)w * bs > int.MaxValue)
+            throw context.Error($"input {h}x{w} times block size {bs} is larger than a tensor can hold");
         ShapeHelpers.EnsureOutputShape(context, 0, [b, h * bs, w * bs, oc]);
         int[] s = StridedCopy.RowMajorStrides(input.Shape);
         int[] counts = [b, h, bs, w, bs, oc];

@@ -3,10 +3,11 @@ namespace TfLiteMicro.Kernels;
 /// <summary>MIRROR_PAD: pads by mirroring the input, without the border (REFLECT) or with it (SYMMETRIC).</summary>
 public sealed class MirrorPad : IKernel
 {
-    private int[][] _sourceIndex = [];
+    private int[] _inShape = [];
+    private int[] _leftPads = [];
     private int[] _inStrides = [];
     private int[] _outShape = [];
-    private int _elementSize;
+    private int _elementSize, _offset;
 
     public void Prepare(PrepareContext context)
     {
@@ -23,24 +24,19 @@ public sealed class MirrorPad : IKernel
             throw context.Error($"paddings has shape {ShapeHelpers.Format(paddings.Shape)}, expected [{rank},2]");
         int[] pads = ShapeHelpers.ReadIndices(context, paddings, "paddings");
         int offset = MirrorPadOptions.Read(context).Mode == MirrorPadMode.Reflect ? 1 : 0;
+        _offset = offset;
         _outShape = new int[rank];
-        _sourceIndex = new int[rank][];
+        _leftPads = new int[rank];
+        _inShape = input.Shape.ToArray();
         for (int d = 0; d < rank; d++)
         {
             int n = input.Dim(d), left = pads[2 * d], right = pads[2 * d + 1];
             if (left < 0 || right < 0 || left > n - offset || right > n - offset)
                 throw context.Error($"paddings ({left}, {right}) are out of range for dimension {d} of size {n} in this mode");
-            int size = n + left + right;
-            _outShape[d] = size;
-            var map = new int[size];
-            for (int o = 0; o < size; o++)
-            {
-                int i = o - left;
-                if (i < 0) i = -i - 1 + offset;
-                else if (i >= n) i = 2 * n - i - 1 - offset;
-                map[o] = i;
-            }
-            _sourceIndex[d] = map;
+            long size = (long)n + left + right;
+            if (size > int.MaxValue) throw context.Error($"dimension {d} padded to {size} elements is larger than a tensor can hold");
+            _outShape[d] = (int)size;
+            _leftPads[d] = left;
         }
         ShapeHelpers.EnsureOutputShape(context, 0, _outShape);
         _inStrides = StridedCopy.RowMajorStrides(input.Shape);
@@ -60,15 +56,14 @@ public sealed class MirrorPad : IKernel
         index.Clear();
         int es = _elementSize;
         int inner = rank - 1;
-        int[] innerMap = _sourceIndex[inner];
         int innerStride = _inStrides[inner];
         int o = 0;
         while (true)
         {
             int baseOffset = 0;
-            for (int d = 0; d < inner; d++) baseOffset += _sourceIndex[d][index[d]] * _inStrides[d];
-            for (int x = 0; x < innerMap.Length; x++, o++)
-                input.Slice((baseOffset + innerMap[x] * innerStride) * es, es).CopyTo(output.Slice(o * es, es));
+            for (int d = 0; d < inner; d++) baseOffset += Source(d, index[d]) * _inStrides[d];
+            for (int x = 0; x < _outShape[inner]; x++, o++)
+                input.Slice((baseOffset + Source(inner, x) * innerStride) * es, es).CopyTo(output.Slice(o * es, es));
             int k = inner - 1;
             for (; k >= 0; k--)
             {
@@ -77,5 +72,15 @@ public sealed class MirrorPad : IKernel
             }
             if (k < 0) return;
         }
+    }
+
+    /// <summary>The input index output index <paramref name="o"/> of dimension <paramref name="d"/> mirrors (computed, not tabled, so Prepare allocates nothing sized by the model).</summary>
+    private int Source(int d, int o)
+    {
+        int n = _inShape[d];
+        int i = o - _leftPads[d];
+        if (i < 0) return -i - 1 + _offset;
+        if (i >= n) return 2 * n - i - 1 - _offset;
+        return i;
     }
 }

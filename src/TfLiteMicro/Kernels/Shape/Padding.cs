@@ -42,11 +42,14 @@ internal sealed class Padding
         for (int i = 0; i < rank; i++)
         {
             if (pads[2 * i] < 0 || pads[2 * i + 1] < 0) throw context.Error($"paddings {ShapeHelpers.Format(pads)} hold a negative value");
-            shape[i] = checked(input.Dim(i) + pads[2 * i] + pads[2 * i + 1]);
+            long size = (long)input.Dim(i) + pads[2 * i] + pads[2 * i + 1];
+            if (size > int.MaxValue) throw context.Error($"dimension {i} padded to {size} elements is larger than a tensor can hold");
+            shape[i] = (int)size;
         }
+        // The output's size is checked before its strides are computed from it.
+        ShapeHelpers.EnsureOutputShape(context, 0, shape);
         outStrides = StridedCopy.RowMajorStrides(shape);
         for (int i = 0; i < rank; i++) offset += pads[2 * i] * outStrides[i];
-        ShapeHelpers.EnsureOutputShape(context, 0, shape);
         _elementSize = TensorTypes.ElementSize(input.Type);
         _plan = CopyPlan.Create(_elementSize, input.Shape, StridedCopy.RowMajorStrides(input.Shape), 0, input.ElementCount,
             outStrides, offset, output.ElementCount) ?? throw context.Error("padding does not fit its tensors");

@@ -20,8 +20,7 @@ internal sealed class QuantizedReduction
         _mean = mean;
         double real = (double)input.Scale / output.Scale;
         if (!double.IsFinite(real) || real < 0) throw context.Error($"invalid quantization scales (input {input.Scale}, output {output.Scale})");
-        try { (_multiplier, _shift) = FixedPoint.QuantizeMultiplier(real); }
-        catch (ArgumentOutOfRangeException) { throw context.Error($"scale ratio {real} cannot be represented"); }
+        (_multiplier, _shift) = FixedPoint.QuantizeMultiplier(real);
         _inputZeroPoint = input.ZeroPoint;
         _outputZeroPoint = output.ZeroPoint;
         _scratch = context.RequestScratch(sizeof(int) * Math.Max(1, reduction.OutputCount));

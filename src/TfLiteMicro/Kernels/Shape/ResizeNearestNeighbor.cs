@@ -3,9 +3,8 @@ namespace TfLiteMicro.Kernels;
 /// <summary>RESIZE_NEAREST_NEIGHBOR (NHWC): copies the nearest input pixel, with align_corners / half_pixel_centers.</summary>
 public sealed class ResizeNearestNeighbor : IKernel
 {
-    private int[] _rowOf = [];
-    private int[] _colOf = [];
-    private int _batches, _inH, _inW, _pixelBytes;
+    private int _batches, _inH, _inW, _outH, _outW, _pixelBytes;
+    private bool _align, _half;
 
     public void Prepare(PrepareContext context)
     {
@@ -20,10 +19,9 @@ public sealed class ResizeNearestNeighbor : IKernel
         _inW = input.Dim(2);
         if (_inH <= 0 || _inW <= 0) throw context.Error("input height and width must be positive");
         _pixelBytes = input.Dim(3) * TensorTypes.ElementSize(input.Type);
-        _rowOf = new int[outH];
-        for (int y = 0; y < outH; y++) _rowOf[y] = Nearest(y, _inH, outH, align, half);
-        _colOf = new int[outW];
-        for (int x = 0; x < outW; x++) _colOf[x] = Nearest(x, _inW, outW, align, half);
+        // The source row and column are computed while copying: tables sized by the output would let a model make
+        // Prepare allocate gigabytes.
+        (_outH, _outW, _align, _half) = (outH, outW, align, half);
     }
 
     private static int Nearest(int value, int inSize, int outSize, bool align, bool half)
@@ -41,11 +39,15 @@ public sealed class ResizeNearestNeighbor : IKernel
         Span<byte> output = context.Output<byte>(0);
         int p = _pixelBytes, o = 0;
         for (int b = 0; b < _batches; b++)
-            foreach (int row in _rowOf)
-                foreach (int col in _colOf)
+            for (int y = 0; y < _outH; y++)
+            {
+                int row = Nearest(y, _inH, _outH, _align, _half);
+                for (int x = 0; x < _outW; x++)
                 {
+                    int col = Nearest(x, _inW, _outW, _align, _half);
                     input.Slice(((b * _inH + row) * _inW + col) * p, p).CopyTo(output.Slice(o, p));
                     o += p;
                 }
+            }
     }
 }

@@ -18,6 +18,7 @@ public sealed class SpaceToDepth : IKernel
         int b = input.Dim(0), h = input.Dim(1), w = input.Dim(2), c = input.Dim(3);
         if (h % bs != 0 || w % bs != 0) throw context.Error($"input height {h} and width {w} must be divisible by block size {bs}");
         int oh = h / bs, ow = w / bs;
+        if ((long)c * bs * bs > int.MaxValue) throw context.Error($"input depth {c} times block size {bs} squared is larger than a tensor can hold");
         ShapeHelpers.EnsureOutputShape(context, 0, [b, oh, ow, c * bs * bs]);
         int[] s = StridedCopy.RowMajorStrides(input.Shape);
         int[] counts = [b, oh, ow, bs, bs, c];
