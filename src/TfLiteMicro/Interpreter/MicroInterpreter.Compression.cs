@@ -95,7 +95,7 @@ public sealed partial class MicroInterpreter
                     array[slot].Region = region;
                     array[slot].Offset = offset;
                     array[slot].Kept = exclusive;
-                }, preferOwnBytes: true))
+                }, constantData: true))
                 continue;
             yield return (array[k].Size, planner.AddBuffer(array[k].Size, firstUse, lastUse), offset => array[slot].Offset = offset);
         }

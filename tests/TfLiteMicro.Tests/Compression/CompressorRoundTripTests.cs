@@ -326,6 +326,42 @@ public sealed class CompressorRoundTripTests
         return null;
     }
 
+    /// <summary>
+    /// person_detect at 4 bits decompresses its weights into buffers that make the arena larger (the largest, 64 KiB, alive
+    /// beside the activations); 64 KiB of decompression memory takes them all out of the arena, which is then the
+    /// uncompressed model's, and the outputs stay the same bytes.
+    /// </summary>
+    [SkippableFact]
+    public void DecompressionMemoryTakesTheDecompressedWeightsOutOfTheArena()
+    {
+        Model original = Model.Load(SharedData.ReadModel("person_detect"));
+        Model compressed = Model.Load(LutCompressor.Compress(original, LutCompressor.ChooseTensors(original, 4)).Model);
+        int Arena(Model model, InterpreterOptions? options)
+        {
+            using var interpreter = new MicroInterpreter(model, Resolver(), new byte[1 << 20], options);
+            interpreter.AllocateTensors();
+            return interpreter.ArenaUsedBytes;
+        }
+        int plain = Arena(original, null);
+        Assert.True(Arena(compressed, null) > plain);
+        var options = new InterpreterOptions { DecompressionMemory = [new byte[64 * 1024]] };
+        Assert.Equal(plain, Arena(compressed, options));
+
+        using var withMemory = new MicroInterpreter(compressed, Resolver(), new byte[1 << 20], options);
+        using var without = new MicroInterpreter(compressed, Resolver(), new byte[1 << 20]);
+        withMemory.AllocateTensors();
+        without.AllocateTensors();
+        byte[] input = File.ReadAllBytes(SharedData.Path("golden", "person_detection_e2e", "person", "input.bin"));
+        for (int run = 0; run < 2; run++)
+        {
+            withMemory.Input(0).CopyFrom(input);
+            without.Input(0).CopyFrom(input);
+            withMemory.Invoke();
+            without.Invoke();
+            Assert.Equal(without.Output(0).AsReadOnlySpan<byte>().ToArray(), withMemory.Output(0).AsReadOnlySpan<byte>().ToArray());
+        }
+    }
+
     /// <summary>CONCATENATION and ASSIGN_VARIABLE (in a CALL_ONCE subgraph) read compressed constants; lossless, so the outputs are the original's.</summary>
     [Fact]
     public void ConcatenationAndAssignVariableReadCompressedConstants()
