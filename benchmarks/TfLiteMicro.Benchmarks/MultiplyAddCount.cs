@@ -12,16 +12,16 @@ public static class MultiplyAddCount
         Subgraph graph = model.Subgraphs[0];
         foreach (ModelOperator op in graph.Operators)
         {
-            if (op.Inputs.Count < 2 || op.Outputs.Count < 1 || op.Inputs[1] < 0) continue;
-            IReadOnlyList<int> weights = graph.Tensors[op.Inputs[1]].Shape;
+            if (op.Inputs.Length < 2 || op.Outputs.Length < 1 || op.Inputs[1] < 0) continue;
+            ReadOnlySpan<int> weights = graph.Tensors[op.Inputs[1]].Shape;
             long outputs = graph.Tensors[op.Outputs[0]].ElementCount;
             total += op.Code.BuiltinCode switch
             {
                 // Each output value sums filter height x width x (input channels per group).
-                BuiltinOperator.Conv2D when weights.Count == 4 => outputs * weights[1] * weights[2] * weights[3],
-                BuiltinOperator.DepthwiseConv2D when weights.Count == 4 => outputs * weights[1] * weights[2],
-                BuiltinOperator.FullyConnected when weights.Count >= 2 => outputs * weights[^1],
-                BuiltinOperator.TransposeConv when weights.Count == 4 => graph.Tensors[op.Inputs[2]].ElementCount * weights[0] * weights[1] * weights[2],
+                BuiltinOperator.Conv2D when weights.Length == 4 => outputs * weights[1] * weights[2] * weights[3],
+                BuiltinOperator.DepthwiseConv2D when weights.Length == 4 => outputs * weights[1] * weights[2],
+                BuiltinOperator.FullyConnected when weights.Length >= 2 => outputs * weights[^1],
+                BuiltinOperator.TransposeConv when weights.Length == 4 => graph.Tensors[op.Inputs[2]].ElementCount * weights[0] * weights[1] * weights[2],
                 BuiltinOperator.BatchMatmul => outputs * graph.Tensors[op.Inputs[0]].Shape[^1],
                 _ => 0,
             };

@@ -7,10 +7,10 @@ namespace TfLiteMicro.Cli;
 /// <summary>How the tool prints tensors, shapes, quantization and numbers (invariant culture throughout).</summary>
 internal static class TensorText
 {
-    public static string Shape(IReadOnlyList<int> shape)
+    public static string Shape(ReadOnlySpan<int> shape)
     {
         var sb = new StringBuilder("[");
-        for (int i = 0; i < shape.Count; i++)
+        for (int i = 0; i < shape.Length; i++)
         {
             if (i > 0) sb.Append(',');
             sb.Append(shape[i].ToString(CultureInfo.InvariantCulture));
@@ -18,19 +18,17 @@ internal static class TensorText
         return sb.Append(']').ToString();
     }
 
-    public static string Shape(ReadOnlySpan<int> shape) => Shape((IReadOnlyList<int>)shape.ToArray());
-
     public static string TypeAndShape(ModelTensor tensor) => TensorTypes.GetName(tensor.Type) + Shape(tensor.Shape);
 
     public static string Quantization(QuantizationParameters q)
     {
         if (!q.IsQuantized) return "";
-        if (q.Scales.Count == 1)
-            return $"scale {Number(q.Scales[0])} zero_point {q.ZeroPoints[0].ToString(CultureInfo.InvariantCulture)}";
+        if (q.Scales.Length == 1)
+            return $"scale {Number(q.Scales[0])} zero_point {q.ZeroPoint.ToString(CultureInfo.InvariantCulture)}";
         float min = float.MaxValue, max = float.MinValue;
         foreach (float s in q.Scales) { min = Math.Min(min, s); max = Math.Max(max, s); }
         return $"per-channel on dim {q.QuantizedDimension.ToString(CultureInfo.InvariantCulture)}: " +
-               $"{q.Scales.Count.ToString(CultureInfo.InvariantCulture)} scales in [{Number(min)}, {Number(max)}]";
+               $"{q.Scales.Length.ToString(CultureInfo.InvariantCulture)} scales in [{Number(min)}, {Number(max)}]";
     }
 
     /// <summary>One line for a tensor: index, name, type, shape, quantization and flags.</summary>
@@ -85,6 +83,8 @@ internal static class TensorText
             foreach (float s in q.Scales) json.WriteNumberValue(s);
             json.WriteEndArray();
             json.WriteStartArray("zeroPoints");
+            // A model may omit the zero points, which are then all zero.
+            if (q.ZeroPoints.IsEmpty) foreach (float _ in q.Scales) json.WriteNumberValue(0);
             foreach (long z in q.ZeroPoints) json.WriteNumberValue(z);
             json.WriteEndArray();
             json.WriteNumber("quantizedDimension", q.QuantizedDimension);
@@ -93,7 +93,7 @@ internal static class TensorText
         json.WriteEndObject();
     }
 
-    public static void WriteInts(Utf8JsonWriter json, IReadOnlyList<int> values)
+    public static void WriteInts(Utf8JsonWriter json, ReadOnlySpan<int> values)
     {
         json.WriteStartArray();
         foreach (int v in values) json.WriteNumberValue(v);

@@ -230,7 +230,7 @@ public sealed class ModelBuilder
     {
         int shape = IntVector(fb, t.Shape);
         int name = fb.CreateString(t.Name).Value;
-        int quantization = t.Quantization is { } q && (q.Scales.Count > 0 || q.ZeroPoints.Count > 0 || q.Min.Count > 0 || q.Max.Count > 0)
+        int quantization = t.Quantization is { } q && (q.Scales.Length > 0 || q.ZeroPoints.Length > 0 || q.Min.Length > 0 || q.Max.Length > 0)
             ? WriteQuantization(fb, q)
             : 0;
         int signature = t.ShapeSignature is null ? 0 : IntVector(fb, t.ShapeSignature);
@@ -247,10 +247,10 @@ public sealed class ModelBuilder
 
     private static int WriteQuantization(FlatBufferBuilder fb, QuantizationParameters q)
     {
-        int min = q.Min.Count > 0 ? FloatVector(fb, q.Min) : 0;
-        int max = q.Max.Count > 0 ? FloatVector(fb, q.Max) : 0;
-        int scale = q.Scales.Count > 0 ? FloatVector(fb, q.Scales) : 0;
-        int zeroPoint = q.ZeroPoints.Count > 0 ? LongVector(fb, q.ZeroPoints) : 0;
+        int min = q.Min.Length > 0 ? FloatVector(fb, q.Min) : 0;
+        int max = q.Max.Length > 0 ? FloatVector(fb, q.Max) : 0;
+        int scale = q.Scales.Length > 0 ? FloatVector(fb, q.Scales) : 0;
+        int zeroPoint = q.ZeroPoints.Length > 0 ? LongVector(fb, q.ZeroPoints) : 0;
         fb.StartTable(7);
         if (min != 0) fb.AddOffset(0, min, 0);
         if (max != 0) fb.AddOffset(1, max, 0);
@@ -350,24 +350,24 @@ public sealed class ModelBuilder
         return fb.EndVector().Value;
     }
 
-    private static int IntVector(FlatBufferBuilder fb, IReadOnlyList<int> values)
+    private static int IntVector(FlatBufferBuilder fb, ReadOnlySpan<int> values)
     {
-        fb.StartVector(4, values.Count, 4);
-        for (int i = values.Count - 1; i >= 0; i--) fb.AddInt(values[i]);
+        fb.StartVector(4, values.Length, 4);
+        for (int i = values.Length - 1; i >= 0; i--) fb.AddInt(values[i]);
         return fb.EndVector().Value;
     }
 
-    private static int LongVector(FlatBufferBuilder fb, IReadOnlyList<long> values)
+    private static int LongVector(FlatBufferBuilder fb, ReadOnlySpan<long> values)
     {
-        fb.StartVector(8, values.Count, 8);
-        for (int i = values.Count - 1; i >= 0; i--) fb.AddLong(values[i]);
+        fb.StartVector(8, values.Length, 8);
+        for (int i = values.Length - 1; i >= 0; i--) fb.AddLong(values[i]);
         return fb.EndVector().Value;
     }
 
-    private static int FloatVector(FlatBufferBuilder fb, IReadOnlyList<float> values)
+    private static int FloatVector(FlatBufferBuilder fb, ReadOnlySpan<float> values)
     {
-        fb.StartVector(4, values.Count, 4);
-        for (int i = values.Count - 1; i >= 0; i--) fb.AddFloat(values[i]);
+        fb.StartVector(4, values.Length, 4);
+        for (int i = values.Length - 1; i >= 0; i--) fb.AddFloat(values[i]);
         return fb.EndVector().Value;
     }
 

@@ -38,8 +38,8 @@ internal static class ModelCopy
                         bufferMap[t.BufferIndex] = buffer;
                     }
                 }
-                QuantizationParameters? q = t.Quantization.IsQuantized || t.Quantization.Min.Count > 0 ? t.Quantization : null;
-                int[]? signature = t.ShapeSignature.Count > 0 ? [.. t.ShapeSignature] : null;
+                QuantizationParameters? q = t.Quantization.IsQuantized || t.Quantization.Min.Length > 0 ? t.Quantization : null;
+                int[]? signature = t.ShapeSignature.Length > 0 ? [.. t.ShapeSignature] : null;
                 g.AddTensorOverBuffer(t.Name, t.Type, [.. t.Shape], buffer, q, t.IsVariable, signature);
             }
 
@@ -57,7 +57,7 @@ internal static class ModelCopy
                 }
                 OperatorOptions? options = op.BuiltinOptionsType == 0 ? null : CopyOptions(op.BuiltinOptionsType, RawOptionsFields.Table(op));
                 g.AddOperator(op.Code.BuiltinCode, [.. op.Inputs], [.. op.Outputs], options, op.Code.Version,
-                    op.Intermediates.Count > 0 ? [.. op.Intermediates] : null);
+                    op.Intermediates.Length > 0 ? [.. op.Intermediates] : null);
             }
             g.SetInputs([.. subgraph.Inputs]);
             g.SetOutputs([.. subgraph.Outputs]);

@@ -21,6 +21,11 @@ internal static class OptionsSchema
         public const int PotScaleInt16 = 1;
     }
 
+    internal static class AssignVariableOptions
+    {
+        public const byte UnionType = 113;
+    }
+
     internal static class BatchMatMulOptions
     {
         public const byte UnionType = 101;
@@ -151,6 +156,11 @@ internal static class OptionsSchema
         public const int FusedActivationFunction = 5;
     }
 
+    internal static class ReadVariableOptions
+    {
+        public const byte UnionType = 112;
+    }
+
     internal static class ReducerOptions
     {
         public const byte UnionType = 27;
@@ -200,6 +210,12 @@ internal static class OptionsSchema
     internal static class SplitOptions
     {
         public const byte UnionType = 35;
+        public const int NumSplits = 0;
+    }
+
+    internal static class SplitVOptions
+    {
+        public const byte UnionType = 79;
         public const int NumSplits = 0;
     }
 

@@ -77,19 +77,17 @@ public partial class EmbedAndResolverTests
         Assert.Single(code.Split('\n'), l => l.Split("//")[0].TrimEnd().EndsWith(';'));
 
         // A resolver built from exactly these registrations (custom kernels by the class the code names) runs the model.
-        if (SharedModels.AllOpsSupported(model))
+        SharedModels.AssertAllOpsSupported(model, name);
+        var resolver = new OpResolver();
+        foreach (BuiltinOperator op in builtins) resolver.Add(op);
+        foreach (Match m in CustomKernel().Matches(code))
         {
-            var resolver = new OpResolver();
-            foreach (BuiltinOperator op in builtins) resolver.Add(op);
-            foreach (Match m in CustomKernel().Matches(code))
-            {
-                Type kernel = typeof(TfLiteMicro.Signal.SignalOps).Assembly.GetType(m.Groups[2].Value, throwOnError: true)!;
-                resolver.AddCustom(m.Groups[1].Value, () => (TfLiteMicro.Kernels.IKernel)Activator.CreateInstance(kernel)!);
-            }
-            using var interpreter = new MicroInterpreter(model, resolver, new byte[ModelFile.DefaultArenaBytes]);
-            interpreter.AllocateTensors();
-            interpreter.Invoke();
+            Type kernel = typeof(TfLiteMicro.Signal.SignalOps).Assembly.GetType(m.Groups[2].Value, throwOnError: true)!;
+            resolver.AddCustom(m.Groups[1].Value, () => (TfLiteMicro.Kernels.IKernel)Activator.CreateInstance(kernel)!);
         }
+        using var interpreter = new MicroInterpreter(model, resolver, new byte[ModelFile.DefaultArenaBytes]);
+        interpreter.AllocateTensors();
+        interpreter.Invoke();
     }
 
     [GeneratedRegex(@"\.Add\(BuiltinOperator\.(\w+)")]
@@ -105,7 +103,7 @@ public partial class EmbedAndResolverTests
     public void Resolver_for_hello_world_is_one_registration()
     {
         Model model = Model.Load(SharedData.ReadModel("hello_world_int8"));
-        Skip.IfNot(SharedModels.AllOpsSupported(model), "FULLY_CONNECTED has no kernel in this build");
+        SharedModels.AssertAllOpsSupported(model, "hello_world_int8");
         CliRunner.Result result = CliRunner.Run("resolver", CliRunner.ModelPath("hello_world_int8"), "--variable", "ops");
         Assert.Equal(
             "// Ops used by hello_world_int8.tflite: 1 builtin, 0 custom.\nvar ops = new OpResolver()\n    .Add(BuiltinOperator.FullyConnected);\n",

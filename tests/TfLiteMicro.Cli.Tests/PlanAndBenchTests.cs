@@ -9,7 +9,7 @@ public class PlanAndBenchTests
     private static Model RequireRunnable(string name)
     {
         Model model = Model.Load(SharedData.ReadModel(name));
-        Skip.IfNot(SharedModels.AllOpsSupported(model), $"{name}: not every op has a kernel in this build");
+        SharedModels.AssertAllOpsSupported(model, name);
         return model;
     }
 

@@ -39,21 +39,11 @@ internal static class SharedModels
     public static byte[] WithUnknownCustomOp()
     {
         byte[] bytes = TfLiteMicro.Tests.Support.SharedData.ReadModel("audio_preprocessor_int8");
-        byte[] from = System.Text.Encoding.ASCII.GetBytes("SignalWindow");
-        byte[] to = System.Text.Encoding.ASCII.GetBytes("MysteryOp_12");
-        int at = bytes.AsSpan().IndexOf(from);
-        Assert.True(at >= 0, "the model names SignalWindow");
-        to.CopyTo(bytes, at);
+        TfLiteMicro.Tests.Support.ModelBytes.ReplaceText(bytes, "SignalWindow", "MysteryOp_12");
         return bytes;
     }
 
-    /// <summary>Whether this build has a kernel for every op of the model (commands that prepare it need that).</summary>
-    public static bool AllOpsSupported(Model model)
-    {
-        OpResolver resolver = KernelSets.CreateFullResolver();
-        foreach (Subgraph s in model.Subgraphs)
-            foreach (ModelOperator op in s.Operators)
-                if (!resolver.Supports(op.Code)) return false;
-        return true;
-    }
+    /// <summary>Fails the test unless the tool's resolver has a kernel for every op of the model (every shared model's ops have kernels).</summary>
+    public static void AssertAllOpsSupported(Model model, string name)
+        => TfLiteMicro.Tests.Support.GoldenRunner.AssertAllKernels(model, KernelSets.CreateFullResolver(), name);
 }

@@ -1,5 +1,6 @@
 using TfLiteMicro.Modeling;
 using static TfLiteMicro.ControlFlow.Tests.TestModels;
+using TfLiteMicro.Tests.Support;
 
 namespace TfLiteMicro.ControlFlow.Tests;
 
@@ -17,7 +18,7 @@ public sealed class ControlFlowTests
         int cond = main.AddTensor("cond", TensorType.Bool, [1]);
         int x = main.AddTensor("x", TensorType.Float32, [1, 1]);
         int y = main.AddTensor("y", TensorType.Float32, [1, 1]);
-        main.AddOperator(BuiltinOperator.If, [cond, x], [y], If(1, 2));
+        main.AddOperator(BuiltinOperator.If, [cond, x], [y], OperatorOptions.If(1, 2));
         main.SetInputs(cond, x);
         main.SetOutputs(y);
 
@@ -72,7 +73,7 @@ public sealed class ControlFlowTests
         int acc = main.AddTensor("acc", TensorType.Float32, [1, 1]);
         int iOut = main.AddTensor("i_out", TensorType.Float32, [1, 1]);
         int accOut = main.AddTensor("acc_out", TensorType.Float32, [1, 1]);
-        main.AddOperator(BuiltinOperator.While, [i, acc], [iOut, accOut], While(1, 2));
+        main.AddOperator(BuiltinOperator.While, [i, acc], [iOut, accOut], OperatorOptions.While(1, 2));
         main.SetInputs(i, acc);
         main.SetOutputs(iOut, accOut);
 
@@ -121,24 +122,24 @@ public sealed class ControlFlowTests
         SubgraphBuilder init = builder.AddSubgraph("init");
 
         int step = main.AddTensor("step", TensorType.Float32, [1, 1]);
-        main.AddOperator(BuiltinOperator.CallOnce, [], [], CallOnce(1));
+        main.AddOperator(BuiltinOperator.CallOnce, [], [], OperatorOptions.CallOnce(1));
         int handle = main.AddTensor("handle", TensorType.Resource, []);
-        main.AddOperator(BuiltinOperator.VarHandle, [], [handle], VarHandle("counter"));
+        main.AddOperator(BuiltinOperator.VarHandle, [], [handle], OperatorOptions.VarHandle("counter"));
         int value = main.AddTensor("value", TensorType.Float32, [1, 1]);
-        main.AddOperator(BuiltinOperator.ReadVariable, [handle], [value], ReadVariable());
+        main.AddOperator(BuiltinOperator.ReadVariable, [handle], [value], OperatorOptions.ReadVariable());
         int ones = main.AddConstant<float>("ones", TensorType.Float32, [1, 2], [1f, 1f]);
         int pair = main.AddTensor("pair", TensorType.Float32, [1, 2]);
         main.AddOperator(BuiltinOperator.Concatenation, [value, step], [pair], OperatorOptions.Concatenation(1));
         int next = main.AddTensor("next", TensorType.Float32, [1, 1]);
         main.AddOperator(BuiltinOperator.FullyConnected, [pair, ones, -1], [next], OperatorOptions.FullyConnected());
-        main.AddOperator(BuiltinOperator.AssignVariable, [handle, next], [], AssignVariable());
+        main.AddOperator(BuiltinOperator.AssignVariable, [handle, next], [], OperatorOptions.AssignVariable());
         main.SetInputs(step);
         main.SetOutputs(next);
 
         int initHandle = init.AddTensor("init_handle", TensorType.Resource, []);
-        init.AddOperator(BuiltinOperator.VarHandle, [], [initHandle], VarHandle("counter"));
+        init.AddOperator(BuiltinOperator.VarHandle, [], [initHandle], OperatorOptions.VarHandle("counter"));
         int ten = init.AddConstant<float>("ten", TensorType.Float32, [1, 1], [10f]);
-        init.AddOperator(BuiltinOperator.AssignVariable, [initHandle, ten], [], AssignVariable());
+        init.AddOperator(BuiltinOperator.AssignVariable, [initHandle, ten], [], OperatorOptions.AssignVariable());
         return builder.Build();
     }
 
@@ -181,9 +182,9 @@ public sealed class ControlFlowTests
         var builder = new ModelBuilder();
         SubgraphBuilder main = builder.AddSubgraph("main");
         int handle = main.AddTensor("handle", TensorType.Resource, []);
-        main.AddOperator(BuiltinOperator.VarHandle, [], [handle], VarHandle("never_assigned"));
+        main.AddOperator(BuiltinOperator.VarHandle, [], [handle], OperatorOptions.VarHandle("never_assigned"));
         int value = main.AddTensor("value", TensorType.Float32, [1]);
-        main.AddOperator(BuiltinOperator.ReadVariable, [handle], [value], ReadVariable());
+        main.AddOperator(BuiltinOperator.ReadVariable, [handle], [value], OperatorOptions.ReadVariable());
         main.SetOutputs(value);
         using MicroInterpreter interpreter = Interpreter(builder.Build());
         KernelException e = Assert.Throws<KernelException>(interpreter.Invoke);
@@ -198,10 +199,10 @@ public sealed class ControlFlowTests
         int cond = main.AddTensor("cond", TensorType.Bool, [1]);
         int x = main.AddTensor("x", TensorType.Float32, [1, 1]);
         int y = main.AddTensor("y", TensorType.Float32, [1, 1]);
-        main.AddOperator(BuiltinOperator.If, [cond, x], [y], If(1, 7));
+        main.AddOperator(BuiltinOperator.If, [cond, x], [y], OperatorOptions.If(1, 7));
         main.SetInputs(cond, x);
         main.SetOutputs(y);
-        var interpreter = new MicroInterpreter(Model.Load(builder.Build()), OpResolver.WithAllBuiltins(), new byte[4096]);
+        var interpreter = new MicroInterpreter(Model.Load(builder.Build()), OpResolver.WithAllBuiltins(), ArenaPoison.New(4096));
         KernelException e = Assert.Throws<KernelException>(interpreter.AllocateTensors);
         Assert.Contains("subgraph", e.Message);
     }

@@ -1,5 +1,6 @@
 using TfLiteMicro.Kernels;
 using TfLiteMicro.Modeling;
+using TfLiteMicro.Tests.Support;
 
 namespace TfLiteMicro.ControlFlow.Tests;
 
@@ -77,7 +78,7 @@ public sealed class DetectionPostProcessTests
         g.SetInputs(boxes, classScores);
         g.SetOutputs(outBoxes, outClasses, outScores, outCount);
 
-        var interpreter = new MicroInterpreter(Model.Load(builder.Build()), new OpResolver().AddDetectionPostProcess(), new byte[16 * 1024]);
+        var interpreter = new MicroInterpreter(Model.Load(builder.Build()), new OpResolver().AddDetectionPostProcess(), ArenaPoison.New(16 * 1024));
         interpreter.AllocateTensors();
         encodings.CopyTo(interpreter.Input(0).AsSpan<float>());
         scores.CopyTo(interpreter.Input(1).AsSpan<float>());

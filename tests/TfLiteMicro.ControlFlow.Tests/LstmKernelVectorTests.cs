@@ -1,4 +1,6 @@
+using TfLiteMicro.Kernels;
 using TfLiteMicro.Modeling;
+using TfLiteMicro.Tests.Support;
 
 namespace TfLiteMicro.ControlFlow.Tests;
 
@@ -64,7 +66,7 @@ public sealed class LstmKernelVectorTests
         inputs[18] = g.AddTensor("hidden", act, [Batch, Units], q is null ? null : Q(q.HiddenScale, q.HiddenZeroPoint), isVariable: true);
         inputs[19] = g.AddTensor("cell", q?.Cell ?? TensorType.Float32, [Batch, Units], q is null ? null : Q(q.CellScale), isVariable: true);
         int output = g.AddTensor("output", act, timeMajor ? [Time, Batch, Units] : [Batch, Time, Units], q is null ? null : Q(q.HiddenScale, q.HiddenZeroPoint));
-        OperatorOptions options = OperatorOptions.Create(71, w => w.Byte(0, 4).Float(1, 6f).Float(2, 3f).Bool(3, timeMajor));
+        OperatorOptions options = OperatorOptions.UnidirectionalSequenceLstm(FusedActivation.Tanh, cellClip: 6f, projClip: 3f, timeMajor);
         g.AddOperator(BuiltinOperator.UnidirectionalSequenceLstm, inputs, [output], options);
         g.SetInputs(input);
         g.SetOutputs(output);
@@ -82,7 +84,7 @@ public sealed class LstmKernelVectorTests
     private static (MicroInterpreter Interpreter, Tensor Hidden, Tensor Cell) Run(Settings? q)
     {
         Model model = Model.Load(BuildModel(q));
-        var interpreter = new MicroInterpreter(model, OpResolver.WithAllBuiltins(), new byte[32 * 1024]);
+        var interpreter = new MicroInterpreter(model, OpResolver.WithAllBuiltins(), ArenaPoison.New(32 * 1024));
         interpreter.AllocateTensors();
         Tensor input = interpreter.Input(0);
         if (q is null)
@@ -146,7 +148,7 @@ public sealed class LstmKernelVectorTests
     {
         // The same sequences laid out [time, batch, input] must give the outputs laid out [time, batch, units].
         Model model = Model.Load(BuildModel(null, timeMajor: true));
-        using var interpreter = new MicroInterpreter(model, OpResolver.WithAllBuiltins(), new byte[32 * 1024]);
+        using var interpreter = new MicroInterpreter(model, OpResolver.WithAllBuiltins(), ArenaPoison.New(32 * 1024));
         interpreter.AllocateTensors();
         Span<float> input = interpreter.Input(0).AsSpan<float>();
         for (int b = 0; b < Batch; b++)

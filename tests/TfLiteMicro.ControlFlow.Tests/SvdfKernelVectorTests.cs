@@ -1,4 +1,6 @@
+using TfLiteMicro.Kernels;
 using TfLiteMicro.Modeling;
+using TfLiteMicro.Tests.Support;
 
 namespace TfLiteMicro.ControlFlow.Tests;
 
@@ -63,8 +65,6 @@ public sealed class SvdfKernelVectorTests
     private static int QuantizeValue(float value, float scale, int min, int max)
         => Math.Clamp((int)MathF.Round(value / scale, MidpointRounding.AwayFromZero), min, max);
 
-    private static OperatorOptions SvdfOptions(byte activation) => OperatorOptions.Create(6, w => w.Int32(0, Rank).Byte(1, activation));
-
     [Fact]
     public void Float32MatchesTflm()
     {
@@ -76,11 +76,11 @@ public sealed class SvdfKernelVectorTests
         int bias = g.AddConstant<float>("bias", TensorType.Float32, [Units], new float[Units]);
         int state = g.AddTensor("state", TensorType.Float32, [Batch, Memory * Filters], isVariable: true);
         int output = g.AddTensor("output", TensorType.Float32, [Batch, Units]);
-        g.AddOperator(BuiltinOperator.Svdf, [input, feature, time, bias, state], [output], SvdfOptions(0));
+        g.AddOperator(BuiltinOperator.Svdf, [input, feature, time, bias, state], [output], OperatorOptions.Svdf(Rank));
         g.SetInputs(input);
         g.SetOutputs(output);
 
-        using var interpreter = new MicroInterpreter(Model.Load(builder.Build()), OpResolver.WithAllBuiltins(), new byte[16 * 1024]);
+        using var interpreter = new MicroInterpreter(Model.Load(builder.Build()), OpResolver.WithAllBuiltins(), ArenaPoison.New(16 * 1024));
         interpreter.AllocateTensors();
         for (int call = 0; call < 10; call++)
         {
@@ -119,11 +119,11 @@ public sealed class SvdfKernelVectorTests
         int bias = g.AddConstant<int>("bias", TensorType.Int32, [Units], new int[Units], Q(timeScale * stateScale));
         int state = g.AddTensor("state", stateType, [Batch, Memory * Filters], Q(stateScale), isVariable: true);
         int output = g.AddTensor("output", TensorType.Int8, [Batch, Units], Q(outputScale));
-        g.AddOperator(BuiltinOperator.Svdf, [input, feature, time, bias, state], [output], SvdfOptions(1));
+        g.AddOperator(BuiltinOperator.Svdf, [input, feature, time, bias, state], [output], OperatorOptions.Svdf(Rank, FusedActivation.Relu));
         g.SetInputs(input);
         g.SetOutputs(output);
 
-        using var interpreter = new MicroInterpreter(Model.Load(builder.Build()), OpResolver.WithAllBuiltins(), new byte[16 * 1024]);
+        using var interpreter = new MicroInterpreter(Model.Load(builder.Build()), OpResolver.WithAllBuiltins(), ArenaPoison.New(16 * 1024));
         interpreter.AllocateTensors();
         for (int call = 0; call < 10; call++)
         {

@@ -1,18 +1,12 @@
 using TfLiteMicro.Kernels;
 using TfLiteMicro.Modeling;
+using TfLiteMicro.Tests.Support;
 
 namespace TfLiteMicro.ControlFlow.Tests;
 
 /// <summary>Small building blocks for the hand-made test models.</summary>
 internal static class TestModels
 {
-    public static OperatorOptions If(int thenSubgraph, int elseSubgraph) => OperatorOptions.Create(92, w => w.Int32(0, thenSubgraph).Int32(1, elseSubgraph));
-    public static OperatorOptions While(int condSubgraph, int bodySubgraph) => OperatorOptions.Create(93, w => w.Int32(0, condSubgraph).Int32(1, bodySubgraph));
-    public static OperatorOptions CallOnce(int initSubgraph) => OperatorOptions.Create(103, w => w.Int32(0, initSubgraph));
-    public static OperatorOptions VarHandle(string sharedName) => OperatorOptions.Create(111, w => w.String(0, "").String(1, sharedName));
-    public static OperatorOptions ReadVariable() => OperatorOptions.Create(112, _ => { });
-    public static OperatorOptions AssignVariable() => OperatorOptions.Create(113, _ => { });
-
     /// <summary>y = w * x + b on float [1, 1] tensors, as a FULLY_CONNECTED with constant weight and bias.</summary>
     public static int Affine(SubgraphBuilder g, int x, float w, float b, string name)
     {
@@ -25,7 +19,7 @@ internal static class TestModels
 
     public static MicroInterpreter Interpreter(byte[] model, OpResolver? resolver = null)
     {
-        var interpreter = new MicroInterpreter(Model.Load(model), resolver ?? OpResolver.WithAllBuiltins(), new byte[64 * 1024]);
+        var interpreter = new MicroInterpreter(Model.Load(model), resolver ?? OpResolver.WithAllBuiltins(), ArenaPoison.New(64 * 1024));
         interpreter.AllocateTensors();
         return interpreter;
     }

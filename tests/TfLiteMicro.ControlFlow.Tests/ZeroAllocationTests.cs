@@ -35,10 +35,10 @@ public sealed class ZeroAllocationTests
 
         int i = main.AddTensor("i", TensorType.Float32, [1, 1]);
         int iOut = main.AddTensor("i_out", TensorType.Float32, [1, 1]);
-        main.AddOperator(BuiltinOperator.While, [i], [iOut], While(1, 2));
+        main.AddOperator(BuiltinOperator.While, [i], [iOut], OperatorOptions.While(1, 2));
         int flag = main.AddTensor("flag", TensorType.Bool, [1]);
         int y = main.AddTensor("y", TensorType.Float32, [1, 1]);
-        main.AddOperator(BuiltinOperator.If, [flag, iOut], [y], If(3, 4));
+        main.AddOperator(BuiltinOperator.If, [flag, iOut], [y], OperatorOptions.If(3, 4));
         main.SetInputs(i, flag);
         main.SetOutputs(y);
 
@@ -79,18 +79,18 @@ public sealed class ZeroAllocationTests
         SubgraphBuilder main = builder.AddSubgraph("main");
         SubgraphBuilder init = builder.AddSubgraph("init");
         int x = main.AddTensor("x", TensorType.Float32, [1, 1]);
-        main.AddOperator(BuiltinOperator.CallOnce, [], [], CallOnce(1));
+        main.AddOperator(BuiltinOperator.CallOnce, [], [], OperatorOptions.CallOnce(1));
         int handle = main.AddTensor("handle", TensorType.Resource, []);
-        main.AddOperator(BuiltinOperator.VarHandle, [], [handle], VarHandle("v"));
+        main.AddOperator(BuiltinOperator.VarHandle, [], [handle], OperatorOptions.VarHandle("v"));
         int value = main.AddTensor("value", TensorType.Float32, [1, 1]);
-        main.AddOperator(BuiltinOperator.ReadVariable, [handle], [value], ReadVariable());
-        main.AddOperator(BuiltinOperator.AssignVariable, [handle, x], [], AssignVariable());
+        main.AddOperator(BuiltinOperator.ReadVariable, [handle], [value], OperatorOptions.ReadVariable());
+        main.AddOperator(BuiltinOperator.AssignVariable, [handle, x], [], OperatorOptions.AssignVariable());
         main.SetInputs(x);
         main.SetOutputs(value);
         int initHandle = init.AddTensor("init_handle", TensorType.Resource, []);
-        init.AddOperator(BuiltinOperator.VarHandle, [], [initHandle], VarHandle("v"));
+        init.AddOperator(BuiltinOperator.VarHandle, [], [initHandle], OperatorOptions.VarHandle("v"));
         int seven = init.AddConstant<float>("seven", TensorType.Float32, [1, 1], [7f]);
-        init.AddOperator(BuiltinOperator.AssignVariable, [initHandle, seven], [], AssignVariable());
+        init.AddOperator(BuiltinOperator.AssignVariable, [initHandle, seven], [], OperatorOptions.AssignVariable());
 
         using MicroInterpreter interpreter = Interpreter(builder.Build());
         interpreter.Input(0).AsSpan<float>()[0] = 3f;

@@ -23,9 +23,9 @@ public class ModelBuilderTests
             OperatorOptions.FullyConnected(FusedActivation.Relu, keepNumDims: true), version: 4);
         main.AddOperator(BuiltinOperator.Reshape, [output, -1], [state], OperatorOptions.Reshape(2, 2));
         main.AddCustomOperator("MyCustom", [state, odd], [output], [0xAA, 0xBB, 0xCC], version: 2);
-        main.AddOperator(BuiltinOperator.Softmax, [output], [output], OperatorOptions.Create(9, w => w.Float(0, 0.75f)));
+        main.AddOperator(BuiltinOperator.Softmax, [output], [output], OperatorOptions.Softmax(0.75f));
         main.AddOperator(BuiltinOperator.BatchMatmul, [output, output], [output],
-            OperatorOptions.Create(101, w => w.Bool(0, true).Bool(1, false).Bool(2, true)), version: 1, intermediates: [odd]);
+            OperatorOptions.BatchMatMul(adjX: true, asymmetricQuantizeInputs: true), version: 1, intermediates: [odd]);
         main.SetInputs(input);
         main.SetOutputs(output, state);
 
@@ -172,8 +172,8 @@ public class ModelBuilderTests
         Assert.Equal(2, model.Metadata.Count);
         ModelMetadata? version = model.FindMetadata("min_runtime_version");
         Assert.NotNull(version);
-        Assert.StartsWith("1.5.0", Encoding.ASCII.GetString(version.Data.Span));
-        Assert.True(model.FindMetadata("empty")!.Data.IsEmpty);
+        Assert.StartsWith("1.5.0", Encoding.ASCII.GetString(version.Value.Data.Span));
+        Assert.True(model.FindMetadata("empty")!.Value.Data.IsEmpty);
 
         Assert.Equal(2, model.SignatureDefs.Count);
         SignatureDef serving = model.SignatureDefs[0];
@@ -219,9 +219,9 @@ public class ModelBuilderTests
         foreach (ModelOperator op in g.Operators)
         {
             ModelTensor weights = g.Tensors[op.Inputs[1]], bias = g.Tensors[op.Inputs[2]];
-            Assert.Equal(weights.Shape[0], weights.Quantization.Scales.Count);
+            Assert.Equal(weights.Shape[0], weights.Quantization.Scales.Length);
             Assert.Equal(0, weights.Quantization.QuantizedDimension);
-            Assert.Equal(weights.Shape[0], bias.Quantization.Scales.Count);
+            Assert.Equal(weights.Shape[0], bias.Quantization.Scales.Length);
             // Every row uses the full symmetric range: its largest weight quantizes to +-127.
             ReadOnlySpan<sbyte> q = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(weights.Data.Span);
             for (int row = 0; row < weights.Shape[0]; row++)

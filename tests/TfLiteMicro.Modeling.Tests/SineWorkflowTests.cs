@@ -13,7 +13,7 @@ public class SineWorkflowTests
 
     private static MicroInterpreter Interpreter(byte[] model)
     {
-        var interpreter = new MicroInterpreter(Model.Load(model), OpResolver.WithAllBuiltins(), new byte[1 << 16]);
+        var interpreter = new MicroInterpreter(Model.Load(model), OpResolver.WithAllBuiltins(), ArenaPoison.New(1 << 16));
         interpreter.AllocateTensors();
         return interpreter;
     }
@@ -191,7 +191,7 @@ public class SineWorkflowTests
                 int acc = 0;
                 for (int d = 0; d < depth; d++) acc += (values[d] - xt.Quantization.ZeroPoint) * w[c * depth + d];
                 acc += b[c];
-                float weightScale = wt.Quantization.Scales[wt.Quantization.Scales.Count > 1 ? c : 0];
+                float weightScale = wt.Quantization.Scales[wt.Quantization.Scales.Length > 1 ? c : 0];
                 (int multiplier, int shift) = FixedPoint.QuantizeMultiplier((double)xt.Quantization.Scale * weightScale / yt.Quantization.Scale);
                 acc = FixedPoint.MultiplyByQuantizedMultiplier(acc, multiplier, shift) + yZero;
                 next[c] = Math.Clamp(acc, min, 127);

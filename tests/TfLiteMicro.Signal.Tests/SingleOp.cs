@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using TfLiteMicro.Modeling;
+using TfLiteMicro.Tests.Support;
 
 namespace TfLiteMicro.Signal.Tests;
 
@@ -19,7 +20,7 @@ public sealed class SingleOp
         g.AddCustomOperator(op, ins, outs, options);
         g.SetInputs(ins);
         g.SetOutputs(outs);
-        var interpreter = new MicroInterpreter(Model.Load(builder.Build()), new OpResolver().AddSignalOps(), new byte[1 << 20]);
+        var interpreter = new MicroInterpreter(Model.Load(builder.Build()), new OpResolver().AddSignalOps(), ArenaPoison.New(1 << 20));
         interpreter.AllocateTensors();
         return new SingleOp(interpreter);
     }

@@ -42,7 +42,7 @@ public static class OptionsCatalog
     ];
 
     /// <summary>Tables the model writer (src/TfLiteMicro.Modeling) writes without a kernel reading them.</summary>
-    public static readonly string[] WriterOnlyTables = ["ReshapeOptions"];
+    public static readonly string[] WriterOnlyTables = ["AssignVariableOptions", "ReadVariableOptions", "ReshapeOptions", "SplitVOptions"];
 
     /// <summary>Schema enums the runtime already declares (public types), by schema name.</summary>
     public static readonly IReadOnlyDictionary<string, string> ExistingEnums = new Dictionary<string, string>(StringComparer.Ordinal)

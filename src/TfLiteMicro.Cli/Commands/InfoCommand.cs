@@ -120,7 +120,7 @@ internal static class InfoCommand
             foreach (ModelOperator op in subgraph.Operators)
             {
                 if (!op.Code.IsCustom || op.Code.CustomCode != Decode.OperatorName) continue;
-                for (int k = 0; k < op.Outputs.Count && 2 * k + 1 < op.Inputs.Count; k++)
+                for (int k = 0; k < op.Outputs.Length && 2 * k + 1 < op.Inputs.Length; k++)
                 {
                     ModelTensor output = subgraph.Tensors[op.Outputs[k]];
                     ModelTensor encoded = subgraph.Tensors[op.Inputs[2 * k]], ancillary = subgraph.Tensors[op.Inputs[2 * k + 1]];
@@ -163,10 +163,10 @@ internal static class InfoCommand
             string name = subgraph.Name.Length > 0 ? $" '{subgraph.Name}'" : "";
             o.WriteLine($"Subgraph {subgraph.Index}{name}: {subgraph.Tensors.Count} tensors, {subgraph.Operators.Count} operators");
             o.WriteLine("  Inputs:");
-            for (int i = 0; i < subgraph.Inputs.Count; i++)
+            for (int i = 0; i < subgraph.Inputs.Length; i++)
                 o.WriteLine($"    {i}: {TensorText.Describe(subgraph.Tensors[subgraph.Inputs[i]])}");
             o.WriteLine("  Outputs:");
-            for (int i = 0; i < subgraph.Outputs.Count; i++)
+            for (int i = 0; i < subgraph.Outputs.Length; i++)
                 o.WriteLine($"    {i}: {TensorText.Describe(subgraph.Tensors[subgraph.Outputs[i]])}");
             o.WriteLine("  Operators:");
             foreach (ModelOperator op in subgraph.Operators)
@@ -174,7 +174,7 @@ internal static class InfoCommand
                 o.WriteLine($"    #{op.Index} {op.Code.Name} v{op.Code.Version}");
                 WriteOperands(o, subgraph, "in ", op.Inputs);
                 WriteOperands(o, subgraph, "out", op.Outputs);
-                if (op.Intermediates.Count > 0) WriteOperands(o, subgraph, "tmp", op.Intermediates);
+                if (op.Intermediates.Length > 0) WriteOperands(o, subgraph, "tmp", op.Intermediates);
             }
         }
 
@@ -205,7 +205,7 @@ internal static class InfoCommand
         }
     }
 
-    private static void WriteOperands(TextWriter o, Subgraph subgraph, string role, IReadOnlyList<int> indices)
+    private static void WriteOperands(TextWriter o, Subgraph subgraph, string role, ReadOnlySpan<int> indices)
     {
         foreach (int t in indices)
             o.WriteLine(t < 0 ? $"        {role} (omitted)" : $"        {role} {TensorText.Describe(subgraph.Tensors[t])}");
@@ -307,7 +307,7 @@ internal static class InfoCommand
         });
     }
 
-    private static void WriteTensorList(Utf8JsonWriter json, string name, Subgraph subgraph, IReadOnlyList<int> indices)
+    private static void WriteTensorList(Utf8JsonWriter json, string name, Subgraph subgraph, ReadOnlySpan<int> indices)
     {
         json.WriteStartArray(name);
         foreach (int t in indices) TensorText.WriteTensorJson(json, subgraph.Tensors[t]);

@@ -135,7 +135,7 @@ public static class LutCompressor
 
     private static bool IsCandidate(Model model, Subgraph subgraph, ModelTensor t)
     {
-        if (!t.IsConstant || t.IsVariable || t.IsSparse || t.Shape.Count == 0 || !Decodable(t.Type)) return false;
+        if (!t.IsConstant || t.IsVariable || t.IsSparse || t.Shape.Length == 0 || !Decodable(t.Type)) return false;
         if (subgraph.Outputs.Contains(t.Index) || subgraph.Inputs.Contains(t.Index)) return false;
         bool read = false;
         foreach (ModelOperator op in subgraph.Operators)
@@ -172,15 +172,15 @@ public static class LutCompressor
     {
         QuantizationParameters q = t.Quantization;
         int count = (int)t.ElementCount;
-        if (q.Scales.Count <= 1) return new ChannelLayout(1, false, count);
+        if (q.Scales.Length <= 1) return new ChannelLayout(1, false, count);
         int axis = q.QuantizedDimension;
-        if ((axis != 0 && axis != t.Shape.Count - 1) || t.Shape[axis] != q.Scales.Count)
+        if ((axis != 0 && axis != t.Shape.Length - 1) || t.Shape[axis] != q.Scales.Length)
         {
-            fail?.Invoke($"it is quantized per channel along dimension {axis} ({q.Scales.Count} scales, shape [{string.Join(",", t.Shape)}]); " +
+            fail?.Invoke($"it is quantized per channel along dimension {axis} ({q.Scales.Length} scales, shape [{string.Join(",", t.Shape.ToArray())}]); " +
                          "TFLM reads per-channel tables only along the first or last dimension");
             return null;
         }
-        return new ChannelLayout(q.Scales.Count, axis != 0, count / q.Scales.Count);
+        return new ChannelLayout(q.Scales.Length, axis != 0, count / q.Scales.Length);
     }
 
     /// <summary>
@@ -205,7 +205,7 @@ public static class LutCompressor
         string where = $"subgraph {spec.Subgraph}, tensor {spec.Tensor}";
         if (spec.Subgraph < 0 || spec.Subgraph >= model.Subgraphs.Count)
             throw new ArgumentException($"{where}: the model has {model.Subgraphs.Count} subgraph(s)");
-        IReadOnlyList<ModelTensor> tensors = model.Subgraphs[spec.Subgraph].Tensors;
+        ModelList<ModelTensor> tensors = model.Subgraphs[spec.Subgraph].Tensors;
         if (spec.Tensor < 0 || spec.Tensor >= tensors.Count)
             throw new ArgumentException($"{where}: subgraph {spec.Subgraph} has {tensors.Count} tensors");
         ModelTensor t = tensors[spec.Tensor];
@@ -214,7 +214,7 @@ public static class LutCompressor
         if (spec.BitWidth is < 1 or > LutLayout.MaxBitWidth) Fail($"bit width {spec.BitWidth} is outside 1..{LutLayout.MaxBitWidth}");
         if (!t.IsConstant || t.IsVariable) Fail("only constants can be compressed");
         if (!Decodable(t.Type)) Fail($"{TensorTypes.GetName(t.Type)} tensors cannot be LUT-compressed (BOOL, FLOAT32, INT8, INT16, INT32, INT64 can)");
-        if (t.Shape.Count == 0) Fail("scalars cannot be LUT-compressed");
+        if (t.Shape.Length == 0) Fail("scalars cannot be LUT-compressed");
         if (SharingTensor(model, t, spec.Subgraph, chosen.Contains) is { } other)
             Fail($"its buffer is shared with {other}, which keeps the data, so compressing saves nothing (compress both)");
         ChannelLayout channels = Channels(t, Fail)!;
@@ -243,7 +243,7 @@ public static class LutCompressor
             double[] centroids = Representable(t.Type, ValueClustering.Centroids(channelValues, tableSize));
             for (int k = 0; k < centroids.Length; k++)
                 WriteValue(t.Type, centroids[k], tables.AsSpan((c * tableSize + k) * elementSize, elementSize));
-            double scale = t.Quantization.Scales.Count > 1 ? t.Quantization.Scales[c] : t.Quantization.Scales.Count == 1 ? t.Quantization.Scale : 1;
+            double scale = t.Quantization.Scales.Length > 1 ? t.Quantization.Scales[c] : t.Quantization.Scales.Length == 1 ? t.Quantization.Scale : 1;
             foreach (int i in members[c])
             {
                 int index = ValueClustering.Nearest(centroids, values[i]);

@@ -46,18 +46,20 @@ public static class ModelCompression
     /// The first usable <see cref="MetadataName"/> entry's LutTensors (TFLM skips entries without data, as here), or none.
     /// Checks the metadata's own structure; <see cref="Describe"/> checks each entry against the model.
     /// </summary>
-    internal static Entry[] ReadEntries(IReadOnlyList<ModelMetadata> metadata, int subgraphCount, int bufferCount)
+    internal static Entry[] ReadEntries(ModelList<ModelMetadata> metadata, int subgraphCount, int bufferCount)
     {
-        ModelMetadata? entry = null;
+        ModelMetadata entry = default;
+        bool found = false;
         foreach (ModelMetadata m in metadata)
         {
-            if (m.Name == MetadataName && m.BufferIndex != 0 && !m.Data.IsEmpty)
+            if (m.BufferIndex != 0 && m.Name == MetadataName && !m.Data.IsEmpty)
             {
                 entry = m;
+                found = true;
                 break;
             }
         }
-        if (entry is null) return [];
+        if (!found) return [];
 
         try
         {
@@ -103,10 +105,26 @@ public static class ModelCompression
         }
     }
 
-    /// <summary>Checks one entry against the model it belongs to and works out its layout (TFLM's rules for channels and tables).</summary>
+    /// <summary>Whether <paramref name="entries"/> list tensor <paramref name="tensor"/> of subgraph <paramref name="subgraph"/>.</summary>
+    internal static bool Lists(Entry[] entries, int subgraph, int tensor)
+    {
+        foreach (Entry entry in entries)
+            if (entry.Subgraph == subgraph && entry.Tensor == tensor) return true;
+        return false;
+    }
+
+    /// <summary>Checks one entry against the model it belongs to and describes the tensor.</summary>
     internal static CompressedTensor Describe(Model model, Entry entry, bool checkIndices)
     {
-        IReadOnlyList<ModelTensor> tensors = model.Subgraphs[entry.Subgraph].Tensors;
+        LutLayout layout = Layout(model, entry, checkIndices);
+        ModelTensor tensor = model.Subgraphs[entry.Subgraph].Tensors[entry.Tensor];
+        return new CompressedTensor(entry.Subgraph, entry.Tensor, tensor.Name, tensor.Type, entry.ValueBuffer, layout, tensor.Data, model.Buffers[entry.ValueBuffer]);
+    }
+
+    /// <summary>Checks one entry against the model it belongs to and works out its layout (TFLM's rules for channels and tables).</summary>
+    internal static LutLayout Layout(Model model, Entry entry, bool checkIndices)
+    {
+        ModelList<ModelTensor> tensors = model.Subgraphs[entry.Subgraph].Tensors;
         if (entry.Tensor < 0 || entry.Tensor >= tensors.Count)
             throw new InvalidModelException($"compression metadata: subgraph {entry.Subgraph}: tensor {entry.Tensor} out of range ({tensors.Count} tensors)");
         ModelTensor tensor = tensors[entry.Tensor];
@@ -122,19 +140,19 @@ public static class ModelCompression
             problem = "a subgraph input or output cannot be stored compressed (its values must be readable as they are)";
         else if (tensor.Type is not (TensorType.Bool or TensorType.Float32 or TensorType.Int8 or TensorType.Int16 or TensorType.Int32 or TensorType.Int64))
             problem = $"{TensorTypes.GetName(tensor.Type)} tensors cannot be LUT-compressed (BOOL, FLOAT32, INT8, INT16, INT32, INT64 can)";
-        else if (tensor.Shape.Count == 0)
+        else if (tensor.Shape.Length == 0)
             problem = "scalar tensors cannot be LUT-compressed (TFLM refuses them)";
         else
         {
             QuantizationParameters q = tensor.Quantization;
-            int scales = q.Scales.Count;
+            int scales = q.Scales.Length;
             int channels = 1, tables = 1;
             bool lastAxis = false;
             if (scales > 1)
             {
                 // Per-channel quantized: one table per channel along the quantized dimension, which must be the first or last.
                 int axis = q.QuantizedDimension;
-                if (axis != 0 && axis != tensor.Shape.Count - 1)
+                if (axis != 0 && axis != tensor.Shape.Length - 1)
                     problem = $"per-channel tables along dimension {axis} are not supported (only the first or last dimension)";
                 else if (tensor.Shape[axis] != scales)
                     problem = $"the tensor has {scales} scales but dimension {axis} has {tensor.Shape[axis]} channels";
@@ -155,6 +173,6 @@ public static class ModelCompression
                 problem = $"element {bad} has an index past its value table ({layout.Stride} entries)";
         }
         if (problem is not null) throw new InvalidModelException($"{where}: {problem}");
-        return new CompressedTensor(entry.Subgraph, entry.Tensor, tensor.Name, tensor.Type, entry.ValueBuffer, layout, tensor.Data, values);
+        return layout;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace TfLiteMicro.Kernels;
@@ -8,58 +9,69 @@ namespace TfLiteMicro.Kernels;
 /// </summary>
 public readonly ref struct InvokeContext
 {
+    // Four fields, so that the JIT can keep the context in registers.
     private readonly Span<byte> _arena;
-    private readonly Node _node;
+    private readonly int _node;
     private readonly MicroInterpreter _interpreter;
 
-    internal InvokeContext(MicroInterpreter interpreter, Node node, Span<byte> arena)
+    internal InvokeContext(MicroInterpreter interpreter, int node, Span<byte> arena)
     {
         _interpreter = interpreter;
         _node = node;
         _arena = arena;
     }
 
-    public int InputCount => _node.Inputs.Length;
-    public int OutputCount => _node.Outputs.Length;
+    private InterpreterGraph Graph => _interpreter.Graph;
 
-    public bool HasInput(int index) => index >= 0 && index < _node.Inputs.Length && _node.Inputs[index] is not null;
+    /// <summary>Number of inputs, omitted optional ones included.</summary>
+    public int InputCount => Graph.Nodes[_node].InputCount;
 
-    public Tensor InputTensor(int index) => _node.Inputs[index]!;
-    public Tensor OutputTensor(int index) => _node.Outputs[index]!;
+    /// <summary>Number of outputs.</summary>
+    public int OutputCount => Graph.Nodes[_node].OutputCount;
+
+    /// <summary>Whether input <paramref name="index"/> exists and is not an omitted optional input.</summary>
+    public bool HasInput(int index) => index >= 0 && index < InputCount && Graph.Inputs(_node)[index] >= 0;
+
+    /// <summary>The element type of input <paramref name="index"/>.</summary>
+    public TensorType InputType(int index) => Graph.Tensors[InputId(index)].Type;
 
     /// <summary>
     /// The bytes of input <paramref name="index"/> as elements of <typeparamref name="T"/>; for a compressed constant, its
     /// values decompressed into the node's buffer (once per Invoke, on the first read).
     /// </summary>
-    public ReadOnlySpan<T> Input<T>(int index) where T : unmanaged
-    {
-        Tensor tensor = _node.Inputs[index]!;
-        return MemoryMarshal.Cast<byte, T>(tensor.CompressionSlot < 0 ? Bytes(tensor) : _interpreter.Decompressed(_node, index, _arena));
-    }
+    public ReadOnlySpan<T> Input<T>(int index) where T : unmanaged => MemoryMarshal.Cast<byte, T>(TensorData(InputId(index)));
 
     /// <summary>The bytes of output <paramref name="index"/> as elements of <typeparamref name="T"/>.</summary>
-    public Span<T> Output<T>(int index) where T : unmanaged
-        => MemoryMarshal.Cast<byte, T>(Place(_node.Outputs[index]!));
+    public Span<T> Output<T>(int index) where T : unmanaged => MemoryMarshal.Cast<byte, T>(ArenaBytes(OutputId(index)));
 
     /// <summary>A writable view of an input that is a variable tensor (state the op updates in place).</summary>
-    public Span<T> Variable<T>(int index) where T : unmanaged
-        => MemoryMarshal.Cast<byte, T>(Place(_node.Inputs[index]!));
+    public Span<T> Variable<T>(int index) where T : unmanaged => MemoryMarshal.Cast<byte, T>(ArenaBytes(InputId(index)));
 
     /// <summary>The bytes of intermediate tensor <paramref name="index"/>.</summary>
     public Span<T> Intermediate<T>(int index) where T : unmanaged
-        => MemoryMarshal.Cast<byte, T>(Place(_node.Intermediates[index]!));
+    {
+        ref NodeRecord node = ref Graph.Nodes[_node];
+        int id = (uint)index < (uint)node.IntermediateCount ? Graph.NodeTensors[node.Tensors + node.InputCount + node.OutputCount + index] : -1;
+        return MemoryMarshal.Cast<byte, T>(ArenaBytes(id >= 0 ? id : throw Missing("intermediate tensor", index, node.IntermediateCount)));
+    }
 
     /// <summary>The scratch buffer with the handle <see cref="PrepareContext.RequestScratch"/> returned.</summary>
     public Span<T> Scratch<T>(int handle) where T : unmanaged
-        => MemoryMarshal.Cast<byte, T>(_arena.Slice(_node.ScratchOffsets[handle], _node.ScratchSizes[handle]));
+    {
+        ref NodeRecord node = ref Graph.Nodes[_node];
+        if ((uint)handle >= (uint)node.ScratchCount) throw NotAskedFor("scratch", handle, node.ScratchCount);
+        BufferRecord buffer = Graph.Scratch[node.Scratch + handle];
+        return MemoryMarshal.Cast<byte, T>(_arena.Slice(buffer.Offset, buffer.Size));
+    }
 
     /// <summary>The persistent buffer with the handle <see cref="PrepareContext.AllocatePersistent"/> returned.</summary>
     public Span<T> Persistent<T>(int handle) where T : unmanaged
-        => MemoryMarshal.Cast<byte, T>(_arena.Slice(_node.PersistentOffsets[handle], _node.PersistentSizes[handle]));
-
-    /// <summary>The bytes of any tensor of the interpreter (for control-flow ops moving data between subgraphs).</summary>
-    public Span<byte> TensorBytes(Tensor tensor)
-        => tensor.IsConstant ? throw new InvalidOperationException("constant tensors are read-only") : Place(tensor);
+    {
+        ref NodeRecord node = ref Graph.Nodes[_node];
+        if ((uint)handle >= (uint)node.PersistentCount) throw NotAskedFor("persistent", handle, node.PersistentCount);
+        BufferRecord buffer = Graph.Persistent[node.Persistent + handle];
+        return MemoryMarshal.Cast<byte, T>(_arena.Slice(buffer.Offset, buffer.Size));
+    }
 
     /// <summary>Runs another subgraph to completion (control-flow ops).</summary>
     public void InvokeSubgraph(int subgraph) => _interpreter.InvokeSubgraph(subgraph);
@@ -82,12 +94,59 @@ public readonly ref struct InvokeContext
     public void AbortInvoke() => _interpreter.AbortInvoke();
 
     /// <summary>An exception that names this node, for the kernel to throw on bad data.</summary>
-    public KernelException Error(string message) => new($"{_node.Describe()}: {message}");
+    public KernelException Error(string message) => new($"{Graph.Describe(_node)}: {message}");
 
-    private ReadOnlySpan<byte> Bytes(Tensor tensor)
-        => tensor.IsConstant ? tensor.Definition.Data.Span : Place(tensor);
+    /// <summary>The id (number across subgraphs) of input <paramref name="index"/>, for control-flow ops.</summary>
+    internal int InputId(int index)
+    {
+        ref NodeRecord node = ref Graph.Nodes[_node];
+        int id = (uint)index < (uint)node.InputCount ? Graph.NodeTensors[node.Tensors + index] : -1;
+        return id >= 0 ? id : throw Missing("input", index, node.InputCount);
+    }
 
-    /// <summary>A non-constant tensor's bytes: in the arena, or in the application's decompression memory (DECODE outputs).</summary>
-    private Span<byte> Place(Tensor tensor)
-        => tensor.MemoryRegion < 0 ? _arena.Slice(tensor.ArenaOffset, tensor.ByteCount) : _interpreter.RegionBytes(tensor);
+    /// <summary>The id of output <paramref name="index"/>.</summary>
+    internal int OutputId(int index)
+    {
+        ref NodeRecord node = ref Graph.Nodes[_node];
+        int id = (uint)index < (uint)node.OutputCount ? Graph.NodeTensors[node.Tensors + node.InputCount + index] : -1;
+        return id >= 0 ? id : throw Missing("output", index, node.OutputCount);
+    }
+
+    /// <summary>
+    /// The bytes of any tensor: in the arena, in the model for constants (decompressed into this node's buffer for a
+    /// compressed one), or in the application's decompression memory (DECODE outputs placed there).
+    /// </summary>
+    internal ReadOnlySpan<byte> TensorData(int id)
+    {
+        ref TensorRecord tensor = ref Graph.Tensors[id];
+        if (tensor.IsInArena) return _arena.Slice(tensor.ArenaOffset, tensor.ByteCount);
+        if (!tensor.IsConstant) return _interpreter.RegionBytes(id);
+        return tensor.IsCompressed ? _interpreter.Decompressed(_node, id, _arena) : Graph.ConstantData(id);
+    }
+
+    /// <summary>The writable bytes of a tensor, in the arena or the application's decompression memory (constants cannot be written).</summary>
+    internal Span<byte> ArenaBytes(int id)
+    {
+        ref TensorRecord tensor = ref Graph.Tensors[id];
+        if (tensor.IsInArena) return _arena.Slice(tensor.ArenaOffset, tensor.ByteCount);
+        return tensor.IsConstant ? throw ConstantWritten(id) : _interpreter.RegionBytes(id);
+    }
+
+    // The messages are made out of line, so that the accessors stay small enough for the JIT to inline them.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private KernelException Missing(string role, int index, int count)
+        => Error((uint)index < (uint)count ? $"{role} {index} is omitted" : $"{role} {index} does not exist ({count} given)");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private KernelException NotAskedFor(string kind, int handle, int count) => Error($"{kind} buffer {handle} was not asked for ({count} were)");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private KernelException ConstantWritten(int id) => Error($"{DescribeTensor(id)} is a constant of the model and cannot be written");
+
+    /// <summary>"tensor 'name' of subgraph S", for messages.</summary>
+    internal string DescribeTensor(int id)
+    {
+        (int subgraph, int index) = Graph.Locate(id);
+        return $"tensor '{Graph.Definition(subgraph, index).Name}' of subgraph {subgraph}";
+    }
 }

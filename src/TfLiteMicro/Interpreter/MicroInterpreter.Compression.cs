@@ -1,4 +1,3 @@
-using TfLiteMicro.Compression;
 using TfLiteMicro.Memory;
 
 namespace TfLiteMicro;
@@ -14,98 +13,67 @@ namespace TfLiteMicro;
 /// </summary>
 public sealed partial class MicroInterpreter
 {
-    private CompressedTensor[] _compressed = [];
-    private bool _preparing;
-    private Dictionary<int, byte[]>? _preparedValues;
-    private DecompressionMemoryPlan? _decompressionPlan;
-    private int _decodeEpoch;
     private IDecompressionProfiler? _decompressionProfiler;
 
     /// <summary>Bytes of the application's decompression memory in use after <see cref="AllocateTensors"/>.</summary>
-    public long DecompressionMemoryUsedBytes => _decompressionPlan?.PlacedBytes ?? 0;
+    public long DecompressionMemoryUsedBytes { get; private set; }
 
-    /// <summary>The model's compressed constants are marked on the interpreter's tensors (the model was checked when it loaded).</summary>
-    private void FindCompressedTensors()
-    {
-        _compressed = ModelCompression.Read(Model, checkIndices: false);
-        for (int i = 0; i < _compressed.Length; i++)
-            _tensors[_compressed[i].Subgraph][_compressed[i].Tensor].CompressionSlot = i;
-    }
-
-    private void BeginPrepare() => _preparing = true;
-
-    private void EndPrepare()
-    {
-        _preparing = false;
-        _preparedValues = null;
-    }
-
-    /// <summary>A constant's bytes: the model's, or for a compressed constant while kernels prepare, its decompressed values.</summary>
-    internal ReadOnlySpan<byte> ConstantBytes(Tensor tensor)
-    {
-        int slot = tensor.CompressionSlot;
-        if (slot < 0) return tensor.Definition.Data.Span;
-        if (!_preparing)
-            throw new InvalidOperationException(
-                $"tensor {tensor.Index} '{tensor.Name}' is stored compressed; its values exist only while operators read them");
-        _preparedValues ??= [];
-        if (!_preparedValues.TryGetValue(slot, out byte[]? values))
-        {
-            values = new byte[_compressed[slot].DecodedBytes];
-            _compressed[slot].DecodeInto(values);
-            _preparedValues[slot] = values;
-        }
-        return values;
-    }
-
-    private void StartDecompressionPlan()
-        => _decompressionPlan = Options.DecompressionMemory is { Count: > 0 } regions ? new DecompressionMemoryPlan(regions) : null;
-
-    /// <summary>Places a DECODE output in the application's decompression memory when it fits there.</summary>
-    private bool TryPlaceInDecompressionMemory(Tensor tensor, int firstUse, int lastUse)
-    {
-        if (!tensor.PrefersDecompressionMemory || _decompressionPlan is null) return false;
-        return _decompressionPlan.TryPlace(tensor.ByteCount, firstUse, lastUse, (region, offset, _) =>
-        {
-            tensor.MemoryRegion = region;
-            tensor.ArenaOffset = offset;
-        });
-    }
+    /// <summary>A compressed constant's bytes while kernels prepare: its decompressed values.</summary>
+    internal ReadOnlySpan<byte> PreparedValues(Tensor tensor) => Graph.Compression!.PreparedValues(Graph, tensor.Id, tensor.Name);
 
     /// <summary>
-    /// Gives <paramref name="node"/> a buffer for each compressed input: in decompression memory where it fits, otherwise
-    /// in the arena; yields the arena ones (size, planner handle, how to set the offset) for the caller's plan.
+    /// Places DECODE outputs and the buffers of compressed inputs in the application's decompression memory
+    /// (<see cref="InterpreterOptions.DecompressionMemory"/>) where they fit, before the arena is planned: what is placed
+    /// there takes no room in the arena. The steps are those of the arena's plan.
     /// </summary>
-    private IEnumerable<(int Size, int Handle, Action<int> Assign)> PlanDecompressionBuffers(Node node, GreedyMemoryPlanner planner,
-        int firstUse, int lastUse)
+    private void PlaceInDecompressionMemory(InterpreterGraph graph)
     {
-        var buffers = new List<DecompressionBuffer>();
-        for (int i = 0; i < node.Inputs.Length; i++)
-            if (node.Inputs[i] is { CompressionSlot: >= 0 } input)
-                buffers.Add(new DecompressionBuffer { Input = i, Slot = input.CompressionSlot, Size = input.ByteCount, Region = -1 });
-        if (buffers.Count == 0) yield break;
-
-        DecompressionBuffer[] array = [.. buffers];
-        node.Decompressions = array;
-        for (int k = 0; k < array.Length; k++)
+        DecompressionMemoryUsedBytes = 0;
+        if (Options.DecompressionMemory is not { Count: > 0 } regions) return;
+        var plan = new DecompressionMemoryPlan(regions);
+        DecompressionRecord[] buffers = graph.Compression?.Buffers ?? [];
+        int lastStep = Math.Max(1, graph.NodeCount(0)) - 1;
+        int next = 0;
+        for (int s = 0; s < graph.SubgraphCount; s++)
         {
-            int slot = k;
-            if (_decompressionPlan is not null && _decompressionPlan.TryPlace(array[k].Size, firstUse, lastUse, (region, offset, exclusive) =>
+            TensorLifetimes lifetimes = TensorLifetimes.Of(graph, s);
+            int start = graph.TensorStart(s);
+            for (int t = 0; t < graph.TensorCount(s); t++)
+            {
+                ref TensorRecord tensor = ref graph.Tensors[start + t];
+                if ((tensor.Flags & TensorFlags.PrefersDecompressionMemory) == 0 || !tensor.IsInArena || tensor.IsVariable || lifetimes.First[t] < 0) continue;
+                (int from, int to) = s == 0 ? (lifetimes.First[t], lifetimes.Last[t]) : (0, lastStep);
+                int id = start + t;
+                plan.TryPlace(tensor.ByteCount, from, Math.Max(from, to), (region, offset, _) =>
                 {
-                    array[slot].Region = region;
-                    array[slot].Offset = offset;
-                    array[slot].Kept = exclusive;
-                }, constantData: true))
-                continue;
-            yield return (array[k].Size, planner.AddBuffer(array[k].Size, firstUse, lastUse), offset => array[slot].Offset = offset);
+                    graph.Tensors[id].MemoryRegion = region;
+                    graph.Tensors[id].ArenaOffset = offset;
+                });
+            }
+            // Buffers are in node order, so those of subgraph s come next.
+            for (; next < buffers.Length && graph.Nodes[buffers[next].Node].Subgraph == s; next++)
+            {
+                int o = graph.OperatorIndex(buffers[next].Node);
+                (int from, int to) = s == 0 ? (o, o) : (0, lastStep);
+                int k = next;
+                plan.TryPlace(buffers[k].Size, from, to, (region, offset, exclusive) =>
+                {
+                    buffers[k].Region = region;
+                    buffers[k].Offset = offset;
+                    buffers[k].Kept = exclusive;
+                }, constantData: true);
+            }
         }
+        plan.Finish();
+        DecompressionMemoryUsedBytes = plan.PlacedBytes;
     }
 
-    private void FinishDecompressionPlan() => _decompressionPlan?.Finish();
-
-    /// <summary>The bytes of a tensor placed in the application's decompression memory.</summary>
-    internal Span<byte> RegionBytes(Tensor tensor)
-        => Options.DecompressionMemory![tensor.MemoryRegion].Span.Slice(tensor.ArenaOffset, tensor.ByteCount);
+    /// <summary>The bytes of tensor <paramref name="id"/>, placed in the application's decompression memory.</summary>
+    internal Span<byte> RegionBytes(int id)
+    {
+        ref TensorRecord tensor = ref Graph.Tensors[id];
+        return Options.DecompressionMemory![tensor.MemoryRegion].Span.Slice(tensor.ArenaOffset, tensor.ByteCount);
+    }
 
     /// <summary>
     /// Starts a new Invoke (or reset) for decompression: buffers filled before are filled again on their next read, since
@@ -113,29 +81,37 @@ public sealed partial class MicroInterpreter
     /// </summary>
     private void BeginDecodeEpoch()
     {
-        if (++_decodeEpoch == 0) _decodeEpoch = 1; // 0 stays "never filled"
+        Graph.Compression?.NextEpoch();
         _decompressionProfiler = Options.Profiler as IDecompressionProfiler;
     }
 
-    /// <summary>Input <paramref name="input"/> of <paramref name="node"/>, a compressed constant, decompressed into the node's buffer.</summary>
-    internal ReadOnlySpan<byte> Decompressed(Node node, int input, Span<byte> arena)
+    /// <summary>Compressed constant <paramref name="tensor"/>, an input of <paramref name="node"/>, decompressed into the node's buffer.</summary>
+    internal ReadOnlySpan<byte> Decompressed(int node, int tensor, Span<byte> arena)
     {
-        DecompressionBuffer[] buffers = node.Decompressions!;
-        int k = 0;
-        while (buffers[k].Input != input) k++;
-        ref DecompressionBuffer buffer = ref buffers[k];
+        InterpreterGraph graph = Graph;
+        CompressedConstants compression = graph.Compression!;
+        int k = compression.FindBuffer(node, tensor);
+        if (k < 0) throw NotAnInput(graph, node, tensor);
+        ref DecompressionRecord buffer = ref compression.Buffers[k];
         Span<byte> target = buffer.Region < 0
             ? arena.Slice(buffer.Offset, buffer.Size)
             : Options.DecompressionMemory![buffer.Region].Span.Slice(buffer.Offset, buffer.Size);
         // A buffer with bytes of its own keeps its values: decompressed once, on the first read.
-        if (buffer.Epoch != _decodeEpoch && !(buffer.Kept && buffer.Epoch != 0))
+        if (buffer.Epoch != compression.Epoch && !(buffer.Kept && buffer.Epoch != 0))
         {
-            int tensor = _compressed[buffer.Slot].Tensor;
-            _decompressionProfiler?.BeginDecompression(node.Subgraph, node.Operator.Index, tensor);
-            _compressed[buffer.Slot].DecodeInto(target, !Options.UseReferenceKernels);
-            _decompressionProfiler?.EndDecompression(node.Subgraph, node.Operator.Index, tensor);
-            buffer.Epoch = _decodeEpoch;
+            IDecompressionProfiler? profiler = _decompressionProfiler;
+            int index = tensor - graph.TensorStart(graph.Nodes[node].Subgraph);
+            profiler?.BeginDecompression(graph.Nodes[node].Subgraph, graph.OperatorIndex(node), index);
+            compression.Decode(Model, buffer.Compressed, target, !Options.UseReferenceKernels);
+            profiler?.EndDecompression(graph.Nodes[node].Subgraph, graph.OperatorIndex(node), index);
+            buffer.Epoch = compression.Epoch;
         }
         return target;
+    }
+
+    private static KernelException NotAnInput(InterpreterGraph graph, int node, int tensor)
+    {
+        (int subgraph, int index) = graph.Locate(tensor);
+        return new KernelException($"{graph.Describe(node)}: tensor {index} '{graph.Definition(subgraph, index).Name}' of subgraph {subgraph} is stored compressed and is not an input of this operator: it cannot be read here");
     }
 }

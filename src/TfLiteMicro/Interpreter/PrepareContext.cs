@@ -1,64 +1,83 @@
 namespace TfLiteMicro.Kernels;
 
-/// <summary>What a kernel sees while it prepares one node: its tensors, options, and ways to ask for memory.</summary>
+/// <summary>
+/// What a kernel sees while it prepares one node: its tensors, options, and ways to ask for memory. The
+/// <see cref="Tensor"/> objects it hands out are for Prepare only: a kernel keeps what it needs from them (sizes,
+/// scales, handles of its buffers), never the objects themselves.
+/// </summary>
 public sealed class PrepareContext
 {
-    private readonly Node _node;
+    private readonly int _node;
 
-    internal PrepareContext(MicroInterpreter interpreter, Node node)
+    internal PrepareContext(MicroInterpreter interpreter, int node)
     {
         Interpreter = interpreter;
         _node = node;
+        Operator = interpreter.Graph.Operator(node);
     }
 
     internal MicroInterpreter Interpreter { get; }
 
-    public ModelOperator Operator => _node.Operator;
-    public OperatorCode Code => _node.Operator.Code;
+    private InterpreterGraph Graph => Interpreter.Graph;
+
+    private ref NodeRecord Node => ref Interpreter.Graph.Nodes[_node];
+
+    /// <summary>The operator as the model declares it.</summary>
+    public ModelOperator Operator { get; }
+
+    /// <summary>The operator's code.</summary>
+    public OperatorCode Code => Operator.Code;
 
     /// <summary>
     /// The builtin options table as stored, unchecked: fields by their index in the schema's options table. The
     /// builtin kernels read their options through the typed views instead (e.g. <c>Conv2DOptions.Read(context)</c>),
     /// which check the operator's union type.
     /// </summary>
-    public FlatTable BuiltinOptions => _node.Operator.BuiltinOptions;
+    public FlatTable BuiltinOptions => Operator.BuiltinOptions;
 
     /// <summary>
     /// The builtin options table when the operator's union type is <paramref name="expected"/> (an absent table when the
     /// operator has none); an <see cref="InvalidModelException"/> naming this node and both tables otherwise.
     /// </summary>
     internal FlatTable BuiltinOptionsOf(BuiltinOptionsTable expected)
-        => BuiltinOptionsUnion.Select(_node.Operator, expected, _node.Describe());
+        => BuiltinOptionsUnion.Select(Operator, expected, Graph.Describe(_node));
 
     /// <summary>The custom options bytes (FlexBuffers for most custom ops).</summary>
-    public ReadOnlyMemory<byte> CustomOptions => _node.Operator.CustomOptions;
+    public ReadOnlyMemory<byte> CustomOptions => Operator.CustomOptions;
 
     /// <summary>True when the user asked for the reference kernels only (no optimized paths).</summary>
     public bool UseReferenceKernels => Interpreter.Options.UseReferenceKernels;
 
-    public int InputCount => _node.Inputs.Length;
-    public int OutputCount => _node.Outputs.Length;
-    public int IntermediateCount => _node.Intermediates.Length;
+    /// <summary>Number of inputs, omitted optional ones included.</summary>
+    public int InputCount => Node.InputCount;
+
+    /// <summary>Number of outputs.</summary>
+    public int OutputCount => Node.OutputCount;
+
+    /// <summary>Number of intermediate tensors.</summary>
+    public int IntermediateCount => Node.IntermediateCount;
 
     /// <summary>Whether input <paramref name="index"/> exists and is not an omitted optional input.</summary>
-    public bool HasInput(int index) => index >= 0 && index < _node.Inputs.Length && _node.Inputs[index] is not null;
+    public bool HasInput(int index) => index >= 0 && index < InputCount && Graph.Inputs(_node)[index] >= 0;
 
     /// <summary>Input <paramref name="index"/>; a <see cref="KernelException"/> when it is missing.</summary>
     public Tensor Input(int index)
-        => HasInput(index) ? _node.Inputs[index]! : throw Error($"input {index} is missing ({_node.Inputs.Length} inputs given)");
+        => HasInput(index) ? TensorAt(Graph.Inputs(_node)[index]) : throw Error($"input {index} is missing ({InputCount} inputs given)");
 
     /// <summary>Input <paramref name="index"/>, or null when the model omits it.</summary>
-    public Tensor? OptionalInput(int index) => HasInput(index) ? _node.Inputs[index] : null;
+    public Tensor? OptionalInput(int index) => HasInput(index) ? TensorAt(Graph.Inputs(_node)[index]) : null;
 
+    /// <summary>Output <paramref name="index"/>; a <see cref="KernelException"/> when it is missing.</summary>
     public Tensor Output(int index)
-        => index >= 0 && index < _node.Outputs.Length && _node.Outputs[index] is not null
-            ? _node.Outputs[index]!
-            : throw Error($"output {index} is missing ({_node.Outputs.Length} outputs given)");
+        => index >= 0 && index < OutputCount && Graph.Outputs(_node)[index] >= 0
+            ? TensorAt(Graph.Outputs(_node)[index])
+            : throw Error($"output {index} is missing ({OutputCount} outputs given)");
 
+    /// <summary>Intermediate tensor <paramref name="index"/>; a <see cref="KernelException"/> when it is missing.</summary>
     public Tensor Intermediate(int index)
-        => index >= 0 && index < _node.Intermediates.Length && _node.Intermediates[index] is not null
-            ? _node.Intermediates[index]!
-            : throw Error($"intermediate tensor {index} is missing ({_node.Intermediates.Length} given)");
+        => index >= 0 && index < IntermediateCount && Graph.Intermediates(_node)[index] >= 0
+            ? TensorAt(Graph.Intermediates(_node)[index])
+            : throw Error($"intermediate tensor {index} is missing ({IntermediateCount} given)");
 
     /// <summary>Checks the number of inputs and outputs, throwing a clear error otherwise.</summary>
     public void ExpectCounts(int minInputs, int maxInputs, int outputs)
@@ -79,7 +98,7 @@ public sealed class PrepareContext
         {
             if (d < 0) throw Error($"output {index} would have shape [{string.Join(",", shape.ToArray())}], with a negative dimension");
         }
-        long bytes = Tensor.ComputeByteCount(output.Type, shape);
+        long bytes = InterpreterGraph.ByteCount(output.Type, shape);
         if (bytes > int.MaxValue)
             throw Error($"output {index} would be {TensorTypes.GetName(output.Type)}[{string.Join(",", shape.ToArray())}]: {bytes} bytes, more than a tensor can hold");
         output.SetShape(shape);
@@ -89,17 +108,14 @@ public sealed class PrepareContext
     public int RequestScratch(int bytes)
     {
         if (bytes < 0) throw Error($"asked for a scratch buffer of {bytes} bytes");
-        _node.ScratchSizes.Add(bytes);
-        return _node.ScratchSizes.Count - 1;
+        return Graph.AddScratch(_node, bytes);
     }
 
     /// <summary>Asks for arena memory that lives as long as the interpreter (state, precomputed tables); returns a handle for <see cref="InvokeContext.Persistent{T}"/>.</summary>
     public int AllocatePersistent(int bytes)
     {
         if (bytes < 0) throw Error($"asked for a persistent buffer of {bytes} bytes");
-        _node.PersistentSizes.Add(bytes);
-        _node.PersistentContents.Add(null);
-        return _node.PersistentSizes.Count - 1;
+        return Graph.AddPersistent(_node, bytes);
     }
 
     /// <summary>
@@ -110,18 +126,25 @@ public sealed class PrepareContext
     public int AllocatePersistent<T>(ReadOnlySpan<T> contents) where T : unmanaged
     {
         byte[] bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(contents).ToArray();
-        _node.PersistentSizes.Add(bytes.Length);
-        _node.PersistentContents.Add(bytes);
-        return _node.PersistentSizes.Count - 1;
+        int handle = Graph.AddPersistent(_node, bytes.Length);
+        Interpreter.KeepPersistentContents(Graph.PersistentIndex(_node, handle), bytes);
+        return handle;
     }
 
     /// <summary>Number of subgraphs in the model, for control-flow ops.</summary>
-    public int SubgraphCount => Interpreter.Model.Subgraphs.Count;
+    public int SubgraphCount => Graph.SubgraphCount;
 
-    /// <summary>The runtime tensors of another subgraph's inputs, for control-flow ops.</summary>
-    public IReadOnlyList<Tensor> SubgraphInputs(int subgraph) => Interpreter.SubgraphInputs(subgraph);
+    /// <summary>The tensors of another subgraph's inputs, for control-flow ops.</summary>
+    public IReadOnlyList<Tensor> SubgraphInputs(int subgraph) => Tensors(Graph.SubgraphTensorIds(subgraph, outputs: false));
 
-    public IReadOnlyList<Tensor> SubgraphOutputs(int subgraph) => Interpreter.SubgraphOutputs(subgraph);
+    /// <summary>The tensors of another subgraph's outputs, for control-flow ops.</summary>
+    public IReadOnlyList<Tensor> SubgraphOutputs(int subgraph) => Tensors(Graph.SubgraphTensorIds(subgraph, outputs: true));
+
+    /// <summary>The ids of another subgraph's input (or output) tensors, which control-flow ops keep for Invoke.</summary>
+    internal int[] SubgraphTensorIds(int subgraph, bool outputs) => Graph.SubgraphTensorIds(subgraph, outputs);
+
+    /// <summary>The tensor with id <paramref name="id"/> (a number across subgraphs).</summary>
+    internal Tensor TensorAt(int id) => Interpreter.TensorAt(id);
 
     /// <summary>The interpreter's resource variables (VAR_HANDLE and friends).</summary>
     internal ResourceVariableStore ResourceVariables => Interpreter.ResourceVariables;
@@ -130,15 +153,22 @@ public sealed class PrepareContext
     /// Asks for output <paramref name="index"/> to be placed in the application's decompression memory
     /// (<see cref="InterpreterOptions.DecompressionMemory"/>) when there is room, as DECODE does with what it decodes.
     /// </summary>
-    internal void PreferDecompressionMemory(int index) => Output(index).PrefersDecompressionMemory = true;
+    internal void PreferDecompressionMemory(int index) => Graph.Tensors[Output(index).Id].Flags |= TensorFlags.PrefersDecompressionMemory;
 
     /// <summary>An exception for malformed model data (e.g. a DECODE operator's ancillary data) that names this node.</summary>
-    internal InvalidModelException InvalidData(string message) => new($"{_node.Describe()}: {message}");
+    internal InvalidModelException InvalidData(string message) => new($"{Graph.Describe(_node)}: {message}");
 
     /// <summary>An exception that names this node, for the kernel to throw.</summary>
-    public KernelException Error(string message) => new($"{_node.Describe()}: {message}");
+    public KernelException Error(string message) => new($"{Graph.Describe(_node)}: {message}");
 
     /// <summary>An error for a tensor type the kernel does not accept.</summary>
     public KernelException UnsupportedType(string what, TensorType type)
         => Error($"{what} type {TensorTypes.GetName(type)} is not supported by {Code.Name}");
+
+    private Tensor[] Tensors(int[] ids)
+    {
+        var tensors = new Tensor[ids.Length];
+        for (int i = 0; i < ids.Length; i++) tensors[i] = TensorAt(ids[i]);
+        return tensors;
+    }
 }

@@ -13,7 +13,7 @@ internal sealed class ResourceVariableStore
     private readonly List<(string Container, string Name)> _keys = [];
     private readonly List<int> _sizes = [];
     private readonly List<byte> _defaults = [];
-    private readonly Dictionary<Tensor, int> _handles = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<int, int> _handles = [];
     private int[] _offsets = [];
 
     public int Count => _keys.Count;
@@ -30,10 +30,10 @@ internal sealed class ResourceVariableStore
     }
 
     /// <summary>Remembers that <paramref name="handle"/> (a VAR_HANDLE output) refers to variable <paramref name="id"/>.</summary>
-    public void Bind(Tensor handle, int id) => _handles[handle] = id;
+    public void Bind(Tensor handle, int id) => _handles[handle.Id] = id;
 
     /// <summary>The variable a handle tensor refers to, when a VAR_HANDLE of the same subgraph produced it.</summary>
-    public bool TryGetId(Tensor handle, out int id) => _handles.TryGetValue(handle, out id);
+    public bool TryGetId(Tensor handle, out int id) => _handles.TryGetValue(handle.Id, out id);
 
     /// <summary>Fixes the size of variable <paramref name="id"/> on first use; returns an error message when a later use disagrees.</summary>
     public string? Allocate(int id, int bytes, byte defaultValue)
@@ -50,7 +50,7 @@ internal sealed class ResourceVariableStore
     }
 
     /// <summary>Places every sized variable at <paramref name="cursor"/> onwards; returns the new cursor.</summary>
-    internal long Place(long cursor, List<MemoryPlanEntry> plan, int lastStep)
+    internal long Place(long cursor)
     {
         _offsets = new int[_keys.Count];
         for (int i = 0; i < _keys.Count; i++)
@@ -58,10 +58,16 @@ internal sealed class ResourceVariableStore
             if (_sizes[i] < 0) { _offsets[i] = -1; continue; }
             if (cursor > int.MaxValue) throw new ArenaTooSmallException(cursor, int.MaxValue);
             _offsets[i] = (int)cursor;
-            plan.Add(new MemoryPlanEntry("resource", 0, i, _keys[i].Name, _sizes[i], 0, lastStep, _offsets[i]));
             cursor += GreedyMemoryPlanner.AlignUp(_sizes[i]);
         }
         return cursor;
+    }
+
+    /// <summary>The placed variables, as entries of the memory plan report.</summary>
+    internal void Describe(List<MemoryPlanEntry> plan, int lastStep)
+    {
+        for (int i = 0; i < _offsets.Length; i++)
+            if (_offsets[i] >= 0) plan.Add(new MemoryPlanEntry("resource", 0, i, _keys[i].Name, _sizes[i], 0, lastStep, _offsets[i]));
     }
 
     /// <summary>The bytes of variable <paramref name="id"/>, or an empty span with <paramref name="exists"/> false.</summary>

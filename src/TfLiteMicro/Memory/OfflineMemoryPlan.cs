@@ -14,8 +14,7 @@ public static class OfflineMemoryPlan
     /// <summary>The per-tensor offsets, or null when the model has no offline plan.</summary>
     public static int[]? Read(Model model)
     {
-        ModelMetadata? entry = model.FindMetadata(MetadataName);
-        if (entry is null) return null;
+        if (model.FindMetadata(MetadataName) is not { } entry) return null;
         ReadOnlySpan<byte> data = entry.Data.Span;
         if (data.Length < 12 || data.Length % 4 != 0)
             throw new InvalidModelException($"metadata {MetadataName}: {data.Length} bytes is not a valid offline plan");

@@ -42,7 +42,7 @@ public readonly struct FlatTable
         if (buffer.Length < 8)
             throw new InvalidModelException($"the buffer holds {buffer.Length} bytes, too few for a FlatBuffer (at least 8)");
         uint rootOffset = BinaryPrimitives.ReadUInt32LittleEndian(buffer.Span);
-        return At(buffer, CheckedTarget(buffer.Length, 0, rootOffset, "root table offset"));
+        return At(buffer, CheckedTarget(buffer.Length, 0, rootOffset, field: -1));
     }
 
     /// <summary>Opens the table that starts at <paramref name="position"/>, checking its vtable.</summary>
@@ -151,14 +151,19 @@ public readonly struct FlatTable
         int at = FieldPosition(field, 4);
         if (at < 0) return -1;
         uint offset = BinaryPrimitives.ReadUInt32LittleEndian(_buffer.Span.Slice(at));
-        return CheckedTarget(_buffer.Length, at, offset, $"field {field}");
+        return CheckedTarget(_buffer.Length, at, offset, field);
     }
 
-    private static int CheckedTarget(int bufferLength, int at, uint offset, string what)
+    /// <summary>The position an offset stored at <paramref name="at"/> points to (for <paramref name="field"/>, or the root when -1).</summary>
+    private static int CheckedTarget(int bufferLength, int at, uint offset, int field)
     {
         long target = at + (long)offset;
         if (offset == 0 || target >= bufferLength)
+        {
+            // The message is made only on failure: reading a valid field allocates nothing.
+            string what = field < 0 ? "root table offset" : $"field {field}";
             throw new InvalidModelException($"{what}: offset {offset} at byte {at} points outside the {bufferLength}-byte buffer");
+        }
         return (int)target;
     }
 

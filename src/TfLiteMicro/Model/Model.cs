@@ -1,35 +1,88 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TfLiteMicro.Compression;
 
 namespace TfLiteMicro;
 
 /// <summary>
-/// A TFLite model (schema version 3) read straight from its bytes. Loading checks the whole structure once
+/// A TFLite model (schema version 3) read in place from its bytes. Loading checks the whole structure once
 /// (offsets, vtables, vector lengths, strings, union tags, tensor/buffer/opcode indices, shapes against
-/// buffer sizes); constant data stays in the caller's memory and is never copied.
+/// buffer sizes) and keeps only the bytes and where the top-level vectors start: subgraphs, tensors, operators
+/// and the rest are views (<see cref="Subgraph"/>, <see cref="ModelTensor"/>, <see cref="ModelOperator"/>, ...)
+/// read from the bytes when asked for, so a model costs the same few managed bytes whatever its size.
+/// Constant data stays in the caller's memory and is never copied, so the bytes must not change once loaded: the views
+/// read them again (changed bytes give other values or an <see cref="InvalidModelException"/>, never a read outside the
+/// bytes). Models are little-endian; loading one on a big-endian processor throws <see cref="PlatformNotSupportedException"/>.
 /// </summary>
 public sealed class Model
 {
     private const int MaxDimensions = 16;
 
+    // Where the root table's vectors start (byte position of element 0) and how many elements they hold.
+    private readonly VectorPlace _operatorCodes, _subgraphs, _buffers, _metadata, _signatureDefs;
+
     private Model(ReadOnlyMemory<byte> bytes)
     {
         Bytes = bytes;
+        FlatTable root = FlatTable.Root(bytes);
+        Version = root.GetUInt32(0);
+        Located("model description", () => root.GetString(3));
+        if (Version != 3)
+            throw new InvalidModelException($"model: schema version {Version} is not supported (expected 3)");
+
+        FlatVector buffers = Located("model buffers", () => root.GetVector(4, 4));
+        VerifyBuffers(buffers);
+        _buffers = new VectorPlace(buffers);
+
+        FlatVector operatorCodes = Located("model operator codes", () => root.GetVector(1, 4));
+        VerifyOperatorCodes(operatorCodes);
+        _operatorCodes = new VectorPlace(operatorCodes);
+
+        FlatVector metadata = Located("model metadata", () => root.GetVector(6, 4));
+        VerifyMetadata(metadata);
+        _metadata = new VectorPlace(metadata);
+
+        FlatVector subgraphs = Located("model subgraphs", () => root.GetVector(2, 4));
+        if (subgraphs.Length == 0)
+            throw new InvalidModelException("model: it has no subgraphs");
+        // Compressed constants hold packed indices instead of their values, so the metadata sizes their buffers; it is
+        // read again from the bytes by whoever needs it, nothing of it is kept here.
+        ModelCompression.Entry[] compressed = ModelCompression.ReadEntries(Metadata, subgraphs.Length, _buffers.Count);
+        for (int s = 0; s < subgraphs.Length; s++)
+            VerifySubgraph(s, subgraphs.GetTable(s), compressed);
+        _subgraphs = new VectorPlace(subgraphs);
+        foreach (ModelCompression.Entry entry in compressed)
+            ModelCompression.Describe(this, entry, checkIndices: true);
+
+        FlatVector signatureDefs = Located("model signature defs", () => root.GetVector(7, 4));
+        VerifySignatures(signatureDefs);
+        _signatureDefs = new VectorPlace(signatureDefs);
     }
 
     /// <summary>The model bytes this instance reads from.</summary>
     public ReadOnlyMemory<byte> Bytes { get; }
 
-    public uint Version { get; private set; }
-    public string? Description { get; private set; }
-    public IReadOnlyList<OperatorCode> OperatorCodes { get; private set; } = [];
-    public IReadOnlyList<Subgraph> Subgraphs { get; private set; } = [];
+    /// <summary>The schema version (always 3: other versions are rejected).</summary>
+    public uint Version { get; }
 
-    /// <summary>The model's buffers; buffer 0 is by convention empty.</summary>
-    public IReadOnlyList<ReadOnlyMemory<byte>> Buffers { get; private set; } = [];
+    /// <summary>The model's description string, or null; read from the bytes on each call.</summary>
+    public string? Description => FlatTable.Root(Bytes).GetString(3);
 
-    public IReadOnlyList<ModelMetadata> Metadata { get; private set; } = [];
-    public IReadOnlyList<SignatureDef> SignatureDefs { get; private set; } = [];
+    /// <summary>The operator code table that operators refer to by index.</summary>
+    public ModelList<OperatorCode> OperatorCodes => new(this, _operatorCodes);
+
+    /// <summary>The subgraphs; subgraph 0 is the main one.</summary>
+    public ModelList<Subgraph> Subgraphs => new(this, _subgraphs);
+
+    /// <summary>The model's buffers (slices of <see cref="Bytes"/>); buffer 0 is by convention empty.</summary>
+    public ModelList<ReadOnlyMemory<byte>> Buffers => new(this, _buffers);
+
+    /// <summary>Named metadata entries (e.g. "OfflineMemoryAllocation").</summary>
+    public ModelList<ModelMetadata> Metadata => new(this, _metadata);
+
+    /// <summary>Named entry points of the model.</summary>
+    public ModelList<SignatureDef> SignatureDefs => new(this, _signatureDefs);
 
     /// <summary>Loads and verifies a model held in an array (not copied).</summary>
     public static Model Load(byte[] bytes)
@@ -41,9 +94,10 @@ public sealed class Model
     /// <summary>Loads and verifies a model over any memory (not copied). Throws <see cref="InvalidModelException"/> for malformed bytes.</summary>
     public static Model Load(ReadOnlyMemory<byte> bytes)
     {
-        var model = new Model(bytes);
-        model.Parse();
-        return model;
+        // Shapes, scales and indices are read as spans over the bytes, which hold them little-endian.
+        if (!BitConverter.IsLittleEndian)
+            throw new PlatformNotSupportedException("models are read in place as little-endian values; this processor is big-endian");
+        return new Model(bytes);
     }
 
     /// <summary>
@@ -67,34 +121,71 @@ public sealed class Model
         return LoadUnmanaged(pointer, staticData.Length);
     }
 
-    private void Parse()
+    /// <summary>The metadata entry named <paramref name="name"/>, or null.</summary>
+    public ModelMetadata? FindMetadata(string name)
     {
-        FlatTable root = FlatTable.Root(Bytes);
-        Version = root.GetUInt32(0);
-        Description = Located("model description", () => root.GetString(3));
-        if (Version != 3)
-            throw new InvalidModelException($"model: schema version {Version} is not supported (expected 3)");
-
-        Buffers = ParseBuffers(root);
-        OperatorCodes = ParseOperatorCodes(root);
-
-        FlatVector subgraphVector = Located("model subgraphs", () => root.GetVector(2, 4));
-        if (subgraphVector.Length == 0)
-            throw new InvalidModelException("model: it has no subgraphs");
-
-        // Compressed tensors hold packed indices instead of their values, so their buffers are sized by the metadata.
-        Metadata = ParseMetadata(root);
-        ModelCompression.Entry[] compressed = ModelCompression.ReadEntries(Metadata, subgraphVector.Length, Buffers.Count);
-
-        var subgraphs = new Subgraph[subgraphVector.Length];
-        for (int s = 0; s < subgraphs.Length; s++)
-            subgraphs[s] = ParseSubgraph(s, subgraphVector.GetTable(s), compressed);
-        Subgraphs = subgraphs;
-        foreach (ModelCompression.Entry entry in compressed)
-            ModelCompression.Describe(this, entry, checkIndices: true);
-
-        SignatureDefs = ParseSignatures(root);
+        foreach (ModelMetadata entry in Metadata)
+            if (entry.Name == name) return entry;
+        return null;
     }
+
+    /// <summary>The table at byte <paramref name="position"/>, found while loading.</summary>
+    internal FlatTable Table(int position) => FlatTable.At(Bytes, position);
+
+    /// <summary>The table an offset element of a vector (at byte <paramref name="at"/>) points to.</summary>
+    internal int TableAt(int at)
+    {
+        long target = at + (long)BinaryPrimitives.ReadUInt32LittleEndian(Bytes.Span.Slice(at));
+        return target <= int.MaxValue ? (int)target : -1;
+    }
+
+    /// <summary>An int32 vector of the model as a span over its bytes.</summary>
+    internal ReadOnlySpan<int> Int32s(FlatVector vector) => MemoryMarshal.Cast<byte, int>(Bytes.Span.Slice(vector.Start, vector.Length * 4));
+
+    internal ReadOnlySpan<long> Int64s(FlatVector vector) => MemoryMarshal.Cast<byte, long>(Bytes.Span.Slice(vector.Start, vector.Length * 8));
+
+    internal ReadOnlySpan<float> Floats(FlatVector vector) => MemoryMarshal.Cast<byte, float>(Bytes.Span.Slice(vector.Start, vector.Length * 4));
+
+    /// <summary>The bytes of a Buffer table: its data vector, or for models over 2 GB a range addressed from the file start.</summary>
+    internal ReadOnlyMemory<byte> BufferData(FlatTable buffer)
+    {
+        (int start, int length) = BufferRange(buffer);
+        return length == 0 ? ReadOnlyMemory<byte>.Empty : Bytes.Slice(start, length);
+    }
+
+    /// <summary>Where the bytes of buffer <paramref name="index"/> lie in <see cref="Bytes"/>.</summary>
+    internal (int Start, int Length) BufferRange(int index)
+    {
+        if ((uint)index >= (uint)_buffers.Count)
+            throw new ArgumentOutOfRangeException(nameof(index), $"buffer {index} out of range ({_buffers.Count} buffers)");
+        return BufferRange(Table(TableAt(_buffers.Start + 4 * index)));
+    }
+
+    private (int Start, int Length) BufferRange(FlatTable buffer)
+    {
+        FlatVector data = buffer.GetVector(0, 1);
+        ulong offset = buffer.GetUInt64(1);
+        ulong size = buffer.GetUInt64(2);
+        if (offset <= 1) return (data.Start, data.Length);
+        if (offset + size > (ulong)Bytes.Length || offset + size < offset)
+            throw new InvalidModelException($"data at offset {offset} with size {size} lies outside the {Bytes.Length}-byte model");
+        return ((int)offset, (int)size);
+    }
+
+    /// <summary>The custom options of an Operator table: its vector, or the large-model range addressed from the file start.</summary>
+    internal ReadOnlyMemory<byte> CustomOptions(FlatTable op)
+    {
+        ReadOnlyMemory<byte> options = op.GetBytes(5);
+        ulong offset = op.GetUInt64(9);
+        ulong size = op.GetUInt64(10);
+        if (offset <= 1) return options;
+        if (offset + size > (ulong)Bytes.Length || offset + size < offset)
+            throw new InvalidModelException($"large custom options at offset {offset} with size {size} lie outside the model");
+        return Bytes.Slice((int)offset, (int)size);
+    }
+
+    /// <summary>The builtin code of an OperatorCode table: the larger of the schema's two code fields, as TFLite reads them.</summary>
+    internal static int BuiltinCode(FlatTable code) => Math.Max(code.GetSByte(0), code.GetInt32(3));
 
     private static T Located<T>(string where, Func<T> read)
     {
@@ -108,71 +199,52 @@ public sealed class Model
         }
     }
 
-    private ReadOnlyMemory<byte>[] ParseBuffers(FlatTable root)
+    private void VerifyBuffers(FlatVector vector)
     {
-        FlatVector vector = Located("model buffers", () => root.GetVector(4, 4));
-        var buffers = new ReadOnlyMemory<byte>[vector.Length];
-        for (int b = 0; b < buffers.Length; b++)
+        for (int b = 0; b < vector.Length; b++)
         {
             try
             {
-                FlatTable table = vector.GetTable(b);
-                ReadOnlyMemory<byte> data = table.GetBytes(0);
-                ulong offset = table.GetUInt64(1);
-                ulong size = table.GetUInt64(2);
-                if (offset > 1)
-                {
-                    // Models over 2 GB keep buffer contents after the FlatBuffer, addressed from the file start.
-                    if (offset + size > (ulong)Bytes.Length || offset + size < offset)
-                        throw new InvalidModelException($"data at offset {offset} with size {size} lies outside the {Bytes.Length}-byte model");
-                    data = Bytes.Slice((int)offset, (int)size);
-                }
-                buffers[b] = data;
+                BufferData(vector.GetTable(b));
             }
             catch (InvalidModelException e)
             {
                 throw e.At($"buffer {b}");
             }
         }
-        return buffers;
     }
 
-    private static OperatorCode[] ParseOperatorCodes(FlatTable root)
+    private static void VerifyOperatorCodes(FlatVector vector)
     {
-        FlatVector vector = Located("model operator codes", () => root.GetVector(1, 4));
-        var codes = new OperatorCode[vector.Length];
-        for (int i = 0; i < codes.Length; i++)
+        for (int i = 0; i < vector.Length; i++)
         {
             try
             {
                 FlatTable table = vector.GetTable(i);
-                int deprecated = table.GetSByte(0);
-                int code = Math.Max(deprecated, table.GetInt32(3));
+                int code = BuiltinCode(table);
                 if (code < 0)
                     throw new InvalidModelException($"builtin code {code} is negative");
                 string? custom = table.GetString(1);
                 if (code == (int)BuiltinOperator.Custom && custom is null)
                     throw new InvalidModelException("a custom operator has no custom_code name");
-                codes[i] = new OperatorCode((BuiltinOperator)code, custom, table.GetInt32(2, 1));
+                table.GetInt32(2, 1);
             }
             catch (InvalidModelException e)
             {
                 throw e.At($"operator code {i}");
             }
         }
-        return codes;
     }
 
-    private Subgraph ParseSubgraph(int index, FlatTable table, ModelCompression.Entry[] compressed)
+    private void VerifySubgraph(int index, FlatTable table, ModelCompression.Entry[] compressed)
     {
         string where = $"subgraph {index}";
-        FlatVector tensorVector = Located(where + " tensors", () => table.GetVector(0, 4));
-        var tensors = new ModelTensor[tensorVector.Length];
+        FlatVector tensors = Located(where + " tensors", () => table.GetVector(0, 4));
         for (int t = 0; t < tensors.Length; t++)
         {
             try
             {
-                tensors[t] = ParseTensor(t, tensorVector.GetTable(t), IsCompressed(compressed, index, t));
+                VerifyTensor(tensors.GetTable(t), ModelCompression.Lists(compressed, index, t));
             }
             catch (InvalidModelException e)
             {
@@ -180,18 +252,17 @@ public sealed class Model
             }
         }
 
-        int[] inputs = Located(where + " inputs", () => table.GetInt32Array(1));
-        int[] outputs = Located(where + " outputs", () => table.GetInt32Array(2));
-        CheckTensorIndices(inputs, tensors.Length, where + ", input", allowOmitted: false);
-        CheckTensorIndices(outputs, tensors.Length, where + ", output", allowOmitted: false);
+        FlatVector inputs = Located(where + " inputs", () => table.GetVector(1, 4));
+        FlatVector outputs = Located(where + " outputs", () => table.GetVector(2, 4));
+        CheckTensorIndices(Int32s(inputs), tensors.Length, where + ", input", allowOmitted: false);
+        CheckTensorIndices(Int32s(outputs), tensors.Length, where + ", output", allowOmitted: false);
 
-        FlatVector operatorVector = Located(where + " operators", () => table.GetVector(3, 4));
-        var operators = new ModelOperator[operatorVector.Length];
+        FlatVector operators = Located(where + " operators", () => table.GetVector(3, 4));
         for (int o = 0; o < operators.Length; o++)
         {
             try
             {
-                operators[o] = ParseOperator(o, operatorVector.GetTable(o), tensors.Length);
+                VerifyOperator(operators.GetTable(o), tensors.Length);
             }
             catch (InvalidModelException e)
             {
@@ -199,11 +270,10 @@ public sealed class Model
             }
         }
 
-        string name = Located(where + " name", () => table.GetString(4)) ?? "";
-        return new Subgraph(index, name, tensors, inputs, outputs, operators);
+        Located(where + " name", () => table.GetString(4));
     }
 
-    private static void CheckTensorIndices(int[] indices, int tensorCount, string what, bool allowOmitted)
+    private static void CheckTensorIndices(ReadOnlySpan<int> indices, int tensorCount, string what, bool allowOmitted)
     {
         for (int i = 0; i < indices.Length; i++)
         {
@@ -214,16 +284,9 @@ public sealed class Model
         }
     }
 
-    private static bool IsCompressed(ModelCompression.Entry[] compressed, int subgraph, int tensor)
+    private void VerifyTensor(FlatTable table, bool compressed)
     {
-        foreach (ModelCompression.Entry entry in compressed)
-            if (entry.Subgraph == subgraph && entry.Tensor == tensor) return true;
-        return false;
-    }
-
-    private ModelTensor ParseTensor(int index, FlatTable table, bool compressed)
-    {
-        int[] shape = table.GetInt32Array(0);
+        ReadOnlySpan<int> shape = Int32s(table.GetVector(0, 4));
         if (shape.Length > MaxDimensions)
             throw new InvalidModelException($"{shape.Length} dimensions, more than the {MaxDimensions} supported");
         long elements = 1;
@@ -232,11 +295,11 @@ public sealed class Model
         {
             // -1 marks a dimension a kernel works out while preparing (e.g. RESHAPE's stretch dimension).
             if (d < -1)
-                throw new InvalidModelException($"shape [{string.Join(",", shape)}] has a negative dimension");
+                throw new InvalidModelException($"shape [{Join(shape)}] has a negative dimension");
             if (d == -1) { unknownDimension = true; continue; }
             elements *= d;
             if (elements > int.MaxValue)
-                throw new InvalidModelException($"shape [{string.Join(",", shape)}] has more than {int.MaxValue} elements");
+                throw new InvalidModelException($"shape [{Join(shape)}] has more than {int.MaxValue} elements");
         }
 
         byte typeCode = table.GetByte(1);
@@ -245,27 +308,28 @@ public sealed class Model
         var type = (TensorType)typeCode;
 
         uint bufferIndex = table.GetUInt32(2);
-        if (bufferIndex >= (uint)Buffers.Count)
-            throw new InvalidModelException($"buffer {bufferIndex} out of range ({Buffers.Count} buffers)");
+        if (bufferIndex >= (uint)_buffers.Count)
+            throw new InvalidModelException($"buffer {bufferIndex} out of range ({_buffers.Count} buffers)");
         ReadOnlyMemory<byte> data = Buffers[(int)bufferIndex];
 
         if (unknownDimension && !data.IsEmpty)
-            throw new InvalidModelException($"constant tensor has an unknown dimension in shape [{string.Join(",", shape)}]");
+            throw new InvalidModelException($"constant tensor has an unknown dimension in shape [{Join(shape)}]");
         long bytes = TensorTypes.ByteCount(type, elements);
         if (bytes > int.MaxValue)
-            throw new InvalidModelException($"shape [{string.Join(",", shape)}] needs more than {int.MaxValue} bytes");
+            throw new InvalidModelException($"shape [{Join(shape)}] needs more than {int.MaxValue} bytes");
         if (!data.IsEmpty && bytes >= 0 && data.Length != bytes && !compressed)
             throw new InvalidModelException(
-                $"buffer {bufferIndex} holds {data.Length} bytes but {TensorTypes.GetName(type)}[{string.Join(",", shape)}] needs {bytes}");
+                $"buffer {bufferIndex} holds {data.Length} bytes but {TensorTypes.GetName(type)}[{Join(shape)}] needs {bytes}");
 
-        string name = table.GetString(3) ?? "";
-        QuantizationParameters quantization = ParseQuantization(table.GetTable(4), shape);
-        CheckQuantizationRange(type, quantization);
-        bool isVariable = table.GetBool(5);
-        bool isSparse = table.GetTable(6).IsPresent;
-        int[] signature = table.GetInt32Array(7);
-        return new ModelTensor(index, name, type, shape, signature, (int)bufferIndex, data, quantization, isVariable, isSparse);
+        table.GetString(3);
+        VerifyQuantization(table.GetTable(4), shape);
+        CheckQuantizationRange(type, QuantizationParameters.Read(this, table.GetTable(4)));
+        table.GetBool(5);
+        table.GetTable(6);
+        table.GetVector(7, 4);
     }
+
+    private static string Join(ReadOnlySpan<int> values) => string.Join(",", values.ToArray());
 
     /// <summary>
     /// Scales must be finite, and zero points must be values of the tensor's type (TFLite's quantization spec):
@@ -296,16 +360,16 @@ public sealed class Model
         }
     }
 
-    private static QuantizationParameters ParseQuantization(FlatTable table, int[] shape)
+    private void VerifyQuantization(FlatTable table, ReadOnlySpan<int> shape)
     {
-        if (!table.IsPresent) return QuantizationParameters.None;
-        float[] min = table.GetFloatArray(0);
-        float[] max = table.GetFloatArray(1);
-        float[] scales = table.GetFloatArray(2);
-        long[] zeroPoints = table.GetInt64Array(3);
+        if (!table.IsPresent) return;
+        FlatVector min = table.GetVector(0, 4);
+        FlatVector max = table.GetVector(1, 4);
+        FlatVector scales = table.GetVector(2, 4);
+        FlatVector zeroPoints = table.GetVector(3, 8);
         int dimension = table.GetInt32(6);
         if (scales.Length == 0 && zeroPoints.Length == 0 && min.Length == 0 && max.Length == 0)
-            return QuantizationParameters.None;
+            return;
         if (zeroPoints.Length != 0 && zeroPoints.Length != scales.Length)
             throw new InvalidModelException($"quantization has {scales.Length} scales but {zeroPoints.Length} zero points");
         // Converters leave quantized_dimension unchecked on some tensors (e.g. biases); kernels that use
@@ -315,18 +379,16 @@ public sealed class Model
                 $"quantization has {scales.Length} scales but dimension {dimension} has {shape[dimension]} channels");
         if (dimension < 0)
             throw new InvalidModelException($"quantized_dimension {dimension} is negative");
-        if (zeroPoints.Length == 0 && scales.Length > 0) zeroPoints = new long[scales.Length];
-        return new QuantizationParameters(scales, zeroPoints, dimension, min, max);
     }
 
-    private ModelOperator ParseOperator(int index, FlatTable table, int tensorCount)
+    private void VerifyOperator(FlatTable table, int tensorCount)
     {
         uint opcodeIndex = table.GetUInt32(0);
-        if (opcodeIndex >= (uint)OperatorCodes.Count)
-            throw new InvalidModelException($"opcode index {opcodeIndex} out of range ({OperatorCodes.Count} operator codes)");
-        int[] inputs = table.GetInt32Array(1);
-        int[] outputs = table.GetInt32Array(2);
-        int[] intermediates = table.GetInt32Array(8);
+        if (opcodeIndex >= (uint)_operatorCodes.Count)
+            throw new InvalidModelException($"opcode index {opcodeIndex} out of range ({_operatorCodes.Count} operator codes)");
+        ReadOnlySpan<int> inputs = Int32s(table.GetVector(1, 4));
+        ReadOnlySpan<int> outputs = Int32s(table.GetVector(2, 4));
+        ReadOnlySpan<int> intermediates = Int32s(table.GetVector(8, 4));
         CheckTensorIndices(inputs, tensorCount, "input", allowOmitted: true);
         CheckTensorIndices(outputs, tensorCount, "output", allowOmitted: true);
         CheckTensorIndices(intermediates, tensorCount, "intermediate", allowOmitted: true);
@@ -335,89 +397,75 @@ public sealed class Model
         FlatTable options = table.GetTable(4);
         if (optionsType == 0 && options.IsPresent)
             throw new InvalidModelException("builtin options are present without a union type");
-        byte options2Type = table.GetByte(11);
-        FlatTable options2 = table.GetTable(12);
-
-        ReadOnlyMemory<byte> customOptions = table.GetBytes(5);
-        ulong largeOffset = table.GetUInt64(9);
-        ulong largeSize = table.GetUInt64(10);
-        if (largeOffset > 1)
-        {
-            if (largeOffset + largeSize > (ulong)Bytes.Length || largeOffset + largeSize < largeOffset)
-                throw new InvalidModelException($"large custom options at offset {largeOffset} with size {largeSize} lie outside the model");
-            customOptions = Bytes.Slice((int)largeOffset, (int)largeSize);
-        }
-        bool[] mutating = table.GetBoolArray(7);
-        return new ModelOperator(index, OperatorCodes[(int)opcodeIndex], inputs, outputs, intermediates,
-            optionsType, options, options2Type, options2, customOptions, mutating);
+        table.GetByte(11);
+        table.GetTable(12);
+        CustomOptions(table);
+        table.GetVector(7, 1);
     }
 
-    private ModelMetadata[] ParseMetadata(FlatTable root)
+    private void VerifyMetadata(FlatVector vector)
     {
-        FlatVector vector = Located("model metadata", () => root.GetVector(6, 4));
-        var entries = new ModelMetadata[vector.Length];
-        for (int i = 0; i < entries.Length; i++)
+        for (int i = 0; i < vector.Length; i++)
         {
             try
             {
                 FlatTable table = vector.GetTable(i);
-                string name = table.GetString(0) ?? "";
+                table.GetString(0);
                 uint buffer = table.GetUInt32(1);
-                if (buffer >= (uint)Buffers.Count)
-                    throw new InvalidModelException($"buffer {buffer} out of range ({Buffers.Count} buffers)");
-                entries[i] = new ModelMetadata(name, (int)buffer, Buffers[(int)buffer]);
+                if (buffer >= (uint)_buffers.Count)
+                    throw new InvalidModelException($"buffer {buffer} out of range ({_buffers.Count} buffers)");
             }
             catch (InvalidModelException e)
             {
                 throw e.At($"metadata {i}");
             }
         }
-        return entries;
     }
 
-    private SignatureDef[] ParseSignatures(FlatTable root)
+    private void VerifySignatures(FlatVector vector)
     {
-        FlatVector vector = Located("model signature defs", () => root.GetVector(7, 4));
-        var signatures = new SignatureDef[vector.Length];
-        for (int i = 0; i < signatures.Length; i++)
+        for (int i = 0; i < vector.Length; i++)
         {
             try
             {
                 FlatTable table = vector.GetTable(i);
                 uint subgraph = table.GetUInt32(4);
-                if (subgraph >= (uint)Subgraphs.Count)
-                    throw new InvalidModelException($"subgraph {subgraph} out of range ({Subgraphs.Count} subgraphs)");
+                if (subgraph >= (uint)_subgraphs.Count)
+                    throw new InvalidModelException($"subgraph {subgraph} out of range ({_subgraphs.Count} subgraphs)");
                 int tensorCount = Subgraphs[(int)subgraph].Tensors.Count;
-                signatures[i] = new SignatureDef(table.GetString(2) ?? "", (int)subgraph,
-                    ParseTensorMaps(table.GetVector(0, 4), tensorCount), ParseTensorMaps(table.GetVector(1, 4), tensorCount));
+                table.GetString(2);
+                VerifyTensorMaps(table.GetVector(0, 4), tensorCount);
+                VerifyTensorMaps(table.GetVector(1, 4), tensorCount);
             }
             catch (InvalidModelException e)
             {
                 throw e.At($"signature def {i}");
             }
         }
-        return signatures;
     }
 
-    private static KeyValuePair<string, int>[] ParseTensorMaps(FlatVector vector, int tensorCount)
+    private static void VerifyTensorMaps(FlatVector vector, int tensorCount)
     {
-        var maps = new KeyValuePair<string, int>[vector.Length];
-        for (int i = 0; i < maps.Length; i++)
+        for (int i = 0; i < vector.Length; i++)
         {
             FlatTable map = vector.GetTable(i);
             uint tensor = map.GetUInt32(1);
             if (tensor >= (uint)tensorCount)
                 throw new InvalidModelException($"tensor map {i}: tensor {tensor} out of range ({tensorCount} tensors)");
-            maps[i] = new KeyValuePair<string, int>(map.GetString(0) ?? "", (int)tensor);
+            map.GetString(0);
         }
-        return maps;
+    }
+}
+
+/// <summary>Where a verified vector of the model starts (byte position of element 0) and how many elements it holds.</summary>
+internal readonly struct VectorPlace
+{
+    public VectorPlace(FlatVector vector)
+    {
+        Start = vector.Start;
+        Count = vector.Length;
     }
 
-    /// <summary>The metadata entry named <paramref name="name"/>, or null.</summary>
-    public ModelMetadata? FindMetadata(string name)
-    {
-        foreach (ModelMetadata entry in Metadata)
-            if (entry.Name == name) return entry;
-        return null;
-    }
+    public int Start { get; }
+    public int Count { get; }
 }

@@ -1,47 +1,63 @@
 namespace TfLiteMicro;
 
-/// <summary>One node of a subgraph: its operator code, tensor indices and options.</summary>
-public sealed class ModelOperator
+/// <summary>
+/// One node of a subgraph as the model declares it: its operator code, tensor indices and options. A view over the
+/// model's bytes (see <see cref="Model"/>): the index lists are spans over the model.
+/// </summary>
+public readonly struct ModelOperator
 {
-    internal ModelOperator(int index, OperatorCode code, int[] inputs, int[] outputs, int[] intermediates,
-        byte builtinOptionsType, FlatTable builtinOptions, byte builtinOptions2Type, FlatTable builtinOptions2,
-        ReadOnlyMemory<byte> customOptions, bool[] mutatingVariableInputs)
+    private readonly Model _model;
+    private readonly int _table;
+
+    internal ModelOperator(Model model, int subgraph, int index, int table)
     {
+        _model = model;
+        SubgraphIndex = subgraph;
         Index = index;
-        Code = code;
-        Inputs = inputs;
-        Outputs = outputs;
-        Intermediates = intermediates;
-        BuiltinOptionsType = builtinOptionsType;
-        BuiltinOptions = builtinOptions;
-        BuiltinOptions2Type = builtinOptions2Type;
-        BuiltinOptions2 = builtinOptions2;
-        CustomOptions = customOptions;
-        MutatingVariableInputs = mutatingVariableInputs;
+        _table = table;
     }
 
+    /// <summary>The operator's index in its subgraph (its place in execution order).</summary>
     public int Index { get; }
-    public OperatorCode Code { get; }
+
+    /// <summary>The subgraph the operator belongs to.</summary>
+    public int SubgraphIndex { get; }
+
+    /// <summary>The index of the operator's entry in <see cref="Model.OperatorCodes"/>.</summary>
+    public int OperatorCodeIndex => (int)Table.GetUInt32(0);
+
+    /// <summary>The operator's code: builtin code or custom name, and version.</summary>
+    public OperatorCode Code => _model.OperatorCodes[OperatorCodeIndex];
 
     /// <summary>Tensor indices of the inputs; -1 marks an omitted optional input.</summary>
-    public IReadOnlyList<int> Inputs { get; }
+    public ReadOnlySpan<int> Inputs => _model.Int32s(Table.GetVector(1, 4));
 
-    public IReadOnlyList<int> Outputs { get; }
-    public IReadOnlyList<int> Intermediates { get; }
+    /// <summary>Tensor indices of the outputs.</summary>
+    public ReadOnlySpan<int> Outputs => _model.Int32s(Table.GetVector(2, 4));
+
+    /// <summary>Tensor indices of the intermediate tensors (LSTM's gate outputs, for instance).</summary>
+    public ReadOnlySpan<int> Intermediates => _model.Int32s(Table.GetVector(8, 4));
 
     /// <summary>The schema's BuiltinOptions union tag (0 = none).</summary>
-    public byte BuiltinOptionsType { get; }
+    public byte BuiltinOptionsType => Table.GetByte(3);
 
     /// <summary>The builtin options table; fields are read by their index in the schema's options table.</summary>
-    public FlatTable BuiltinOptions { get; }
+    public FlatTable BuiltinOptions => Table.GetTable(4);
 
-    public byte BuiltinOptions2Type { get; }
-    public FlatTable BuiltinOptions2 { get; }
+    /// <summary>The schema's BuiltinOptions2 union tag (0 = none).</summary>
+    public byte BuiltinOptions2Type => Table.GetByte(11);
+
+    /// <summary>The builtin options table of the second union (newer operators).</summary>
+    public FlatTable BuiltinOptions2 => Table.GetTable(12);
 
     /// <summary>Custom options bytes (FlexBuffers for most custom ops), a slice of the model.</summary>
-    public ReadOnlyMemory<byte> CustomOptions { get; }
+    public ReadOnlyMemory<byte> CustomOptions => _model.CustomOptions(Table);
 
-    public IReadOnlyList<bool> MutatingVariableInputs { get; }
+    /// <summary>Which inputs the operator changes in place (the model's flags; a new array on each call).</summary>
+    public IReadOnlyList<bool> MutatingVariableInputs => Table.GetBoolArray(7);
 
+    private FlatTable Table => _model.Table(_table);
+
+    /// <summary>"operator N (CODE vV)".</summary>
     public override string ToString() => $"operator {Index} ({Code})";
 }

@@ -1,21 +1,37 @@
 namespace TfLiteMicro;
 
-/// <summary>A named entry point of the model: a subgraph and names for its input and output tensors.</summary>
-public sealed class SignatureDef
+/// <summary>
+/// A named entry point of the model: a subgraph and names for its input and output tensors. A view over the
+/// model's bytes (see <see cref="Model"/>).
+/// </summary>
+public readonly struct SignatureDef
 {
-    internal SignatureDef(string key, int subgraphIndex, IReadOnlyList<KeyValuePair<string, int>> inputs, IReadOnlyList<KeyValuePair<string, int>> outputs)
+    private readonly Model _model;
+    private readonly int _table;
+
+    internal SignatureDef(Model model, int table)
     {
-        Key = key;
-        SubgraphIndex = subgraphIndex;
-        Inputs = inputs;
-        Outputs = outputs;
+        _model = model;
+        _table = table;
     }
 
-    public string Key { get; }
-    public int SubgraphIndex { get; }
+    /// <summary>The signature's key (its name).</summary>
+    public string Key => Table.GetString(2) ?? "";
+
+    /// <summary>The subgraph the signature runs.</summary>
+    public int SubgraphIndex => (int)Table.GetUInt32(4);
 
     /// <summary>Input names and their tensor indices in the subgraph.</summary>
-    public IReadOnlyList<KeyValuePair<string, int>> Inputs { get; }
+    public ModelList<KeyValuePair<string, int>> Inputs => new(_model, new VectorPlace(Table.GetVector(0, 4)));
 
-    public IReadOnlyList<KeyValuePair<string, int>> Outputs { get; }
+    /// <summary>Output names and their tensor indices in the subgraph.</summary>
+    public ModelList<KeyValuePair<string, int>> Outputs => new(_model, new VectorPlace(Table.GetVector(1, 4)));
+
+    private FlatTable Table => _model.Table(_table);
+
+    /// <summary>A TensorMap table: the name and the tensor index.</summary>
+    internal static KeyValuePair<string, int> TensorMap(FlatTable map) => new(map.GetString(0) ?? "", (int)map.GetUInt32(1));
+
+    /// <summary>The key and the subgraph.</summary>
+    public override string ToString() => $"{Key} (subgraph {SubgraphIndex})";
 }

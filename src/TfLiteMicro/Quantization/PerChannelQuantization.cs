@@ -11,14 +11,14 @@ public static class PerChannelQuantization
     /// Fills <paramref name="multipliers"/> and <paramref name="shifts"/> (one entry per channel). A single filter scale
     /// is broadcast to every channel. Returns an error message when a scale makes the multiplier undefined, else null.
     /// </summary>
-    public static string? Compute(float inputScale, IReadOnlyList<float> filterScales, float outputScale, Span<int> multipliers, Span<int> shifts)
+    public static string? Compute(float inputScale, ReadOnlySpan<float> filterScales, float outputScale, Span<int> multipliers, Span<int> shifts)
     {
-        if (filterScales.Count == 0) return "the filter has no quantization scale";
-        if (filterScales.Count != 1 && filterScales.Count != multipliers.Length)
-            return $"the filter has {filterScales.Count} scales for {multipliers.Length} channels";
+        if (filterScales.Length == 0) return "the filter has no quantization scale";
+        if (filterScales.Length != 1 && filterScales.Length != multipliers.Length)
+            return $"the filter has {filterScales.Length} scales for {multipliers.Length} channels";
         for (int i = 0; i < multipliers.Length; i++)
         {
-            float filterScale = filterScales.Count == 1 ? filterScales[0] : filterScales[i];
+            float filterScale = filterScales.Length == 1 ? filterScales[0] : filterScales[i];
             double effective = (double)inputScale * filterScale / outputScale;
             if (!double.IsFinite(effective) || effective < 0)
                 return $"channel {i}: input scale {inputScale} * filter scale {filterScale} / output scale {outputScale} is not a usable multiplier";

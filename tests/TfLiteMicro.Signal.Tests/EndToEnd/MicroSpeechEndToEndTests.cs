@@ -51,7 +51,7 @@ public class MicroSpeechEndToEndTests
         SignalTestSupport.RequireOps(classifier);
         byte[] features = File.ReadAllBytes(SharedData.Path("golden", "micro_speech_e2e", clip, "features_int8.bin"));
         sbyte[] expected = MemoryMarshal.Cast<byte, sbyte>(File.ReadAllBytes(SharedData.Path("golden", "micro_speech_e2e", clip, "scores.bin"))).ToArray();
-        var interpreter = new MicroInterpreter(classifier, SignalTestSupport.Resolver(), new byte[64 * 1024]);
+        var interpreter = new MicroInterpreter(classifier, SignalTestSupport.Resolver(), ArenaPoison.New(64 * 1024));
         interpreter.AllocateTensors();
         features.CopyTo(interpreter.Input(0).AsSpan<byte>());
         interpreter.Invoke();

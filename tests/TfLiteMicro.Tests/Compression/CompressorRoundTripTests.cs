@@ -103,7 +103,7 @@ public sealed class CompressorRoundTripTests
         var specs = new List<LutCompressionSpec>();
         foreach (ModelTensor t in original.Subgraphs[0].Tensors)
         {
-            if (!t.IsConstant || t.Shape.Count == 0 || !ReadOnlyByTflmKernels(original.Subgraphs[0], t.Index)) continue;
+            if (!t.IsConstant || t.Shape.Length == 0 || !ReadOnlyByTflmKernels(original.Subgraphs[0], t.Index)) continue;
             if (t.Type is not (TensorType.Int8 or TensorType.Int16 or TensorType.Int32 or TensorType.Int64 or TensorType.Float32 or TensorType.Bool)) continue;
             int lossless = LutCompressor.LosslessBitWidth(t);
             if (lossless is >= 1 and <= 7) specs.Add(new LutCompressionSpec(0, t.Index, lossless));
@@ -154,7 +154,7 @@ public sealed class CompressorRoundTripTests
             for (int i = 0; i < before.ElementCount; i++)
             {
                 int channel = t.ChannelCount == 1 ? 0 : t.ChannelsOnLastAxis ? i % t.ChannelCount : i / (t.ElementCount / t.ChannelCount);
-                double scale = before.Quantization.Scales.Count > 1 ? before.Quantization.Scales[channel]
+                double scale = before.Quantization.Scales.Length > 1 ? before.Quantization.Scales[channel]
                     : before.Quantization.IsQuantized ? before.Quantization.Scale : 1;
                 max = Math.Max(max, Math.Abs(Value(before.Type, before.Data.Span.Slice(i * size)) - Value(before.Type, decoded.AsSpan(i * size))) * scale);
             }
@@ -229,7 +229,7 @@ public sealed class CompressorRoundTripTests
     {
         if (caseName == NoSharedData) SharedData.RequireRoot();
         Model original = Model.Load(File.ReadAllBytes(SharedData.Path("golden", "ops", caseName, "model.tflite")));
-        var specs = original.Subgraphs[0].Tensors.Where(t => t.IsConstant && t.Shape.Count > 0 && t.ElementCount > 1)
+        var specs = original.Subgraphs[0].Tensors.Where(t => t.IsConstant && t.Shape.Length > 0 && t.ElementCount > 1)
             .Select(t => new LutCompressionSpec(0, t.Index, 3)).ToList();
         Assert.NotEmpty(specs);
         Model compressed = Model.Load(LutCompressor.Compress(original, specs).Model);
@@ -287,7 +287,7 @@ public sealed class CompressorRoundTripTests
             var specs = new List<LutCompressionSpec>();
             foreach (ModelTensor t in main.Tensors)
             {
-                if (!t.IsConstant || t.Shape.Count == 0 || main.Tensors.Count(o => o.BufferIndex == t.BufferIndex && o.IsConstant) > 1) continue;
+                if (!t.IsConstant || t.Shape.Length == 0 || main.Tensors.Count(o => o.BufferIndex == t.BufferIndex && o.IsConstant) > 1) continue;
                 if (t.Type is not (TensorType.Int8 or TensorType.Int16 or TensorType.Int32 or TensorType.Int64 or TensorType.Float32 or TensorType.Bool)) continue;
                 int lossless = LutCompressor.LosslessBitWidth(t);
                 if (lossless < 1) continue;

@@ -6,9 +6,11 @@ namespace TfLiteMicro.Tests.Hostile;
 /// <summary>Subgraph nesting, WHILE iterations and cancellation: nothing a model does can run away with the caller's thread.</summary>
 public sealed class ControlFlowLimitTests
 {
-    private static MicroInterpreter Prepare(string hostileModel, InterpreterOptions? options = null)
+    /// <summary>A model of ../shared/hostile, read on the test's own thread (where absent shared data skips the test).</summary>
+    private static Model Load(string hostileModel) => Model.Load(File.ReadAllBytes(SharedData.Path("hostile", hostileModel)));
+
+    private static MicroInterpreter Prepare(Model model, InterpreterOptions? options = null)
     {
-        Model model = Model.Load(File.ReadAllBytes(SharedData.Path("hostile", hostileModel)));
         var interpreter = new MicroInterpreter(model, GoldenRunner.FullResolver(), new byte[1 << 20], options);
         interpreter.AllocateTensors();
         return interpreter;
@@ -17,7 +19,7 @@ public sealed class ControlFlowLimitTests
     [SkippableFact]
     public void CancellingAWhileWithAnEmptyBodyStopsItWithin100Milliseconds()
     {
-        MicroInterpreter interpreter = Prepare("while_constant_true_empty_body.tflite");
+        MicroInterpreter interpreter = Prepare(Load("while_constant_true_empty_body.tflite"));
         using var cancellation = new CancellationTokenSource();
         var stopped = new ManualResetEventSlim();
         var clock = Stopwatch.StartNew();
@@ -46,7 +48,7 @@ public sealed class ControlFlowLimitTests
     [SkippableFact]
     public void AWhileThatNeverEndsFailsAtTheIterationLimit()
     {
-        MicroInterpreter interpreter = Prepare("while_never_false.tflite", new InterpreterOptions { MaxWhileIterations = 1000 });
+        MicroInterpreter interpreter = Prepare(Load("while_never_false.tflite"), new InterpreterOptions { MaxWhileIterations = 1000 });
         var e = Assert.Throws<KernelException>(interpreter.Invoke);
         Assert.Contains("MaxWhileIterations", e.Message);
     }
@@ -54,10 +56,11 @@ public sealed class ControlFlowLimitTests
     [SkippableFact]
     public void AChainOf3000IfSubgraphsFailsWithANamedErrorOnA1500KilobyteStack()
     {
+        Model model = Load("if_chain_3000.tflite");
         Exception? error = null;
         var worker = new Thread(() =>
         {
-            try { Prepare("if_chain_3000.tflite").Invoke(); }
+            try { Prepare(model).Invoke(); }
             catch (Exception e) { error = e; }
         }, 1536 * 1024);
         worker.Start();

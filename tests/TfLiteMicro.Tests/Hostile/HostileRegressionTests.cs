@@ -1,4 +1,5 @@
 using TfLiteMicro.Fuzz;
+using TfLiteMicro.Kernels;
 using TfLiteMicro.Modeling;
 using TfLiteMicro.Quantization;
 
@@ -156,7 +157,7 @@ public sealed class HostileRegressionTests
             int pads = g.AddConstant<int>("pads", TensorType.Int32, [4, 2], [0, 0, 0, 0, 1, 1, 0, 0]);
             int b = g.AddTensor("b", TensorType.Int8, [1, 1, 1, 1], Quant(0.5f, 0));
             return ([a, pads], [b]);
-        }, OperatorOptions.Create(77, w => w.SByte(0, 1)));
+        }, OperatorOptions.MirrorPad(symmetric: true));
         using var differential = new Differential(model.Length + 64);
         Outcome outcome = differential.Run(model);
         Assert.Equal(OutcomeKind.RejectedByBoth, outcome.Kind);
@@ -170,7 +171,7 @@ public sealed class HostileRegressionTests
         {
             int a = g.AddTensor("a", TensorType.Float32, [1, 2, 2, 4]), b = g.AddTensor("b", TensorType.Float32, [1, 4, 4, 1]);
             return ([a], [b]);
-        }, OperatorOptions.Create(94, w => w.Int32(0, 1 << 30))), "KernelException", "not divisible by block size squared");
+        }, OperatorOptions.DepthToSpace(1 << 30)), "KernelException", "not divisible by block size squared");
 
     /// <summary>CONV_2D float 1x1, stride 2 over width 8: the window gives 4 output columns.</summary>
     private static byte[] PointwiseConv(int outputWidth, int stride)
@@ -181,7 +182,7 @@ public sealed class HostileRegressionTests
             int bias = g.AddConstant<float>("bias", TensorType.Float32, [3], [0.1f, -0.2f, 0.3f]);
             int b = g.AddTensor("b", TensorType.Float32, [1, 1, outputWidth, 3]);
             return ([a, w, bias], [b]);
-        }, OperatorOptions.Conv2D(1, stride, 1));
+        }, OperatorOptions.Conv2D(PaddingKind.Valid, stride, 1));
 
     [Fact]
     public void AConvolutionWhoseOutputWidthDiffersFromItsWindowRunsTheReferenceLoopsOnBothKernelSets()

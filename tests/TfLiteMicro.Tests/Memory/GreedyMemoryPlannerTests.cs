@@ -80,4 +80,57 @@ public sealed class GreedyMemoryPlannerTests
     [Fact]
     public void InvalidLifetimeIsRejected()
         => Assert.Throws<ArgumentException>(() => new GreedyMemoryPlanner().AddBuffer(8, 3, 1));
+
+    [Fact]
+    public void AlwaysAliveBuffersArePlacedAsTheOneByOneComparisonPlacesThem()
+    {
+        // Random plans mixing short-lived buffers, buffers alive at every step (as control-flow subgraphs' are),
+        // zero-size buffers and fixed offsets: the planner's offsets equal those of the plain greedy algorithm.
+        var random = new Random(20261205);
+        for (int trial = 0; trial < 3000; trial++)
+        {
+            int steps = random.Next(1, 6);
+            int count = random.Next(1, 40);
+            var buffers = new List<(int Size, int First, int Last, int Fixed)>();
+            for (int i = 0; i < count; i++)
+            {
+                int size = random.Next(4) == 0 ? 0 : random.Next(1, 9) * 16;
+                bool always = random.Next(3) == 0;
+                int first = always ? 0 : random.Next(steps);
+                int last = always ? steps - 1 : random.Next(first, steps);
+                int fixedOffset = random.Next(8) == 0 ? random.Next(0, 20) * 16 : -1;
+                buffers.Add((size, first, last, fixedOffset));
+            }
+            var planner = new GreedyMemoryPlanner();
+            foreach (var b in buffers) planner.AddBuffer(b.Size, b.First, b.Last, b.Fixed);
+            int[] expected = OneByOneGreedy(buffers);
+            for (int i = 0; i < count; i++)
+                Assert.True(expected[i] == planner.GetOffset(i), $"trial {trial}, buffer {i}: {planner.GetOffset(i)}, expected {expected[i]}");
+        }
+    }
+
+    /// <summary>The greedy algorithm as the specification: each buffer compared with every buffer placed before it.</summary>
+    private static int[] OneByOneGreedy(List<(int Size, int First, int Last, int Fixed)> buffers)
+    {
+        var offsets = new int[buffers.Count];
+        var placed = new List<int>();
+        for (int i = 0; i < buffers.Count; i++)
+            if (buffers[i].Fixed >= 0) { offsets[i] = buffers[i].Fixed; placed.Add(i); }
+        var order = Enumerable.Range(0, buffers.Count).Where(i => buffers[i].Fixed < 0)
+            .OrderByDescending(i => buffers[i].Size).ThenBy(i => i).ToList();
+        foreach (int b in order)
+        {
+            var overlapping = placed.Where(p => buffers[p].First <= buffers[b].Last && buffers[b].First <= buffers[p].Last)
+                .OrderBy(p => offsets[p]).ToList();
+            long candidate = 0;
+            foreach (int p in overlapping)
+            {
+                if (candidate + buffers[b].Size <= offsets[p]) break;
+                candidate = Math.Max(candidate, offsets[p] + buffers[p].Size);
+            }
+            offsets[b] = (int)candidate;
+            placed.Add(b);
+        }
+        return offsets;
+    }
 }

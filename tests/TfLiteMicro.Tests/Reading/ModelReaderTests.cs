@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using TfLiteMicro.Tests.Support;
 
 namespace TfLiteMicro.Tests.Reading;
@@ -70,7 +69,7 @@ public sealed class ModelReaderTests
         FlatTable root = FlatTable.Root(bytes);
         FlatTable op = root.GetVector(2, 4).GetTable(0).GetVector(3, 4).GetTable(1);
         FlatVector inputs = op.GetVector(1, 4);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(inputs.Start), 91);
+        ModelBytes.WriteInt32(bytes, inputs.Start, 91);
 
         var e = Assert.Throws<InvalidModelException>(() => Model.Load(bytes));
         Assert.Equal($"subgraph 0, operator 1: input 0: tensor 91 out of range ({tensorCount} tensors)", e.Message);
@@ -83,9 +82,9 @@ public sealed class ModelReaderTests
         FlatTable root = FlatTable.Root(bytes);
         FlatTable tensors0 = root.GetVector(2, 4).GetTable(0);
         Model model = Model.Load(bytes);
-        ModelTensor constant = model.Subgraphs[0].Tensors.First(t => t.IsConstant && t.Shape.Count == 2);
+        ModelTensor constant = model.Subgraphs[0].Tensors.First(t => t.IsConstant && t.Shape.Length == 2);
         FlatVector shape = tensors0.GetVector(0, 4).GetTable(constant.Index).GetVector(0, 4);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(shape.Start), constant.Shape[0] + 1);
+        ModelBytes.WriteInt32(bytes, shape.Start, constant.Shape[0] + 1);
         var e = Assert.Throws<InvalidModelException>(() => Model.Load(bytes));
         Assert.Contains($"tensor {constant.Index}", e.Message);
         Assert.Contains("needs", e.Message);
@@ -97,16 +96,8 @@ public sealed class ModelReaderTests
         byte[] bytes = SharedData.ReadModel("hello_world_float");
         FlatTable root = FlatTable.Root(bytes);
         // Field 0 of the root table is the version; find it by reading its known value and overwrite it.
-        int position = FindUInt32(bytes, root.Position, 3u);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(position), 4u);
+        ModelBytes.WriteUInt32(bytes, ModelBytes.FindUInt32(bytes, root.Position, 3u), 4u);
         var e = Assert.Throws<InvalidModelException>(() => Model.Load(bytes));
         Assert.Contains("schema version 4", e.Message);
-    }
-
-    private static int FindUInt32(byte[] bytes, int from, uint value)
-    {
-        for (int i = from; i + 4 <= bytes.Length; i += 4)
-            if (BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(i)) == value) return i;
-        throw new InvalidOperationException("value not found");
     }
 }

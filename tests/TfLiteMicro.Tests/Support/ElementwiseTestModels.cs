@@ -36,7 +36,7 @@ public static class ElementwiseTestModels
     /// <summary>Builds the model and allocates its tensors (where a rejected type surfaces as a KernelException).</summary>
     public static MicroInterpreter Allocate(BuiltinOperator op, TensorSpec[] inputs, TensorSpec output, OperatorOptions? options = null)
     {
-        var interpreter = new MicroInterpreter(Model.Load(Build(op, inputs, output, options)), OpResolver.WithAllBuiltins(), new byte[1 << 16]);
+        var interpreter = new MicroInterpreter(Model.Load(Build(op, inputs, output, options)), OpResolver.WithAllBuiltins(), ArenaPoison.New(1 << 16));
         interpreter.AllocateTensors();
         return interpreter;
     }

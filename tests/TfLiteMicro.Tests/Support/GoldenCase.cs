@@ -68,6 +68,7 @@ public sealed class GoldenCase
         string? root = SharedData.Root;
         if (root is null) return [];
         string dir = System.IO.Path.Combine(root, "golden");
+        if (!System.IO.Directory.Exists(dir)) return [];
         return System.IO.Directory.GetDirectories(dir)
             .Where(d => File.Exists(System.IO.Path.Combine(d, "case.json")))
             .Select(System.IO.Path.GetFileName).Order(StringComparer.Ordinal)!;

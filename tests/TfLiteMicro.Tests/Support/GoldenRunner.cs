@@ -13,7 +13,7 @@ public static class GoldenRunner
     /// <summary>Every kernel the project ships: all builtins and the signal library's custom ops.</summary>
     public static OpResolver FullResolver() => OpResolver.WithAllBuiltins().AddSignalOps();
 
-    /// <summary>Ops of the model the full resolver lacks (empty when every op has a kernel).</summary>
+    /// <summary>Ops of the model <paramref name="resolver"/> lacks (empty when every op has a kernel).</summary>
     public static List<string> MissingOps(Model model, OpResolver resolver)
     {
         var missing = new List<string>();
@@ -23,11 +23,19 @@ public static class GoldenRunner
         return missing;
     }
 
+    /// <summary>Fails the test when <paramref name="resolver"/> lacks a kernel the model needs: every op TFLM runs has one here.</summary>
+    public static void AssertAllKernels(Model model, OpResolver resolver, string what)
+    {
+        List<string> missing = MissingOps(model, resolver);
+        Assert.True(missing.Count == 0, $"{what}: no kernel for {string.Join(", ", missing)}");
+    }
+
     /// <summary>Runs the case; returns null when it matches, otherwise a description of the first mismatch.</summary>
     public static string? Run(GoldenCase c, OpResolver resolver, out MicroInterpreter interpreter, int arenaBytes = 1 << 22, bool referenceKernels = false)
     {
         Model model = Model.Load(File.ReadAllBytes(c.ModelPath));
-        interpreter = new MicroInterpreter(model, resolver, new byte[arenaBytes], new InterpreterOptions { UseReferenceKernels = referenceKernels });
+        AssertAllKernels(model, resolver, c.Name);
+        interpreter = new MicroInterpreter(model, resolver, ArenaPoison.New(arenaBytes), new InterpreterOptions { UseReferenceKernels = referenceKernels });
         interpreter.AllocateTensors();
         for (int i = 0; i < interpreter.InputCount; i++)
             interpreter.Input(i).CopyFrom(c.ReadInput(i));

@@ -100,7 +100,7 @@ public sealed class Decode : IKernel
         lastAxis = false;
         QuantizationParameters q = output.Quantization;
         if (!q.IsQuantized) return null;
-        channels = q.Scales.Count;
+        channels = q.Scales.Length;
         if (q.QuantizedDimension == output.Rank - 1 && channels > 1) lastAxis = true;
         else if (q.QuantizedDimension != 0) return $"quantization along dimension {q.QuantizedDimension} is not supported (only the first or last)";
         return null;
@@ -139,14 +139,14 @@ public sealed class Decode : IKernel
         if (output.Type is not (TensorType.Bool or TensorType.Float32 or TensorType.Int8 or TensorType.Int16 or TensorType.Int32 or TensorType.Int64))
             return $"prune decoding to {TensorTypes.GetName(output.Type)} is not supported";
         if (Channels(output, out int channels, out bool lastAxis) is { } axisProblem) return axisProblem;
-        IReadOnlyList<long> zeroPoints = output.Quantization.ZeroPoints;
-        bool anyNonZero = zeroPoints.Any(z => z != 0);
+        ReadOnlySpan<long> zeroPoints = output.Quantization.ZeroPoints;
+        bool anyNonZero = zeroPoints.ContainsAnyExcept(0);
         if (anyNonZero && output.Type != TensorType.Int8) return "all zero points must be zero for a type other than INT8";
 
         // Zero points are kept as TFLM keeps them, as int8 (other types fill with zero). Per channel only when they differ from zero.
         bool perChannel = channels > 1 && anyNonZero;
         step.ZeroPointsHandle = -1;
-        step.ZeroPoint = zeroPoints.Count > 0 ? unchecked((sbyte)zeroPoints[0]) : (sbyte)0;
+        step.ZeroPoint = zeroPoints.Length > 0 ? unchecked((sbyte)zeroPoints[0]) : (sbyte)0;
         var decoder = new PruneDecoder(output.ElementCount, TensorTypes.ElementSize(output.Type), perChannel ? channels : 1, lastAxis);
         if (decoder.Check(encoded.AsReadOnlySpan<byte>(), header.Length - HeaderBytes) is { } problem) return problem;
         if (perChannel)

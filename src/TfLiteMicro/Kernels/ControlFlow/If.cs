@@ -7,7 +7,7 @@ namespace TfLiteMicro.Kernels;
 public sealed class If : IKernel
 {
     private int _then, _else;
-    private Tensor[] _thenInputs = [], _thenOutputs = [], _elseInputs = [], _elseOutputs = [];
+    private int[] _thenInputs = [], _thenOutputs = [], _elseInputs = [], _elseOutputs = [];
     private bool _running;
 
     public void Prepare(PrepareContext context)
@@ -40,9 +40,9 @@ public sealed class If : IKernel
         if (_running) throw context.Error("the subgraph calls itself back (a cycle of control-flow subgraphs)");
         bool condition = context.Input<byte>(0)[0] != 0;
         int subgraph = condition ? _then : _else;
-        Tensor[] inputs = condition ? _thenInputs : _elseInputs;
-        Tensor[] outputs = condition ? _thenOutputs : _elseOutputs;
-        for (int i = 0; i < inputs.Length; i++) SubgraphTransfer.CopyInput(context, i + 1, inputs[i]);
+        int[] inputs = condition ? _thenInputs : _elseInputs;
+        int[] outputs = condition ? _thenOutputs : _elseOutputs;
+        for (int i = 0; i < inputs.Length; i++) SubgraphTransfer.Copy(context, context.InputId(i + 1), inputs[i]);
         _running = true;
         try
         {
@@ -52,6 +52,6 @@ public sealed class If : IKernel
         {
             _running = false;
         }
-        for (int i = 0; i < outputs.Length; i++) SubgraphTransfer.Copy(context, outputs[i], context.OutputTensor(i));
+        for (int i = 0; i < outputs.Length; i++) SubgraphTransfer.Copy(context, outputs[i], context.OutputId(i));
     }
 }

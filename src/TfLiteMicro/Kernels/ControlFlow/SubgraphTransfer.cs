@@ -10,32 +10,20 @@ internal static class SubgraphTransfer
             throw context.Error($"{what} subgraph {index} does not exist or is the main subgraph ({context.SubgraphCount} subgraphs)");
     }
 
-    public static Tensor[] Inputs(PrepareContext context, int subgraph) => [.. context.SubgraphInputs(subgraph)];
+    /// <summary>The ids of a subgraph's input tensors, which the op keeps for Invoke.</summary>
+    public static int[] Inputs(PrepareContext context, int subgraph) => context.SubgraphTensorIds(subgraph, outputs: false);
 
-    public static Tensor[] Outputs(PrepareContext context, int subgraph) => [.. context.SubgraphOutputs(subgraph)];
+    /// <summary>The ids of a subgraph's output tensors.</summary>
+    public static int[] Outputs(PrepareContext context, int subgraph) => context.SubgraphTensorIds(subgraph, outputs: true);
 
-    /// <summary>Copies input <paramref name="input"/> of the op (decompressed, when a compressed constant) into <paramref name="destination"/>.</summary>
-    public static void CopyInput(InvokeContext context, int input, Tensor destination)
+    /// <summary>Copies tensor <paramref name="source"/> into tensor <paramref name="destination"/> (ids), which must have the same byte size.</summary>
+    public static void Copy(InvokeContext context, int source, int destination)
     {
-        if (ReferenceEquals(context.InputTensor(input), destination)) return;
-        Copy(context, context.InputTensor(input), context.Input<byte>(input), destination);
-    }
-
-    /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/>, which must have the same byte size.</summary>
-    public static void Copy(InvokeContext context, Tensor source, Tensor destination)
-    {
-        if (ReferenceEquals(source, destination)) return;
-        if (source.IsCompressed)
-            throw context.Error($"tensor '{source.Name}' of subgraph {source.Subgraph} is stored compressed and is not an input of this op: it cannot be copied");
-        Copy(context, source, source.IsConstant ? source.Definition.Data.Span : context.TensorBytes(source), destination);
-    }
-
-    private static void Copy(InvokeContext context, Tensor source, ReadOnlySpan<byte> from, Tensor destination)
-    {
-        if (destination.IsConstant) throw context.Error($"cannot write into constant tensor '{destination.Name}' of subgraph {destination.Subgraph}");
-        Span<byte> to = context.TensorBytes(destination);
+        if (source == destination) return;
+        ReadOnlySpan<byte> from = context.TensorData(source);
+        Span<byte> to = context.ArenaBytes(destination);
         if (from.Length != to.Length)
-            throw context.Error($"tensor '{source.Name}' ({from.Length} bytes) cannot be copied into '{destination.Name}' of subgraph {destination.Subgraph} ({to.Length} bytes)");
+            throw context.Error($"{context.DescribeTensor(source)} ({from.Length} bytes) cannot be copied into {context.DescribeTensor(destination)} ({to.Length} bytes)");
         from.CopyTo(to);
     }
 }

@@ -7,8 +7,8 @@ namespace TfLiteMicro.Kernels;
 public sealed class While : IKernel
 {
     private int _condition, _body;
-    private Tensor[] _conditionInputs = [], _bodyInputs = [], _bodyOutputs = [];
-    private Tensor _conditionOutput = null!;
+    private int[] _conditionInputs = [], _bodyInputs = [], _bodyOutputs = [];
+    private int _conditionOutput;
     private bool _running;
 
     public void Prepare(PrepareContext context)
@@ -26,7 +26,7 @@ public sealed class While : IKernel
             context.Output(i);
         }
         _conditionInputs = SubgraphTransfer.Inputs(context, _condition);
-        Tensor[] conditionOutputs = SubgraphTransfer.Outputs(context, _condition);
+        int[] conditionOutputs = SubgraphTransfer.Outputs(context, _condition);
         _bodyInputs = SubgraphTransfer.Inputs(context, _body);
         _bodyOutputs = SubgraphTransfer.Outputs(context, _body);
         if (_conditionInputs.Length != count) throw context.Error($"carries {count} values, but the condition subgraph takes {_conditionInputs.Length}");
@@ -34,7 +34,8 @@ public sealed class While : IKernel
         if (_bodyOutputs.Length != count) throw context.Error($"carries {count} values, but the body subgraph gives {_bodyOutputs.Length}");
         if (conditionOutputs.Length < 1) throw context.Error("the condition subgraph has no output");
         _conditionOutput = conditionOutputs[0];
-        if (_conditionOutput.Type != TensorType.Bool) throw context.UnsupportedType("condition output", _conditionOutput.Type);
+        TensorType conditionType = context.TensorAt(_conditionOutput).Type;
+        if (conditionType != TensorType.Bool) throw context.UnsupportedType("condition output", conditionType);
     }
 
     public void Invoke(InvokeContext context)
@@ -46,18 +47,18 @@ public sealed class While : IKernel
         {
             for (int i = 0; i < count; i++)
             {
-                SubgraphTransfer.CopyInput(context, i, _conditionInputs[i]);
-                SubgraphTransfer.CopyInput(context, i, context.OutputTensor(i));
+                SubgraphTransfer.Copy(context, context.InputId(i), _conditionInputs[i]);
+                SubgraphTransfer.Copy(context, context.InputId(i), context.OutputId(i));
             }
             for (long iteration = 0; ; iteration++)
             {
                 context.BeginLoopIteration(iteration);
                 context.InvokeSubgraph(_condition);
                 if (ReadCondition(context) == 0) break;
-                for (int i = 0; i < count; i++) SubgraphTransfer.Copy(context, context.OutputTensor(i), _bodyInputs[i]);
+                for (int i = 0; i < count; i++) SubgraphTransfer.Copy(context, context.OutputId(i), _bodyInputs[i]);
                 context.InvokeSubgraph(_body);
-                for (int i = 0; i < count; i++) SubgraphTransfer.Copy(context, _bodyOutputs[i], context.OutputTensor(i));
-                for (int i = 0; i < count; i++) SubgraphTransfer.Copy(context, context.OutputTensor(i), _conditionInputs[i]);
+                for (int i = 0; i < count; i++) SubgraphTransfer.Copy(context, _bodyOutputs[i], context.OutputId(i));
+                for (int i = 0; i < count; i++) SubgraphTransfer.Copy(context, context.OutputId(i), _conditionInputs[i]);
             }
         }
         finally
@@ -68,7 +69,7 @@ public sealed class While : IKernel
 
     private byte ReadCondition(InvokeContext context)
     {
-        ReadOnlySpan<byte> bytes = _conditionOutput.IsConstant ? _conditionOutput.Definition.Data.Span : context.TensorBytes(_conditionOutput);
+        ReadOnlySpan<byte> bytes = context.TensorData(_conditionOutput);
         if (bytes.IsEmpty) throw context.Error("the condition subgraph's output is empty");
         return bytes[0];
     }

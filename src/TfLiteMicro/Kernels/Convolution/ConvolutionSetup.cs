@@ -16,10 +16,10 @@ internal static class ConvolutionSetup
         if (!output.Quantization.IsQuantized) throw context.Error("the quantized output has no scale");
         QuantizationParameters q = filter.Quantization;
         if (!q.IsQuantized) throw context.Error("the quantized filter has no scale");
-        if (q.Scales.Count != 1)
+        if (q.Scales.Length != 1)
         {
-            if (q.Scales.Count != channels)
-                throw context.Error($"the filter has {q.Scales.Count} scales but {channels} output channels");
+            if (q.Scales.Length != channels)
+                throw context.Error($"the filter has {q.Scales.Length} scales but {channels} output channels");
             if (q.QuantizedDimension != quantizedDimension)
                 throw context.Error($"the filter is quantized along dimension {q.QuantizedDimension}, expected {quantizedDimension}");
         }

@@ -105,8 +105,8 @@ public sealed partial class DepthwiseConv2D : IKernel
         }
 
         QuantizationParameters fq = filter.Quantization;
-        if (_mode == Mode.Int8 && fq.IsQuantized && fq.Scales.Count != fq.ZeroPoints.Count)
-            throw context.Error($"the filter has {fq.Scales.Count} scales but {fq.ZeroPoints.Count} zero points");
+        if (_mode == Mode.Int8 && fq.IsQuantized && fq.ZeroPoints.Length != 0 && fq.Scales.Length != fq.ZeroPoints.Length)
+            throw context.Error($"the filter has {fq.Scales.Length} scales but {fq.ZeroPoints.Length} zero points");
         (int[] multipliers, int[] shifts) = ConvolutionSetup.PerChannelMultipliers(context, input, filter, output, _outputDepth, 3);
         _scales = PersistentChannelScales.Allocate(context, multipliers, shifts);
         (_quantizedMin, _quantizedMax) = ActivationRange.Quantized(activation, output);

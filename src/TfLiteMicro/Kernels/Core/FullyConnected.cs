@@ -95,18 +95,18 @@ public sealed partial class FullyConnected : IKernel
         _int32Accumulator = input.Type == TensorType.Int8
             || (bias is not null ? bias.Type == TensorType.Int32 : options.QuantizedBiasType == TensorType.Int32);
 
-        IReadOnlyList<float> scales = weights.Quantization.Scales;
+        ReadOnlySpan<float> scales = weights.Quantization.Scales;
         int[]? channelMultipliers = null, channelShifts = null;
         _perChannel = false;
-        if (scales.Count == 0) throw context.Error("weights are not quantized");
-        if (scales.Count > 1)
+        if (scales.Length == 0) throw context.Error("weights are not quantized");
+        if (scales.Length > 1)
         {
             if (weights.Type == TensorType.Int4) throw context.Error("per-channel quantization is not supported with int4 weights");
             int dimension = weights.Quantization.QuantizedDimension;
-            if (dimension >= weights.Rank || weights.Dim(dimension) != scales.Count)
-                throw context.Error($"weights have {scales.Count} scales, which does not match dimension {dimension}");
-            if (scales.Count < _outputDepth)
-                throw context.Error($"weights have {scales.Count} scales for {_outputDepth} output channels");
+            if (dimension >= weights.Rank || weights.Dim(dimension) != scales.Length)
+                throw context.Error($"weights have {scales.Length} scales, which does not match dimension {dimension}");
+            if (scales.Length < _outputDepth)
+                throw context.Error($"weights have {scales.Length} scales for {_outputDepth} output channels");
             channelMultipliers = new int[_outputDepth];
             channelShifts = new int[_outputDepth];
             for (int c = 0; c < _outputDepth; c++)

@@ -19,8 +19,8 @@ public sealed class Quantize : IKernel
         context.ExpectCounts(1, 1, 1);
         Tensor input = context.Input(0);
         Tensor output = context.Output(0);
-        if (output.Quantization.Scales.Count != 1)
-            throw context.Error($"output must be quantized with exactly one scale (has {output.Quantization.Scales.Count})");
+        if (output.Quantization.Scales.Length != 1)
+            throw context.Error($"output must be quantized with exactly one scale (has {output.Quantization.Scales.Length})");
         if (input.ElementCount != output.ElementCount)
             throw context.Error($"input has {input.ElementCount} elements but output {output.ElementCount}");
         _inputType = input.Type;

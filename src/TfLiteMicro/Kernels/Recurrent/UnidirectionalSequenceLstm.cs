@@ -148,7 +148,7 @@ public sealed class UnidirectionalSequenceLstm : IKernel
         {
             Tensor wx = context.Input(InputWeightIndex[g]);
             Tensor wh = context.Input(RecurrentWeightIndex[g]);
-            if (wx.Quantization.Scales.Count > 1 || wh.Quantization.Scales.Count > 1)
+            if (wx.Quantization.Scales.Length > 1 || wh.Quantization.Scales.Length > 1)
                 throw context.Error("per-channel quantized LSTM weights are not supported (TFLM's integer LSTM is per-tensor)");
             if (wx.ZeroPoint != 0 || wh.ZeroPoint != 0) throw context.Error("LSTM weights must be symmetric (zero point 0)");
             (_inputMultiplier[g], _inputShift[g]) = FixedPoint.QuantizeMultiplier((double)(input.Scale * wx.Scale) / gateInputScale);

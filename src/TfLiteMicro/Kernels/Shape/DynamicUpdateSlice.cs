@@ -43,7 +43,7 @@ public sealed class DynamicUpdateSlice : IKernel
         Span<int> start = stackalloc int[rank];
         Span<long> wide = stackalloc long[rank];
         ReadOnlySpan<byte> startBytes = context.Input<byte>(2);
-        if (context.InputTensor(2).Type == TensorType.Int64)
+        if (context.InputType(2) == TensorType.Int64)
             System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(startBytes)[..rank].CopyTo(wide);
         else
             for (int i = 0; i < rank; i++) wide[i] = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(startBytes)[i];

@@ -68,7 +68,7 @@ public sealed class Slice : IKernel
         }
         int rank = _inShape.Length;
         Span<int> b = stackalloc int[rank];
-        ShapeHelpers.ReadIndices(context.InputTensor(1).Type, context.Input<byte>(1), b, out string? problem);
+        ShapeHelpers.ReadIndices(context.InputType(1), context.Input<byte>(1), b, out string? problem);
         if (problem is not null) throw context.Error($"begin: {problem}");
         int offset = 0;
         for (int i = 0; i < rank; i++)

@@ -1,41 +1,28 @@
 using System.Runtime.InteropServices;
 using TfLiteMicro.Kernels;
-using Table = TfLiteMicro.Tests.Kernels.Convolution.SingleOperatorModel.Table;
+using TfLiteMicro.Modeling;
+using TfLiteMicro.Tests.Support;
 
 namespace TfLiteMicro.Tests.Kernels.Convolution;
 
 /// <summary>
-/// Builds single-operator models for the convolution family and runs them; quantizes test data the way TFLM's
-/// kernel tests do (test_helpers / micro_utils), so their float vectors and tolerances carry over.
+/// Runs single-operator models of the convolution family; quantizes test data the way TFLM's kernel tests do
+/// (test_helpers / micro_utils), so their float vectors and tolerances carry over.
 /// </summary>
 internal static class ConvTestSupport
 {
-    public const byte Conv2DOptionsType = 1;
-    public const byte DepthwiseConv2DOptionsType = 2;
-    public const byte Pool2DOptionsType = 5;
-
-    public static Table ConvOptions(PaddingKind padding, int strideW, int strideH, FusedActivation activation = FusedActivation.None, int dilationW = 1, int dilationH = 1)
-        => new Table().Scalar(0, (byte)padding).Scalar(1, strideW).Scalar(2, strideH).Scalar(3, (byte)activation).Scalar(4, dilationW).Scalar(5, dilationH);
-
-    public static Table DepthwiseOptions(PaddingKind padding, int strideW, int strideH, int depthMultiplier, FusedActivation activation = FusedActivation.None, int dilationW = 1, int dilationH = 1)
-        => new Table().Scalar(0, (byte)padding).Scalar(1, strideW).Scalar(2, strideH).Scalar(3, depthMultiplier).Scalar(4, (byte)activation).Scalar(5, dilationW).Scalar(6, dilationH);
-
-    public static Table PoolOptions(PaddingKind padding, int strideW, int strideH, int filterW, int filterH, FusedActivation activation = FusedActivation.None)
-        => new Table().Scalar(0, (byte)padding).Scalar(1, strideW).Scalar(2, strideH).Scalar(3, filterW).Scalar(4, filterH).Scalar(5, (byte)activation);
-
-    /// <summary>Builds the model, feeds <paramref name="inputs"/> to the graph inputs in order, runs it, returns output 0.</summary>
-    public static T[] Run<T>(SingleOperatorModel model, int[] graphInputs, int output, params byte[][] inputs) where T : unmanaged
+    /// <summary>Runs the model on <paramref name="inputs"/> (one per graph input, in order) and returns output 0.</summary>
+    public static T[] Run<T>(byte[] model, params byte[][] inputs) where T : unmanaged
     {
-        using MicroInterpreter interpreter = Prepare(model, graphInputs, output);
+        using MicroInterpreter interpreter = Prepare(model);
         for (int i = 0; i < inputs.Length; i++) interpreter.Input(i).CopyFrom(inputs[i]);
         interpreter.Invoke();
         return interpreter.Output(0).AsReadOnlySpan<T>().ToArray();
     }
 
-    public static MicroInterpreter Prepare(SingleOperatorModel model, int[] graphInputs, int output)
+    public static MicroInterpreter Prepare(byte[] model)
     {
-        byte[] bytes = model.Build(graphInputs, [output]);
-        var interpreter = new MicroInterpreter(Model.Load(bytes), OpResolver.WithAllBuiltins(), new byte[1 << 20]);
+        var interpreter = new MicroInterpreter(Model.Load(model), OpResolver.WithAllBuiltins(), ArenaPoison.New(1 << 20));
         interpreter.AllocateTensors();
         return interpreter;
     }
@@ -116,49 +103,48 @@ internal static class ConvTestSupport
         int[] filterShape, float[] filter, int quantizedDimension,
         int[] biasShape, float[] bias,
         int[] outputShape, float[] golden, float outputScale, int outputZeroPoint,
-        byte optionsType, Table options)
+        OperatorOptions options)
     {
-        var m = new SingleOperatorModel(op);
+        var m = new OperatorModel();
         int elements = inputShape.Aggregate(1, (a, b) => a * b);
         float[] inputValues = input[..elements];
-        int i = m.Tensor(ioType, inputShape, scales: [inputScale], zeroPoints: [inputZeroPoint]);
+        int i = m.Input(ioType, inputShape, Quant.PerTensor(inputScale, inputZeroPoint));
 
         (sbyte[] fq, float[] fs) = QuantizePerChannel(filter, filterShape, quantizedDimension, filterType == TensorType.Int4 ? 7 : 127);
-        long[] zeros = new long[fs.Length];
         int f = filterType == TensorType.Int4
-            ? m.Tensor(TensorType.Int4, filterShape, PackInt4(fq), fs, zeros, quantizedDimension)
-            : m.Constant(TensorType.Int8, filterShape, fq, fs, zeros, quantizedDimension);
+            ? m.Constant(TensorType.Int4, filterShape, PackInt4(fq), Quant.PerChannel(fs, quantizedDimension))
+            : m.Constant(TensorType.Int8, filterShape, fq, Quant.PerChannel(fs, quantizedDimension));
 
-        float[] biasScales = [.. fs.Select(s => inputScale * s)];
+        QuantizationParameters biasQuantization = Quant.PerChannel([.. fs.Select(s => inputScale * s)], quantizedDimension);
         int b = biasType == TensorType.Int64
-            ? m.Constant(TensorType.Int64, biasShape, QuantizeBias(bias, inputScale, fs, long.MinValue, long.MaxValue), biasScales, zeros, quantizedDimension)
-            : m.Constant(TensorType.Int32, biasShape, [.. QuantizeBias(bias, inputScale, fs, int.MinValue, int.MaxValue).Select(v => (int)v)], biasScales, zeros, quantizedDimension);
-        int o = m.Tensor(ioType, outputShape, scales: [outputScale], zeroPoints: [outputZeroPoint]);
-        m.Operator([i, f, b], [o], optionsType, options);
+            ? m.Constant(TensorType.Int64, biasShape, QuantizeBias(bias, inputScale, fs, long.MinValue, long.MaxValue), biasQuantization)
+            : m.Constant(TensorType.Int32, biasShape, [.. QuantizeBias(bias, inputScale, fs, int.MinValue, int.MaxValue).Select(v => (int)v)], biasQuantization);
+        m.Output(ioType, outputShape, Quant.PerTensor(outputScale, outputZeroPoint));
+        byte[] model = m.Build(op, [i, f, b], options);
 
         if (ioType == TensorType.Int8)
         {
-            sbyte[] result = Run<sbyte>(m, [i], o, Bytes(QuantizeInt8(inputValues, inputScale, inputZeroPoint)));
+            sbyte[] result = Run<sbyte>(model, Bytes(QuantizeInt8(inputValues, inputScale, inputZeroPoint)));
             AssertNear([.. QuantizeInt8(golden, outputScale, outputZeroPoint).Select(v => (float)v)], result, 1.0);
         }
         else
         {
-            short[] result = Run<short>(m, [i], o, Bytes(QuantizeInt16(inputValues, inputScale, inputZeroPoint)));
+            short[] result = Run<short>(model, Bytes(QuantizeInt16(inputValues, inputScale, inputZeroPoint)));
             AssertNear([.. QuantizeInt16(golden, outputScale, outputZeroPoint).Select(v => (float)v)], result, 1.0);
         }
     }
 
     /// <summary>Runs a float32 op with constant filter and bias and checks the output within <paramref name="tolerance"/> (TFLM's float tests use 1e-5).</summary>
     public static void CheckFloat(BuiltinOperator op, int[] inputShape, float[] input, int[] filterShape, float[] filter,
-        int[] biasShape, float[] bias, int[] outputShape, float[] golden, byte optionsType, Table options, double tolerance = 1e-5)
+        int[] biasShape, float[] bias, int[] outputShape, float[] golden, OperatorOptions options, double tolerance = 1e-5)
     {
-        var m = new SingleOperatorModel(op);
-        int i = m.Tensor(TensorType.Float32, inputShape);
+        var m = new OperatorModel();
+        int i = m.Input(TensorType.Float32, inputShape);
         int f = m.Constant(TensorType.Float32, filterShape, filter);
         int b = m.Constant(TensorType.Float32, biasShape, bias);
-        int o = m.Tensor(TensorType.Float32, outputShape);
-        m.Operator([i, f, b], [o], optionsType, options);
-        AssertNear(golden, Run<float>(m, [i], o, Bytes(input)), tolerance);
+        m.Output(TensorType.Float32, outputShape);
+        byte[] model = m.Build(op, [i, f, b], options);
+        AssertNear(golden, Run<float>(model, Bytes(input)), tolerance);
     }
 
     /// <summary>Asserts every element is within <paramref name="tolerance"/> of the expected one.</summary>

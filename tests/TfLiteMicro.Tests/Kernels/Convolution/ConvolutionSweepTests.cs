@@ -1,4 +1,6 @@
 using TfLiteMicro.Kernels;
+using TfLiteMicro.Modeling;
+using TfLiteMicro.Tests.Support;
 using static TfLiteMicro.Tests.Kernels.Convolution.ConvTestSupport;
 
 namespace TfLiteMicro.Tests.Kernels.Convolution;
@@ -108,10 +110,9 @@ public class ConvolutionSweepTests
         var r = new Random(seed);
         Geometry g = RandomGeometry(r, depthwise);
         BuiltinOperator op = depthwise ? BuiltinOperator.DepthwiseConv2D : BuiltinOperator.Conv2D;
-        byte optionsType = depthwise ? DepthwiseConv2DOptionsType : Conv2DOptionsType;
-        SingleOperatorModel.Table options = depthwise
-            ? DepthwiseOptions(g.Padding, g.StrideW, g.StrideH, g.Multiplier, g.Activation, g.DilationW, g.DilationH)
-            : ConvOptions(g.Padding, g.StrideW, g.StrideH, g.Activation, g.DilationW, g.DilationH);
+        OperatorOptions options = depthwise
+            ? OperatorOptions.DepthwiseConv2D(g.Padding, g.StrideW, g.StrideH, g.Multiplier, g.Activation, g.DilationW, g.DilationH)
+            : OperatorOptions.Conv2D(g.Padding, g.StrideW, g.StrideH, g.Activation, g.DilationW, g.DilationH);
         int[] inputShape = [g.Batches, g.InH, g.InW, g.InC];
         int[] filterShape = depthwise ? [1, g.FH, g.FW, g.OutC] : [g.OutC, g.FH, g.FW, g.InC / g.Groups];
         int[] outputShape = [g.Batches, g.OutH, g.OutW, g.OutC];
@@ -124,7 +125,7 @@ public class ConvolutionSweepTests
 
         // Float kernel against the reference (which sums in double; the kernel sums up to 54 products in float).
         float[] expectedFloat = Reference(g, inputF, filterF, biasF, depthwise, min, max);
-        CheckFloat(op, inputShape, inputF, filterShape, filterF, [g.OutC], biasF, outputShape, expectedFloat, optionsType, options, 1e-4);
+        CheckFloat(op, inputShape, inputF, filterShape, filterF, [g.OutC], biasF, outputShape, expectedFloat, options, 1e-4);
 
         foreach (TensorType io in new[] { TensorType.Int8, TensorType.Int16 })
         {
@@ -156,19 +157,19 @@ public class ConvolutionSweepTests
             float outputScale = io == TensorType.Int8 ? 2 * extent / 255 : extent / 32767;
             int outputZero = io == TensorType.Int8 ? r.Next(-10, 11) : 0;
 
-            var m = new SingleOperatorModel(op);
-            int i = m.Tensor(io, inputShape, scales: [inputScale], zeroPoints: [inputZero]);
-            int f = m.Constant(TensorType.Int8, filterShape, filterQ, filterScales, new long[filterScales.Length], channelDim);
+            var m = new OperatorModel();
+            int i = m.Input(io, inputShape, Quant.PerTensor(inputScale, inputZero));
+            int f = m.Constant(TensorType.Int8, filterShape, filterQ, Quant.PerChannel(filterScales, channelDim));
             bool wideBias = io == TensorType.Int16 && (depthwise || r.Next(2) == 0);
             int b = wideBias
                 ? m.Constant(TensorType.Int64, [g.OutC], biasQ)
                 : m.Constant(TensorType.Int32, [g.OutC], [.. biasQ.Select(v => (int)v)]);
-            int o = m.Tensor(io, outputShape, scales: [outputScale], zeroPoints: [outputZero]);
-            m.Operator([i, f, b], [o], optionsType, options);
+            m.Output(io, outputShape, Quant.PerTensor(outputScale, outputZero));
+            byte[] model = m.Build(op, [i, f, b], options);
 
             double[] actual = io == TensorType.Int8
-                ? [.. Run<sbyte>(m, [i], o, Bytes(inputQ.Select(v => (sbyte)v).ToArray())).Select(q => (double)(q - outputZero) * outputScale)]
-                : [.. Run<short>(m, [i], o, Bytes(inputQ.Select(v => (short)v).ToArray())).Select(q => (double)q * outputScale)];
+                ? [.. Run<sbyte>(model, Bytes(inputQ.Select(v => (sbyte)v).ToArray())).Select(q => (double)(q - outputZero) * outputScale)]
+                : [.. Run<short>(model, Bytes(inputQ.Select(v => (short)v).ToArray())).Select(q => (double)q * outputScale)];
             for (int k = 0; k < expected.Length; k++)
             {
                 // The expected value is clamped to what the output can represent, as the kernel's requantization is.

@@ -19,7 +19,7 @@ public class PersonDetectionTests
         byte[] input = File.ReadAllBytes(SharedData.Path("golden", "person_detection_e2e", image, "input.bin"));
         byte[] expected = File.ReadAllBytes(SharedData.Path("golden", "person_detection_e2e", image, "scores.bin"));
 
-        using var interpreter = new MicroInterpreter(Model.Load(SharedData.ReadModel("person_detect")), OpResolver.WithAllBuiltins(), new byte[136 * 1024]);
+        using var interpreter = new MicroInterpreter(Model.Load(SharedData.ReadModel("person_detect")), OpResolver.WithAllBuiltins(), ArenaPoison.New(136 * 1024));
         interpreter.AllocateTensors();
         // TFLM's test copies the pixel bytes into the int8 input unchanged.
         interpreter.Input(0).CopyFrom(input);

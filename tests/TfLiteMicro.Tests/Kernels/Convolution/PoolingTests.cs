@@ -1,4 +1,6 @@
 using TfLiteMicro.Kernels;
+using TfLiteMicro.Modeling;
+using TfLiteMicro.Tests.Support;
 using static TfLiteMicro.Tests.Kernels.Convolution.ConvTestSupport;
 
 namespace TfLiteMicro.Tests.Kernels.Convolution;
@@ -60,21 +62,21 @@ public class PoolingTests
     public void MatchesTflmKernelTest(string name)
     {
         PoolCase c = Cases.Single(x => x.Name == name);
-        var m = new SingleOperatorModel(c.Op);
+        var m = new OperatorModel();
         bool quantized = c.Type != TensorType.Float32;
-        int i = m.Tensor(c.Type, c.InputShape, scales: quantized ? [c.InputScale] : null, zeroPoints: quantized ? [c.InputZeroPoint] : null);
-        int o = m.Tensor(c.Type, c.OutputShape, scales: quantized ? [c.OutputScale] : null, zeroPoints: quantized ? [c.OutputZeroPoint] : null);
-        m.Operator([i], [o], Pool2DOptionsType, PoolOptions(c.Padding, c.StrideWidth, c.StrideHeight, c.FilterWidth, c.FilterHeight, c.Activation));
+        int i = m.Input(c.Type, c.InputShape, quantized ? Quant.PerTensor(c.InputScale, c.InputZeroPoint) : null);
+        m.Output(c.Type, c.OutputShape, quantized ? Quant.PerTensor(c.OutputScale, c.OutputZeroPoint) : null);
+        byte[] model = m.Build(c.Op, [i], OperatorOptions.Pool2D(c.Padding, c.StrideWidth, c.StrideHeight, c.FilterWidth, c.FilterHeight, c.Activation));
         switch (c.Type)
         {
             case TensorType.Float32:
-                AssertNear(c.Golden, Run<float>(m, [i], o, Bytes(c.Input)), 1e-5);
+                AssertNear(c.Golden, Run<float>(model, Bytes(c.Input)), 1e-5);
                 break;
             case TensorType.Int8:
-                AssertNear(c.Golden, Run<sbyte>(m, [i], o, Bytes(c.Input.Select(v => (sbyte)v).ToArray())), 0);
+                AssertNear(c.Golden, Run<sbyte>(model, Bytes(c.Input.Select(v => (sbyte)v).ToArray())), 0);
                 break;
             default:
-                AssertNear(c.Golden, Run<short>(m, [i], o, Bytes(c.Input.Select(v => (short)v).ToArray())), 0);
+                AssertNear(c.Golden, Run<short>(model, Bytes(c.Input.Select(v => (short)v).ToArray())), 0);
                 break;
         }
     }
@@ -90,12 +92,12 @@ public class PoolingTests
     [InlineData(new float[] { 0, 6, 2, 4, 3, 2, 10, 7 }, new float[] { 3.5f, 6.0f, 6.5f }, FusedActivation.None, PaddingKind.Valid, 1)]
     public void L2PoolMatchesTflmKernelTest(float[] input, float[] expected, FusedActivation activation, PaddingKind padding, int stride)
     {
-        var m = new SingleOperatorModel(BuiltinOperator.L2Pool2D);
-        int i = m.Tensor(TensorType.Float32, [1, 2, 4, 1]);
+        var m = new OperatorModel();
+        int i = m.Input(TensorType.Float32, [1, 2, 4, 1]);
         // The kernel computes the output shape; the model's placeholder shape is replaced.
-        int o = m.Tensor(TensorType.Float32, [1, 1, 1, 1]);
-        m.Operator([i], [o], Pool2DOptionsType, PoolOptions(padding, stride, stride, 2, 2, activation));
-        float[] result = Run<float>(m, [i], o, Bytes(input));
+        m.Output(TensorType.Float32, [1, 1, 1, 1]);
+        byte[] model = m.Build(BuiltinOperator.L2Pool2D, [i], OperatorOptions.Pool2D(padding, stride, stride, 2, 2, activation));
+        float[] result = Run<float>(model, Bytes(input));
         Assert.Equal(expected.Length, result.Length);
         // TFLM compares its printed goldens within 1e-4 for the six-digit values.
         AssertNear(expected, result, 1e-4);
@@ -104,11 +106,11 @@ public class PoolingTests
     [Fact]
     public void QuantizedPoolingRejectsDifferentOutputScale()
     {
-        var m = new SingleOperatorModel(BuiltinOperator.AveragePool2D);
-        int i = m.Tensor(TensorType.Int8, [1, 2, 4, 1], scales: [0.25f], zeroPoints: [0]);
-        int o = m.Tensor(TensorType.Int8, [1, 1, 2, 1], scales: [0.5f], zeroPoints: [0]);
-        m.Operator([i], [o], Pool2DOptionsType, PoolOptions(PaddingKind.Valid, 2, 2, 2, 2));
-        KernelException e = Assert.Throws<KernelException>(() => Prepare(m, [i], o).Dispose());
+        var m = new OperatorModel();
+        int i = m.Input(TensorType.Int8, [1, 2, 4, 1], Quant.PerTensor(0.25f, 0));
+        m.Output(TensorType.Int8, [1, 1, 2, 1], Quant.PerTensor(0.5f, 0));
+        byte[] model = m.Build(BuiltinOperator.AveragePool2D, [i], OperatorOptions.Pool2D(PaddingKind.Valid, 2, 2, 2, 2));
+        KernelException e = Assert.Throws<KernelException>(() => Prepare(model).Dispose());
         Assert.Contains("scale", e.Message);
     }
 
@@ -118,11 +120,11 @@ public class PoolingTests
     [InlineData(BuiltinOperator.L2Pool2D, TensorType.Int8)]
     public void UnsupportedTypeIsRejectedAtAllocateTensors(BuiltinOperator op, TensorType type)
     {
-        var m = new SingleOperatorModel(op);
-        int i = m.Tensor(type, [1, 2, 4, 1], scales: [1f], zeroPoints: [0]);
-        int o = m.Tensor(type, [1, 1, 2, 1], scales: [1f], zeroPoints: [0]);
-        m.Operator([i], [o], Pool2DOptionsType, PoolOptions(PaddingKind.Valid, 2, 2, 2, 2));
-        KernelException e = Assert.Throws<KernelException>(() => Prepare(m, [i], o).Dispose());
+        var m = new OperatorModel();
+        int i = m.Input(type, [1, 2, 4, 1], Quant.PerTensor(1f, 0));
+        m.Output(type, [1, 1, 2, 1], Quant.PerTensor(1f, 0));
+        byte[] model = m.Build(op, [i], OperatorOptions.Pool2D(PaddingKind.Valid, 2, 2, 2, 2));
+        KernelException e = Assert.Throws<KernelException>(() => Prepare(model).Dispose());
         Assert.Contains(TensorTypes.GetName(type), e.Message);
         Assert.Contains(op switch { BuiltinOperator.AveragePool2D => "AVERAGE_POOL_2D", BuiltinOperator.MaxPool2D => "MAX_POOL_2D", _ => "L2_POOL_2D" }, e.Message);
     }
@@ -130,11 +132,11 @@ public class PoolingTests
     [Fact]
     public void ZeroStrideIsRejected()
     {
-        var m = new SingleOperatorModel(BuiltinOperator.MaxPool2D);
-        int i = m.Tensor(TensorType.Float32, [1, 2, 4, 1]);
-        int o = m.Tensor(TensorType.Float32, [1, 1, 2, 1]);
-        m.Operator([i], [o], Pool2DOptionsType, PoolOptions(PaddingKind.Valid, 0, 2, 2, 2));
-        KernelException e = Assert.Throws<KernelException>(() => Prepare(m, [i], o).Dispose());
+        var m = new OperatorModel();
+        int i = m.Input(TensorType.Float32, [1, 2, 4, 1]);
+        m.Output(TensorType.Float32, [1, 1, 2, 1]);
+        byte[] model = m.Build(BuiltinOperator.MaxPool2D, [i], OperatorOptions.Pool2D(PaddingKind.Valid, 0, 2, 2, 2));
+        KernelException e = Assert.Throws<KernelException>(() => Prepare(model).Dispose());
         Assert.Contains("stride", e.Message);
     }
 }

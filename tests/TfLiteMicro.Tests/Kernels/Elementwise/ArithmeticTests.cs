@@ -10,8 +10,6 @@ namespace TfLiteMicro.Tests.Kernels.Elementwise;
 public class ArithmeticTests
 {
     private static readonly int[] Shape4 = [1, 2, 2, 1];
-    private static OperatorOptions SubOptions(FusedActivation a = FusedActivation.None) => OperatorOptions.Create(28, w => w.Byte(0, (byte)a));
-    private static OperatorOptions DivOptions(FusedActivation a = FusedActivation.None) => OperatorOptions.Create(29, w => w.Byte(0, (byte)a));
 
     [Fact]
     public void AddFloat()
@@ -66,14 +64,14 @@ public class ArithmeticTests
     [Fact]
     public void SubFloat()
         => ElementwiseAssert.Near([-2.1f, 0.0f, 0.4f, 0.3f],
-            Run<float>(BuiltinOperator.Sub, [F32(Shape4), F32(Shape4)], F32(Shape4), [new[] { -2.0f, 0.2f, 0.7f, 0.8f }, new[] { 0.1f, 0.2f, 0.3f, 0.5f }], SubOptions()));
+            Run<float>(BuiltinOperator.Sub, [F32(Shape4), F32(Shape4)], F32(Shape4), [new[] { -2.0f, 0.2f, 0.7f, 0.8f }, new[] { 0.1f, 0.2f, 0.3f, 0.5f }], OperatorOptions.Sub()));
 
     [Fact]
     public void SubInt8()
     {
         float[] x = [-2.01f, -1.01f, -0.01f, 0.98f], y = [1.01f, 1.99f, 2.99f, 4.02f];
         sbyte[] output = Run<sbyte>(BuiltinOperator.Sub, [I8(0.25f, -10, Shape4), I8(0.5f, 4, Shape4)], I8(1.0f, 13, Shape4),
-            [QuantizeInt8(x, 0.25f, -10), QuantizeInt8(y, 0.5f, 4)], SubOptions());
+            [QuantizeInt8(x, 0.25f, -10), QuantizeInt8(y, 0.5f, 4)], OperatorOptions.Sub());
         Assert.Equal(QuantizeInt8([-3, -3, -3, -3], 1.0f, 13), output);
     }
 
@@ -102,23 +100,23 @@ public class ArithmeticTests
     [Fact]
     public void DivFloat()
         => ElementwiseAssert.Near([-0.4f, 1.0f, 0.8f, 1.6f],
-            Run<float>(BuiltinOperator.Div, [F32(Shape4), F32(Shape4)], F32(Shape4), [new[] { -0.2f, 0.2f, -1.2f, 0.8f }, new[] { 0.5f, 0.2f, -1.5f, 0.5f }], DivOptions()));
+            Run<float>(BuiltinOperator.Div, [F32(Shape4), F32(Shape4)], F32(Shape4), [new[] { -0.2f, 0.2f, -1.2f, 0.8f }, new[] { 0.5f, 0.2f, -1.5f, 0.5f }], OperatorOptions.Div()));
 
     [Fact]
     public void DivFloatReluN1To1()
         => ElementwiseAssert.Near([-1.0f, 1.0f, 0.8f, 1.0f],
-            Run<float>(BuiltinOperator.Div, [F32(Shape4), F32(Shape4)], F32(Shape4), [new[] { -0.2f, 0.2f, -1.2f, 0.8f }, new[] { 0.1f, 0.2f, -1.5f, 0.5f }], DivOptions(FusedActivation.ReluN1To1)));
+            Run<float>(BuiltinOperator.Div, [F32(Shape4), F32(Shape4)], F32(Shape4), [new[] { -0.2f, 0.2f, -1.2f, 0.8f }, new[] { 0.1f, 0.2f, -1.5f, 0.5f }], OperatorOptions.Div(FusedActivation.ReluN1To1)));
 
     [Fact]
     public void DivFloatBroadcast()
         => ElementwiseAssert.Near([-20.0f, 1.0f, 0.5f, 1.6f, -1.0f, 20.0f],
             Run<float>(BuiltinOperator.Div, [F32(2, 1, 3), F32(2, 1, 3)], F32(2, 1, 3),
-                [new[] { -2.0f, 0.2f, 0.3f, 0.8f, 1.1f, -2.0f }, new[] { 0.1f, 0.2f, 0.6f, 0.5f, -1.1f, -0.1f }], DivOptions()));
+                [new[] { -2.0f, 0.2f, 0.3f, 0.8f, 1.1f, -2.0f }, new[] { 0.1f, 0.2f, 0.6f, 0.5f, -1.1f, -0.1f }], OperatorOptions.Div()));
 
     [Fact]
     public void DivInt32ByZeroIsAnError()
     {
-        MicroInterpreter interpreter = Allocate(BuiltinOperator.Div, [I32(2), I32(2)], I32(2), DivOptions());
+        MicroInterpreter interpreter = Allocate(BuiltinOperator.Div, [I32(2), I32(2)], I32(2), OperatorOptions.Div());
         interpreter.Input(0).CopyFrom(new byte[8]);
         interpreter.Input(1).CopyFrom(new byte[8]);
         Assert.Throws<KernelException>(interpreter.Invoke);

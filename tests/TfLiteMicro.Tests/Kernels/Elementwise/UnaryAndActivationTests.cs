@@ -108,7 +108,7 @@ public class UnaryAndActivationTests
     [Fact]
     public void LeakyRelu()
         => ElementwiseAssert.Near([0.0f, 1.0f, 3.0f, 1.0f, -0.5f, -1.0f],
-            Unary(BuiltinOperator.LeakyRelu, [0.0f, 1.0f, 3.0f, 1.0f, -1.0f, -2.0f], OperatorOptions.Create(75, w => w.Float(0, 0.5f))));
+            Unary(BuiltinOperator.LeakyRelu, [0.0f, 1.0f, 3.0f, 1.0f, -1.0f, -2.0f], OperatorOptions.LeakyRelu(0.5f)));
 
     [Fact]
     public void Prelu()

@@ -1,9 +1,10 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using TfLiteMicro.Kernels;
+using TfLiteMicro.Modeling;
 using TfLiteMicro.Quantization;
-using Table = TfLiteMicro.Tests.Kernels.Optimized.SingleOpModel.Table;
-using static TfLiteMicro.Tests.Kernels.Optimized.PropertyTestSupport;
+using TfLiteMicro.Tests.Support;
+using static TfLiteMicro.Tests.Kernels.PropertyTestSupport;
 
 namespace TfLiteMicro.Tests.Kernels.Optimized;
 
@@ -14,38 +15,39 @@ namespace TfLiteMicro.Tests.Kernels.Optimized;
 /// </summary>
 public sealed class AddMulPropertyTests
 {
-    private const int AddCode = 0, MulCode = 18, SubCode = 41;
-    private const byte AddOptionsType = 11, MulOptionsType = 21, SubOptionsType = 28;
-    private static readonly byte[] Activations = [0, 1, 2, 3]; // none, RELU, RELU_N1_TO_1, RELU6
+    [Fact]
+    public void AddInt8MatchesReference() => Run(BuiltinOperator.Add, new Random(6006), FastPath.Cases(1500));
 
     [Fact]
-    public void AddInt8MatchesReference() => Run(AddCode, new Random(6006), Cases(1500));
+    public void MulInt8MatchesReference() => Run(BuiltinOperator.Mul, new Random(7007), FastPath.Cases(1500));
 
     [Fact]
-    public void MulInt8MatchesReference() => Run(MulCode, new Random(7007), Cases(1500));
+    public void SubInt8MatchesReference() => Run(BuiltinOperator.Sub, new Random(8008), FastPath.Cases(1000));
 
-    [Fact]
-    public void SubInt8MatchesReference() => Run(SubCode, new Random(8008), Cases(1000));
-
-    private static void Run(int code, Random random, int cases)
+    private static void Run(BuiltinOperator op, Random random, int cases)
     {
         for (int i = 0; i < cases; i++)
         {
             (int[] shape1, int[] shape2, int[] output, string kind) = Shapes(random);
             float scale1 = Scale(random, 0.002f, 0.5f), scale2 = Scale(random, 0.002f, 0.5f);
-            float outputScale = code != MulCode
+            float outputScale = op != BuiltinOperator.Mul
                 ? Math.Max(scale1, scale2) * Scale(random, 0.05f, 4f)
                 : scale1 * scale2 * 128f * Scale(random, 0.01f, 4f);
             if (random.Next(20) == 0) outputScale *= 1e-6f; // multipliers above one: the reference path stays
-            var m = new SingleOpModel();
+            var m = new OperatorModel();
             int zero1 = random.Next(-128, 128), zero2 = random.Next(-128, 128), zeroOut = random.Next(-128, 128);
-            int a = m.Tensor(TensorType.Int8, shape1, null, [scale1], [zero1]);
-            int b = m.Tensor(TensorType.Int8, shape2, null, [scale2], [zero2]);
-            int o = m.Tensor(TensorType.Int8, output, null, [outputScale], [zeroOut]);
-            byte activation = Activations[random.Next(4)];
-            byte[] model = m.Build(code, [a, b], [o], code switch { AddCode => AddOptionsType, SubCode => SubOptionsType, _ => MulOptionsType }, new Table().Byte(0, activation), [a, b], [o]);
-            CompareWithReference(model, random,
-                $"case {i}: {code switch { AddCode => "ADD", SubCode => "SUB", _ => "MUL" }} {kind} [{string.Join(",", shape1)}] x [{string.Join(",", shape2)}] scales {scale1},{scale2}->{outputScale} zero points {zero1},{zero2}->{zeroOut} activation {activation}");
+            int a = m.Input(TensorType.Int8, shape1, Quant.PerTensor(scale1, zero1));
+            int b = m.Input(TensorType.Int8, shape2, Quant.PerTensor(scale2, zero2));
+            m.Output(TensorType.Int8, output, Quant.PerTensor(outputScale, zeroOut));
+            FusedActivation activation = RandomActivation(random);
+            OperatorOptions options = op switch
+            {
+                BuiltinOperator.Add => OperatorOptions.Add(activation),
+                BuiltinOperator.Sub => OperatorOptions.Sub(activation),
+                _ => OperatorOptions.Mul(activation),
+            };
+            FastPath.AssertMatchesReference(m.Build(op, [a, b], options), random,
+                $"case {i}: {op} {kind} [{string.Join(",", shape1)}] x [{string.Join(",", shape2)}] scales {scale1},{scale2}->{outputScale} zero points {zero1},{zero2}->{zeroOut} activation {activation}");
         }
     }
 
@@ -153,7 +155,6 @@ public sealed class AddMulPropertyTests
         var a = new sbyte[65536];
         var b = new sbyte[65536];
         for (int i = 0; i < a.Length; i++) { a[i] = (sbyte)(i >> 8); b[i] = (sbyte)i; }
-        var actual = new sbyte[a.Length];
         for (int round = 0; round < 12; round++)
         {
             int shift = round < 4 ? random.Next(-31, 1) : random.Next(0, 31);
@@ -162,13 +163,10 @@ public sealed class AddMulPropertyTests
             int min = random.Next(-128, 0), max = random.Next(0, 128);
             Int8ProductParameters p = Int8ProductParameters.Create(offset1, offset2, outputOffset, multiplier, shift, min, max)!.Value;
             var scalar = new ScalarProduct(offset1, offset2, outputOffset, multiplier, shift, min, max);
-            foreach (SimdLevel level in Levels())
-            {
-                new Int8ProductKernel<ScalarProduct>(scalar, p, level).Run(a, false, b, false, actual);
-                for (int i = 0; i < a.Length; i++)
-                    if (actual[i] != scalar.Invoke(a[i], b[i]))
-                        Assert.Fail($"level {level} shift {shift} multiplier {multiplier} offsets {offset1},{offset2}: {a[i]} x {b[i]} gives {actual[i]}, expected {scalar.Invoke(a[i], b[i])}");
-            }
+            FastPath.AssertLoopMatchesReference<sbyte>(a.Length,
+                output => { for (int i = 0; i < output.Length; i++) output[i] = scalar.Invoke(a[i], b[i]); },
+                (level, output) => new Int8ProductKernel<ScalarProduct>(scalar, p, level).Run(a, false, b, false, output),
+                $"round {round}: shift {shift} multiplier {multiplier} offsets {offset1},{offset2} (element i is a[i] = i >> 8 times b[i] = i & 255)");
         }
     }
 
@@ -180,7 +178,6 @@ public sealed class AddMulPropertyTests
         var a = new sbyte[65536];
         var b = new sbyte[65536];
         for (int i = 0; i < a.Length; i++) { a[i] = (sbyte)(i >> 8); b[i] = (sbyte)i; }
-        var actual = new sbyte[a.Length];
         for (int round = 0; round < 12; round++)
         {
             float scale1 = Scale(random, 0.001f, 1f), scale2 = Scale(random, 0.001f, 1f);
@@ -197,13 +194,10 @@ public sealed class AddMulPropertyTests
                 Min = random.Next(-128, 0), Max = random.Next(0, 128), Subtract = round % 3 == 2,
             };
             Assert.True(Int8SumKernel.Supports(op));
-            foreach (SimdLevel level in Levels())
-            {
-                new Int8SumKernel(op, level).Run(a, false, b, false, actual);
-                for (int i = 0; i < a.Length; i++)
-                    if (actual[i] != op.Invoke(a[i], b[i]))
-                        Assert.Fail($"level {level} round {round}: {a[i]} + {b[i]} gives {actual[i]}, expected {op.Invoke(a[i], b[i])}");
-            }
+            FastPath.AssertLoopMatchesReference<sbyte>(a.Length,
+                output => { for (int i = 0; i < output.Length; i++) output[i] = op.Invoke(a[i], b[i]); },
+                (level, output) => new Int8SumKernel(op, level).Run(a, false, b, false, output),
+                $"round {round}{(op.Subtract ? " (subtract)" : "")} (element i is a[i] = i >> 8 plus b[i] = i & 255)");
         }
     }
 

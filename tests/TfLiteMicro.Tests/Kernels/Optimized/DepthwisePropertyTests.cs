@@ -1,7 +1,7 @@
-using System.Runtime.InteropServices;
 using TfLiteMicro.Kernels;
-using Table = TfLiteMicro.Tests.Kernels.Optimized.SingleOpModel.Table;
-using static TfLiteMicro.Tests.Kernels.Optimized.PropertyTestSupport;
+using TfLiteMicro.Modeling;
+using TfLiteMicro.Tests.Support;
+using static TfLiteMicro.Tests.Kernels.PropertyTestSupport;
 
 namespace TfLiteMicro.Tests.Kernels.Optimized;
 
@@ -13,11 +13,8 @@ namespace TfLiteMicro.Tests.Kernels.Optimized;
 /// </summary>
 public sealed class DepthwisePropertyTests
 {
-    private const int DepthwiseCode = 4;
-    private static readonly byte[] Activations = [0, 1, 2, 3]; // none, RELU, RELU_N1_TO_1, RELU6
-
     private sealed record Case(int Batches, int Height, int Width, int InDepth, int Multiplier, int FilterHeight, int FilterWidth,
-        int StrideH, int StrideW, int DilationH, int DilationW, byte Padding)
+        int StrideH, int StrideW, int DilationH, int DilationW, PaddingKind Padding)
     {
         public int OutDepth => InDepth * Multiplier;
 
@@ -29,7 +26,7 @@ public sealed class DepthwisePropertyTests
     public void MultiplierAboveOneWithSeveralInputChannels()
     {
         var random = new Random(7101);
-        int cases = Cases(500);
+        int cases = FastPath.Cases(500);
         for (int i = 0; i < cases; i++)
         {
             int inDepth = random.Next(2, 20), multiplier = random.Next(2, 9);
@@ -42,7 +39,7 @@ public sealed class DepthwisePropertyTests
     public void SingleInputChannelWithEightSixteenOrTwentyFourOutputs()
     {
         var random = new Random(7202);
-        int cases = Cases(500);
+        int cases = FastPath.Cases(500);
         for (int i = 0; i < cases; i++)
         {
             int outputs = random.Next(4) == 0 ? random.Next(1, 40) : 8 * random.Next(1, 4);
@@ -57,7 +54,7 @@ public sealed class DepthwisePropertyTests
         // Eight channels (person_detect's second layer): two output pixels per 256-bit vector where both windows are
         // horizontally inside the input; the border pixels and an odd last pixel keep the eight-channel block.
         var random = new Random(7161);
-        int cases = Cases(300);
+        int cases = FastPath.Cases(300);
         for (int i = 0; i < cases; i++)
         {
             Case shape = RandomShape(random, 8, 1, maxSize: 14, maxFilter: 5);
@@ -70,7 +67,7 @@ public sealed class DepthwisePropertyTests
     {
         // Windows wholly inside the input take the folded-offset tap-pair path in blocks of sixteen channels.
         var random = new Random(7151);
-        int cases = Cases(250);
+        int cases = FastPath.Cases(250);
         for (int i = 0; i < cases; i++)
         {
             int channels = random.Next(2) == 0 ? 16 * random.Next(1, 4) : random.Next(16, 60);
@@ -83,7 +80,7 @@ public sealed class DepthwisePropertyTests
     public void Int4FiltersMatchReference()
     {
         var random = new Random(7303);
-        int cases = Cases(300);
+        int cases = FastPath.Cases(300);
         for (int i = 0; i < cases; i++)
         {
             int inDepth = random.Next(3) == 0 ? 1 : random.Next(1, 40);
@@ -97,7 +94,7 @@ public sealed class DepthwisePropertyTests
     public void SaturatingAndLargeMultiplierOutputScalesMatchReference()
     {
         var random = new Random(7404);
-        int cases = Cases(400);
+        int cases = FastPath.Cases(400);
         for (int i = 0; i < cases; i++)
         {
             int inDepth = random.Next(3) == 0 ? 1 : random.Next(1, 33);
@@ -115,11 +112,11 @@ public sealed class DepthwisePropertyTests
     {
         // 49x40 single-channel input, 10x8 filter, stride 2, SAME padding, eight outputs: the micro_speech layer.
         var random = new Random(7505);
-        int cases = Cases(40);
+        int cases = FastPath.Cases(40);
         for (int i = 0; i < cases; i++)
         {
             int outputs = 8 * random.Next(1, 4);
-            var shape = new Case(1, 49, 40, 1, outputs, 10, 8, 2, 2, 1, 1, (byte)(i % 2));
+            var shape = new Case(1, 49, 40, 1, outputs, 10, 8, 2, 2, 1, 1, i % 2 == 0 ? PaddingKind.Same : PaddingKind.Valid);
             Assert.True(Run(random, shape, $"case {i}", int4: i % 5 == 4));
         }
     }
@@ -128,7 +125,7 @@ public sealed class DepthwisePropertyTests
     {
         int dilationH = random.Next(5) == 0 ? random.Next(2, 4) : 1, dilationW = random.Next(5) == 0 ? random.Next(2, 4) : 1;
         return new Case(random.Next(1, 3), random.Next(1, maxSize + 1), random.Next(1, maxSize + 1), inDepth, multiplier,
-            random.Next(1, maxFilter + 1), random.Next(1, maxFilter + 1), random.Next(1, 4), random.Next(1, 4), dilationH, dilationW, (byte)random.Next(2));
+            random.Next(1, maxFilter + 1), random.Next(1, maxFilter + 1), random.Next(1, 4), random.Next(1, 4), dilationH, dilationW, RandomPadding(random));
     }
 
     /// <summary>Builds and compares one case; false when its output would be empty (the caller draws another).</summary>
@@ -139,24 +136,21 @@ public sealed class DepthwisePropertyTests
         if (outHeight <= 0 || outWidth <= 0) return false;
         int outDepth = s.OutDepth, taps = s.FilterHeight * s.FilterWidth;
 
-        var m = new SingleOpModel();
+        var m = new OperatorModel();
         float inputScale = Scale(random, 0.005f, 0.1f);
-        int input = m.Tensor(TensorType.Int8, [s.Batches, s.Height, s.Width, s.InDepth], null, [inputScale], [random.Next(-128, 128)]);
+        int input = m.Input(TensorType.Int8, [s.Batches, s.Height, s.Width, s.InDepth], Quant.PerTensor(inputScale, random.Next(-128, 128)));
         bool perChannel = random.Next(4) != 0;
         float[] filterScales = perChannel ? Scales(random, outDepth, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
         byte[] filterData = int4 ? RandomBytes(random, (taps * outDepth + 1) / 2) : RandomBytes(random, taps * outDepth);
-        int filter = m.Tensor(int4 ? TensorType.Int4 : TensorType.Int8, [1, s.FilterHeight, s.FilterWidth, outDepth],
-            filterData, filterScales, new long[filterScales.Length], 3);
+        int filter = m.Constant(int4 ? TensorType.Int4 : TensorType.Int8, [1, s.FilterHeight, s.FilterWidth, outDepth], filterData, Quant.PerChannel(filterScales, 3));
         var inputs = new List<int> { input, filter };
-        if (random.Next(4) != 0) inputs.Add(m.Tensor(TensorType.Int32, [outDepth], Bias(random, outDepth), [inputScale * filterScales[0]], [0]));
+        if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [outDepth], Bias(random, outDepth), Quant.PerTensor(inputScale * filterScales[0])));
         float outputScale = outputFactor is { } factor
             ? inputScale * filterScales[0] * factor
             : OutputScale(random, inputScale, filterScales[0], taps);
-        int output = m.Tensor(TensorType.Int8, [s.Batches, outHeight, outWidth, outDepth], null, [outputScale], [random.Next(-128, 128)]);
-        var options = new Table().Byte(0, s.Padding).Int(1, s.StrideW).Int(2, s.StrideH).Int(3, s.Multiplier)
-            .Byte(4, Activations[random.Next(4)]).Int(5, s.DilationW).Int(6, s.DilationH);
-        byte[] model = m.Build(DepthwiseCode, [.. inputs], [output], 2, options, [input], [output]);
-        CompareWithReference(model, random, $"{label}: {s}{(int4 ? " int4" : "")} per-channel {perChannel} output scale {outputScale}");
+        m.Output(TensorType.Int8, [s.Batches, outHeight, outWidth, outDepth], Quant.PerTensor(outputScale, random.Next(-128, 128)));
+        byte[] model = m.Build(BuiltinOperator.DepthwiseConv2D, [.. inputs], Options(s, RandomActivation(random)));
+        FastPath.AssertMatchesReference(model, random, $"{label}: {s}{(int4 ? " int4" : "")} per-channel {perChannel} output scale {outputScale}");
         return true;
     }
 
@@ -164,7 +158,7 @@ public sealed class DepthwisePropertyTests
     public void FloatMultiplierAboveOneAndPortableLevelMatchReferenceExactly()
     {
         var random = new Random(7606);
-        int cases = Cases(300);
+        int cases = FastPath.Cases(300);
         for (int i = 0; i < cases; i++)
         {
             int inDepth = random.Next(3) == 0 ? 1 : random.Next(1, 20), multiplier = random.Next(2) == 0 ? 1 : random.Next(2, 6);
@@ -173,23 +167,17 @@ public sealed class DepthwisePropertyTests
             int outWidth = OutputSize(s.Padding, s.Width, s.FilterWidth, s.StrideW, s.DilationW);
             if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
             int channels = s.OutDepth;
-            var m = new SingleOpModel();
-            int input = m.Tensor(TensorType.Float32, [s.Batches, s.Height, s.Width, s.InDepth]);
-            int filter = m.Tensor(TensorType.Float32, [1, s.FilterHeight, s.FilterWidth, channels], Floats(random, s.FilterHeight * s.FilterWidth * channels));
+            var m = new OperatorModel();
+            int input = m.Input(TensorType.Float32, [s.Batches, s.Height, s.Width, s.InDepth]);
+            int filter = m.Constant(TensorType.Float32, [1, s.FilterHeight, s.FilterWidth, channels], Floats(random, s.FilterHeight * s.FilterWidth * channels));
             var inputs = new List<int> { input, filter };
-            if (random.Next(4) != 0) inputs.Add(m.Tensor(TensorType.Float32, [channels], Floats(random, channels)));
-            int output = m.Tensor(TensorType.Float32, [s.Batches, outHeight, outWidth, channels]);
-            var options = new Table().Byte(0, s.Padding).Int(1, s.StrideW).Int(2, s.StrideH).Int(3, s.Multiplier)
-                .Byte(4, Activations[random.Next(4)]).Int(5, s.DilationW).Int(6, s.DilationH);
-            byte[] model = m.Build(DepthwiseCode, [.. inputs], [output], 2, options, [input], [output]);
-            CompareWithReference(model, random, $"case {i}: float {s}", 0);
+            if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Float32, [channels], Floats(random, channels)));
+            m.Output(TensorType.Float32, [s.Batches, outHeight, outWidth, channels]);
+            byte[] model = m.Build(BuiltinOperator.DepthwiseConv2D, [.. inputs], Options(s, RandomActivation(random)));
+            FastPath.AssertMatchesReference(model, random, $"case {i}: float {s}");
         }
     }
 
-    private static byte[] Floats(Random random, int count)
-    {
-        var values = new float[count];
-        for (int i = 0; i < count; i++) values[i] = random.NextSingle() * 2 - 1;
-        return MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
-    }
+    private static OperatorOptions Options(Case s, FusedActivation activation)
+        => OperatorOptions.DepthwiseConv2D(s.Padding, s.StrideW, s.StrideH, s.Multiplier, activation, s.DilationW, s.DilationH);
 }

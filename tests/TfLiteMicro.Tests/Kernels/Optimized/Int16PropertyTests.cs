@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using TfLiteMicro.Kernels;
-using Table = TfLiteMicro.Tests.Kernels.Optimized.SingleOpModel.Table;
-using static TfLiteMicro.Tests.Kernels.Optimized.PropertyTestSupport;
+using TfLiteMicro.Modeling;
+using TfLiteMicro.Tests.Support;
+using static TfLiteMicro.Tests.Kernels.PropertyTestSupport;
 
 namespace TfLiteMicro.Tests.Kernels.Optimized;
 
@@ -13,16 +14,13 @@ namespace TfLiteMicro.Tests.Kernels.Optimized;
 /// </summary>
 public sealed class Int16PropertyTests
 {
-    private const int Conv2DCode = 3, FullyConnectedCode = 9;
-    private static readonly byte[] Activations = [0, 1, 2, 3]; // none, RELU, RELU_N1_TO_1, RELU6
-
     private enum Fill { Random, Zero, Extremes, Minimum, Maximum, Small }
 
     [Fact]
     public void Conv2DInt16MatchesReference()
     {
         var random = new Random(1616);
-        int cases = Cases(700);
+        int cases = FastPath.Cases(700);
         for (int i = 0; i < cases; i++)
         {
             int batches = random.Next(1, 3), height = random.Next(1, 9), width = random.Next(1, 9);
@@ -33,31 +31,30 @@ public sealed class Int16PropertyTests
             int filterHeight = random.Next(1, 5), filterWidth = random.Next(1, 5);
             int strideH = random.Next(1, 4), strideW = random.Next(1, 4);
             int dilationH = random.Next(4) == 0 ? random.Next(2, 4) : 1, dilationW = random.Next(4) == 0 ? random.Next(2, 4) : 1;
-            byte padding = (byte)random.Next(2);
+            PaddingKind padding = RandomPadding(random);
             if (random.Next(4) == 0) { filterHeight = filterWidth = 1; dilationH = dilationW = 1; }
             int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH);
             int outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
             if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
             int depth = filterHeight * filterWidth * filterDepth;
 
-            var m = new SingleOpModel();
+            var m = new OperatorModel();
             float inputScale = Scale(random, 1e-4f, 1e-2f);
-            int input = m.Tensor(TensorType.Int16, [batches, height, width, inDepth], null, [inputScale], [0]);
+            int input = m.Input(TensorType.Int16, [batches, height, width, inDepth], Quant.PerTensor(inputScale));
             bool perChannel = random.Next(4) != 0;
             float[] filterScales = perChannel ? Scales(random, outDepth, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
-            int filter = m.Tensor(TensorType.Int8, [outDepth, filterHeight, filterWidth, filterDepth],
-                Weights(random, outDepth * depth), filterScales, new long[filterScales.Length], 0);
+            int filter = m.Constant(TensorType.Int8, [outDepth, filterHeight, filterWidth, filterDepth], Weights(random, outDepth * depth),
+                Quant.PerChannel(filterScales, 0));
             var inputs = new List<int> { input, filter };
             int biasKind = random.Next(3); // int64, int32, none
-            if (biasKind == 0) inputs.Add(m.Tensor(TensorType.Int64, [outDepth], Bias64(random, outDepth), [inputScale * filterScales[0]], [0]));
-            if (biasKind == 1) inputs.Add(m.Tensor(TensorType.Int32, [outDepth], Bias(random, outDepth), [inputScale * filterScales[0]], [0]));
-            int output = m.Tensor(TensorType.Int16, [batches, outHeight, outWidth, outDepth], null,
-                [OutputScale(random, inputScale, filterScales[0], depth) * 256], [0]);
-            var options = new Table().Byte(0, padding).Int(1, strideW).Int(2, strideH).Byte(3, Activations[random.Next(4)])
-                .Int(4, dilationW).Int(5, dilationH);
+            if (biasKind == 0) inputs.Add(m.Constant(TensorType.Int64, [outDepth], Bias64(random, outDepth), Quant.PerTensor(inputScale * filterScales[0])));
+            if (biasKind == 1) inputs.Add(m.Constant(TensorType.Int32, [outDepth], Bias(random, outDepth), Quant.PerTensor(inputScale * filterScales[0])));
+            m.Output(TensorType.Int16, [batches, outHeight, outWidth, outDepth], Quant.PerTensor(OutputScale(random, inputScale, filterScales[0], depth) * 256));
+            FusedActivation activation = RandomActivation(random);
             bool int32Accumulator = biasKind == 1 || (biasKind == 2 && random.Next(2) == 0);
-            if (biasKind == 2 && int32Accumulator) options.Byte(6, (byte)TensorType.Int32);
-            byte[] model = m.Build(Conv2DCode, [.. inputs], [output], 1, options, [input], [output]);
+            var options = OperatorOptions.Conv2D(padding, strideW, strideH, activation, dilationW, dilationH,
+                quantizedBiasType: biasKind == 2 && int32Accumulator ? TensorType.Int32 : null);
+            byte[] model = m.Build(BuiltinOperator.Conv2D, [.. inputs], options);
             var fill = (Fill)random.Next(6);
             Compare(model, random, fill,
                 $"case {i}: CONV {batches}x{height}x{width}x{inDepth} filter {outDepth}x{filterHeight}x{filterWidth}x{filterDepth} stride {strideH},{strideW} " +
@@ -69,31 +66,33 @@ public sealed class Int16PropertyTests
     public void FullyConnectedInt16MatchesReference()
     {
         var random = new Random(1617);
-        int cases = Cases(900);
+        int cases = FastPath.Cases(900);
         for (int i = 0; i < cases; i++)
         {
             int batches = random.Next(1, 4), depth = random.Next(1, 300), units = random.Next(1, 40);
             if (random.Next(8) == 0) depth = random.Next(2000, 6000);
             bool perChannel = random.Next(2) == 0;
             bool constantWeights = random.Next(6) != 0;
-            var m = new SingleOpModel();
+            var m = new OperatorModel();
             float inputScale = Scale(random, 1e-4f, 1e-2f);
             int inputZero = random.Next(5) == 0 ? random.Next(-300, 301) : 0;
-            int input = m.Tensor(TensorType.Int16, [batches, depth], null, [inputScale], [inputZero]);
+            int input = m.Input(TensorType.Int16, [batches, depth], Quant.PerTensor(inputScale, inputZero));
             float[] weightScales = perChannel ? Scales(random, units, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
             long[] weightZeros = perChannel ? new long[units] : [random.Next(4) == 0 ? random.Next(-20, 21) : 0];
-            int weights = m.Tensor(TensorType.Int8, [units, depth], constantWeights ? Weights(random, units * depth) : null, weightScales, weightZeros);
+            QuantizationParameters weightQuantization = Quant.PerChannel(weightScales, 0, weightZeros);
+            int weights = constantWeights
+                ? m.Constant(TensorType.Int8, [units, depth], Weights(random, units * depth), weightQuantization)
+                : m.Input(TensorType.Int8, [units, depth], weightQuantization);
             var inputs = new List<int> { input, weights };
             int biasKind = random.Next(3);
-            if (biasKind == 0) inputs.Add(m.Tensor(TensorType.Int64, [units], Bias64(random, units), [inputScale * weightScales[0]], [0]));
-            if (biasKind == 1) inputs.Add(m.Tensor(TensorType.Int32, [units], Bias(random, units), [inputScale * weightScales[0]], [0]));
-            int output = m.Tensor(TensorType.Int16, [batches, units], null, [OutputScale(random, inputScale, weightScales[0], depth) * 256],
-                [random.Next(4) == 0 ? random.Next(-100, 101) : 0]);
-            var options = new Table().Byte(0, Activations[random.Next(4)]);
+            if (biasKind == 0) inputs.Add(m.Constant(TensorType.Int64, [units], Bias64(random, units), Quant.PerTensor(inputScale * weightScales[0])));
+            if (biasKind == 1) inputs.Add(m.Constant(TensorType.Int32, [units], Bias(random, units), Quant.PerTensor(inputScale * weightScales[0])));
+            m.Output(TensorType.Int16, [batches, units], Quant.PerTensor(OutputScale(random, inputScale, weightScales[0], depth) * 256,
+                random.Next(4) == 0 ? random.Next(-100, 101) : 0));
+            FusedActivation activation = RandomActivation(random);
             bool int32Accumulator = biasKind == 1 || (biasKind == 2 && random.Next(2) == 0);
-            if (biasKind == 2 && int32Accumulator) options.Byte(4, (byte)TensorType.Int32);
-            int[] graphInputs = constantWeights ? [input] : [input, weights];
-            byte[] model = m.Build(FullyConnectedCode, [.. inputs], [output], 8, options, graphInputs, [output]);
+            var options = OperatorOptions.FullyConnected(activation, quantizedBiasType: biasKind == 2 && int32Accumulator ? TensorType.Int32 : null);
+            byte[] model = m.Build(BuiltinOperator.FullyConnected, [.. inputs], options);
             var fill = (Fill)random.Next(6);
             Compare(model, random, fill,
                 $"case {i}: FC batches {batches} depth {depth} units {units} per-channel {perChannel} constant {constantWeights} " +
@@ -106,22 +105,22 @@ public sealed class Int16PropertyTests
     public void ExtremeSumsMatchReference()
     {
         var random = new Random(1618);
-        int cases = Cases(120);
+        int cases = FastPath.Cases(120);
         for (int i = 0; i < cases; i++)
         {
             int depth = random.Next(1, 9000), units = random.Next(1, 9), batches = random.Next(1, 3);
-            var m = new SingleOpModel();
-            int input = m.Tensor(TensorType.Int16, [batches, depth], null, [1e-3f], [0]);
+            var m = new OperatorModel();
+            int input = m.Input(TensorType.Int16, [batches, depth], Quant.PerTensor(1e-3f));
             var w = new byte[units * depth];
             byte weightValue = random.Next(2) == 0 ? (byte)0x80 : (byte)0x7F;
             Array.Fill(w, weightValue);
-            int weights = m.Tensor(TensorType.Int8, [units, depth], w, [0.01f], [0]);
+            int weights = m.Constant(TensorType.Int8, [units, depth], w, Quant.PerTensor(0.01f));
             bool wide = random.Next(2) == 0;
             int bias = wide
-                ? m.Tensor(TensorType.Int64, [units], Bias64(random, units), [1e-5f], [0])
-                : m.Tensor(TensorType.Int32, [units], Bias(random, units), [1e-5f], [0]);
-            int output = m.Tensor(TensorType.Int16, [batches, units], null, [Scale(random, 1e-2f, 1e3f)], [0]);
-            byte[] model = m.Build(FullyConnectedCode, [input, weights, bias], [output], 8, new Table().Byte(0, 0), [input], [output]);
+                ? m.Constant(TensorType.Int64, [units], Bias64(random, units), Quant.PerTensor(1e-5f))
+                : m.Constant(TensorType.Int32, [units], Bias(random, units), Quant.PerTensor(1e-5f));
+            m.Output(TensorType.Int16, [batches, units], Quant.PerTensor(Scale(random, 1e-2f, 1e3f)));
+            byte[] model = m.Build(BuiltinOperator.FullyConnected, [input, weights, bias], OperatorOptions.FullyConnected());
             var fill = random.Next(2) == 0 ? Fill.Minimum : Fill.Maximum;
             Compare(model, random, fill, $"case {i}: extreme FC batches {batches} depth {depth} units {units} weights {(sbyte)weightValue} wide {wide} fill {fill}");
         }
@@ -137,14 +136,6 @@ public sealed class Int16PropertyTests
             case 2: for (int k = 0; k < bytes.Length; k++) bytes[k] = random.Next(2) == 0 ? (byte)0x80 : (byte)0x7F; break;
         }
         return bytes;
-    }
-
-    private static byte[] Bias64(Random random, int count)
-    {
-        var values = new long[count];
-        long range = random.Next(3) switch { 0 => 1L << 10, 1 => 1L << 30, _ => 1L << 40 };
-        for (int k = 0; k < count; k++) values[k] = random.NextInt64(-range, range);
-        return MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
     }
 
     private static void FillActivations(Random random, Span<short> values, Fill fill)
@@ -164,9 +155,9 @@ public sealed class Int16PropertyTests
     }
 
     private static void Compare(byte[] modelBytes, Random random, Fill fill, string description)
-        => CompareWithReference(modelBytes, random, description, fillInput: (k, bytes) =>
+        => FastPath.AssertMatchesReference(modelBytes, random, description, fill: (k, bytes) =>
         {
-            if (k == 0) FillActivations(random, MemoryMarshal.Cast<byte, short>(bytes.AsSpan()), fill);
+            if (k == 0) FillActivations(random, MemoryMarshal.Cast<byte, short>(bytes), fill);
             else random.NextBytes(bytes);
         });
 }

@@ -1,6 +1,7 @@
 using TfLiteMicro.Kernels;
-using Table = TfLiteMicro.Tests.Kernels.Optimized.SingleOpModel.Table;
-using static TfLiteMicro.Tests.Kernels.Optimized.PropertyTestSupport;
+using TfLiteMicro.Modeling;
+using TfLiteMicro.Tests.Support;
+using static TfLiteMicro.Tests.Kernels.PropertyTestSupport;
 
 namespace TfLiteMicro.Tests.Kernels.Optimized;
 
@@ -11,14 +12,11 @@ namespace TfLiteMicro.Tests.Kernels.Optimized;
 /// </summary>
 public sealed class RequantizationEdgePropertyTests
 {
-    private const int FullyConnectedCode = 9;
-    private static readonly byte[] Activations = [0, 1, 2, 3];
-
     [Fact]
     public void LevelsAreTheAvailableOnesInOrder()
     {
         SimdLevel previous = SimdLevel.Reference;
-        foreach (SimdLevel level in Levels())
+        foreach (SimdLevel level in FastPath.Levels())
         {
             Assert.True(Simd.IsAvailable(level), $"{level} is listed but not available");
             Assert.True(level > previous);
@@ -31,25 +29,25 @@ public sealed class RequantizationEdgePropertyTests
     public void FullyConnectedInt8AtRequantizationLimitsMatchesReference()
     {
         var random = new Random(6006);
-        int cases = Cases(300);
+        int cases = FastPath.Cases(300);
         for (int i = 0; i < cases; i++)
         {
             int batches = random.Next(1, 3), units = random.Next(1, 30), depth = random.Next(1, 100);
             bool perChannel = random.Next(2) == 0, powerOfTwo = random.Next(2) == 0;
-            var m = new SingleOpModel();
+            var m = new OperatorModel();
             float inputScale = MathF.ScaleB(1f, random.Next(-8, -3));
-            int input = m.Tensor(TensorType.Int8, [batches, depth], null, [inputScale], [random.Next(-128, 128)]);
+            int input = m.Input(TensorType.Int8, [batches, depth], Quant.PerTensor(inputScale, random.Next(-128, 128)));
             var weightScales = new float[perChannel ? units : 1];
             for (int c = 0; c < weightScales.Length; c++) weightScales[c] = MathF.ScaleB(1f, random.Next(-10, -5));
-            int weights = m.Tensor(TensorType.Int8, [units, depth], RandomBytes(random, units * depth), weightScales, new long[weightScales.Length]);
+            int weights = m.Constant(TensorType.Int8, [units, depth], RandomBytes(random, units * depth), Quant.PerChannel(weightScales, 0));
             var inputs = new List<int> { input, weights };
-            if (random.Next(2) != 0) inputs.Add(m.Tensor(TensorType.Int32, [units], Bias(random, units), [inputScale * weightScales[0]], [0]));
+            if (random.Next(2) != 0) inputs.Add(m.Constant(TensorType.Int32, [units], Bias(random, units), Quant.PerTensor(inputScale * weightScales[0])));
             // Effective scales from 2^-33 (shift -32: multiplier zero) to 2^30 (shift 31 for the per-channel neighbours).
             int exponent = random.Next(-30, 34);
             float mantissa = powerOfTwo ? 1f : 1f + random.NextSingle();
-            int output = m.Tensor(TensorType.Int8, [batches, units], null, [inputScale * weightScales[0] * MathF.ScaleB(mantissa, exponent)], [random.Next(-128, 128)]);
-            byte[] model = m.Build(FullyConnectedCode, [.. inputs], [output], 8, new Table().Byte(0, Activations[random.Next(4)]), [input], [output]);
-            CompareWithReference(model, random, $"case {i}: FC batches {batches} depth {depth} units {units} per-channel {perChannel} output scale 2^{exponent} x {mantissa}");
+            m.Output(TensorType.Int8, [batches, units], Quant.PerTensor(inputScale * weightScales[0] * MathF.ScaleB(mantissa, exponent), random.Next(-128, 128)));
+            byte[] model = m.Build(BuiltinOperator.FullyConnected, [.. inputs], OperatorOptions.FullyConnected(RandomActivation(random)));
+            FastPath.AssertMatchesReference(model, random, $"case {i}: FC batches {batches} depth {depth} units {units} per-channel {perChannel} output scale 2^{exponent} x {mantissa}");
         }
     }
 }

@@ -14,15 +14,13 @@ public sealed class StatefulModelTests
     [MemberData(nameof(Models))]
     public void FourInvokesCarryStateAndResetRestoresTheFirst(string modelName)
     {
-        string dir = SharedData.Path("golden", "stateful", modelName);
         Model model = Model.Load(SharedData.ReadModel(modelName));
         OpResolver resolver = OpResolver.WithAllBuiltins();
-        List<string> missing = GoldenRunner.MissingOps(model, resolver);
-        Skip.If(missing.Count > 0, $"no kernel yet for {string.Join(", ", missing)}");
+        GoldenRunner.AssertAllKernels(model, resolver, modelName);
 
-        byte[] inputs = File.ReadAllBytes(Path.Combine(dir, "inputs.bin"));
-        byte[] outputs = File.ReadAllBytes(Path.Combine(dir, "outputs.bin"));
-        using var interpreter = new MicroInterpreter(model, resolver, new byte[1 << 20]);
+        byte[] inputs = File.ReadAllBytes(SharedData.Path("golden", "stateful", modelName, "inputs.bin"));
+        byte[] outputs = File.ReadAllBytes(SharedData.Path("golden", "stateful", modelName, "outputs.bin"));
+        using var interpreter = new MicroInterpreter(model, resolver, ArenaPoison.New(1 << 20));
         interpreter.AllocateTensors();
         Tensor input = interpreter.Input(0);
         Tensor output = interpreter.Output(0);

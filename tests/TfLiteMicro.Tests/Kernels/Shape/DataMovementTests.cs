@@ -1,3 +1,5 @@
+using TfLiteMicro.Modeling;
+
 namespace TfLiteMicro.Tests.Kernels.Shape;
 
 /// <summary>PAD/PADV2, TRANSPOSE, DEPTH_TO_SPACE, SPACE_TO_DEPTH, SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND and SLICE with TFLM's vectors, and malformed parameters.</summary>
@@ -195,7 +197,7 @@ public sealed class DataMovementTests
         var m = new SingleOp();
         int x = Input(m, type, shape, input);
         m.Output(TypeOf(type), outShape);
-        MicroInterpreter it = m.Run(BuiltinOperator.DepthToSpace, [x], SingleOp.Options.DepthToSpace(block));
+        MicroInterpreter it = m.Run(BuiltinOperator.DepthToSpace, [x], OperatorOptions.DepthToSpace(block));
         Assert.Equal(outShape, it.Output(0).ShapeArray);
         Assert.True(expected.SequenceEqual(Read(it, type)), name);
     }
@@ -208,14 +210,14 @@ public sealed class DataMovementTests
         var m = new SingleOp();
         int x = m.Input(TensorType.Int8, [1, 4, 4, 1], input.Select(v => (sbyte)v).ToArray());
         m.Output(TensorType.Int8, [1, 2, 2, 4]);
-        MicroInterpreter it = m.Run(BuiltinOperator.SpaceToDepth, [x], SingleOp.Options.SpaceToDepth(2));
+        MicroInterpreter it = m.Run(BuiltinOperator.SpaceToDepth, [x], OperatorOptions.SpaceToDepth(2));
         Assert.Equal(expected, Read(it, "int8"));
 
         float[] small = [1.4f, 2.3f, 3.2f, 4.1f, 5.4f, 6.3f, 7.2f, 8.1f];
         var f = new SingleOp();
         int fx = f.Input(TensorType.Float32, [1, 2, 2, 2], small);
         f.Output(TensorType.Float32, [1, 1, 1, 8]);
-        Assert.Equal(small, SingleOp.Read<float>(f.Run(BuiltinOperator.SpaceToDepth, [fx], SingleOp.Options.SpaceToDepth(2))));
+        Assert.Equal(small, SingleOp.Read<float>(f.Run(BuiltinOperator.SpaceToDepth, [fx], OperatorOptions.SpaceToDepth(2))));
     }
 
     [Theory]
@@ -227,7 +229,7 @@ public sealed class DataMovementTests
         var m = new SingleOp();
         int x = m.Input(TensorType.Float32, [1, 2, 2, 4], new float[16]);
         m.Output(TensorType.Float32, [1]);
-        var options = op == BuiltinOperator.SpaceToDepth ? SingleOp.Options.SpaceToDepth(block) : SingleOp.Options.DepthToSpace(block);
+        var options = op == BuiltinOperator.SpaceToDepth ? OperatorOptions.SpaceToDepth(block) : OperatorOptions.DepthToSpace(block);
         Assert.Throws<KernelException>(() => m.Prepare(op, [x], options));
     }
 

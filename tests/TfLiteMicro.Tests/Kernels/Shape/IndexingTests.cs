@@ -1,3 +1,5 @@
+using TfLiteMicro.Modeling;
+
 namespace TfLiteMicro.Tests.Kernels.Shape;
 
 /// <summary>GATHER, GATHER_ND, ARG_MAX/ARG_MIN, DYNAMIC_UPDATE_SLICE, BROADCAST_ARGS, EMBEDDING_LOOKUP with TFLM's kernel-test vectors.</summary>
@@ -42,7 +44,7 @@ public sealed class IndexingTests
         int x = Input(m, int8, shape, input);
         int i = m.Input(TensorType.Int32, indexShape, indices);
         m.Output(int8 ? TensorType.Int8 : TensorType.Float32, [1]);
-        MicroInterpreter it = m.Run(BuiltinOperator.Gather, [x, i], SingleOp.Options.Gather(axis, batchDims));
+        MicroInterpreter it = m.Run(BuiltinOperator.Gather, [x, i], OperatorOptions.Gather(axis, batchDims));
         Assert.True(expected.SequenceEqual(Read(it, int8)), name);
     }
 
@@ -55,7 +57,7 @@ public sealed class IndexingTests
         int x = m.Input(TensorType.Float32, [2, 2], new float[4]);
         int i = m.Input(TensorType.Int32, [1], new[] { index });
         m.Output(TensorType.Float32, [1, 2]);
-        MicroInterpreter it = m.Prepare(BuiltinOperator.Gather, [x, i], SingleOp.Options.Gather(0));
+        MicroInterpreter it = m.Prepare(BuiltinOperator.Gather, [x, i], OperatorOptions.Gather(0));
         Assert.Throws<KernelException>(() => it.Invoke());
     }
 
@@ -66,13 +68,13 @@ public sealed class IndexingTests
         int x = m.Input(TensorType.Float32, [2, 2], new float[4]);
         int i = m.Input(TensorType.Int32, [1], new[] { 0 });
         m.Output(TensorType.Float32, [1, 2]);
-        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.Gather, [x, i], SingleOp.Options.Gather(2)));
+        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.Gather, [x, i], OperatorOptions.Gather(2)));
 
         var t = new SingleOp();
         int tx = t.Input(TensorType.Int16, [2, 2], new short[4]);
         int ti = t.Input(TensorType.Int32, [1], new[] { 0 });
         t.Output(TensorType.Int16, [1, 2]);
-        Assert.Throws<KernelException>(() => t.Prepare(BuiltinOperator.Gather, [tx, ti], SingleOp.Options.Gather(0)));
+        Assert.Throws<KernelException>(() => t.Prepare(BuiltinOperator.Gather, [tx, ti], OperatorOptions.Gather(0)));
     }
 
     public static TheoryData<string, string, int[], int[], int[], float[], float[], bool> GatherNdCases() => new()

@@ -1,3 +1,5 @@
+using TfLiteMicro.Modeling;
+
 namespace TfLiteMicro.Tests.Kernels.Shape;
 
 /// <summary>
@@ -55,7 +57,7 @@ public sealed class JoinSplitTests
         int b = m.Input(TensorType.Float32, [2], new float[] { 2, 5 });
         int c = m.Input(TensorType.Float32, [2], new float[] { 3, 6 });
         m.Output(TensorType.Float32, outShape);
-        MicroInterpreter it = m.Run(BuiltinOperator.Pack, [a, b, c], SingleOp.Options.Pack(3, axis));
+        MicroInterpreter it = m.Run(BuiltinOperator.Pack, [a, b, c], OperatorOptions.Pack(3, axis));
         Assert.Equal(outShape, it.Output(0).ShapeArray);
         Assert.Equal(expected, SingleOp.Read<float>(it));
     }
@@ -68,7 +70,7 @@ public sealed class JoinSplitTests
         var m = new SingleOp();
         int x = m.Input(TensorType.Float32, [3, 2], new float[] { 1, 2, 3, 4, 5, 6 });
         for (int i = 0; i < 3; i++) m.Output(TensorType.Float32, [2]);
-        MicroInterpreter it = m.Run(BuiltinOperator.Unpack, [x], SingleOp.Options.Unpack(3, axis));
+        MicroInterpreter it = m.Run(BuiltinOperator.Unpack, [x], OperatorOptions.Unpack(3, axis));
         Assert.Equal([1f, 2f], SingleOp.Read<float>(it, 0));
         Assert.Equal([3f, 4f], SingleOp.Read<float>(it, 1));
         Assert.Equal([5f, 6f], SingleOp.Read<float>(it, 2));
@@ -82,7 +84,7 @@ public sealed class JoinSplitTests
         int x = m.Input(TensorType.Float32, [2, 2, 2, 2], Sixteen);
         m.Output(TensorType.Float32, [2, 1, 2, 2]);
         m.Output(TensorType.Float32, [2, 1, 2, 2]);
-        MicroInterpreter it = m.Run(BuiltinOperator.Split, [axis, x], SingleOp.Options.Split(2));
+        MicroInterpreter it = m.Run(BuiltinOperator.Split, [axis, x], OperatorOptions.Split(2));
         Assert.Equal([1f, 2, 3, 4, 9, 10, 11, 12], SingleOp.Read<float>(it, 0));
         Assert.Equal([5f, 6, 7, 8, 13, 14, 15, 16], SingleOp.Read<float>(it, 1));
     }
@@ -97,7 +99,7 @@ public sealed class JoinSplitTests
         m.Output(TensorType.Float32, [1, 3]);
         m.Output(TensorType.Float32, [1, 3]);
         m.Output(TensorType.Float32, [2, 3]);
-        MicroInterpreter it = m.Run(BuiltinOperator.SplitV, [x, sizes, axis], SingleOp.Options.SplitV(3));
+        MicroInterpreter it = m.Run(BuiltinOperator.SplitV, [x, sizes, axis], OperatorOptions.SplitV(3));
         Assert.Equal([1f, 2, 3], SingleOp.Read<float>(it, 0));
         Assert.Equal([4f, 5, 6], SingleOp.Read<float>(it, 1));
         Assert.Equal([7f, 8, 9, 10, 11, 12], SingleOp.Read<float>(it, 2));
@@ -111,7 +113,7 @@ public sealed class JoinSplitTests
         int x = m.Input(TensorType.Float32, [3], new float[3]);
         m.Output(TensorType.Float32, [1]);
         m.Output(TensorType.Float32, [1]);
-        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.Split, [axis, x], SingleOp.Options.Split(2)));
+        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.Split, [axis, x], OperatorOptions.Split(2)));
 
         var b = new SingleOp();
         int x2 = b.Input(TensorType.Float32, [4], new float[4]);
@@ -119,14 +121,14 @@ public sealed class JoinSplitTests
         int axis2 = b.Const(TensorType.Int32, [1], new[] { 0 });
         b.Output(TensorType.Float32, [3]);
         b.Output(TensorType.Float32, [3]);
-        Assert.Throws<KernelException>(() => b.Prepare(BuiltinOperator.SplitV, [x2, sizes, axis2], SingleOp.Options.SplitV(2)));
+        Assert.Throws<KernelException>(() => b.Prepare(BuiltinOperator.SplitV, [x2, sizes, axis2], OperatorOptions.SplitV(2)));
 
         var c = new SingleOp();
         int caxis = c.Const(TensorType.Int32, [1], new[] { 1 });
         int cx = c.Input(TensorType.Float32, [4], new float[4]);
         c.Output(TensorType.Float32, [2]);
         c.Output(TensorType.Float32, [2]);
-        Assert.Throws<KernelException>(() => c.Prepare(BuiltinOperator.Split, [caxis, cx], SingleOp.Options.Split(2)));
+        Assert.Throws<KernelException>(() => c.Prepare(BuiltinOperator.Split, [caxis, cx], OperatorOptions.Split(2)));
     }
 
     [Fact]
@@ -252,7 +254,7 @@ public sealed class JoinSplitTests
         float[] input = Enumerable.Range(1, 24).Select(i => (float)i).ToArray();
         int x = m.Input(TensorType.Float32, [1, 24, 1], input);
         m.Output(TensorType.Float32, expectedShape);
-        MicroInterpreter it = m.Run(BuiltinOperator.Squeeze, [x], SingleOp.Options.Squeeze(dims));
+        MicroInterpreter it = m.Run(BuiltinOperator.Squeeze, [x], OperatorOptions.Squeeze(dims));
         Assert.Equal(expectedShape, it.Output(0).ShapeArray);
         Assert.Equal(input, SingleOp.Read<float>(it));
     }
@@ -263,7 +265,7 @@ public sealed class JoinSplitTests
         var m = new SingleOp();
         int x = m.Input(TensorType.Float32, [1, 24, 1], new float[24]);
         m.Output(TensorType.Float32, [24]);
-        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.Squeeze, [x], SingleOp.Options.Squeeze(1)));
+        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.Squeeze, [x], OperatorOptions.Squeeze(1)));
     }
 
     [Theory]

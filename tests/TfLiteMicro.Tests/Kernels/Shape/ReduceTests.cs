@@ -1,3 +1,5 @@
+using TfLiteMicro.Modeling;
+
 namespace TfLiteMicro.Tests.Kernels.Shape;
 
 /// <summary>MEAN, SUM, REDUCE_MAX, REDUCE_MIN, REDUCE_ALL with the vectors of TFLM's reduce_test.</summary>
@@ -12,7 +14,7 @@ public sealed class ReduceTests
         int x = m.Input(TensorType.Float32, shape, input);
         int a = m.Const(TensorType.Int32, [axis.Length], axis);
         m.Output(TensorType.Float32, [1]);
-        MicroInterpreter it = m.Run(op, [x, a], SingleOp.Options.Reducer(keepDims));
+        MicroInterpreter it = m.Run(op, [x, a], OperatorOptions.Reducer(keepDims));
         outShape = it.Output(0).ShapeArray;
         return SingleOp.Read<float>(it);
     }
@@ -27,7 +29,7 @@ public sealed class ReduceTests
         int x = m.Input(type, shape, Quantize<T>(input, inScale, inZp), SingleOp.Quant(inScale, inZp));
         int a = m.Const(TensorType.Int32, [axis.Length], axis);
         m.Output(type, [1], SingleOp.Quant(outScale, outZp));
-        MicroInterpreter it = m.Run(op, [x, a], SingleOp.Options.Reducer(keepDims));
+        MicroInterpreter it = m.Run(op, [x, a], OperatorOptions.Reducer(keepDims));
         return SingleOp.Read<T>(it).Select(v => int.CreateTruncating(v)).ToArray();
     }
 
@@ -112,7 +114,7 @@ public sealed class ReduceTests
         int x = m.Input(TensorType.Bool, [2, 3, 2], input);
         int a = m.Const(TensorType.Int32, [axis.Length], axis);
         m.Output(TensorType.Bool, [1]);
-        MicroInterpreter it = m.Run(BuiltinOperator.ReduceAll, [x, a], SingleOp.Options.Reducer(keepDims));
+        MicroInterpreter it = m.Run(BuiltinOperator.ReduceAll, [x, a], OperatorOptions.Reducer(keepDims));
         Assert.Equal(expected, SingleOp.Read<bool>(it));
     }
 
@@ -123,7 +125,7 @@ public sealed class ReduceTests
         int x = m.Input(TensorType.Float32, [2, 4], Data8);
         int a = m.Const(TensorType.Int32, [1], new[] { 2 });
         m.Output(TensorType.Float32, [2]);
-        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.Mean, [x, a], SingleOp.Options.Reducer(false)));
+        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.Mean, [x, a], OperatorOptions.Reducer(false)));
     }
 
     [Fact]
@@ -133,7 +135,7 @@ public sealed class ReduceTests
         int x = m.Input(TensorType.Float32, [2, 4], Data8);
         int a = m.Input(TensorType.Int32, [1], new[] { -3 });
         m.Output(TensorType.Float32, [2]);
-        MicroInterpreter it = m.Prepare(BuiltinOperator.Sum, [x, a], SingleOp.Options.Reducer(false));
+        MicroInterpreter it = m.Prepare(BuiltinOperator.Sum, [x, a], OperatorOptions.Reducer(false));
         Assert.Throws<KernelException>(() => it.Invoke());
     }
 
@@ -144,7 +146,7 @@ public sealed class ReduceTests
         int x = m.Input(TensorType.Float32, [2, 4], Data8);
         int a = m.Input(TensorType.Int32, [1], new[] { -1 });
         m.Output(TensorType.Float32, [2]);
-        MicroInterpreter it = m.Run(BuiltinOperator.Sum, [x, a], SingleOp.Options.Reducer(false));
+        MicroInterpreter it = m.Run(BuiltinOperator.Sum, [x, a], OperatorOptions.Reducer(false));
         Assert.Equal([10f, 26f], SingleOp.Read<float>(it));
     }
 
@@ -155,12 +157,12 @@ public sealed class ReduceTests
         int x = m.Input(TensorType.Int32, [2, 4], new int[8]);
         int a = m.Const(TensorType.Int32, [1], new[] { 1 });
         m.Output(TensorType.Int32, [2]);
-        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.Mean, [x, a], SingleOp.Options.Reducer(false)));
+        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.Mean, [x, a], OperatorOptions.Reducer(false)));
 
         var q = new SingleOp();
         int qx = q.Input(TensorType.Int8, [2, 4], new sbyte[8], SingleOp.Quant(0.5f, 0));
         int qa = q.Const(TensorType.Int32, [1], new[] { 1 });
         q.Output(TensorType.Int8, [2], SingleOp.Quant(0.25f, 0));
-        Assert.Throws<KernelException>(() => q.Prepare(BuiltinOperator.ReduceMax, [qx, qa], SingleOp.Options.Reducer(false)));
+        Assert.Throws<KernelException>(() => q.Prepare(BuiltinOperator.ReduceMax, [qx, qa], OperatorOptions.Reducer(false)));
     }
 }

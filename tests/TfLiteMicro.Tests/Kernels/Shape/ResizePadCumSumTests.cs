@@ -1,3 +1,5 @@
+using TfLiteMicro.Modeling;
+
 namespace TfLiteMicro.Tests.Kernels.Shape;
 
 /// <summary>RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, MIRROR_PAD and CUMSUM with the vectors of TFLM's kernel tests.</summary>
@@ -48,7 +50,7 @@ public sealed class ResizePadCumSumTests
         };
         int s = m.Const(TensorType.Int32, [2], size);
         m.Output(t, [shape[0], size[0], size[1], shape[3]]);
-        var options = op == BuiltinOperator.ResizeBilinear ? SingleOp.Options.ResizeBilinear(false, false) : SingleOp.Options.ResizeNearest(false, false);
+        var options = op == BuiltinOperator.ResizeBilinear ? OperatorOptions.ResizeBilinear(false, false) : OperatorOptions.ResizeNearestNeighbor(false, false);
         MicroInterpreter it = m.Run(op, [x, s], options);
         return t switch
         {
@@ -83,7 +85,7 @@ public sealed class ResizePadCumSumTests
         int x = m.Input(TensorType.Float32, [1, 2, 2, 1], new float[4]);
         int s = m.Const(TensorType.Int32, [2], new[] { 3, 3 });
         m.Output(TensorType.Float32, [1, 3, 3, 1]);
-        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.ResizeBilinear, [x, s], SingleOp.Options.ResizeBilinear(true, true)));
+        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.ResizeBilinear, [x, s], OperatorOptions.ResizeBilinear(true, true)));
     }
 
     [Fact]
@@ -93,13 +95,13 @@ public sealed class ResizePadCumSumTests
         int x = m.Input(TensorType.Float32, [1, 2, 2, 1], new float[4]);
         int s = m.Input(TensorType.Int32, [2], new[] { 3, 3 });
         m.Output(TensorType.Float32, [1, 3, 3, 1]);
-        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.ResizeNearestNeighbor, [x, s], SingleOp.Options.ResizeNearest(false, false)));
+        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.ResizeNearestNeighbor, [x, s], OperatorOptions.ResizeNearestNeighbor(false, false)));
 
         var r = new SingleOp();
         int rx = r.Input(TensorType.Float32, [2, 2, 1], new float[4]);
         int rs = r.Const(TensorType.Int32, [2], new[] { 3, 3 });
         r.Output(TensorType.Float32, [3, 3, 1]);
-        Assert.Throws<KernelException>(() => r.Prepare(BuiltinOperator.ResizeBilinear, [rx, rs], SingleOp.Options.ResizeBilinear(false, false)));
+        Assert.Throws<KernelException>(() => r.Prepare(BuiltinOperator.ResizeBilinear, [rx, rs], OperatorOptions.ResizeBilinear(false, false)));
     }
 
     public static TheoryData<string, int[], int[], bool, int[], int[], int[]> MirrorCases() => new()
@@ -126,7 +128,7 @@ public sealed class ResizePadCumSumTests
         int x = m.Input(TensorType.Int32, shape, input);
         int p = m.Const(TensorType.Int32, [shape.Length, 2], pads);
         m.Output(TensorType.Int32, outShape);
-        MicroInterpreter it = m.Run(BuiltinOperator.MirrorPad, [x, p], SingleOp.Options.MirrorPad(symmetric));
+        MicroInterpreter it = m.Run(BuiltinOperator.MirrorPad, [x, p], OperatorOptions.MirrorPad(symmetric));
         Assert.Equal(outShape, it.Output(0).ShapeArray);
         Assert.True(expected.SequenceEqual(SingleOp.Read<int>(it)), name);
     }
@@ -140,7 +142,7 @@ public sealed class ResizePadCumSumTests
         int x = m.Input(TensorType.Float32, [3], new float[3]);
         int p = m.Const(TensorType.Int32, [1, 2], new[] { pad, 0 });
         m.Output(TensorType.Float32, [3 + pad]);
-        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.MirrorPad, [x, p], SingleOp.Options.MirrorPad(symmetric)));
+        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.MirrorPad, [x, p], OperatorOptions.MirrorPad(symmetric)));
     }
 
     public static TheoryData<string, int[], int, bool, bool, float[], float[], float, float> CumSumCases() => new()
@@ -172,7 +174,7 @@ public sealed class ResizePadCumSumTests
             : m.Input(TensorType.Float32, shape, input);
         int a = m.Const(TensorType.Int32, [1], new[] { axis });
         m.Output(quantized ? TensorType.Int8 : TensorType.Float32, shape, quantized ? SingleOp.Quant(scale, zeroPoint) : null);
-        MicroInterpreter it = m.Run(BuiltinOperator.Cumsum, [x, a], SingleOp.Options.Cumsum(exclusive, reverse));
+        MicroInterpreter it = m.Run(BuiltinOperator.Cumsum, [x, a], OperatorOptions.Cumsum(exclusive, reverse));
         float[] actual = quantized ? SingleOp.Read<sbyte>(it).Select(v => scale * (v - zeroPoint)).ToArray() : SingleOp.Read<float>(it);
         float tolerance = quantized ? 2f * (max - min) / 255f : 0f;
         for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"{name}[{i}]: {actual[i]} vs {expected[i]}");
@@ -185,13 +187,13 @@ public sealed class ResizePadCumSumTests
         int x = m.Input(TensorType.Float32, [2, 4], new float[8]);
         int a = m.Const(TensorType.Int32, [1], new[] { 2 });
         m.Output(TensorType.Float32, [2, 4]);
-        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.Cumsum, [x, a], SingleOp.Options.Cumsum(false, false)));
+        Assert.Throws<KernelException>(() => m.Prepare(BuiltinOperator.Cumsum, [x, a], OperatorOptions.Cumsum(false, false)));
 
         var r = new SingleOp();
         int rx = r.Input(TensorType.Float32, [2, 4], new float[8]);
         int ra = r.Input(TensorType.Int32, [1], new[] { -3 });
         r.Output(TensorType.Float32, [2, 4]);
-        MicroInterpreter it = r.Prepare(BuiltinOperator.Cumsum, [rx, ra], SingleOp.Options.Cumsum(false, false));
+        MicroInterpreter it = r.Prepare(BuiltinOperator.Cumsum, [rx, ra], OperatorOptions.Cumsum(false, false));
         Assert.Throws<KernelException>(() => it.Invoke());
     }
 }

@@ -1,3 +1,5 @@
+using TfLiteMicro.Modeling;
+
 namespace TfLiteMicro.Tests.Kernels.Shape;
 
 /// <summary>STRIDED_SLICE with the vectors of TFLM's strided_slice_test (float), plus the masks TFLM leaves to TFLite.</summary>
@@ -65,7 +67,7 @@ public sealed class StridedSliceTests
         int e = op.Const(TensorType.Int32, [end.Length], end);
         int s = op.Const(TensorType.Int32, [strides.Length], strides);
         op.Output(TensorType.Float32, outShape);
-        var options = SingleOp.Options.StridedSlice(masks[0], masks[1], masks[2], masks[3], masks[4], masks[5] != 0);
+        var options = OperatorOptions.StridedSlice(masks[0], masks[1], masks[2], masks[3], masks[4], masks[5] != 0);
         if (error)
         {
             Assert.Throws<KernelException>(() => op.Run(BuiltinOperator.StridedSlice, [x, b, e, s], options));
@@ -89,7 +91,7 @@ public sealed class StridedSliceTests
         int e = op.Const(TensorType.Int32, [end.Length], end);
         int s = op.Const(TensorType.Int32, [strides.Length], strides);
         op.Output(TensorType.Float32, [1]);
-        MicroInterpreter it = op.Run(BuiltinOperator.StridedSlice, [x, b, e, s], SingleOp.Options.StridedSlice(beginMask, endMask, ellipsis, newAxis, shrink, offset));
+        MicroInterpreter it = op.Run(BuiltinOperator.StridedSlice, [x, b, e, s], OperatorOptions.StridedSlice(beginMask, endMask, ellipsis, newAxis, shrink, offset));
         return (it.Output(0).ShapeArray, SingleOp.Read<float>(it));
     }
 
@@ -142,6 +144,6 @@ public sealed class StridedSliceTests
         int e = op.Const(TensorType.Int32, [1], new[] { 2 });
         int s = op.Const(TensorType.Int32, [1], new[] { 1 });
         op.Output(TensorType.Float32, [2]);
-        Assert.Throws<KernelException>(() => op.Prepare(BuiltinOperator.StridedSlice, [x, b, e, s], SingleOp.Options.StridedSlice(0, 0, 0, 0, 0)));
+        Assert.Throws<KernelException>(() => op.Prepare(BuiltinOperator.StridedSlice, [x, b, e, s], OperatorOptions.StridedSlice(0, 0, 0, 0, 0)));
     }
 }

@@ -87,7 +87,6 @@ public sealed class OptionsViewTests
     [SkippableFact]
     public void Views_read_what_the_converter_wrote_in_the_shared_models()
     {
-        string root = SharedData.RequireRoot();
         using JsonDocument expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Model", "Options", "golden-options.json")));
         var models = new Dictionary<string, Model>(StringComparer.Ordinal);
         var tablesSeen = new HashSet<string>(StringComparer.Ordinal);
@@ -96,7 +95,7 @@ public sealed class OptionsViewTests
         {
             string path = entry.GetProperty("model").GetString()!;
             if (!models.TryGetValue(path, out Model? model))
-                models[path] = model = Model.Load(File.ReadAllBytes(Path.Combine(root, path)));
+                models[path] = model = Model.Load(File.ReadAllBytes(SharedData.Path(path)));
             int s = entry.GetProperty("subgraph").GetInt32(), o = entry.GetProperty("operator").GetInt32();
             string tableName = entry.GetProperty("table").GetString()!;
             ModelOperator op = model.Subgraphs[s].Operators[o];
@@ -167,7 +166,7 @@ public sealed class OptionsViewTests
         int b = op.Input(TensorType.Float32, [2], new[] { 3f, 4f });
         op.Output(TensorType.Float32, [2]);
         InvalidModelException e = Assert.Throws<InvalidModelException>(() =>
-            op.Prepare(BuiltinOperator.Add, [a, b], OperatorOptions.Pool2D(0, 1, 1, 1, 1)));
+            op.Prepare(BuiltinOperator.Add, [a, b], OperatorOptions.Pool2D(PaddingKind.Same, 1, 1, 1, 1)));
         Assert.Equal("subgraph 0, operator 0 (ADD v1): the builtin options are Pool2DOptions (union type 5), but ADD reads AddOptions (union type 11)", e.Message);
     }
 
@@ -198,11 +197,11 @@ public sealed class OptionsViewTests
 
     public static TheoryData<string, OperatorOptions, BuiltinOperator, string> WrittenOptions => new()
     {
-        { "Conv2DOptions", OperatorOptions.Conv2D(1, 2, 3, FusedActivation.Relu6, 4, 5), BuiltinOperator.Conv2D,
+        { "Conv2DOptions", OperatorOptions.Conv2D(PaddingKind.Valid, 2, 3, FusedActivation.Relu6, 4, 5), BuiltinOperator.Conv2D,
             "Padding=Valid StrideW=2 StrideH=3 FusedActivationFunction=Relu6 DilationWFactor=4 DilationHFactor=5 QuantizedBiasType=Float32" },
-        { "DepthwiseConv2DOptions", OperatorOptions.DepthwiseConv2D(1, 2, 3, 4, FusedActivation.Relu, 5, 6), BuiltinOperator.DepthwiseConv2D,
+        { "DepthwiseConv2DOptions", OperatorOptions.DepthwiseConv2D(PaddingKind.Valid, 2, 3, 4, FusedActivation.Relu, 5, 6), BuiltinOperator.DepthwiseConv2D,
             "Padding=Valid StrideW=2 StrideH=3 DepthMultiplier=4 FusedActivationFunction=Relu DilationWFactor=5 DilationHFactor=6" },
-        { "Pool2DOptions", OperatorOptions.Pool2D(1, 2, 3, 4, 5, FusedActivation.ReluN1To1), BuiltinOperator.MaxPool2D,
+        { "Pool2DOptions", OperatorOptions.Pool2D(PaddingKind.Valid, 2, 3, 4, 5, FusedActivation.ReluN1To1), BuiltinOperator.MaxPool2D,
             "Padding=Valid StrideW=2 StrideH=3 FilterWidth=4 FilterHeight=5 FusedActivationFunction=ReluN1To1" },
         { "FullyConnectedOptions", OperatorOptions.FullyConnected(FusedActivation.Relu, keepNumDims: true), BuiltinOperator.FullyConnected,
             "FusedActivationFunction=Relu WeightsFormat=Default KeepNumDims=True AsymmetricQuantizeInputs=False QuantizedBiasType=Float32" },

@@ -39,27 +39,52 @@ public sealed partial class RawOptionsScanTests
     [Fact]
     public void No_source_reads_or_writes_options_by_field_number()
     {
-        string src = OptionsSchemaTests.RepositoryFile("src");
-        var hits = new List<string>();
-        int files = 0;
-        foreach (string file in Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories))
+        (int files, List<string> hits) = Scan("src", (relative, code) =>
         {
-            string relative = Path.GetRelativePath(Path.GetDirectoryName(src)!, file).Replace('\\', '/');
-            if (relative.Contains("/obj/", StringComparison.Ordinal) || relative.Contains("/bin/", StringComparison.Ordinal)) continue;
-            files++;
             bool allowed = s_allowed.Any(a => relative.StartsWith(a, StringComparison.Ordinal));
             bool writer = relative.StartsWith("src/TfLiteMicro.Modeling/", StringComparison.Ordinal);
-            string[] lines = File.ReadAllLines(file);
-            for (int i = 0; i < lines.Length; i++)
-            {
-                string code = Code(lines[i]);
-                if ((!allowed && RawTable().IsMatch(code)) || (writer && NumberedWrite().IsMatch(code)))
-                    hits.Add($"{relative}:{i + 1}: {lines[i].Trim()}");
-            }
-        }
-        Assert.True(files > 200, $"only {files} source files found under {src}");
+            return (!allowed && RawTable().IsMatch(code)) || (writer && NumberedWrite().IsMatch(code));
+        });
+        Assert.True(files > 200, $"only {files} source files found under src");
         Assert.True(hits.Count == 0, "options read or written by field number (use the views in src/TfLiteMicro/Model/Options, "
             + "or OptionsSchema in the writer):\n" + string.Join('\n', hits));
+    }
+
+    /// <summary>Tests that write an options table by number on purpose: the writer's generic API itself, a union tag outside the schema.</summary>
+    private static readonly string[] s_rawWritesAllowedInTests =
+    [
+        "tests/TfLiteMicro.Modeling.Tests/ModelBuilderTests.cs",
+        "tests/TfLiteMicro.Tests/Model/Options/OptionsViewTests.cs",
+        "tests/TfLiteMicro.Tests/Model/Options/RawOptionsScanTests.cs",
+    ];
+
+    [Fact]
+    public void Tests_build_options_through_the_typed_factories()
+    {
+        (int files, List<string> hits) = Scan("tests",
+            (relative, code) => !s_rawWritesAllowedInTests.Contains(relative) && NumberedWrite().IsMatch(code));
+        Assert.True(files > 50, $"only {files} test files found under tests");
+        Assert.True(hits.Count == 0, "options written by field number or union tag (add a factory to OperatorOptions in "
+            + "src/TfLiteMicro.Modeling, naming its fields through OptionsSchema):\n" + string.Join('\n', hits));
+    }
+
+    /// <summary>The C# files under <paramref name="folder"/> (build output left out) and the lines <paramref name="hit"/> flags.</summary>
+    private static (int Files, List<string> Hits) Scan(string folder, Func<string, string, bool> hit)
+    {
+        string root = OptionsSchemaTests.RepositoryFile(folder);
+        var hits = new List<string>();
+        int files = 0;
+        foreach (string file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(Path.GetDirectoryName(root)!, file).Replace('\\', '/');
+            if (relative.Contains("/obj/", StringComparison.Ordinal) || relative.Contains("/bin/", StringComparison.Ordinal)) continue;
+            files++;
+            string[] lines = File.ReadAllLines(file);
+            for (int i = 0; i < lines.Length; i++)
+                if (hit(relative, Code(lines[i])))
+                    hits.Add($"{relative}:{i + 1}: {lines[i].Trim()}");
+        }
+        return (files, hits);
     }
 
     /// <summary>The line without its // comment (doc comments may name fields).</summary>
