@@ -104,8 +104,14 @@ internal static class CompressCommand
             if (subgraph >= model.Subgraphs.Count) throw new CliException($"--tensors: '{raw}': the model has {model.Subgraphs.Count} subgraph(s)");
             if (!int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out int tensor))
             {
-                ModelTensor? named = model.Subgraphs[subgraph].Tensors.FirstOrDefault(t => t.Name == item);
-                tensor = named?.Index ?? throw new CliException($"--tensors: no tensor named '{item}' in subgraph {subgraph}");
+                tensor = -1;
+                foreach (ModelTensor t in model.Subgraphs[subgraph].Tensors)
+                {
+                    if (t.Name != item) continue;
+                    tensor = t.Index;
+                    break;
+                }
+                if (tensor < 0) throw new CliException($"--tensors: no tensor named '{item}' in subgraph {subgraph}");
             }
             specs.Add(new LutCompressionSpec(subgraph, tensor, bits));
         }

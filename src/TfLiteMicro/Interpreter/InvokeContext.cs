@@ -120,17 +120,23 @@ public readonly ref struct InvokeContext
     {
         ref TensorRecord tensor = ref Graph.Tensors[id];
         if (tensor.IsInArena) return _arena.Slice(tensor.ArenaOffset, tensor.ByteCount);
-        if (!tensor.IsConstant) return _interpreter.RegionBytes(id);
-        return tensor.IsCompressed ? _interpreter.Decompressed(_node, id, _arena) : Graph.ConstantData(id);
+        return tensor.IsConstant && !tensor.IsCompressed ? Graph.ConstantData(id) : DecompressedOrInRegion(id);
     }
 
     /// <summary>The writable bytes of a tensor, in the arena or the application's decompression memory (constants cannot be written).</summary>
     internal Span<byte> ArenaBytes(int id)
     {
         ref TensorRecord tensor = ref Graph.Tensors[id];
-        if (tensor.IsInArena) return _arena.Slice(tensor.ArenaOffset, tensor.ByteCount);
-        return tensor.IsConstant ? throw ConstantWritten(id) : _interpreter.RegionBytes(id);
+        return tensor.IsInArena ? _arena.Slice(tensor.ArenaOffset, tensor.ByteCount) : WritableInRegion(id);
     }
+
+    // Compressed constants and tensors in decompression memory are read out of line, so that the accessors stay small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ReadOnlySpan<byte> DecompressedOrInRegion(int id)
+        => Graph.Tensors[id].IsConstant ? _interpreter.Decompressed(_node, id, _arena) : _interpreter.RegionBytes(id);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Span<byte> WritableInRegion(int id) => Graph.Tensors[id].IsConstant ? throw ConstantWritten(id) : _interpreter.RegionBytes(id);
 
     // The messages are made out of line, so that the accessors stay small enough for the JIT to inline them.
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -42,9 +42,9 @@ public sealed partial class MicroInterpreter
             {
                 ref TensorRecord tensor = ref graph.Tensors[start + t];
                 if ((tensor.Flags & TensorFlags.PrefersDecompressionMemory) == 0 || !tensor.IsInArena || tensor.IsVariable || lifetimes.First[t] < 0) continue;
-                (int from, int to) = s == 0 ? (lifetimes.First[t], lifetimes.Last[t]) : (0, lastStep);
+                (int from, int to) = lifetimes.PlannedSteps(s, t, lastStep);
                 int id = start + t;
-                plan.TryPlace(tensor.ByteCount, from, Math.Max(from, to), (region, offset, _) =>
+                plan.TryPlace(tensor.ByteCount, from, to, (region, offset, _) =>
                 {
                     graph.Tensors[id].MemoryRegion = region;
                     graph.Tensors[id].ArenaOffset = offset;
@@ -53,8 +53,7 @@ public sealed partial class MicroInterpreter
             // Buffers are in node order, so those of subgraph s come next.
             for (; next < buffers.Length && graph.Nodes[buffers[next].Node].Subgraph == s; next++)
             {
-                int o = graph.OperatorIndex(buffers[next].Node);
-                (int from, int to) = s == 0 ? (o, o) : (0, lastStep);
+                (int from, int to) = TensorLifetimes.OperatorSteps(s, graph.OperatorIndex(buffers[next].Node), lastStep);
                 int k = next;
                 plan.TryPlace(buffers[k].Size, from, to, (region, offset, exclusive) =>
                 {

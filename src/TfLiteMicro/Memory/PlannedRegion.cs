@@ -52,15 +52,15 @@ internal static class PlannedRegion
                 if (!tensor.IsInArena || tensor.IsVariable || lifetimes.First[t] < 0) continue;
                 if (TensorTypes.ByteCount(tensor.Type, 1) < 0)
                     throw new KernelException($"subgraph {s}, tensor {t} '{graph.Definition(s, t).Name}': {TensorTypes.GetName(tensor.Type)} tensors cannot be placed in the arena");
-                (int from, int to) = s == 0 ? (lifetimes.First[t], lifetimes.Last[t]) : (0, lastStep);
+                (int from, int to) = lifetimes.PlannedSteps(s, t, lastStep);
                 int fixedOffset = offline is not null && offline[start + t] >= 0 ? offline[start + t] : -1;
-                requests.Add(new Request(Kind.Tensor, s, t, 0, start + t, tensor.ByteCount, from, Math.Max(from, to), fixedOffset));
+                requests.Add(new Request(Kind.Tensor, s, t, 0, start + t, tensor.ByteCount, from, to, fixedOffset));
             }
 
             for (int o = 0; o < graph.NodeCount(s); o++)
             {
                 ref NodeRecord node = ref graph.Nodes[graph.NodeStart(s) + o];
-                (int from, int to) = s == 0 ? (o, o) : (0, lastStep);
+                (int from, int to) = TensorLifetimes.OperatorSteps(s, o, lastStep);
                 for (int k = 0; k < node.ScratchCount; k++)
                     requests.Add(new Request(Kind.Scratch, s, o, k, node.Scratch + k, graph.Scratch[node.Scratch + k].Size, from, to, -1));
                 // Decompression buffers are in node order; those in the application's decompression memory are placed there.

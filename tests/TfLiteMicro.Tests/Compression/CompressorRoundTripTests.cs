@@ -373,17 +373,17 @@ public sealed class CompressorRoundTripTests
         int table = main.AddConstant<sbyte>("table", TensorType.Int8, [4, 3], [1, 2, 3, 1, 2, 3, -7, 1, 2, 3, 3, -7], new QuantizationParameters([0.5f], [0], 0));
         int joined = main.AddTensor("joined", TensorType.Int8, [6, 3], new QuantizationParameters([0.5f], [0], 0));
         main.AddOperator(BuiltinOperator.Concatenation, [x, table], [joined], OperatorOptions.Concatenation(0));
-        main.AddOperator(BuiltinOperator.CallOnce, [], [], OperatorOptions.Create(103, w => w.Int32(0, 1)));
+        main.AddOperator(BuiltinOperator.CallOnce, [], [], OperatorOptions.CallOnce(1));
         int handle = main.AddTensor("handle", TensorType.Resource, []);
-        main.AddOperator(BuiltinOperator.VarHandle, [], [handle], OperatorOptions.Create(111, w => w.String(0, "").String(1, "v")));
+        main.AddOperator(BuiltinOperator.VarHandle, [], [handle], OperatorOptions.VarHandle("v"));
         int value = main.AddTensor("value", TensorType.Float32, [8]);
-        main.AddOperator(BuiltinOperator.ReadVariable, [handle], [value], OperatorOptions.Create(112, _ => { }));
+        main.AddOperator(BuiltinOperator.ReadVariable, [handle], [value], OperatorOptions.ReadVariable());
         main.SetInputs(x);
         main.SetOutputs(joined, value);
         int initHandle = init.AddTensor("init_handle", TensorType.Resource, []);
-        init.AddOperator(BuiltinOperator.VarHandle, [], [initHandle], OperatorOptions.Create(111, w => w.String(0, "").String(1, "v")));
+        init.AddOperator(BuiltinOperator.VarHandle, [], [initHandle], OperatorOptions.VarHandle("v"));
         int initial = init.AddConstant<float>("initial", TensorType.Float32, [8], [0.5f, -1f, 0.5f, 2f, 2f, -1f, 0.5f, 0.25f]);
-        init.AddOperator(BuiltinOperator.AssignVariable, [initHandle, initial], [], OperatorOptions.Create(113, _ => { }));
+        init.AddOperator(BuiltinOperator.AssignVariable, [initHandle, initial], [], OperatorOptions.AssignVariable());
         Model original = Model.Load(builder.Build());
 
         LutCompressionResult result = LutCompressor.Compress(original, [new(0, table, 2), new(1, initial, 2)]);
