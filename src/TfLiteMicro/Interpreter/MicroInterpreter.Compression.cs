@@ -32,35 +32,27 @@ public sealed partial class MicroInterpreter
         if (Options.DecompressionMemory is not { Count: > 0 } regions) return;
         var plan = new DecompressionMemoryPlan(regions);
         DecompressionRecord[] buffers = graph.Compression?.Buffers ?? [];
-        int lastStep = Math.Max(1, graph.NodeCount(0)) - 1;
-        int next = 0;
-        for (int s = 0; s < graph.SubgraphCount; s++)
+        // The arena's requests, in the arena's order: DECODE outputs and decompression buffers go here where they fit.
+        foreach (PlannedRegion.Request r in PlannedRegion.Requests(graph, offline: null))
         {
-            TensorLifetimes lifetimes = TensorLifetimes.Of(graph, s);
-            int start = graph.TensorStart(s);
-            for (int t = 0; t < graph.TensorCount(s); t++)
+            if (r.Kind == PlannedRegion.Kind.Decompression)
             {
-                ref TensorRecord tensor = ref graph.Tensors[start + t];
-                if ((tensor.Flags & TensorFlags.PrefersDecompressionMemory) == 0 || !tensor.IsInArena || tensor.IsVariable || lifetimes.First[t] < 0) continue;
-                (int from, int to) = lifetimes.PlannedSteps(s, t, lastStep);
-                int id = start + t;
-                plan.TryPlace(tensor.ByteCount, from, to, (region, offset, _) =>
-                {
-                    graph.Tensors[id].MemoryRegion = region;
-                    graph.Tensors[id].ArenaOffset = offset;
-                });
-            }
-            // Buffers are in node order, so those of subgraph s come next.
-            for (; next < buffers.Length && graph.Nodes[buffers[next].Node].Subgraph == s; next++)
-            {
-                (int from, int to) = TensorLifetimes.OperatorSteps(s, graph.OperatorIndex(buffers[next].Node), lastStep);
-                int k = next;
-                plan.TryPlace(buffers[k].Size, from, to, (region, offset, exclusive) =>
+                int k = r.Id;
+                plan.TryPlace(r.Size, r.FirstUse, r.LastUse, (region, offset, exclusive) =>
                 {
                     buffers[k].Region = region;
                     buffers[k].Offset = offset;
                     buffers[k].Kept = exclusive;
                 }, constantData: true);
+            }
+            else if (r.Kind == PlannedRegion.Kind.Tensor && (graph.Tensors[r.Id].Flags & TensorFlags.PrefersDecompressionMemory) != 0)
+            {
+                int id = r.Id;
+                plan.TryPlace(r.Size, r.FirstUse, r.LastUse, (region, offset, _) =>
+                {
+                    graph.Tensors[id].MemoryRegion = region;
+                    graph.Tensors[id].ArenaOffset = offset;
+                });
             }
         }
         plan.Finish();
