@@ -28,9 +28,10 @@ internal static class ElementwiseDriver
             return;
         }
 
-        ReadOnlySpan<int> dims = shape.OutputDims;
-        ReadOnlySpan<int> sa = shape.Strides(0);
-        ReadOnlySpan<int> sb = shape.Strides(1);
+        Span<int> dims = stackalloc int[BroadcastShape.MaxRank], sa = stackalloc int[BroadcastShape.MaxRank], sb = stackalloc int[BroadcastShape.MaxRank];
+        shape.FillOutputDims(dims);
+        shape.FillStrides(0, sa);
+        shape.FillStrides(1, sb);
         int o = 0;
         int inner = dims[5], innerA = sa[5], innerB = sb[5];
         for (int d0 = 0; d0 < dims[0]; d0++)
@@ -57,9 +58,10 @@ internal static class ElementwiseDriver
             return;
         }
 
-        ReadOnlySpan<int> dims = shape.OutputDims;
-        ReadOnlySpan<int> sa = shape.Strides(0);
-        ReadOnlySpan<int> sb = shape.Strides(1);
+        Span<int> dims = stackalloc int[BroadcastShape.MaxRank], sa = stackalloc int[BroadcastShape.MaxRank], sb = stackalloc int[BroadcastShape.MaxRank];
+        shape.FillOutputDims(dims);
+        shape.FillStrides(0, sa);
+        shape.FillStrides(1, sb);
         int o = 0;
         for (int d0 = 0; d0 < dims[0]; d0++)
         for (int d1 = 0; d1 < dims[1]; d1++)
@@ -84,10 +86,12 @@ internal static class ElementwiseDriver
             return;
         }
 
-        ReadOnlySpan<int> dims = shape.OutputDims;
-        ReadOnlySpan<int> sc = shape.Strides(0);
-        ReadOnlySpan<int> sx = shape.Strides(1);
-        ReadOnlySpan<int> sy = shape.Strides(2);
+        Span<int> dims = stackalloc int[BroadcastShape.MaxRank], sc = stackalloc int[BroadcastShape.MaxRank];
+        Span<int> sx = stackalloc int[BroadcastShape.MaxRank], sy = stackalloc int[BroadcastShape.MaxRank];
+        shape.FillOutputDims(dims);
+        shape.FillStrides(0, sc);
+        shape.FillStrides(1, sx);
+        shape.FillStrides(2, sy);
         int o = 0;
         for (int d0 = 0; d0 < dims[0]; d0++)
         for (int d1 = 0; d1 < dims[1]; d1++)
@@ -104,6 +108,6 @@ internal static class ElementwiseDriver
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Offset(ReadOnlySpan<int> s, int d0, int d1, int d2, int d3, int d4)
+    private static int Offset(Span<int> s, int d0, int d1, int d2, int d3, int d4)
         => d0 * s[0] + d1 * s[1] + d2 * s[2] + d3 * s[3] + d4 * s[4];
 }
