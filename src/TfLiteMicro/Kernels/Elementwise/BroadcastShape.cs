@@ -28,6 +28,9 @@ internal readonly struct BroadcastShape
         ElementCount = elementCount;
     }
 
+    /// <summary>Inputs and output of <paramref name="elementCount"/> elements each, walked flat.</summary>
+    public static BroadcastShape Flat(int elementCount) => new(true, elementCount);
+
     /// <summary>True when every input has exactly the output's shape, so a flat loop suffices.</summary>
     public bool IsElementwise { get; }
 
