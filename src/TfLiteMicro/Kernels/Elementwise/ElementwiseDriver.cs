@@ -15,19 +15,25 @@ internal static class ElementwiseDriver
         for (int i = 0; i < n; i++) output[i] = op.Invoke(input[i]);
     }
 
-    public static void Binary<TIn, TOut, TOp>(ReadOnlySpan<TIn> a, ReadOnlySpan<TIn> b, Span<TOut> output, BroadcastShape shape, TOp op)
+    public static void Binary<TIn, TOut, TOp>(ReadOnlySpan<TIn> a, ReadOnlySpan<TIn> b, Span<TOut> output, in BroadcastShape shape, TOp op)
         where TOp : struct, IBinaryOperator<TIn, TOut>
     {
-        if (shape.IsElementwise)
+        if (!shape.IsElementwise)
         {
-            int n = shape.ElementCount;
-            a = a[..n];
-            b = b[..n];
-            output = output[..n];
-            for (int i = 0; i < n; i++) output[i] = op.Invoke(a[i], b[i]);
+            BinaryBroadcast(a, b, output, shape, op);
             return;
         }
+        int n = shape.ElementCount;
+        a = a[..n];
+        b = b[..n];
+        output = output[..n];
+        for (int i = 0; i < n; i++) output[i] = op.Invoke(a[i], b[i]);
+    }
 
+    // Kept apart from the flat loop so that loop's method has no stack buffers.
+    private static void BinaryBroadcast<TIn, TOut, TOp>(ReadOnlySpan<TIn> a, ReadOnlySpan<TIn> b, Span<TOut> output, in BroadcastShape shape, TOp op)
+        where TOp : struct, IBinaryOperator<TIn, TOut>
+    {
         Span<int> dims = stackalloc int[BroadcastShape.MaxRank], sa = stackalloc int[BroadcastShape.MaxRank], sb = stackalloc int[BroadcastShape.MaxRank];
         shape.FillOutputDims(dims);
         shape.FillStrides(0, sa);
