@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using TfLiteMicro.Quantization;
 
@@ -25,37 +24,4 @@ internal static class Clamp
         FusedActivation.ReluN1To1 => (-1, 1),
         _ => (int.MinValue, int.MaxValue),
     };
-}
-
-/// <summary>
-/// The int8/int16 sum or difference of two quantized inputs: each input is offset, shifted left for headroom, brought to a
-/// common scale, added, and rescaled to the output (TFLite's AddElementwise / SubElementwise).
-/// </summary>
-internal readonly struct QuantizedSumOperator<T> : IBinaryOperator<T, T> where T : unmanaged, IBinaryInteger<T>
-{
-    public int LeftShift { get; init; }
-    public int Input1Offset { get; init; }
-    public int Input1Multiplier { get; init; }
-    public int Input1Shift { get; init; }
-    public int Input2Offset { get; init; }
-    public int Input2Multiplier { get; init; }
-    public int Input2Shift { get; init; }
-    public int OutputOffset { get; init; }
-    public int OutputMultiplier { get; init; }
-    public int OutputShift { get; init; }
-    public int Min { get; init; }
-    public int Max { get; init; }
-    public bool Subtract { get; init; }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public T Invoke(T a, T b)
-    {
-        int shifted1 = unchecked((Input1Offset + int.CreateTruncating(a)) * (1 << LeftShift));
-        int shifted2 = unchecked((Input2Offset + int.CreateTruncating(b)) * (1 << LeftShift));
-        int scaled1 = FixedPoint.MultiplyByQuantizedMultiplierSmallerThanOneExp(shifted1, Input1Multiplier, Input1Shift);
-        int scaled2 = FixedPoint.MultiplyByQuantizedMultiplierSmallerThanOneExp(shifted2, Input2Multiplier, Input2Shift);
-        int raw = unchecked(Subtract ? scaled1 - scaled2 : scaled1 + scaled2);
-        int output = unchecked(FixedPoint.MultiplyByQuantizedMultiplierSmallerThanOneExp(raw, OutputMultiplier, OutputShift) + OutputOffset);
-        return T.CreateTruncating(Clamp.Int(output, Min, Max));
-    }
 }
