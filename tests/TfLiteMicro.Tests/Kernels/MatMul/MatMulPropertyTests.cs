@@ -1,3 +1,4 @@
+using TfLiteMicro.Kernels;
 using TfLiteMicro.Modeling;
 using TfLiteMicro.Tests.Support;
 using static TfLiteMicro.Tests.Kernels.PropertyTestSupport;
