@@ -84,3 +84,37 @@ internal static class AnomalyDetectionModel
         return builder.Build();
     }
 }
+
+/// <summary>SVDF's feature products (FULLY_CONNECTED's int8 dot products) give the reference kernels' bytes.</summary>
+public sealed class SvdfPropertyTests
+{
+    [Theory]
+    [InlineData(TensorType.Int16)]
+    [InlineData(TensorType.Int8)]
+    public void SvdfInt8MatchesReference(TensorType stateType)
+    {
+        var random = new Random(stateType == TensorType.Int16 ? 7201 : 7202);
+        int cases = FastPath.Cases(200);
+        for (int i = 0; i < cases; i++)
+        {
+            int batches = random.Next(1, 3), inputSize = random.Next(1, 400), rank = random.Next(1, 3);
+            int units = random.Next(1, 80), memory = random.Next(1, 12), filters = units * rank;
+            var builder = new ModelBuilder();
+            SubgraphBuilder graph = builder.AddSubgraph("main");
+            float inputScale = Scale(random, 0.01f, 0.1f), featureScale = Scale(random, 0.002f, 0.02f);
+            float stateScale = Scale(random, 0.01f, 1f), timeScale = Scale(random, 0.001f, 0.05f);
+            int input = graph.AddTensor("input", TensorType.Int8, [batches, inputSize], Quant.PerTensor(inputScale, random.Next(-128, 128)));
+            int feature = graph.AddConstant("feature", TensorType.Int8, [filters, inputSize], RandomBytes(random, filters * inputSize), Quant.PerTensor(featureScale));
+            int elementBytes = stateType == TensorType.Int16 ? 2 : 1;
+            int time = graph.AddConstant("time", stateType, [filters, memory], RandomBytes(random, filters * memory * elementBytes), Quant.PerTensor(timeScale));
+            int bias = graph.AddConstant("bias", TensorType.Int32, [units], AsBytes(Bias(random, units)), Quant.PerTensor(stateScale * timeScale));
+            int state = graph.AddTensor("state", stateType, [batches, memory * filters], Quant.PerTensor(stateScale, stateType == TensorType.Int8 ? random.Next(-20, 21) : 0), isVariable: true);
+            int output = graph.AddTensor("output", TensorType.Int8, [batches, units], Quant.PerTensor(Scale(random, 0.01f, 1f), random.Next(-128, 128)));
+            graph.AddOperator(BuiltinOperator.Svdf, [input, feature, time, bias, state], [output], OperatorOptions.Svdf(rank, RandomActivation(random)));
+            graph.SetInputs(input);
+            graph.SetOutputs(output);
+            FastPath.AssertMatchesReference(builder.Build(), random,
+                $"case {i}: SVDF batches {batches} input {inputSize} units {units} rank {rank} memory {memory} state {stateType}");
+        }
+    }
+}
