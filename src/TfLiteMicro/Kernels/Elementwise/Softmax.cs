@@ -17,8 +17,6 @@ public sealed partial class Softmax : IKernel
     private int _depth, _outer;
     private float _beta;
     private int _inputMultiplier, _inputLeftShift, _diffMin;
-    private readonly short[] _expTable = new short[LookupTables.Int16Size];
-    private readonly short[] _reciprocalTable = new short[LookupTables.Int16Size];
 
     public void Prepare(PrepareContext context)
     {
@@ -45,9 +43,6 @@ public sealed partial class Softmax : IKernel
             ElementwiseChecks.RequireZeroPoint(context, output, "output", 0);
             if (Math.Abs(output.Scale - 1f / 32768) > 0.001f * 1f / 32768)
                 throw context.Error($"INT16 output scale must be 1/32768, not {output.Scale}");
-            const int range = short.MaxValue - short.MinValue;
-            LookupTables.PopulateInt16(10.0f / range, short.MaxValue, 2.0f / range, 0, static x => MathF.Exp(x), _expTable);
-            LookupTables.PopulateInt16(1.0f / range, short.MinValue, 2.0f / range, 0, static x => 1.0f / (1.0f + x), _reciprocalTable);
             (_inputMultiplier, _inputLeftShift) = FixedPoint.QuantizeMultiplier((double)input.Scale * _beta / (10.0 / 65535.0));
             return;
         }
@@ -185,14 +180,14 @@ public sealed partial class Softmax : IKernel
                 int diff = row[c] - max;
                 int scaled = FixedPoint.MultiplyByQuantizedMultiplier(diff, _inputMultiplier, _inputLeftShift);
                 short symmetric = (short)Clamp.Int(unchecked(scaled + 32767), short.MinValue, short.MaxValue);
-                exps[c] = LookupTables.Lookup(symmetric, _expTable);
+                exps[c] = LookupTables.Lookup(symmetric, Int16Tables.Exp);
                 sumOfExps = unchecked(sumOfExps + exps[c]);
             }
 
             int headroomPlusOne = BitOperations.LeadingZeroCount((uint)sumOfExps);
             int shiftedSum = (int)((((long)sumOfExps << (headroomPlusOne - 1)) + (1 << 13)) >> 14);
             short symmetricSum = (short)Clamp.Int(unchecked(shiftedSum - ((1 << 15) + (1 << 16))), short.MinValue, short.MaxValue);
-            int reciprocal = LookupTables.Lookup(symmetricSum, _reciprocalTable);
+            int reciprocal = LookupTables.Lookup(symmetricSum, Int16Tables.Reciprocal);
 
             int rightShift = 31 - headroomPlusOne;
             long round = 1L << (rightShift - 1);
@@ -201,6 +196,25 @@ public sealed partial class Softmax : IKernel
                 int result = (int)(((long)exps[c] * reciprocal + round) >> rightShift);
                 exps[c] = (short)Clamp.Int(result, 0, short.MaxValue);
             }
+        }
+    }
+
+    /// <summary>
+    /// The int16 path's tables: exp on [-10, 0] and 1/(1+x) on [0, 1]. They depend on nothing in the model, so every
+    /// SOFTMAX node of every interpreter shares one copy, built the first time an int16 softmax is prepared.
+    /// </summary>
+    private static class Int16Tables
+    {
+        private const float Range = short.MaxValue - short.MinValue;
+
+        public static readonly short[] Exp = Build(10.0f / Range, short.MaxValue, static x => MathF.Exp(x));
+        public static readonly short[] Reciprocal = Build(1.0f / Range, short.MinValue, static x => 1.0f / (1.0f + x));
+
+        private static short[] Build(float inputScale, int inputZeroPoint, Func<float, float> function)
+        {
+            var table = new short[LookupTables.Int16Size];
+            LookupTables.PopulateInt16(inputScale, inputZeroPoint, 2.0f / Range, 0, function, table);
+            return table;
         }
     }
 }
