@@ -59,7 +59,7 @@ internal static partial class MatMulArithmetic
             }
             else
             {
-                for (int d = 0; d < depth; d++) wideRow[d] = (short)(x[d] + p.InputOffset);
+                WidenWithOffset(x, p.InputOffset, wideRow);
                 for (int o0 = 0; o0 < outputs; o0 += WideSumsChunk)
                 {
                     int count = Math.Min(WideSumsChunk, outputs - o0);
@@ -77,6 +77,16 @@ internal static partial class MatMulArithmetic
             }
             requantizer.Apply(sums, rowAdd, output.Slice(b * outputs, outputs));
         }
+    }
+
+    /// <summary>
+    /// destination[d] = source[d] + <paramref name="offset"/> as 16-bit values, the activation row of <see cref="Int16Dot"/>
+    /// for int8 products; exact for an offset within [-127, 128] (minus an int8 zero point): |source + offset| &lt;= 255.
+    /// </summary>
+    public static void WidenWithOffset(ReadOnlySpan<sbyte> source, int offset, Span<short> destination)
+    {
+        destination = destination.Slice(0, source.Length);
+        for (int d = 0; d < destination.Length; d++) destination[d] = (short)(source[d] + offset);
     }
 
     /// <summary>float32: the dot products of <see cref="FloatDot"/> (another order of additions than the reference's).</summary>

@@ -183,7 +183,7 @@ public sealed class Svdf : IKernel
         for (int b = 0; b < _batches; b++)
         {
             ReadOnlySpan<sbyte> x = input.Slice(b * _inputSize, _inputSize);
-            for (int k = 0; k < _inputSize; k++) row[k] = (short)(x[k] - _inputZeroPoint);
+            MatMulArithmetic.WidenWithOffset(x, -_inputZeroPoint, row);
             for (int f0 = 0; f0 < _filters; f0 += FeatureSumsChunk)
             {
                 int count = Math.Min(FeatureSumsChunk, _filters - f0);
