@@ -17,9 +17,12 @@ public sealed class MatMulArenaTests
         using var interpreter = new MicroInterpreter(Model.Load(model), OpResolver.WithAllBuiltins(), new byte[64 * 1024],
             new InterpreterOptions { UseReferenceKernels = referenceKernels });
         interpreter.AllocateTensors();
-        // The two largest activations (640 + 128 bytes) are alive together; nothing per channel is kept.
+        // The two largest activations (640 + 128 bytes) are alive together. Nothing per channel is kept, except that
+        // where the 8-bit dot products pay for it, the first layer (input zero point other than -128) keeps its folded
+        // bias: 4 bytes for each of its 128 outputs.
         Assert.Equal(768, interpreter.ArenaUsage.PlannedBytes);
-        Assert.Equal(0, interpreter.ArenaUsage.PersistentBytes);
+        Assert.True(interpreter.ArenaUsage.PersistentBytes <= (referenceKernels ? 0 : 4 * 128),
+            $"{interpreter.ArenaUsage.PersistentBytes} persistent bytes");
         Assert.True(interpreter.ArenaUsedBytes <= TflmAnomalyDetectionArena,
             $"arena {interpreter.ArenaUsedBytes} B exceeds TFLM's {TflmAnomalyDetectionArena} B");
     }

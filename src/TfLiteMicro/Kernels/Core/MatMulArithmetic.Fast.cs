@@ -18,29 +18,43 @@ internal static partial class MatMulArithmetic
     /// </summary>
     public const int MaxInt16InputOffset = 1 << 16, MaxInt16WeightsOffset = 1 << 8;
 
-    /// <summary>Bytes of activation row <see cref="FastInt8"/> needs (as unsigned bytes or as 16-bit values).</summary>
-    public static int Int8RowBytes(in MatMulParameters p) => UsesUnsignedRow(p) ? p.AccumDepth + 32 : 2 * p.AccumDepth;
+    /// <summary>Bytes of activation row <see cref="FastInt8"/> needs (as unsigned bytes and as 16-bit values).</summary>
+    public static int Int8RowBytes(in MatMulParameters p) => Math.Max(p.AccumDepth + 32, 2 * p.AccumDepth);
 
     /// <summary>
-    /// With an input zero point of -128, x + InputOffset = x + 128 is exactly the unsigned byte the 8-bit dot products
-    /// take (<see cref="Int8Dot"/>, VNNI's unsigned-by-signed form), so no correction term is needed.
+    /// The weights' row sums folded with the bias, for the 8-bit dot products at any input zero point:
+    /// sum w (x + InputOffset) = sum w (x + 128) + (InputOffset - 128) sum w, so initial[o] = (InputOffset - 128) * rowSum[o]
+    /// + bias[o]. The reference's int8 sum is an int32 that wraps, and addition and multiplication modulo 2^32 do not depend
+    /// on grouping, so the folded int32 gives the reference's sum for any depth (|rowSum| &lt;= 128 * depth and
+    /// |InputOffset - 128| &lt;= 255 bound the unwrapped term by 2^15 * depth, which no int32 bound is needed for).
     /// </summary>
-    private static bool UsesUnsignedRow(in MatMulParameters p) => p.InputOffset == 128;
+    public static int[] FoldedBias(in MatMulParameters p, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias)
+    {
+        int[] folded = Int8Dot.RowSums(weights, p.AccumDepth, p.OutputDepth);
+        for (int o = 0; o < folded.Length; o++)
+            folded[o] = unchecked((p.InputOffset - 128) * folded[o] + (bias.IsEmpty ? 0 : bias[o]));
+        return folded;
+    }
 
     /// <summary>
     /// int8 activations and weights. Sums are computed as sum w * (x + InputOffset) + WeightsOffset * sum (x + InputOffset):
-    /// the second term depends only on the batch row, and the first needs no weight row sums, because x + InputOffset
-    /// enters the dot product directly: as an unsigned byte when the input zero point is -128, otherwise as a 16-bit
-    /// value (|x + InputOffset| &lt;= 255) through <see cref="Int16Dot"/>, whose exact sum, truncated to 32 bits, is the
-    /// reference's wrapping int32 sum (addition modulo 2^32 does not depend on the order). The bias is read from its
-    /// tensor. <paramref name="row"/> holds <see cref="Int8RowBytes"/> bytes, <paramref name="sums"/> OutputDepth values.
+    /// the second term depends only on the batch row. The first needs no weight row sums when x + InputOffset enters the
+    /// dot product directly: as an unsigned byte when the input zero point is -128 (x + 128, the operand of
+    /// <see cref="Int8Dot"/> and VNNI's unsigned-by-signed form), otherwise as a 16-bit value (|x + InputOffset| &lt;= 255)
+    /// through <see cref="Int16Dot"/>, whose exact sum, truncated to 32 bits, is the reference's wrapping int32 sum
+    /// (addition modulo 2^32 does not depend on the order). Given <paramref name="foldedBias"/> (<see cref="FoldedBias"/>,
+    /// which the kernel keeps only where the 8-bit dot products are faster), the 8-bit form serves any zero point and the
+    /// bias is in it; otherwise the bias is read from its tensor. <paramref name="row"/> holds <see cref="Int8RowBytes"/>
+    /// bytes, <paramref name="sums"/> OutputDepth values.
     /// </summary>
     public static void FastInt8(SimdLevel level, in MatMulParameters p, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> weights,
-        ReadOnlySpan<int> bias, scoped in Int8Requantizer requantizer, Span<byte> row, Span<int> sums, Span<sbyte> output)
+        ReadOnlySpan<int> bias, ReadOnlySpan<int> foldedBias, scoped in Int8Requantizer requantizer, Span<byte> row, Span<int> sums,
+        Span<sbyte> output)
     {
         int depth = p.AccumDepth, outputs = p.OutputDepth;
         sums = sums.Slice(0, outputs);
-        bool unsignedRow = UsesUnsignedRow(p);
+        bool unsignedRow = p.InputOffset == 128 || !foldedBias.IsEmpty;
+        if (!foldedBias.IsEmpty) bias = foldedBias;
         Span<short> wideRow = unsignedRow ? default : MemoryMarshal.Cast<byte, short>(row).Slice(0, depth);
         Span<long> wideSums = stackalloc long[unsignedRow ? 0 : WideSumsChunk];
         for (int b = 0; b < p.Batches; b++)
