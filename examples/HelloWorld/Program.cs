@@ -52,7 +52,7 @@ public static class Program
     private static int Run(string svgPath, int points)
     {
         Model model = SineModel.Load();
-        var resolver = new OpResolver().Add(BuiltinOperator.FullyConnected);
+        var resolver = new OpResolver().AddFullyConnected();
         using var interpreter = new MicroInterpreter(model, resolver, new byte[2048]);
         interpreter.AllocateTensors();
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using TfLiteMicro;
+using TfLiteMicro.Examples;
 using TfLiteMicro.Signal;
 
 // Keyword spotting as in TFLM's micro_speech example: audio_preprocessor turns 30 ms windows (every 20 ms)
@@ -8,7 +9,7 @@ using TfLiteMicro.Signal;
 string[] labels = ["silence", "unknown", "yes", "no"];
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 
-string? wavPath = null;
+var wavPaths = new List<string>();
 string? modelsDir = null;
 bool timing = false;
 for (int i = 0; i < args.Length; i++)
@@ -20,26 +21,38 @@ for (int i = 0; i < args.Length; i++)
         case "-h" or "--help": PrintUsage(); return 0;
         default:
             if (args[i].StartsWith('-')) { Console.Error.WriteLine($"unknown option {args[i]}"); PrintUsage(); return 2; }
-            wavPath = args[i];
+            wavPaths.Add(args[i]);
             break;
     }
-}
-if (wavPath is null) { PrintUsage(); return 2; }
-
-modelsDir ??= FindModels();
-if (modelsDir is null)
-{
-    Console.Error.WriteLine("models not found: pass --models DIR or set TFLM_SHARED_DIR (expects audio_preprocessor_int8.tflite and micro_speech_quantized.tflite)");
-    return 2;
 }
 
 try
 {
+    // TFLM's models (and, without a file of the user's, its two test clips): from --models DIR, the shared folder or
+    // the user's cache, where they are downloaded once from TFLM's repository and checked.
+    TflmFiles models = TflmFiles.ForExample(modelsDir, "models");
+    Model preprocessor = Model.Load(File.ReadAllBytes(models.Get(TflmFiles.AudioPreprocessor)));
+    Model classifier = Model.Load(File.ReadAllBytes(models.Get(TflmFiles.MicroSpeechModel)));
+    if (wavPaths.Count == 0)
+    {
+        TflmFiles clips = TflmFiles.ForExample(null, "testdata");
+        wavPaths.AddRange([clips.Get(TflmFiles.Yes), clips.Get(TflmFiles.No)]);
+    }
+    foreach (string wavPath in wavPaths)
+        Spot(wavPath, preprocessor, classifier, labels, timing);
+    return 0;
+}
+catch (Exception e) when (e is WavFormatException or TfLiteMicroException or TflmFileException or IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+
+static void Spot(string wavPath, Model preprocessor, Model classifier, string[] labels, bool timing)
+{
     WavAudio audio = WavReader.Read(wavPath);
     if (audio.SampleRate != 16000)
         Console.Error.WriteLine($"warning: {wavPath} is {audio.SampleRate} Hz; the models expect 16000 Hz");
-    Model preprocessor = Model.Load(File.ReadAllBytes(Path.Combine(modelsDir, "audio_preprocessor_int8.tflite")));
-    Model classifier = Model.Load(File.ReadAllBytes(Path.Combine(modelsDir, "micro_speech_quantized.tflite")));
     using var spotter = new KeywordSpotter(preprocessor, classifier, labels, sampleRate: audio.SampleRate);
 
     int clipRows = spotter.FeatureRows;
@@ -82,12 +95,6 @@ try
         }
         if (words == 0) Console.WriteLine("  no words detected");
     }
-    return 0;
-}
-catch (Exception e) when (e is WavFormatException or TfLiteMicroException or IOException or UnauthorizedAccessException)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
 }
 
 static void Benchmark(KeywordSpotter spotter, short[] samples, sbyte[][] rows)
@@ -111,24 +118,12 @@ static void Benchmark(KeywordSpotter spotter, short[] samples, sbyte[][] rows)
     Console.WriteLine($"arena: preprocessor {generator.Interpreter.ArenaUsedBytes} bytes (TFLM 9952), classifier {spotter.Classifier.ArenaUsedBytes} bytes (TFLM 7312)");
 }
 
-static string? FindModels()
-{
-    string? shared = Environment.GetEnvironmentVariable("TFLM_SHARED_DIR");
-    var candidates = new List<string>();
-    if (!string.IsNullOrEmpty(shared)) candidates.Add(Path.Combine(shared, "models"));
-    candidates.Add(Path.Combine("..", "shared", "models"));
-    for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "TfLiteMicro.sln")))
-            candidates.Add(Path.Combine(dir.FullName, "..", "shared", "models"));
-    }
-    return candidates.FirstOrDefault(c => File.Exists(Path.Combine(c, "micro_speech_quantized.tflite")));
-}
-
 static void PrintUsage()
 {
-    Console.WriteLine("usage: MicroSpeech FILE.wav [--models DIR] [--timing]");
+    Console.WriteLine("usage: MicroSpeech [FILE.wav ...] [--models DIR] [--timing]");
+    Console.WriteLine("  FILE.wav  your own recording (16 kHz, 16-bit PCM, mono); without one, TFLM's yes_1000ms.wav and no_1000ms.wav");
     Console.WriteLine("  a clip of up to 1 s: prints the scores for silence, unknown, yes, no and the label");
     Console.WriteLine("  a longer recording: reports each detected word with its time");
-    Console.WriteLine("  models: --models DIR, else $TFLM_SHARED_DIR/models, else ../shared/models");
+    Console.WriteLine("  models: --models DIR, else $TFLM_SHARED_DIR/models or ../shared/models, else TFLM's published models,");
+    Console.WriteLine("          downloaded once (SHA-256 checked) into $TFLM_CACHE_DIR or ~/.cache/tflitemicro");
 }

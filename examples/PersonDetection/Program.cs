@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using TfLiteMicro;
+using TfLiteMicro.Examples;
 using TfLiteMicro.Examples.PersonDetection;
 
-// Usage: PersonDetection IMAGE [--model PATH] [--repeat N]
-string? imagePath = null;
+// Usage: PersonDetection [IMAGE ...] [--model PATH] [--repeat N]
+var imagePaths = new List<string>();
 string? modelPath = null;
 int repeat = 20;
 for (int i = 0; i < args.Length; i++)
@@ -21,38 +22,53 @@ for (int i = 0; i < args.Length; i++)
             PrintUsage();
             return 0;
         default:
-            if (args[i].StartsWith("--", StringComparison.Ordinal) || imagePath is not null)
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
             {
                 Console.Error.WriteLine($"unexpected argument '{args[i]}'");
                 PrintUsage();
                 return 2;
             }
-            imagePath = args[i];
+            imagePaths.Add(args[i]);
             break;
     }
 }
-if (imagePath is null)
+if (modelPath is not null && !File.Exists(modelPath))
 {
-    PrintUsage();
-    return 2;
-}
-
-modelPath ??= DefaultModelPath();
-if (modelPath is null || !File.Exists(modelPath))
-{
-    Console.Error.WriteLine(modelPath is null
-        ? "person_detect.tflite not found: pass --model PATH or set TFLM_SHARED_DIR to the folder holding models/"
-        : $"model file '{modelPath}' not found");
+    Console.Error.WriteLine($"model file '{modelPath}' not found");
     return 1;
 }
 
 try
 {
-    byte[] pixels = ImageInput.LoadGrayscale(imagePath);
-
+    // TFLM's model (and, without an image of the user's, its two test images): from the shared folder or the user's
+    // cache, where they are downloaded once from TFLM's repository and checked.
+    modelPath ??= TflmFiles.ForExample(null, "models").Get(TflmFiles.PersonDetectModel);
+    if (imagePaths.Count == 0)
+    {
+        TflmFiles images = TflmFiles.ForExample(null, "testdata");
+        imagePaths.AddRange([images.Get(TflmFiles.Person), images.Get(TflmFiles.NoPerson)]);
+    }
     Model model = Model.Load(File.ReadAllBytes(modelPath));
+    // Exactly the model's ops (tflm resolver person_detect.tflite): a NativeAOT build keeps only these kernels.
+    OpResolver resolver = new OpResolver().AddConv2D().AddDepthwiseConv2D().AddAveragePool2D().AddReshape().AddSoftmax();
+    foreach (string imagePath in imagePaths)
+    {
+        int status = Detect(imagePath, model, resolver, repeat);
+        if (status != 0) return status;
+    }
+    return 0;
+}
+catch (Exception e) when (e is TfLiteMicroException or TflmFileException or IOException or InvalidOperationException or ArgumentException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+
+static int Detect(string imagePath, Model model, OpResolver resolver, int repeat)
+{
+    byte[] pixels = ImageInput.LoadGrayscale(imagePath);
     // TFLM's example reserves 136 KB; the model needs less (ArenaUsedBytes is printed below).
-    using var interpreter = new MicroInterpreter(model, OpResolver.WithAllBuiltins(), new byte[136 * 1024]);
+    using var interpreter = new MicroInterpreter(model, resolver, new byte[136 * 1024]);
     interpreter.AllocateTensors();
 
     Tensor input = interpreter.Input(0);
@@ -92,29 +108,10 @@ try
     Console.WriteLine($"arena:      {interpreter.ArenaUsage}");
     return 0;
 }
-catch (Exception e) when (e is TfLiteMicroException or IOException or InvalidOperationException or ArgumentException)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
-}
 
 static void PrintUsage()
-    => Console.Error.WriteLine("usage: PersonDetection IMAGE [--model PATH] [--repeat N]\n" +
-        "  IMAGE   a BMP, PNG or JPEG; converted to 96x96 grayscale\n" +
-        "  --model person_detect.tflite (default: $TFLM_SHARED_DIR/models, or shared/models beside the repository)\n" +
+    => Console.Error.WriteLine("usage: PersonDetection [IMAGE ...] [--model PATH] [--repeat N]\n" +
+        "  IMAGE   your own BMP, PNG or JPEG, converted to 96x96 grayscale; without one, TFLM's person.bmp and no_person.bmp\n" +
+        "  --model person_detect.tflite (default: $TFLM_SHARED_DIR/models or shared/models beside the repository, else\n" +
+        "          TFLM's published model, downloaded once (SHA-256 checked) into $TFLM_CACHE_DIR or ~/.cache/tflitemicro)\n" +
         "  --repeat number of timed invokes (default 20)");
-
-static string? DefaultModelPath()
-{
-    const string name = "person_detect.tflite";
-    string? shared = Environment.GetEnvironmentVariable("TFLM_SHARED_DIR");
-    if (!string.IsNullOrEmpty(shared)) return Path.Combine(shared, "models", name);
-    // ../shared beside the repository: look in every folder above the working directory and above the binaries.
-    foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "models", name);
-            if (File.Exists(candidate)) return candidate;
-        }
-    return null;
-}

@@ -1,4 +1,3 @@
-using TfLiteMicro.Kernels;
 using TfLiteMicro.Signal;
 
 namespace TfLiteMicro.Cli;
@@ -10,24 +9,32 @@ namespace TfLiteMicro.Cli;
 /// </summary>
 internal static class KernelSets
 {
-    /// <summary>A library of extra kernels: how to register them, and the C# a user writes to do the same.</summary>
-    internal sealed record Extension(string Name, Action<OpResolver> Register, Func<string, string?> RegistrationCode);
-
-    /// <summary>Extra kernel libraries linked into the tool.</summary>
-    internal static readonly IReadOnlyList<Extension> Extensions =
-    [
-        new("TfLiteMicro.Signal", static r => r.AddSignalOps(), SignalRegistration),
-    ];
-
-    /// <summary>The signal library names each kernel class after its op, in namespace TfLiteMicro.Signal.</summary>
-    private static string? SignalRegistration(string name)
+    /// <summary>
+    /// A library of custom-op kernels: how to register them, the ops it has, and the namespace of its registration
+    /// methods (null: the core's own). Each op <c>X</c> is registered by the method <c>AddX()</c>, except where
+    /// <see cref="MethodOf"/> says otherwise.
+    /// </summary>
+    internal sealed record Extension(string Name, string? Namespace, Action<OpResolver> Register, Func<string, string>? MethodOf = null)
     {
-        Type? kernel = typeof(SignalOps).Assembly.GetType("TfLiteMicro.Signal." + name, throwOnError: false);
-        if (kernel is null || !typeof(IKernel).IsAssignableFrom(kernel) || !SignalOpNames.Contains(name)) return null;
-        return $".AddCustom(\"{name}\", () => new {kernel.FullName}())";
+        public IReadOnlySet<string> Ops { get; } = OpsOf(Register);
+
+        public string Method(string op) => MethodOf?.Invoke(op) ?? "Add" + op;
+
+        private static HashSet<string> OpsOf(Action<OpResolver> register)
+        {
+            var resolver = new OpResolver();
+            register(resolver);
+            return new HashSet<string>(resolver.RegisteredCustomOps, StringComparer.Ordinal);
+        }
     }
 
-    private static readonly HashSet<string> SignalOpNames = new(new OpResolver().AddSignalOps().RegisteredCustomOps, StringComparer.Ordinal);
+    /// <summary>Custom-op kernels linked into the tool.</summary>
+    internal static readonly IReadOnlyList<Extension> Extensions =
+    [
+        new("TfLiteMicro", null, static r => r.AddCircularBuffer().AddDetectionPostProcess(),
+            static op => op == "CIRCULAR_BUFFER" ? nameof(OpResolver.AddCircularBuffer) : nameof(OpResolver.AddDetectionPostProcess)),
+        new("TfLiteMicro.Signal", "TfLiteMicro.Signal", static r => r.AddSignalOps()),
+    ];
 
     /// <summary>A resolver with every kernel the tool knows: all builtins plus every extension.</summary>
     public static OpResolver CreateFullResolver()
@@ -38,14 +45,6 @@ internal static class KernelSets
         return resolver;
     }
 
-    /// <summary>The C# registration of custom op <paramref name="name"/> from an extension, or null when none provides it.</summary>
-    public static string? CustomRegistrationCode(string name)
-    {
-        foreach (Extension extension in Extensions)
-        {
-            string? code = extension.RegistrationCode(name);
-            if (code is not null) return code;
-        }
-        return null;
-    }
+    /// <summary>The extension that has custom op <paramref name="name"/>, or null when none does.</summary>
+    public static Extension? Providing(string name) => Extensions.FirstOrDefault(e => e.Ops.Contains(name));
 }

@@ -2,7 +2,10 @@ using System.Text;
 
 namespace TfLiteMicro.Cli;
 
-/// <summary>Writes the C# registration of the ops a model uses, in order of first use.</summary>
+/// <summary>
+/// Writes the C# registration of the ops a model uses, in order of first use: one per-op method each
+/// (<c>.AddConv2D()</c>), so that a trimmed or NativeAOT program keeps only those kernels.
+/// </summary>
 internal static class ResolverCode
 {
     public static string Generate(Model model, string sourceName, string variable = "resolver")
@@ -22,20 +25,23 @@ internal static class ResolverCode
         }
 
         var lines = new List<(string Code, string? Comment)>();
+        var namespaces = new SortedSet<string>(StringComparer.Ordinal);
         foreach (OperatorCode code in builtins)
         {
-            string member = Enum.IsDefined(code.BuiltinCode) ? "BuiltinOperator." + code.BuiltinCode : $"(BuiltinOperator){(int)code.BuiltinCode}";
-            lines.Add(available.Supports(code)
-                ? ($".Add({member})", null)
+            bool known = Enum.IsDefined(code.BuiltinCode);
+            string member = known ? "BuiltinOperator." + code.BuiltinCode : $"(BuiltinOperator){(int)code.BuiltinCode}";
+            lines.Add(known && available.Supports(code)
+                ? ($".Add{code.BuiltinCode}()", null)
                 : ($".Add({member}, () => throw new NotSupportedException(\"{code.Name}\"))",
                    $"{code.Name}: no kernel in this build of TfLiteMicro; replace the factory with your IKernel"));
         }
         foreach (OperatorCode code in customs)
         {
             string name = code.CustomCode ?? "";
-            string? known = KernelSets.CustomRegistrationCode(name);
-            lines.Add(known is not null
-                ? (known, null)
+            KernelSets.Extension? extension = KernelSets.Providing(name);
+            if (extension?.Namespace is string ns) namespaces.Add(ns);
+            lines.Add(extension is not null
+                ? ($".{extension.Method(name)}()", null)
                 : ($".AddCustom(\"{Escape(name)}\", () => throw new NotSupportedException(\"{Escape(name)}\"))",
                    $"custom op {name}: replace the factory with your IKernel for it"));
         }
@@ -43,6 +49,8 @@ internal static class ResolverCode
         var sb = new StringBuilder();
         sb.Append("// Ops used by ").Append(sourceName).Append(": ")
           .Append(builtins.Count).Append(" builtin, ").Append(customs.Count).Append(" custom.\n");
+        if (namespaces.Count > 0)
+            sb.Append("// Needs: ").AppendJoin(" ", namespaces.Select(n => $"using {n};")).Append('\n');
         sb.Append("var ").Append(variable).Append(" = new OpResolver()");
         if (lines.Count == 0)
         {

@@ -60,8 +60,18 @@ public partial class EmbedAndResolverTests
         Assert.True(result.ExitCode == 0, result.Error);
         string code = result.Output;
 
-        var builtins = BuiltinLine().Matches(code).Select(m => Enum.Parse<BuiltinOperator>(m.Groups[1].Value)).ToList();
-        var customs = CustomLine().Matches(code).Select(m => m.Groups[1].Value).ToList();
+        // Each registration line is a per-op method (.AddConv2D(), .AddSignalWindow()), run here on a resolver of its
+        // own to learn the op it registers; a resolver made of exactly these calls must run the model.
+        var resolver = new OpResolver();
+        var builtins = new List<BuiltinOperator>();
+        var customs = new List<string>();
+        foreach (Match m in RegistrationLine().Matches(code))
+        {
+            OpResolver one = Register(new OpResolver(), m.Groups[1].Value);
+            Register(resolver, m.Groups[1].Value);
+            builtins.AddRange(one.RegisteredBuiltins);
+            customs.AddRange(one.RegisteredCustomOps);
+        }
         var expectedBuiltins = new List<BuiltinOperator>();
         var expectedCustoms = new List<string>();
         foreach (Subgraph s in model.Subgraphs)
@@ -75,29 +85,26 @@ public partial class EmbedAndResolverTests
         Assert.StartsWith("// Ops used by", code);
         Assert.Contains("var resolver = new OpResolver()", code);
         Assert.Single(code.Split('\n'), l => l.Split("//")[0].TrimEnd().EndsWith(';'));
+        Assert.Equal(customs.Any(c => c.StartsWith("Signal", StringComparison.Ordinal)), code.Contains("// Needs: using TfLiteMicro.Signal;\n"));
 
-        // A resolver built from exactly these registrations (custom kernels by the class the code names) runs the model.
+        // The resolver made of exactly these registrations runs the model.
         SharedModels.AssertAllOpsSupported(model, name);
-        var resolver = new OpResolver();
-        foreach (BuiltinOperator op in builtins) resolver.Add(op);
-        foreach (Match m in CustomKernel().Matches(code))
-        {
-            Type kernel = typeof(TfLiteMicro.Signal.SignalOps).Assembly.GetType(m.Groups[2].Value, throwOnError: true)!;
-            resolver.AddCustom(m.Groups[1].Value, () => (TfLiteMicro.Kernels.IKernel)Activator.CreateInstance(kernel)!);
-        }
         using var interpreter = new MicroInterpreter(model, resolver, new byte[ModelFile.DefaultArenaBytes]);
         interpreter.AllocateTensors();
         interpreter.Invoke();
     }
 
-    [GeneratedRegex(@"\.Add\(BuiltinOperator\.(\w+)")]
-    private static partial Regex BuiltinLine();
+    /// <summary>Calls the registration method <paramref name="method"/> of the core or of the signal library.</summary>
+    private static OpResolver Register(OpResolver resolver, string method)
+    {
+        if (typeof(OpResolver).GetMethod(method, Type.EmptyTypes) is { } own) return (OpResolver)own.Invoke(resolver, null)!;
+        var extension = typeof(TfLiteMicro.Signal.SignalOps).GetMethod(method, [typeof(OpResolver)]);
+        Assert.True(extension is not null, $"no registration method {method}");
+        return (OpResolver)extension.Invoke(null, [resolver])!;
+    }
 
-    [GeneratedRegex(@"\.AddCustom\(""([^""]+)""")]
-    private static partial Regex CustomLine();
-
-    [GeneratedRegex(@"\.AddCustom\(""([^""]+)"", \(\) => new ([\w.]+)\(\)\)")]
-    private static partial Regex CustomKernel();
+    [GeneratedRegex(@"^    \.(Add\w+)\(\);?$", RegexOptions.Multiline)]
+    private static partial Regex RegistrationLine();
 
     [SkippableFact]
     public void Resolver_for_hello_world_is_one_registration()
@@ -106,7 +113,7 @@ public partial class EmbedAndResolverTests
         SharedModels.AssertAllOpsSupported(model, "hello_world_int8");
         CliRunner.Result result = CliRunner.Run("resolver", CliRunner.ModelPath("hello_world_int8"), "--variable", "ops");
         Assert.Equal(
-            "// Ops used by hello_world_int8.tflite: 1 builtin, 0 custom.\nvar ops = new OpResolver()\n    .Add(BuiltinOperator.FullyConnected);\n",
+            "// Ops used by hello_world_int8.tflite: 1 builtin, 0 custom.\nvar ops = new OpResolver()\n    .AddFullyConnected();\n",
             result.Output);
     }
 }

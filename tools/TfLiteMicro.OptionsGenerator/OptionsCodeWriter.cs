@@ -41,6 +41,16 @@ public static class OptionsCodeWriter
             s.Append("    ").Append(member.Table).Append(" = ").Append(member.Tag.ToString(CultureInfo.InvariantCulture)).Append(",\n");
         s.Append("}\n");
 
+        // Names by a switch: the enum's own ToString and Enum.IsDefined would keep enum reflection in every trimmed program.
+        s.Append("\n/// <summary>The names of the BuiltinOptions union's tables, for messages.</summary>\n");
+        s.Append("internal static class BuiltinOptionsTables\n{\n");
+        s.Append("    /// <summary>The schema's name of <paramref name=\"table\"/>, or null for a tag the schema does not define.</summary>\n");
+        s.Append("    public static string? GetName(BuiltinOptionsTable table) => table switch\n    {\n");
+        s.Append("        BuiltinOptionsTable.None => \"None\",\n");
+        foreach (FbsUnionMember member in union)
+            s.Append("        BuiltinOptionsTable.").Append(member.Table).Append(" => \"").Append(member.Table).Append("\",\n");
+        s.Append("        _ => null,\n    };\n}\n");
+
         var viewed = OptionsCatalog.ViewedTables.Order(StringComparer.Ordinal).ToList();
         var enums = new SortedSet<string>(StringComparer.Ordinal);
         foreach (string table in viewed)

@@ -433,4 +433,23 @@ public static class BuiltinOperatorNames
         BuiltinOperator.StablehloCase => "STABLEHLO_CASE",
         _ => "BUILTIN_" + ((int)op).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
+
+    /// <summary>
+    /// The enum member's name (<c>Conv2D</c>), or null for a code this build does not know. Spelled from the schema name
+    /// (each word capitalised, "2D" kept) rather than by <see cref="Enum.ToString()"/>, which would keep enum reflection
+    /// in every trimmed program that can report an error.
+    /// </summary>
+    internal static string? GetMemberName(BuiltinOperator op)
+    {
+        string name = GetName(op);
+        if (name.StartsWith("BUILTIN_", StringComparison.Ordinal)) return null;
+        var member = new System.Text.StringBuilder(name.Length);
+        foreach (string word in name.Split('_'))
+        {
+            if (word.Length == 0) continue;
+            bool number = word[0] is >= '0' and <= '9';   // "2D" and "3D" stay as they are
+            member.Append(word[0]).Append(number ? word.Substring(1) : word.Substring(1).ToLowerInvariant());
+        }
+        return member.ToString();
+    }
 }

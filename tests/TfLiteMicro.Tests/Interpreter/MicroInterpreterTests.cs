@@ -29,7 +29,7 @@ public sealed class MicroInterpreterTests
         var e = Assert.Throws<UnsupportedOperatorException>(() => interpreter.AllocateTensors());
         Assert.Contains("FULLY_CONNECTED", e.Message);
         Assert.Contains("version", e.Message);
-        Assert.Contains("resolver.Add(BuiltinOperator.FullyConnected)", e.Message);
+        Assert.Contains("resolver.AddFullyConnected()", e.Message);
     }
 
     [SkippableFact]

@@ -71,4 +71,29 @@ public sealed class FixedPointTests
             Assert.True(Math.Abs(result - 1 / (1 + v)) < 1e-6, $"1/(1+{v}) = {result}");
         }
     }
+
+    [Fact]
+    public void RoundIsTheRuntimesHalfAwayFromZero()
+    {
+        // Ties, neighbours of ties, the edges of exact integers, signed zeros, infinities and random values, float
+        // and double: every result must have the bits of Math.Round(x, MidpointRounding.AwayFromZero).
+        var rng = new Random(7);
+        var doubles = new List<double> { 0.0, -0.0, 0.5, -0.5, 1.5, -2.5, 0.49999999999999994, -0.49999999999999994,
+            4503599627370495.5, 4503599627370497, -4503599627370495.5, double.MaxValue, double.Epsilon,
+            double.PositiveInfinity, double.NegativeInfinity };
+        for (int i = 0; i < 100_000; i++)
+        {
+            doubles.Add(BitConverter.Int64BitsToDouble(rng.NextInt64()));
+            doubles.Add((rng.Next(-1_000_000, 1_000_000) + 0.5) * Math.Pow(2, rng.Next(-3, 3)));
+        }
+        foreach (double x in doubles)
+        {
+            if (double.IsNaN(x)) continue;
+            Assert.Equal(BitConverter.DoubleToInt64Bits(Math.Round(x, MidpointRounding.AwayFromZero)), BitConverter.DoubleToInt64Bits(FixedPoint.Round(x)));
+            float f = (float)x;
+            Assert.Equal(BitConverter.SingleToInt32Bits(MathF.Round(f, MidpointRounding.AwayFromZero)), BitConverter.SingleToInt32Bits(FixedPoint.Round(f)));
+            float next = MathF.BitIncrement(f);
+            Assert.Equal(BitConverter.SingleToInt32Bits(MathF.Round(next, MidpointRounding.AwayFromZero)), BitConverter.SingleToInt32Bits(FixedPoint.Round(next)));
+        }
+    }
 }

@@ -1,12 +1,19 @@
-namespace TfLiteMicro.Kernels;
+using TfLiteMicro.Kernels;
 
-internal static partial class BuiltinKernels
+namespace TfLiteMicro;
+
+// Registration of the core kernels, one method per op (why: see OpResolver.cs).
+public sealed partial class OpResolver
 {
-    static partial void RegisterCoreKernels(Dictionary<BuiltinOperator, Func<IKernel>> table)
-    {
-        table[BuiltinOperator.FullyConnected] = static () => new FullyConnected();
-        table[BuiltinOperator.Quantize] = static () => new Quantize();
-        table[BuiltinOperator.Dequantize] = static () => new Dequantize();
-        table[BuiltinOperator.Reshape] = static () => new Reshape();
-    }
+    /// <summary>Registers the FULLY_CONNECTED kernel.</summary>
+    public OpResolver AddFullyConnected() => Add(BuiltinOperator.FullyConnected, static () => new FullyConnected());
+
+    /// <summary>Registers the QUANTIZE kernel.</summary>
+    public OpResolver AddQuantize() => Add(BuiltinOperator.Quantize, static () => new Quantize());
+
+    /// <summary>Registers the DEQUANTIZE kernel.</summary>
+    public OpResolver AddDequantize() => Add(BuiltinOperator.Dequantize, static () => new Dequantize());
+
+    /// <summary>Registers the RESHAPE kernel.</summary>
+    public OpResolver AddReshape() => Add(BuiltinOperator.Reshape, static () => new Reshape());
 }

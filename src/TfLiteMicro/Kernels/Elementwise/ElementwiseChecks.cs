@@ -3,12 +3,35 @@ namespace TfLiteMicro.Kernels;
 /// <summary>The Prepare-time checks element-wise kernels share, each throwing a KernelException that names the problem.</summary>
 internal static class ElementwiseChecks
 {
+    // One to five allowed types as separate parameters rather than a params array or span: an array of the enum, or a
+    // span over its constant bytes, would keep enum reflection (and formatting) in every trimmed program.
+    /// <summary>Throws unless <paramref name="tensor"/>'s type is <paramref name="a"/>.</summary>
+    public static void RequireType(PrepareContext context, Tensor tensor, string what, TensorType a)
+        => RequireType(context, tensor, what, tensor.Type == a);
+
+    /// <summary>Throws unless <paramref name="tensor"/>'s type is one of those given.</summary>
+    public static void RequireType(PrepareContext context, Tensor tensor, string what, TensorType a, TensorType b)
+        => RequireType(context, tensor, what, tensor.Type == a || tensor.Type == b);
+
+    /// <inheritdoc cref="RequireType(PrepareContext, Tensor, string, TensorType, TensorType)"/>
+    public static void RequireType(PrepareContext context, Tensor tensor, string what, TensorType a, TensorType b, TensorType c)
+        => RequireType(context, tensor, what, tensor.Type == a || tensor.Type == b || tensor.Type == c);
+
+    /// <inheritdoc cref="RequireType(PrepareContext, Tensor, string, TensorType, TensorType)"/>
+    public static void RequireType(PrepareContext context, Tensor tensor, string what, TensorType a, TensorType b, TensorType c, TensorType d)
+        => RequireType(context, tensor, what, tensor.Type == a || tensor.Type == b || tensor.Type == c || tensor.Type == d);
+
+    /// <inheritdoc cref="RequireType(PrepareContext, Tensor, string, TensorType, TensorType)"/>
+    public static void RequireType(PrepareContext context, Tensor tensor, string what, TensorType a, TensorType b, TensorType c, TensorType d, TensorType e)
+        => RequireType(context, tensor, what, tensor.Type == a || tensor.Type == b || tensor.Type == c || tensor.Type == d || tensor.Type == e);
+
     /// <summary>Throws unless <paramref name="tensor"/>'s type is one of <paramref name="allowed"/>.</summary>
-    public static void RequireType(PrepareContext context, Tensor tensor, string what, params TensorType[] allowed)
+    public static void RequireType(PrepareContext context, Tensor tensor, string what, TensorType[] allowed)
+        => RequireType(context, tensor, what, Array.IndexOf(allowed, tensor.Type) >= 0);
+
+    private static void RequireType(PrepareContext context, Tensor tensor, string what, bool allowed)
     {
-        foreach (TensorType t in allowed)
-            if (tensor.Type == t) return;
-        throw context.UnsupportedType(what, tensor.Type);
+        if (!allowed) throw context.UnsupportedType(what, tensor.Type);
     }
 
     /// <summary>Throws unless the two tensors have the same type.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using TfLiteMicro.Quantization;
 
 namespace TfLiteMicro.Kernels;
 
@@ -21,7 +22,7 @@ public sealed class Relu6 : IKernel
         ElementwiseChecks.RequireQuantized(context, input, "input");
         (int typeMin, int typeMax) = Quantization.ActivationRange.TypeLimits(_type);
         _zero = Math.Clamp(input.ZeroPoint, typeMin, typeMax);
-        _six = (int)Math.Clamp((long)MathF.Round(6f / input.Scale, MidpointRounding.AwayFromZero) + input.ZeroPoint, typeMin, typeMax);
+        _six = (int)Math.Clamp((long)FixedPoint.Round(6f / input.Scale) + input.ZeroPoint, typeMin, typeMax);
     }
 
     public void Invoke(InvokeContext context)

@@ -5,6 +5,6 @@ public sealed class Round : FloatUnaryKernel<Round.Operator>
 {
     public readonly struct Operator : IUnaryOperator<float, float>
     {
-        public float Invoke(float x) => MathF.Round(x, MidpointRounding.ToEven);
+        public float Invoke(float x) => MathF.Round(x);
     }
 }

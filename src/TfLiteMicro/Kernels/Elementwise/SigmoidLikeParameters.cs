@@ -21,7 +21,7 @@ internal readonly struct SigmoidLikeParameters
         const int inputIntegerBits = 4;
         double realMultiplier = input.Scale * (double)(1 << (31 - inputIntegerBits));
         double q = FixedPoint.Frexp(realMultiplier, out int leftShift);
-        int multiplier = (int)Math.Round(q * (1L << 31), MidpointRounding.AwayFromZero);
+        int multiplier = (int)FixedPoint.Round(q * (1L << 31));
         return new SigmoidLikeParameters
         {
             InputZeroPoint = input.ZeroPoint,

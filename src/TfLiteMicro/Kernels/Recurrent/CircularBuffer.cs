@@ -5,7 +5,7 @@ namespace TfLiteMicro.Kernels;
 /// output, shifting one frame in per call. Only every cycles_max-th call lets the rest of the graph run; on the
 /// others the Invoke ends after this op (<see cref="MicroInterpreter.LastInvokeAborted"/>). The history lives in
 /// persistent arena memory, so it survives whatever else the planner puts in the output's place between calls.
-/// Register it with <see cref="CircularBufferResolverExtensions.AddCircularBuffer"/>.
+/// Register it with <see cref="OpResolver.AddCircularBuffer"/>.
 /// </summary>
 public sealed class CircularBuffer : IKernel, IResettableKernel
 {

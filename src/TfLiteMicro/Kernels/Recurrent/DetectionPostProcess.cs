@@ -5,7 +5,7 @@ namespace TfLiteMicro.Kernels;
 /// (center-size with y/x/h/w scales), then keeps the best boxes by non-max suppression, either per class ("regular")
 /// or on each box's best classes ("fast"), as TFLM computes it. Outputs: boxes [1, max, 4] (ymin, xmin, ymax, xmax),
 /// classes [1, max], scores [1, max], number of detections [1]. Options come as a FlexBuffer map.
-/// Register it with <see cref="DetectionPostProcessResolverExtensions.AddDetectionPostProcess"/>.
+/// Register it with <see cref="OpResolver.AddDetectionPostProcess"/>.
 /// </summary>
 public sealed class DetectionPostProcess : IKernel
 {

@@ -1,3 +1,5 @@
+using TfLiteMicro.Quantization;
+
 namespace TfLiteMicro.Kernels;
 
 /// <summary>RESIZE_NEAREST_NEIGHBOR (NHWC): copies the nearest input pixel, with align_corners / half_pixel_centers.</summary>
@@ -29,7 +31,7 @@ public sealed class ResizeNearestNeighbor : IKernel
         float scale = align && outSize > 1 ? (inSize - 1) / (float)(outSize - 1) : inSize / (float)outSize;
         float offset = half ? 0.5f : 0f;
         float scaled = (value + offset) * scale;
-        int result = Math.Min(align ? (int)MathF.Round(scaled, MidpointRounding.AwayFromZero) : (int)MathF.Floor(scaled), inSize - 1);
+        int result = Math.Min(align ? (int)FixedPoint.Round(scaled) : (int)MathF.Floor(scaled), inSize - 1);
         return Math.Max(0, result);
     }
 

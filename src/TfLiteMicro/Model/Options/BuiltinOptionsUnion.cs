@@ -21,7 +21,7 @@ internal static class BuiltinOptionsUnion
     }
 
     private static string Describe(BuiltinOptionsTable table) =>
-        Enum.IsDefined(typeof(BuiltinOptionsTable), table)
-            ? $"{table} (union type {(byte)table})"
+        BuiltinOptionsTables.GetName(table) is string name
+            ? $"{name} (union type {(byte)table})"
             : $"union type {(byte)table}, which the schema does not define";
 }
