@@ -57,7 +57,17 @@ internal sealed class DecompressionMemoryPlan
         long total = 0;
         for (int r = 0; r < _regions.Count; r++)
         {
-            foreach (Entry entry in _placed[r].Where(e => e.ConstantData).OrderByDescending(e => e.Size).ToList())
+            // Largest first, equal sizes in placing order (an insertion sort: stable, and no LINQ in every program that
+            // links the interpreter).
+            var constants = new List<Entry>();
+            foreach (Entry e in _placed[r])
+            {
+                if (!e.ConstantData) continue;
+                int at = constants.Count;
+                while (at > 0 && constants[at - 1].Size < e.Size) at--;
+                constants.Insert(at, e);
+            }
+            foreach (Entry entry in constants)
             {
                 (int firstUse, int lastUse) = (entry.FirstUse, entry.LastUse);
                 (entry.FirstUse, entry.LastUse) = (0, WholeRun);

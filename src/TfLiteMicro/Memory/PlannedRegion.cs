@@ -26,10 +26,25 @@ internal static class PlannedRegion
     /// operator, <see cref="Slot"/> the compressed tensor's index in the subgraph), with its size in bytes, lifetime and
     /// fixed offset (from an offline plan, or -1).
     /// </summary>
-    public readonly record struct Request(Kind Kind, int Subgraph, int Index, int Slot, int Id, int Size, int FirstUse, int LastUse, int FixedOffset)
+    // A plain struct, not a record: a record's generated equality and ToString box the enum, which roots enum
+    // formatting by reflection in every NativeAOT program.
+    public readonly struct Request(Kind kind, int subgraph, int index, int slot, int id, int size, int firstUse, int lastUse, int fixedOffset)
     {
+        public Kind Kind { get; } = kind;
+        public int Subgraph { get; } = subgraph;
+        public int Index { get; } = index;
+        public int Slot { get; } = slot;
+        public int Id { get; } = id;
+        public int Size { get; } = size;
+        public int FirstUse { get; } = firstUse;
+        public int LastUse { get; } = lastUse;
+        public int FixedOffset { get; } = fixedOffset;
+
         /// <summary>Scratch and decompression buffers, which kernels use while they run.</summary>
         public bool IsScratch => Kind != Kind.Tensor;
+
+        public override string ToString()
+            => $"{(Kind == Kind.Tensor ? "tensor" : Kind == Kind.Scratch ? "scratch" : "decompression")} {Id} of subgraph {Subgraph}: {Size} bytes, steps {FirstUse}..{LastUse}";
     }
 
     /// <summary>
