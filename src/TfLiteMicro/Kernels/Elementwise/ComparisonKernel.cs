@@ -6,7 +6,8 @@ namespace TfLiteMicro.Kernels;
 /// <summary>A comparison of two values: the one thing EQUAL, NOT_EQUAL, GREATER, ... differ in.</summary>
 public interface IComparison
 {
-    static abstract bool Compare<T>(T a, T b) where T : IComparisonOperators<T, T, bool>;
+    /// <summary>The comparison of two elements (float, int8, int16, int32, int64 or 0/1 for bool).</summary>
+    bool Compare<T>(T a, T b) where T : unmanaged;
 }
 
 /// <summary>
@@ -59,26 +60,26 @@ public abstract class ComparisonKernel<TCompare> : IKernel where TCompare : stru
         }
     }
 
-    private readonly struct Raw<T> : IBinaryOperator<T, byte> where T : IComparisonOperators<T, T, bool>
+    private readonly struct Raw<T> : IBinaryOperator<T, byte> where T : unmanaged
     {
-        public byte Invoke(T a, T b) => TCompare.Compare(a, b) ? (byte)1 : (byte)0;
+        public byte Invoke(T a, T b) => default(TCompare).Compare(a, b) ? (byte)1 : (byte)0;
     }
 
     private readonly struct Boolean : IBinaryOperator<byte, byte>
     {
-        public byte Invoke(byte a, byte b) => TCompare.Compare(a != 0 ? 1 : 0, b != 0 ? 1 : 0) ? (byte)1 : (byte)0;
+        public byte Invoke(byte a, byte b) => default(TCompare).Compare(a != 0 ? 1 : 0, b != 0 ? 1 : 0) ? (byte)1 : (byte)0;
     }
 
     private readonly struct Scaled<T>(int leftShift, int offset1, int multiplier1, int shift1, int offset2, int multiplier2, int shift2)
-        : IBinaryOperator<T, byte> where T : IBinaryInteger<T>
+        : IBinaryOperator<T, byte> where T : unmanaged
     {
         public byte Invoke(T a, T b)
         {
-            int shifted1 = unchecked((offset1 + int.CreateTruncating(a)) * (1 << leftShift));
-            int shifted2 = unchecked((offset2 + int.CreateTruncating(b)) * (1 << leftShift));
+            int shifted1 = unchecked((offset1 + Scalar.ToInt32(a)) * (1 << leftShift));
+            int shifted2 = unchecked((offset2 + Scalar.ToInt32(b)) * (1 << leftShift));
             int scaled1 = FixedPoint.MultiplyByQuantizedMultiplierSmallerThanOneExp(shifted1, multiplier1, shift1);
             int scaled2 = FixedPoint.MultiplyByQuantizedMultiplierSmallerThanOneExp(shifted2, multiplier2, shift2);
-            return TCompare.Compare(scaled1, scaled2) ? (byte)1 : (byte)0;
+            return default(TCompare).Compare(scaled1, scaled2) ? (byte)1 : (byte)0;
         }
     }
 }

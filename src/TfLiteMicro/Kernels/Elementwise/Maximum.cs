@@ -20,8 +20,8 @@ public sealed class Maximum : IKernel
         }
     }
 
-    private readonly struct Larger<T> : IBinaryOperator<T, T> where T : System.Numerics.INumber<T>
+    private readonly struct Larger<T> : IBinaryOperator<T, T> where T : unmanaged
     {
-        public T Invoke(T a, T b) => a > b ? a : b;
+        public T Invoke(T a, T b) => Scalar.Less(b, a) ? a : b;
     }
 }

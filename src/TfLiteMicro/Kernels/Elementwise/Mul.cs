@@ -86,13 +86,13 @@ public sealed partial class Mul : IKernel
     }
 
     private readonly struct QuantizedProduct<T>(int offset1, int offset2, int outputOffset, int multiplier, int shift, int min, int max)
-        : IBinaryOperator<T, T> where T : unmanaged, IBinaryInteger<T>
+        : IBinaryOperator<T, T> where T : unmanaged
     {
         public T Invoke(T a, T b)
         {
-            int product = unchecked((offset1 + int.CreateTruncating(a)) * (offset2 + int.CreateTruncating(b)));
+            int product = unchecked((offset1 + Scalar.ToInt32(a)) * (offset2 + Scalar.ToInt32(b)));
             int output = unchecked(outputOffset + FixedPoint.MultiplyByQuantizedMultiplier(product, multiplier, shift));
-            return T.CreateTruncating(Clamp.Int(output, min, max));
+            return Scalar.Truncate<T>(Clamp.Int(output, min, max));
         }
     }
 }

@@ -89,7 +89,7 @@ public sealed class SquaredDifference : IKernel
         }
     }
 
-    private readonly struct QuantizedSquaredDifference<T> : IBinaryOperator<T, T> where T : unmanaged, IBinaryInteger<T>
+    private readonly struct QuantizedSquaredDifference<T> : IBinaryOperator<T, T> where T : unmanaged
     {
         public int LeftShift { get; init; }
         public int Offset1 { get; init; }
@@ -106,13 +106,13 @@ public sealed class SquaredDifference : IKernel
 
         public T Invoke(T a, T b)
         {
-            int shifted1 = unchecked((Offset1 + int.CreateTruncating(a)) * (1 << LeftShift));
-            int shifted2 = unchecked((Offset2 + int.CreateTruncating(b)) * (1 << LeftShift));
+            int shifted1 = unchecked((Offset1 + Scalar.ToInt32(a)) * (1 << LeftShift));
+            int shifted2 = unchecked((Offset2 + Scalar.ToInt32(b)) * (1 << LeftShift));
             int scaled1 = FixedPoint.MultiplyByQuantizedMultiplierSmallerThanOneExp(shifted1, Multiplier1, Shift1);
             int scaled2 = FixedPoint.MultiplyByQuantizedMultiplierSmallerThanOneExp(shifted2, Multiplier2, Shift2);
             int diff = unchecked(scaled1 - scaled2);
             int output = unchecked(FixedPoint.MultiplyByQuantizedMultiplier(unchecked(diff * diff), OutputMultiplier, OutputShift) + OutputOffset);
-            return T.CreateTruncating(Clamp.Int(output, Min, Max));
+            return Scalar.Truncate<T>(Clamp.Int(output, Min, Max));
         }
     }
 }

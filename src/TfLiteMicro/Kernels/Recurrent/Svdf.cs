@@ -156,7 +156,7 @@ public sealed class Svdf : IKernel
         _ => x,
     };
 
-    private void InvokeInteger<T>(InvokeContext context, int stateMin, int stateMax) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    private void InvokeInteger<T>(InvokeContext context, int stateMin, int stateMax) where T : unmanaged
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(InputIndex);
         ReadOnlySpan<sbyte> featureWeights = context.Input<sbyte>(FeatureWeightsIndex);
@@ -180,7 +180,7 @@ public sealed class Svdf : IKernel
                 for (int k = 0; k < _inputSize; k++) sum = unchecked(sum + w[k] * (x[k] - _inputZeroPoint));
                 sum = FixedPoint.MultiplyByQuantizedMultiplier(sum, _scale1Multiplier, _scale1Shift);
                 sum = Math.Clamp(sum, stateMin, stateMax);
-                state[(b * _filters + f) * _memory + _memory - 1] = T.CreateTruncating(_stateZeroPoint + sum);
+                state[(b * _filters + f) * _memory + _memory - 1] = Scalar.Truncate<T>(_stateZeroPoint + sum);
             }
         }
 
@@ -192,7 +192,7 @@ public sealed class Svdf : IKernel
                 ReadOnlySpan<T> s = state.Slice((b * _filters + f) * _memory, _memory);
                 int sum = 0;
                 for (int k = 0; k < _memory; k++)
-                    sum = unchecked(sum + int.CreateTruncating(w[k]) * (int.CreateTruncating(s[k]) - _stateZeroPoint));
+                    sum = unchecked(sum + Scalar.ToInt32(w[k]) * (Scalar.ToInt32(s[k]) - _stateZeroPoint));
                 scratch[b * _filters + f] = sum;
             }
         }

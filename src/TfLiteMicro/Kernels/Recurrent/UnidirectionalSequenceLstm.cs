@@ -270,7 +270,7 @@ public sealed class UnidirectionalSequenceLstm : IKernel
         return 1f / (1f + MathF.Exp(-x));
     }
 
-    private void InvokeInteger<TAct>(InvokeContext context) where TAct : unmanaged, IBinaryInteger<TAct>
+    private void InvokeInteger<TAct>(InvokeContext context) where TAct : unmanaged
     {
         ReadOnlySpan<TAct> input = context.Input<TAct>(InputIndex);
         Span<TAct> hidden = context.Variable<TAct>(HiddenStateIndex);
@@ -325,7 +325,7 @@ public sealed class UnidirectionalSequenceLstm : IKernel
                 for (int i = 0; i < n; i++)
                 {
                     int value = _hiddenZeroPoint + FixedPoint.MultiplyByQuantizedMultiplier(forget[i] * outputGate[i], _hiddenMultiplier, _hiddenShift);
-                    h[i] = TAct.CreateTruncating(Math.Clamp(value, _hiddenMin, _hiddenMax));
+                    h[i] = Scalar.Truncate<TAct>(Math.Clamp(value, _hiddenMin, _hiddenMax));
                 }
                 h.CopyTo(output.Slice(outOffset, n));
             }
@@ -338,7 +338,7 @@ public sealed class UnidirectionalSequenceLstm : IKernel
     // One gate's pre-activation in Q3.12: input and hidden-state products, each requantized and clamped to int16,
     // then added with saturation.
     private void IntegerGate<TAct>(InvokeContext context, int gate, ReadOnlySpan<TAct> x, ReadOnlySpan<TAct> h, int rows,
-        Span<short> result, Span<short> temp) where TAct : unmanaged, IBinaryInteger<TAct>
+        Span<short> result, Span<short> temp) where TAct : unmanaged
     {
         ReadOnlySpan<sbyte> wx = context.Input<sbyte>(InputWeightIndex[gate]);
         ReadOnlySpan<sbyte> wh = context.Input<sbyte>(RecurrentWeightIndex[gate]);
@@ -359,7 +359,7 @@ public sealed class UnidirectionalSequenceLstm : IKernel
     }
 
     private void FullyConnected32<TAct>(ReadOnlySpan<TAct> x, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias, int rows, int depth,
-        int inputOffset, int multiplier, int shift, Span<short> result) where TAct : unmanaged, IBinaryInteger<TAct>
+        int inputOffset, int multiplier, int shift, Span<short> result) where TAct : unmanaged
     {
         for (int b = 0; b < rows; b++)
         {
@@ -368,7 +368,7 @@ public sealed class UnidirectionalSequenceLstm : IKernel
             {
                 ReadOnlySpan<sbyte> w = weights.Slice(u * depth, depth);
                 int acc = 0;
-                for (int k = 0; k < depth; k++) acc = unchecked(acc + w[k] * (int.CreateTruncating(xb[k]) + inputOffset));
+                for (int k = 0; k < depth; k++) acc = unchecked(acc + w[k] * (Scalar.ToInt32(xb[k]) + inputOffset));
                 if (!bias.IsEmpty) acc = unchecked(acc + bias[u]);
                 int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multiplier, shift);
                 result[b * _units + u] = (short)Math.Clamp(scaled, short.MinValue, short.MaxValue);
@@ -377,7 +377,7 @@ public sealed class UnidirectionalSequenceLstm : IKernel
     }
 
     private void FullyConnected64<TAct>(ReadOnlySpan<TAct> x, ReadOnlySpan<sbyte> weights, ReadOnlySpan<long> bias, int rows, int depth,
-        int inputOffset, int multiplier, int shift, Span<short> result) where TAct : unmanaged, IBinaryInteger<TAct>
+        int inputOffset, int multiplier, int shift, Span<short> result) where TAct : unmanaged
     {
         for (int b = 0; b < rows; b++)
         {
@@ -386,7 +386,7 @@ public sealed class UnidirectionalSequenceLstm : IKernel
             {
                 ReadOnlySpan<sbyte> w = weights.Slice(u * depth, depth);
                 long acc = 0;
-                for (int k = 0; k < depth; k++) acc += w[k] * (int.CreateTruncating(xb[k]) + inputOffset);
+                for (int k = 0; k < depth; k++) acc += w[k] * (Scalar.ToInt32(xb[k]) + inputOffset);
                 if (!bias.IsEmpty) acc = unchecked(acc + bias[u]);
                 int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multiplier, shift);
                 result[b * _units + u] = (short)Math.Clamp(scaled, short.MinValue, short.MaxValue);
