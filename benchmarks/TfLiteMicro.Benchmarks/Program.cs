@@ -15,6 +15,11 @@ public static class Program
             Quick(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0.5, args.Length > 2 ? args[2] : "");
             return;
         }
+        if (args.Length > 0 && args[0] == "--ops")
+        {
+            OperatorMedians.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2, args.Length > 2 ? args[2] : "");
+            return;
+        }
         if (args.Length > 0 && args[0] == "--peers")
         {
             PeerCheck.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0.5);

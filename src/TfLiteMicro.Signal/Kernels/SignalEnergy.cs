@@ -10,6 +10,7 @@ public sealed class SignalEnergy : IKernel
 {
     private int _start;
     private int _end;
+    private SimdLevel _level;
 
     public void Prepare(PrepareContext context)
     {
@@ -26,17 +27,9 @@ public sealed class SignalEnergy : IKernel
         int bins = input.Dim(0) / 2;
         if (_start < 0 || _end < _start || _end > bins || _end > output.Dim(0))
             throw context.Error($"bins [{_start}, {_end}) do not fit the {bins} input bins and {output.Dim(0)} outputs");
+        _level = Simd.For(context);
     }
 
     public void Invoke(InvokeContext context)
-    {
-        ReadOnlySpan<Complex<short>> input = context.Input<Complex<short>>(0);
-        Span<uint> output = context.Output<uint>(0);
-        for (int i = _start; i < _end; i++)
-        {
-            int re = input[i].Real;
-            int im = input[i].Imag;
-            output[i] = unchecked((uint)(re * re + im * im));
-        }
-    }
+        => FrameArithmetic.Energy(_level, context.Input<Complex<short>>(0), _start, _end, context.Output<uint>(0));
 }

@@ -9,6 +9,7 @@ namespace TfLiteMicro.Signal;
 public sealed class SignalFftAutoScale : IKernel
 {
     private int _size;
+    private SimdLevel _level;
 
     public void Prepare(PrepareContext context)
     {
@@ -24,24 +25,9 @@ public sealed class SignalFftAutoScale : IKernel
         if (scaleBits.Type != TensorType.Int32) throw context.UnsupportedType("scale bits output", scaleBits.Type);
         _size = output.Dim(0);
         if (input.Dim(0) < _size) throw context.Error($"input has {input.Dim(0)} samples but the output {_size}");
+        _level = Simd.For(context);
     }
 
     public void Invoke(InvokeContext context)
-    {
-        ReadOnlySpan<short> input = context.Input<short>(0).Slice(0, _size);
-        Span<short> output = context.Output<short>(0);
-        // The running maximum is an int16 as in TFLM: a sample of -32768 stores 32768 truncated to -32768,
-        // which later samples may replace; as an unsigned value it needs 32 bits, so no scaling happens.
-        short max = 0;
-        foreach (short value in input)
-        {
-            if (value > max) max = value;
-            else if (-value > max) max = unchecked((short)-value);
-        }
-        int scaleBits = 16 - SignalMath.MostSignificantBit32(unchecked((uint)max)) - 1;
-        if (scaleBits <= 0) scaleBits = 0;
-        for (int i = 0; i < input.Length; i++)
-            output[i] = unchecked((short)(input[i] * (1 << scaleBits)));
-        context.Output<int>(1)[0] = scaleBits;
-    }
+        => context.Output<int>(1)[0] = FrameArithmetic.AutoScale(_level, context.Input<short>(0).Slice(0, _size), context.Output<short>(0));
 }

@@ -11,6 +11,7 @@ public sealed class SignalFilterBank : IKernel
 {
     private int _channels;
     private int _workHandle;
+    private SimdLevel _level;
 
     public void Prepare(PrepareContext context)
     {
@@ -38,41 +39,17 @@ public sealed class SignalFilterBank : IKernel
         if (output.Type != TensorType.UInt64) throw context.UnsupportedType("output", output.Type);
         if (output.Dim(0) > _channels) throw context.Error($"output has {output.Dim(0)} channels but num_channels is {_channels}");
         _workHandle = context.RequestScratch((_channels + 1) * sizeof(ulong));
+        _level = Simd.For(context);
     }
 
     public void Invoke(InvokeContext context)
     {
         ReadOnlySpan<uint> input = context.Input<uint>(0);
-        ReadOnlySpan<short> weights = context.Input<short>(1);
-        ReadOnlySpan<short> unweights = context.Input<short>(2);
-        ReadOnlySpan<short> frequencyStarts = context.Input<short>(3);
-        ReadOnlySpan<short> weightStarts = context.Input<short>(4);
-        ReadOnlySpan<short> widths = context.Input<short>(5);
-        Span<ulong> work = context.Scratch<ulong>(_workHandle);
-        Span<ulong> output = context.Output<ulong>(0);
-
-        ulong weighted = 0;
-        ulong unweighted = 0;
-        for (int i = 0; i < _channels + 1; i++)
-        {
-            int frequencyStart = frequencyStarts[i];
-            int weightStart = weightStarts[i];
-            int width = widths[i];
-            if (frequencyStart < 0 || weightStart < 0 || width < 0
-                || frequencyStart + width > input.Length || weightStart + width > weights.Length)
-                throw context.Error($"channel {i}: bins [{frequencyStart}, +{width}) or weights [{weightStart}, +{width}) lie outside the {input.Length} bins / {weights.Length} weights");
-            for (int j = 0; j < width; j++)
-            {
-                ulong energy = input[frequencyStart + j];
-                // The int16 weight is widened to uint64 (sign extended) before the product, as in TFLM.
-                weighted = unchecked(weighted + (ulong)(long)weights[weightStart + j] * energy);
-                unweighted = unchecked(unweighted + (ulong)(long)unweights[weightStart + j] * energy);
-            }
-            work[i] = weighted;
-            weighted = unweighted;
-            unweighted = 0;
-        }
-        // Channel 0 only carried the unweighted part of the first real channel.
-        work.Slice(1, output.Length).CopyTo(output);
+        var tables = new FilterBankTables(context.Input<short>(1), context.Input<short>(2), context.Input<short>(3), context.Input<short>(4), context.Input<short>(5));
+        // The entries are inputs like any other (constants in TFLM's models, but not necessarily): checked on every Invoke.
+        int bad = ChannelArithmetic.FilterBank(_level, _channels, input, tables, context.Scratch<ulong>(_workHandle), context.Output<ulong>(0));
+        if (bad >= 0)
+            throw context.Error($"channel {bad}: bins [{tables.FrequencyStarts[bad]}, +{tables.Widths[bad]}) or weights [{tables.WeightStarts[bad]}, +{tables.Widths[bad]}) " +
+                $"lie outside the {input.Length} bins / {tables.Weights.Length} weights");
     }
 }

@@ -6,6 +6,7 @@ namespace TfLiteMicro.Signal;
 public sealed class SignalFilterBankSquareRoot : IKernel
 {
     private int _channels;
+    private SimdLevel _level;
 
     public void Prepare(PrepareContext context)
     {
@@ -21,16 +22,9 @@ public sealed class SignalFilterBankSquareRoot : IKernel
         if (output.Type != TensorType.UInt32) throw context.UnsupportedType("output", output.Type);
         _channels = input.Dim(0);
         if (output.Dim(0) < _channels) throw context.Error($"output has {output.Dim(0)} channels but the input {_channels}");
+        _level = Simd.For(context);
     }
 
     public void Invoke(InvokeContext context)
-    {
-        ReadOnlySpan<ulong> input = context.Input<ulong>(0);
-        int shift = context.Input<int>(1)[0];
-        // A uint32 shifted by 32 or more (or a negative count) is undefined in C; clamp to "all bits gone".
-        bool clear = shift < 0 || shift > 31;
-        Span<uint> output = context.Output<uint>(0);
-        for (int i = 0; i < _channels; i++)
-            output[i] = clear ? 0 : SignalMath.Sqrt64(input[i]) >> shift;
-    }
+        => ChannelArithmetic.SquareRoot(_level, context.Input<ulong>(0).Slice(0, _channels), context.Input<int>(1)[0], context.Output<uint>(0));
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TfLiteMicro.Kernels;
 
 namespace TfLiteMicro.Signal;
@@ -6,6 +7,7 @@ namespace TfLiteMicro.Signal;
 /// SignalRfft: real FFT of each row (innermost dimension) of an int16, int32 or float32 tensor, zero-padded
 /// to "fft_length"; each output row holds fft_length/2+1 complex bins as (real, imaginary) pairs.
 /// The integer variants are KISS FFT's fixed-point transforms, which scale the result down by fft_length.
+/// int16 rows of a power-of-two length run on vectors (<see cref="Q15RealFft"/>) unless the reference kernels are asked for.
 /// </summary>
 public sealed class SignalRfft : IKernel
 {
@@ -17,6 +19,8 @@ public sealed class SignalRfft : IKernel
     private int _paddedHandle;
     private int _workHandle;
     private KissFftTables _tables;
+    private SimdLevel _level;
+    private Q15RealFft? _fast;
 
     public void Prepare(PrepareContext context)
     {
@@ -36,7 +40,10 @@ public sealed class SignalRfft : IKernel
         int elementSize = _type == TensorType.Int16 ? 2 : 4;
         _paddedHandle = context.RequestScratch(_fftLength * elementSize);
         _workHandle = context.RequestScratch(_fftLength * elementSize);
-        _tables = KissFftTables.Allocate(context, _type, _fftLength, inverse: false);
+        _level = Simd.For(context);
+        _fast = _type == TensorType.Int16 ? Q15RealFft.TryAllocate(context, _level, _fftLength) : null;
+        // The fast path keeps its own tables; the reference's are only made when it runs.
+        if (_fast is null) _tables = KissFftTables.Allocate(context, _type, _fftLength, inverse: false);
     }
 
     public void Invoke(InvokeContext context)
@@ -53,7 +60,7 @@ public sealed class SignalRfft : IKernel
         where T : unmanaged
         where TMath : struct, IFftArithmetic<T>
     {
-        KissFft<T, TMath> fft = _tables.Open<T, TMath>(context);
+        KissFft<T, TMath> reference = _fast is null ? _tables.Open<T, TMath>(context) : default;
         ReadOnlySpan<T> input = context.Input<T>(0);
         Span<Complex<T>> output = context.Output<Complex<T>>(0);
         Span<T> padded = context.Scratch<T>(_paddedHandle).Slice(0, _fftLength);
@@ -64,7 +71,12 @@ public sealed class SignalRfft : IKernel
             ReadOnlySpan<T> row = input.Slice(i, _inputLength);
             row.CopyTo(padded);
             padded.Slice(row.Length).Clear();
-            fft.Forward(padded, output.Slice(o, bins), work);
+            Span<Complex<T>> spectrum = output.Slice(o, bins);
+            // Only int16 has a fast path, so T is short there.
+            if (_fast is { } fast)
+                fast.Forward(context, _level, MemoryMarshal.Cast<T, short>(padded), MemoryMarshal.Cast<Complex<T>, Complex<short>>(spectrum), MemoryMarshal.Cast<Complex<T>, Complex<short>>(work));
+            else
+                reference.Forward(padded, spectrum, work);
         }
     }
 }

@@ -11,6 +11,7 @@ public sealed class SignalWindow : IKernel
     private int _shift;
     private int _inputSize;
     private int _windowSize;
+    private SimdLevel _level;
 
     public void Prepare(PrepareContext context)
     {
@@ -32,21 +33,9 @@ public sealed class SignalWindow : IKernel
             throw context.Error($"input of {_inputSize} samples is not a whole number of {_windowSize}-sample windows");
         if (output.ElementCount != _inputSize)
             throw context.Error($"output has {output.ElementCount} elements but the input has {_inputSize}");
+        _level = Simd.For(context);
     }
 
     public void Invoke(InvokeContext context)
-    {
-        ReadOnlySpan<short> input = context.Input<short>(0);
-        ReadOnlySpan<short> window = context.Input<short>(1);
-        Span<short> output = context.Output<short>(0);
-        int shift = _shift;
-        for (int start = 0; start < _inputSize; start += _windowSize)
-        {
-            for (int i = 0; i < _windowSize; i++)
-            {
-                int raw = (input[start + i] * window[i]) >> shift;
-                output[start + i] = (short)Math.Clamp(raw, short.MinValue, short.MaxValue);
-            }
-        }
-    }
+        => FrameArithmetic.Window(_level, _shift, context.Input<short>(0).Slice(0, _inputSize), context.Input<short>(1).Slice(0, _windowSize), context.Output<short>(0));
 }

@@ -12,6 +12,8 @@ public sealed class Add : IKernel
     private QuantizedSumOperator<sbyte> _int8;
     private Int8SumFastPath _int8Fast;
     private QuantizedSumOperator<short> _int16;
+    private SimdLevel _level;
+    private Int32BroadcastKind _int32Kind;
 
     public void Prepare(PrepareContext context)
     {
@@ -60,6 +62,8 @@ public sealed class Add : IKernel
                 break;
         }
         _int8Fast.Prepare(context, _type, _shape, _int8, input1, input2, output);
+        _level = Simd.For(context);
+        _int32Kind = Int32ElementwiseSimd.Plan(_level, _type, _shape, input1, input2);
     }
 
     public void Invoke(InvokeContext context)
@@ -68,6 +72,10 @@ public sealed class Add : IKernel
         {
             case TensorType.Float32:
                 ElementwiseDriver.Binary(context.Input<float>(0), context.Input<float>(1), context.Output<float>(0), _shape, new FloatAdd(_floatMin, _floatMax));
+                break;
+            case TensorType.Int32 when _int32Kind != Int32BroadcastKind.None:
+                Int32ElementwiseSimd.Run(_level, _int32Kind, _shape.ElementCount, context.Input<int>(0), context.Input<int>(1), context.Output<int>(0),
+                    new Int32Add(_intMin, _intMax), new Int32SumLanes(_intMin, _intMax));
                 break;
             case TensorType.Int32:
                 ElementwiseDriver.Binary(context.Input<int>(0), context.Input<int>(1), context.Output<int>(0), _shape, new Int32Add(_intMin, _intMax));

@@ -11,6 +11,8 @@ public sealed class Div : IKernel
     private int _intMin, _intMax;
     private QuantizedQuotient _int8;
     private int _input2ZeroPoint;
+    private SimdLevel _level;
+    private Int32BroadcastKind _int32Kind;
 
     public void Prepare(PrepareContext context)
     {
@@ -32,6 +34,8 @@ public sealed class Div : IKernel
                 if (input1.Quantization.IsQuantized || input2.Quantization.IsQuantized)
                     throw context.Error("INT32 inputs must not be quantized");
                 (_intMin, _intMax) = Clamp.Int32Range(activation);
+                _level = Simd.For(context);
+                _int32Kind = Int32ElementwiseSimd.Plan(_level, _type, _shape, input1, input2);
                 break;
             default:
                 ElementwiseChecks.RequireQuantized(context, input1, "input 0");
@@ -54,7 +58,11 @@ public sealed class Div : IKernel
                 break;
             case TensorType.Int32:
                 if (context.Input<int>(1).Contains(0)) throw context.Error("division by zero");
-                ElementwiseDriver.Binary(context.Input<int>(0), context.Input<int>(1), context.Output<int>(0), _shape, new Int32Quotient(_intMin, _intMax));
+                if (_int32Kind != Int32BroadcastKind.None)
+                    Int32ElementwiseSimd.Run(_level, _int32Kind, _shape.ElementCount, context.Input<int>(0), context.Input<int>(1), context.Output<int>(0),
+                        new Int32Quotient(_intMin, _intMax), new Int32QuotientLanes(_intMin, _intMax));
+                else
+                    ElementwiseDriver.Binary(context.Input<int>(0), context.Input<int>(1), context.Output<int>(0), _shape, new Int32Quotient(_intMin, _intMax));
                 break;
             default:
                 foreach (sbyte v in context.Input<sbyte>(1))

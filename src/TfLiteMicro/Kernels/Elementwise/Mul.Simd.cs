@@ -11,6 +11,7 @@ public sealed partial class Mul
     {
         _int8Plan = default;
         _level = Simd.For(context);
+        _int32Kind = Int32ElementwiseSimd.Plan(_level, _type, _shape, input1, input2);
         if (_type != TensorType.Int8 || _level == SimdLevel.Reference || parameters is not { } p) return;
         _int8Vector = p;
         _int8Plan = Int8BroadcastPlan.Create(_shape, input1, input2, output);

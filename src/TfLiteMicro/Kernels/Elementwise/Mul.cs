@@ -11,6 +11,7 @@ public sealed partial class Mul : IKernel
     private int _intMin, _intMax;
     private QuantizedProduct<sbyte> _int8;
     private QuantizedProduct<short> _int16;
+    private Int32BroadcastKind _int32Kind;
 
     public void Prepare(PrepareContext context)
     {
@@ -58,6 +59,10 @@ public sealed partial class Mul : IKernel
         {
             case TensorType.Float32:
                 ElementwiseDriver.Binary(context.Input<float>(0), context.Input<float>(1), context.Output<float>(0), _shape, new FloatProduct(_floatMin, _floatMax));
+                break;
+            case TensorType.Int32 when _int32Kind != Int32BroadcastKind.None:
+                Int32ElementwiseSimd.Run(_level, _int32Kind, _shape.ElementCount, context.Input<int>(0), context.Input<int>(1), context.Output<int>(0),
+                    new Int32Product(_intMin, _intMax), new Int32ProductLanes(_intMin, _intMax));
                 break;
             case TensorType.Int32:
                 ElementwiseDriver.Binary(context.Input<int>(0), context.Input<int>(1), context.Output<int>(0), _shape, new Int32Product(_intMin, _intMax));

@@ -7,6 +7,7 @@ public sealed class Cast : IKernel
 {
     private TensorType _from;
     private TensorType _to;
+    private bool _copyBits;
 
     public void Prepare(PrepareContext context)
     {
@@ -21,12 +22,21 @@ public sealed class Cast : IKernel
             throw context.Error($"input {ShapeHelpers.Format(input.Shape)} and output {ShapeHelpers.Format(output.Shape)} differ in size");
         _from = input.Type;
         _to = output.Type;
+        // Between int32 and uint32 the conversion keeps every bit: the optimized kernels copy the bytes.
+        _copyBits = Simd.For(context) != SimdLevel.Reference && IsWord(_from) && IsWord(_to);
     }
+
+    private static bool IsWord(TensorType type) => type is TensorType.Int32 or TensorType.UInt32;
 
     public void Invoke(InvokeContext context)
     {
         ReadOnlySpan<byte> source = context.Input<byte>(0);
         Span<byte> destination = context.Output<byte>(0);
+        if (_copyBits)
+        {
+            source[..destination.Length].CopyTo(destination);
+            return;
+        }
         if (_from == TensorType.Float32)
         {
             ReadOnlySpan<float> values = MemoryMarshal.Cast<byte, float>(source);

@@ -51,8 +51,8 @@ public sealed class AddMulPropertyTests
         }
     }
 
-    /// <summary>Two input shapes and the output's, one of the broadcast kinds the vector path covers or a general one.</summary>
-    private static (int[] A, int[] B, int[] Output, string Kind) Shapes(Random random)
+    /// <summary>Two input shapes and the output's, one of the broadcast kinds the vector paths cover (same shape, a scalar, an inner repeat) or a general one.</summary>
+    internal static (int[] A, int[] B, int[] Output, string Kind) Shapes(Random random)
     {
         int rank = random.Next(1, 5);
         var output = new int[rank];
