@@ -62,7 +62,9 @@ public sealed partial class Softmax
 public sealed partial class Mul
 {
     private static Int8BroadcastPlan _int8Plan => default;
-    private static void PrepareOptimized(PrepareContext context, Tensor input1, Tensor input2, Tensor output, Int8ProductParameters? parameters) { }
+    private static SimdLevel _level => SimdLevel.Reference;
+    private void PrepareOptimized(PrepareContext context, Tensor input1, Tensor input2, Tensor output, Int8ProductParameters? parameters)
+        => _int32Kind = Int32BroadcastKind.None;
     private static void RunInt8Optimized(InvokeContext context) => throw ReferenceOnly.NoFastPath();
 }
 
@@ -89,4 +91,40 @@ internal readonly record struct Int8ProductParameters
 internal static class ReferenceOnly
 {
     public static InvalidOperationException NoFastPath() => new("no optimized path in the netstandard2.1 build");
+}
+
+internal enum Int32BroadcastKind : byte { None }
+
+/// <summary>The int32 binary ops' vector steps: never called here.</summary>
+internal interface IInt32Lanes;
+
+internal readonly struct Int32SumLanes : IInt32Lanes
+{
+    public Int32SumLanes(int min, int max) { }
+}
+
+internal readonly struct Int32ProductLanes : IInt32Lanes
+{
+    public Int32ProductLanes(int min, int max) { }
+}
+
+internal readonly struct Int32QuotientLanes : IInt32Lanes
+{
+    public Int32QuotientLanes(int min, int max) { }
+}
+
+internal readonly struct Int32SmallerLanes : IInt32Lanes;
+
+internal readonly struct Int32LargerLanes : IInt32Lanes;
+
+/// <summary>The int32 binary ops' vector path: never planned here.</summary>
+internal static class Int32ElementwiseSimd
+{
+    public static Int32BroadcastKind Plan(SimdLevel level, TensorType type, BroadcastShape shape, Tensor input1, Tensor input2) => Int32BroadcastKind.None;
+
+    public static void Run<TOp, TLanes>(SimdLevel level, Int32BroadcastKind kind, int count, ReadOnlySpan<int> a, ReadOnlySpan<int> b, Span<int> output,
+        TOp scalar, TLanes lanes)
+        where TOp : struct, IBinaryOperator<int, int>
+        where TLanes : struct, IInt32Lanes
+        => throw ReferenceOnly.NoFastPath();
 }
