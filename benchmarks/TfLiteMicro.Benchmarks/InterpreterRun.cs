@@ -12,11 +12,12 @@ internal sealed class InterpreterRun : IModelRun
     private readonly MicroInterpreter _interpreter;
     private readonly byte[][] _inputs;
 
-    public InterpreterRun(byte[] modelBytes, bool reference, int arenaBytes = 16 << 20, IInvokeProfiler? profiler = null)
+    public InterpreterRun(byte[] modelBytes, bool reference, int arenaBytes = 16 << 20, IInvokeProfiler? profiler = null,
+        InterpreterOptions? options = null)
     {
         Model model = Model.Load(modelBytes);
         _interpreter = new MicroInterpreter(model, Resolver(), new byte[arenaBytes],
-            new InterpreterOptions { UseReferenceKernels = reference, Profiler = profiler });
+            new InterpreterOptions { UseReferenceKernels = reference, Profiler = profiler, DecompressionMemory = options?.DecompressionMemory });
         _interpreter.AllocateTensors();
         var random = new Random(42);
         _inputs = new byte[_interpreter.InputCount][];

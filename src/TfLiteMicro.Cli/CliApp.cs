@@ -80,13 +80,14 @@ public static class CliApp
 
     internal static RootCommand BuildRoot(TextWriter output, TextWriter error)
     {
-        var root = new RootCommand("tflm: inspect, plan, run, benchmark and embed TensorFlow Lite models with TfLiteMicro.NET.");
+        var root = new RootCommand("tflm: inspect, plan, run, benchmark, embed and compress TensorFlow Lite models with TfLiteMicro.NET.");
         root.Subcommands.Add(InfoCommand.Create(output));
         root.Subcommands.Add(PlanCommand.Create(output));
         root.Subcommands.Add(RunCommand.Create(output));
         root.Subcommands.Add(BenchCommand.Create(output));
         root.Subcommands.Add(EmbedCommand.Create(output));
         root.Subcommands.Add(ResolverCommand.Create(output));
+        root.Subcommands.Add(CompressCommand.Create(output));
         _ = error;
         return root;
     }

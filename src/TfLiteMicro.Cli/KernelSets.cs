@@ -1,3 +1,4 @@
+using TfLiteMicro.Kernels;
 using TfLiteMicro.Signal;
 
 namespace TfLiteMicro.Cli;
@@ -31,8 +32,13 @@ internal static class KernelSets
     /// <summary>Custom-op kernels linked into the tool.</summary>
     internal static readonly IReadOnlyList<Extension> Extensions =
     [
-        new("TfLiteMicro", null, static r => r.AddCircularBuffer().AddDetectionPostProcess(),
-            static op => op == "CIRCULAR_BUFFER" ? nameof(OpResolver.AddCircularBuffer) : nameof(OpResolver.AddDetectionPostProcess)),
+        new("TfLiteMicro", null, static r => r.AddCircularBuffer().AddDetectionPostProcess().AddDecode(),
+            static op => op switch
+            {
+                CircularBuffer.OperatorName => nameof(OpResolver.AddCircularBuffer),
+                Decode.OperatorName => nameof(OpResolver.AddDecode),
+                _ => nameof(OpResolver.AddDetectionPostProcess),
+            }),
         new("TfLiteMicro.Signal", "TfLiteMicro.Signal", static r => r.AddSignalOps()),
     ];
 

@@ -371,7 +371,8 @@ public sealed class ModelBuilder
         return fb.EndVector().Value;
     }
 
-    private static int OffsetVector(FlatBufferBuilder fb, int[] offsets)
+    /// <summary>A vector of the tables (or strings) at <paramref name="offsets"/>, in that order.</summary>
+    internal static int OffsetVector(FlatBufferBuilder fb, int[] offsets)
     {
         fb.StartVector(4, offsets.Length, 4);
         for (int i = offsets.Length - 1; i >= 0; i--) fb.AddOffset(offsets[i]);

@@ -53,6 +53,18 @@ public sealed class SubgraphBuilder
         return Tensors.Count - 1;
     }
 
+    /// <summary>
+    /// Adds a tensor over an existing buffer of the model (shared by tensors holding the same data, or holding data in
+    /// another form than its shape says, such as a compressed tensor's packed indices); returns its index.
+    /// </summary>
+    internal int AddTensorOverBuffer(string name, TensorType type, int[] shape, int buffer, QuantizationParameters? quantization,
+        bool isVariable, int[]? shapeSignature)
+    {
+        CheckShape(shape);
+        Tensors.Add(new TensorEntry(name, type, shape, buffer, quantization, isVariable, shapeSignature));
+        return Tensors.Count - 1;
+    }
+
     /// <summary>Adds a constant tensor of unmanaged elements (float, sbyte, int, ...); the element type must match <paramref name="type"/>'s size.</summary>
     public int AddConstant<T>(string name, TensorType type, ReadOnlySpan<int> shape, ReadOnlySpan<T> values,
         QuantizationParameters? quantization = null) where T : unmanaged

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using TfLiteMicro;
+using TfLiteMicro.Kernels;
 using TfLiteMicro.Signal;
 using TfLiteMicro.Tests.Support;
 
@@ -24,7 +25,7 @@ internal static class Golden
     /// <summary>Runs every case of one kind; returns (cases run, mismatches). A case whose op has no kernel is a mismatch.</summary>
     public static (int Run, int Mismatches) RunAll(IEnumerable<string> caseDirectories, string root, string label, bool optimizedToo = true)
     {
-        OpResolver resolver = OpResolver.WithAllBuiltins().AddSignalOps();
+        OpResolver resolver = OpResolver.WithAllBuiltins().AddSignalOps().AddDecode();
         byte[] arena = new byte[1 << 22];
         bool[] referenceChoices = optimizedToo ? [false, true] : [true];
         int run = 0, mismatches = 0;
@@ -55,6 +56,10 @@ internal static class Golden
 
     public static IEnumerable<string> ModelCases(string root)
         => Directory.GetDirectories(Path.Combine(root, "golden")).Where(HasCase).OrderBy(d => d, StringComparer.Ordinal);
+
+    /// <summary>The compressed models (metadata and DECODE forms), which exercise the decompression's shuffles.</summary>
+    public static IEnumerable<string> CompressionCases(string root)
+        => Directory.GetDirectories(Path.Combine(root, "golden", "compression")).Where(HasCase).Order(StringComparer.Ordinal);
 
     private static bool HasCase(string directory) => File.Exists(Path.Combine(directory, "case.json"));
 

@@ -58,7 +58,7 @@ Console.WriteLine($"{total} cases, {mismatches} mismatches ({watch.Elapsed.Total
 if (Golden.Root() is { } sharedRoot)
 {
     watch.Restart();
-    foreach (var (label, cases) in new[] { ("golden ops", Golden.OpCases(sharedRoot)), ("golden models", Golden.ModelCases(sharedRoot)) })
+    foreach (var (label, cases) in new[] { ("golden ops", Golden.OpCases(sharedRoot)), ("golden models", Golden.ModelCases(sharedRoot)), ("golden compression", Golden.CompressionCases(sharedRoot)) })
     {
         var (run, failed) = Golden.RunAll(cases, sharedRoot, label);
         Console.WriteLine($"{label}: {run} cases, {failed} mismatches");

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using TfLiteMicro.Kernels;
 using TfLiteMicro.Signal;
 
 namespace TfLiteMicro.Fuzz;
@@ -46,7 +47,7 @@ internal sealed unsafe class Differential : IDisposable
     public static TimeSpan RunTimeLimit { get; set; } = TimeSpan.FromSeconds(5);
     private readonly GuardedRegion _model;
     private readonly GuardedRegion _arena = new(SizingArenaBytes);
-    private readonly OpResolver _resolver = OpResolver.WithAllBuiltins().AddSignalOps();
+    private readonly OpResolver _resolver = OpResolver.WithAllBuiltins().AddSignalOps().AddDecode();
 
     public Differential(int maxModelBytes)
     {

@@ -1,8 +1,9 @@
 namespace TfLiteMicro.Fuzz;
 
 /// <summary>
-/// The models mutants are made from: the shared models and every golden single-operator model, found through
-/// TFLM_SHARED_DIR (or ../shared beside the repository). Sorted by path so every process sees the same list.
+/// The models mutants are made from: the shared models, every golden single-operator model and the compressed golden
+/// models (COMPRESSION_METADATA and DECODE forms), found through TFLM_SHARED_DIR (or ../shared beside the repository).
+/// Sorted by path so every process sees the same list.
 /// </summary>
 internal sealed class Seeds
 {
@@ -41,16 +42,19 @@ internal sealed class Seeds
         var files = new List<string>();
         string models = Path.Combine(root, "models");
         if (Directory.Exists(models)) files.AddRange(Directory.GetFiles(models, "*.tflite"));
-        string ops = Path.Combine(root, "golden", "ops");
-        if (Directory.Exists(ops))
-            files.AddRange(Directory.GetDirectories(ops).Select(d => Path.Combine(d, "model.tflite")).Where(File.Exists));
+        foreach (string kind in new[] { "ops", "compression" })
+        {
+            string cases = Path.Combine(root, "golden", kind);
+            if (Directory.Exists(cases))
+                files.AddRange(Directory.GetDirectories(cases).Select(d => Path.Combine(d, "model.tflite")).Where(File.Exists));
+        }
         if (only is { Length: > 0 })
         {
             string[] parts = only.Split(',', StringSplitOptions.RemoveEmptyEntries);
             files.RemoveAll(f => !parts.Any(p => Path.GetRelativePath(root, f).Contains(p, StringComparison.Ordinal)));
         }
         files.Sort(StringComparer.Ordinal);
-        if (files.Count == 0) throw new InvalidOperationException($"no seed models under {root} (models/*.tflite, golden/ops/*/model.tflite)");
+        if (files.Count == 0) throw new InvalidOperationException($"no seed models under {root} (models/*.tflite, golden/ops/*/model.tflite, golden/compression/*/model.tflite)");
         return new Seeds(root, only, files.Select(f => (Path.GetRelativePath(root, f), File.ReadAllBytes(f))).ToList());
     }
 

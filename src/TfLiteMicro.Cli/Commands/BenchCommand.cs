@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using TfLiteMicro.Kernels;
 
 namespace TfLiteMicro.Cli.Commands;
 
@@ -165,7 +166,8 @@ internal static class BenchCommand
             seconds > 0 ? iterations / seconds : double.PositiveInfinity, allocated / (double)iterations, interpreter.ArenaUsedBytes);
     }
 
-    private sealed record NodeTime(int Subgraph, int Index, string Op, long Ticks, int Calls, long Allocated);
+    /// <summary>One node's time, of which <paramref name="DecompressionTicks"/> decompressing its compressed constants.</summary>
+    private sealed record NodeTime(int Subgraph, int Index, string Op, long Ticks, int Calls, long Allocated, long DecompressionTicks);
 
     private static List<NodeTime> Nodes(Model model, OperatorProfiler profiler)
     {
@@ -173,7 +175,7 @@ internal static class BenchCommand
         foreach (Subgraph subgraph in model.Subgraphs)
             foreach (ModelOperator op in subgraph.Operators)
                 nodes.Add(new NodeTime(subgraph.Index, op.Index, op.Code.Name, profiler.Ticks(subgraph.Index, op.Index), profiler.Calls(subgraph.Index, op.Index),
-                    profiler.AllocatedBytes(subgraph.Index, op.Index)));
+                    profiler.AllocatedBytes(subgraph.Index, op.Index), profiler.DecompressionTicks(subgraph.Index, op.Index)));
         return nodes;
     }
 
@@ -212,11 +214,22 @@ internal static class BenchCommand
         foreach ((string op, int count, long ticks) in ByType(nodes))
             o.WriteLine($"  {op,-28} {count,5} {ticks * toMicro,10:0.0} {100.0 * ticks / total,6:0.0}%");
 
+        long decompression = 0, decode = 0;
+        foreach (NodeTime n in nodes)
+        {
+            decompression += n.DecompressionTicks;
+            if (n.Op == Decode.OperatorName) decode += n.Ticks;
+        }
+        if (decompression > 0 || decode > 0)
+            o.WriteLine($"  decompression: {decompression * toMicro:0.0} us of compressed constants read by operators, {decode * toMicro:0.0} us in {Decode.OperatorName} " +
+                        $"({100.0 * (decompression + decode) / total:0.0}% of the profiled time)");
+
         o.WriteLine();
         o.WriteLine("Per node:");
-        o.WriteLine($"  {"sg",2} {"#",4} {"op",-28} {"us",10} {"share",7} {"alloc B",8}");
+        o.WriteLine($"  {"sg",2} {"#",4} {"op",-28} {"us",10} {"share",7} {"alloc B",8} {"decomp us",10}");
         foreach (NodeTime n in nodes)
-            o.WriteLine($"  {n.Subgraph,2} {n.Index,4} {n.Op,-28} {n.Ticks * toMicro,10:0.0} {100.0 * n.Ticks / total,6:0.0}% {n.Allocated / (double)settings.Iterations,8:0.#}");
+            o.WriteLine($"  {n.Subgraph,2} {n.Index,4} {n.Op,-28} {n.Ticks * toMicro,10:0.0} {100.0 * n.Ticks / total,6:0.0}% {n.Allocated / (double)settings.Iterations,8:0.#} " +
+                        $"{(n.DecompressionTicks > 0 ? (n.DecompressionTicks * toMicro).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) : ""),10}");
     }
 
     private static void WriteJson(TextWriter o, PreparedModel prepared, Settings settings, int warmedUp, Result r, OperatorProfiler? profiler, double profiledMicroseconds)
@@ -261,6 +274,7 @@ internal static class BenchCommand
                     json.WriteString("op", n.Op);
                     json.WriteNumber("microsecondsPerInvoke", n.Ticks * toMicro);
                     json.WriteNumber("allocatedBytesPerInvoke", n.Allocated / (double)settings.Iterations);
+                    json.WriteNumber("decompressionMicrosecondsPerInvoke", n.DecompressionTicks * toMicro);
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using TfLiteMicro.Compression;
+using TfLiteMicro.Kernels;
 using TfLiteMicro.Memory;
 
 namespace TfLiteMicro.Cli.Commands;
@@ -97,6 +99,58 @@ internal static class InfoCommand
         return (bytes, tensors);
     }
 
+    /// <summary>
+    /// One compressed constant: LUT-compressed through the compression metadata (bit width and tables known), or decoded by
+    /// a DECODE operator (its output named, the encoded and ancillary tensors as stored).
+    /// </summary>
+    internal sealed record CompressedEntry(string Form, int Subgraph, int Tensor, string Name, TensorType Type, int? BitWidth, int? Tables,
+        int? ValuesPerTable, long StoredBytes, long DecodedBytes)
+    {
+        public long Saved => DecodedBytes - StoredBytes;
+    }
+
+    internal static List<CompressedEntry> Compressed(Model model)
+    {
+        var entries = new List<CompressedEntry>();
+        foreach (CompressedTensor t in ModelCompression.LutTensors(model))
+            entries.Add(new("metadata LUT", t.Subgraph, t.Tensor, t.Name, t.Type, t.BitWidth, t.ChannelCount, t.ValuesPerChannel,
+                t.EncodedBytes + t.ValueTableBytes, t.DecodedBytes));
+        foreach (Subgraph subgraph in model.Subgraphs)
+        {
+            foreach (ModelOperator op in subgraph.Operators)
+            {
+                if (!op.Code.IsCustom || op.Code.CustomCode != Decode.OperatorName) continue;
+                for (int k = 0; k < op.Outputs.Length && 2 * k + 1 < op.Inputs.Length; k++)
+                {
+                    ModelTensor output = subgraph.Tensors[op.Outputs[k]];
+                    ModelTensor encoded = subgraph.Tensors[op.Inputs[2 * k]], ancillary = subgraph.Tensors[op.Inputs[2 * k + 1]];
+                    ReadOnlySpan<byte> header = ancillary.Data.Span;
+                    string form = header.Length == 0 ? "DECODE" : header[0] switch { 0 => "DECODE LUT", 1 => "DECODE Huffman", 2 => "DECODE prune", _ => $"DECODE type {header[0]}" };
+                    int? bits = header.Length > 5 && header[0] == 0 ? header[5] & 7 : null;
+                    int? stride = header.Length > 6 && header[0] == 0 ? header[6] : null;
+                    entries.Add(new(form, subgraph.Index, output.Index, output.Name, output.Type, bits, null, stride,
+                        encoded.Data.Length + ancillary.Data.Length, TensorTypes.ByteCount(output.Type, output.ElementCount)));
+                }
+            }
+        }
+        return entries;
+    }
+
+    private static void WriteCompressed(TextWriter o, List<CompressedEntry> entries)
+    {
+        if (entries.Count == 0) return;
+        o.WriteLine();
+        o.WriteLine($"Compressed constants: {entries.Count}, {TensorText.Bytes(entries.Sum(e => e.StoredBytes))} stored for " +
+                    $"{TensorText.Bytes(entries.Sum(e => e.DecodedBytes))} of values ({TensorText.Bytes(entries.Sum(e => e.Saved))} saved)");
+        o.WriteLine($"  {"tensor",-8} {"form",-14} {"type",-7} {"bits",4} {"tables",-10} {"stored",8} {"values",8}  name");
+        foreach (CompressedEntry e in entries)
+        {
+            string tables = e.Tables is int t ? $"{t} x {e.ValuesPerTable}" : e.ValuesPerTable is int v ? $"x {v}" : "";
+            o.WriteLine($"  {$"{e.Subgraph}:{e.Tensor}",-8} {e.Form,-14} {TensorTypes.GetName(e.Type),-7} {(e.BitWidth?.ToString() ?? ""),4} {tables,-10} " +
+                        $"{e.StoredBytes,8} {e.DecodedBytes,8}  {e.Name}");
+        }
+    }
+
     private static void WriteText(TextWriter o, string path, Model model, List<OpCount> counts, long constantBytes, int constantTensors,
         ArenaUsage? usage, string? arenaProblem)
     {
@@ -137,6 +191,7 @@ internal static class InfoCommand
 
         o.WriteLine();
         o.WriteLine($"Constant data: {TensorText.Bytes(constantBytes)} in {constantTensors} tensors");
+        WriteCompressed(o, Compressed(model));
         if (usage is not null)
         {
             o.WriteLine($"Arena needed: {TensorText.Bytes(usage.TotalBytes)}");
@@ -217,6 +272,23 @@ internal static class InfoCommand
 
             json.WriteNumber("constantBytes", constantBytes);
             json.WriteNumber("constantTensors", constantTensors);
+            json.WriteStartArray("compressedTensors");
+            foreach (CompressedEntry e in Compressed(model))
+            {
+                json.WriteStartObject();
+                json.WriteString("form", e.Form);
+                json.WriteNumber("subgraph", e.Subgraph);
+                json.WriteNumber("tensor", e.Tensor);
+                json.WriteString("name", e.Name);
+                json.WriteString("type", TensorTypes.GetName(e.Type));
+                if (e.BitWidth is int bits) json.WriteNumber("bits", bits);
+                if (e.Tables is int tables) json.WriteNumber("tables", tables);
+                if (e.ValuesPerTable is int values) json.WriteNumber("valuesPerTable", values);
+                json.WriteNumber("storedBytes", e.StoredBytes);
+                json.WriteNumber("decodedBytes", e.DecodedBytes);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
             if (usage is not null)
             {
                 json.WriteStartObject("arena");

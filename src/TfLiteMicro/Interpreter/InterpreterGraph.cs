@@ -74,6 +74,7 @@ internal sealed class InterpreterGraph
             CheckOrder(s, CollectionsMarshal.AsSpan(nodeTensors), producer);
         }
         NodeTensors = [.. nodeTensors];
+        Compression = CompressedConstants.Find(this);
     }
 
     public Model Model { get; }
@@ -84,6 +85,9 @@ internal sealed class InterpreterGraph
 
     /// <summary>Every node's tensor ids: inputs, outputs, then intermediates, from <see cref="NodeRecord.Tensors"/> on.</summary>
     public int[] NodeTensors { get; }
+
+    /// <summary>The model's compressed constants and the buffers operators read them from; null when it has none.</summary>
+    public CompressedConstants? Compression { get; }
 
     /// <summary>Scratch and persistent buffers of every node, after <see cref="EndPreparation"/>.</summary>
     public BufferRecord[] Scratch { get; private set; } = [];
@@ -217,13 +221,16 @@ internal sealed class InterpreterGraph
     /// <summary>The global index of persistent buffer <paramref name="handle"/> of <paramref name="node"/>.</summary>
     public int PersistentIndex(int node, int handle) => Nodes[node].Persistent + handle;
 
-    /// <summary>Ends the kernels' requests: the buffer tables are fixed and the shapes table trimmed.</summary>
+    /// <summary>
+    /// Ends the kernels' requests: the buffer tables are fixed (decompression buffers included) and the shapes table trimmed.
+    /// </summary>
     public void EndPreparation()
     {
         Scratch = [.. _scratchRequests ?? []];
         Persistent = [.. _persistentRequests ?? []];
         _scratchRequests = _persistentRequests = null;
         Array.Resize(ref _dims, _dimsUsed);
+        Compression?.EndPreparation(this);
     }
 
     /// <summary>

@@ -18,6 +18,20 @@ public sealed class InterpreterOptions
     /// </summary>
     public long? MaxWhileIterations { get; init; }
 
-    /// <summary>Receives a call before and after every operator runs (null: no profiling, no cost).</summary>
+    /// <summary>
+    /// Receives a call before and after every operator runs (null: no profiling, no cost). A profiler that also implements
+    /// <see cref="IDecompressionProfiler"/> is told when compressed constants are decompressed.
+    /// </summary>
     public IInvokeProfiler? Profiler { get; set; }
+
+    /// <summary>
+    /// Memory of the application's own for decompressed data, used before the arena (TFLM's <c>SetDecompressionMemory</c>):
+    /// the outputs of DECODE operators and the buffers into which operators decompress compressed constants go into the
+    /// first region with room (regions are separate, buffers whose lifetimes do not overlap share bytes), and only what
+    /// fits nowhere goes into the arena. A compressed constant whose buffer has bytes of its own there (no other buffer
+    /// shares them) is decompressed only once, not in every Invoke: room for all of them trades memory for speed. The
+    /// regions must outlive the interpreter, must not overlap the arena or each other, and must not be written by the
+    /// application.
+    /// </summary>
+    public IReadOnlyList<Memory<byte>>? DecompressionMemory { get; init; }
 }

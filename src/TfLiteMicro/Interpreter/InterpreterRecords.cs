@@ -14,7 +14,10 @@ internal struct TensorRecord
     /// <summary>Size of the data in bytes, from the shape.</summary>
     public int ByteCount;
 
-    /// <summary>Constants: how many bytes the model holds (0 for every other tensor).</summary>
+    /// <summary>
+    /// Constants: how many bytes the model holds. A tensor placed in the application's decompression memory (a DECODE
+    /// output): ~ the region's index, with <see cref="ArenaOffset"/> the offset there. 0 for every other tensor.
+    /// </summary>
     public int DataLength;
 
     /// <summary>At or above zero, the byte position of the model's shape vector; below, ~index of a shape a kernel set.</summary>
@@ -22,9 +25,28 @@ internal struct TensorRecord
 
     public ushort Rank;
     public TensorType Type;
-    public bool IsVariable;
+    public TensorFlags Flags;
 
     public readonly bool IsConstant => DataLength > 0;
+
+    /// <summary>Lives in the arena (not a constant, not in the application's decompression memory).</summary>
+    public readonly bool IsInArena => DataLength == 0;
+
+    /// <summary>The application's decompression memory region holding the tensor, or -1.</summary>
+    public int MemoryRegion
+    {
+        readonly get => DataLength < 0 ? ~DataLength : -1;
+        set => DataLength = ~value;
+    }
+
+    public bool IsVariable
+    {
+        readonly get => (Flags & TensorFlags.Variable) != 0;
+        set => Flags = value ? Flags | TensorFlags.Variable : Flags & ~TensorFlags.Variable;
+    }
+
+    /// <summary>A constant the model stores compressed: operators read it decompressed into buffers of their own.</summary>
+    public readonly bool IsCompressed => (Flags & TensorFlags.Compressed) != 0;
 
     /// <summary>Offset of the bytes in the arena; -1 for constants and tensors no operator uses.</summary>
     public int ArenaOffset
@@ -39,6 +61,20 @@ internal struct TensorRecord
         readonly get => _location;
         set => _location = value;
     }
+}
+
+/// <summary>What a tensor record says besides its place and shape; one byte.</summary>
+[Flags]
+internal enum TensorFlags : byte
+{
+    None = 0,
+    Variable = 1,
+
+    /// <summary>Stored compressed (the model's compression metadata lists it).</summary>
+    Compressed = 2,
+
+    /// <summary>Set by DECODE for its outputs: placed in the application's decompression memory when it has room.</summary>
+    PrefersDecompressionMemory = 4,
 }
 
 /// <summary>

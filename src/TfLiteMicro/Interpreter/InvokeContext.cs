@@ -35,7 +35,10 @@ public readonly ref struct InvokeContext
     /// <summary>The element type of input <paramref name="index"/>.</summary>
     public TensorType InputType(int index) => Graph.Tensors[InputId(index)].Type;
 
-    /// <summary>The bytes of input <paramref name="index"/> as elements of <typeparamref name="T"/>.</summary>
+    /// <summary>
+    /// The bytes of input <paramref name="index"/> as elements of <typeparamref name="T"/>; for a compressed constant, its
+    /// values decompressed into the node's buffer (once per Invoke, on the first read).
+    /// </summary>
     public ReadOnlySpan<T> Input<T>(int index) where T : unmanaged => MemoryMarshal.Cast<byte, T>(TensorData(InputId(index)));
 
     /// <summary>The bytes of output <paramref name="index"/> as elements of <typeparamref name="T"/>.</summary>
@@ -109,19 +112,31 @@ public readonly ref struct InvokeContext
         return id >= 0 ? id : throw Missing("output", index, node.OutputCount);
     }
 
-    /// <summary>The bytes of any tensor, in the model for constants and in the arena otherwise.</summary>
+    /// <summary>
+    /// The bytes of any tensor: in the arena, in the model for constants (decompressed into this node's buffer for a
+    /// compressed one), or in the application's decompression memory (DECODE outputs placed there).
+    /// </summary>
     internal ReadOnlySpan<byte> TensorData(int id)
     {
         ref TensorRecord tensor = ref Graph.Tensors[id];
-        return tensor.IsConstant ? Graph.ConstantData(id) : _arena.Slice(tensor.ArenaOffset, tensor.ByteCount);
+        if (tensor.IsInArena) return _arena.Slice(tensor.ArenaOffset, tensor.ByteCount);
+        return tensor.IsConstant && !tensor.IsCompressed ? Graph.ConstantData(id) : DecompressedOrInRegion(id);
     }
 
-    /// <summary>The bytes of a tensor that lives in the arena (constants cannot be written).</summary>
+    /// <summary>The writable bytes of a tensor, in the arena or the application's decompression memory (constants cannot be written).</summary>
     internal Span<byte> ArenaBytes(int id)
     {
         ref TensorRecord tensor = ref Graph.Tensors[id];
-        return tensor.IsConstant ? throw ConstantWritten(id) : _arena.Slice(tensor.ArenaOffset, tensor.ByteCount);
+        return tensor.IsInArena ? _arena.Slice(tensor.ArenaOffset, tensor.ByteCount) : WritableInRegion(id);
     }
+
+    // Compressed constants and tensors in decompression memory are read out of line, so that the accessors stay small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ReadOnlySpan<byte> DecompressedOrInRegion(int id)
+        => Graph.Tensors[id].IsConstant ? _interpreter.Decompressed(_node, id, _arena) : _interpreter.RegionBytes(id);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Span<byte> WritableInRegion(int id) => Graph.Tensors[id].IsConstant ? throw ConstantWritten(id) : _interpreter.RegionBytes(id);
 
     // The messages are made out of line, so that the accessors stay small enough for the JIT to inline them.
     [MethodImpl(MethodImplOptions.NoInlining)]

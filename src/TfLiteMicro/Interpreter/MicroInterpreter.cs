@@ -10,10 +10,11 @@ namespace TfLiteMicro;
 /// </summary>
 /// <remarks>
 /// AllocateTensors runs the parts in order: the graph (a compact record per tensor and per operator, with its kernel),
-/// the kernels' Prepare, the tensor lifetimes, the planned region (a planner lays out activations and scratch
-/// buffers) and the persistent layout (variables, kernel tables, resource variables) after it.
+/// the kernels' Prepare, the tensor lifetimes, the application's decompression memory (DECODE outputs and decompressed
+/// constants, when given), the planned region (a planner lays out activations, scratch and decompression buffers) and
+/// the persistent layout (variables, kernel tables, resource variables) after it.
 /// </remarks>
-public sealed class MicroInterpreter : IDisposable
+public sealed partial class MicroInterpreter : IDisposable
 {
     private readonly OpResolver _resolver;
     private readonly Memory<byte> _arena;
@@ -130,6 +131,7 @@ public sealed class MicroInterpreter : IDisposable
         }
         graph.EndPreparation();
 
+        PlaceInDecompressionMemory(graph);
         int plannedBytes = PlannedRegion.Place(graph, OfflineMemoryPlan.Read(Model), new GreedyMemoryPlanner(), out int scratchRequested);
         long end = PersistentLayout.Place(graph, _resources, plannedBytes, _arena.Length);
         if (end > _arena.Length)
@@ -165,6 +167,7 @@ public sealed class MicroInterpreter : IDisposable
         LastInvokeAborted = false;
         _depth = 0;
         _cancellation = default;
+        BeginDecodeEpoch();
         InvokeSubgraph(0);
     }
 
@@ -180,6 +183,7 @@ public sealed class MicroInterpreter : IDisposable
         LastInvokeAborted = false;
         _depth = 0;
         _cancellation = cancellation;
+        BeginDecodeEpoch();
         try
         {
             InvokeSubgraph(0);
@@ -259,6 +263,7 @@ public sealed class MicroInterpreter : IDisposable
     /// <summary>Lets kernels with persistent state (<see cref="IResettableKernel"/>) write their initial state.</summary>
     private void ResetKernels()
     {
+        BeginDecodeEpoch();
         for (int node = 0; node < Graph.Nodes.Length; node++)
         {
             if (Graph.Nodes[node].Kernel is IResettableKernel resettable)
@@ -278,7 +283,7 @@ public sealed class MicroInterpreter : IDisposable
         EnsureAllocated();
         if (tensor.ArenaOffset < 0)
             throw new InvalidOperationException($"tensor {tensor.Index} '{tensor.Name}' has no memory: no operator uses it");
-        return _arena.Span.Slice(tensor.ArenaOffset, tensor.ByteCount);
+        return Graph.Tensors[tensor.Id].IsInArena ? _arena.Span.Slice(tensor.ArenaOffset, tensor.ByteCount) : RegionBytes(tensor.Id);
     }
 
     private void EnsureAllocated()

@@ -149,6 +149,15 @@ public sealed class PrepareContext
     /// <summary>The interpreter's resource variables (VAR_HANDLE and friends).</summary>
     internal ResourceVariableStore ResourceVariables => Interpreter.ResourceVariables;
 
+    /// <summary>
+    /// Asks for output <paramref name="index"/> to be placed in the application's decompression memory
+    /// (<see cref="InterpreterOptions.DecompressionMemory"/>) when there is room, as DECODE does with what it decodes.
+    /// </summary>
+    internal void PreferDecompressionMemory(int index) => Graph.Tensors[Output(index).Id].Flags |= TensorFlags.PrefersDecompressionMemory;
+
+    /// <summary>An exception for malformed model data (e.g. a DECODE operator's ancillary data) that names this node.</summary>
+    internal InvalidModelException InvalidData(string message) => new($"{Graph.Describe(_node)}: {message}");
+
     /// <summary>An exception that names this node, for the kernel to throw.</summary>
     public KernelException Error(string message) => new($"{Graph.Describe(_node)}: {message}");
 

@@ -81,8 +81,17 @@ public sealed class Tensor : IEquatable<Tensor>
     /// <summary>Size of the tensor's data in bytes.</summary>
     public int ByteCount => Record.ByteCount;
 
-    /// <summary>Where the data lives in the arena; -1 for constants and tensors not yet planned.</summary>
+    /// <summary>
+    /// Where the data lives in the arena (or, for a DECODE output placed there, in the application's decompression memory);
+    /// -1 for constants and tensors not yet planned.
+    /// </summary>
     public int ArenaOffset => Record.ArenaOffset;
+
+    /// <summary>
+    /// True for a constant the model stores compressed (TFLM's LUT compression metadata): operators read its values
+    /// decompressed into a buffer of their own, and its bytes cannot be read directly once the interpreter is prepared.
+    /// </summary>
+    public bool IsCompressed => Record.IsCompressed;
 
     /// <summary>Writable view of the data. Throws for constant tensors, which live in the read-only model.</summary>
     public Span<T> AsSpan<T>() where T : unmanaged
@@ -92,7 +101,11 @@ public sealed class Tensor : IEquatable<Tensor>
         return MemoryMarshal.Cast<byte, T>(_interpreter.TensorBytes(this));
     }
 
-    /// <summary>Read-only view of the data, for any tensor.</summary>
+    /// <summary>
+    /// Read-only view of the data, for any tensor. A compressed constant (<see cref="IsCompressed"/>) shows its decompressed
+    /// values while kernels prepare; afterwards its values exist only in the buffers of the operators reading them, and
+    /// reading it throws <see cref="InvalidOperationException"/>.
+    /// </summary>
     public ReadOnlySpan<T> AsReadOnlySpan<T>() where T : unmanaged => MemoryMarshal.Cast<byte, T>(Bytes());
 
     /// <summary>Copies the tensor's bytes into <paramref name="destination"/>.</summary>
@@ -132,7 +145,8 @@ public sealed class Tensor : IEquatable<Tensor>
 
     internal void SetShape(ReadOnlySpan<int> shape) => _interpreter.Graph.SetShape(Id, shape);
 
-    private ReadOnlySpan<byte> Bytes() => IsConstant ? _interpreter.Graph.ConstantData(Id) : _interpreter.TensorBytes(this);
+    private ReadOnlySpan<byte> Bytes()
+        => !IsConstant ? _interpreter.TensorBytes(this) : IsCompressed ? _interpreter.PreparedValues(this) : _interpreter.Graph.ConstantData(Id);
 
     /// <summary>True when <paramref name="other"/> is a handle of the same tensor of the same interpreter.</summary>
     public bool Equals(Tensor? other) => other is not null && other._interpreter == _interpreter && other.Id == Id;

@@ -1,28 +1,47 @@
 namespace TfLiteMicro.Memory;
 
 /// <summary>
-/// The planned region at the start of the arena: every tensor an operator uses (constants and variables aside) and
-/// every scratch buffer, each alive for a span of steps. A planner lays them out so that buffers alive at the same
+/// The planned region at the start of the arena: every tensor an operator uses (constants, variables and tensors in the
+/// application's decompression memory aside), every scratch buffer and every buffer an operator reads a compressed
+/// constant from (outside the decompression memory), each alive for a span of steps. A planner lays them out so that buffers alive at the same
 /// step never share bytes. The main subgraph's steps are its operators; another subgraph can run in the middle of
 /// any of them (called by control flow), so its buffers are alive during every step.
 /// </summary>
 internal static class PlannedRegion
 {
-    /// <summary>
-    /// One buffer to place: a tensor (<see cref="Id"/> its tensor id; <see cref="Index"/> its index in the subgraph) or a
-    /// scratch buffer (<see cref="Id"/> its index in the scratch table; <see cref="Index"/> its operator, <see cref="Slot"/>
-    /// its handle), with its size in bytes, lifetime and fixed offset (from an offline plan, or -1).
-    /// </summary>
-    public readonly record struct Request(bool IsScratch, int Subgraph, int Index, int Slot, int Id, int Size, int FirstUse, int LastUse, int FixedOffset);
+    /// <summary>What a planned buffer holds.</summary>
+    public enum Kind
+    {
+        Tensor,
+        Scratch,
+
+        /// <summary>The decompressed values of a compressed constant an operator reads.</summary>
+        Decompression,
+    }
 
     /// <summary>
-    /// The buffers of every subgraph, in the order planners receive them (per subgraph: tensors, then scratch buffers
-    /// by operator). Used tensors of zero bytes are included with size 0; they take no place.
+    /// One buffer to place: a tensor (<see cref="Id"/> its tensor id; <see cref="Index"/> its index in the subgraph), a
+    /// scratch buffer (<see cref="Id"/> its index in the scratch table; <see cref="Index"/> its operator, <see cref="Slot"/>
+    /// its handle) or a decompression buffer (<see cref="Id"/> its index in the decompression table; <see cref="Index"/> its
+    /// operator, <see cref="Slot"/> the compressed tensor's index in the subgraph), with its size in bytes, lifetime and
+    /// fixed offset (from an offline plan, or -1).
+    /// </summary>
+    public readonly record struct Request(Kind Kind, int Subgraph, int Index, int Slot, int Id, int Size, int FirstUse, int LastUse, int FixedOffset)
+    {
+        /// <summary>Scratch and decompression buffers, which kernels use while they run.</summary>
+        public bool IsScratch => Kind != Kind.Tensor;
+    }
+
+    /// <summary>
+    /// The buffers of every subgraph, in the order planners receive them (per subgraph: tensors, then scratch and
+    /// decompression buffers by operator). Used tensors of zero bytes are included with size 0; they take no place.
     /// </summary>
     public static List<Request> Requests(InterpreterGraph graph, int[]? offline)
     {
         var requests = new List<Request>();
         int lastStep = Math.Max(1, graph.NodeCount(0)) - 1;
+        DecompressionRecord[] decompressions = graph.Compression?.Buffers ?? [];
+        int next = 0;
         for (int s = 0; s < graph.SubgraphCount; s++)
         {
             TensorLifetimes lifetimes = TensorLifetimes.Of(graph, s);
@@ -30,20 +49,27 @@ internal static class PlannedRegion
             for (int t = 0; t < graph.TensorCount(s); t++)
             {
                 ref TensorRecord tensor = ref graph.Tensors[start + t];
-                if (tensor.IsConstant || tensor.IsVariable || lifetimes.First[t] < 0) continue;
+                if (!tensor.IsInArena || tensor.IsVariable || lifetimes.First[t] < 0) continue;
                 if (TensorTypes.ByteCount(tensor.Type, 1) < 0)
                     throw new KernelException($"subgraph {s}, tensor {t} '{graph.Definition(s, t).Name}': {TensorTypes.GetName(tensor.Type)} tensors cannot be placed in the arena");
-                (int from, int to) = s == 0 ? (lifetimes.First[t], lifetimes.Last[t]) : (0, lastStep);
+                (int from, int to) = lifetimes.PlannedSteps(s, t, lastStep);
                 int fixedOffset = offline is not null && offline[start + t] >= 0 ? offline[start + t] : -1;
-                requests.Add(new Request(false, s, t, 0, start + t, tensor.ByteCount, from, Math.Max(from, to), fixedOffset));
+                requests.Add(new Request(Kind.Tensor, s, t, 0, start + t, tensor.ByteCount, from, to, fixedOffset));
             }
 
             for (int o = 0; o < graph.NodeCount(s); o++)
             {
                 ref NodeRecord node = ref graph.Nodes[graph.NodeStart(s) + o];
-                (int from, int to) = s == 0 ? (o, o) : (0, lastStep);
+                (int from, int to) = TensorLifetimes.OperatorSteps(s, o, lastStep);
                 for (int k = 0; k < node.ScratchCount; k++)
-                    requests.Add(new Request(true, s, o, k, node.Scratch + k, graph.Scratch[node.Scratch + k].Size, from, to, -1));
+                    requests.Add(new Request(Kind.Scratch, s, o, k, node.Scratch + k, graph.Scratch[node.Scratch + k].Size, from, to, -1));
+                // Decompression buffers are in node order; those in the application's decompression memory are placed there.
+                for (; next < decompressions.Length && decompressions[next].Node == graph.NodeStart(s) + o; next++)
+                {
+                    DecompressionRecord buffer = decompressions[next];
+                    if (buffer.Region < 0)
+                        requests.Add(new Request(Kind.Decompression, s, o, buffer.Tensor - start, next, buffer.Size, from, to, -1));
+                }
             }
         }
         return requests;
@@ -68,7 +94,8 @@ internal static class PlannedRegion
         {
             Request r = requests[i];
             int offset = handles[i] < 0 ? 0 : planner.GetOffset(handles[i]);
-            if (r.IsScratch) graph.Scratch[r.Id].Offset = offset;
+            if (r.Kind == Kind.Scratch) graph.Scratch[r.Id].Offset = offset;
+            else if (r.Kind == Kind.Decompression) graph.Compression!.Buffers[r.Id].Offset = offset;
             else graph.Tensors[r.Id].ArenaOffset = offset;
         }
         return planner.TotalSize;
@@ -79,10 +106,15 @@ internal static class PlannedRegion
     {
         foreach (Request r in Requests(graph, offline: null))
         {
-            if (r.IsScratch)
+            if (r.Kind == Kind.Scratch)
             {
                 string name = $"{graph.Code(graph.NodeStart(r.Subgraph) + r.Index).Name} scratch {r.Slot}";
                 plan.Add(new MemoryPlanEntry("scratch", r.Subgraph, r.Index, name, GreedyMemoryPlanner.AlignUp(r.Size), r.FirstUse, r.LastUse, graph.Scratch[r.Id].Offset));
+            }
+            else if (r.Kind == Kind.Decompression)
+            {
+                string name = $"{graph.Code(graph.NodeStart(r.Subgraph) + r.Index).Name} decompressed '{graph.Definition(r.Subgraph, r.Slot).Name}'";
+                plan.Add(new MemoryPlanEntry("decompression", r.Subgraph, r.Index, name, GreedyMemoryPlanner.AlignUp(r.Size), r.FirstUse, r.LastUse, graph.Compression!.Buffers[r.Id].Offset));
             }
             else if (r.Size > 0)
             {

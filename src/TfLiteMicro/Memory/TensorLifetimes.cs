@@ -25,6 +25,18 @@ internal sealed class TensorLifetimes
     /// <summary>Number of steps: one per operator, at least one.</summary>
     public int Steps { get; }
 
+    /// <summary>
+    /// The steps of the arena's plan (the main subgraph's, up to <paramref name="lastStep"/>) during which tensor
+    /// <paramref name="t"/> of <paramref name="subgraph"/> is alive: its own steps in the main subgraph; every step for
+    /// another subgraph, which control flow can run in the middle of any of them.
+    /// </summary>
+    public (int First, int Last) PlannedSteps(int subgraph, int t, int lastStep)
+        => subgraph == 0 ? (First[t], Math.Max(First[t], Last[t])) : (0, lastStep);
+
+    /// <summary>The steps of the arena's plan during which operator <paramref name="index"/> of <paramref name="subgraph"/> runs.</summary>
+    public static (int First, int Last) OperatorSteps(int subgraph, int index, int lastStep)
+        => subgraph == 0 ? (index, index) : (0, lastStep);
+
     /// <summary>The lifetimes of the tensors of <paramref name="subgraph"/>.</summary>
     public static TensorLifetimes Of(InterpreterGraph graph, int subgraph)
     {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using TfLiteMicro.Compression;
 
 namespace TfLiteMicro;
 
@@ -37,16 +38,21 @@ public sealed class Model
         VerifyOperatorCodes(operatorCodes);
         _operatorCodes = new VectorPlace(operatorCodes);
 
-        FlatVector subgraphs = Located("model subgraphs", () => root.GetVector(2, 4));
-        if (subgraphs.Length == 0)
-            throw new InvalidModelException("model: it has no subgraphs");
-        for (int s = 0; s < subgraphs.Length; s++)
-            VerifySubgraph(s, subgraphs.GetTable(s));
-        _subgraphs = new VectorPlace(subgraphs);
-
         FlatVector metadata = Located("model metadata", () => root.GetVector(6, 4));
         VerifyMetadata(metadata);
         _metadata = new VectorPlace(metadata);
+
+        FlatVector subgraphs = Located("model subgraphs", () => root.GetVector(2, 4));
+        if (subgraphs.Length == 0)
+            throw new InvalidModelException("model: it has no subgraphs");
+        // Compressed constants hold packed indices instead of their values, so the metadata sizes their buffers; it is
+        // read again from the bytes by whoever needs it, nothing of it is kept here.
+        ModelCompression.Entry[] compressed = ModelCompression.ReadEntries(Metadata, subgraphs.Length, _buffers.Count);
+        for (int s = 0; s < subgraphs.Length; s++)
+            VerifySubgraph(s, subgraphs.GetTable(s), compressed);
+        _subgraphs = new VectorPlace(subgraphs);
+        foreach (ModelCompression.Entry entry in compressed)
+            ModelCompression.Describe(this, entry, checkIndices: true);
 
         FlatVector signatureDefs = Located("model signature defs", () => root.GetVector(7, 4));
         VerifySignatures(signatureDefs);
@@ -229,7 +235,7 @@ public sealed class Model
         }
     }
 
-    private void VerifySubgraph(int index, FlatTable table)
+    private void VerifySubgraph(int index, FlatTable table, ModelCompression.Entry[] compressed)
     {
         string where = $"subgraph {index}";
         FlatVector tensors = Located(where + " tensors", () => table.GetVector(0, 4));
@@ -237,7 +243,7 @@ public sealed class Model
         {
             try
             {
-                VerifyTensor(tensors.GetTable(t));
+                VerifyTensor(tensors.GetTable(t), ModelCompression.Lists(compressed, index, t));
             }
             catch (InvalidModelException e)
             {
@@ -277,7 +283,7 @@ public sealed class Model
         }
     }
 
-    private void VerifyTensor(FlatTable table)
+    private void VerifyTensor(FlatTable table, bool compressed)
     {
         ReadOnlySpan<int> shape = Int32s(table.GetVector(0, 4));
         if (shape.Length > MaxDimensions)
@@ -310,7 +316,7 @@ public sealed class Model
         long bytes = TensorTypes.ByteCount(type, elements);
         if (bytes > int.MaxValue)
             throw new InvalidModelException($"shape [{Join(shape)}] needs more than {int.MaxValue} bytes");
-        if (!data.IsEmpty && bytes >= 0 && data.Length != bytes)
+        if (!data.IsEmpty && bytes >= 0 && data.Length != bytes && !compressed)
             throw new InvalidModelException(
                 $"buffer {bufferIndex} holds {data.Length} bytes but {TensorTypes.GetName(type)}[{Join(shape)}] needs {bytes}");
 

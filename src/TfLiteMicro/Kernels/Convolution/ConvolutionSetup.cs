@@ -58,7 +58,7 @@ internal static class ConvolutionSetup
     /// <summary>Checks that a constant tensor's data covers its shape (a truncated buffer would be read past its end).</summary>
     public static void CheckConstantSize(PrepareContext context, Tensor tensor, string what)
     {
-        if (tensor.IsConstant && tensor.Definition.Data.Length < tensor.ByteCount)
+        if (tensor.IsConstant && !tensor.IsCompressed && tensor.Definition.Data.Length < tensor.ByteCount)
             throw context.Error($"{what} holds {tensor.Definition.Data.Length} bytes, its shape needs {tensor.ByteCount}");
     }
 

@@ -495,12 +495,7 @@ public sealed partial class DepthwiseConv2D
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<sbyte> Shuffle(Vector128<sbyte> v, Vector128<byte> lanes)
-    {
-        if (Ssse3.IsSupported) return Ssse3.Shuffle(v, lanes.AsSByte());
-        if (AdvSimd.Arm64.IsSupported) return AdvSimd.Arm64.VectorTableLookup(v.AsByte(), lanes).AsSByte();
-        return Vector128.Shuffle(v, lanes.AsSByte());
-    }
+    private static Vector128<sbyte> Shuffle(Vector128<sbyte> v, Vector128<byte> lanes) => ByteLookup.Shuffle(v.AsByte(), lanes).AsSByte();
 
     /// <summary>
     /// Float: four or eight channels at a time, each channel's taps added in the reference's order with

@@ -32,7 +32,7 @@ public sealed partial class FullyConnected
         if (_inputOffset != 0)
         {
             Tensor weights = context.Input(WeightsIndex);
-            if (!weights.IsConstant || weights.Definition.Data.Length < (long)_outputDepth * _accumDepth) return;
+            if (!weights.IsConstant || weights.AsReadOnlySpan<byte>().Length < (long)_outputDepth * _accumDepth) return;
             // The weight row sums live in the arena's persistent part.
             _int16RowSumsHandle = context.AllocatePersistent<int>(Int8Dot.RowSums(weights.AsReadOnlySpan<sbyte>(), _accumDepth, _outputDepth));
         }

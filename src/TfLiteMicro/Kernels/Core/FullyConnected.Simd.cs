@@ -21,7 +21,7 @@ public sealed partial class FullyConnected
         _floatOptimized = _level != SimdLevel.Reference && _inputType == TensorType.Float32;
         if (_level == SimdLevel.Reference || _inputType != TensorType.Int8 || _weightsType != TensorType.Int8) return;
         Tensor weights = context.Input(WeightsIndex);
-        if (!weights.IsConstant || weights.Definition.Data.Length < (long)_outputDepth * _accumDepth) return;
+        if (!weights.IsConstant || weights.AsReadOnlySpan<byte>().Length < (long)_outputDepth * _accumDepth) return;
         Tensor? bias = context.OptionalInput(BiasIndex);
 
         // Activations enter the dot product as x + 128 (unsigned); sum w * (x + inputOffset) is then

@@ -23,4 +23,7 @@ public sealed partial class OpResolver
 
     /// <summary>Registers the TFLite_Detection_PostProcess custom op.</summary>
     public OpResolver AddDetectionPostProcess() => AddCustom(DetectionPostProcess.OperatorName, static () => new DetectionPostProcess());
+
+    /// <summary>Registers the DECODE custom op under TFLM's name "TFLM_DECODE" (decodes compressed constants).</summary>
+    public OpResolver AddDecode() => AddCustom(Decode.OperatorName, static () => new Decode());
 }
