@@ -1,6 +1,6 @@
 namespace System.Numerics;
 
-/// <summary>The bit counts the fixed-point arithmetic needs, for netstandard2.1 (which lacks this class).</summary>
+/// <summary>The bit counts the fixed-point arithmetic and the decoders need, for netstandard2.1 (which lacks this class).</summary>
 internal static class BitOperations
 {
     /// <summary>Leading zero bits of <paramref name="value"/> (32 for zero).</summary>
@@ -21,5 +21,13 @@ internal static class BitOperations
     {
         uint high = (uint)(value >> 32);
         return high != 0 ? LeadingZeroCount(high) : 32 + LeadingZeroCount((uint)value);
+    }
+
+    /// <summary>The number of set bits in <paramref name="value"/>.</summary>
+    public static int PopCount(uint value)
+    {
+        value -= (value >> 1) & 0x55555555u;
+        value = (value & 0x33333333u) + ((value >> 2) & 0x33333333u);
+        return (int)((((value + (value >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24);
     }
 }

@@ -48,4 +48,12 @@ internal static class FrameworkExtensions
 
     /// <summary>Whether <paramref name="span"/> holds <paramref name="value"/>.</summary>
     public static bool Contains<T>(this ReadOnlySpan<T> span, T value) where T : IEquatable<T> => span.IndexOf(value) >= 0;
+
+    /// <summary>Whether <paramref name="span"/> holds anything other than <paramref name="value"/>.</summary>
+    public static bool ContainsAnyExcept<T>(this ReadOnlySpan<T> span, T value) where T : IEquatable<T>
+    {
+        foreach (T item in span)
+            if (!item.Equals(value)) return true;
+        return false;
+    }
 }
