@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Checks the netstandard2.1 builds of TfLiteMicro and TfLiteMicro.Signal on Mono (the runtime of Unity and Meadow):
 # builds tests/TfLiteMicro.MonoCheck (a netstandard2.1 program bound to those assemblies) and runs it with `mono` over
-# TFLM's golden single-op and whole-model cases in the shared folder (TFLM_SHARED_DIR, else ../shared beside the
-# repository), reference kernels, integer outputs bit-exact and float32 within 1e-5 relative. Exits non-zero on any
-# mismatch.
+# TFLM's golden single-op, whole-model and compressed-model cases in the shared folder (TFLM_SHARED_DIR, else ../shared
+# beside the repository), reference kernels, integer outputs bit-exact and float32 within 1e-5 relative. Exits non-zero
+# on any mismatch.
 #
 #   scripts/check-mono.sh
 #

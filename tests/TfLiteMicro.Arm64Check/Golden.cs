@@ -59,7 +59,7 @@ internal static class Golden
 
     /// <summary>The compressed models (metadata and DECODE forms), which exercise the decompression's shuffles.</summary>
     public static IEnumerable<string> CompressionCases(string root)
-        => Directory.GetDirectories(Path.Combine(root, "golden", "compression")).Where(HasCase).Order(StringComparer.Ordinal);
+        => Directory.GetDirectories(Path.Combine(root, "golden", "compression")).Where(HasCase).OrderBy(d => d, StringComparer.Ordinal);
 
     private static bool HasCase(string directory) => File.Exists(Path.Combine(directory, "case.json"));
 

@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Runtime.Versioning;
 using TfLiteMicro;
 
-// TFLM's golden outputs (the shared folder's golden/ops and golden/MODEL_seedN cases, see Golden.cs) with the reference
+// TFLM's golden outputs (the shared folder's golden/ops, golden/MODEL_seedN and golden/compression cases, see Golden.cs) with the reference
 // kernels of the netstandard2.1 assemblies, on whatever runtime runs this program (Mono for scripts/check-mono.sh).
 // Integer outputs must equal TFLM's bytes, float32 ones agree within 1e-5 relative. Exit code 1 on any mismatch, 2
 // when the shared folder is missing.
@@ -22,7 +22,7 @@ if (Golden.Root() is not { } root)
 }
 var watch = Stopwatch.StartNew();
 int mismatches = 0, cases = 0;
-foreach (var (label, directories) in new[] { ("golden ops", Golden.OpCases(root)), ("golden models", Golden.ModelCases(root)) })
+foreach (var (label, directories) in new[] { ("golden ops", Golden.OpCases(root)), ("golden models", Golden.ModelCases(root)), ("golden compression", Golden.CompressionCases(root)) })
 {
     var (run, failed) = Golden.RunAll(directories, root, label, optimizedToo: false);
     Console.WriteLine($"{label}: {run} cases, {failed} mismatches");
