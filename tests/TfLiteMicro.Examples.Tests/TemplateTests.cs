@@ -36,7 +36,7 @@ public sealed partial class TemplateTests(PackedTemplates packed) : IClassFixtur
             double predicted = double.Parse(row.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture);
             Assert.True(Math.Abs(sine - predicted) < 0.1, row.Value);
         }
-        Assert.Contains("arena: 448 of 2048 arena bytes used", output);
+        Assert.Contains("arena: 32 of 2048 arena bytes used", output);
     }
 
     [Fact]

@@ -6,3 +6,8 @@ internal sealed class CallerArgumentExpressionAttribute(string parameterName) : 
 {
     public string ParameterName { get; } = parameterName;
 }
+
+/// <summary>Lets the kernels' <c>[SkipLocalsInit]</c> compile for netstandard2.1 (the compiler honours it there too).</summary>
+[AttributeUsage(AttributeTargets.Module | AttributeTargets.Class | AttributeTargets.Struct | AttributeTargets.Interface | AttributeTargets.Constructor
+    | AttributeTargets.Method | AttributeTargets.Property | AttributeTargets.Event, Inherited = false)]
+internal sealed class SkipLocalsInitAttribute : Attribute;

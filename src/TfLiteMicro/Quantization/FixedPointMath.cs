@@ -36,7 +36,9 @@ public static class FixedPointMath
     {
         if (a == 0) return 0;
         int negativeAbs = a < 0 ? a : unchecked(-a);
-        int t = OneMinusXOverOnePlusXForXIn01(FixedPoint.ExpOnNegativeValues(unchecked(negativeAbs + negativeAbs), integerBits));
+        // tanh(x) = (1 - exp(-2|x|)) / (1 + exp(-2|x|)). Doubling is exact: the same raw value read with one more
+        // integer bit. Doubling the raw value instead would wrap for |x| beyond half the format's range.
+        int t = OneMinusXOverOnePlusXForXIn01(FixedPoint.ExpOnNegativeValues(negativeAbs, integerBits + 1));
         return a < 0 ? unchecked(-t) : t;
     }
 

@@ -98,6 +98,62 @@ public sealed class ManagedFootprintTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>The fixed cost a tiny model may add on top of TFLM's arena: the interpreter's own objects (resolver table
+    /// entries, subgraph records, the kernel set's switches) that do not shrink with the model.</summary>
+    private const long FixedCostBeyondTflm = 2048;
+
+    /// <summary>
+    /// Persistent tables the fast kernels keep beyond the reference kernels' because they pay for themselves, with the
+    /// most they may add. The audio front ends: the vector FFT's twiddles laid out in the order its lanes read them
+    /// (2,096 bytes for the 512-point FFT), which take the int16 FFT from 4.6 to 0.3 microseconds per frame.
+    /// </summary>
+    private static readonly Dictionary<string, long> FastPathTables = new()
+    {
+        ["audio_preprocessor_float"] = 2_176,
+        ["audio_preprocessor_int8"] = 2_176,
+    };
+
+    /// <summary>
+    /// The whole RAM a user pays (our arena, plus what the Model and the interpreter keep on the managed heap) within
+    /// 1.1 times the arena TFLM uses for the same model (its whole state), on every shared model TFLM measured, with the
+    /// reference kernels; the fast kernels may add only the tables listed in <see cref="FastPathTables"/>. A model whose
+    /// TFLM arena is smaller than the fixed cost (hello_world) may exceed it by that cost.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TheWholeFootprintStaysWithinTflmsArena(bool referenceKernels)
+    {
+        var arena = new byte[1 << 22];
+        OpResolver resolver = GoldenRunner.FullResolver();
+        var options = new InterpreterOptions { UseReferenceKernels = referenceKernels };
+        int measured = 0;
+        foreach ((string name, byte[] bytes) in SharedModels())
+        {
+            string casePath = Path.Combine(SharedData.Path("golden"), name + "_seed1", "case.json");
+            if (!File.Exists(casePath)) continue;
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(casePath));
+            if (!json.RootElement.TryGetProperty("tflm_arena_used_bytes", out var tflmElement)) continue;
+            long tflm = tflmElement.GetInt64();
+
+            Model model = Model.Load(bytes);
+            var interpreter = new MicroInterpreter(model, resolver, arena, options);
+            interpreter.AllocateTensors();
+            long arenaBytes = interpreter.ArenaUsedBytes;
+            long modelBytes = ManagedFootprint.OfModel(bytes);
+            long interpreterBytes = ManagedFootprint.OfInterpreter(model, resolver, arena, options);
+            long total = arenaBytes + modelBytes + interpreterBytes;
+            long bound = (long)Math.Floor(1.1 * tflm);
+            output.WriteLine($"{name}: arena {arenaBytes} + Model {modelBytes} + interpreter {interpreterBytes} = {total}; TFLM {tflm}, 1.1 x TFLM = {bound}");
+            long allowed = Math.Max(bound, tflm + FixedCostBeyondTflm)
+                + (referenceKernels ? 0 : FastPathTables.GetValueOrDefault(name));
+            Assert.True(total <= allowed,
+                $"{name}: {total} bytes in all (arena {arenaBytes}, Model {modelBytes}, interpreter {interpreterBytes}), more than 1.1 x TFLM's {tflm}");
+            measured++;
+        }
+        Assert.True(measured > 0, "no shared model has a TFLM arena figure");
+    }
+
     [Fact]
     public void TheMeasurementSeesWhatAnObjectKeeps()
     {

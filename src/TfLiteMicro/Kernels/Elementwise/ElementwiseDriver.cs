@@ -15,22 +15,29 @@ internal static class ElementwiseDriver
         for (int i = 0; i < n; i++) output[i] = op.Invoke(input[i]);
     }
 
-    public static void Binary<TIn, TOut, TOp>(ReadOnlySpan<TIn> a, ReadOnlySpan<TIn> b, Span<TOut> output, BroadcastShape shape, TOp op)
+    public static void Binary<TIn, TOut, TOp>(ReadOnlySpan<TIn> a, ReadOnlySpan<TIn> b, Span<TOut> output, in BroadcastShape shape, TOp op)
         where TOp : struct, IBinaryOperator<TIn, TOut>
     {
-        if (shape.IsElementwise)
+        if (!shape.IsElementwise)
         {
-            int n = shape.ElementCount;
-            a = a[..n];
-            b = b[..n];
-            output = output[..n];
-            for (int i = 0; i < n; i++) output[i] = op.Invoke(a[i], b[i]);
+            BinaryBroadcast(a, b, output, shape, op);
             return;
         }
+        int n = shape.ElementCount;
+        a = a[..n];
+        b = b[..n];
+        output = output[..n];
+        for (int i = 0; i < n; i++) output[i] = op.Invoke(a[i], b[i]);
+    }
 
-        ReadOnlySpan<int> dims = shape.OutputDims;
-        ReadOnlySpan<int> sa = shape.Strides(0);
-        ReadOnlySpan<int> sb = shape.Strides(1);
+    // Kept apart from the flat loop so that loop's method has no stack buffers.
+    private static void BinaryBroadcast<TIn, TOut, TOp>(ReadOnlySpan<TIn> a, ReadOnlySpan<TIn> b, Span<TOut> output, in BroadcastShape shape, TOp op)
+        where TOp : struct, IBinaryOperator<TIn, TOut>
+    {
+        Span<int> dims = stackalloc int[BroadcastShape.MaxRank], sa = stackalloc int[BroadcastShape.MaxRank], sb = stackalloc int[BroadcastShape.MaxRank];
+        shape.FillOutputDims(dims);
+        shape.FillStrides(0, sa);
+        shape.FillStrides(1, sb);
         int o = 0;
         int inner = dims[5], innerA = sa[5], innerB = sb[5];
         for (int d0 = 0; d0 < dims[0]; d0++)
@@ -57,9 +64,10 @@ internal static class ElementwiseDriver
             return;
         }
 
-        ReadOnlySpan<int> dims = shape.OutputDims;
-        ReadOnlySpan<int> sa = shape.Strides(0);
-        ReadOnlySpan<int> sb = shape.Strides(1);
+        Span<int> dims = stackalloc int[BroadcastShape.MaxRank], sa = stackalloc int[BroadcastShape.MaxRank], sb = stackalloc int[BroadcastShape.MaxRank];
+        shape.FillOutputDims(dims);
+        shape.FillStrides(0, sa);
+        shape.FillStrides(1, sb);
         int o = 0;
         for (int d0 = 0; d0 < dims[0]; d0++)
         for (int d1 = 0; d1 < dims[1]; d1++)
@@ -84,10 +92,12 @@ internal static class ElementwiseDriver
             return;
         }
 
-        ReadOnlySpan<int> dims = shape.OutputDims;
-        ReadOnlySpan<int> sc = shape.Strides(0);
-        ReadOnlySpan<int> sx = shape.Strides(1);
-        ReadOnlySpan<int> sy = shape.Strides(2);
+        Span<int> dims = stackalloc int[BroadcastShape.MaxRank], sc = stackalloc int[BroadcastShape.MaxRank];
+        Span<int> sx = stackalloc int[BroadcastShape.MaxRank], sy = stackalloc int[BroadcastShape.MaxRank];
+        shape.FillOutputDims(dims);
+        shape.FillStrides(0, sc);
+        shape.FillStrides(1, sx);
+        shape.FillStrides(2, sy);
         int o = 0;
         for (int d0 = 0; d0 < dims[0]; d0++)
         for (int d1 = 0; d1 < dims[1]; d1++)
@@ -104,6 +114,6 @@ internal static class ElementwiseDriver
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Offset(ReadOnlySpan<int> s, int d0, int d1, int d2, int d3, int d4)
+    private static int Offset(Span<int> s, int d0, int d1, int d2, int d3, int d4)
         => d0 * s[0] + d1 * s[1] + d2 * s[2] + d3 * s[3] + d4 * s[4];
 }

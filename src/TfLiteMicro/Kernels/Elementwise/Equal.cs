@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>EQUAL: a == b element-wise over bool, float32, int8, int32 and int64 inputs, with broadcasting.</summary>
-public sealed class Equal : ComparisonKernel<Equal.Comparison>
+internal sealed class Equal : ComparisonKernel<Equal.Comparison>
 {
     public Equal() : base(TensorType.Bool, TensorType.Float32, TensorType.Int8, TensorType.Int32, TensorType.Int64) { }
 

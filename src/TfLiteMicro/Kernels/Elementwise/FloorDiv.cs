@@ -3,7 +3,7 @@ namespace TfLiteMicro.Kernels;
 /// <summary>FLOOR_DIV: float32, floor(a / b), with broadcasting (up to 4-D).</summary>
 public sealed class FloorDiv : IKernel
 {
-    private BroadcastShape _shape = null!;
+    private BroadcastShape _shape;
 
     public void Prepare(PrepareContext context) => _shape = FloatBinaryPrepare.Run(context, 4);
 

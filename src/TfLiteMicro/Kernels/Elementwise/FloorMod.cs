@@ -3,7 +3,7 @@ namespace TfLiteMicro.Kernels;
 /// <summary>FLOOR_MOD: float32, the remainder with the divisor's sign, with broadcasting (up to 4-D).</summary>
 public sealed class FloorMod : IKernel
 {
-    private BroadcastShape _shape = null!;
+    private BroadcastShape _shape;
 
     public void Prepare(PrepareContext context) => _shape = FloatBinaryPrepare.Run(context, 4);
 

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>GREATER: a &gt; b element-wise over float32, int8, int16, int32 and int64 inputs, with broadcasting.</summary>
-public sealed class Greater : ComparisonKernel<Greater.Comparison>
+internal sealed class Greater : ComparisonKernel<Greater.Comparison>
 {
     public Greater() : base(TensorType.Float32, TensorType.Int8, TensorType.Int16, TensorType.Int32, TensorType.Int64) { }
 

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>GREATER_EQUAL: a &gt;= b element-wise over float32, int8, int32 and int64 inputs, with broadcasting.</summary>
-public sealed class GreaterEqual : ComparisonKernel<GreaterEqual.Comparison>
+internal sealed class GreaterEqual : ComparisonKernel<GreaterEqual.Comparison>
 {
     public GreaterEqual() : base(TensorType.Float32, TensorType.Int8, TensorType.Int32, TensorType.Int64) { }
 

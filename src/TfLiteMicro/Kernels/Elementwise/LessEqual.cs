@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>LESS_EQUAL: a &lt;= b element-wise over float32, int8, int32 and int64 inputs, with broadcasting.</summary>
-public sealed class LessEqual : ComparisonKernel<LessEqual.Comparison>
+internal sealed class LessEqual : ComparisonKernel<LessEqual.Comparison>
 {
     public LessEqual() : base(TensorType.Float32, TensorType.Int8, TensorType.Int32, TensorType.Int64) { }
 

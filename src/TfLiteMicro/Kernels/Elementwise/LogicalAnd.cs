@@ -3,7 +3,7 @@ namespace TfLiteMicro.Kernels;
 /// <summary>LOGICAL_AND over bool tensors, with broadcasting.</summary>
 public sealed class LogicalAnd : IKernel
 {
-    private BroadcastShape _shape = null!;
+    private BroadcastShape _shape;
 
     public void Prepare(PrepareContext context) => _shape = LogicalBinaryPrepare.Run(context);
 

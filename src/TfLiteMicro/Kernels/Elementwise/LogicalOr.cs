@@ -3,7 +3,7 @@ namespace TfLiteMicro.Kernels;
 /// <summary>LOGICAL_OR over bool tensors, with broadcasting.</summary>
 public sealed class LogicalOr : IKernel
 {
-    private BroadcastShape _shape = null!;
+    private BroadcastShape _shape;
 
     public void Prepare(PrepareContext context) => _shape = LogicalBinaryPrepare.Run(context);
 

@@ -1,32 +1,11 @@
 namespace TfLiteMicro.Kernels;
 
-/// <summary>MINIMUM: float32, int8, int16, int32 and int64 with broadcasting; quantized values compare raw, as in TFLite.</summary>
-public sealed class Minimum : IKernel
+/// <summary>MINIMUM: float32, int8, int16, int32 and int64 with broadcasting (up to 5-D); quantized values compare raw, as in TFLite.</summary>
+internal sealed class Minimum : IKernel
 {
-    private TensorType _type;
-    private BroadcastShape _shape = null!;
-    private SimdLevel _level;
-    private Int32BroadcastKind _int32Kind;
+    private FastBinaryNode _node;
 
-    public void Prepare(PrepareContext context) => (_type, _shape, _level, _int32Kind) = MinMaxPrepare.Run(context);
+    public void Prepare(PrepareContext context) => _node.Prepare(context, BinaryOperation.Minimum);
 
-    public void Invoke(InvokeContext context)
-    {
-        switch (_type)
-        {
-            case TensorType.Float32: ElementwiseDriver.Binary(context.Input<float>(0), context.Input<float>(1), context.Output<float>(0), _shape, default(Smaller<float>)); break;
-            case TensorType.Int8: ElementwiseDriver.Binary(context.Input<sbyte>(0), context.Input<sbyte>(1), context.Output<sbyte>(0), _shape, default(Smaller<sbyte>)); break;
-            case TensorType.Int16: ElementwiseDriver.Binary(context.Input<short>(0), context.Input<short>(1), context.Output<short>(0), _shape, default(Smaller<short>)); break;
-            case TensorType.Int32 when _int32Kind != Int32BroadcastKind.None:
-                Int32ElementwiseSimd.Run(_level, _int32Kind, _shape.ElementCount, context.Input<int>(0), context.Input<int>(1), context.Output<int>(0), default(Smaller<int>), default(Int32SmallerLanes));
-                break;
-            case TensorType.Int32: ElementwiseDriver.Binary(context.Input<int>(0), context.Input<int>(1), context.Output<int>(0), _shape, default(Smaller<int>)); break;
-            default: ElementwiseDriver.Binary(context.Input<long>(0), context.Input<long>(1), context.Output<long>(0), _shape, default(Smaller<long>)); break;
-        }
-    }
-
-    private readonly struct Smaller<T> : IBinaryOperator<T, T> where T : unmanaged
-    {
-        public T Invoke(T a, T b) => Scalar.Less(a, b) ? a : b;
-    }
+    public void Invoke(InvokeContext context) => _node.Invoke(context);
 }

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>NOT_EQUAL: a != b element-wise over bool, float32, int8, int32 and int64 inputs, with broadcasting.</summary>
-public sealed class NotEqual : ComparisonKernel<NotEqual.Comparison>
+internal sealed class NotEqual : ComparisonKernel<NotEqual.Comparison>
 {
     public NotEqual() : base(TensorType.Bool, TensorType.Float32, TensorType.Int8, TensorType.Int32, TensorType.Int64) { }
 

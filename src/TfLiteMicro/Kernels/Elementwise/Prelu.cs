@@ -9,7 +9,7 @@ namespace TfLiteMicro.Kernels;
 public sealed class Prelu : IKernel
 {
     private TensorType _type;
-    private BroadcastShape _shape = null!;
+    private BroadcastShape _shape;
     private QuantizedPrelu<sbyte> _int8;
     private QuantizedPrelu<short> _int16;
 

@@ -4,7 +4,7 @@ namespace TfLiteMicro.Kernels;
 public sealed class SelectV2 : IKernel
 {
     private TensorType _type;
-    private BroadcastShape _shape = null!;
+    private BroadcastShape _shape;
 
     public void Prepare(PrepareContext context)
     {

@@ -25,7 +25,7 @@ internal enum Int8BroadcastKind : byte
 /// <summary>How a binary int8 kernel's inputs map onto its output for the vector loops, decided in Prepare.</summary>
 internal readonly record struct Int8BroadcastPlan(Int8BroadcastKind Kind, int Count, int Period)
 {
-    public static Int8BroadcastPlan Create(BroadcastShape shape, Tensor input1, Tensor input2, Tensor output)
+    public static Int8BroadcastPlan Create(in BroadcastShape shape, Tensor input1, Tensor input2, Tensor output)
     {
         int n = output.ElementCount;
         if (n <= 0) return default;
@@ -171,14 +171,14 @@ internal static class Int8ElementwiseSimd
 }
 
 /// <summary>
-/// The int8 sum or difference of <see cref="QuantizedSumOperator{T}"/> (TFLite's ADD/SUB arithmetic: offset, shift left,
-/// rescale each input, add, rescale to the output), sixteen elements at a time; the same bytes as the operator.
+/// The int8 sum or difference of <see cref="BinaryArithmetic.QuantizedSum"/> (TFLite's ADD/SUB arithmetic: offset, shift
+/// left, rescale each input, add, rescale to the output), sixteen elements at a time; the same bytes as the operator.
 /// </summary>
-internal readonly struct Int8SumKernel(QuantizedSumOperator<sbyte> op, SimdLevel level) : IInt8SpanKernel
+internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level) : IInt8SpanKernel
 {
     /// <summary>Whether the vector loops reproduce <paramref name="op"/> exactly (multipliers and exponents in range, and an
     /// ordered clamp: the reference's clamp of an inverted range is not a max-then-min).</summary>
-    public static bool Supports(in QuantizedSumOperator<sbyte> op)
+    public static bool Supports(in BinaryParameters op)
         => op.Min <= op.Max
            && FixedPointVector.Fits(op.Input1Multiplier, op.LeftShift, -op.Input1Shift)
            && FixedPointVector.Fits(op.Input2Multiplier, op.LeftShift, -op.Input2Shift)
@@ -194,7 +194,8 @@ internal readonly struct Int8SumKernel(QuantizedSumOperator<sbyte> op, SimdLevel
             if (level >= SimdLevel.Avx2 && Avx2.IsSupported) i = Run256(a, aScalar, b, bScalar, output);
             else if (level >= SimdLevel.Vector128 && Vector128.IsHardwareAccelerated) i = Run128(a, aScalar, b, bScalar, output);
         }
-        for (; i < n; i++) output[i] = op.Invoke(a[aScalar ? 0 : i], b[bScalar ? 0 : i]);
+        var scalar = new BinaryArithmetic.Int8Result<BinaryArithmetic.QuantizedSum>(new(op));
+        for (; i < n; i++) output[i] = scalar.Invoke(a[aScalar ? 0 : i], b[bScalar ? 0 : i]);
     }
 
     private int Run256(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
@@ -203,7 +204,7 @@ internal readonly struct Int8SumKernel(QuantizedSumOperator<sbyte> op, SimdLevel
     private int Run128(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
         => Int8ElementwiseSimd.Loop128(new Constants128(op), a, aScalar, b, bScalar, output);
 
-    private readonly struct Constants256(QuantizedSumOperator<sbyte> op) : IInt32Lanes256
+    private readonly struct Constants256(BinaryParameters op) : IInt32Lanes256
     {
         private readonly Vector256<int> _offset1 = Vector256.Create(op.Input1Offset), _offset2 = Vector256.Create(op.Input2Offset);
         private readonly Vector256<int> _m1 = Vector256.Create(op.Input1Multiplier), _m2 = Vector256.Create(op.Input2Multiplier), _mo = Vector256.Create(op.OutputMultiplier);
@@ -211,7 +212,7 @@ internal readonly struct Int8SumKernel(QuantizedSumOperator<sbyte> op, SimdLevel
         private readonly Vector256<int> _maskO = Vector256.Create(FixedPointVector.Mask(-op.OutputShift));
         private readonly Vector256<int> _outputOffset = Vector256.Create(op.OutputOffset), _min = Vector256.Create(op.Min), _max = Vector256.Create(op.Max);
         private readonly int _left = op.LeftShift, _e1 = -op.Input1Shift, _e2 = -op.Input2Shift, _eo = -op.OutputShift;
-        private readonly bool _subtract = op.Subtract;
+        private readonly bool _subtract = op.Operation == BinaryOperation.Subtract;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<int> Apply(Vector256<int> a, Vector256<int> b)
@@ -224,7 +225,7 @@ internal readonly struct Int8SumKernel(QuantizedSumOperator<sbyte> op, SimdLevel
         }
     }
 
-    private readonly struct Constants128(QuantizedSumOperator<sbyte> op) : IInt32Lanes128
+    private readonly struct Constants128(BinaryParameters op) : IInt32Lanes128
     {
         private readonly Vector128<int> _offset1 = Vector128.Create(op.Input1Offset), _offset2 = Vector128.Create(op.Input2Offset);
         private readonly Vector128<int> _m1 = Vector128.Create(op.Input1Multiplier), _m2 = Vector128.Create(op.Input2Multiplier), _mo = Vector128.Create(op.OutputMultiplier);
@@ -232,7 +233,7 @@ internal readonly struct Int8SumKernel(QuantizedSumOperator<sbyte> op, SimdLevel
         private readonly Vector128<int> _maskO = Vector128.Create(FixedPointVector.Mask(-op.OutputShift));
         private readonly Vector128<int> _outputOffset = Vector128.Create(op.OutputOffset), _min = Vector128.Create(op.Min), _max = Vector128.Create(op.Max);
         private readonly int _left = op.LeftShift, _e1 = -op.Input1Shift, _e2 = -op.Input2Shift, _eo = -op.OutputShift;
-        private readonly bool _subtract = op.Subtract;
+        private readonly bool _subtract = op.Operation == BinaryOperation.Subtract;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<int> Apply(Vector128<int> a, Vector128<int> b)
@@ -247,12 +248,14 @@ internal readonly struct Int8SumKernel(QuantizedSumOperator<sbyte> op, SimdLevel
 }
 
 /// <summary>
-/// The int8 product of TFLite's MUL (offset both inputs, multiply, requantize with one multiplier and shift, clamp),
-/// sixteen elements at a time; <typeparamref name="TScalar"/> is the reference operator, used for the tail.
+/// The int8 product of TFLite's MUL (<see cref="BinaryArithmetic.QuantizedProduct"/>: offset both inputs, multiply,
+/// requantize with one multiplier and shift, clamp), sixteen elements at a time; the same bytes as the operator.
 /// </summary>
-internal readonly struct Int8ProductKernel<TScalar>(TScalar scalar, Int8ProductParameters p, SimdLevel level) : IInt8SpanKernel
-    where TScalar : struct, IBinaryOperator<sbyte, sbyte>
+internal readonly struct Int8ProductKernel(BinaryParameters parameters, SimdLevel level) : IInt8SpanKernel
 {
+    /// <summary>Whether the vector loops reproduce <paramref name="op"/> exactly.</summary>
+    public static bool Supports(in BinaryParameters op) => Int8ProductParameters.Create(op) is not null;
+
     public void Run(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
     {
         int n = output.Length;
@@ -263,14 +266,15 @@ internal readonly struct Int8ProductKernel<TScalar>(TScalar scalar, Int8ProductP
             if (level >= SimdLevel.Avx2 && Avx2.IsSupported) i = Run256(a, aScalar, b, bScalar, output);
             else if (level >= SimdLevel.Vector128 && Vector128.IsHardwareAccelerated) i = Run128(a, aScalar, b, bScalar, output);
         }
+        var scalar = new BinaryArithmetic.Int8Result<BinaryArithmetic.QuantizedProduct>(new(parameters));
         for (; i < n; i++) output[i] = scalar.Invoke(a[aScalar ? 0 : i], b[bScalar ? 0 : i]);
     }
 
     private int Run256(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
-        => Int8ElementwiseSimd.Loop256(new Constants256(p), a, aScalar, b, bScalar, output);
+        => Int8ElementwiseSimd.Loop256(new Constants256(Int8ProductParameters.Create(parameters)!.Value), a, aScalar, b, bScalar, output);
 
     private int Run128(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
-        => Int8ElementwiseSimd.Loop128(new Constants128(p), a, aScalar, b, bScalar, output);
+        => Int8ElementwiseSimd.Loop128(new Constants128(Int8ProductParameters.Create(parameters)!.Value), a, aScalar, b, bScalar, output);
 
     private readonly struct Constants256(Int8ProductParameters p) : IInt32Lanes256
     {
@@ -309,11 +313,12 @@ internal readonly struct Int8ProductKernel<TScalar>(TScalar scalar, Int8ProductP
 internal readonly record struct Int8ProductParameters(int Input1Offset, int Input2Offset, int OutputOffset, int Multiplier, int LeftShift, int RightShift, int Min, int Max)
 {
     /// <summary>From MUL's multiplier and signed shift, or null when the vector loops cannot reproduce them exactly.</summary>
-    public static Int8ProductParameters? Create(int input1Offset, int input2Offset, int outputOffset, int multiplier, int shift, int min, int max)
+    public static Int8ProductParameters? Create(in BinaryParameters p)
     {
+        int shift = p.OutputShift;
         int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
         // An inverted clamp range (possible from activation limits of extreme scales) is not a max-then-min.
-        if (min > max || !FixedPointVector.Fits(multiplier, left, right)) return null;
-        return new Int8ProductParameters(input1Offset, input2Offset, outputOffset, multiplier, left, right, min, max);
+        if (p.Min > p.Max || !FixedPointVector.Fits(p.OutputMultiplier, left, right)) return null;
+        return new Int8ProductParameters(p.Input1Offset, p.Input2Offset, p.OutputOffset, p.OutputMultiplier, left, right, p.Min, p.Max);
     }
 }

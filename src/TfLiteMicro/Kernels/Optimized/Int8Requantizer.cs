@@ -17,6 +17,9 @@ internal readonly ref struct Int8Requantizer
     private readonly ReadOnlySpan<int> _multipliers, _shifts;
     private readonly int _outputOffset, _min, _max;
     private readonly bool _vector;
+    // Per-tensor quantization: one multiplier and shift for every channel, kept here rather than spread over a table.
+    private readonly bool _perTensor;
+    private readonly int _multiplier, _shift;
 
     /// <summary>A view over per-channel <paramref name="multipliers"/> and <paramref name="shifts"/>; <paramref name="vector"/> is what
     /// <see cref="CanVectorize"/> said for them when the kernel prepared.</summary>
@@ -34,6 +37,15 @@ internal readonly ref struct Int8Requantizer
         _vector = vector;
     }
 
+    /// <summary>A requantizer with one <paramref name="multiplier"/> and <paramref name="shift"/> for every channel.</summary>
+    public Int8Requantizer(int multiplier, int shift, int outputOffset, int min, int max, bool vector)
+        : this(ReadOnlySpan<int>.Empty, ReadOnlySpan<int>.Empty, outputOffset, min, max, vector)
+    {
+        _perTensor = true;
+        _multiplier = multiplier;
+        _shift = shift;
+    }
+
     /// <summary>
     /// Whether the vector form applies at <paramref name="level"/> (AVX2, or any optimized level on Arm64): it assumes
     /// non-negative multipliers (never int.MinValue) and shifts in [-31, 30], which every multiplier QuantizeMultiplier
@@ -43,7 +55,12 @@ internal readonly ref struct Int8Requantizer
     {
         bool x64 = level >= SimdLevel.Avx2 && Avx2.IsSupported;
         bool arm = level >= SimdLevel.Vector128 && AdvSimd.Arm64.IsSupported;
-        if (!x64 && !arm) return false;
+        return (x64 || arm) && ScalesFit(multipliers, shifts);
+    }
+
+    /// <summary>Whether the multipliers and shifts satisfy what the vector form assumes (see <see cref="CanVectorize"/>).</summary>
+    public static bool ScalesFit(ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
+    {
         for (int c = 0; c < multipliers.Length; c++)
             if (multipliers[c] < 0 || shifts[c] > 30 || shifts[c] < -31) return false;
         return true;
@@ -56,7 +73,7 @@ internal readonly ref struct Int8Requantizer
     public void Apply(ReadOnlySpan<int> sums, int rowAdd, Span<sbyte> destination)
     {
         int n = sums.Length;
-        if (n > _multipliers.Length || destination.Length < n) throw new ArgumentException("more sums than channels");
+        if ((!_perTensor && n > _multipliers.Length) || destination.Length < n) throw new ArgumentException("more sums than channels");
         int c = 0;
         if (_vector && AdvSimd.Arm64.IsSupported)
         {
@@ -87,8 +104,8 @@ internal readonly ref struct Int8Requantizer
     {
         if (!Avx2.IsSupported && AdvSimd.Arm64.IsSupported)
             return Vector256.Create(Apply4(x.GetLower(), channel), Apply4(x.GetUpper(), channel + 4));
-        Vector256<int> shift = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_shifts), (nuint)channel);
-        Vector256<int> m = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_multipliers), (nuint)channel);
+        Vector256<int> shift = _perTensor ? Vector256.Create(_shift) : Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_shifts), (nuint)channel);
+        Vector256<int> m = _perTensor ? Vector256.Create(_multiplier) : Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_multipliers), (nuint)channel);
         Vector256<int> left = Avx2.Max(shift, Vector256<int>.Zero);
         Vector256<int> right = Avx2.Max(-shift, Vector256<int>.Zero);
         x = Avx2.ShiftLeftLogicalVariable(x, left.AsUInt32());
@@ -117,8 +134,8 @@ internal readonly ref struct Int8Requantizer
     public Vector128<int> Apply4(Vector128<int> x, int channel)
     {
         if (!AdvSimd.Arm64.IsSupported) throw new PlatformNotSupportedException();
-        Vector128<int> shift = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_shifts), (nuint)channel);
-        Vector128<int> m = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_multipliers), (nuint)channel);
+        Vector128<int> shift = _perTensor ? Vector128.Create(_shift) : Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_shifts), (nuint)channel);
+        Vector128<int> m = _perTensor ? Vector128.Create(_multiplier) : Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_multipliers), (nuint)channel);
         Vector128<int> left = AdvSimd.Max(shift, Vector128<int>.Zero);
         Vector128<int> right = AdvSimd.Min(shift, Vector128<int>.Zero);
         x = AdvSimd.ShiftLogical(x, left);
@@ -133,7 +150,9 @@ internal readonly ref struct Int8Requantizer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public sbyte Apply1(int sum, int channel)
     {
-        int value = FixedPoint.MultiplyByQuantizedMultiplier(sum, _multipliers[channel], _shifts[channel]) + _outputOffset;
+        int value = (_perTensor
+            ? FixedPoint.MultiplyByQuantizedMultiplier(sum, _multiplier, _shift)
+            : FixedPoint.MultiplyByQuantizedMultiplier(sum, _multipliers[channel], _shifts[channel])) + _outputOffset;
         return (sbyte)Math.Min(Math.Max(value, _min), _max);
     }
 

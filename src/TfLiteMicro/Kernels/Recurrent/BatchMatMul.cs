@@ -72,13 +72,11 @@ public sealed class BatchMatMul : IKernel
         {
             if (_type == TensorType.Int16 && (x.ZeroPoint != 0 || y.ZeroPoint != 0 || output.ZeroPoint != 0))
                 throw context.Error("int16 inputs and output must have zero point 0");
-            double product = (double)(x.Scale * y.Scale);
-            if (!(product >= 0) || !(output.Scale > 0)) throw context.Error("inputs and output need valid quantization scales");
-            (_multiplier, _shift) = FixedPoint.QuantizeMultiplier(product / output.Scale);
-            _xOffset = -x.ZeroPoint;
-            _yOffset = -y.ZeroPoint;
-            _outputOffset = output.ZeroPoint;
-            (_min, _max) = ActivationRange.TypeLimits(_type);
+            // One product of the batch: rows of x times columns of y.
+            MatMulParameters p = MatMulSetup.Create(context, x, y, null, output, FusedActivation.None, _rows, _cols, _depth,
+                allowPerChannel: false, TensorType.Int64);
+            (_xOffset, _yOffset, _outputOffset) = (p.InputOffset, p.WeightsOffset, p.OutputOffset);
+            (_multiplier, _shift, _min, _max) = (p.Multiplier, p.Shift, p.ActivationMin, p.ActivationMax);
         }
     }
 

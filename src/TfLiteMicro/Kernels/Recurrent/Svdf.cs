@@ -19,6 +19,11 @@ public sealed class Svdf : IKernel
     private int _scratch, _scratchOutput;
     private int _inputZeroPoint, _outputZeroPoint, _stateZeroPoint;
     private int _scale1Multiplier, _scale1Shift, _scale2Multiplier, _scale2Shift;
+    private SimdLevel _level;
+    private int _rowScratch = -1;
+
+    /// <summary>Filters whose 64-bit feature sums the fast path keeps on the stack at once.</summary>
+    private const int FeatureSumsChunk = 256;
 
     public void Prepare(PrepareContext context)
     {
@@ -88,6 +93,11 @@ public sealed class Svdf : IKernel
         _stateZeroPoint = state.ZeroPoint;
         _scratch = context.RequestScratch(checked(_batches * _filters * sizeof(int)));
         _scratchOutput = context.RequestScratch(checked(_batches * _units * sizeof(int)));
+        // The feature products are FULLY_CONNECTED's int8 products: (x - input zero point) as 16-bit values
+        // (|x - zero point| <= 255) through Int16Dot, whose exact sums truncated to 32 bits equal the reference's wrapping ones.
+        _level = Simd.For(context);
+        if (_level != SimdLevel.Reference && _inputSize > Int16Dot.StackRowValues)
+            _rowScratch = context.RequestScratch(checked(_inputSize * sizeof(short)));
     }
 
     public void Invoke(InvokeContext context)
@@ -156,6 +166,33 @@ public sealed class Svdf : IKernel
         _ => x,
     };
 
+    /// <summary>Writes one feature projection (requantized to the state's scale and clamped) into the newest slot of its filter's window.</summary>
+    private void StoreFeature<T>(Span<T> state, int filter, int sum, int stateMin, int stateMax) where T : unmanaged
+    {
+        sum = FixedPoint.MultiplyByQuantizedMultiplier(sum, _scale1Multiplier, _scale1Shift);
+        sum = Math.Clamp(sum, stateMin, stateMax);
+        state[filter * _memory + _memory - 1] = Scalar.Truncate<T>(_stateZeroPoint + sum);
+    }
+
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the row and sums are written before they are read
+    private void FastFeatureProducts<T>(InvokeContext context, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> featureWeights, Span<T> state,
+        int stateMin, int stateMax) where T : unmanaged
+    {
+        Span<short> row = (_rowScratch < 0 ? stackalloc short[Int16Dot.StackRowValues] : context.Scratch<short>(_rowScratch)).Slice(0, _inputSize);
+        Span<long> sums = stackalloc long[FeatureSumsChunk];
+        for (int b = 0; b < _batches; b++)
+        {
+            ReadOnlySpan<sbyte> x = input.Slice(b * _inputSize, _inputSize);
+            MatMulArithmetic.WidenWithOffset(x, -_inputZeroPoint, row);
+            for (int f0 = 0; f0 < _filters; f0 += FeatureSumsChunk)
+            {
+                int count = Math.Min(FeatureSumsChunk, _filters - f0);
+                Int16Dot.Rows(_level, row, featureWeights.Slice(f0 * _inputSize), _inputSize, count, sums);
+                for (int i = 0; i < count; i++) StoreFeature(state, b * _filters + f0 + i, unchecked((int)sums[i]), stateMin, stateMax);
+            }
+        }
+    }
+
     private void InvokeInteger<T>(InvokeContext context, int stateMin, int stateMax) where T : unmanaged
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(InputIndex);
@@ -170,17 +207,19 @@ public sealed class Svdf : IKernel
 
         state.Slice(1, total - 1).CopyTo(state);
 
-        for (int b = 0; b < _batches; b++)
+        if (_level != SimdLevel.Reference) FastFeatureProducts(context, input, featureWeights, state, stateMin, stateMax);
+        else
         {
-            ReadOnlySpan<sbyte> x = input.Slice(b * _inputSize, _inputSize);
-            for (int f = 0; f < _filters; f++)
+            for (int b = 0; b < _batches; b++)
             {
-                ReadOnlySpan<sbyte> w = featureWeights.Slice(f * _inputSize, _inputSize);
-                int sum = 0;
-                for (int k = 0; k < _inputSize; k++) sum = unchecked(sum + w[k] * (x[k] - _inputZeroPoint));
-                sum = FixedPoint.MultiplyByQuantizedMultiplier(sum, _scale1Multiplier, _scale1Shift);
-                sum = Math.Clamp(sum, stateMin, stateMax);
-                state[(b * _filters + f) * _memory + _memory - 1] = Scalar.Truncate<T>(_stateZeroPoint + sum);
+                ReadOnlySpan<sbyte> x = input.Slice(b * _inputSize, _inputSize);
+                for (int f = 0; f < _filters; f++)
+                {
+                    ReadOnlySpan<sbyte> w = featureWeights.Slice(f * _inputSize, _inputSize);
+                    int sum = 0;
+                    for (int k = 0; k < _inputSize; k++) sum = unchecked(sum + w[k] * (x[k] - _inputZeroPoint));
+                    StoreFeature(state, b * _filters + f, sum, stateMin, stateMax);
+                }
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TfLiteMicro.Quantization;
 
 namespace TfLiteMicro.Kernels;
@@ -40,6 +41,9 @@ public sealed class UnidirectionalSequenceLstm : IKernel
     private int _inputOffset, _hiddenOffset;
     private int _forgetCellMultiplier, _forgetCellShift, _inputCellMultiplier, _inputCellShift, _hiddenMultiplier, _hiddenShift;
     private int _hiddenZeroPoint, _hiddenMin, _hiddenMax;
+    private SimdLevel _level;
+    // Whether the gate products run through the dot products FULLY_CONNECTED uses (chosen once, in Prepare).
+    private bool _fastGates;
 
     public void Prepare(PrepareContext context)
     {
@@ -129,6 +133,16 @@ public sealed class UnidirectionalSequenceLstm : IKernel
 
         for (int i = 0; i < 4; i++)
             _buffers[i] = context.RequestScratch(checked(_batches * _units * cellBytes));
+
+        // The fast gate products keep their rows and sums on the stack (so the arena is the reference's): integer
+        // activations enter Int16Dot as 16-bit values x - zero point, exact for int8, and for int16 only without an offset.
+        _level = Simd.For(context);
+        _fastGates = _level != SimdLevel.Reference && _mode switch
+        {
+            Mode.Float => true,
+            _ => _units <= Int16Dot.StackSums && Math.Max(_inputSize, _units) <= Int16Dot.StackRowValues
+                && (_mode == Mode.Int8 || (_inputOffset == 0 && _hiddenOffset == 0)),
+        };
     }
 
     private static void ExpectShape(PrepareContext context, int index, int rows, int columns)
@@ -241,6 +255,12 @@ public sealed class UnidirectionalSequenceLstm : IKernel
         {
             ReadOnlySpan<float> xb = x.Slice(b * _inputSize, _inputSize);
             ReadOnlySpan<float> hb = h.Slice(b * _units, _units);
+            if (_fastGates)
+            {
+                FloatDot.Rows(_level, xb, wx, _inputSize, _units, bias, float.NegativeInfinity, float.PositiveInfinity, result.Slice(b * _units, _units));
+                FloatDot.Rows(_level, hb, wh, _units, _units, default, float.NegativeInfinity, float.PositiveInfinity, temp.Slice(b * _units, _units));
+                continue;
+            }
             for (int u = 0; u < _units; u++)
             {
                 ReadOnlySpan<float> w = wx.Slice(u * _inputSize, _inputSize);
@@ -341,53 +361,51 @@ public sealed class UnidirectionalSequenceLstm : IKernel
     {
         ReadOnlySpan<sbyte> wx = context.Input<sbyte>(InputWeightIndex[gate]);
         ReadOnlySpan<sbyte> wh = context.Input<sbyte>(RecurrentWeightIndex[gate]);
-        if (_mode == Mode.Int8)
-        {
-            ReadOnlySpan<int> bias = context.Input<int>(BiasIndex[gate]);
-            FullyConnected32(x, wx, bias, rows, _inputSize, _inputOffset, _inputMultiplier[gate], _inputShift[gate], result);
-            FullyConnected32(h, wh, default, rows, _units, _hiddenOffset, _recurrentMultiplier[gate], _recurrentShift[gate], temp);
-        }
-        else
-        {
-            ReadOnlySpan<long> bias = context.Input<long>(BiasIndex[gate]);
-            FullyConnected64(x, wx, bias, rows, _inputSize, _inputOffset, _inputMultiplier[gate], _inputShift[gate], result);
-            FullyConnected64(h, wh, default, rows, _units, _hiddenOffset, _recurrentMultiplier[gate], _recurrentShift[gate], temp);
-        }
+        ReadOnlySpan<int> bias32 = _mode == Mode.Int8 ? context.Input<int>(BiasIndex[gate]) : default;
+        ReadOnlySpan<long> bias64 = _mode == Mode.Int8 ? default : context.Input<long>(BiasIndex[gate]);
+        GateProduct(x, wx, bias32, bias64, rows, _inputSize, _inputOffset, _inputMultiplier[gate], _inputShift[gate], result);
+        GateProduct(h, wh, default, default, rows, _units, _hiddenOffset, _recurrentMultiplier[gate], _recurrentShift[gate], temp);
         for (int i = 0; i < result.Length; i++)
             result[i] = (short)Math.Clamp(result[i] + temp[i], short.MinValue, short.MaxValue);
     }
 
-    private void FullyConnected32<TAct>(ReadOnlySpan<TAct> x, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias, int rows, int depth,
-        int inputOffset, int multiplier, int shift, Span<short> result) where TAct : unmanaged
+    /// <summary>
+    /// One fully connected product of a gate, requantized to int16: with int8 activations the sum wraps in 32 bits and
+    /// takes an int32 bias (the low 32 bits of the exact sum are the reference's wrapping sum), with int16 activations it
+    /// is exact in 64 bits with an int64 bias. The fast form takes the exact sums from <see cref="Int16Dot"/>.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the row and sums are written before they are read
+    private void GateProduct<TAct>(ReadOnlySpan<TAct> x, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias32, ReadOnlySpan<long> bias64,
+        int rows, int depth, int inputOffset, int multiplier, int shift, Span<short> result) where TAct : unmanaged
     {
+        bool int8 = _mode == Mode.Int8;
+        Span<long> sums = stackalloc long[_fastGates ? _units : 0];
+        Span<short> row = stackalloc short[_fastGates && int8 ? depth : 0];
         for (int b = 0; b < rows; b++)
         {
             ReadOnlySpan<TAct> xb = x.Slice(b * depth, depth);
-            for (int u = 0; u < _units; u++)
+            if (_fastGates)
             {
-                ReadOnlySpan<sbyte> w = weights.Slice(u * depth, depth);
-                int acc = 0;
-                for (int k = 0; k < depth; k++) acc = unchecked(acc + w[k] * (Scalar.ToInt32(xb[k]) + inputOffset));
-                if (!bias.IsEmpty) acc = unchecked(acc + bias[u]);
-                int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multiplier, shift);
-                result[b * _units + u] = (short)Math.Clamp(scaled, short.MinValue, short.MaxValue);
+                // int16 activations have no offset here (see Prepare), so they are the row as they are.
+                if (int8) MatMulArithmetic.WidenWithOffset(MemoryMarshal.Cast<TAct, sbyte>(xb), inputOffset, row);
+                Int16Dot.Rows(_level, int8 ? row : MemoryMarshal.Cast<TAct, short>(xb), weights, depth, _units, sums);
             }
-        }
-    }
-
-    private void FullyConnected64<TAct>(ReadOnlySpan<TAct> x, ReadOnlySpan<sbyte> weights, ReadOnlySpan<long> bias, int rows, int depth,
-        int inputOffset, int multiplier, int shift, Span<short> result) where TAct : unmanaged
-    {
-        for (int b = 0; b < rows; b++)
-        {
-            ReadOnlySpan<TAct> xb = x.Slice(b * depth, depth);
             for (int u = 0; u < _units; u++)
             {
-                ReadOnlySpan<sbyte> w = weights.Slice(u * depth, depth);
-                long acc = 0;
-                for (int k = 0; k < depth; k++) acc += w[k] * (Scalar.ToInt32(xb[k]) + inputOffset);
-                if (!bias.IsEmpty) acc = unchecked(acc + bias[u]);
-                int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multiplier, shift);
+                long acc;
+                if (_fastGates)
+                {
+                    acc = sums[u];
+                }
+                else
+                {
+                    ReadOnlySpan<sbyte> w = weights.Slice(u * depth, depth);
+                    acc = 0;
+                    for (int k = 0; k < depth; k++) acc += w[k] * (Scalar.ToInt32(xb[k]) + inputOffset);
+                }
+                int scaled = int8
+                    ? FixedPoint.MultiplyByQuantizedMultiplier(unchecked((int)acc + (bias32.IsEmpty ? 0 : bias32[u])), multiplier, shift)
+                    : FixedPoint.MultiplyByQuantizedMultiplier(unchecked(acc + (bias64.IsEmpty ? 0 : bias64[u])), multiplier, shift);
                 result[b * _units + u] = (short)Math.Clamp(scaled, short.MinValue, short.MaxValue);
             }
         }

@@ -5,21 +5,21 @@ namespace TfLiteMicro.Kernels;
 // call: every fast path reports itself inactive, so the reference arithmetic always runs. Nothing here runs on
 // net8.0+, where the real fast paths are compiled instead.
 
-public sealed partial class AveragePool2D
+partial class AveragePool2D
 {
     private static bool _int8Optimized => false;
     private static void PrepareOptimized(PrepareContext context) { }
     private static void RunInt8Optimized(ReadOnlySpan<sbyte> input, Span<sbyte> output) => throw ReferenceOnly.NoFastPath();
 }
 
-public sealed partial class MaxPool2D
+partial class MaxPool2D
 {
     private static bool _int8Optimized => false;
     private static void PrepareOptimized(PrepareContext context) { }
     private static void RunInt8Optimized(ReadOnlySpan<sbyte> input, Span<sbyte> output) => throw ReferenceOnly.NoFastPath();
 }
 
-public sealed partial class Conv2D
+partial class Conv2D
 {
     private static bool _int8Optimized => false;
     private static bool _floatOptimized => false;
@@ -31,7 +31,7 @@ public sealed partial class Conv2D
     private static void RunInt16Optimized(InvokeContext context) => throw ReferenceOnly.NoFastPath();
 }
 
-public sealed partial class DepthwiseConv2D
+partial class DepthwiseConv2D
 {
     private static bool _int8Optimized => false;
     private static bool _floatOptimized => false;
@@ -40,52 +40,22 @@ public sealed partial class DepthwiseConv2D
     private static void RunFloatOptimized(InvokeContext context) => throw ReferenceOnly.NoFastPath();
 }
 
-public sealed partial class FullyConnected
-{
-    private static bool _int8Optimized => false;
-    private static bool _floatOptimized => false;
-    private static bool _int16Optimized => false;
-    private static void PrepareOptimized(PrepareContext context, int[]? channelMultipliers, int[]? channelShifts) { }
-    private static void PrepareInt16Optimized(PrepareContext context) { }
-    private static void InvokeInt8Optimized(InvokeContext context) => throw ReferenceOnly.NoFastPath();
-    private static void InvokeFloatOptimized(InvokeContext context) => throw ReferenceOnly.NoFastPath();
-    private static void InvokeInt16Optimized(InvokeContext context) => throw ReferenceOnly.NoFastPath();
-}
-
-public sealed partial class Softmax
+partial class Softmax
 {
     private static bool _int8Optimized => false;
     private static void PrepareOptimized(PrepareContext context) { }
     private static void SoftmaxInt8Optimized<TOut>(InvokeContext context, ReadOnlySpan<sbyte> input, Span<TOut> output) => throw ReferenceOnly.NoFastPath();
 }
 
-public sealed partial class Mul
+/// <summary>The binary arithmetic ops' shell without its vector paths: the reference arithmetic always.</summary>
+internal struct FastBinaryNode
 {
-    private static Int8BroadcastPlan _int8Plan => default;
-    private static SimdLevel _level => SimdLevel.Reference;
-    private void PrepareOptimized(PrepareContext context, Tensor input1, Tensor input2, Tensor output, Int8ProductParameters? parameters)
-        => _int32Kind = Int32BroadcastKind.None;
-    private static void RunInt8Optimized(InvokeContext context) => throw ReferenceOnly.NoFastPath();
-}
+    private BinaryParameters _parameters;
 
-/// <summary>ADD and SUB's vector path: never active here.</summary>
-internal struct Int8SumFastPath
-{
-    public readonly bool Active => false;
+    public void Prepare(PrepareContext context, BinaryOperation operation, FusedActivation activation = FusedActivation.None)
+        => _parameters = BinaryParameters.Prepare(context, operation, ElementwiseChecks.Activation(context, activation));
 
-    public void Prepare(PrepareContext context, TensorType type, BroadcastShape shape, in QuantizedSumOperator<sbyte> op,
-        Tensor input1, Tensor input2, Tensor output) { }
-
-    public readonly void Run(InvokeContext context, QuantizedSumOperator<sbyte> op) => throw ReferenceOnly.NoFastPath();
-}
-
-internal enum Int8BroadcastKind : byte { None }
-
-internal readonly record struct Int8BroadcastPlan(Int8BroadcastKind Kind);
-
-internal readonly record struct Int8ProductParameters
-{
-    public static Int8ProductParameters? Create(int input1Offset, int input2Offset, int outputOffset, int multiplier, int shift, int min, int max) => null;
+    public readonly void Invoke(InvokeContext context) => BinaryArithmetic.Run(context, _parameters);
 }
 
 internal static class ReferenceOnly

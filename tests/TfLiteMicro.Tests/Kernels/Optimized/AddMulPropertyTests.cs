@@ -161,11 +161,16 @@ public sealed class AddMulPropertyTests
             int multiplier = random.Next(1 << 30, int.MaxValue);
             int offset1 = random.Next(-127, 129), offset2 = random.Next(-127, 129), outputOffset = random.Next(-128, 128);
             int min = random.Next(-128, 0), max = random.Next(0, 128);
-            Int8ProductParameters p = Int8ProductParameters.Create(offset1, offset2, outputOffset, multiplier, shift, min, max)!.Value;
+            var p = new BinaryParameters
+            {
+                Type = TensorType.Int8, Operation = BinaryOperation.Multiply, Input1Offset = offset1, Input2Offset = offset2,
+                OutputOffset = outputOffset, OutputMultiplier = multiplier, OutputShift = shift, Min = min, Max = max,
+            };
+            Assert.True(Int8ProductKernel.Supports(p));
             var scalar = new ScalarProduct(offset1, offset2, outputOffset, multiplier, shift, min, max);
             FastPath.AssertLoopMatchesReference<sbyte>(a.Length,
                 output => { for (int i = 0; i < output.Length; i++) output[i] = scalar.Invoke(a[i], b[i]); },
-                (level, output) => new Int8ProductKernel<ScalarProduct>(scalar, p, level).Run(a, false, b, false, output),
+                (level, output) => new Int8ProductKernel(p, level).Run(a, false, b, false, output),
                 $"round {round}: shift {shift} multiplier {multiplier} offsets {offset1},{offset2} (element i is a[i] = i >> 8 times b[i] = i & 255)");
         }
     }
@@ -186,18 +191,18 @@ public sealed class AddMulPropertyTests
             (int m1, int s1) = FixedPoint.QuantizeMultiplier(scale1 / twiceMax);
             (int m2, int s2) = FixedPoint.QuantizeMultiplier(scale2 / twiceMax);
             (int mo, int so) = FixedPoint.QuantizeMultiplier(twiceMax / ((1 << 20) * (double)outputScale));
-            var op = new QuantizedSumOperator<sbyte>
+            var op = new BinaryParameters
             {
-                LeftShift = 20, Input1Offset = random.Next(-127, 129), Input1Multiplier = m1, Input1Shift = s1,
+                Type = TensorType.Int8, Operation = round % 3 == 2 ? BinaryOperation.Subtract : BinaryOperation.Add, Shape = BroadcastShape.Flat(a.Length), LeftShift = 20, Input1Offset = random.Next(-127, 129), Input1Multiplier = m1, Input1Shift = s1,
                 Input2Offset = random.Next(-127, 129), Input2Multiplier = m2, Input2Shift = s2,
                 OutputOffset = random.Next(-128, 128), OutputMultiplier = mo, OutputShift = so,
-                Min = random.Next(-128, 0), Max = random.Next(0, 128), Subtract = round % 3 == 2,
+                Min = random.Next(-128, 0), Max = random.Next(0, 128),
             };
             Assert.True(Int8SumKernel.Supports(op));
             FastPath.AssertLoopMatchesReference<sbyte>(a.Length,
-                output => { for (int i = 0; i < output.Length; i++) output[i] = op.Invoke(a[i], b[i]); },
+                output => BinaryArithmetic.Int8(op, a, b, output),
                 (level, output) => new Int8SumKernel(op, level).Run(a, false, b, false, output),
-                $"round {round}{(op.Subtract ? " (subtract)" : "")} (element i is a[i] = i >> 8 plus b[i] = i & 255)");
+                $"round {round} {op.Operation} (element i is a[i] = i >> 8 plus b[i] = i & 255)");
         }
     }
 

@@ -1,0 +1,176 @@
+using System.Runtime.InteropServices;
+using TfLiteMicro.Quantization;
+
+namespace TfLiteMicro.Kernels;
+
+/// <summary>
+/// The fast paths of the matrix products over the same <see cref="MatMulParameters"/> as the reference, giving the same
+/// bytes. They keep nothing between calls: no folded bias or weight row sums in the persistent part (see <see cref="FastInt8"/>).
+/// </summary>
+internal static partial class MatMulArithmetic
+{
+    /// <summary>Output channels whose 64-bit sums are kept on the stack at once by the 16-bit form of <see cref="FastInt8"/>.</summary>
+    private const int WideSumsChunk = 256;
+
+    /// <summary>
+    /// Zero points up to these magnitudes keep every int16 reference product and sum exact in <see cref="FastInt16"/>:
+    /// (w + wo) * (x + io) is at most 384 * 98304 &lt; 2^31, and a sum of fewer than 2^31 such terms fits in 64 bits.
+    /// </summary>
+    public const int MaxInt16InputOffset = 1 << 16, MaxInt16WeightsOffset = 1 << 8;
+
+    /// <summary>Bytes of activation row <see cref="FastInt8"/> needs (as unsigned bytes and as 16-bit values).</summary>
+    public static int Int8RowBytes(in MatMulParameters p) => Math.Max(p.AccumDepth + 32, 2 * p.AccumDepth);
+
+    /// <summary>
+    /// The weights' row sums folded with the bias, for the 8-bit dot products at any input zero point:
+    /// sum w (x + InputOffset) = sum w (x + 128) + (InputOffset - 128) sum w, so initial[o] = (InputOffset - 128) * rowSum[o]
+    /// + bias[o]. The reference's int8 sum is an int32 that wraps, and addition and multiplication modulo 2^32 do not depend
+    /// on grouping, so the folded int32 gives the reference's sum for any depth (|rowSum| &lt;= 128 * depth and
+    /// |InputOffset - 128| &lt;= 255 bound the unwrapped term by 2^15 * depth, which no int32 bound is needed for).
+    /// </summary>
+    public static int[] FoldedBias(in MatMulParameters p, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias)
+    {
+        int[] folded = Int8Dot.RowSums(weights, p.AccumDepth, p.OutputDepth);
+        for (int o = 0; o < folded.Length; o++)
+            folded[o] = unchecked((p.InputOffset - 128) * folded[o] + (bias.IsEmpty ? 0 : bias[o]));
+        return folded;
+    }
+
+    /// <summary>
+    /// int8 activations and weights. Sums are computed as sum w * (x + InputOffset) + WeightsOffset * sum (x + InputOffset):
+    /// the second term depends only on the batch row. The first needs no weight row sums when x + InputOffset enters the
+    /// dot product directly: as an unsigned byte when the input zero point is -128 (x + 128, the operand of
+    /// <see cref="Int8Dot"/> and VNNI's unsigned-by-signed form), otherwise as a 16-bit value (|x + InputOffset| &lt;= 255)
+    /// through <see cref="Int16Dot"/>, whose exact sum, truncated to 32 bits, is the reference's wrapping int32 sum
+    /// (addition modulo 2^32 does not depend on the order). Given <paramref name="foldedBias"/> (<see cref="FoldedBias"/>,
+    /// which the kernel keeps only where the 8-bit dot products are faster), the 8-bit form serves any zero point and the
+    /// bias is in it; otherwise the bias is read from its tensor. <paramref name="row"/> holds <see cref="Int8RowBytes"/>
+    /// bytes, <paramref name="sums"/> OutputDepth values.
+    /// </summary>
+    public static void FastInt8(SimdLevel level, in MatMulParameters p, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> weights,
+        ReadOnlySpan<int> bias, ReadOnlySpan<int> foldedBias, scoped in Int8Requantizer requantizer, Span<byte> row, Span<int> sums,
+        Span<sbyte> output)
+    {
+        int depth = p.AccumDepth, outputs = p.OutputDepth;
+        sums = sums.Slice(0, outputs);
+        bool unsignedRow = p.InputOffset == 128 || !foldedBias.IsEmpty;
+        if (!foldedBias.IsEmpty) bias = foldedBias;
+        Span<short> wideRow = unsignedRow ? default : MemoryMarshal.Cast<byte, short>(row).Slice(0, depth);
+        Span<long> wideSums = stackalloc long[unsignedRow ? 0 : WideSumsChunk];
+        for (int b = 0; b < p.Batches; b++)
+        {
+            ReadOnlySpan<sbyte> x = input.Slice(b * depth, depth);
+            if (unsignedRow)
+            {
+                Int8Dot.ToUnsigned(x, row);
+                ReadOnlySpan<int> initial = bias;
+                if (bias.IsEmpty)
+                {
+                    sums.Clear();
+                    initial = sums;
+                }
+                Int8Dot.Rows(level, row, weights, depth, outputs, initial, sums);
+            }
+            else
+            {
+                WidenWithOffset(x, p.InputOffset, wideRow);
+                for (int o0 = 0; o0 < outputs; o0 += WideSumsChunk)
+                {
+                    int count = Math.Min(WideSumsChunk, outputs - o0);
+                    Int16Dot.Rows(level, wideRow, weights.Slice(o0 * depth), depth, count, wideSums);
+                    for (int i = 0; i < count; i++)
+                        sums[o0 + i] = unchecked((int)wideSums[i] + (bias.IsEmpty ? 0 : bias[o0 + i]));
+                }
+            }
+            int rowAdd = 0;
+            if (p.WeightsOffset != 0)
+            {
+                int total = 0;
+                foreach (sbyte v in x) total += v;
+                rowAdd = unchecked(p.WeightsOffset * (total + depth * p.InputOffset));
+            }
+            requantizer.Apply(sums, rowAdd, output.Slice(b * outputs, outputs));
+        }
+    }
+
+    /// <summary>
+    /// destination[d] = source[d] + <paramref name="offset"/> as 16-bit values, the activation row of <see cref="Int16Dot"/>
+    /// for int8 products; exact for an offset within [-127, 128] (minus an int8 zero point): |source + offset| &lt;= 255.
+    /// </summary>
+    public static void WidenWithOffset(ReadOnlySpan<sbyte> source, int offset, Span<short> destination)
+    {
+        destination = destination.Slice(0, source.Length);
+        for (int d = 0; d < destination.Length; d++) destination[d] = (short)(source[d] + offset);
+    }
+
+    /// <summary>float32: the dot products of <see cref="FloatDot"/> (another order of additions than the reference's).</summary>
+    public static void FastFloat(SimdLevel level, in MatMulParameters p, ReadOnlySpan<float> input, ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> bias, Span<float> output)
+    {
+        int depth = p.AccumDepth, outputs = p.OutputDepth;
+        for (int b = 0; b < p.Batches; b++)
+            FloatDot.Rows(level, input.Slice(b * depth, depth), weights, depth, outputs, bias,
+                p.FloatMin, p.FloatMax, output.Slice(b * outputs, outputs));
+    }
+
+    /// <summary>
+    /// int16 activations, int8 weights (zero points within <see cref="MaxInt16InputOffset"/> and
+    /// <see cref="MaxInt16WeightsOffset"/>). The exact 64-bit sums of w * x come from <see cref="Int16Dot"/>; zero points
+    /// enter by expansion: sum (w + wo)(x + io) = sum w x + io sum w + wo (sum x + depth io), where sum w
+    /// (<paramref name="rowSums"/>, needed only when io is not zero) is known in Prepare. <paramref name="sums"/> holds
+    /// 2 * OutputDepth values.
+    /// </summary>
+    public static void FastInt16(SimdLevel level, in MatMulParameters p, ReadOnlySpan<short> input, ReadOnlySpan<sbyte> weights,
+        ReadOnlySpan<int> bias32, ReadOnlySpan<long> bias64, ReadOnlySpan<int> rowSums, ReadOnlySpan<int> multipliers,
+        ReadOnlySpan<int> shifts, Span<long> sums, Span<short> output)
+    {
+        int depth = p.AccumDepth, outputs = p.OutputDepth;
+        // Two batches at a time share each weight load: two sets of sums.
+        Span<long> sums0 = sums.Slice(0, outputs), sums1 = sums.Slice(outputs, outputs);
+        for (int b = 0; b < p.Batches; b += 2)
+        {
+            ReadOnlySpan<short> x0 = input.Slice(b * depth, depth);
+            if (b + 1 < p.Batches)
+            {
+                ReadOnlySpan<short> x1 = input.Slice((b + 1) * depth, depth);
+                Int16Dot.Rows2(level, x0, x1, weights, depth, outputs, sums0, sums1);
+                RequantizeInt16(p, x1, sums1, rowSums, bias32, bias64, multipliers, shifts, output.Slice((b + 1) * outputs, outputs));
+            }
+            else
+            {
+                Int16Dot.Rows(level, x0, weights, depth, outputs, sums0);
+            }
+            RequantizeInt16(p, x0, sums0, rowSums, bias32, bias64, multipliers, shifts, output.Slice(b * outputs, outputs));
+        }
+    }
+
+    /// <summary>Adds the zero-point terms and the bias to one batch's sums of w * x and requantizes them.</summary>
+    private static void RequantizeInt16(in MatMulParameters p, ReadOnlySpan<short> x, ReadOnlySpan<long> sums, ReadOnlySpan<int> rowSums,
+        ReadOnlySpan<int> bias32, ReadOnlySpan<long> bias64, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, Span<short> result)
+    {
+        long inputOffset = p.InputOffset, weightsOffset = p.WeightsOffset;
+        long rowAdd = weightsOffset == 0 ? 0 : weightsOffset * (Int16Dot.Sum(x) + p.AccumDepth * inputOffset);
+        for (int o = 0; o < result.Length; o++)
+        {
+            long total = sums[o] + rowAdd;
+            if (!rowSums.IsEmpty) total += inputOffset * rowSums[o];
+            int multiplier = p.MultiplierOf(multipliers, o), shift = p.ShiftOf(shifts, o);
+            int scaled;
+            if (!p.Int32Accumulator)
+            {
+                // The accumulator follows the bias type: a wide sum has an int64 bias or none.
+                if (!bias64.IsEmpty) total += bias64[o];
+                scaled = FixedPoint.MultiplyByQuantizedMultiplier(total, multiplier, shift);
+            }
+            else
+            {
+                // The reference's int32 sum wraps: the low 32 bits of the exact sum are its value.
+                int acc = unchecked((int)total);
+                if (!bias32.IsEmpty) acc = unchecked(acc + bias32[o]);
+                scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multiplier, shift);
+            }
+            scaled += p.OutputOffset;
+            result[o] = (short)Math.Min(Math.Max(scaled, p.ActivationMin), p.ActivationMax);
+        }
+    }
+}
