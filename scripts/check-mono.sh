@@ -33,7 +33,7 @@ fi
 mono --version | head -n 1
 
 rm -rf "$out"
-dotnet build "$root/tests/TfLiteMicro.MonoCheck" -c Release -p:NetStandardBuild=true -o "$out" -nologo -v quiet
+dotnet build "$root/tests/TfLiteMicro.MonoCheck" -c Release -o "$out" -nologo -v quiet
 if [ -n "$(mono --version | grep -i debian || true)" ]; then
     dotnet run --project "$root/tests/TfLiteMicro.DebianMonoFix" -c Release -- \
         "$out/TfLiteMicro.dll" "$out/TfLiteMicro.Signal.dll" "$out/TfLiteMicro.MonoCheck.dll"
