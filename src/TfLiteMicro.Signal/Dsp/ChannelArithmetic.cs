@@ -1,7 +1,9 @@
+#if NET8_0_OR_GREATER
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+#endif
 using TfLiteMicro.Kernels;
 
 namespace TfLiteMicro.Signal;
@@ -67,6 +69,7 @@ internal static class ChannelArithmetic
         return -1;
     }
 
+#if NET8_0_OR_GREATER
     /// <summary>
     /// <see cref="FilterBankReference"/> with the products of four bins at a time (AVX2) and no bounds check per
     /// product (<see cref="FirstBadChannel"/> proves every index). Sums wrap at 64 bits, so their order does not matter.
@@ -130,6 +133,11 @@ internal static class ChannelArithmetic
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ulong> SignedTimesUnsigned(Vector256<long> w, Vector256<ulong> e, Vector256<ulong> eHigh)
         => Avx2.Subtract(Avx2.Multiply(w.AsUInt32(), e.AsUInt32()), Avx2.And(eHigh, Avx2.CompareGreaterThan(Vector256<long>.Zero, w).AsUInt64()));
+#else
+    // netstandard2.1 has no vectors, and every level is Reference there.
+    public static int FilterBank(SimdLevel level, int channels, ReadOnlySpan<uint> input, scoped in FilterBankTables tables, Span<ulong> work, Span<ulong> output)
+        => FilterBankReference(channels, input, tables, work, output);
+#endif
 
     /// <summary>SignalFilterBankSquareRoot: the rounded square root of each channel shifted right; all bits gone for a shift outside [0, 31].</summary>
     public static void SquareRootReference(ReadOnlySpan<ulong> input, int shift, Span<uint> output)
@@ -140,6 +148,7 @@ internal static class ChannelArithmetic
             output[i] = clear ? 0 : SignalMath.Sqrt64(input[i]) >> shift;
     }
 
+#if NET8_0_OR_GREATER
     /// <summary><see cref="SquareRootReference"/> with the root from the hardware square root (<see cref="RoundedSquareRoot(ulong)"/>) instead of bit by bit.</summary>
     public static void SquareRoot(SimdLevel level, ReadOnlySpan<ulong> input, int shift, Span<uint> output)
     {
@@ -166,6 +175,10 @@ internal static class ChannelArithmetic
         for (; i < input.Length; i++)
             output[i] = clear ? 0 : RoundedSquareRoot(input[i]) >> shift;
     }
+#else
+    // netstandard2.1 has no vectors, and every level is Reference there.
+    public static void SquareRoot(SimdLevel level, ReadOnlySpan<ulong> input, int shift, Span<uint> output) => SquareRootReference(input, shift, output);
+#endif
 
     /// <summary>
     /// <see cref="SignalMath.Sqrt64"/>'s value: floor(sqrt(n)) rounded up when n - floor² exceeds floor (that is, to
@@ -184,6 +197,7 @@ internal static class ChannelArithmetic
         return (uint)root;
     }
 
+#if NET8_0_OR_GREATER
     /// <summary>
     /// <see cref="RoundedSquareRoot(ulong)"/> of four lanes: n as a double from its two 32-bit halves, the floor of its
     /// square root as an integer (below 2^52, read from the bits of its sum with 2^52), then the same integer steps.
@@ -223,4 +237,5 @@ internal static class ChannelArithmetic
         Vector256<long> sign = Vector256.Create(long.MinValue);
         return Avx2.CompareGreaterThan(Avx2.Xor(a.AsInt64(), sign), Avx2.Xor(b.AsInt64(), sign)).AsUInt64();
     }
+#endif
 }

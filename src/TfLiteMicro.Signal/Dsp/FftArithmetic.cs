@@ -1,44 +1,45 @@
 namespace TfLiteMicro.Signal;
 
 /// <summary>
-/// The arithmetic of one KISS FFT build (FIXED_POINT=16, FIXED_POINT=32 or float), as static members so
-/// <see cref="KissFft{T, TMath}"/> is compiled once per implementing struct with every operation inlined.
+/// The arithmetic of one KISS FFT build (FIXED_POINT=16, FIXED_POINT=32 or float), as members of an empty struct so
+/// <see cref="KissFft{T, TMath}"/> is compiled once per implementing struct with every operation inlined (instance
+/// members rather than static abstract ones, which netstandard2.1 runtimes cannot load).
 /// Integer sums wrap where the C code stores them in the sample type.
 /// </summary>
 internal interface IFftArithmetic<T> where T : unmanaged
 {
     /// <summary>A twiddle component from its cosine or sine.</summary>
-    static abstract T FromUnit(double value);
+    T FromUnit(double value);
 
-    static abstract T Add(T a, T b);
+    T Add(T a, T b);
 
-    static abstract T Subtract(T a, T b);
+    T Subtract(T a, T b);
 
-    static abstract T Negate(T a);
+    T Negate(T a);
 
     /// <summary>A product of a sample and a twiddle component (S_MUL: rounded back to the sample scale).</summary>
-    static abstract T Multiply(T a, T b);
+    T Multiply(T a, T b);
 
     /// <summary>A complex product (C_MUL): each part is rounded once, after its two products are combined.</summary>
-    static abstract Complex<T> Multiply(Complex<T> a, Complex<T> b);
+    Complex<T> Multiply(Complex<T> a, Complex<T> b);
 
     /// <summary>Half of a value (HALF_OF).</summary>
-    static abstract T Half(T a);
+    T Half(T a);
 
     /// <summary>HALF_OF(a + b), the sum taken at the width the C code computes it.</summary>
-    static abstract T HalfOfSum(T a, T b);
+    T HalfOfSum(T a, T b);
 
     /// <summary>HALF_OF(a - b), the difference taken at the width the C code computes it.</summary>
-    static abstract T HalfOfDifference(T a, T b);
+    T HalfOfDifference(T a, T b);
 
     /// <summary>The per-stage scaling of fixed point (C_FIXDIV); float leaves the value alone.</summary>
-    static abstract Complex<T> DivideByRadix(Complex<T> c, int radix);
+    Complex<T> DivideByRadix(Complex<T> c, int radix);
 
     /// <summary>
     /// What TFLM's inverse real FFT kernel does to a row after the transform: the float kernel divides by the
     /// length (KISS FFT's inverse leaves it multiplied by it); fixed point has already scaled per stage.
     /// </summary>
-    static abstract void FinishInverse(Span<T> row, int fftLength);
+    void FinishInverse(Span<T> row, int fftLength);
 }
 
 /// <summary>Q15 samples: products round to nearest at bit 15, sums are truncated to 16 bits.</summary>
@@ -48,33 +49,33 @@ internal readonly struct Q15FftArithmetic : IFftArithmetic<short>
 
     private static short Round(int product) => unchecked((short)((product + (1 << 14)) >> 15));
 
-    public static short FromUnit(double value) => (short)Math.Floor(.5 + SampleMax * value);
+    public short FromUnit(double value) => (short)Math.Floor(.5 + SampleMax * value);
 
-    public static short Add(short a, short b) => unchecked((short)(a + b));
+    public short Add(short a, short b) => unchecked((short)(a + b));
 
-    public static short Subtract(short a, short b) => unchecked((short)(a - b));
+    public short Subtract(short a, short b) => unchecked((short)(a - b));
 
-    public static short Negate(short a) => unchecked((short)-a);
+    public short Negate(short a) => unchecked((short)-a);
 
-    public static short Multiply(short a, short b) => Round(a * b);
+    public short Multiply(short a, short b) => Round(a * b);
 
-    public static Complex<short> Multiply(Complex<short> a, Complex<short> b) => new(
+    public Complex<short> Multiply(Complex<short> a, Complex<short> b) => new(
         Round(unchecked(a.Real * b.Real - a.Imag * b.Imag)),
         Round(unchecked(a.Real * b.Imag + a.Imag * b.Real)));
 
-    public static short Half(short a) => (short)(a >> 1);
+    public short Half(short a) => (short)(a >> 1);
 
-    public static short HalfOfSum(short a, short b) => unchecked((short)((a + b) >> 1));
+    public short HalfOfSum(short a, short b) => unchecked((short)((a + b) >> 1));
 
-    public static short HalfOfDifference(short a, short b) => unchecked((short)((a - b) >> 1));
+    public short HalfOfDifference(short a, short b) => unchecked((short)((a - b) >> 1));
 
-    public static Complex<short> DivideByRadix(Complex<short> c, int radix)
+    public Complex<short> DivideByRadix(Complex<short> c, int radix)
     {
         int scale = SampleMax / radix;
         return new(Round(c.Real * scale), Round(c.Imag * scale));
     }
 
-    public static void FinishInverse(Span<short> row, int fftLength)
+    public void FinishInverse(Span<short> row, int fftLength)
     {
     }
 }
@@ -86,33 +87,33 @@ internal readonly struct Q31FftArithmetic : IFftArithmetic<int>
 
     private static int Round(long product) => unchecked((int)((product + (1L << 30)) >> 31));
 
-    public static int FromUnit(double value) => (int)Math.Floor(.5 + SampleMax * value);
+    public int FromUnit(double value) => (int)Math.Floor(.5 + SampleMax * value);
 
-    public static int Add(int a, int b) => unchecked(a + b);
+    public int Add(int a, int b) => unchecked(a + b);
 
-    public static int Subtract(int a, int b) => unchecked(a - b);
+    public int Subtract(int a, int b) => unchecked(a - b);
 
-    public static int Negate(int a) => unchecked(-a);
+    public int Negate(int a) => unchecked(-a);
 
-    public static int Multiply(int a, int b) => Round((long)a * b);
+    public int Multiply(int a, int b) => Round((long)a * b);
 
-    public static Complex<int> Multiply(Complex<int> a, Complex<int> b) => new(
+    public Complex<int> Multiply(Complex<int> a, Complex<int> b) => new(
         Round(unchecked((long)a.Real * b.Real - (long)a.Imag * b.Imag)),
         Round(unchecked((long)a.Real * b.Imag + (long)a.Imag * b.Real)));
 
-    public static int Half(int a) => a >> 1;
+    public int Half(int a) => a >> 1;
 
-    public static int HalfOfSum(int a, int b) => unchecked(a + b) >> 1;
+    public int HalfOfSum(int a, int b) => unchecked(a + b) >> 1;
 
-    public static int HalfOfDifference(int a, int b) => unchecked(a - b) >> 1;
+    public int HalfOfDifference(int a, int b) => unchecked(a - b) >> 1;
 
-    public static Complex<int> DivideByRadix(Complex<int> c, int radix)
+    public Complex<int> DivideByRadix(Complex<int> c, int radix)
     {
         long scale = SampleMax / radix;
         return new(Round(c.Real * scale), Round(c.Imag * scale));
     }
 
-    public static void FinishInverse(Span<int> row, int fftLength)
+    public void FinishInverse(Span<int> row, int fftLength)
     {
     }
 }
@@ -120,29 +121,29 @@ internal readonly struct Q31FftArithmetic : IFftArithmetic<int>
 /// <summary>Single precision, each operation rounded to float in the C code's order (no fused multiply-add).</summary>
 internal readonly struct FloatFftArithmetic : IFftArithmetic<float>
 {
-    public static float FromUnit(double value) => (float)value;
+    public float FromUnit(double value) => (float)value;
 
-    public static float Add(float a, float b) => a + b;
+    public float Add(float a, float b) => a + b;
 
-    public static float Subtract(float a, float b) => a - b;
+    public float Subtract(float a, float b) => a - b;
 
-    public static float Negate(float a) => -a;
+    public float Negate(float a) => -a;
 
-    public static float Multiply(float a, float b) => a * b;
+    public float Multiply(float a, float b) => a * b;
 
-    public static Complex<float> Multiply(Complex<float> a, Complex<float> b) => new(
+    public Complex<float> Multiply(Complex<float> a, Complex<float> b) => new(
         a.Real * b.Real - a.Imag * b.Imag,
         a.Real * b.Imag + a.Imag * b.Real);
 
-    public static float Half(float a) => a * 0.5f;
+    public float Half(float a) => a * 0.5f;
 
-    public static float HalfOfSum(float a, float b) => (a + b) * 0.5f;
+    public float HalfOfSum(float a, float b) => (a + b) * 0.5f;
 
-    public static float HalfOfDifference(float a, float b) => (a - b) * 0.5f;
+    public float HalfOfDifference(float a, float b) => (a - b) * 0.5f;
 
-    public static Complex<float> DivideByRadix(Complex<float> c, int radix) => c;
+    public Complex<float> DivideByRadix(Complex<float> c, int radix) => c;
 
-    public static void FinishInverse(Span<float> row, int fftLength)
+    public void FinishInverse(Span<float> row, int fftLength)
     {
         for (int k = 0; k < row.Length; k++) row[k] /= fftLength;
     }

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
+#if NET8_0_OR_GREATER
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+#endif
 using TfLiteMicro.Kernels;
 
 namespace TfLiteMicro.Signal;
@@ -30,6 +32,7 @@ internal static class FrameArithmetic
         }
     }
 
+#if NET8_0_OR_GREATER
     /// <summary><see cref="WindowReference"/> on vectors.</summary>
     public static void Window(SimdLevel level, int shift, ReadOnlySpan<short> input, ReadOnlySpan<short> window, Span<short> output)
     {
@@ -75,6 +78,11 @@ internal static class FrameArithmetic
             for (; i < n; i++) Unsafe.Add(ref y, i) = WindowSample(Unsafe.Add(ref x, i), Unsafe.Add(ref w, i), shift);
         }
     }
+#else
+    // netstandard2.1 has no vectors, and every level is Reference there.
+    public static void Window(SimdLevel level, int shift, ReadOnlySpan<short> input, ReadOnlySpan<short> window, Span<short> output)
+        => WindowReference(shift, input, window, output);
+#endif
 
     /// <summary>The left shift that makes the largest magnitude use the full 16 bits (TFLM's formula, 0 at least).</summary>
     private static int ScaleBits(short max)
@@ -100,6 +108,7 @@ internal static class FrameArithmetic
         return scaleBits;
     }
 
+#if NET8_0_OR_GREATER
     /// <summary>
     /// <see cref="AutoScaleReference"/> on vectors. Without a -32768 sample the running maximum is the largest magnitude,
     /// whatever the order; a frame with one goes to the reference, whose int16 maximum then depends on the order.
@@ -141,6 +150,10 @@ internal static class FrameArithmetic
         for (; i < n; i++) Unsafe.Add(ref y, i) = unchecked((short)(Unsafe.Add(ref x, i) << scaleBits));
         return scaleBits;
     }
+#else
+    // netstandard2.1 has no vectors, and every level is Reference there.
+    public static int AutoScale(SimdLevel level, ReadOnlySpan<short> input, Span<short> output) => AutoScaleReference(input, output);
+#endif
 
     /// <summary>SignalEnergy: the squared magnitude of bins [start, end) (wrapping at 32 bits, as TFLM's uint32 sum); the rest of the output is left alone.</summary>
     public static void EnergyReference(ReadOnlySpan<Complex<short>> input, int start, int end, Span<uint> output)
@@ -153,6 +166,7 @@ internal static class FrameArithmetic
         }
     }
 
+#if NET8_0_OR_GREATER
     /// <summary><see cref="EnergyReference"/> on vectors: a multiply-add of each (real, imaginary) pair with itself.</summary>
     public static void Energy(SimdLevel level, ReadOnlySpan<Complex<short>> input, int start, int end, Span<uint> output)
     {
@@ -178,4 +192,9 @@ internal static class FrameArithmetic
         }
         EnergyReference(input, i, end, output);
     }
+#else
+    // netstandard2.1 has no vectors, and every level is Reference there.
+    public static void Energy(SimdLevel level, ReadOnlySpan<Complex<short>> input, int start, int end, Span<uint> output)
+        => EnergyReference(input, start, end, output);
+#endif
 }

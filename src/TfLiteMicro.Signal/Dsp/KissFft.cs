@@ -1,5 +1,7 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+#if NET8_0_OR_GREATER
+using System.Runtime.CompilerServices;
+#endif
 
 namespace TfLiteMicro.Signal;
 
@@ -12,6 +14,9 @@ internal readonly ref struct KissFft<T, TMath>
     where T : unmanaged
     where TMath : struct, IFftArithmetic<T>
 {
+    /// <summary>The arithmetic of this build (an empty struct: its members inline).</summary>
+    private static TMath Arithmetic => default;
+
     private readonly ReadOnlySpan<int> _factors;
     private readonly ReadOnlySpan<Complex<T>> _twiddles;
     private readonly ReadOnlySpan<Complex<T>> _superTwiddles;
@@ -43,27 +48,27 @@ internal readonly ref struct KissFft<T, TMath>
         return table;
     }
 
-    private static Complex<T> Cexp(double phase) => new(TMath.FromUnit(Math.Cos(phase)), TMath.FromUnit(Math.Sin(phase)));
+    private static Complex<T> Cexp(double phase) => new(Arithmetic.FromUnit(Math.Cos(phase)), Arithmetic.FromUnit(Math.Sin(phase)));
 
-    private static Complex<T> Add(Complex<T> a, Complex<T> b) => new(TMath.Add(a.Real, b.Real), TMath.Add(a.Imag, b.Imag));
+    private static Complex<T> Add(Complex<T> a, Complex<T> b) => new(Arithmetic.Add(a.Real, b.Real), Arithmetic.Add(a.Imag, b.Imag));
 
-    private static Complex<T> Sub(Complex<T> a, Complex<T> b) => new(TMath.Subtract(a.Real, b.Real), TMath.Subtract(a.Imag, b.Imag));
+    private static Complex<T> Sub(Complex<T> a, Complex<T> b) => new(Arithmetic.Subtract(a.Real, b.Real), Arithmetic.Subtract(a.Imag, b.Imag));
 
-    private static Complex<T> Conjugate(Complex<T> c) => new(c.Real, TMath.Negate(c.Imag));
+    private static Complex<T> Conjugate(Complex<T> c) => new(c.Real, Arithmetic.Negate(c.Imag));
 
     /// <summary>Forward real FFT: <paramref name="time"/> holds fftLength samples, <paramref name="freq"/> receives fftLength/2+1 bins.</summary>
     public void Forward(ReadOnlySpan<T> time, Span<Complex<T>> freq, Span<Complex<T>> work)
     {
         int ncfft = _ncfft;
         Transform(MemoryMarshal.Cast<T, Complex<T>>(time), work, 0, 0, 1, 0);
-        Complex<T> tdc = TMath.DivideByRadix(work[0], 2);
-        freq[0] = new(TMath.Add(tdc.Real, tdc.Imag), default);
-        freq[ncfft] = new(TMath.Subtract(tdc.Real, tdc.Imag), default);
+        Complex<T> tdc = Arithmetic.DivideByRadix(work[0], 2);
+        freq[0] = new(Arithmetic.Add(tdc.Real, tdc.Imag), default);
+        freq[ncfft] = new(Arithmetic.Subtract(tdc.Real, tdc.Imag), default);
         for (int k = 1; k <= ncfft / 2; k++)
         {
             (Complex<T> f1k, Complex<T> tw) = Pair(work, k);
-            freq[k] = new(TMath.HalfOfSum(f1k.Real, tw.Real), TMath.HalfOfSum(f1k.Imag, tw.Imag));
-            freq[ncfft - k] = new(TMath.HalfOfDifference(f1k.Real, tw.Real), TMath.HalfOfDifference(tw.Imag, f1k.Imag));
+            freq[k] = new(Arithmetic.HalfOfSum(f1k.Real, tw.Real), Arithmetic.HalfOfSum(f1k.Imag, tw.Imag));
+            freq[ncfft - k] = new(Arithmetic.HalfOfDifference(f1k.Real, tw.Real), Arithmetic.HalfOfDifference(tw.Imag, f1k.Imag));
         }
     }
 
@@ -71,7 +76,7 @@ internal readonly ref struct KissFft<T, TMath>
     public void Inverse(ReadOnlySpan<Complex<T>> freq, Span<T> time, Span<Complex<T>> work)
     {
         int ncfft = _ncfft;
-        work[0] = TMath.DivideByRadix(new(TMath.Add(freq[0].Real, freq[ncfft].Real), TMath.Subtract(freq[0].Real, freq[ncfft].Real)), 2);
+        work[0] = Arithmetic.DivideByRadix(new(Arithmetic.Add(freq[0].Real, freq[ncfft].Real), Arithmetic.Subtract(freq[0].Real, freq[ncfft].Real)), 2);
         for (int k = 1; k <= ncfft / 2; k++)
         {
             (Complex<T> fek, Complex<T> fok) = Pair(freq, k);
@@ -87,9 +92,9 @@ internal readonly ref struct KissFft<T, TMath>
     /// </summary>
     private (Complex<T> Sum, Complex<T> TwiddledDifference) Pair(ReadOnlySpan<Complex<T>> bins, int k)
     {
-        Complex<T> a = TMath.DivideByRadix(bins[k], 2);
-        Complex<T> b = TMath.DivideByRadix(Conjugate(bins[_ncfft - k]), 2);
-        return (Add(a, b), TMath.Multiply(Sub(a, b), _superTwiddles[k - 1]));
+        Complex<T> a = Arithmetic.DivideByRadix(bins[k], 2);
+        Complex<T> b = Arithmetic.DivideByRadix(Conjugate(bins[_ncfft - k]), 2);
+        return (Add(a, b), Arithmetic.Multiply(Sub(a, b), _superTwiddles[k - 1]));
     }
 
     private void Transform(ReadOnlySpan<Complex<T>> f, Span<Complex<T>> fout, int outOffset, int inOffset, int fstride, int factor)
@@ -121,9 +126,9 @@ internal readonly ref struct KissFft<T, TMath>
         ReadOnlySpan<Complex<T>> twiddles = _twiddles;
         for (int k = 0; k < m; k++)
         {
-            Complex<T> a = TMath.DivideByRadix(f[k], 2);
-            Complex<T> b = TMath.DivideByRadix(f[k + m], 2);
-            Complex<T> t = TMath.Multiply(b, twiddles[k * fstride]);
+            Complex<T> a = Arithmetic.DivideByRadix(f[k], 2);
+            Complex<T> b = Arithmetic.DivideByRadix(f[k + m], 2);
+            Complex<T> t = Arithmetic.Multiply(b, twiddles[k * fstride]);
             f[k + m] = Sub(a, t);
             f[k] = Add(a, t);
         }
@@ -135,18 +140,18 @@ internal readonly ref struct KissFft<T, TMath>
         T epi3 = twiddles[fstride * m].Imag;
         for (int k = 0; k < m; k++)
         {
-            Complex<T> f0 = TMath.DivideByRadix(f[k], 3);
-            Complex<T> f1 = TMath.DivideByRadix(f[k + m], 3);
-            Complex<T> f2 = TMath.DivideByRadix(f[k + 2 * m], 3);
-            Complex<T> s1 = TMath.Multiply(f1, twiddles[k * fstride]);
-            Complex<T> s2 = TMath.Multiply(f2, twiddles[2 * k * fstride]);
+            Complex<T> f0 = Arithmetic.DivideByRadix(f[k], 3);
+            Complex<T> f1 = Arithmetic.DivideByRadix(f[k + m], 3);
+            Complex<T> f2 = Arithmetic.DivideByRadix(f[k + 2 * m], 3);
+            Complex<T> s1 = Arithmetic.Multiply(f1, twiddles[k * fstride]);
+            Complex<T> s2 = Arithmetic.Multiply(f2, twiddles[2 * k * fstride]);
             Complex<T> s3 = Add(s1, s2);
             Complex<T> s0 = Sub(s1, s2);
-            f1 = new(TMath.Subtract(f0.Real, TMath.Half(s3.Real)), TMath.Subtract(f0.Imag, TMath.Half(s3.Imag)));
-            s0 = new(TMath.Multiply(s0.Real, epi3), TMath.Multiply(s0.Imag, epi3));
+            f1 = new(Arithmetic.Subtract(f0.Real, Arithmetic.Half(s3.Real)), Arithmetic.Subtract(f0.Imag, Arithmetic.Half(s3.Imag)));
+            s0 = new(Arithmetic.Multiply(s0.Real, epi3), Arithmetic.Multiply(s0.Imag, epi3));
             f[k] = Add(f0, s3);
-            f[k + m] = new(TMath.Subtract(f1.Real, s0.Imag), TMath.Add(f1.Imag, s0.Real));
-            f[k + 2 * m] = new(TMath.Add(f1.Real, s0.Imag), TMath.Subtract(f1.Imag, s0.Real));
+            f[k + m] = new(Arithmetic.Subtract(f1.Real, s0.Imag), Arithmetic.Add(f1.Imag, s0.Real));
+            f[k + 2 * m] = new(Arithmetic.Add(f1.Real, s0.Imag), Arithmetic.Subtract(f1.Imag, s0.Real));
         }
     }
 
@@ -156,20 +161,30 @@ internal readonly ref struct KissFft<T, TMath>
         bool inverse = _inverse;
         // The hottest loop (lengths that are powers of 4 are all radix 4): one length check instead of one per access.
         if (f.Length < 4 * m) throw new ArgumentException("butterfly span shorter than its four columns", nameof(f));
+#if NET8_0_OR_GREATER
         ref Complex<T> column0 = ref MemoryMarshal.GetReference(f);
         ref Complex<T> column1 = ref Unsafe.Add(ref column0, m);
         ref Complex<T> column2 = ref Unsafe.Add(ref column1, m);
         ref Complex<T> column3 = ref Unsafe.Add(ref column2, m);
+#endif
         for (int k = 0; k < m; k++)
         {
+#if NET8_0_OR_GREATER
             ref Complex<T> x0 = ref Unsafe.Add(ref column0, k);
             ref Complex<T> x1 = ref Unsafe.Add(ref column1, k);
             ref Complex<T> x2 = ref Unsafe.Add(ref column2, k);
             ref Complex<T> x3 = ref Unsafe.Add(ref column3, k);
-            Complex<T> f0 = TMath.DivideByRadix(x0, 4);
-            Complex<T> s0 = TMath.Multiply(TMath.DivideByRadix(x1, 4), twiddles[k * fstride]);
-            Complex<T> s1 = TMath.Multiply(TMath.DivideByRadix(x2, 4), twiddles[2 * k * fstride]);
-            Complex<T> s2 = TMath.Multiply(TMath.DivideByRadix(x3, 4), twiddles[3 * k * fstride]);
+#else
+            // netstandard2.1 has no Unsafe: checked indexing, same elements.
+            ref Complex<T> x0 = ref f[k];
+            ref Complex<T> x1 = ref f[k + m];
+            ref Complex<T> x2 = ref f[k + 2 * m];
+            ref Complex<T> x3 = ref f[k + 3 * m];
+#endif
+            Complex<T> f0 = Arithmetic.DivideByRadix(x0, 4);
+            Complex<T> s0 = Arithmetic.Multiply(Arithmetic.DivideByRadix(x1, 4), twiddles[k * fstride]);
+            Complex<T> s1 = Arithmetic.Multiply(Arithmetic.DivideByRadix(x2, 4), twiddles[2 * k * fstride]);
+            Complex<T> s2 = Arithmetic.Multiply(Arithmetic.DivideByRadix(x3, 4), twiddles[3 * k * fstride]);
             Complex<T> s5 = Sub(f0, s1);
             f0 = Add(f0, s1);
             Complex<T> s3 = Add(s0, s2);
@@ -179,13 +194,13 @@ internal readonly ref struct KissFft<T, TMath>
             // s4 times -i (forward) or +i (inverse), added to and taken from s5.
             if (inverse)
             {
-                x1 = new(TMath.Subtract(s5.Real, s4.Imag), TMath.Add(s5.Imag, s4.Real));
-                x3 = new(TMath.Add(s5.Real, s4.Imag), TMath.Subtract(s5.Imag, s4.Real));
+                x1 = new(Arithmetic.Subtract(s5.Real, s4.Imag), Arithmetic.Add(s5.Imag, s4.Real));
+                x3 = new(Arithmetic.Add(s5.Real, s4.Imag), Arithmetic.Subtract(s5.Imag, s4.Real));
             }
             else
             {
-                x1 = new(TMath.Add(s5.Real, s4.Imag), TMath.Subtract(s5.Imag, s4.Real));
-                x3 = new(TMath.Subtract(s5.Real, s4.Imag), TMath.Add(s5.Imag, s4.Real));
+                x1 = new(Arithmetic.Add(s5.Real, s4.Imag), Arithmetic.Subtract(s5.Imag, s4.Real));
+                x3 = new(Arithmetic.Subtract(s5.Real, s4.Imag), Arithmetic.Add(s5.Imag, s4.Real));
             }
         }
     }
@@ -197,30 +212,30 @@ internal readonly ref struct KissFft<T, TMath>
         Complex<T> yb = twiddles[fstride * 2 * m];
         for (int u = 0; u < m; u++)
         {
-            Complex<T> s0 = TMath.DivideByRadix(f[u], 5);
-            Complex<T> s1 = TMath.Multiply(TMath.DivideByRadix(f[u + m], 5), twiddles[u * fstride]);
-            Complex<T> s2 = TMath.Multiply(TMath.DivideByRadix(f[u + 2 * m], 5), twiddles[2 * u * fstride]);
-            Complex<T> s3 = TMath.Multiply(TMath.DivideByRadix(f[u + 3 * m], 5), twiddles[3 * u * fstride]);
-            Complex<T> s4 = TMath.Multiply(TMath.DivideByRadix(f[u + 4 * m], 5), twiddles[4 * u * fstride]);
+            Complex<T> s0 = Arithmetic.DivideByRadix(f[u], 5);
+            Complex<T> s1 = Arithmetic.Multiply(Arithmetic.DivideByRadix(f[u + m], 5), twiddles[u * fstride]);
+            Complex<T> s2 = Arithmetic.Multiply(Arithmetic.DivideByRadix(f[u + 2 * m], 5), twiddles[2 * u * fstride]);
+            Complex<T> s3 = Arithmetic.Multiply(Arithmetic.DivideByRadix(f[u + 3 * m], 5), twiddles[3 * u * fstride]);
+            Complex<T> s4 = Arithmetic.Multiply(Arithmetic.DivideByRadix(f[u + 4 * m], 5), twiddles[4 * u * fstride]);
             Complex<T> s7 = Add(s1, s4);
             Complex<T> s10 = Sub(s1, s4);
             Complex<T> s8 = Add(s2, s3);
             Complex<T> s9 = Sub(s2, s3);
-            f[u] = new(TMath.Add(s0.Real, TMath.Add(s7.Real, s8.Real)), TMath.Add(s0.Imag, TMath.Add(s7.Imag, s8.Imag)));
+            f[u] = new(Arithmetic.Add(s0.Real, Arithmetic.Add(s7.Real, s8.Real)), Arithmetic.Add(s0.Imag, Arithmetic.Add(s7.Imag, s8.Imag)));
             Complex<T> s5 = new(
-                TMath.Add(TMath.Add(s0.Real, TMath.Multiply(s7.Real, ya.Real)), TMath.Multiply(s8.Real, yb.Real)),
-                TMath.Add(TMath.Add(s0.Imag, TMath.Multiply(s7.Imag, ya.Real)), TMath.Multiply(s8.Imag, yb.Real)));
+                Arithmetic.Add(Arithmetic.Add(s0.Real, Arithmetic.Multiply(s7.Real, ya.Real)), Arithmetic.Multiply(s8.Real, yb.Real)),
+                Arithmetic.Add(Arithmetic.Add(s0.Imag, Arithmetic.Multiply(s7.Imag, ya.Real)), Arithmetic.Multiply(s8.Imag, yb.Real)));
             Complex<T> s6 = new(
-                TMath.Add(TMath.Multiply(s10.Imag, ya.Imag), TMath.Multiply(s9.Imag, yb.Imag)),
-                TMath.Subtract(TMath.Negate(TMath.Multiply(s10.Real, ya.Imag)), TMath.Multiply(s9.Real, yb.Imag)));
+                Arithmetic.Add(Arithmetic.Multiply(s10.Imag, ya.Imag), Arithmetic.Multiply(s9.Imag, yb.Imag)),
+                Arithmetic.Subtract(Arithmetic.Negate(Arithmetic.Multiply(s10.Real, ya.Imag)), Arithmetic.Multiply(s9.Real, yb.Imag)));
             f[u + m] = Sub(s5, s6);
             f[u + 4 * m] = Add(s5, s6);
             Complex<T> s11 = new(
-                TMath.Add(TMath.Add(s0.Real, TMath.Multiply(s7.Real, yb.Real)), TMath.Multiply(s8.Real, ya.Real)),
-                TMath.Add(TMath.Add(s0.Imag, TMath.Multiply(s7.Imag, yb.Real)), TMath.Multiply(s8.Imag, ya.Real)));
+                Arithmetic.Add(Arithmetic.Add(s0.Real, Arithmetic.Multiply(s7.Real, yb.Real)), Arithmetic.Multiply(s8.Real, ya.Real)),
+                Arithmetic.Add(Arithmetic.Add(s0.Imag, Arithmetic.Multiply(s7.Imag, yb.Real)), Arithmetic.Multiply(s8.Imag, ya.Real)));
             Complex<T> s12 = new(
-                TMath.Add(TMath.Negate(TMath.Multiply(s10.Imag, yb.Imag)), TMath.Multiply(s9.Imag, ya.Imag)),
-                TMath.Subtract(TMath.Multiply(s10.Real, yb.Imag), TMath.Multiply(s9.Real, ya.Imag)));
+                Arithmetic.Add(Arithmetic.Negate(Arithmetic.Multiply(s10.Imag, yb.Imag)), Arithmetic.Multiply(s9.Imag, ya.Imag)),
+                Arithmetic.Subtract(Arithmetic.Multiply(s10.Real, yb.Imag), Arithmetic.Multiply(s9.Real, ya.Imag)));
             f[u + 2 * m] = Add(s11, s12);
             f[u + 3 * m] = Sub(s11, s12);
         }

@@ -315,9 +315,10 @@ internal readonly struct Q15RealFft
         where TV : struct
         where TOps : struct, IQ15Lanes<TV>
     {
-        Complex<short> dc = Q15FftArithmetic.DivideByRadix(work, 2);
-        freq = new(Q15FftArithmetic.Add(dc.Real, dc.Imag), 0);
-        Unsafe.Add(ref freq, ncfft) = new(Q15FftArithmetic.Subtract(dc.Real, dc.Imag), 0);
+        Q15FftArithmetic q15 = default;
+        Complex<short> dc = q15.DivideByRadix(work, 2);
+        freq = new(q15.Add(dc.Real, dc.Imag), 0);
+        Unsafe.Add(ref freq, ncfft) = new(q15.Subtract(dc.Real, dc.Imag), 0);
         int lanes = TOps.Count, half = ncfft / 2;
         for (int k = 1; k <= half; k += lanes)
         {

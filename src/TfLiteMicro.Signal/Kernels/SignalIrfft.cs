@@ -58,7 +58,7 @@ public sealed class SignalIrfft : IKernel
         {
             Span<T> row = output.Slice(o, _fftLength);
             fft.Inverse(input.Slice(i, bins), row, work);
-            TMath.FinishInverse(row, _fftLength);
+            default(TMath).FinishInverse(row, _fftLength);
         }
     }
 }

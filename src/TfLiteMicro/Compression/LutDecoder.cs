@@ -1,10 +1,12 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+#if NET8_0_OR_GREATER
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using TfLiteMicro.Kernels;
+#endif
 
 namespace TfLiteMicro.Compression;
 
@@ -75,8 +77,9 @@ internal static class LutDecoder
     private static void DecodeRun<T>(ReadOnlySpan<byte> encoded, long firstIndex, int bitWidth, ReadOnlySpan<T> table, Span<T> output,
         bool allowSimd) where T : unmanaged
     {
-        bool byteLookup = allowSimd && typeof(T) == typeof(byte) && table.Length <= ByteShuffle.MaxTable && ByteShuffle.IsSupported;
         int done = 0;
+#if NET8_0_OR_GREATER // netstandard2.1: no vectors, the scalar loop below
+        bool byteLookup = allowSimd && typeof(T) == typeof(byte) && table.Length <= ByteShuffle.MaxTable && ByteShuffle.IsSupported;
         if (byteLookup)
         {
             Span<byte> padded = stackalloc byte[ByteShuffle.MaxTable];
@@ -101,6 +104,7 @@ internal static class LutDecoder
             }
             return;
         }
+#endif
 
         Span<byte> scratch = stackalloc byte[Chunk];
         while (done < output.Length)
@@ -130,12 +134,14 @@ internal static class LutDecoder
         }
 
         long at = (firstIndex + i) / 8 * bitWidth;
+#if NET8_0_OR_GREATER
         if (allowSimd && ByteShuffle.IsSupported && n - i >= 16)
         {
             int unpacked = ByteShuffle.Unpack(encoded.Slice((int)at), bitWidth, indices.Slice(i));
             i += unpacked;
             at += unpacked / 8 * bitWidth;
         }
+#endif
         int mask = (1 << bitWidth) - 1;
         while (n - i >= 8 && at + 8 <= encoded.Length)
         {
@@ -181,6 +187,7 @@ internal static class LutDecoder
         return -1;
     }
 
+#if NET8_0_OR_GREATER
     /// <summary>Byte-table lookups and nibble/crumb unpacking with one 16-byte shuffle per 16 values (SSSE3 or Arm64 TBL).</summary>
     private static class ByteShuffle
     {
@@ -300,4 +307,5 @@ internal static class LutDecoder
             return written;
         }
     }
+#endif
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TfLiteMicro.Compression;
 
@@ -117,8 +116,8 @@ public sealed class Model
     /// </summary>
     public static unsafe Model LoadStatic(ReadOnlySpan<byte> staticData)
     {
-        byte* pointer = (byte*)Unsafe.AsPointer(ref Unsafe.AsRef(in staticData.GetPinnableReference()));
-        return LoadUnmanaged(pointer, staticData.Length);
+        // Static data never moves, so the address stays valid after the fixed statement ends.
+        fixed (byte* pointer = staticData) return LoadUnmanaged(pointer, staticData.Length);
     }
 
     /// <summary>The metadata entry named <paramref name="name"/>, or null.</summary>

@@ -16,7 +16,7 @@ public static class ArenaPoison
     /// <summary>A new arena of <paramref name="bytes"/> bytes, every one of them <paramref name="poison"/>.</summary>
     public static byte[] New(int bytes, byte poison = Reference)
     {
-        byte[] arena = GC.AllocateUninitializedArray<byte>(bytes);
+        var arena = new byte[bytes];
         arena.AsSpan().Fill(poison);
         return arena;
     }

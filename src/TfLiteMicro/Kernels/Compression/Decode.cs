@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TfLiteMicro.Compression;
 
 namespace TfLiteMicro.Kernels;
@@ -86,7 +87,7 @@ public sealed class Decode : IKernel
                 default:
                     ReadOnlySpan<sbyte> zeroPoints = step.ZeroPointsHandle >= 0
                         ? context.Persistent<sbyte>(step.ZeroPointsHandle)
-                        : new ReadOnlySpan<sbyte>(in step.ZeroPoint);
+                        : MemoryMarshal.CreateReadOnlySpan(ref step.ZeroPoint, 1);
                     step.Prune.Decode(encoded, payload, zeroPoints, output);
                     break;
             }

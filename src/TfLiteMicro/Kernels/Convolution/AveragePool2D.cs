@@ -1,4 +1,3 @@
-using System.Numerics;
 using TfLiteMicro.Quantization;
 
 namespace TfLiteMicro.Kernels;
@@ -61,7 +60,7 @@ public sealed partial class AveragePool2D : IKernel
     }
 
     /// <summary>The int8 and int16 kernels: an int32 sum per window, then the rounded mean, clamped.</summary>
-    private void RunInteger<T>(ReadOnlySpan<T> input, Span<T> output) where T : unmanaged, IBinaryInteger<T>
+    private void RunInteger<T>(ReadOnlySpan<T> input, Span<T> output) where T : unmanaged
     {
         PoolWindow w = _window;
         for (int b = 0; b < w.Batches; b++)
@@ -80,8 +79,8 @@ public sealed partial class AveragePool2D : IKernel
                         int acc = 0;
                         for (int fy = yStart; fy < yEnd; fy++)
                             for (int fx = xStart; fx < xEnd; fx++)
-                                acc += int.CreateTruncating(input[((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin + fx) * w.Depth + c]);
-                        output[outBase + c] = T.CreateTruncating(Math.Min(Math.Max(RoundedMean(acc, count), _quantizedMin), _quantizedMax));
+                                acc += Scalar.ToInt32(input[((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin + fx) * w.Depth + c]);
+                        output[outBase + c] = Scalar.Truncate<T>(Math.Min(Math.Max(RoundedMean(acc, count), _quantizedMin), _quantizedMax));
                     }
                 }
     }

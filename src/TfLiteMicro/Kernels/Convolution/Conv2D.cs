@@ -235,11 +235,12 @@ public sealed partial class Conv2D : IKernel
 
     /// <summary>
     /// The int16 reference: int64 sums with an int64 bias, or, for an int32 bias, int32 sums that wrap (two's complement)
-    /// on overflow. Each product (at most 2^22) is formed in int and added in the accumulator's type.
+    /// on overflow. Each product (at most 2^22) is formed in int and summed in a long; for an int32 bias the low 32 bits
+    /// of that sum are exactly the wrapped int32 sum.
     /// </summary>
     private void RunInt16<TAccumulator>(ReadOnlySpan<short> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<TAccumulator> bias, Span<short> output,
         ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
-        where TAccumulator : struct, System.Numerics.IBinaryInteger<TAccumulator>
+        where TAccumulator : unmanaged
     {
         int o = 0;
         for (int b = 0; b < _batches; b++)
@@ -253,7 +254,7 @@ public sealed partial class Conv2D : IKernel
                     for (int oc = 0; oc < _outputDepth; oc++)
                     {
                         int channelBase = oc / _filtersPerGroup * _filterDepth;
-                        TAccumulator acc = TAccumulator.Zero;
+                        long acc = 0;
                         for (int fy = 0; fy < _filterHeight; fy++)
                         {
                             int iy = yOrigin + _dilationHeight * fy;
@@ -264,13 +265,13 @@ public sealed partial class Conv2D : IKernel
                                 if ((uint)ix >= (uint)_inputWidth) continue;
                                 ReadOnlySpan<short> x = input.Slice(((b * _inputHeight + iy) * _inputWidth + ix) * _inputDepth + channelBase, _filterDepth);
                                 ReadOnlySpan<sbyte> w = filter.Slice(((oc * _filterHeight + fy) * _filterWidth + fx) * _filterDepth, _filterDepth);
-                                for (int ic = 0; ic < x.Length; ic++) acc += TAccumulator.CreateTruncating(w[ic] * x[ic]);
+                                for (int ic = 0; ic < x.Length; ic++) acc += w[ic] * x[ic];
                             }
                         }
-                        if (!bias.IsEmpty) acc += bias[oc];
+                        if (!bias.IsEmpty) acc += Scalar.ToInt64(bias[oc]);
                         int scaled = typeof(TAccumulator) == typeof(long)
-                            ? FixedPoint.MultiplyByQuantizedMultiplier(long.CreateTruncating(acc), multipliers[oc], shifts[oc])
-                            : FixedPoint.MultiplyByQuantizedMultiplier(int.CreateTruncating(acc), multipliers[oc], shifts[oc]);
+                            ? FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc])
+                            : FixedPoint.MultiplyByQuantizedMultiplier(unchecked((int)acc), multipliers[oc], shifts[oc]);
                         output[o++] = (short)Math.Min(Math.Max(scaled, _quantizedMin), _quantizedMax);
                     }
                 }

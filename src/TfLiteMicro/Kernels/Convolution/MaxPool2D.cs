@@ -1,4 +1,3 @@
-using System.Numerics;
 using TfLiteMicro.Quantization;
 
 namespace TfLiteMicro.Kernels;
@@ -57,10 +56,10 @@ public sealed partial class MaxPool2D : IKernel
     }
 
     /// <summary>The int8 and int16 kernels: the window's maximum (the type's minimum for an empty window), clamped.</summary>
-    private void RunInteger<T>(ReadOnlySpan<T> input, Span<T> output) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    private void RunInteger<T>(ReadOnlySpan<T> input, Span<T> output) where T : unmanaged
     {
         PoolWindow w = _window;
-        int lowest = int.CreateTruncating(T.MinValue);
+        int lowest = Scalar.MinValue<T>();
         for (int b = 0; b < w.Batches; b++)
             for (int oy = 0; oy < w.OutputHeight; oy++)
                 for (int ox = 0; ox < w.OutputWidth; ox++)
@@ -75,8 +74,8 @@ public sealed partial class MaxPool2D : IKernel
                         int max = lowest;
                         for (int fy = yStart; fy < yEnd; fy++)
                             for (int fx = xStart; fx < xEnd; fx++)
-                                max = Math.Max(max, int.CreateTruncating(input[((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin + fx) * w.Depth + c]));
-                        output[outBase + c] = T.CreateTruncating(Math.Min(Math.Max(max, _quantizedMin), _quantizedMax));
+                                max = Math.Max(max, Scalar.ToInt32(input[((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin + fx) * w.Depth + c]));
+                        output[outBase + c] = Scalar.Truncate<T>(Math.Min(Math.Max(max, _quantizedMin), _quantizedMax));
                     }
                 }
     }

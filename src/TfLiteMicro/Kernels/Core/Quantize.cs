@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using TfLiteMicro.Quantization;
 
 namespace TfLiteMicro.Kernels;
@@ -73,7 +72,7 @@ public sealed class Quantize : IKernel
         for (int i = 0; i < input.Length; i++)
         {
             int q = unchecked(FixedPoint.TruncateToInt32(FixedPoint.Round(input[i] / _outputScale)) + _outputZeroPoint);
-            Store(output, i, Math.Min(Math.Max(q, min), max));
+            output[i] = Scalar.Truncate<TOut>(Math.Min(Math.Max(q, min), max));
         }
     }
 
@@ -93,26 +92,9 @@ public sealed class Quantize : IKernel
         (int min, int max) = ActivationRange.TypeLimits(_outputType);
         for (int i = 0; i < input.Length; i++)
         {
-            int value = unchecked(Load(input, i) - _inputZeroPoint);
+            int value = unchecked(Scalar.ToInt32(input[i]) - _inputZeroPoint);
             int q = unchecked(FixedPoint.MultiplyByQuantizedMultiplier(value, _multiplier, _shift) + _outputZeroPoint);
-            Store(output, i, Math.Min(Math.Max(q, min), max));
+            output[i] = Scalar.Truncate<TOut>(Math.Min(Math.Max(q, min), max));
         }
-    }
-
-    private static int Load<T>(ReadOnlySpan<T> span, int i) where T : unmanaged
-    {
-        T v = span[i];
-        if (typeof(T) == typeof(sbyte)) return Unsafe.As<T, sbyte>(ref v);
-        if (typeof(T) == typeof(byte)) return Unsafe.As<T, byte>(ref v);
-        if (typeof(T) == typeof(short)) return Unsafe.As<T, short>(ref v);
-        return Unsafe.As<T, int>(ref v);
-    }
-
-    private static void Store<T>(Span<T> span, int i, int value) where T : unmanaged
-    {
-        if (typeof(T) == typeof(sbyte)) Unsafe.As<T, sbyte>(ref span[i]) = (sbyte)value;
-        else if (typeof(T) == typeof(byte)) Unsafe.As<T, byte>(ref span[i]) = (byte)value;
-        else if (typeof(T) == typeof(short)) Unsafe.As<T, short>(ref span[i]) = (short)value;
-        else Unsafe.As<T, int>(ref span[i]) = value;
     }
 }

@@ -1,4 +1,3 @@
-using System.Numerics;
 using TfLiteMicro.Quantization;
 
 namespace TfLiteMicro.Kernels;
@@ -59,13 +58,13 @@ public sealed class Abs : IKernel
     }
 
     private readonly struct QuantizedAbs<T>(int inputOffset, int outputOffset, bool rescale, int multiplier, int shift)
-        : IUnaryOperator<T, T> where T : IBinaryInteger<T>, IMinMaxValue<T>
+        : IUnaryOperator<T, T> where T : unmanaged
     {
         public T Invoke(T x)
         {
-            int value = Math.Abs(int.CreateTruncating(x) - inputOffset);
+            int value = Math.Abs(Scalar.ToInt32(x) - inputOffset);
             int output = rescale ? unchecked(FixedPoint.MultiplyByQuantizedMultiplier(value, multiplier, shift) + outputOffset) : unchecked(value + outputOffset);
-            return T.CreateTruncating(Clamp.Int(output, int.CreateTruncating(T.MinValue), int.CreateTruncating(T.MaxValue)));
+            return Scalar.Truncate<T>(Clamp.Int(output, Scalar.MinValue<T>(), Scalar.MaxValue<T>()));
         }
     }
 }

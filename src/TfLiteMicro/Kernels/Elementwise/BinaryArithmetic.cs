@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using TfLiteMicro.Quantization;
 
@@ -87,7 +86,7 @@ internal static class BinaryArithmetic
     }
 
     // Quantized values compare raw, as in TFLite.
-    private static void MinMax<T>(in BinaryParameters p, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> output) where T : INumber<T>
+    private static void MinMax<T>(in BinaryParameters p, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> output) where T : unmanaged
     {
         if (p.Operation == BinaryOperation.Minimum) ElementwiseDriver.Binary(a, b, output, p.Shape, default(Smaller<T>));
         else ElementwiseDriver.Binary(a, b, output, p.Shape, default(Larger<T>));
@@ -243,14 +242,14 @@ internal static class BinaryArithmetic
         }
     }
 
-    internal readonly struct Smaller<T> : IBinaryOperator<T, T> where T : INumber<T>
+    internal readonly struct Smaller<T> : IBinaryOperator<T, T> where T : unmanaged
     {
-        public T Invoke(T a, T b) => a < b ? a : b;
+        public T Invoke(T a, T b) => Scalar.Less(a, b) ? a : b;
     }
 
-    internal readonly struct Larger<T> : IBinaryOperator<T, T> where T : INumber<T>
+    internal readonly struct Larger<T> : IBinaryOperator<T, T> where T : unmanaged
     {
-        public T Invoke(T a, T b) => a > b ? a : b;
+        public T Invoke(T a, T b) => Scalar.Less(b, a) ? a : b;
     }
 }
 

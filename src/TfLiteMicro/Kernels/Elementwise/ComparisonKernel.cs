@@ -1,11 +1,11 @@
-using System.Numerics;
 
 namespace TfLiteMicro.Kernels;
 
 /// <summary>A comparison of two values: the one thing EQUAL, NOT_EQUAL, GREATER, ... differ in.</summary>
 internal interface IComparison
 {
-    static abstract bool Compare<T>(T a, T b) where T : IComparisonOperators<T, T, bool>;
+    /// <summary>The comparison of two elements (float, int8, int16, int32, int64 or 0/1 for bool).</summary>
+    bool Compare<T>(T a, T b) where T : unmanaged;
 }
 
 /// <summary>
@@ -36,26 +36,26 @@ internal abstract class ComparisonKernel<TCompare> : IKernel where TCompare : st
         }
     }
 
-    private readonly struct Raw<T> : IBinaryOperator<T, byte> where T : IComparisonOperators<T, T, bool>
+    private readonly struct Raw<T> : IBinaryOperator<T, byte> where T : unmanaged
     {
-        public byte Invoke(T a, T b) => TCompare.Compare(a, b) ? (byte)1 : (byte)0;
+        public byte Invoke(T a, T b) => default(TCompare).Compare(a, b) ? (byte)1 : (byte)0;
     }
 
     private readonly struct Boolean : IBinaryOperator<byte, byte>
     {
-        public byte Invoke(byte a, byte b) => TCompare.Compare(a != 0 ? 1 : 0, b != 0 ? 1 : 0) ? (byte)1 : (byte)0;
+        public byte Invoke(byte a, byte b) => default(TCompare).Compare(a != 0 ? 1 : 0, b != 0 ? 1 : 0) ? (byte)1 : (byte)0;
     }
 
-    private readonly struct Scaled<T>(BinaryParameters p) : IBinaryOperator<T, byte> where T : IBinaryInteger<T>
+    private readonly struct Scaled<T>(BinaryParameters p) : IBinaryOperator<T, byte> where T : unmanaged
     {
         private readonly int _left = p.LeftShift, _offset1 = p.Input1Offset, _m1 = p.Input1Multiplier, _s1 = p.Input1Shift;
         private readonly int _offset2 = p.Input2Offset, _m2 = p.Input2Multiplier, _s2 = p.Input2Shift;
 
         public byte Invoke(T a, T b)
         {
-            int scaled1 = BinaryArithmetic.ScaleInput(int.CreateTruncating(a), _offset1, _left, _m1, _s1);
-            int scaled2 = BinaryArithmetic.ScaleInput(int.CreateTruncating(b), _offset2, _left, _m2, _s2);
-            return TCompare.Compare(scaled1, scaled2) ? (byte)1 : (byte)0;
+            int scaled1 = BinaryArithmetic.ScaleInput(Scalar.ToInt32(a), _offset1, _left, _m1, _s1);
+            int scaled2 = BinaryArithmetic.ScaleInput(Scalar.ToInt32(b), _offset2, _left, _m2, _s2);
+            return default(TCompare).Compare(scaled1, scaled2) ? (byte)1 : (byte)0;
         }
     }
 }

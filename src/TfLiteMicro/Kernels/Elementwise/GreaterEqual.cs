@@ -7,6 +7,6 @@ internal sealed class GreaterEqual : ComparisonKernel<GreaterEqual.Comparison>
 
     public readonly struct Comparison : IComparison
     {
-        public static bool Compare<T>(T a, T b) where T : System.Numerics.IComparisonOperators<T, T, bool> => a >= b;
+        public bool Compare<T>(T a, T b) where T : unmanaged => Scalar.LessOrEqual(b, a);
     }
 }

@@ -1,4 +1,3 @@
-using System.Numerics;
 using TfLiteMicro.Quantization;
 
 namespace TfLiteMicro.Kernels;
@@ -46,11 +45,11 @@ public sealed class LeakyRelu : IKernel
     }
 
     private readonly struct QuantizedLeakyRelu<T>(int inputOffset, int outputOffset, int alphaMultiplier, int alphaShift, int identityMultiplier, int identityShift)
-        : IUnaryOperator<T, T> where T : IBinaryInteger<T>, IMinMaxValue<T>
+        : IUnaryOperator<T, T> where T : unmanaged
     {
         public T Invoke(T x)
         {
-            int value = int.CreateTruncating(x) - inputOffset;
+            int value = Scalar.ToInt32(x) - inputOffset;
             int output = outputOffset;
             if (value >= 0)
             {
@@ -63,7 +62,7 @@ public sealed class LeakyRelu : IKernel
                 int scaled = FixedPoint.MultiplyByQuantizedMultiplier(value, negative ? unchecked(-alphaMultiplier) : alphaMultiplier, alphaShift);
                 output = unchecked(output + (negative ? -scaled : scaled));
             }
-            return T.CreateTruncating(Clamp.Int(output, int.CreateTruncating(T.MinValue), int.CreateTruncating(T.MaxValue)));
+            return Scalar.Truncate<T>(Clamp.Int(output, Scalar.MinValue<T>(), Scalar.MaxValue<T>()));
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Numerics;
 using TfLiteMicro.Quantization;
 
 namespace TfLiteMicro.Kernels;
@@ -51,11 +50,11 @@ public sealed class Prelu : IKernel
     }
 
     private readonly struct QuantizedPrelu<T>(int inputOffset, int alphaOffset, int outputOffset, int multiplier1, int shift1, int multiplier2, int shift2)
-        : IBinaryOperator<T, T>, IMixedBinaryOperator<T, sbyte, T> where T : IBinaryInteger<T>, IMinMaxValue<T>
+        : IBinaryOperator<T, T>, IMixedBinaryOperator<T, sbyte, T> where T : unmanaged
     {
-        public T Invoke(T x, T alpha) => Apply(int.CreateTruncating(x), int.CreateTruncating(alpha));
+        public T Invoke(T x, T alpha) => Apply(Scalar.ToInt32(x), Scalar.ToInt32(alpha));
 
-        public T Invoke(T x, sbyte alpha) => Apply(int.CreateTruncating(x), alpha);
+        public T Invoke(T x, sbyte alpha) => Apply(Scalar.ToInt32(x), alpha);
 
         private T Apply(int x, int alpha)
         {
@@ -64,7 +63,7 @@ public sealed class Prelu : IKernel
                 ? FixedPoint.MultiplyByQuantizedMultiplier(value, multiplier1, shift1)
                 : FixedPoint.MultiplyByQuantizedMultiplier(unchecked(value * (alphaOffset + alpha)), multiplier2, shift2);
             output = unchecked(output + outputOffset);
-            return T.CreateTruncating(Clamp.Int(output, int.CreateTruncating(T.MinValue), int.CreateTruncating(T.MaxValue)));
+            return Scalar.Truncate<T>(Clamp.Int(output, Scalar.MinValue<T>(), Scalar.MaxValue<T>()));
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Numerics;
 using TfLiteMicro.Quantization;
 
 namespace TfLiteMicro.Kernels;
@@ -50,12 +49,12 @@ public sealed class Relu : IKernel
     }
 
     private readonly struct Requantize<T>(int inputOffset, int outputOffset, int multiplier, int shift, int min, int max)
-        : IUnaryOperator<T, T> where T : IBinaryInteger<T>
+        : IUnaryOperator<T, T> where T : unmanaged
     {
         public T Invoke(T x)
         {
-            int value = unchecked(outputOffset + FixedPoint.MultiplyByQuantizedMultiplier(int.CreateTruncating(x) - inputOffset, multiplier, shift));
-            return T.CreateTruncating(Clamp.Int(value, min, max));
+            int value = unchecked(outputOffset + FixedPoint.MultiplyByQuantizedMultiplier(Scalar.ToInt32(x) - inputOffset, multiplier, shift));
+            return Scalar.Truncate<T>(Clamp.Int(value, min, max));
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Numerics;
 using TfLiteMicro.Quantization;
 
 namespace TfLiteMicro.Kernels;
@@ -40,8 +39,8 @@ public sealed class Relu6 : IKernel
         public float Invoke(float x) => x > 6f ? 6f : x < 0f ? 0f : x;
     }
 
-    private readonly struct Between<T>(T lower, T upper) : IUnaryOperator<T, T> where T : INumber<T>
+    private readonly struct Between<T>(T lower, T upper) : IUnaryOperator<T, T> where T : unmanaged
     {
-        public T Invoke(T x) => x > upper ? upper : x < lower ? lower : x;
+        public T Invoke(T x) => Scalar.Less(upper, x) ? upper : Scalar.Less(x, lower) ? lower : x;
     }
 }

@@ -1,4 +1,3 @@
-using System.Numerics;
 using TfLiteMicro.Quantization;
 
 namespace TfLiteMicro.Kernels;
@@ -63,17 +62,17 @@ public sealed class Rsqrt : IKernel
     }
 
     private readonly struct QuantizedRsqrt<T>(int inputOffset, int outputOffset, int multiplier, int shift)
-        : IUnaryOperator<T, T> where T : IBinaryInteger<T>, IMinMaxValue<T>
+        : IUnaryOperator<T, T> where T : unmanaged
     {
         public T Invoke(T x)
         {
             const int headroomShift = 20; // keeps the reciprocal an integer before the final rescale
-            int value = int.CreateTruncating(x) - inputOffset;
-            if (value == 0) return T.MaxValue;
+            int value = Scalar.ToInt32(x) - inputOffset;
+            if (value == 0) return Scalar.Truncate<T>(Scalar.MaxValue<T>());
             (int invSqrtMultiplier, int invSqrtShift) = FixedPointMath.InvSqrtQuantizedMultiplierExp(value, -1);
             int data = FixedPoint.MultiplyByQuantizedMultiplier(1, invSqrtMultiplier, invSqrtShift + headroomShift);
             int output = unchecked(FixedPoint.MultiplyByQuantizedMultiplier(data, multiplier, shift - headroomShift) + outputOffset);
-            return T.CreateTruncating(Clamp.Int(output, int.CreateTruncating(T.MinValue), int.CreateTruncating(T.MaxValue)));
+            return Scalar.Truncate<T>(Clamp.Int(output, Scalar.MinValue<T>(), Scalar.MaxValue<T>()));
         }
     }
 }

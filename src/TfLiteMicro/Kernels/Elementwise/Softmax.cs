@@ -106,10 +106,10 @@ public sealed partial class Softmax : IKernel
     }
 
     private void SoftmaxInt8<TOut>(InvokeContext context, ReadOnlySpan<sbyte> input, Span<TOut> output)
-        where TOut : IBinaryInteger<TOut>, IMinMaxValue<TOut>
+        where TOut : unmanaged
     {
         int outputBits = typeof(TOut) == typeof(short) ? 16 : 8;
-        int outMin = int.CreateTruncating(TOut.MinValue), outMax = int.CreateTruncating(TOut.MaxValue);
+        int outMin = Scalar.MinValue<TOut>(), outMax = Scalar.MaxValue<TOut>();
         for (int i = 0; i < _outer; i++)
         {
             ReadOnlySpan<sbyte> row = input.Slice(i * _depth, _depth);
@@ -131,10 +131,10 @@ public sealed partial class Softmax : IKernel
                 int diff = row[c] - max;
                 if (diff < _diffMin)
                 {
-                    outRow[c] = TOut.MinValue;
+                    outRow[c] = Scalar.Truncate<TOut>(Scalar.MinValue<TOut>());
                     continue;
                 }
-                outRow[c] = TOut.CreateTruncating(Normalised(ExpOfDifference(diff), shiftedScale, exponent, outMin, outMax));
+                outRow[c] = Scalar.Truncate<TOut>(Normalised(ExpOfDifference(diff), shiftedScale, exponent, outMin, outMax));
             }
         }
     }

@@ -1,6 +1,8 @@
+#if NET8_0_OR_GREATER
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
+#endif
 
 namespace TfLiteMicro.Kernels;
 
@@ -34,21 +36,28 @@ internal static class Simd
 
     private static SimdLevel Detect()
     {
+#if !NET8_0_OR_GREATER
+        // netstandard2.1 (Mono, Unity) has no System.Runtime.Intrinsics: the optimized kernels are not compiled there.
+        return SimdLevel.Reference;
+#else
         if (AvxVnni.IsSupported && Avx2.IsSupported) return SimdLevel.AvxVnni;
         if (Avx2.IsSupported) return SimdLevel.Avx2;
         if (Dp.IsSupported && AdvSimd.Arm64.IsSupported) return SimdLevel.ArmDot;
         if (Vector128.IsHardwareAccelerated) return SimdLevel.Vector128;
         return SimdLevel.Reference;
+#endif
     }
 
     /// <summary>Whether this processor can run <paramref name="level"/> (levels of the other architecture are skipped).</summary>
     public static bool IsAvailable(SimdLevel level) => level switch
     {
         SimdLevel.Reference => true,
+#if NET8_0_OR_GREATER
         SimdLevel.Vector128 => Vector128.IsHardwareAccelerated,
         SimdLevel.ArmDot => Dp.IsSupported && AdvSimd.Arm64.IsSupported,
         SimdLevel.Avx2 => Avx2.IsSupported,
         SimdLevel.AvxVnni => AvxVnni.IsSupported && Avx2.IsSupported,
+#endif
         _ => false,
     };
 

@@ -167,16 +167,16 @@ public sealed class Svdf : IKernel
     };
 
     /// <summary>Writes one feature projection (requantized to the state's scale and clamped) into the newest slot of its filter's window.</summary>
-    private void StoreFeature<T>(Span<T> state, int filter, int sum, int stateMin, int stateMax) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    private void StoreFeature<T>(Span<T> state, int filter, int sum, int stateMin, int stateMax) where T : unmanaged
     {
         sum = FixedPoint.MultiplyByQuantizedMultiplier(sum, _scale1Multiplier, _scale1Shift);
         sum = Math.Clamp(sum, stateMin, stateMax);
-        state[filter * _memory + _memory - 1] = T.CreateTruncating(_stateZeroPoint + sum);
+        state[filter * _memory + _memory - 1] = Scalar.Truncate<T>(_stateZeroPoint + sum);
     }
 
     [System.Runtime.CompilerServices.SkipLocalsInit] // the row and sums are written before they are read
     private void FastFeatureProducts<T>(InvokeContext context, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> featureWeights, Span<T> state,
-        int stateMin, int stateMax) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+        int stateMin, int stateMax) where T : unmanaged
     {
         Span<short> row = (_rowScratch < 0 ? stackalloc short[Int16Dot.StackRowValues] : context.Scratch<short>(_rowScratch)).Slice(0, _inputSize);
         Span<long> sums = stackalloc long[FeatureSumsChunk];
@@ -193,7 +193,7 @@ public sealed class Svdf : IKernel
         }
     }
 
-    private void InvokeInteger<T>(InvokeContext context, int stateMin, int stateMax) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    private void InvokeInteger<T>(InvokeContext context, int stateMin, int stateMax) where T : unmanaged
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(InputIndex);
         ReadOnlySpan<sbyte> featureWeights = context.Input<sbyte>(FeatureWeightsIndex);
@@ -231,7 +231,7 @@ public sealed class Svdf : IKernel
                 ReadOnlySpan<T> s = state.Slice((b * _filters + f) * _memory, _memory);
                 int sum = 0;
                 for (int k = 0; k < _memory; k++)
-                    sum = unchecked(sum + int.CreateTruncating(w[k]) * (int.CreateTruncating(s[k]) - _stateZeroPoint));
+                    sum = unchecked(sum + Scalar.ToInt32(w[k]) * (Scalar.ToInt32(s[k]) - _stateZeroPoint));
                 scratch[b * _filters + f] = sum;
             }
         }

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.InteropServices;
 using TfLiteMicro.Quantization;
 
@@ -290,7 +289,7 @@ public sealed class UnidirectionalSequenceLstm : IKernel
         return 1f / (1f + MathF.Exp(-x));
     }
 
-    private void InvokeInteger<TAct>(InvokeContext context) where TAct : unmanaged, IBinaryInteger<TAct>
+    private void InvokeInteger<TAct>(InvokeContext context) where TAct : unmanaged
     {
         ReadOnlySpan<TAct> input = context.Input<TAct>(InputIndex);
         Span<TAct> hidden = context.Variable<TAct>(HiddenStateIndex);
@@ -345,7 +344,7 @@ public sealed class UnidirectionalSequenceLstm : IKernel
                 for (int i = 0; i < n; i++)
                 {
                     int value = _hiddenZeroPoint + FixedPoint.MultiplyByQuantizedMultiplier(forget[i] * outputGate[i], _hiddenMultiplier, _hiddenShift);
-                    h[i] = TAct.CreateTruncating(Math.Clamp(value, _hiddenMin, _hiddenMax));
+                    h[i] = Scalar.Truncate<TAct>(Math.Clamp(value, _hiddenMin, _hiddenMax));
                 }
                 h.CopyTo(output.Slice(outOffset, n));
             }
@@ -358,7 +357,7 @@ public sealed class UnidirectionalSequenceLstm : IKernel
     // One gate's pre-activation in Q3.12: input and hidden-state products, each requantized and clamped to int16,
     // then added with saturation.
     private void IntegerGate<TAct>(InvokeContext context, int gate, ReadOnlySpan<TAct> x, ReadOnlySpan<TAct> h, int rows,
-        Span<short> result, Span<short> temp) where TAct : unmanaged, IBinaryInteger<TAct>
+        Span<short> result, Span<short> temp) where TAct : unmanaged
     {
         ReadOnlySpan<sbyte> wx = context.Input<sbyte>(InputWeightIndex[gate]);
         ReadOnlySpan<sbyte> wh = context.Input<sbyte>(RecurrentWeightIndex[gate]);
@@ -377,7 +376,7 @@ public sealed class UnidirectionalSequenceLstm : IKernel
     /// </summary>
     [System.Runtime.CompilerServices.SkipLocalsInit] // the row and sums are written before they are read
     private void GateProduct<TAct>(ReadOnlySpan<TAct> x, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias32, ReadOnlySpan<long> bias64,
-        int rows, int depth, int inputOffset, int multiplier, int shift, Span<short> result) where TAct : unmanaged, IBinaryInteger<TAct>
+        int rows, int depth, int inputOffset, int multiplier, int shift, Span<short> result) where TAct : unmanaged
     {
         bool int8 = _mode == Mode.Int8;
         Span<long> sums = stackalloc long[_fastGates ? _units : 0];
@@ -402,7 +401,7 @@ public sealed class UnidirectionalSequenceLstm : IKernel
                 {
                     ReadOnlySpan<sbyte> w = weights.Slice(u * depth, depth);
                     acc = 0;
-                    for (int k = 0; k < depth; k++) acc += w[k] * (int.CreateTruncating(xb[k]) + inputOffset);
+                    for (int k = 0; k < depth; k++) acc += w[k] * (Scalar.ToInt32(xb[k]) + inputOffset);
                 }
                 int scaled = int8
                     ? FixedPoint.MultiplyByQuantizedMultiplier(unchecked((int)acc + (bias32.IsEmpty ? 0 : bias32[u])), multiplier, shift)

@@ -1,4 +1,3 @@
-using System.Numerics;
 
 namespace TfLiteMicro.Kernels;
 
@@ -54,7 +53,7 @@ internal sealed class ArgReduction
     }
 
     private static void Run<T>(ReadOnlySpan<T> input, Span<int> output, int outer, int size, int inner, bool max)
-        where T : unmanaged, IComparisonOperators<T, T, bool>
+        where T : unmanaged
     {
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < inner; i++)
@@ -64,7 +63,7 @@ internal sealed class ArgReduction
                 for (int k = 1; k < size; k++)
                 {
                     T v = input[(o * size + k) * inner + i];
-                    if (max ? v > best : v < best)
+                    if (max ? Scalar.Less(best, v) : Scalar.Less(v, best))
                     {
                         best = v;
                         bestIndex = k;

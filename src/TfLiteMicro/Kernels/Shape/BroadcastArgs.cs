@@ -26,16 +26,16 @@ public sealed class BroadcastArgs : IKernel
     }
 
     private static void Run<T>(InvokeContext context, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> output)
-        where T : unmanaged, System.Numerics.IBinaryInteger<T>
+        where T : unmanaged
     {
         int n = output.Length;
         for (int i = 0; i < n; i++)
         {
             int ia = i - (n - a.Length), ib = i - (n - b.Length);
-            T da = ia >= 0 ? a[ia] : T.One;
-            T db = ib >= 0 ? b[ib] : T.One;
-            if (da == db || db == T.One) output[i] = da;
-            else if (da == T.One) output[i] = db;
+            long da = ia >= 0 ? Scalar.ToInt64(a[ia]) : 1;
+            long db = ib >= 0 ? Scalar.ToInt64(b[ib]) : 1;
+            if (da == db || db == 1) output[i] = Scalar.Truncate<T>(da);
+            else if (da == 1) output[i] = Scalar.Truncate<T>(db);
             else throw context.Error($"shapes are not broadcast-compatible at dimension {i} ({da} vs {db})");
         }
     }

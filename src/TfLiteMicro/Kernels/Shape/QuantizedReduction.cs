@@ -27,8 +27,8 @@ internal sealed class QuantizedReduction
     }
 
     public void Invoke<T, TStep>(InvokeContext context, Reduction reduction, ReadOnlySpan<T> input, Span<T> output, int min, int max)
-        where T : unmanaged, IBinaryInteger<T>
-        where TStep : IReduceStep<T, int>
+        where T : unmanaged
+        where TStep : struct, IReduceStep<T, int>
     {
         Span<int> strideBuffer = stackalloc int[StridedCopy.MaxRank];
         ReadOnlySpan<int> strides = reduction.Layout(context, strideBuffer, out int count);
@@ -51,7 +51,7 @@ internal sealed class QuantizedReduction
         {
             int shifted = unchecked(sums[i] - zeroSum);
             int value = FixedPoint.MultiplyByQuantizedMultiplier(shifted, multiplier, shift) + _outputZeroPoint;
-            output[i] = T.CreateTruncating(Math.Clamp(value, min, max));
+            output[i] = Scalar.Truncate<T>(Math.Clamp(value, min, max));
         }
     }
 }

@@ -3,7 +3,7 @@ namespace TfLiteMicro.Kernels;
 /// <summary>One step of a reduction: folds an input element into an accumulator.</summary>
 internal interface IReduceStep<TIn, TAcc>
 {
-    static abstract TAcc Apply(TAcc accumulator, TIn value);
+    TAcc Apply(TAcc accumulator, TIn value);
 }
 
 /// <summary>
@@ -105,14 +105,15 @@ internal sealed class Reduction
 
     /// <summary>Folds every input element into <paramref name="accumulators"/> (already initialised).</summary>
     public void Run<TIn, TAcc, TStep>(ReadOnlySpan<TIn> input, ReadOnlySpan<int> outStrides, Span<TAcc> accumulators)
-        where TStep : IReduceStep<TIn, TAcc>
+        where TStep : struct, IReduceStep<TIn, TAcc>
     {
+        TStep step = default;
         int rank = _inShape.Length;
         foreach (int d in _inShape)
             if (d == 0) return;
         if (rank == 0)
         {
-            accumulators[0] = TStep.Apply(accumulators[0], input[0]);
+            accumulators[0] = step.Apply(accumulators[0], input[0]);
             return;
         }
         int inner = rank - 1;
@@ -125,12 +126,12 @@ internal sealed class Reduction
             if (os == 0)
             {
                 TAcc acc = accumulators[o];
-                for (int i = 0; i < n; i++) acc = TStep.Apply(acc, input[p + i]);
+                for (int i = 0; i < n; i++) acc = step.Apply(acc, input[p + i]);
                 accumulators[o] = acc;
             }
             else
             {
-                for (int i = 0; i < n; i++) accumulators[o + i * os] = TStep.Apply(accumulators[o + i * os], input[p + i]);
+                for (int i = 0; i < n; i++) accumulators[o + i * os] = step.Apply(accumulators[o + i * os], input[p + i]);
             }
             p += n;
             int k = inner - 1;
@@ -148,40 +149,40 @@ internal sealed class Reduction
 
 internal struct SumFloat : IReduceStep<float, float>
 {
-    public static float Apply(float accumulator, float value) => value + accumulator;
+    public readonly float Apply(float accumulator, float value) => value + accumulator;
 }
 
 internal struct SumInt8 : IReduceStep<sbyte, int>
 {
-    public static int Apply(int accumulator, sbyte value) => unchecked(accumulator + value);
+    public readonly int Apply(int accumulator, sbyte value) => unchecked(accumulator + value);
 }
 
 internal struct SumInt16 : IReduceStep<short, int>
 {
-    public static int Apply(int accumulator, short value) => unchecked(accumulator + value);
+    public readonly int Apply(int accumulator, short value) => unchecked(accumulator + value);
 }
 
 internal struct MaxFloat : IReduceStep<float, float>
 {
-    public static float Apply(float accumulator, float value) => value > accumulator ? value : accumulator;
+    public readonly float Apply(float accumulator, float value) => value > accumulator ? value : accumulator;
 }
 
 internal struct MinFloat : IReduceStep<float, float>
 {
-    public static float Apply(float accumulator, float value) => value < accumulator ? value : accumulator;
+    public readonly float Apply(float accumulator, float value) => value < accumulator ? value : accumulator;
 }
 
 internal struct MaxInt8 : IReduceStep<sbyte, sbyte>
 {
-    public static sbyte Apply(sbyte accumulator, sbyte value) => value > accumulator ? value : accumulator;
+    public readonly sbyte Apply(sbyte accumulator, sbyte value) => value > accumulator ? value : accumulator;
 }
 
 internal struct MinInt8 : IReduceStep<sbyte, sbyte>
 {
-    public static sbyte Apply(sbyte accumulator, sbyte value) => value < accumulator ? value : accumulator;
+    public readonly sbyte Apply(sbyte accumulator, sbyte value) => value < accumulator ? value : accumulator;
 }
 
 internal struct AllBool : IReduceStep<byte, byte>
 {
-    public static byte Apply(byte accumulator, byte value) => (byte)(value != 0 && accumulator != 0 ? 1 : 0);
+    public readonly byte Apply(byte accumulator, byte value) => (byte)(value != 0 && accumulator != 0 ? 1 : 0);
 }
