@@ -39,6 +39,8 @@ public class InfoCommandTests
         SharedModels.AssertAllOpsSupported(model, name);
         Assert.Equal(0, root.GetProperty("missingOps").GetArrayLength());
         Assert.Equal(JsonValueKind.Object, root.GetProperty("arena").ValueKind);
+
+        Assert.Equal(JsonValueKind.Object, root.GetProperty("managed").ValueKind);
         (long constantBytes, _) = InfoCommand.ConstantData(model);
         Assert.Equal(constantBytes, root.GetProperty("constantBytes").GetInt64());
     }
@@ -89,5 +91,31 @@ public class InfoCommandTests
         CliRunner.Result resolver = CliRunner.Run("resolver", path);
         Assert.Equal(0, resolver.ExitCode);
         Assert.Contains(".AddCustom(\"MysteryOp_12\", () => throw new NotSupportedException(\"MysteryOp_12\"))", resolver.Output);
+    }
+}
+
+/// <summary>Live-heap measurements run alone: another test allocating meanwhile would be counted.</summary>
+[CollectionDefinition(nameof(InfoHeapMeasurements), DisableParallelization = true)]
+public sealed class InfoHeapMeasurements;
+
+[Collection(nameof(InfoHeapMeasurements))]
+public class InfoFootprintTests
+{
+    [SkippableFact]
+    public void Info_reports_the_managed_bytes_beside_the_arena()
+    {
+        CliRunner.Result result = CliRunner.Run("info", CliRunner.ModelPath("micro_speech_quantized"), "--json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        using JsonDocument doc = JsonDocument.Parse(result.Output);
+        JsonElement managed = doc.RootElement.GetProperty("managed");
+        long modelBytes = managed.GetProperty("modelBytes").GetInt64(), interpreterBytes = managed.GetProperty("interpreterBytes").GetInt64();
+        // A Model keeps a few bytes whatever its size; the interpreter a record per tensor and operator plus its kernels.
+        Assert.InRange(modelBytes, 1, 1024);
+        Assert.InRange(interpreterBytes, 256, 16 * 1024);
+        Assert.Equal(doc.RootElement.GetProperty("arena").GetProperty("totalBytes").GetInt64() + modelBytes + interpreterBytes,
+            managed.GetProperty("totalWithArenaBytes").GetInt64());
+
+        string text = CliRunner.Run("info", CliRunner.ModelPath("micro_speech_quantized")).Output;
+        Assert.Contains("Managed memory beside the arena: Model ", text);
     }
 }

@@ -32,6 +32,7 @@ internal static class InfoCommand
 
         // The arena figure is only known once every kernel has prepared; a missing op leaves it unknown.
         ArenaUsage? usage = null;
+        Footprint? managed = null;
         string? arenaProblem = null;
         bool failed = false;
         List<OpCount> missing = counts.FindAll(c => !c.Supported);
@@ -45,6 +46,9 @@ internal static class InfoCommand
             {
                 using PreparedModel prepared = PreparedModel.Create(path, model, arenaBytes);
                 usage = prepared.Interpreter.ArenaUsage;
+                // The managed bytes beside the arena, measured as the library measures them (full collections).
+                managed = new Footprint(ManagedFootprint.OfModel(File.ReadAllBytes(path)),
+                    ManagedFootprint.OfInterpreter(model, KernelSets.CreateFullResolver(), new byte[usage.TotalBytes]));
             }
             catch (CliException e)
             {
@@ -55,9 +59,9 @@ internal static class InfoCommand
 
         (long constantBytes, int constantTensors) = ConstantData(model);
         if (asJson)
-            WriteJson(output, path, model, counts, constantBytes, constantTensors, usage, arenaProblem);
+            WriteJson(output, path, model, counts, constantBytes, constantTensors, usage, managed, arenaProblem);
         else
-            WriteText(output, path, model, counts, constantBytes, constantTensors, usage, arenaProblem);
+            WriteText(output, path, model, counts, constantBytes, constantTensors, usage, managed, arenaProblem);
         if (failed)
             throw new CliException(arenaProblem!);
         return 0;
@@ -152,7 +156,7 @@ internal static class InfoCommand
     }
 
     private static void WriteText(TextWriter o, string path, Model model, List<OpCount> counts, long constantBytes, int constantTensors,
-        ArenaUsage? usage, string? arenaProblem)
+        ArenaUsage? usage, Footprint? managed, string? arenaProblem)
     {
         o.WriteLine($"Model: {Path.GetFileName(path)} ({TensorText.Bytes(model.Bytes.Length)}, schema version {model.Version})");
         if (!string.IsNullOrEmpty(model.Description)) o.WriteLine($"Description: {model.Description}");
@@ -198,6 +202,9 @@ internal static class InfoCommand
             o.WriteLine($"  planned activations and scratch: {TensorText.Bytes(usage.PlannedBytes)} (scratch requested: {TensorText.Bytes(usage.ScratchRequestedBytes)})");
             o.WriteLine($"  persistent (variables, kernel state): {TensorText.Bytes(usage.PersistentBytes)}");
             o.WriteLine($"  in code: var arena = new byte[{usage.TotalBytes}];");
+            if (managed is { } m)
+                o.WriteLine($"Managed memory beside the arena: Model {TensorText.Bytes(m.ModelBytes)}, interpreter {TensorText.Bytes(m.InterpreterBytes)} " +
+                    $"(RAM in all: {TensorText.Bytes(usage.TotalBytes + m.ModelBytes + m.InterpreterBytes)})");
         }
         else
         {
@@ -212,7 +219,7 @@ internal static class InfoCommand
     }
 
     private static void WriteJson(TextWriter output, string path, Model model, List<OpCount> counts, long constantBytes, int constantTensors,
-        ArenaUsage? usage, string? arenaProblem)
+        ArenaUsage? usage, Footprint? managed, string? arenaProblem)
     {
         TensorText.PrintJson(output, json =>
         {
@@ -297,6 +304,14 @@ internal static class InfoCommand
                 json.WriteNumber("scratchRequestedBytes", usage.ScratchRequestedBytes);
                 json.WriteNumber("persistentBytes", usage.PersistentBytes);
                 json.WriteEndObject();
+                if (managed is { } m)
+                {
+                    json.WriteStartObject("managed");
+                    json.WriteNumber("modelBytes", m.ModelBytes);
+                    json.WriteNumber("interpreterBytes", m.InterpreterBytes);
+                    json.WriteNumber("totalWithArenaBytes", usage.TotalBytes + m.ModelBytes + m.InterpreterBytes);
+                    json.WriteEndObject();
+                }
             }
             else
             {
@@ -313,4 +328,7 @@ internal static class InfoCommand
         foreach (int t in indices) TensorText.WriteTensorJson(json, subgraph.Tensors[t]);
         json.WriteEndArray();
     }
+
+    /// <summary>Managed bytes a loaded Model and a prepared interpreter keep alive.</summary>
+    private readonly record struct Footprint(long ModelBytes, long InterpreterBytes);
 }
