@@ -107,6 +107,13 @@ internal static class TensorText
         else json.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Writes a named JSON number, or a string for NaN and infinities (<see cref="WriteDouble(Utf8JsonWriter, double)"/>).</summary>
+    public static void WriteDouble(Utf8JsonWriter json, string name, double value)
+    {
+        json.WritePropertyName(name);
+        WriteDouble(json, value);
+    }
+
     /// <summary>Runs <paramref name="write"/> against an indented JSON writer and prints the result.</summary>
     public static void PrintJson(TextWriter output, Action<Utf8JsonWriter> write)
     {

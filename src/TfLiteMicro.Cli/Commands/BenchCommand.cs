@@ -246,8 +246,7 @@ internal static class BenchCommand
             json.WriteNumber("minMicroseconds", r.MinMicroseconds);
             json.WriteNumber("maxMicroseconds", r.MaxMicroseconds);
             json.WriteNumber("meanMicroseconds", r.MeanMicroseconds);
-            json.WritePropertyName("invokesPerSecond");
-            TensorText.WriteDouble(json, r.InvokesPerSecond);
+            TensorText.WriteDouble(json, "invokesPerSecond", r.InvokesPerSecond);
             json.WriteNumber("allocatedBytesPerInvoke", r.AllocatedBytesPerInvoke);
             json.WriteNumber("arenaUsedBytes", r.ArenaUsedBytes);
             if (profiler is not null)

@@ -181,10 +181,8 @@ internal static class CompressCommand
                 json.WriteNumber("encoded_bytes", t.EncodedBytes);
                 json.WriteNumber("value_table_bytes", t.ValueTableBytes);
                 json.WriteNumber("bytes_saved", t.BytesSaved);
-                json.WritePropertyName("max_error");
-                TensorText.WriteDouble(json, t.MaxError);
-                json.WritePropertyName("mean_error");
-                TensorText.WriteDouble(json, t.MeanError);
+                TensorText.WriteDouble(json, "max_error", t.MaxError);
+                TensorText.WriteDouble(json, "mean_error", t.MeanError);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -205,19 +203,10 @@ internal static class CompressCommand
                     json.WriteNumber("output", e.Output);
                     json.WriteString("name", e.Name);
                     json.WriteBoolean("identical", e.Identical);
-                    json.WritePropertyName("max_difference");
-                    TensorText.WriteDouble(json, e.MaxDifference);
-                    json.WritePropertyName("mean_difference");
-                    TensorText.WriteDouble(json, e.MeanDifference);
-                    if (e.ArgmaxAgreement is double agreement)
-                    {
-                        json.WritePropertyName("argmax_agreement");
-                        TensorText.WriteDouble(json, agreement);
-                    }
-                    else
-                    {
-                        json.WriteNull("argmax_agreement");
-                    }
+                    TensorText.WriteDouble(json, "max_difference", e.MaxDifference);
+                    TensorText.WriteDouble(json, "mean_difference", e.MeanDifference);
+                    if (e.ArgmaxAgreement is double agreement) TensorText.WriteDouble(json, "argmax_agreement", agreement);
+                    else json.WriteNull("argmax_agreement");
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
