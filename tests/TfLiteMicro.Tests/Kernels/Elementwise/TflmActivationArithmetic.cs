@@ -261,6 +261,23 @@ internal static class TflmActivationArithmetic
         return output;
     }
 
+    /// <summary>
+    /// The row's maximum and the Q12 sum of exp over the differences from it not below <paramref name="diffMin"/>, each
+    /// rescaled into Q5.26 as the caller's kernel does (SOFTMAX and LOG_SOFTMAX call different, here equal, functions).
+    /// </summary>
+    private static int SumOfExpsQ12(ReadOnlySpan<sbyte> row, int diffMin, Func<int, int> toQ5, out int max)
+    {
+        max = sbyte.MinValue;
+        foreach (sbyte v in row) max = Math.Max(max, v);
+        int sum = 0;
+        foreach (sbyte v in row)
+        {
+            int diff = v - max;
+            if (diff >= diffMin) sum += Rescale(ExpOnNegativeValuesQ5(toQ5(diff)), 0, 12);
+        }
+        return sum;
+    }
+
     /// <summary>softmax_common.cc's Prepare and reference_ops::Softmax for int8 input, int8 or int16 output (as ints).</summary>
     public static int[] SoftmaxInt8(sbyte[] input, int depth, float inputScale, float beta, int outputBits)
     {
@@ -271,14 +288,7 @@ internal static class TflmActivationArithmetic
         for (int row = 0; row < input.Length / depth; row++)
         {
             ReadOnlySpan<sbyte> x = input.AsSpan(row * depth, depth);
-            int max = sbyte.MinValue;
-            foreach (sbyte v in x) max = Math.Max(max, v);
-            int sumOfExps = 0;
-            foreach (sbyte v in x)
-            {
-                int diff = v - max;
-                if (diff >= diffMin) sumOfExps += Rescale(ExpOnNegativeValuesQ5(Srdhm(diff * (1 << leftShift), multiplier)), 0, 12);
-            }
+            int sumOfExps = SumOfExpsQ12(x, diffMin, diff => Srdhm(diff * (1 << leftShift), multiplier), out int max);
             int shiftedScale = Reciprocal(sumOfExps, 12, out int bitsOverUnit);
             int exponent = bitsOverUnit + 31 - outputBits;
             for (int c = 0; c < depth; c++)
@@ -309,14 +319,7 @@ internal static class TflmActivationArithmetic
         for (int row = 0; row < input.Length / depth; row++)
         {
             ReadOnlySpan<sbyte> x = input.AsSpan(row * depth, depth);
-            int max = sbyte.MinValue;
-            foreach (sbyte v in x) max = Math.Max(max, v);
-            int sumOfExps = 0;
-            foreach (sbyte v in x)
-            {
-                int diff = v - max;
-                if (diff >= diffMin) sumOfExps += Rescale(ExpOnNegativeValuesQ5(MultiplyByQuantizedMultiplier(diff, multiplier, leftShift)), 0, 12);
-            }
+            int sumOfExps = SumOfExpsQ12(x, diffMin, diff => MultiplyByQuantizedMultiplier(diff, multiplier, leftShift), out int max);
             int logSumQ5 = LogQ12ToQ5(sumOfExps);
             int adjustedDiffMin = Math.Max(diffMin - 1, MultiplyByQuantizedMultiplier(logSumQ5 + int.MinValue, reverseDivisor, reverseShift));
             for (int c = 0; c < depth; c++)
