@@ -32,8 +32,8 @@ internal readonly struct PoolWindow
         Tensor output = context.Output(0);
         if (input.Type != output.Type)
             throw context.Error($"input type {TensorTypes.GetName(input.Type)} differs from output type {TensorTypes.GetName(output.Type)}");
-        ConvolutionSetup.ExpectRank(context, input, "input", 4);
-        if (!setOutputShape) ConvolutionSetup.ExpectRank(context, output, "output", 4);
+        ConvolutionParameters.ExpectRank(context, input, "input", 4);
+        if (!setOutputShape) ConvolutionParameters.ExpectRank(context, output, "output", 4);
 
         Pool2DOptions options = Pool2DOptions.Read(context);
         PaddingKind padding = options.Padding;
