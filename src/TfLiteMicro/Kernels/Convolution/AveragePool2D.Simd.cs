@@ -26,20 +26,27 @@ internal sealed partial class AveragePool2D
     /// <summary>With AVX2, thirty-two channels at a time in 256-bit vectors (16-bit sums only).</summary>
     private bool _wideVectors;
 
-    private void PrepareOptimized(PrepareContext context)
+    protected override void PrepareOptimized(PrepareContext context)
     {
-        PoolWindow w = _window;
+        PoolWindow w = Window;
         // A window clipped to the image has at most min(filter, input) rows and columns.
         long largest = (long)Math.Max(0, Math.Min(w.FilterHeight, w.InputHeight)) * Math.Max(0, Math.Min(w.FilterWidth, w.InputWidth));
         SimdLevel level = Simd.For(context);
-        _int8Optimized = _window.Type == TensorType.Int8 && level != SimdLevel.Reference && largest <= MaxExactWindow;
+        _int8Optimized = Window.Type == TensorType.Int8 && level != SimdLevel.Reference && largest <= MaxExactWindow;
         _narrowSums = largest <= MaxNarrowWindow;
         _wideVectors = _narrowSums && level >= SimdLevel.Avx2 && Vector256.IsHardwareAccelerated;
     }
 
+    protected override bool RunOptimized(InvokeContext context)
+    {
+        if (!_int8Optimized) return false;
+        RunInt8Optimized(context.Input<sbyte>(0), context.Output<sbyte>(0));
+        return true;
+    }
+
     private void RunInt8Optimized(ReadOnlySpan<sbyte> input, Span<sbyte> output)
     {
-        PoolWindow w = _window;
+        PoolWindow w = Window;
         int depth = w.Depth;
         if (input.Length < w.Batches * w.InputHeight * w.InputWidth * depth || output.Length < w.Batches * w.OutputHeight * w.OutputWidth * depth)
             throw new InvalidOperationException("tensor data is shorter than its shape");

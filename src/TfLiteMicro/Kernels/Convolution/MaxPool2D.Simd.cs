@@ -8,12 +8,19 @@ internal sealed partial class MaxPool2D
 {
     private bool _int8Optimized;
 
-    private void PrepareOptimized(PrepareContext context)
-        => _int8Optimized = _window.Type == TensorType.Int8 && Simd.For(context) != SimdLevel.Reference;
+    protected override void PrepareOptimized(PrepareContext context)
+        => _int8Optimized = Window.Type == TensorType.Int8 && Simd.For(context) != SimdLevel.Reference;
+
+    protected override bool RunOptimized(InvokeContext context)
+    {
+        if (!_int8Optimized) return false;
+        RunInt8Optimized(context.Input<sbyte>(0), context.Output<sbyte>(0));
+        return true;
+    }
 
     private void RunInt8Optimized(ReadOnlySpan<sbyte> input, Span<sbyte> output)
     {
-        PoolWindow w = _window;
+        PoolWindow w = Window;
         int depth = w.Depth;
         if (input.Length < w.Batches * w.InputHeight * w.InputWidth * depth || output.Length < w.Batches * w.OutputHeight * w.OutputWidth * depth)
             throw new InvalidOperationException("tensor data is shorter than its shape");

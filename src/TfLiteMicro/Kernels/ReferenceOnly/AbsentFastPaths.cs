@@ -5,20 +5,6 @@ namespace TfLiteMicro.Kernels;
 // call: every fast path reports itself inactive, so the reference arithmetic always runs. Nothing here runs on
 // net8.0+, where the real fast paths are compiled instead.
 
-partial class AveragePool2D
-{
-    private static bool _int8Optimized => false;
-    private static void PrepareOptimized(PrepareContext context) { }
-    private static void RunInt8Optimized(ReadOnlySpan<sbyte> input, Span<sbyte> output) => throw ReferenceOnly.NoFastPath();
-}
-
-partial class MaxPool2D
-{
-    private static bool _int8Optimized => false;
-    private static void PrepareOptimized(PrepareContext context) { }
-    private static void RunInt8Optimized(ReadOnlySpan<sbyte> input, Span<sbyte> output) => throw ReferenceOnly.NoFastPath();
-}
-
 partial class Conv2D
 {
     private static bool _int8Optimized => false;
