@@ -8,7 +8,7 @@ namespace TfLiteMicro.Kernels;
 /// </summary>
 internal sealed partial class Conv2D : IKernel
 {
-    private enum Mode { Float32, Int8, Int16Accumulate64, Int16Accumulate32 }
+    private enum Mode : byte { Float32, Int8, Int16Accumulate64, Int16Accumulate32 }
 
     private Mode _mode;
     private ConvolutionParameters _p;

@@ -3,7 +3,7 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>Which of the convolution ops a <see cref="ConvolutionParameters"/> describes (their tensors differ in layout).</summary>
-internal enum ConvolutionKind
+internal enum ConvolutionKind : byte
 {
     /// <summary>CONV_2D: filter [out_channels, height, width, in_channels / groups], grouped when the depths say so.</summary>
     Standard,

@@ -3,7 +3,7 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>Which pooling op a <see cref="PoolWindow"/> describes.</summary>
-internal enum PoolKind { Average, Max, L2 }
+internal enum PoolKind : byte { Average, Max, L2 }
 
 /// <summary>
 /// The parameters of AVERAGE_POOL_2D, MAX_POOL_2D and L2_POOL_2D, computed once in Prepare by <see cref="Prepare"/>:
