@@ -69,8 +69,11 @@ internal static class ConvolutionArithmetic
         where TArithmetic : struct, IConvolutionArithmetic<TInput, TFilter, TBias, TAccumulator, TOutput>
     {
         bool depthwise = p.Kind == ConvolutionKind.Depthwise;
+        int inputHeight = p.InputHeight, inputWidth = p.InputWidth, inputDepth = p.InputDepth;
+        int filterHeight = p.FilterHeight, filterWidth = p.FilterWidth, depth = p.FilterDepth, perGroup = p.ChannelsPerGroup;
+        int outputDepth = p.OutputDepth, dilationHeight = p.DilationHeight, dilationWidth = p.DilationWidth;
         int channelStride = depthwise ? 1 : p.FilterSize;
-        int tapStride = depthwise ? p.OutputDepth : p.FilterDepth;
+        int tapStride = depthwise ? outputDepth : depth;
         int o = 0;
         for (int b = 0; b < p.Batches; b++)
         {
@@ -80,21 +83,21 @@ internal static class ConvolutionArithmetic
                 for (int ox = 0; ox < p.OutputWidth; ox++)
                 {
                     int xOrigin = ox * p.StrideWidth - p.PadWidth;
-                    for (int oc = 0; oc < p.OutputDepth; oc++)
+                    for (int oc = 0; oc < outputDepth; oc++)
                     {
-                        int channelBase = oc / p.ChannelsPerGroup * p.FilterDepth;
+                        int channelBase = oc / perGroup * depth;
                         TAccumulator sum = default!;
-                        for (int fy = 0; fy < p.FilterHeight; fy++)
+                        for (int fy = 0; fy < filterHeight; fy++)
                         {
-                            int iy = yOrigin + p.DilationHeight * fy;
-                            if ((uint)iy >= (uint)p.InputHeight) continue;
-                            for (int fx = 0; fx < p.FilterWidth; fx++)
+                            int iy = yOrigin + dilationHeight * fy;
+                            if ((uint)iy >= (uint)inputHeight) continue;
+                            for (int fx = 0; fx < filterWidth; fx++)
                             {
-                                int ix = xOrigin + p.DilationWidth * fx;
-                                if ((uint)ix >= (uint)p.InputWidth) continue;
-                                ReadOnlySpan<TInput> x = input.Slice(((b * p.InputHeight + iy) * p.InputWidth + ix) * p.InputDepth + channelBase, p.FilterDepth);
-                                int w = oc * channelStride + (fy * p.FilterWidth + fx) * tapStride;
-                                for (int ic = 0; ic < x.Length; ic++) sum = arithmetic.MultiplyAdd(sum, x[ic], filter[w + ic]);
+                                int ix = xOrigin + dilationWidth * fx;
+                                if ((uint)ix >= (uint)inputWidth) continue;
+                                int x = ((b * inputHeight + iy) * inputWidth + ix) * inputDepth + channelBase;
+                                int w = oc * channelStride + (fy * filterWidth + fx) * tapStride;
+                                for (int ic = 0; ic < depth; ic++) sum = arithmetic.MultiplyAdd(sum, input[x + ic], filter[w + ic]);
                             }
                         }
                         output[o++] = arithmetic.Finish(sum, bias, oc, scales);
