@@ -1,4 +1,4 @@
-namespace TfLiteMicro.Kernels;
+namespace TfLiteMicro;
 
 /// <summary>The schema's Padding enum: how a sliding window treats the image border.</summary>
 public enum PaddingKind : byte
