@@ -21,7 +21,7 @@ internal static partial class LstmArithmetic
         => FixedPointVector.Fits(multiplier, Math.Max(shift, 0), Math.Max(-shift, 0));
 
     /// <summary>MultiplyByQuantizedMultiplier on eight lanes (see <see cref="FitsMultiplier"/>).</summary>
-    private readonly struct Requantizer(int multiplier, int shift)
+    internal readonly struct Requantizer(int multiplier, int shift)
     {
         private readonly Vector256<int> _multiplier = Vector256.Create(multiplier);
         private readonly Vector256<int> _mask = Vector256.Create(FixedPointVector.Mask(Math.Max(-shift, 0)));

@@ -126,3 +126,18 @@ internal static partial class LstmArithmetic
     public static void FloatCellAndHidden(ReadOnlySpan<float> forget, ReadOnlySpan<float> input, ReadOnlySpan<float> cellGate,
         ReadOnlySpan<float> outputGate, float clip, Span<float> cell, Span<float> hidden) => throw ReferenceOnly.NoFastPath();
 }
+
+/// <summary>SVDF's vector forms: never chosen here.</summary>
+internal static partial class SvdfArithmetic
+{
+    public static bool CanVectorize(SimdLevel level, int featureMultiplier, int featureShift) => false;
+
+    public static void FeaturesToState<T>(ReadOnlySpan<long> sums, int count, int multiplier, int shift, int stateMin, int stateMax, int stateZeroPoint,
+        Span<T> state, int firstFilter, int memory) where T : unmanaged => throw ReferenceOnly.NoFastPath();
+
+    public static void TimeProductsFast<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> state, int memory, int stateZeroPoint, Span<int> sums)
+        where T : unmanaged => throw ReferenceOnly.NoFastPath();
+
+    public static void RequantizeOutput(ReadOnlySpan<int> sums, int multiplier, int shift, int outputZeroPoint, Span<sbyte> output)
+        => throw ReferenceOnly.NoFastPath();
+}
