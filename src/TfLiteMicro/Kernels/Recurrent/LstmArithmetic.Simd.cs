@@ -216,14 +216,23 @@ internal static partial class LstmArithmetic
         return Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(16.619047164916992188f)), Vector256<float>.One, result);
     }
 
-    /// <summary>tanh of eight lanes as sign(x) (1 - 2 / (e^(2|x|) + 1)) (within 1e-6 of MathF.Tanh's, not bit for bit).</summary>
+    /// <summary>
+    /// tanh of eight lanes as sign(x) (1 - 2 / (e^(2|x|) + 1)), computed in double so that the subtraction loses nothing a
+    /// float result keeps (within an ulp or two of MathF.Tanh, not bit for bit); below 2^-12 tanh(x) rounds to x itself.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Tanh(Vector256<float> x)
     {
-        Vector256<float> e = Vector256.Exp(Vector256.Abs(x) * Vector256.Create(2f));
-        Vector256<float> magnitude = Vector256<float>.One - Vector256.Create(2f) / (e + Vector256<float>.One);
-        return magnitude | (x & Vector256.Create(-0f));
+        Vector256<float> magnitude = Vector256.Abs(x);
+        (Vector256<double> low, Vector256<double> high) = Vector256.Widen(magnitude);
+        Vector256<float> t = Vector256.Narrow(TanhOfMagnitude(low), TanhOfMagnitude(high));
+        t = Vector256.ConditionalSelect(Vector256.LessThan(magnitude, Vector256.Create(1f / 4096f)), magnitude, t);
+        return t | (x & Vector256.Create(-0f));
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> TanhOfMagnitude(Vector256<double> magnitude)
+        => Vector256<double>.One - Vector256.Create(2.0) / (Vector256.Exp(magnitude * Vector256.Create(2.0)) + Vector256<double>.One);
 
     /// <summary>gate[i] = activation(gate[i] + recurrent[i]): the sum of a gate's two products through its logistic or tanh.</summary>
     public static void FloatGate(Span<float> gate, ReadOnlySpan<float> recurrent, bool sigmoid)
