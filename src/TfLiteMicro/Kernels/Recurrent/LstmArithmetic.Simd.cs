@@ -130,40 +130,18 @@ internal static partial class LstmArithmetic
     // saturated value and read index 0 instead.
 
     /// <summary>The vector form of <see cref="Int16Sigmoid.Logistic"/> (AVX2), in place allowed.</summary>
-    public static unsafe void Logistic(ReadOnlySpan<short> input, Span<short> output, int inputMultiplier = 0, int inputLeftShift = 0)
-    {
-        int n = input.Length;
-        if (output.Length < n) throw new ArgumentException("output is too short");
-        if (inputMultiplier == 0)
-        {
-            inputMultiplier = 3 << inputLeftShift;
-            inputLeftShift = 0;
-        }
-        Vector256<int> multiplier = Vector256.Create(inputMultiplier), round = Vector256.Create(inputLeftShift > 0 ? 1 << (inputLeftShift - 1) : 0);
-        ref short x0 = ref MemoryMarshal.GetReference(input), y0 = ref MemoryMarshal.GetReference(output);
-        int i = 0;
-        fixed (ushort* table = LookupTables.Sigmoid)
-        {
-            for (; i + 8 <= n; i += 8)
-            {
-                Vector256<int> x = Vector256.ShiftRightArithmetic(Load8(ref x0, i) * multiplier + round, inputLeftShift);
-                Vector256<int> magnitude = Vector256.Abs(x);
-                Vector256<int> high = Vector256.ShiftRightLogical(magnitude, 9);
-                Vector256<int> saturated = Vector256.GreaterThan(high, Vector256.Create(254)) | Vector256.LessThan(magnitude, Vector256<int>.Zero);
-                Vector256<int> pair = Avx2.GatherVector256((int*)table, Vector256.AndNot(high, saturated), 2);
-                Vector256<int> a = pair & Vector256.Create(0xFFFF), b = Vector256.ShiftRightLogical(pair, 16);
-                Vector256<int> result = Vector256.ShiftLeft(a, 9) + (magnitude & Vector256.Create(0x1FF)) * (b - a);
-                result = Vector256.ConditionalSelect(saturated, Vector256.Create(0x7FFF << 10), result);
-                Vector256<int> negative = Vector256.LessThan(x, Vector256<int>.Zero);
-                result = Vector256.ConditionalSelect(negative, Vector256.Create((1 << 25) + (1 << 9) - 1) - result, result + Vector256.Create(1 << 9));
-                Truncate(Vector256.ShiftRightLogical(result, 10)).StoreUnsafe(ref y0, (nuint)i);
-            }
-        }
-        if (i < n) Int16Sigmoid.Logistic(input[i..], output[i..n], inputMultiplier, inputLeftShift);
-    }
+    public static void Logistic(ReadOnlySpan<short> input, Span<short> output, int inputMultiplier = 0, int inputLeftShift = 0)
+        => Activation(input, output, inputMultiplier, inputLeftShift, tanh: false);
 
     /// <summary>The vector form of <see cref="Int16Sigmoid.Tanh"/> (AVX2), in place allowed.</summary>
-    public static unsafe void Tanh(ReadOnlySpan<short> input, Span<short> output, int inputMultiplier, int inputLeftShift)
+    public static void Tanh(ReadOnlySpan<short> input, Span<short> output, int inputMultiplier, int inputLeftShift)
+        => Activation(input, output, inputMultiplier, inputLeftShift, tanh: true);
+
+    /// <summary>
+    /// Both activations read the sigmoid table at |x| / 2^9 (logistic) or |x| / 2^8 (tanh, sigmoid(2x)) and interpolate
+    /// linearly; they differ in the saturated value, in how the sign is applied and in the final shift.
+    /// </summary>
+    private static unsafe void Activation(ReadOnlySpan<short> input, Span<short> output, int inputMultiplier, int inputLeftShift, bool tanh)
     {
         int n = input.Length;
         if (output.Length < n) throw new ArgumentException("output is too short");
@@ -172,7 +150,12 @@ internal static partial class LstmArithmetic
             inputMultiplier = 3 << inputLeftShift;
             inputLeftShift = 0;
         }
+        int bits = tanh ? 8 : 9;
         Vector256<int> multiplier = Vector256.Create(inputMultiplier), round = Vector256.Create(inputLeftShift > 0 ? 1 << (inputLeftShift - 1) : 0);
+        Vector256<int> fraction = Vector256.Create((1 << bits) - 1), saturatedValue = Vector256.Create(tanh ? 0xFFFF << 8 : 0x7FFF << 10);
+        // Logistic: x >= 0 gives r + 2^9, x < 0 gives 2^25 + 2^9 - 1 - r; tanh: r - 2^23 + 2^7 and 2^23 + 2^7 - 1 - r.
+        Vector256<int> positiveAdd = Vector256.Create(tanh ? (1 << 7) - (1 << 23) : 1 << 9);
+        Vector256<int> negativeFrom = Vector256.Create(tanh ? (1 << 23) + (1 << 7) - 1 : (1 << 25) + (1 << 9) - 1);
         ref short x0 = ref MemoryMarshal.GetReference(input), y0 = ref MemoryMarshal.GetReference(output);
         int i = 0;
         fixed (ushort* table = LookupTables.Sigmoid)
@@ -181,19 +164,23 @@ internal static partial class LstmArithmetic
             {
                 Vector256<int> x = Vector256.ShiftRightArithmetic(Load8(ref x0, i) * multiplier + round, inputLeftShift);
                 Vector256<int> magnitude = Vector256.Abs(x);
-                Vector256<int> high = Vector256.ShiftRightLogical(magnitude, 8);
+                Vector256<int> high = Vector256.ShiftRightLogical(magnitude, bits);
                 Vector256<int> saturated = Vector256.GreaterThan(high, Vector256.Create(254)) | Vector256.LessThan(magnitude, Vector256<int>.Zero);
                 Vector256<int> pair = Avx2.GatherVector256((int*)table, Vector256.AndNot(high, saturated), 2);
                 Vector256<int> a = pair & Vector256.Create(0xFFFF), b = Vector256.ShiftRightLogical(pair, 16);
-                Vector256<int> result = Vector256.ShiftLeft(a, 8) + (magnitude & Vector256.Create(0xFF)) * (b - a);
-                result = Vector256.ConditionalSelect(saturated, Vector256.Create(0xFFFF << 8), result);
-                Vector256<int> negative = Vector256.LessThan(x, Vector256<int>.Zero);
-                result = Vector256.ConditionalSelect(negative, Vector256.Create((1 << 23) + (1 << 7) - 1) - result, result - Vector256.Create((1 << 23) - (1 << 7)));
-                Truncate(Vector256.ShiftRightArithmetic(result, 8)).StoreUnsafe(ref y0, (nuint)i);
+                Vector256<int> result = Vector256.ShiftLeft(a, bits) + (magnitude & fraction) * (b - a);
+                result = Vector256.ConditionalSelect(saturated, saturatedValue, result);
+                result = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<int>.Zero), negativeFrom - result, result + positiveAdd);
+                // Logistic's sum is unsigned (a logical shift), tanh's signed.
+                result = tanh ? Vector256.ShiftRightArithmetic(result, 8) : Vector256.ShiftRightLogical(result, 10);
+                Truncate(result).StoreUnsafe(ref y0, (nuint)i);
             }
         }
-        if (i < n) Int16Sigmoid.Tanh(input[i..], output[i..n], inputMultiplier, inputLeftShift);
+        if (i == n) return;
+        if (tanh) Int16Sigmoid.Tanh(input[i..], output[i..n], inputMultiplier, inputLeftShift);
+        else Int16Sigmoid.Logistic(input[i..], output[i..n], inputMultiplier, inputLeftShift);
     }
+
     /// <summary>Whether the float vector forms apply (vector exponentials exist from .NET 9 on).</summary>
     public static bool CanVectorizeFloat(SimdLevel level)
 #if NET9_0_OR_GREATER
