@@ -33,6 +33,24 @@ internal static class FixedPointVector
         return Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(), Avx2.ShiftLeftLogical(odd, 1).AsInt32(), 0b10101010);
     }
 
+    /// <summary>Rounding doubling high multiply of sixteen lanes by a broadcast non-negative <paramref name="multiplier"/> (AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> HighMul(Vector512<int> x, Vector512<int> multiplier)
+    {
+        Vector512<long> half = Vector512.Create(1L << 30);
+        Vector512<long> even = Avx512F.Multiply(x, multiplier) + half;
+        Vector512<long> odd = Avx512F.Multiply(Vector512.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), multiplier) + half;
+        return Vector512.ConditionalSelect(Vector512.Create(0xFFFFFFFFL).AsInt32(), Vector512.ShiftRightLogical(even, 31).AsInt32(), Vector512.ShiftLeft(odd, 1).AsInt32());
+    }
+
+    /// <summary>Sixteen-lane form of <see cref="DivideByPOT(Vector256{int}, int, Vector256{int}, Vector256{int})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> DivideByPOT(Vector512<int> x, int exponent, Vector512<int> mask, Vector512<int> halfMask)
+    {
+        Vector512<int> threshold = halfMask - Vector512.ShiftRightArithmetic(x, 31);
+        return Vector512.ShiftRightArithmetic(x, exponent) - Vector512.GreaterThan(x & mask, threshold);
+    }
+
     /// <summary>Rounding doubling high multiply of four lanes by a broadcast non-negative <paramref name="multiplier"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> HighMul(Vector128<int> x, Vector128<int> multiplier)

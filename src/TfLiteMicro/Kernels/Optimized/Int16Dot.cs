@@ -170,8 +170,58 @@ internal static class Int16Dot
     private static Vector256<long> Widen(Vector256<long> wide, Vector256<int> narrow)
         => Avx2.Add(wide, Avx2.Add(Avx2.ConvertToVector256Int64(narrow.GetLower()), Avx2.ConvertToVector256Int64(narrow.GetUpper())));
 
+    /// <summary>Longest row <see cref="RowsShortAvx2"/> takes: 256 products of at most 2^22 sum to at most 2^30, exact in 32-bit lanes and totals.</summary>
+    private const int ShortDepth = 256;
+
+    /// <summary>
+    /// Rows of 16 to <see cref="ShortDepth"/> values (the gate products of recurrent layers, small fully connected layers):
+    /// whole 16-value steps, then one step over the last 16 values with the lanes earlier steps counted zeroed (every load
+    /// within the row), four rows' totals by horizontal adds in 32 bits.
+    /// </summary>
+    private static void RowsShortAvx2<TMultiplyAdd>(ref short x, ref sbyte w, int depth, int n, ref long sum) where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        int full = (depth - 1) & ~15, lastStart = depth - 16;
+        Vector256<short> lanes = Vector256.Create((short)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        Vector256<short> last = Vector256.LoadUnsafe(ref x, (nuint)lastStart) & Vector256.GreaterThan(lanes, Vector256.Create((short)(full - lastStart - 1)));
+        int o = 0;
+        for (; o + 4 <= n; o += 4)
+        {
+            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
+            ref sbyte w1 = ref Unsafe.Add(ref w0, depth);
+            ref sbyte w2 = ref Unsafe.Add(ref w1, depth);
+            ref sbyte w3 = ref Unsafe.Add(ref w2, depth);
+            Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (int d = 0; d < full; d += 16)
+            {
+                Vector256<short> v = Vector256.LoadUnsafe(ref x, (nuint)d);
+                a0 = Step<TMultiplyAdd>(a0, v, ref w0, d);
+                a1 = Step<TMultiplyAdd>(a1, v, ref w1, d);
+                a2 = Step<TMultiplyAdd>(a2, v, ref w2, d);
+                a3 = Step<TMultiplyAdd>(a3, v, ref w3, d);
+            }
+            a0 = Step<TMultiplyAdd>(a0, last, ref w0, lastStart);
+            a1 = Step<TMultiplyAdd>(a1, last, ref w1, lastStart);
+            a2 = Step<TMultiplyAdd>(a2, last, ref w2, lastStart);
+            a3 = Step<TMultiplyAdd>(a3, last, ref w3, lastStart);
+            Vector256<int> pairs = Avx2.HorizontalAdd(Avx2.HorizontalAdd(a0, a1), Avx2.HorizontalAdd(a2, a3));
+            Avx2.ConvertToVector256Int64(pairs.GetLower() + pairs.GetUpper()).StoreUnsafe(ref sum, (nuint)o);
+        }
+        for (; o < n; o++)
+        {
+            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
+            Vector256<int> a0 = default;
+            for (int d = 0; d < full; d += 16) a0 = Step<TMultiplyAdd>(a0, Vector256.LoadUnsafe(ref x, (nuint)d), ref w0, d);
+            Unsafe.Add(ref sum, o) = Vector256.Sum(Step<TMultiplyAdd>(a0, last, ref w0, lastStart));
+        }
+    }
+
     private static void RowsAvx2<TMultiplyAdd>(ref short x, ref sbyte w, int depth, int n, ref long sum) where TMultiplyAdd : struct, IMultiplyAdd
     {
+        if (depth is >= 16 and <= ShortDepth)
+        {
+            RowsShortAvx2<TMultiplyAdd>(ref x, ref w, depth, n, ref sum);
+            return;
+        }
         int vectorEnd = depth & ~15;
         int o = 0;
         for (; o + 4 <= n; o += 4)

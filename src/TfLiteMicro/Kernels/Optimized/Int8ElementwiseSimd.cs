@@ -191,7 +191,8 @@ internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level) : I
         int i = 0;
         if (n >= 16)
         {
-            if (level >= SimdLevel.Avx2 && Avx2.IsSupported) i = Run256(a, aScalar, b, bScalar, output);
+            if (level >= SimdLevel.Avx2 && Avx512BW.IsSupported && SplitInputScale.Fits(op)) i = Run512(a, aScalar, b, bScalar, output);
+            if (level >= SimdLevel.Avx2 && Avx2.IsSupported) i += Run256(a[(aScalar ? 0 : i)..], aScalar, b[(bScalar ? 0 : i)..], bScalar, output[i..]);
             else if (level >= SimdLevel.Vector128 && Vector128.IsHardwareAccelerated) i = Run128(a, aScalar, b, bScalar, output);
         }
         var scalar = new BinaryArithmetic.Int8Result<BinaryArithmetic.QuantizedSum>(new(op));
@@ -199,7 +200,64 @@ internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level) : I
     }
 
     private int Run256(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
-        => Int8ElementwiseSimd.Loop256(new Constants256(op), a, aScalar, b, bScalar, output);
+        => output.Length < 16 ? 0 : Int8ElementwiseSimd.Loop256(new Constants256(op), a, aScalar, b, bScalar, output);
+
+    /// <summary>
+    /// Sixty-four elements at a time with AVX-512: each input's rescale in 32-bit multiplies (<see cref="SplitInputScale"/>),
+    /// the output's with the 64-bit products of even and odd lanes. Returns how many elements it wrote.
+    /// </summary>
+    private int Run512(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
+    {
+        ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
+        var scale1 = new SplitInputScale(op.Input1Offset, op.Input1Multiplier, op.LeftShift, -op.Input1Shift);
+        var scale2 = new SplitInputScale(op.Input2Offset, op.Input2Multiplier, op.LeftShift, -op.Input2Shift);
+        Vector512<int> mo = Vector512.Create(op.OutputMultiplier), maskO = Vector512.Create(FixedPointVector.Mask(-op.OutputShift));
+        Vector512<int> outputOffset = Vector512.Create(op.OutputOffset), min = Vector512.Create(op.Min), max = Vector512.Create(op.Max);
+        int eo = -op.OutputShift;
+        bool subtract = op.Operation == BinaryOperation.Subtract;
+        // The inputs' broadcast scalars are rescaled once.
+        Vector512<int> ca = scale1.Apply(Vector512.Create((int)a[0])), cb = scale2.Apply(Vector512.Create((int)b[0]));
+        int n = output.Length, i = 0;
+        for (; i + 64 <= n; i += 64)
+        {
+            for (int q = 0; q < 64; q += 16)
+            {
+                Vector512<int> s1 = aScalar ? ca : scale1.Apply(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref pa, (nuint)(i + q))));
+                Vector512<int> s2 = bScalar ? cb : scale2.Apply(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref pb, (nuint)(i + q))));
+                Vector512<int> raw = subtract ? s1 - s2 : s1 + s2;
+                Vector512<int> result = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(raw, mo), eo, maskO, Vector512.ShiftRightArithmetic(maskO, 1)) + outputOffset;
+                // Clamped to [Min, Max] within the int8 range, so the saturating narrowing only narrows.
+                Avx512F.ConvertToVector128SByteWithSaturation(Vector512.Min(Vector512.Max(result, min), max)).StoreUnsafe(ref po, (nuint)(i + q));
+            }
+        }
+        return i;
+    }
+
+    /// <summary>
+    /// An input's rescale, DivideByPOT(SaturatingRoundingDoublingHighMul((x + offset) * 2^L, m), e), in 32-bit lanes. With
+    /// y = x + offset (|y| &lt;= 255), k = 31 - L and m = mh 2^16 + ml (0 &lt;= ml &lt; 2^16), the high multiply is
+    /// floor((y m 2^L + 2^30) / 2^31) = floor((y m + 2^(k-1)) / 2^k) = y mh 2^(16-k) + floor((y ml + 2^(k-1)) / 2^k)
+    /// exactly when k &lt;= 16; for L in [15, 23] every term fits in 32 bits (|y ml| &lt; 2^24, |y mh 2^(16-k)| &lt; 2^(L+8) &lt;= 2^31)
+    /// and (x + offset) * 2^L does not wrap in the reference either.
+    /// </summary>
+    internal readonly struct SplitInputScale(int offset, int multiplier, int leftShift, int exponent)
+    {
+        private readonly Vector512<int> _offset = Vector512.Create(offset), _high = Vector512.Create(multiplier >> 16), _low = Vector512.Create(multiplier & 0xFFFF);
+        private readonly Vector512<int> _round = Vector512.Create(1 << (30 - leftShift)), _mask = Vector512.Create(FixedPointVector.Mask(exponent));
+        private readonly int _highShift = leftShift - 15, _lowShift = 31 - leftShift, _exponent = exponent;
+
+        /// <summary>Whether both inputs' rescales of <paramref name="op"/> have this exact 32-bit form (and the output's a vector one).</summary>
+        public static bool Fits(in BinaryParameters op)
+            => op.LeftShift is >= 15 and <= 23 && op.Input1Offset is >= -128 and <= 128 && op.Input2Offset is >= -128 and <= 128;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<int> Apply(Vector512<int> x)
+        {
+            Vector512<int> y = x + _offset;
+            Vector512<int> product = Vector512.ShiftLeft(y * _high, _highShift) + Vector512.ShiftRightArithmetic(y * _low + _round, _lowShift);
+            return FixedPointVector.DivideByPOT(product, _exponent, _mask, Vector512.ShiftRightArithmetic(_mask, 1));
+        }
+    }
 
     private int Run128(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
         => Int8ElementwiseSimd.Loop128(new Constants128(op), a, aScalar, b, bScalar, output);

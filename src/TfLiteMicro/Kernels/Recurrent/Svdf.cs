@@ -21,6 +21,9 @@ internal sealed class Svdf : IKernel
     private int _scale1Multiplier, _scale1Shift, _scale2Multiplier, _scale2Shift;
     private SimdLevel _level;
     private int _rowScratch = -1;
+    // Whether the feature requantization and the time products run in vectors (chosen once, in Prepare).
+    private bool _vectorFeatures, _vectorTime;
+    private bool _vectorOutput;
 
     /// <summary>Filters whose 64-bit feature sums the fast path keeps on the stack at once.</summary>
     private const int FeatureSumsChunk = 256;
@@ -98,6 +101,9 @@ internal sealed class Svdf : IKernel
         _level = Simd.For(context);
         if (_level != SimdLevel.Reference && _inputSize > Int16Dot.StackRowValues)
             _rowScratch = context.RequestScratch(checked(_inputSize * sizeof(short)));
+        _vectorFeatures = SvdfArithmetic.CanVectorize(_level, _scale1Multiplier, _scale1Shift);
+        _vectorTime = _vectorFeatures && (_stateType == TensorType.Int16 ? _stateZeroPoint == 0 : _stateZeroPoint is >= sbyte.MinValue and <= sbyte.MaxValue);
+        _vectorOutput = Int8Requantizer.CanVectorize(_level, [_scale2Multiplier], [_scale2Shift]);
     }
 
     public void Invoke(InvokeContext context)
@@ -168,11 +174,8 @@ internal sealed class Svdf : IKernel
 
     /// <summary>Writes one feature projection (requantized to the state's scale and clamped) into the newest slot of its filter's window.</summary>
     private void StoreFeature<T>(Span<T> state, int filter, int sum, int stateMin, int stateMax) where T : unmanaged
-    {
-        sum = FixedPoint.MultiplyByQuantizedMultiplier(sum, _scale1Multiplier, _scale1Shift);
-        sum = Math.Clamp(sum, stateMin, stateMax);
-        state[filter * _memory + _memory - 1] = Scalar.Truncate<T>(_stateZeroPoint + sum);
-    }
+        => state[filter * _memory + _memory - 1] = Scalar.Truncate<T>(
+            SvdfArithmetic.FeatureToState(sum, _scale1Multiplier, _scale1Shift, stateMin, stateMax, _stateZeroPoint));
 
     [System.Runtime.CompilerServices.SkipLocalsInit] // the row and sums are written before they are read
     private void FastFeatureProducts<T>(InvokeContext context, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> featureWeights, Span<T> state,
@@ -188,7 +191,10 @@ internal sealed class Svdf : IKernel
             {
                 int count = Math.Min(FeatureSumsChunk, _filters - f0);
                 Int16Dot.Rows(_level, row, featureWeights.Slice(f0 * _inputSize), _inputSize, count, sums);
-                for (int i = 0; i < count; i++) StoreFeature(state, b * _filters + f0 + i, unchecked((int)sums[i]), stateMin, stateMax);
+                if (_vectorFeatures)
+                    SvdfArithmetic.FeaturesToState(sums, count, _scale1Multiplier, _scale1Shift, stateMin, stateMax, _stateZeroPoint, state, b * _filters + f0, _memory);
+                else
+                    for (int i = 0; i < count; i++) StoreFeature(state, b * _filters + f0 + i, unchecked((int)sums[i]), stateMin, stateMax);
             }
         }
     }
@@ -225,15 +231,10 @@ internal sealed class Svdf : IKernel
 
         for (int b = 0; b < _batches; b++)
         {
-            for (int f = 0; f < _filters; f++)
-            {
-                ReadOnlySpan<T> w = timeWeights.Slice(f * _memory, _memory);
-                ReadOnlySpan<T> s = state.Slice((b * _filters + f) * _memory, _memory);
-                int sum = 0;
-                for (int k = 0; k < _memory; k++)
-                    sum = unchecked(sum + Scalar.ToInt32(w[k]) * (Scalar.ToInt32(s[k]) - _stateZeroPoint));
-                scratch[b * _filters + f] = sum;
-            }
+            ReadOnlySpan<T> window = state.Slice(b * _filters * _memory, _filters * _memory);
+            Span<int> sums = scratch.Slice(b * _filters, _filters);
+            if (_vectorTime) SvdfArithmetic.TimeProductsFast(timeWeights, window, _memory, _stateZeroPoint, sums);
+            else SvdfArithmetic.TimeProducts(timeWeights, window, _memory, _stateZeroPoint, sums);
         }
 
         for (int b = 0; b < _batches; b++)
@@ -246,6 +247,11 @@ internal sealed class Svdf : IKernel
             }
         }
 
+        if (_vectorOutput)
+        {
+            SvdfArithmetic.RequantizeOutput(scratchOutput[..(_batches * _units)], _scale2Multiplier, _scale2Shift, _outputZeroPoint, output);
+            return;
+        }
         for (int i = 0; i < _batches * _units; i++)
         {
             int value = FixedPoint.MultiplyByQuantizedMultiplier(scratchOutput[i], _scale2Multiplier, _scale2Shift) + _outputZeroPoint;

@@ -33,17 +33,17 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
     private readonly int[] _buffers = new int[4];
     private FusedActivation _cellActivation;
     private float _cellClip;
-    private short _quantizedCellClip;
-    private int _cellScalePower;
 
     private readonly int[] _inputMultiplier = new int[4], _inputShift = new int[4];
     private readonly int[] _recurrentMultiplier = new int[4], _recurrentShift = new int[4];
     private int _inputOffset, _hiddenOffset;
-    private int _forgetCellMultiplier, _forgetCellShift, _inputCellMultiplier, _inputCellShift, _hiddenMultiplier, _hiddenShift;
-    private int _hiddenZeroPoint, _hiddenMin, _hiddenMax;
+    private LstmCellParameters _cell;
     private SimdLevel _level;
     // Whether the gate products run through the dot products FULLY_CONNECTED uses (chosen once, in Prepare).
     private bool _fastGates;
+    // Whether the activations and the cell and hidden updates run in vectors (and, with int8 activations, the gates'
+    // requantization too).
+    private bool _vectorCell;
 
     public void Prepare(PrepareContext context)
     {
@@ -143,6 +143,17 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
             _ => _units <= Int16Dot.StackSums && Math.Max(_inputSize, _units) <= Int16Dot.StackRowValues
                 && (_mode == Mode.Int8 || (_inputOffset == 0 && _hiddenOffset == 0)),
         };
+        _vectorCell = _fastGates && (_mode == Mode.Float
+            ? _units <= Int16Dot.StackSums && LstmArithmetic.CanVectorizeFloat(_level)
+            : LstmArithmetic.CanVectorize(_level, _cell) && (_mode == Mode.Int16 || GatesVectorize()));
+    }
+
+    private bool GatesVectorize()
+    {
+        for (int g = 0; g < 4; g++)
+            if (!LstmArithmetic.FitsMultiplier(_inputMultiplier[g], _inputShift[g]) || !LstmArithmetic.FitsMultiplier(_recurrentMultiplier[g], _recurrentShift[g]))
+                return false;
+        return true;
     }
 
     private static void ExpectShape(PrepareContext context, int index, int rows, int columns)
@@ -173,15 +184,24 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         float cellScale = cell.Scale;
         if (!(cellScale > 0f)) throw context.Error("the int16 cell state needs a positive scale");
         float log2 = MathF.Log(cellScale) * (1f / MathF.Log(2f));
-        float rounded = FixedPoint.Round(log2);
-        _cellScalePower = (int)rounded;
-        _quantizedCellClip = (short)Math.Min(Math.Max((double)_cellClip / cellScale, -32768.0), 32767.0);
+        int cellScalePower = (int)FixedPoint.Round(log2);
+        short quantizedCellClip = (short)Math.Min(Math.Max((double)_cellClip / cellScale, -32768.0), 32767.0);
 
-        (_forgetCellMultiplier, _forgetCellShift) = FixedPoint.QuantizeMultiplier((double)gateOutputScale * cellScale / cellScale);
-        (_inputCellMultiplier, _inputCellShift) = FixedPoint.QuantizeMultiplier((double)gateOutputScale * gateOutputScale / cellScale);
-        (_hiddenMultiplier, _hiddenShift) = FixedPoint.QuantizeMultiplier((double)gateOutputScale * gateOutputScale / hidden.Scale);
-        _hiddenZeroPoint = hidden.ZeroPoint;
-        (_hiddenMin, _hiddenMax) = hidden.Type == TensorType.Int8 ? (sbyte.MinValue, sbyte.MaxValue) : (short.MinValue, short.MaxValue);
+        // tanh of the cell state: its scale 2^power is folded into the input shift of the int16 tanh.
+        int tanhShift = 15 + cellScalePower - 3;
+        int tanhMultiplier = 0;
+        if (tanhShift < 0)
+        {
+            tanhShift = -tanhShift;
+            tanhMultiplier = 3;
+        }
+
+        (int forgetMultiplier, int forgetShift) = FixedPoint.QuantizeMultiplier((double)gateOutputScale * cellScale / cellScale);
+        (int inputMultiplier, int inputShift) = FixedPoint.QuantizeMultiplier((double)gateOutputScale * gateOutputScale / cellScale);
+        (int hiddenMultiplier, int hiddenShift) = FixedPoint.QuantizeMultiplier((double)gateOutputScale * gateOutputScale / hidden.Scale);
+        (int hiddenMin, int hiddenMax) = hidden.Type == TensorType.Int8 ? (sbyte.MinValue, sbyte.MaxValue) : (short.MinValue, short.MaxValue);
+        _cell = new LstmCellParameters(forgetMultiplier, forgetShift, inputMultiplier, inputShift, _cellClip > 0f, quantizedCellClip,
+            hiddenMultiplier, hiddenShift, hidden.ZeroPoint, hiddenMin, hiddenMax, tanhMultiplier, tanhShift);
     }
 
     public void Invoke(InvokeContext context)
@@ -229,35 +249,52 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
                 FloatGate(context, Forget, x, h, rows, forget[..n], temp[..n], sigmoid: true);
                 FloatGate(context, InputGate, x, h, rows, inputGate[..n], temp[..n], sigmoid: true);
                 FloatGate(context, Cell, x, h, rows, cellGate[..n], temp[..n], sigmoid: false);
-
-                for (int i = 0; i < n; i++) c[i] = forget[i] * c[i];
-                for (int i = 0; i < n; i++) inputGate[i] = inputGate[i] * cellGate[i];
-                for (int i = 0; i < n; i++) c[i] = c[i] + inputGate[i];
-                if (_cellClip > 0f)
-                    for (int i = 0; i < n; i++) c[i] = MathF.Max(MathF.Min(_cellClip, c[i]), -_cellClip);
-
-                Span<float> outputGate = inputGate;
-                FloatGate(context, Output, x, h, rows, outputGate[..n], temp[..n], sigmoid: true);
-                for (int i = 0; i < n; i++) forget[i] = MathF.Tanh(c[i]);
-                for (int i = 0; i < n; i++) h[i] = forget[i] * outputGate[i];
+                if (_vectorCell)
+                {
+                    // The output gate reads the hidden state before this step's update, as below.
+                    Span<float> outputGate = temp[..n];
+                    FloatGate(context, Output, x, h, rows, outputGate, default, sigmoid: true);
+                    LstmArithmetic.FloatCellAndHidden(forget[..n], inputGate[..n], cellGate[..n], outputGate, _cellClip, c, h);
+                }
+                else
+                {
+                    for (int i = 0; i < n; i++) c[i] = LstmArithmetic.UpdateCell(forget[i], c[i], inputGate[i], cellGate[i], _cellClip);
+                    Span<float> outputGate = inputGate;
+                    FloatGate(context, Output, x, h, rows, outputGate[..n], temp[..n], sigmoid: true);
+                    for (int i = 0; i < n; i++) h[i] = MathF.Tanh(c[i]) * outputGate[i];
+                }
                 h.CopyTo(output.Slice(outOffset, n));
             }
         }
     }
 
+    /// <summary>
+    /// One gate: the input and recurrent products (plus bias) through the gate's activation. The vector form keeps the
+    /// recurrent products on the stack, so <paramref name="temp"/> may be empty there.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the recurrent sums are written before they are read
     private void FloatGate(InvokeContext context, int gate, ReadOnlySpan<float> x, ReadOnlySpan<float> h, int rows,
         Span<float> result, Span<float> temp, bool sigmoid)
     {
         ReadOnlySpan<float> wx = context.Input<float>(InputWeightIndex[gate]);
         ReadOnlySpan<float> wh = context.Input<float>(RecurrentWeightIndex[gate]);
         ReadOnlySpan<float> bias = context.Input<float>(BiasIndex[gate]);
+        Span<float> recurrent = stackalloc float[_vectorCell ? _units : 0];
         for (int b = 0; b < rows; b++)
         {
             ReadOnlySpan<float> xb = x.Slice(b * _inputSize, _inputSize);
             ReadOnlySpan<float> hb = h.Slice(b * _units, _units);
+            Span<float> rb = result.Slice(b * _units, _units);
+            if (_vectorCell)
+            {
+                FloatDot.Rows(_level, xb, wx, _inputSize, _units, bias, float.NegativeInfinity, float.PositiveInfinity, rb);
+                FloatDot.Rows(_level, hb, wh, _units, _units, default, float.NegativeInfinity, float.PositiveInfinity, recurrent);
+                LstmArithmetic.FloatGate(rb, recurrent, sigmoid);
+                continue;
+            }
             if (_fastGates)
             {
-                FloatDot.Rows(_level, xb, wx, _inputSize, _units, bias, float.NegativeInfinity, float.PositiveInfinity, result.Slice(b * _units, _units));
+                FloatDot.Rows(_level, xb, wx, _inputSize, _units, bias, float.NegativeInfinity, float.PositiveInfinity, rb);
                 FloatDot.Rows(_level, hb, wh, _units, _units, default, float.NegativeInfinity, float.PositiveInfinity, temp.Slice(b * _units, _units));
                 continue;
             }
@@ -266,27 +303,20 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
                 ReadOnlySpan<float> w = wx.Slice(u * _inputSize, _inputSize);
                 float sum = 0f;
                 for (int k = 0; k < _inputSize; k++) sum += xb[k] * w[k];
-                result[b * _units + u] = sum + bias[u];
+                rb[u] = sum + bias[u];
 
                 ReadOnlySpan<float> r = wh.Slice(u * _units, _units);
-                float recurrent = 0f;
-                for (int k = 0; k < _units; k++) recurrent += hb[k] * r[k];
-                temp[b * _units + u] = recurrent + 0f;
+                float recurrentSum = 0f;
+                for (int k = 0; k < _units; k++) recurrentSum += hb[k] * r[k];
+                temp[b * _units + u] = recurrentSum + 0f;
             }
         }
+        if (_vectorCell) return;
         for (int i = 0; i < result.Length; i++)
         {
             float v = result[i] + temp[i];
-            result[i] = sigmoid ? FloatSigmoid(v) : MathF.Tanh(v);
+            result[i] = sigmoid ? LstmArithmetic.Sigmoid(v) : MathF.Tanh(v);
         }
-    }
-
-    // TFLite's reference logistic: exact at the extremes, 1/(1+e^-x) between.
-    private static float FloatSigmoid(float x)
-    {
-        if (x > 16.619047164916992188f) return 1f;
-        if (x < -9f) return MathF.Exp(x);
-        return 1f / (1f + MathF.Exp(-x));
     }
 
     private void InvokeInteger<TAct>(InvokeContext context) where TAct : unmanaged
@@ -300,15 +330,8 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         Span<short> cellGate = context.Scratch<short>(_buffers[2]);
         Span<short> temp = context.Scratch<short>(_buffers[3]);
         int outerCount = _timeMajor ? 1 : _batches;
-
-        // tanh of the cell state: its scale 2^power is folded into the input shift of the int16 tanh.
-        int tanhShift = 15 + _cellScalePower - 3;
-        int tanhMultiplier = 0;
-        if (tanhShift < 0)
-        {
-            tanhShift = -tanhShift;
-            tanhMultiplier = 3;
-        }
+        LstmCellParameters p = _cell;
+        bool vectorGates = _vectorCell && _mode == Mode.Int8;
 
         for (int outer = 0; outer < outerCount; outer++)
         {
@@ -320,39 +343,83 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
                 Span<TAct> h = hidden.Slice(stateOffset, n);
                 Span<short> c = cell.Slice(stateOffset, n);
 
-                IntegerGate(context, Forget, x, h, rows, forget[..n], temp[..n]);
-                Int16Sigmoid.Logistic(forget[..n], forget[..n]);
-                IntegerGate(context, InputGate, x, h, rows, inputGate[..n], temp[..n]);
-                Int16Sigmoid.Logistic(inputGate[..n], inputGate[..n]);
-                IntegerGate(context, Cell, x, h, rows, cellGate[..n], temp[..n]);
-                Int16Sigmoid.Tanh(cellGate[..n], cellGate[..n], 0, 0);
-
-                for (int i = 0; i < n; i++)
-                    c[i] = MulToInt16(forget[i], c[i], _forgetCellMultiplier, _forgetCellShift);
-                for (int i = 0; i < n; i++)
-                    inputGate[i] = MulToInt16(inputGate[i], cellGate[i], _inputCellMultiplier, _inputCellShift);
-                for (int i = 0; i < n; i++)
-                    c[i] = (short)Math.Clamp(c[i] + inputGate[i], short.MinValue, short.MaxValue);
-                if (_cellClip > 0f)
-                    for (int i = 0; i < n; i++) c[i] = Math.Max(Math.Min(_quantizedCellClip, c[i]), (short)-_quantizedCellClip);
-
-                Span<short> outputGate = inputGate;
-                IntegerGate(context, Output, x, h, rows, outputGate[..n], temp[..n]);
-                Int16Sigmoid.Logistic(outputGate[..n], outputGate[..n]);
-
-                Int16Sigmoid.Tanh(c, forget[..n], tanhMultiplier, tanhShift);
-                for (int i = 0; i < n; i++)
+                // The vector gates compute all four at once (they read the hidden state before this step's update),
+                // the output gate into temp; otherwise each gate uses temp for its recurrent product and the output gate
+                // comes after the cell update, into the input gate's buffer, as in TFLM.
+                if (vectorGates)
                 {
-                    int value = _hiddenZeroPoint + FixedPoint.MultiplyByQuantizedMultiplier(forget[i] * outputGate[i], _hiddenMultiplier, _hiddenShift);
-                    h[i] = Scalar.Truncate<TAct>(Math.Clamp(value, _hiddenMin, _hiddenMax));
+                    VectorGates(context, MemoryMarshal.Cast<TAct, sbyte>(x), MemoryMarshal.Cast<TAct, sbyte>(h), rows,
+                        forget[..n], inputGate[..n], cellGate[..n], temp[..n]);
+                }
+                else
+                {
+                    IntegerGate(context, Forget, x, h, rows, forget[..n], temp[..n]);
+                    IntegerGate(context, InputGate, x, h, rows, inputGate[..n], temp[..n]);
+                    IntegerGate(context, Cell, x, h, rows, cellGate[..n], temp[..n]);
+                }
+                Logistic(forget[..n]);
+                Logistic(inputGate[..n]);
+                if (_vectorCell)
+                {
+                    LstmArithmetic.Tanh(cellGate[..n], cellGate[..n], 0, 0);
+                    LstmArithmetic.UpdateCellFast(p, forget[..n], inputGate[..n], cellGate[..n], c);
+                }
+                else
+                {
+                    Int16Sigmoid.Tanh(cellGate[..n], cellGate[..n], 0, 0);
+                    LstmArithmetic.UpdateCell(p, forget[..n], inputGate[..n], cellGate[..n], c);
+                }
+
+                Span<short> outputGate = vectorGates ? temp[..n] : inputGate[..n];
+                if (!vectorGates) IntegerGate(context, Output, x, h, rows, outputGate, temp[..n]);
+                Logistic(outputGate);
+                if (_vectorCell)
+                {
+                    LstmArithmetic.Tanh(c, forget[..n], p.TanhMultiplier, p.TanhShift);
+                    LstmArithmetic.HiddenFast(p, forget[..n], outputGate, h);
+                }
+                else
+                {
+                    Int16Sigmoid.Tanh(c, forget[..n], p.TanhMultiplier, p.TanhShift);
+                    LstmArithmetic.Hidden(p, forget[..n], outputGate, h);
                 }
                 h.CopyTo(output.Slice(outOffset, n));
             }
         }
     }
 
-    private static short MulToInt16(short a, short b, int multiplier, int shift)
-        => (short)Math.Clamp(FixedPoint.MultiplyByQuantizedMultiplier(a * b, multiplier, shift), short.MinValue, short.MaxValue);
+    private void Logistic(Span<short> gate)
+    {
+        if (_vectorCell) LstmArithmetic.Logistic(gate, gate);
+        else Int16Sigmoid.Logistic(gate, gate);
+    }
+
+    /// <summary>
+    /// The four gates' pre-activations with int8 activations: the input and hidden rows widened once, each gate's two
+    /// products as exact sums (<see cref="Int16Dot"/>), requantized and added eight at a time.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // rows and sums are written before they are read
+    private void VectorGates(InvokeContext context, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> h, int rows,
+        Span<short> forget, Span<short> inputGate, Span<short> cellGate, Span<short> outputGate)
+    {
+        Span<short> xRow = stackalloc short[_inputSize];
+        Span<short> hRow = stackalloc short[_units];
+        Span<long> xSums = stackalloc long[_units];
+        Span<long> hSums = stackalloc long[_units];
+        for (int b = 0; b < rows; b++)
+        {
+            MatMulArithmetic.WidenWithOffset(x.Slice(b * _inputSize, _inputSize), _inputOffset, xRow);
+            MatMulArithmetic.WidenWithOffset(h.Slice(b * _units, _units), _hiddenOffset, hRow);
+            for (int g = 0; g < 4; g++)
+            {
+                Span<short> result = (g switch { Forget => forget, InputGate => inputGate, Cell => cellGate, _ => outputGate }).Slice(b * _units, _units);
+                Int16Dot.Rows(_level, xRow, context.Input<sbyte>(InputWeightIndex[g]), _inputSize, _units, xSums);
+                Int16Dot.Rows(_level, hRow, context.Input<sbyte>(RecurrentWeightIndex[g]), _units, _units, hSums);
+                LstmArithmetic.GateFromSums(xSums, context.Input<int>(BiasIndex[g]), _inputMultiplier[g], _inputShift[g],
+                    hSums, _recurrentMultiplier[g], _recurrentShift[g], result);
+            }
+        }
+    }
 
     // One gate's pre-activation in Q3.12: input and hidden-state products, each requantized and clamped to int16,
     // then added with saturation.
@@ -365,8 +432,7 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         ReadOnlySpan<long> bias64 = _mode == Mode.Int8 ? default : context.Input<long>(BiasIndex[gate]);
         GateProduct(x, wx, bias32, bias64, rows, _inputSize, _inputOffset, _inputMultiplier[gate], _inputShift[gate], result);
         GateProduct(h, wh, default, default, rows, _units, _hiddenOffset, _recurrentMultiplier[gate], _recurrentShift[gate], temp);
-        for (int i = 0; i < result.Length; i++)
-            result[i] = (short)Math.Clamp(result[i] + temp[i], short.MinValue, short.MaxValue);
+        for (int i = 0; i < result.Length; i++) result[i] = LstmArithmetic.SaturatingAdd(result[i], temp[i]);
     }
 
     /// <summary>

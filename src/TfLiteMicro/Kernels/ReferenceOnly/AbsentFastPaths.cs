@@ -84,3 +84,46 @@ internal static class Int32ElementwiseSimd
         where TLanes : struct, IInt32Lanes
         => throw ReferenceOnly.NoFastPath();
 }
+
+/// <summary>The LSTM cell's vector forms: never chosen here.</summary>
+internal static partial class LstmArithmetic
+{
+    public static bool CanVectorize(SimdLevel level, in LstmCellParameters p) => false;
+
+    public static bool CanVectorizeFloat(SimdLevel level) => false;
+
+    public static bool FitsMultiplier(int multiplier, int shift) => false;
+
+    public static void GateFromSums(ReadOnlySpan<long> inputSums, ReadOnlySpan<int> bias, int inputMultiplier, int inputShift,
+        ReadOnlySpan<long> recurrentSums, int recurrentMultiplier, int recurrentShift, Span<short> result) => throw ReferenceOnly.NoFastPath();
+
+    public static void UpdateCellFast(in LstmCellParameters p, ReadOnlySpan<short> forget, ReadOnlySpan<short> input, ReadOnlySpan<short> cellGate,
+        Span<short> cell) => throw ReferenceOnly.NoFastPath();
+
+    public static void HiddenFast<TAct>(in LstmCellParameters p, ReadOnlySpan<short> tanhCell, ReadOnlySpan<short> outputGate, Span<TAct> hidden)
+        where TAct : unmanaged => throw ReferenceOnly.NoFastPath();
+
+    public static void Logistic(ReadOnlySpan<short> input, Span<short> output) => throw ReferenceOnly.NoFastPath();
+
+    public static void Tanh(ReadOnlySpan<short> input, Span<short> output, int inputMultiplier, int inputLeftShift) => throw ReferenceOnly.NoFastPath();
+
+    public static void FloatGate(Span<float> gate, ReadOnlySpan<float> recurrent, bool sigmoid) => throw ReferenceOnly.NoFastPath();
+
+    public static void FloatCellAndHidden(ReadOnlySpan<float> forget, ReadOnlySpan<float> input, ReadOnlySpan<float> cellGate,
+        ReadOnlySpan<float> outputGate, float clip, Span<float> cell, Span<float> hidden) => throw ReferenceOnly.NoFastPath();
+}
+
+/// <summary>SVDF's vector forms: never chosen here.</summary>
+internal static partial class SvdfArithmetic
+{
+    public static bool CanVectorize(SimdLevel level, int featureMultiplier, int featureShift) => false;
+
+    public static void FeaturesToState<T>(ReadOnlySpan<long> sums, int count, int multiplier, int shift, int stateMin, int stateMax, int stateZeroPoint,
+        Span<T> state, int firstFilter, int memory) where T : unmanaged => throw ReferenceOnly.NoFastPath();
+
+    public static void TimeProductsFast<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> state, int memory, int stateZeroPoint, Span<int> sums)
+        where T : unmanaged => throw ReferenceOnly.NoFastPath();
+
+    public static void RequantizeOutput(ReadOnlySpan<int> sums, int multiplier, int shift, int outputZeroPoint, Span<sbyte> output)
+        => throw ReferenceOnly.NoFastPath();
+}

@@ -144,6 +144,43 @@ public sealed class AddMulPropertyTests
                     Assert.Equal(FixedPoint.RoundingDivideByPOT(x[k], exponent), d[k]);
                 }
             }
+            if (Avx512F.IsSupported)
+            {
+                Vector512<int> v = Vector512.Create(Vector256.Create(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]), Vector256.Create(x[7], x[6], x[5], x[4], x[3], x[2], x[1], x[0]));
+                Vector512<int> h = FixedPointVector.HighMul(v, Vector512.Create(multiplier));
+                Vector512<int> d = FixedPointVector.DivideByPOT(v, exponent, Vector512.Create(mask), Vector512.Create(mask >> 1));
+                for (int k = 0; k < 16; k++)
+                {
+                    Assert.Equal(FixedPoint.SaturatingRoundingDoublingHighMul(v[k], multiplier), h[k]);
+                    Assert.Equal(FixedPoint.RoundingDivideByPOT(v[k], exponent), d[k]);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// ADD's 512-bit input rescale in 32-bit multiplies equals the scalar one for every int8 input, left shifts 15 to 23,
+    /// every offset an int8 zero point gives and more, and multipliers and exponents across their range.
+    /// </summary>
+    [Fact]
+    public void SplitInputScaleMatchesScalar()
+    {
+        if (!Avx512F.IsSupported) return; // the form is used only where AVX-512 runs it
+        var random = new Random(8118);
+        var lanes = new int[16];
+        for (int round = 0; round < 3000; round++)
+        {
+            int leftShift = random.Next(15, 24), exponent = random.Next(32);
+            int offset = random.Next(4) == 0 ? (random.Next(2) == 0 ? -128 : 128) : random.Next(-128, 129);
+            int multiplier = random.Next(5) switch { 0 => 0, 1 => int.MaxValue, 2 => 1 << 30, 3 => (1 << 30) + 0xFFFF, _ => random.Next(0, int.MaxValue) };
+            var scale = new Int8SumKernel.SplitInputScale(offset, multiplier, leftShift, exponent);
+            for (int x0 = -128; x0 < 128; x0 += 16)
+            {
+                for (int k = 0; k < 16; k++) lanes[k] = x0 + k;
+                Vector512<int> scaled = scale.Apply(Vector512.Create(lanes));
+                for (int k = 0; k < 16; k++)
+                    Assert.Equal(BinaryArithmetic.ScaleInput(lanes[k], offset, leftShift, multiplier, -exponent), scaled[k]);
+            }
         }
     }
 

@@ -1,0 +1,280 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using TfLiteMicro.Quantization;
+
+namespace TfLiteMicro.Kernels;
+
+// The vector forms of LstmArithmetic: eight int32 (or float) lanes at a time with AVX2, the reference functions for the
+// elements left over. Every loop reads and writes only indices below the length of its shortest span (checked first).
+internal static partial class LstmArithmetic
+{
+    /// <summary>Whether the vector forms apply: AVX2, and every requantization a vector multiply-shift reproduces exactly.</summary>
+    public static bool CanVectorize(SimdLevel level, in LstmCellParameters p)
+        => level >= SimdLevel.Avx2 && Avx2.IsSupported
+           && FitsMultiplier(p.ForgetMultiplier, p.ForgetShift) && FitsMultiplier(p.InputMultiplier, p.InputShift)
+           && FitsMultiplier(p.HiddenMultiplier, p.HiddenShift);
+
+    /// <summary>Whether <see cref="FixedPoint.MultiplyByQuantizedMultiplier(int, int, int)"/> with these has an exact vector form.</summary>
+    public static bool FitsMultiplier(int multiplier, int shift)
+        => FixedPointVector.Fits(multiplier, Math.Max(shift, 0), Math.Max(-shift, 0));
+
+    /// <summary>MultiplyByQuantizedMultiplier on eight lanes (see <see cref="FitsMultiplier"/>).</summary>
+    internal readonly struct Requantizer(int multiplier, int shift)
+    {
+        private readonly Vector256<int> _multiplier = Vector256.Create(multiplier);
+        private readonly Vector256<int> _mask = Vector256.Create(FixedPointVector.Mask(Math.Max(-shift, 0)));
+        private readonly int _left = Math.Max(shift, 0), _right = Math.Max(-shift, 0);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<int> Apply(Vector256<int> x)
+            => FixedPointVector.DivideByPOT(FixedPointVector.HighMul(Vector256.ShiftLeft(x, _left), _multiplier), _right, _mask,
+                Vector256.ShiftRightArithmetic(_mask, 1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Load8(ref short p, int i) => Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref p, (nuint)i));
+
+    /// <summary>Eight int32 lanes clamped to int16 (saturating pack).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<short> Saturate(Vector256<int> x) => Sse2.PackSignedSaturate(x.GetLower(), x.GetUpper());
+
+    /// <summary>The low 16 bits of eight int32 lanes (the reference's truncating cast to short).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<short> Truncate(Vector256<int> x)
+    {
+        Vector256<int> low = x & Vector256.Create(0xFFFF);
+        return Sse41.PackUnsignedSaturate(low.GetLower(), low.GetUpper()).AsInt16();
+    }
+
+    /// <summary>
+    /// result[u] = saturate(RequantizeGate((int)inputSums[u] + bias[u], ...) + RequantizeGate((int)recurrentSums[u], ...)):
+    /// a gate's pre-activation from the exact sums of its two products (int8 activations; the sums truncate to the
+    /// reference's wrapping 32-bit sums).
+    /// </summary>
+    public static void GateFromSums(ReadOnlySpan<long> inputSums, ReadOnlySpan<int> bias, int inputMultiplier, int inputShift,
+        ReadOnlySpan<long> recurrentSums, int recurrentMultiplier, int recurrentShift, Span<short> result)
+    {
+        int n = result.Length;
+        if (inputSums.Length < n || bias.Length < n || recurrentSums.Length < n) throw new ArgumentException("gate operands are too short");
+        var input = new Requantizer(inputMultiplier, inputShift);
+        var recurrent = new Requantizer(recurrentMultiplier, recurrentShift);
+        ref long xs = ref MemoryMarshal.GetReference(inputSums);
+        ref long hs = ref MemoryMarshal.GetReference(recurrentSums);
+        ref int b = ref MemoryMarshal.GetReference(bias);
+        ref short r = ref MemoryMarshal.GetReference(result);
+        int i = 0;
+        for (; i + 8 <= n; i += 8)
+        {
+            Vector256<int> x = Vector256.Narrow(Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i + 4));
+            Vector256<int> h = Vector256.Narrow(Vector256.LoadUnsafe(ref hs, (nuint)i), Vector256.LoadUnsafe(ref hs, (nuint)i + 4));
+            Vector128<short> gx = Saturate(input.Apply(x + Vector256.LoadUnsafe(ref b, (nuint)i)));
+            Vector128<short> gh = Saturate(recurrent.Apply(h));
+            Sse2.AddSaturate(gx, gh).StoreUnsafe(ref r, (nuint)i);
+        }
+        for (; i < n; i++)
+            result[i] = SaturatingAdd(RequantizeGate(unchecked((int)inputSums[i] + bias[i]), inputMultiplier, inputShift),
+                RequantizeGate(unchecked((int)recurrentSums[i]), recurrentMultiplier, recurrentShift));
+    }
+
+    /// <summary>The vector form of the reference <see cref="UpdateCell(in LstmCellParameters, ReadOnlySpan{short}, ReadOnlySpan{short}, ReadOnlySpan{short}, Span{short})"/>.</summary>
+    public static void UpdateCellFast(in LstmCellParameters p, ReadOnlySpan<short> forget, ReadOnlySpan<short> input, ReadOnlySpan<short> cellGate, Span<short> cell)
+    {
+        int n = cell.Length;
+        if (forget.Length < n || input.Length < n || cellGate.Length < n) throw new ArgumentException("cell operands are too short");
+        var kept = new Requantizer(p.ForgetMultiplier, p.ForgetShift);
+        var added = new Requantizer(p.InputMultiplier, p.InputShift);
+        ref short f = ref MemoryMarshal.GetReference(forget), ig = ref MemoryMarshal.GetReference(input);
+        ref short g = ref MemoryMarshal.GetReference(cellGate), c = ref MemoryMarshal.GetReference(cell);
+        Vector128<short> clip = Vector128.Create(p.CellClip), negativeClip = Vector128.Create((short)-p.CellClip);
+        bool clipped = p.Clipped;
+        int i = 0;
+        for (; i + 8 <= n; i += 8)
+        {
+            Vector128<short> k = Saturate(kept.Apply(Load8(ref f, i) * Load8(ref c, i)));
+            Vector128<short> a = Saturate(added.Apply(Load8(ref ig, i) * Load8(ref g, i)));
+            Vector128<short> sum = Sse2.AddSaturate(k, a);
+            if (clipped) sum = Vector128.Max(Vector128.Min(clip, sum), negativeClip);
+            sum.StoreUnsafe(ref c, (nuint)i);
+        }
+        for (; i < n; i++) cell[i] = UpdateCell(p, forget[i], cell[i], input[i], cellGate[i]);
+    }
+
+    /// <summary>The vector form of the reference <see cref="Hidden{TAct}(in LstmCellParameters, ReadOnlySpan{short}, ReadOnlySpan{short}, Span{TAct})"/>.</summary>
+    public static void HiddenFast<TAct>(in LstmCellParameters p, ReadOnlySpan<short> tanhCell, ReadOnlySpan<short> outputGate, Span<TAct> hidden)
+        where TAct : unmanaged
+    {
+        int n = hidden.Length;
+        if (tanhCell.Length < n || outputGate.Length < n) throw new ArgumentException("hidden operands are too short");
+        var requantizer = new Requantizer(p.HiddenMultiplier, p.HiddenShift);
+        ref short t = ref MemoryMarshal.GetReference(tanhCell), o = ref MemoryMarshal.GetReference(outputGate);
+        Vector256<int> zeroPoint = Vector256.Create(p.HiddenZeroPoint), min = Vector256.Create(p.HiddenMin), max = Vector256.Create(p.HiddenMax);
+        int i = 0;
+        for (; i + 8 <= n; i += 8)
+        {
+            Vector256<int> v = Vector256.Min(Vector256.Max(zeroPoint + requantizer.Apply(Load8(ref t, i) * Load8(ref o, i)), min), max);
+            // Clamped to the type's range, so the saturating packs only narrow.
+            Vector128<short> narrow = Saturate(v);
+            if (typeof(TAct) == typeof(sbyte))
+                Unsafe.WriteUnaligned(ref Unsafe.As<TAct, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(hidden), i)),
+                    Sse2.PackSignedSaturate(narrow, narrow).AsInt64().ToScalar());
+            else
+                narrow.StoreUnsafe(ref Unsafe.As<TAct, short>(ref MemoryMarshal.GetReference(hidden)), (nuint)i);
+        }
+        for (; i < n; i++) hidden[i] = Scalar.Truncate<TAct>(Hidden(p, tanhCell[i], outputGate[i]));
+    }
+
+    // The int16 logistic and tanh of Int16Sigmoid, eight lanes at a time: one gather reads both interpolation points
+    // (table[high] in the low half of a 32-bit lane, table[high + 1] in the high half); lanes past the table's end take the
+    // saturated value and read index 0 instead.
+
+    /// <summary>The vector form of <see cref="Int16Sigmoid.Logistic"/> (AVX2), in place allowed.</summary>
+    public static void Logistic(ReadOnlySpan<short> input, Span<short> output, int inputMultiplier = 0, int inputLeftShift = 0)
+        => Activation(input, output, inputMultiplier, inputLeftShift, tanh: false);
+
+    /// <summary>The vector form of <see cref="Int16Sigmoid.Tanh"/> (AVX2), in place allowed.</summary>
+    public static void Tanh(ReadOnlySpan<short> input, Span<short> output, int inputMultiplier, int inputLeftShift)
+        => Activation(input, output, inputMultiplier, inputLeftShift, tanh: true);
+
+    /// <summary>
+    /// Both activations read the sigmoid table at |x| / 2^9 (logistic) or |x| / 2^8 (tanh, sigmoid(2x)) and interpolate
+    /// linearly; they differ in the saturated value, in how the sign is applied and in the final shift.
+    /// </summary>
+    private static unsafe void Activation(ReadOnlySpan<short> input, Span<short> output, int inputMultiplier, int inputLeftShift, bool tanh)
+    {
+        int n = input.Length;
+        if (output.Length < n) throw new ArgumentException("output is too short");
+        if (inputMultiplier == 0)
+        {
+            inputMultiplier = 3 << inputLeftShift;
+            inputLeftShift = 0;
+        }
+        int bits = tanh ? 8 : 9;
+        Vector256<int> multiplier = Vector256.Create(inputMultiplier), round = Vector256.Create(inputLeftShift > 0 ? 1 << (inputLeftShift - 1) : 0);
+        Vector256<int> fraction = Vector256.Create((1 << bits) - 1), saturatedValue = Vector256.Create(tanh ? 0xFFFF << 8 : 0x7FFF << 10);
+        // Logistic: x >= 0 gives r + 2^9, x < 0 gives 2^25 + 2^9 - 1 - r; tanh: r - 2^23 + 2^7 and 2^23 + 2^7 - 1 - r.
+        Vector256<int> positiveAdd = Vector256.Create(tanh ? (1 << 7) - (1 << 23) : 1 << 9);
+        Vector256<int> negativeFrom = Vector256.Create(tanh ? (1 << 23) + (1 << 7) - 1 : (1 << 25) + (1 << 9) - 1);
+        ref short x0 = ref MemoryMarshal.GetReference(input), y0 = ref MemoryMarshal.GetReference(output);
+        int i = 0;
+        fixed (ushort* table = LookupTables.Sigmoid)
+        {
+            for (; i + 8 <= n; i += 8)
+            {
+                Vector256<int> x = Vector256.ShiftRightArithmetic(Load8(ref x0, i) * multiplier + round, inputLeftShift);
+                Vector256<int> magnitude = Vector256.Abs(x);
+                Vector256<int> high = Vector256.ShiftRightLogical(magnitude, bits);
+                Vector256<int> saturated = Vector256.GreaterThan(high, Vector256.Create(254)) | Vector256.LessThan(magnitude, Vector256<int>.Zero);
+                Vector256<int> pair = Avx2.GatherVector256((int*)table, Vector256.AndNot(high, saturated), 2);
+                Vector256<int> a = pair & Vector256.Create(0xFFFF), b = Vector256.ShiftRightLogical(pair, 16);
+                Vector256<int> result = Vector256.ShiftLeft(a, bits) + (magnitude & fraction) * (b - a);
+                result = Vector256.ConditionalSelect(saturated, saturatedValue, result);
+                result = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<int>.Zero), negativeFrom - result, result + positiveAdd);
+                // Logistic's sum is unsigned (a logical shift), tanh's signed.
+                result = tanh ? Vector256.ShiftRightArithmetic(result, 8) : Vector256.ShiftRightLogical(result, 10);
+                Truncate(result).StoreUnsafe(ref y0, (nuint)i);
+            }
+        }
+        if (i == n) return;
+        if (tanh) Int16Sigmoid.Tanh(input[i..], output[i..n], inputMultiplier, inputLeftShift);
+        else Int16Sigmoid.Logistic(input[i..], output[i..n], inputMultiplier, inputLeftShift);
+    }
+
+    /// <summary>Whether the float vector forms apply (vector exponentials exist from .NET 9 on).</summary>
+    public static bool CanVectorizeFloat(SimdLevel level)
+#if NET9_0_OR_GREATER
+        => level >= SimdLevel.Avx2 && Vector256.IsHardwareAccelerated;
+#else
+        => false;
+#endif
+
+#if NET9_0_OR_GREATER
+    /// <summary>
+    /// The logistic of eight lanes, as <see cref="Sigmoid(float)"/> computes it but with the vector exponential (within a few
+    /// units in the last place of MathF.Exp's, not bit for bit): one exponential per lane, of x below -9, of -x elsewhere.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Sigmoid(Vector256<float> x)
+    {
+        Vector256<float> small = Vector256.LessThan(x, Vector256.Create(-9f));
+        Vector256<float> e = Vector256.Exp(Vector256.ConditionalSelect(small, x, -x));
+        Vector256<float> result = Vector256.ConditionalSelect(small, e, Vector256<float>.One / (Vector256<float>.One + e));
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(16.619047164916992188f)), Vector256<float>.One, result);
+    }
+
+    /// <summary>
+    /// tanh of eight lanes as sign(x) (1 - 2 / (e^(2|x|) + 1)), computed in double so that the subtraction loses nothing a
+    /// float result keeps (within an ulp or two of MathF.Tanh, not bit for bit); below 2^-12 tanh(x) rounds to x itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Tanh(Vector256<float> x)
+    {
+        Vector256<float> magnitude = Vector256.Abs(x);
+        (Vector256<double> low, Vector256<double> high) = Vector256.Widen(magnitude);
+        Vector256<float> t = Vector256.Narrow(TanhOfMagnitude(low), TanhOfMagnitude(high));
+        t = Vector256.ConditionalSelect(Vector256.LessThan(magnitude, Vector256.Create(1f / 4096f)), magnitude, t);
+        return t | (x & Vector256.Create(-0f));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> TanhOfMagnitude(Vector256<double> magnitude)
+        => Vector256<double>.One - Vector256.Create(2.0) / (Vector256.Exp(magnitude * Vector256.Create(2.0)) + Vector256<double>.One);
+
+    /// <summary>gate[i] = activation(gate[i] + recurrent[i]): the sum of a gate's two products through its logistic or tanh.</summary>
+    public static void FloatGate(Span<float> gate, ReadOnlySpan<float> recurrent, bool sigmoid)
+    {
+        int n = gate.Length;
+        if (recurrent.Length < n) throw new ArgumentException("gate operands are too short");
+        ref float g = ref MemoryMarshal.GetReference(gate);
+        ref float r = ref MemoryMarshal.GetReference(recurrent);
+        int i = 0;
+        for (; i + 8 <= n; i += 8)
+        {
+            Vector256<float> v = Vector256.LoadUnsafe(ref g, (nuint)i) + Vector256.LoadUnsafe(ref r, (nuint)i);
+            (sigmoid ? Sigmoid(v) : Tanh(v)).StoreUnsafe(ref g, (nuint)i);
+        }
+        for (; i < n; i++)
+        {
+            float v = gate[i] + recurrent[i];
+            gate[i] = sigmoid ? Sigmoid(v) : MathF.Tanh(v);
+        }
+    }
+
+    /// <summary>The float cell update (<see cref="UpdateCell(float, float, float, float, float)"/>) and the hidden output
+    /// tanh(cell) * output gate, eight lanes at a time.</summary>
+    public static void FloatCellAndHidden(ReadOnlySpan<float> forget, ReadOnlySpan<float> input, ReadOnlySpan<float> cellGate,
+        ReadOnlySpan<float> outputGate, float clip, Span<float> cell, Span<float> hidden)
+    {
+        int n = cell.Length;
+        if (forget.Length < n || input.Length < n || cellGate.Length < n || outputGate.Length < n || hidden.Length < n)
+            throw new ArgumentException("cell operands are too short");
+        ref float f = ref MemoryMarshal.GetReference(forget), ig = ref MemoryMarshal.GetReference(input);
+        ref float g = ref MemoryMarshal.GetReference(cellGate), o = ref MemoryMarshal.GetReference(outputGate);
+        ref float c = ref MemoryMarshal.GetReference(cell), h = ref MemoryMarshal.GetReference(hidden);
+        Vector256<float> high = Vector256.Create(clip), low = Vector256.Create(-clip);
+        int i = 0;
+        for (; i + 8 <= n; i += 8)
+        {
+            Vector256<float> v = Vector256.LoadUnsafe(ref f, (nuint)i) * Vector256.LoadUnsafe(ref c, (nuint)i)
+                + Vector256.LoadUnsafe(ref ig, (nuint)i) * Vector256.LoadUnsafe(ref g, (nuint)i);
+            // maxps/minps return their second operand when either is NaN: this order passes a NaN on, as MathF.Max/Min do.
+            if (clip > 0f) v = Avx.Max(low, Avx.Min(high, v));
+            v.StoreUnsafe(ref c, (nuint)i);
+            (Tanh(v) * Vector256.LoadUnsafe(ref o, (nuint)i)).StoreUnsafe(ref h, (nuint)i);
+        }
+        for (; i < n; i++)
+        {
+            cell[i] = UpdateCell(forget[i], cell[i], input[i], cellGate[i], clip);
+            hidden[i] = MathF.Tanh(cell[i]) * outputGate[i];
+        }
+    }
+#else
+    public static void FloatGate(Span<float> gate, ReadOnlySpan<float> recurrent, bool sigmoid) => throw ReferenceOnlyFloat();
+
+    public static void FloatCellAndHidden(ReadOnlySpan<float> forget, ReadOnlySpan<float> input, ReadOnlySpan<float> cellGate,
+        ReadOnlySpan<float> outputGate, float clip, Span<float> cell, Span<float> hidden) => throw ReferenceOnlyFloat();
+
+    private static InvalidOperationException ReferenceOnlyFloat() => new("no vector exponential before .NET 9");
+#endif
+}
