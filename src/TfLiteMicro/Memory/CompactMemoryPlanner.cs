@@ -20,7 +20,10 @@ internal sealed class CompactMemoryPlanner : IMemoryPlanner
     public const int ExhaustiveLimit = 6;
 
     /// <summary>Beyond this many buffers the greedy plan is kept (each evaluation costs the square of the count).</summary>
-    public const int SearchLimit = 4096;
+    public const int SearchLimit = 2048;
+
+    /// <summary>Beyond this many pairs of buffers alive together the greedy plan is kept (the search keeps every pair).</summary>
+    public const long ConflictLimit = 1 << 18;
 
     private readonly List<(int Size, int First, int Last, int Fixed)> _buffers = [];
     private int[] _offsets = [];
@@ -126,7 +129,25 @@ internal sealed class CompactMemoryPlanner : IMemoryPlanner
         _lowerBound = (int)Math.Min(LowerBoundOf(_buffers), int.MaxValue);
         _evaluations = 1;
         _planned = true;
-        if (_total > _lowerBound && n <= SearchLimit) new Search(this, clock).Run();
+        if (_total > _lowerBound && n <= SearchLimit && ConflictPairs() <= ConflictLimit) new Search(this, clock).Run();
+    }
+
+    /// <summary>Pairs of buffers alive at a common step (counted up to just past <see cref="ConflictLimit"/>).</summary>
+    private long ConflictPairs()
+    {
+        int[] byFirst = SortedByFirstUse();
+        long pairs = 0;
+        for (int a = 0; a < byFirst.Length && pairs <= ConflictLimit; a++)
+            for (int b = a + 1; b < byFirst.Length && _buffers[byFirst[b]].First <= _buffers[byFirst[a]].Last && pairs <= ConflictLimit; b++) pairs++;
+        return pairs;
+    }
+
+    private int[] SortedByFirstUse()
+    {
+        var order = new int[_buffers.Count];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(order, (a, b) => _buffers[a].First != _buffers[b].First ? _buffers[a].First.CompareTo(_buffers[b].First) : a.CompareTo(b));
+        return order;
     }
 
     /// <summary>The search over placement orders; state for one <see cref="Plan"/>.</summary>
@@ -152,7 +173,7 @@ internal sealed class CompactMemoryPlanner : IMemoryPlanner
             // For each buffer, the others alive in one of its steps: only they can take bytes it wants.
             var conflicts = new List<int>[n];
             for (int i = 0; i < n; i++) conflicts[i] = [];
-            int[] byFirst = [.. Enumerable.Range(0, n).OrderBy(i => buffers[i].First)];
+            int[] byFirst = planner.SortedByFirstUse();
             for (int a = 0; a < n; a++)
             {
                 int i = byFirst[a];
