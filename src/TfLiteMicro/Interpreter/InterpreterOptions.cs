@@ -52,7 +52,8 @@ public sealed class InterpreterOptions
 
     /// <summary>
     /// How long <see cref="MemoryPlannerKind.Compact"/> may search for a smaller plan in AllocateTensors (default 100 ms;
-    /// small models stop much earlier, at the smallest possible plan or after a fixed number of tries).
+    /// small models stop much earlier, at the smallest possible plan or after a fixed number of tries, and their first
+    /// tries are made whatever the clock says, so that they plan the same on every run).
     /// </summary>
     public TimeSpan PlanningTimeLimit { get; init; } = TimeSpan.FromMilliseconds(100);
 }

@@ -11,8 +11,9 @@ namespace TfLiteMicro.Memory;
 /// or when <see cref="TimeLimit"/> has passed. The first plan is greedy's, so the result is never larger.
 /// </summary>
 /// <remarks>
-/// The moves come from a fixed-seed generator, so a plan found within the evaluation limit is the same on every run; only a
-/// search cut short by the time limit (a large graph on a slow machine) can end differently.
+/// The moves come from a fixed-seed generator, and the first plans (as many as about 4 million steps of work allow) are
+/// made whatever the time, so a small graph plans the same on every run; only a larger search cut short by the time limit
+/// can end differently.
 /// </remarks>
 internal sealed class CompactMemoryPlanner : IMemoryPlanner
 {
@@ -91,7 +92,7 @@ internal sealed class CompactMemoryPlanner : IMemoryPlanner
         }
     }
 
-    private int _greedyBytes, _lowerBound, _evaluations;
+    private int _greedyBytes, _lowerBound, _evaluations, _guaranteedEvaluations;
 
     /// <summary>The most bytes alive at one step of buffers with these lifetimes, or the end of a fixed buffer if higher.</summary>
     public static long LowerBoundOf(IReadOnlyList<(int Size, int First, int Last, int Fixed)> buffers)
@@ -129,7 +130,14 @@ internal sealed class CompactMemoryPlanner : IMemoryPlanner
         _lowerBound = (int)Math.Min(LowerBoundOf(_buffers), int.MaxValue);
         _evaluations = 1;
         _planned = true;
-        if (_total > _lowerBound && n <= SearchLimit && ConflictPairs() <= ConflictLimit) new Search(this, clock).Run();
+        long pairs = _total > _lowerBound && n <= SearchLimit ? ConflictPairs() : long.MaxValue;
+        if (pairs <= ConflictLimit)
+        {
+            // The first plans are made whatever the clock says (compiling the planner on a first run counts against it), as
+            // many as about 4 million steps of work allow: a small graph then plans the same on every run.
+            _guaranteedEvaluations = (int)Math.Min(EvaluationLimit, (1L << 22) / (pairs + n + 1));
+            new Search(this, clock).Run();
+        }
     }
 
     /// <summary>Pairs of buffers alive at a common step (counted up to just past <see cref="ConflictLimit"/>).</summary>
@@ -243,7 +251,7 @@ internal sealed class CompactMemoryPlanner : IMemoryPlanner
 
         private bool Done
             => _planner._total <= _planner._lowerBound || _planner._evaluations >= _planner.EvaluationLimit
-               || _clock.Elapsed > _planner.TimeLimit;
+               || (_planner._evaluations >= _planner._guaranteedEvaluations && _clock.Elapsed > _planner.TimeLimit);
 
         private void Try(int[] order, bool smallestGap, int[] best)
         {
