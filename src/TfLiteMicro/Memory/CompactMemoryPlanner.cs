@@ -11,7 +11,7 @@ namespace TfLiteMicro.Memory;
 /// or when <see cref="TimeLimit"/> has passed. The first plan is greedy's, so the result is never larger.
 /// </summary>
 /// <remarks>
-/// The moves come from a fixed-seed generator, and the first plans (as many as about 4 million steps of work allow) are
+/// The moves come from a fixed-seed generator, and the first plans (as many as about 256K comparisons of buffers allow) are
 /// made whatever the time, so a small graph plans the same on every run; only a larger search cut short by the time limit
 /// can end differently.
 /// </remarks>
@@ -134,8 +134,8 @@ internal sealed class CompactMemoryPlanner : IMemoryPlanner
         if (pairs <= ConflictLimit)
         {
             // The first plans are made whatever the clock says (compiling the planner on a first run counts against it), as
-            // many as about 4 million steps of work allow: a small graph then plans the same on every run.
-            _guaranteedEvaluations = (int)Math.Min(EvaluationLimit, (1L << 22) / (pairs + n + 1));
+            // many as about 256K pairs of buffers compared allow: a small graph then plans the same on every run.
+            _guaranteedEvaluations = (int)Math.Min(EvaluationLimit, (1L << 18) / (pairs + n + 1));
             new Search(this, clock).Run();
         }
     }
