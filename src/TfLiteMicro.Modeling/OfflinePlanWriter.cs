@@ -3,8 +3,9 @@ using TfLiteMicro.Memory;
 namespace TfLiteMicro.Modeling;
 
 /// <summary>
-/// Writes a memory plan into a model as TFLM's <c>OfflineMemoryAllocation</c> metadata (<see cref="OfflineMemoryPlan"/>), so
-/// that TFLM, and this runtime, place the tensors at those offsets instead of planning them.
+/// Writes a memory plan into a model as TFLM's <c>OfflineMemoryAllocation</c> metadata (int32 little endian: version 1, the
+/// subgraph count, the tensor count, one offset per tensor), so that TFLM, and this runtime, place the tensors at those
+/// offsets instead of planning them.
 /// </summary>
 public static class OfflinePlanWriter
 {

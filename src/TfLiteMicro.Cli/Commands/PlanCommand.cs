@@ -157,7 +157,7 @@ internal static class PlanCommand
         File.WriteAllBytes(path, rewritten);
         long end = 0;
         for (int t = 0; t < offsets.Length; t++)
-            if (offsets[t] >= 0) end = Math.Max(end, (long)offsets[t] + GreedyMemoryPlanner.AlignUp(prepared.Interpreter.GetTensor(t).ByteCount));
+            if (offsets[t] >= 0) end = Math.Max(end, offsets[t] + ((prepared.Interpreter.GetTensor(t).ByteCount + 15L) & ~15L));
         return (int)end;
     }
 }
