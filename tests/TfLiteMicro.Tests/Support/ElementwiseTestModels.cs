@@ -60,7 +60,7 @@ public static class ElementwiseTestModels
 
     public static byte[] BoolBytes(params bool[] values) => [.. values.Select(v => v ? (byte)1 : (byte)0)];
 
-    private static byte[] Bytes(Array data) => data switch
+    public static byte[] Bytes(Array data) => data switch
     {
         float[] f => MemoryMarshal.AsBytes(f.AsSpan()).ToArray(),
         int[] i => MemoryMarshal.AsBytes(i.AsSpan()).ToArray(),

@@ -10,16 +10,10 @@ internal sealed class HardSwish : IKernel
 
     public void Prepare(PrepareContext context)
     {
-        context.ExpectCounts(1, 1, 1);
-        Tensor input = context.Input(0), output = context.Output(0);
-        ElementwiseChecks.RequireType(context, input, "input", TensorType.Float32, TensorType.Int8);
-        ElementwiseChecks.RequireSameType(context, input, "input", output, "output");
-        ElementwiseChecks.RequireSameShape(context, input, "input", output, "output");
-        _type = input.Type;
+        _type = ActivationPrepare.Unary(context, int16: false).Type;
         if (_type != TensorType.Int8) return;
 
-        ElementwiseChecks.RequireQuantized(context, input, "input");
-        ElementwiseChecks.RequireQuantized(context, output, "output");
+        Tensor input = context.Input(0), output = context.Output(0);
         float hiresInputScale = (1.0f / 128.0f) * input.Scale;
         const float reluishScale = 3.0f / 32768.0f;
         (int outputMultiplier, int outputExponent) = FixedPoint.QuantizeMultiplier(hiresInputScale / output.Scale);

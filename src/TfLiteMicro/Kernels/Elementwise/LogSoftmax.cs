@@ -8,36 +8,30 @@ namespace TfLiteMicro.Kernels;
 /// </summary>
 internal sealed class LogSoftmax : IKernel
 {
-    private const int ScaledDiffIntegerBits = 5;
-    private const int AccumulationIntegerBits = 12;
+    private const int ScaledDiffIntegerBits = Int8SoftmaxRow.ScaledDiffIntegerBits;
+    private const int AccumulationIntegerBits = Int8SoftmaxRow.AccumulationIntegerBits;
     private const int OutputIntegerBits = 4;
 
     private TensorType _type;
     private int _depth, _outer;
-    private int _inputMultiplier, _inputLeftShift;
+    private ActivationParameters _parameters;
     private int _reverseScalingDivisor, _reverseScalingShift;
-    private int _diffMin;
 
     public void Prepare(PrepareContext context)
     {
-        context.ExpectCounts(1, 1, 1);
+        ActivationParameters p = ActivationPrepare.Unary(context, int16: false, quantizedOutput: false);
         Tensor input = context.Input(0), output = context.Output(0);
         if (input.Rank < 1) throw context.Error("input must have at least one dimension");
-        ElementwiseChecks.RequireType(context, input, "input", TensorType.Float32, TensorType.Int8);
-        ElementwiseChecks.RequireSameType(context, input, "input", output, "output");
-        ElementwiseChecks.RequireSameShape(context, input, "input", output, "output");
-        _type = input.Type;
+        _type = p.Type;
         _depth = input.Dim(-1);
         _outer = _depth == 0 ? 0 : input.ElementCount / _depth;
         if (_type == TensorType.Float32) return;
 
-        ElementwiseChecks.RequireQuantized(context, input, "input");
         if (output.Scale != 16.0f / 256 || output.ZeroPoint != 127)
             throw context.Error($"INT8 output must have scale 16/256 and zero point 127 (has {output.Scale} and {output.ZeroPoint})");
-        (_inputMultiplier, _inputLeftShift) = FixedPoint.PreprocessSoftmaxScaling(1.0, input.Scale, ScaledDiffIntegerBits);
-        double reverseScaling = (1L << (31 - _inputLeftShift)) / (double)_inputMultiplier;
+        _parameters = ActivationPrepare.SoftmaxInt8(p, 1.0, input.Scale);
+        double reverseScaling = (1L << (31 - _parameters.InputLeftShift)) / (double)_parameters.InputMultiplier;
         (_reverseScalingDivisor, _reverseScalingShift) = FixedPoint.QuantizeMultiplier(reverseScaling);
-        _diffMin = -FixedPoint.CalculateInputRadius(ScaledDiffIntegerBits, _inputLeftShift);
     }
 
     public void Invoke(InvokeContext context)
@@ -60,27 +54,19 @@ internal sealed class LogSoftmax : IKernel
             return;
         }
 
+        int diffMin = -_parameters.InputRangeRadius;
         ReadOnlySpan<sbyte> q = context.Input<sbyte>(0);
         Span<sbyte> o = context.Output<sbyte>(0);
         for (int i = 0; i < _outer; i++)
         {
             ReadOnlySpan<sbyte> row = q.Slice(i * _depth, _depth);
             Span<sbyte> outRow = o.Slice(i * _depth, _depth);
-            int max = sbyte.MinValue;
-            foreach (sbyte v in row) max = Math.Max(max, v);
-
-            int sumOfExps = 0; // Q12
-            foreach (sbyte v in row)
-            {
-                int diff = v - max;
-                if (diff < _diffMin) continue;
-                int diffQ5 = FixedPoint.MultiplyByQuantizedMultiplier(diff, _inputMultiplier, _inputLeftShift);
-                sumOfExps = unchecked(sumOfExps + FixedPoint.Rescale(FixedPoint.ExpOnNegativeValues(diffQ5, ScaledDiffIntegerBits), 0, AccumulationIntegerBits));
-            }
+            int max = Int8SoftmaxRow.Max(row);
+            int sumOfExps = Int8SoftmaxRow.SumOfExps(row, max, _parameters);
 
             int logSumQ5 = FixedPointMath.LogXForXGreaterThanOrEqualTo1(sumOfExps, AccumulationIntegerBits, ScaledDiffIntegerBits);
             int shiftedLogSum = unchecked(logSumQ5 + int.MinValue);
-            int adjustedDiffMin = Math.Max(_diffMin - 1,
+            int adjustedDiffMin = Math.Max(diffMin - 1,
                 FixedPoint.MultiplyByQuantizedMultiplier(shiftedLogSum, _reverseScalingDivisor, _reverseScalingShift));
 
             for (int c = 0; c < row.Length; c++)
@@ -91,7 +77,7 @@ internal sealed class LogSoftmax : IKernel
                     outRow[c] = sbyte.MinValue;
                     continue;
                 }
-                int diffQ5 = FixedPoint.MultiplyByQuantizedMultiplier(diff, _inputMultiplier, _inputLeftShift);
+                int diffQ5 = FixedPoint.MultiplyByQuantizedMultiplier(diff, _parameters.InputMultiplier, _parameters.InputLeftShift);
                 int value = FixedPoint.RoundingDivideByPOT(unchecked(diffQ5 - logSumQ5), 31 - ScaledDiffIntegerBits - OutputIntegerBits) + sbyte.MaxValue;
                 outRow[c] = (sbyte)Clamp.Int(value, sbyte.MinValue, sbyte.MaxValue);
             }

@@ -8,10 +8,8 @@ namespace TfLiteMicro.Kernels;
 /// </summary>
 internal sealed class Prelu : IKernel
 {
-    private TensorType _type;
     private BroadcastShape _shape;
-    private QuantizedPrelu<sbyte> _int8;
-    private QuantizedPrelu<short> _int16;
+    private ActivationParameters _parameters;
 
     public void Prepare(PrepareContext context)
     {
@@ -21,26 +19,30 @@ internal sealed class Prelu : IKernel
         ElementwiseChecks.RequireSameType(context, input, "input", output, "output");
         if (input.Type == TensorType.Int16) ElementwiseChecks.RequireType(context, alpha, "alpha", TensorType.Int8);
         else ElementwiseChecks.RequireSameType(context, alpha, "alpha", input, "input");
-        _type = input.Type;
         _shape = BroadcastShape.Create(context, output, 4, input, alpha);
-        if (_type == TensorType.Float32) return;
+        _parameters = new ActivationParameters { Type = input.Type };
+        if (input.Type == TensorType.Float32) return;
 
         ElementwiseChecks.RequireQuantized(context, input, "input");
         ElementwiseChecks.RequireQuantized(context, alpha, "alpha");
         ElementwiseChecks.RequireQuantized(context, output, "output");
-        (int m1, int s1) = FixedPoint.QuantizeMultiplier((double)input.Scale / output.Scale);
-        (int m2, int s2) = FixedPoint.QuantizeMultiplier((double)input.Scale * alpha.Scale / output.Scale);
-        _int8 = new QuantizedPrelu<sbyte>(-input.ZeroPoint, -alpha.ZeroPoint, output.ZeroPoint, m1, s1, m2, s2);
-        _int16 = new QuantizedPrelu<short>(-input.ZeroPoint, -alpha.ZeroPoint, output.ZeroPoint, m1, s1, m2, s2);
+        // TFLM computes these ratios in double, unlike LEAKY_RELU's.
+        (int identityMultiplier, int identityShift) = FixedPoint.QuantizeMultiplier((double)input.Scale / output.Scale);
+        (int alphaMultiplier, int alphaShift) = FixedPoint.QuantizeMultiplier((double)input.Scale * alpha.Scale / output.Scale);
+        _parameters = _parameters with
+        {
+            InputZeroPoint = input.ZeroPoint, OutputZeroPoint = output.ZeroPoint, AlphaZeroPoint = alpha.ZeroPoint,
+            IdentityMultiplier = identityMultiplier, IdentityShift = identityShift, AlphaMultiplier = alphaMultiplier, AlphaShift = alphaShift,
+        };
     }
 
     public void Invoke(InvokeContext context)
     {
-        switch (_type)
+        switch (_parameters.Type)
         {
             case TensorType.Float32: ElementwiseDriver.Binary(context.Input<float>(0), context.Input<float>(1), context.Output<float>(0), _shape, default(FloatPrelu)); break;
-            case TensorType.Int8: ElementwiseDriver.Binary(context.Input<sbyte>(0), context.Input<sbyte>(1), context.Output<sbyte>(0), _shape, _int8); break;
-            default: ElementwiseDriver.BinaryMixed(context.Input<short>(0), context.Input<sbyte>(1), context.Output<short>(0), _shape, _int16); break;
+            case TensorType.Int8: ElementwiseDriver.Binary(context.Input<sbyte>(0), context.Input<sbyte>(1), context.Output<sbyte>(0), _shape, new QuantizedPrelu<sbyte>(_parameters)); break;
+            default: ElementwiseDriver.BinaryMixed(context.Input<short>(0), context.Input<sbyte>(1), context.Output<short>(0), _shape, new QuantizedPrelu<short>(_parameters)); break;
         }
     }
 
@@ -49,8 +51,7 @@ internal sealed class Prelu : IKernel
         public float Invoke(float x, float alpha) => x >= 0f ? x : x * alpha;
     }
 
-    private readonly struct QuantizedPrelu<T>(int inputOffset, int alphaOffset, int outputOffset, int multiplier1, int shift1, int multiplier2, int shift2)
-        : IBinaryOperator<T, T>, IMixedBinaryOperator<T, sbyte, T> where T : unmanaged
+    private readonly struct QuantizedPrelu<T>(ActivationParameters p) : IBinaryOperator<T, T>, IMixedBinaryOperator<T, sbyte, T> where T : unmanaged
     {
         public T Invoke(T x, T alpha) => Apply(Scalar.ToInt32(x), Scalar.ToInt32(alpha));
 
@@ -58,11 +59,11 @@ internal sealed class Prelu : IKernel
 
         private T Apply(int x, int alpha)
         {
-            int value = inputOffset + x;
+            int value = x - p.InputZeroPoint;
             int output = value >= 0
-                ? FixedPoint.MultiplyByQuantizedMultiplier(value, multiplier1, shift1)
-                : FixedPoint.MultiplyByQuantizedMultiplier(unchecked(value * (alphaOffset + alpha)), multiplier2, shift2);
-            output = unchecked(output + outputOffset);
+                ? FixedPoint.MultiplyByQuantizedMultiplier(value, p.IdentityMultiplier, p.IdentityShift)
+                : FixedPoint.MultiplyByQuantizedMultiplier(unchecked(value * (alpha - p.AlphaZeroPoint)), p.AlphaMultiplier, p.AlphaShift);
+            output = unchecked(output + p.OutputZeroPoint);
             return Scalar.Truncate<T>(Clamp.Int(output, Scalar.MinValue<T>(), Scalar.MaxValue<T>()));
         }
     }

@@ -10,16 +10,11 @@ internal sealed class Relu6 : IKernel
 
     public void Prepare(PrepareContext context)
     {
-        context.ExpectCounts(1, 1, 1);
-        Tensor input = context.Input(0), output = context.Output(0);
-        ElementwiseChecks.RequireType(context, input, "input", TensorType.Float32, TensorType.Int8, TensorType.Int16);
-        ElementwiseChecks.RequireSameType(context, input, "input", output, "output");
-        ElementwiseChecks.RequireSameShape(context, input, "input", output, "output");
-        _type = input.Type;
+        _type = ActivationPrepare.Unary(context, int16: true, quantizedOutput: false).Type;
         if (_type == TensorType.Float32) return;
 
-        ElementwiseChecks.RequireQuantized(context, input, "input");
-        (int typeMin, int typeMax) = Quantization.ActivationRange.TypeLimits(_type);
+        Tensor input = context.Input(0);
+        (int typeMin, int typeMax) = ActivationRange.TypeLimits(_type);
         _zero = Math.Clamp(input.ZeroPoint, typeMin, typeMax);
         _six = (int)Math.Clamp((long)FixedPoint.Round(6f / input.Scale) + input.ZeroPoint, typeMin, typeMax);
     }

@@ -10,13 +10,13 @@ namespace TfLiteMicro.Kernels;
 /// </summary>
 internal sealed partial class Softmax : IKernel
 {
-    private const int ScaledDiffIntegerBits = 5;
-    private const int AccumulationIntegerBits = 12;
+    private const int AccumulationIntegerBits = Int8SoftmaxRow.AccumulationIntegerBits;
 
     private TensorType _inputType, _outputType;
     private int _depth, _outer;
     private float _beta;
-    private int _inputMultiplier, _inputLeftShift, _diffMin;
+    private ActivationParameters _parameters;
+    private int _diffMin; // -_parameters.InputRangeRadius, as the int8 paths compare it
 
     public void Prepare(PrepareContext context)
     {
@@ -43,7 +43,8 @@ internal sealed partial class Softmax : IKernel
             ElementwiseChecks.RequireZeroPoint(context, output, "output", 0);
             if (Math.Abs(output.Scale - 1f / 32768) > 0.001f * 1f / 32768)
                 throw context.Error($"INT16 output scale must be 1/32768, not {output.Scale}");
-            (_inputMultiplier, _inputLeftShift) = FixedPoint.QuantizeMultiplier((double)input.Scale * _beta / (10.0 / 65535.0));
+            (int multiplier, int shift) = FixedPoint.QuantizeMultiplier((double)input.Scale * _beta / (10.0 / 65535.0));
+            _parameters = new ActivationParameters { Type = _inputType, InputMultiplier = multiplier, InputLeftShift = shift };
             return;
         }
 
@@ -59,8 +60,8 @@ internal sealed partial class Softmax : IKernel
             if (output.Scale != 1f / 256)
                 throw context.Error($"INT8 output scale must be 1/256, not {output.Scale}");
         }
-        (_inputMultiplier, _inputLeftShift) = FixedPoint.PreprocessSoftmaxScaling(_beta, input.Scale, ScaledDiffIntegerBits);
-        _diffMin = -FixedPoint.CalculateInputRadius(ScaledDiffIntegerBits, _inputLeftShift);
+        _parameters = ActivationPrepare.SoftmaxInt8(new ActivationParameters { Type = _inputType }, _beta, input.Scale);
+        _diffMin = -_parameters.InputRangeRadius;
         PrepareOptimized(context);
     }
 
@@ -114,17 +115,8 @@ internal sealed partial class Softmax : IKernel
         {
             ReadOnlySpan<sbyte> row = input.Slice(i * _depth, _depth);
             Span<TOut> outRow = output.Slice(i * _depth, _depth);
-            int max = sbyte.MinValue;
-            foreach (sbyte v in row) max = Math.Max(max, v);
-
-            int sumOfExps = 0; // Q12
-            foreach (sbyte v in row)
-            {
-                int diff = v - max;
-                if (diff < _diffMin) continue;
-                sumOfExps = unchecked(sumOfExps + ToAccumulation(ExpOfDifference(diff)));
-            }
-
+            int max = Int8SoftmaxRow.Max(row);
+            int sumOfExps = Int8SoftmaxRow.SumOfExps(row, max, _parameters);
             int shiftedScale = Normalisation(context, sumOfExps, outputBits, out int exponent);
             for (int c = 0; c < row.Length; c++)
             {
@@ -139,15 +131,9 @@ internal sealed partial class Softmax : IKernel
         }
     }
 
-    /// <summary>exp(beta * scale * diff) in Q0.31 for a difference from the row's maximum (at least diff_min).</summary>
-    private int ExpOfDifference(int diff)
-    {
-        int rescaled = FixedPoint.MultiplyByQuantizedMultiplierGreaterThanOne(diff, _inputMultiplier, _inputLeftShift);
-        return FixedPoint.ExpOnNegativeValues(rescaled, ScaledDiffIntegerBits);
-    }
+    private int ExpOfDifference(int diff) => Int8SoftmaxRow.ExpOfDifference(diff, _parameters);
 
-    /// <summary>An exp in Q0.31 as the Q12 term of the row's sum.</summary>
-    private static int ToAccumulation(int expQ0) => FixedPoint.Rescale(expQ0, 0, AccumulationIntegerBits);
+    private static int ToAccumulation(int expQ0) => Int8SoftmaxRow.ToAccumulation(expQ0);
 
     /// <summary>The reciprocal of a row's sum of exps and the shift that brings exp times it to the output's range.</summary>
     private static int Normalisation(InvokeContext context, int sumOfExps, int outputBits, out int exponent)
@@ -178,7 +164,7 @@ internal sealed partial class Softmax : IKernel
             for (int c = 0; c < row.Length; c++)
             {
                 int diff = row[c] - max;
-                int scaled = FixedPoint.MultiplyByQuantizedMultiplier(diff, _inputMultiplier, _inputLeftShift);
+                int scaled = FixedPoint.MultiplyByQuantizedMultiplier(diff, _parameters.InputMultiplier, _parameters.InputLeftShift);
                 short symmetric = (short)Clamp.Int(unchecked(scaled + 32767), short.MinValue, short.MaxValue);
                 exps[c] = LookupTables.Lookup(symmetric, Int16Tables.Exp);
                 sumOfExps = unchecked(sumOfExps + exps[c]);
