@@ -2,8 +2,12 @@ using BenchmarkDotNet.Attributes;
 
 namespace TfLiteMicro.Benchmarks;
 
-/// <summary>Invoke latency of every shared model whose ops have kernels, optimized kernels against the reference kernels.</summary>
+/// <summary>
+/// Invoke latency of every shared model whose ops have kernels, optimized kernels against the reference kernels, with the
+/// model's arena (planned, greedy, persistent) and managed bytes as columns (<see cref="FootprintConfig"/>).
+/// </summary>
 [MemoryDiagnoser]
+[Config(typeof(FootprintConfig))]
 public class ModelBenchmarks
 {
     private InterpreterRun? _run;

@@ -20,6 +20,11 @@ public static class Program
             OperatorMedians.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2, args.Length > 2 ? args[2] : "");
             return;
         }
+        if (args.Length > 0 && args[0] == "--footprint")
+        {
+            ModelFootprint.PrintTable();
+            return;
+        }
         if (args.Length > 0 && args[0] == "--peers")
         {
             PeerCheck.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0.5);

@@ -29,9 +29,13 @@ public class PlanAndBenchTests
         JsonElement root = doc.RootElement;
         Assert.Equal(interpreter.ArenaUsedBytes, root.GetProperty("totalBytes").GetInt32());
 
+        Assert.True(root.GetProperty("plannedBytes").GetInt32() <= root.GetProperty("greedyBytes").GetInt32());
+        Assert.True(root.GetProperty("plannedBytes").GetInt32() >= root.GetProperty("lowerBoundBytes").GetInt32());
+        // Tensors sharing bytes (an alias or an in-place output and the tensor whose bytes it takes) form one group.
         var buffers = root.GetProperty("buffers").EnumerateArray()
             .Select(b => (Offset: b.GetProperty("offset").GetInt32(), Size: b.GetProperty("size").GetInt32(),
-                          First: b.GetProperty("first").GetInt32(), Last: b.GetProperty("last").GetInt32()))
+                          First: b.GetProperty("first").GetInt32(), Last: b.GetProperty("last").GetInt32(),
+                          Group: b.GetProperty("kind").GetString() + ":" + (b.TryGetProperty("sharesWith", out JsonElement w) ? w.GetString() : b.GetProperty("name").GetString())))
             .ToList();
         Assert.Equal(interpreter.MemoryPlan.Count, buffers.Count);
         foreach (var b in buffers) Assert.True(b.Offset + b.Size <= interpreter.ArenaUsedBytes);
@@ -41,7 +45,7 @@ public class PlanAndBenchTests
                 var (a, c) = (buffers[i], buffers[j]);
                 bool timeOverlap = a.First <= c.Last && c.First <= a.Last;
                 bool spaceOverlap = a.Offset < c.Offset + c.Size && c.Offset < a.Offset + a.Size;
-                Assert.False(timeOverlap && spaceOverlap && a.Size > 0 && c.Size > 0, $"buffers {i} and {j} overlap");
+                Assert.False(timeOverlap && spaceOverlap && a.Size > 0 && c.Size > 0 && a.Group != c.Group, $"buffers {i} and {j} overlap");
             }
 
         // The picture is well-formed SVG with one rectangle per buffer (plus background and frame).
@@ -61,6 +65,37 @@ public class PlanAndBenchTests
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains($"Total arena used: {TensorText.Bytes(interpreter.ArenaUsedBytes)}", result.Output);
         Assert.Contains("offset", result.Output);
+    }
+
+    [SkippableFact]
+    public void Plan_shows_the_lower_bound_greedy_and_shared_buffers_and_writes_an_offline_plan()
+    {
+        RequireRunnable("person_detect");
+        using TempDir dir = CliRunner.TempDir();
+        string rewritten = dir.File("person_detect.offline.tflite");
+        CliRunner.Result result = CliRunner.Run("plan", CliRunner.ModelPath("person_detect"), "--write-offline", rewritten);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("Lower bound", result.Output);
+        Assert.Contains("Greedy (TFLM's planner", result.Output);
+        Assert.Contains("alias over", result.Output);
+        Assert.Contains($"Wrote {rewritten}", result.Output);
+
+        // The plan written is the one the interpreter over the original model makes, and the rewritten model places its
+        // tensors there.
+        using var original = new MicroInterpreter(Model.Load(SharedData.ReadModel("person_detect")), KernelSets.CreateFullResolver(), new byte[1 << 20]);
+        original.AllocateTensors();
+        int[] offsets = original.CreateOfflinePlan();
+        Model model = Model.Load(File.ReadAllBytes(rewritten));
+        Assert.NotNull(model.FindMetadata("OfflineMemoryAllocation"));
+        using var interpreter = new MicroInterpreter(model, KernelSets.CreateFullResolver(), new byte[1 << 20]);
+        interpreter.AllocateTensors();
+        for (int t = 0; t < offsets.Length; t++)
+            if (offsets[t] >= 0) Assert.Equal(offsets[t], interpreter.GetTensor(t).ArenaOffset);
+
+        CliRunner.Result greedy = CliRunner.Run("plan", CliRunner.ModelPath("person_detect"), "--planner", "greedy");
+        Assert.True(greedy.ExitCode == 0, greedy.Error);
+        Assert.Contains("Planner in use: greedy", greedy.Output);
+        CliRunner.AssertOneLineError(CliRunner.Run("plan", CliRunner.ModelPath("person_detect"), "--planner", "best"), "planner");
     }
 
     [SkippableTheory]

@@ -1,3 +1,5 @@
+using TfLiteMicro.Memory;
+
 namespace TfLiteMicro;
 
 /// <summary>Choices a user can make when creating an interpreter.</summary>
@@ -34,4 +36,24 @@ public sealed class InterpreterOptions
     /// application.
     /// </summary>
     public IReadOnlyList<Memory<byte>>? DecompressionMemory { get; init; }
+
+    /// <summary>
+    /// How the planned part of the arena (activations and scratch buffers) is laid out. The default,
+    /// <see cref="MemoryPlannerKind.Compact"/>, is never larger than <see cref="MemoryPlannerKind.Greedy"/> (TFLM's planner).
+    /// </summary>
+    public MemoryPlannerKind Planner { get; init; } = MemoryPlannerKind.Compact;
+
+    /// <summary>
+    /// Lets an element-wise operator write its output over one of the model's inputs it reads for the last time, as it
+    /// does over any other tensor (<see cref="MemoryPlannerKind.Compact"/> only). Saves the input's bytes; the inputs must
+    /// then be written again before every Invoke. Off by default: inputs keep their values across Invokes.
+    /// </summary>
+    public bool InputsMayBeOverwritten { get; init; }
+
+    /// <summary>
+    /// How long <see cref="MemoryPlannerKind.Compact"/> may search for a smaller plan in AllocateTensors (default 100 ms;
+    /// small models stop much earlier, at the smallest possible plan or after a fixed number of tries, and their first
+    /// tries are made whatever the clock says, so that they plan the same on every run).
+    /// </summary>
+    public TimeSpan PlanningTimeLimit { get; init; } = TimeSpan.FromMilliseconds(100);
 }

@@ -21,6 +21,7 @@ public sealed partial class MicroInterpreter : IDisposable
     private InterpreterGraph? _graph;
     private ResourceVariableStore? _resources;
     private List<(int Buffer, byte[] Contents)>? _persistentContents;
+    private int[]? _sharedBuffers;
     private Tensor?[]? _inputs, _outputs;
     private bool _allocated;
 
@@ -60,10 +61,29 @@ public sealed partial class MicroInterpreter : IDisposable
         {
             if (!_allocated) return [];
             var plan = new List<MemoryPlanEntry>();
-            PlannedRegion.Describe(Graph, plan);
+            PlannedRegion.Describe(Graph, plan, _sharedBuffers);
             PersistentLayout.Describe(Graph, _resources, plan, Math.Max(1, Graph.NodeCount(0)) - 1);
             return plan;
         }
+    }
+
+    /// <summary>How the planned region came out: the lower bound, TFLM's greedy plan and the plan in use; valid after <see cref="AllocateTensors"/>.</summary>
+    public MemoryPlanSummary? MemoryPlanSummary { get; private set; }
+
+    /// <summary>
+    /// Arena offsets for TFLM's <c>OfflineMemoryAllocation</c> metadata (one per tensor, -1 where TFLM plans the tensor
+    /// itself), worked out on each call with the <see cref="MemoryPlannerKind.Compact"/> search over the tensors alone.
+    /// Tensors share bytes only through RESHAPE, whose TFLM kernel skips the copy when its output is its input; TFLM places
+    /// its own scratch buffers around them. TFLM reads the offsets of every subgraph from the start of the list, so only
+    /// single-subgraph models have a plan it can use.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The model has more than one subgraph.</exception>
+    public int[] CreateOfflinePlan()
+    {
+        EnsureAllocated();
+        if (Graph.SubgraphCount != 1)
+            throw new NotSupportedException($"the model has {Graph.SubgraphCount} subgraphs: TFLM reads every subgraph's offline offsets from the start of the list, so only single-subgraph models can carry one");
+        return PlannedRegion.PlanForTflm(Graph, Options);
     }
 
     /// <summary>Number of inputs of the main subgraph.</summary>
@@ -132,7 +152,9 @@ public sealed partial class MicroInterpreter : IDisposable
         graph.EndPreparation();
 
         PlaceInDecompressionMemory(graph);
-        int plannedBytes = PlannedRegion.Place(graph, OfflineMemoryPlan.Read(Model), new GreedyMemoryPlanner(), out int scratchRequested);
+        int plannedBytes = PlannedRegion.Place(graph, OfflineMemoryPlan.Read(Model), Options, out int scratchRequested,
+            out MemoryPlanSummary summary, out _sharedBuffers);
+        MemoryPlanSummary = summary;
         long end = PersistentLayout.Place(graph, _resources, plannedBytes, _arena.Length);
         if (end > _arena.Length)
             throw new ArenaTooSmallException(end, _arena.Length);

@@ -1,4 +1,11 @@
 namespace TfLiteMicro.Memory;
 
 /// <summary>One buffer of the interpreter's memory plan as tools show it: what it holds, when it is alive, where it is.</summary>
-public sealed record MemoryPlanEntry(string Kind, int Subgraph, int Index, string Name, int Size, int FirstUse, int LastUse, int Offset);
+public sealed record MemoryPlanEntry(string Kind, int Subgraph, int Index, string Name, int Size, int FirstUse, int LastUse, int Offset)
+{
+    /// <summary>How the tensor shares another tensor's bytes (<see cref="BufferSharingKind.None"/>: it has its own).</summary>
+    public BufferSharingKind Sharing { get; init; }
+
+    /// <summary>The name of the tensor whose bytes it uses, when <see cref="Sharing"/> is not None.</summary>
+    public string? SharesWith { get; init; }
+}

@@ -9,7 +9,26 @@ namespace TfLiteMicro.Memory;
 /// </summary>
 internal static class OfflineMemoryPlan
 {
+    /// <summary>The metadata entry's name.</summary>
     public const string MetadataName = "OfflineMemoryAllocation";
+
+    /// <summary>
+    /// The metadata's bytes for <paramref name="offsets"/> (one per tensor of all subgraphs, -1 for tensors the online
+    /// planner places): version 1, the subgraph count, the tensor count, then the offsets.
+    /// </summary>
+    public static byte[] Encode(ReadOnlySpan<int> offsets, int subgraphCount = 1)
+    {
+        var data = new byte[12 + 4L * offsets.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(data, 1);
+        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(4), subgraphCount);
+        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(8), offsets.Length);
+        for (int i = 0; i < offsets.Length; i++)
+        {
+            if (offsets[i] < -1) throw new ArgumentOutOfRangeException(nameof(offsets), $"tensor {i} has offset {offsets[i]}");
+            BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(12 + 4 * i), offsets[i]);
+        }
+        return data;
+    }
 
     /// <summary>The per-tensor offsets, or null when the model has no offline plan.</summary>
     public static int[]? Read(Model model)

@@ -91,36 +91,136 @@ internal static class PlannedRegion
     }
 
     /// <summary>
-    /// Places every buffer with <paramref name="planner"/> and writes the offsets into the graph's records; returns
-    /// the region's size. <paramref name="scratchRequested"/> is what the scratch buffers asked for, before overlap.
+    /// Places every buffer with the planner <paramref name="options"/> choose and writes the offsets into the graph's
+    /// records; returns the region's size. <paramref name="scratchRequested"/> is what the scratch buffers asked for,
+    /// before overlap; <paramref name="shared"/> lists the buffers placed in another's bytes (request, the request whose
+    /// bytes it uses, how), null when none is.
     /// </summary>
-    public static int Place(InterpreterGraph graph, int[]? offline, IMemoryPlanner planner, out int scratchRequested)
+    public static int Place(InterpreterGraph graph, int[]? offline, InterpreterOptions options, out int scratchRequested,
+        out MemoryPlanSummary summary, out int[]? shared)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         List<Request> requests = Requests(graph, offline);
-        var handles = new int[requests.Count];
         scratchRequested = 0;
-        for (int i = 0; i < requests.Count; i++)
+        foreach (Request r in requests) if (r.IsScratch) scratchRequested += r.Size;
+
+        (int[] group, BufferSharingKind[] kinds) = BufferSharing.Find(graph, requests, options.InputsMayBeOverwritten);
+        var greedy = new GreedyMemoryPlanner();
+        int[] greedyHandles = AddAll(greedy, requests, group: null);
+        int greedyBytes = greedy.TotalSize;
+        List<(int Size, int First, int Last, int Fixed)> merged = Merged(requests, group);
+        var roots = new List<(int Size, int First, int Last, int Fixed)>();
+        for (int i = 0; i < merged.Count; i++)
+            if (group[i] == i) roots.Add((GreedyMemoryPlanner.AlignUp(merged[i].Size), merged[i].First, merged[i].Last, merged[i].Fixed));
+        int lowerBound = (int)Math.Min(int.MaxValue, CompactMemoryPlanner.LowerBoundOf(roots));
+
+        IMemoryPlanner chosen = greedy;
+        int[] handles = greedyHandles;
+        int plansTried = 1;
+        shared = null;
+        if (options.Planner == MemoryPlannerKind.Compact)
         {
-            Request r = requests[i];
-            if (r.IsScratch) scratchRequested += r.Size;
-            handles[i] = r.Size == 0 && !r.IsScratch ? -1 : planner.AddBuffer(r.Size, r.FirstUse, r.LastUse, r.FixedOffset);
+            var compact = new CompactMemoryPlanner { TimeLimit = options.PlanningTimeLimit };
+            int[] compactHandles = AddAll(compact, requests, group);
+            plansTried = compact.Evaluations + 1;
+            // Sharing changes the buffers greedy would place: its own plan of the unshared buffers stays the bound.
+            if (compact.TotalSize <= greedyBytes)
+            {
+                (chosen, handles) = (compact, compactHandles);
+                shared = SharedList(group, kinds);
+            }
         }
+
         for (int i = 0; i < requests.Count; i++)
         {
             Request r = requests[i];
-            int offset = handles[i] < 0 ? 0 : planner.GetOffset(handles[i]);
+            int offset = handles[i] < 0 ? 0 : chosen.GetOffset(handles[i]);
             if (r.Kind == Kind.Scratch) graph.Scratch[r.Id].Offset = offset;
             else if (r.Kind == Kind.Decompression) graph.Compression!.Buffers[r.Id].Offset = offset;
             else graph.Tensors[r.Id].ArenaOffset = offset;
         }
-        return planner.TotalSize;
+        int planned = chosen.TotalSize;
+        summary = new MemoryPlanSummary(options.Planner, lowerBound, greedyBytes, planned, shared is null ? 0 : shared.Length / 3,
+            plansTried, clock.Elapsed);
+        return planned;
     }
 
-    /// <summary>Adds the placed buffers to a memory plan report.</summary>
-    public static void Describe(InterpreterGraph graph, List<MemoryPlanEntry> plan)
+    /// <summary>
+    /// Arena offsets for TFLM's offline plan (<see cref="OfflineMemoryPlan"/>): the tensors only (TFLM plans its own
+    /// scratch buffers around them), shared only through RESHAPE, which TFLM's kernel runs over its input's bytes; -1 for
+    /// tensors TFLM plans itself (constants, variables, empty tensors).
+    /// </summary>
+    public static int[] PlanForTflm(InterpreterGraph graph, InterpreterOptions options)
     {
-        foreach (Request r in Requests(graph, offline: null))
+        List<Request> requests = Requests(graph, offline: null).FindAll(r => r.Kind == Kind.Tensor);
+        (int[] group, _) = BufferSharing.Find(graph, requests, inputsMayBeOverwritten: false, aliasOnly: true);
+        var compact = new CompactMemoryPlanner { TimeLimit = options.PlanningTimeLimit };
+        int[] handles = AddAll(compact, requests, group);
+        var greedy = new GreedyMemoryPlanner();
+        int[] greedyHandles = AddAll(greedy, requests, group: null);
+        (IMemoryPlanner chosen, int[] chosenHandles) = compact.TotalSize <= greedy.TotalSize ? ((IMemoryPlanner)compact, handles) : (greedy, greedyHandles);
+        var offsets = new int[graph.Tensors.Length];
+        Array.Fill(offsets, -1);
+        for (int i = 0; i < requests.Count; i++)
+            if (chosenHandles[i] >= 0) offsets[requests[i].Id] = chosen.GetOffset(chosenHandles[i]);
+        return offsets;
+    }
+
+    /// <summary>
+    /// Adds every request to <paramref name="planner"/>: one buffer per group of requests sharing bytes (alive from the
+    /// group's first step to its last), none for empty tensors. Returns each request's handle (-1: no bytes).
+    /// </summary>
+    private static int[] AddAll(IMemoryPlanner planner, List<Request> requests, int[]? group)
+    {
+        var handles = new int[requests.Count];
+        List<(int Size, int First, int Last, int Fixed)> merged = Merged(requests, group);
+        var handleOfRoot = new int[requests.Count];
+        for (int i = 0; i < requests.Count; i++)
         {
+            Request r = requests[i];
+            int root = group?[i] ?? i;
+            if (root != i) continue;
+            (int size, int first, int last, int fixedOffset) = merged[i];
+            handleOfRoot[i] = r.Size == 0 && !r.IsScratch ? -1 : planner.AddBuffer(size, first, last, fixedOffset);
+        }
+        for (int i = 0; i < requests.Count; i++) handles[i] = handleOfRoot[group?[i] ?? i];
+        return handles;
+    }
+
+    /// <summary>Per request, the buffer its group needs (at the root's index; members keep their own lifetime).</summary>
+    private static List<(int Size, int First, int Last, int Fixed)> Merged(List<Request> requests, int[]? group)
+    {
+        var merged = new List<(int Size, int First, int Last, int Fixed)>(requests.Count);
+        foreach (Request r in requests) merged.Add((r.Size, r.FirstUse, r.LastUse, r.FixedOffset));
+        if (group is null) return merged;
+        for (int i = 0; i < requests.Count; i++)
+        {
+            int root = group[i];
+            if (root == i) continue;
+            (int size, int first, int last, int fixedOffset) = merged[root];
+            merged[root] = (Math.Max(size, requests[i].Size), Math.Min(first, requests[i].FirstUse), Math.Max(last, requests[i].LastUse), fixedOffset);
+        }
+        return merged;
+    }
+
+    /// <summary>(request, request whose bytes it uses, kind) for every shared request; null when none is.</summary>
+    private static int[]? SharedList(int[] group, BufferSharingKind[] kinds)
+    {
+        var list = new List<int>();
+        for (int i = 0; i < group.Length; i++)
+            if (group[i] != i) list.AddRange([i, group[i], (int)kinds[i]]);
+        return list.Count == 0 ? null : [.. list];
+    }
+
+    /// <summary>Adds the placed buffers to a memory plan report; <paramref name="shared"/> as <see cref="Place"/> gave it.</summary>
+    public static void Describe(InterpreterGraph graph, List<MemoryPlanEntry> plan, int[]? shared)
+    {
+        List<Request> requests = Requests(graph, offline: null);
+        var sharing = new Dictionary<int, (int Root, BufferSharingKind Kind)>();
+        for (int k = 0; shared is not null && k < shared.Length; k += 3) sharing[shared[k]] = (shared[k + 1], (BufferSharingKind)shared[k + 2]);
+        for (int i = 0; i < requests.Count; i++)
+        {
+            Request r = requests[i];
             if (r.Kind == Kind.Scratch)
             {
                 string name = $"{graph.Code(graph.NodeStart(r.Subgraph) + r.Index).Name} scratch {r.Slot}";
@@ -133,8 +233,14 @@ internal static class PlannedRegion
             }
             else if (r.Size > 0)
             {
-                plan.Add(new MemoryPlanEntry("tensor", r.Subgraph, r.Index, graph.Definition(r.Subgraph, r.Index).Name,
-                    GreedyMemoryPlanner.AlignUp(r.Size), r.FirstUse, r.LastUse, graph.Tensors[r.Id].ArenaOffset));
+                var entry = new MemoryPlanEntry("tensor", r.Subgraph, r.Index, graph.Definition(r.Subgraph, r.Index).Name,
+                    GreedyMemoryPlanner.AlignUp(r.Size), r.FirstUse, r.LastUse, graph.Tensors[r.Id].ArenaOffset);
+                if (sharing.TryGetValue(i, out (int Root, BufferSharingKind Kind) s))
+                {
+                    Request root = requests[s.Root];
+                    entry = entry with { Sharing = s.Kind, SharesWith = graph.Definition(root.Subgraph, root.Index).Name };
+                }
+                plan.Add(entry);
             }
         }
     }

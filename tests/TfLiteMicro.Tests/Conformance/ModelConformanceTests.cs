@@ -31,6 +31,7 @@ public sealed class ModelConformanceTests
         GoldenCase c = GoldenCase.Load(SharedData.Path("golden", caseName));
         string? problem = GoldenRunner.Run(c, GoldenRunner.FullResolver(), out MicroInterpreter interpreter, referenceKernels: referenceKernels);
         Assert.True(problem is null, $"{caseName}{(referenceKernels ? " (reference kernels)" : "")}: {problem}");
+        Assert.Equal(GoldenRunner.Planner, interpreter.MemoryPlanSummary!.Planner);
         Assert.True(interpreter.ArenaUsedBytes <= c.TflmArenaUsedBytes,
             $"{caseName}: we use {interpreter.ArenaUsedBytes} arena bytes, TFLM {c.TflmArenaUsedBytes}");
     }

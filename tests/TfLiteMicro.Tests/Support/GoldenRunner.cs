@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using TfLiteMicro.Kernels;
+using TfLiteMicro.Memory;
 using TfLiteMicro.Signal;
 
 namespace TfLiteMicro.Tests.Support;
@@ -30,12 +31,24 @@ public static class GoldenRunner
         Assert.True(missing.Count == 0, $"{what}: no kernel for {string.Join(", ", missing)}");
     }
 
+    /// <summary>
+    /// The planner golden cases run with: <see cref="MemoryPlannerKind.Compact"/> (the default) unless the environment
+    /// variable TFLM_TEST_PLANNER says "greedy"; .ci/run sets it for one of its passes over the conformance tests, so every
+    /// golden case runs with both planners.
+    /// </summary>
+    public static MemoryPlannerKind Planner { get; } =
+        string.Equals(Environment.GetEnvironmentVariable("TFLM_TEST_PLANNER"), "greedy", StringComparison.OrdinalIgnoreCase)
+            ? MemoryPlannerKind.Greedy
+            : MemoryPlannerKind.Compact;
+
     /// <summary>Runs the case; returns null when it matches, otherwise a description of the first mismatch.</summary>
-    public static string? Run(GoldenCase c, OpResolver resolver, out MicroInterpreter interpreter, int arenaBytes = 1 << 22, bool referenceKernels = false)
+    public static string? Run(GoldenCase c, OpResolver resolver, out MicroInterpreter interpreter, int arenaBytes = 1 << 22, bool referenceKernels = false,
+        bool inputsMayBeOverwritten = false)
     {
         Model model = Model.Load(File.ReadAllBytes(c.ModelPath));
         AssertAllKernels(model, resolver, c.Name);
-        interpreter = new MicroInterpreter(model, resolver, ArenaPoison.New(arenaBytes), new InterpreterOptions { UseReferenceKernels = referenceKernels });
+        var options = new InterpreterOptions { UseReferenceKernels = referenceKernels, Planner = Planner, InputsMayBeOverwritten = inputsMayBeOverwritten };
+        interpreter = new MicroInterpreter(model, resolver, ArenaPoison.New(arenaBytes), options);
         interpreter.AllocateTensors();
         for (int i = 0; i < interpreter.InputCount; i++)
             interpreter.Input(i).CopyFrom(c.ReadInput(i));
