@@ -48,6 +48,9 @@ public sealed class PrepareContext
     /// <summary>True when the user asked for the reference kernels only (no optimized paths).</summary>
     public bool UseReferenceKernels => Interpreter.Options.UseReferenceKernels;
 
+    /// <summary>True when the user asked for weights arranged once into the persistent arena (<see cref="InterpreterOptions.PrearrangeWeights"/>).</summary>
+    public bool PrearrangeWeights => Interpreter.Options.PrearrangeWeights;
+
     /// <summary>Number of inputs, omitted optional ones included.</summary>
     public int InputCount => Node.InputCount;
 

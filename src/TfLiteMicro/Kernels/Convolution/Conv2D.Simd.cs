@@ -16,6 +16,17 @@ public sealed partial class Conv2D
     private bool _floatOptimized;
     private int _floatRowScratch = -1;
 
+    // The GEMM core (Int8Gemm): its shape, the weights arranged once (persistent, when asked for) and its scratch.
+    private bool _gemm;
+    private Int8GemmShape _gemmShape;
+    private int _gemmArrangedHandle = -1, _gemmScratch = -1, _gemmScratchBytes;
+
+    /// <summary>Fewest output pixels for which arranging a layer's weights in every Invoke pays (else the dot products read them in place).</summary>
+    private const int GemmMinPixels = 32;
+
+    /// <summary>Largest GEMM scratch (panel and gathered rows) kept on the stack rather than in the arena.</summary>
+    private const int GemmStackBytes = 32 * 1024;
+
     private void PrepareOptimized(PrepareContext context, int[] multipliers, int[] shifts, sbyte[]? unpackedFilter)
     {
         _level = _windowMatchesOutput ? Simd.For(context) : SimdLevel.Reference;
@@ -54,6 +65,7 @@ public sealed partial class Conv2D
         _addBiasAtInvoke = bias is not null && !constantBias;
         _requantizeVector = Int8Requantizer.CanVectorize(_level, multipliers, shifts);
         _int8Optimized = true;
+        PrepareGemm(context, weights);
         // A 1x1 filter over few input channels: one lane per output channel instead of one dot product per channel.
         // Past 64 input channels (16 without VNNI, where each lane takes pairs, not quads) the dot products are long
         // enough that the per-row form is as fast (measured on person_detect's layers).
@@ -64,6 +76,27 @@ public sealed partial class Conv2D
         // Small buffers live on the stack in Invoke, so the arena is no larger than with the reference kernels.
         _rowScratch = depth + 32 > Int8Dot.StackRowBytes ? context.RequestScratch(depth + 32) : -1;
         _sumScratch = _outputDepth > Int8Dot.StackSums ? context.RequestScratch(_outputDepth * sizeof(int)) : -1;
+    }
+
+    private void PrepareGemm(PrepareContext context, ReadOnlySpan<sbyte> weights)
+    {
+        _gemm = false;
+        _gemmShape = new Int8GemmShape(_batches, _inputHeight, _inputWidth, _inputDepth, _outputHeight, _outputWidth, _outputDepth,
+            _filterHeight, _filterWidth, _strideHeight, _strideWidth, _dilationHeight, _dilationWidth, _padHeight, _padWidth);
+        if (!Int8Gemm.Applies(_level, _gemmShape) || _addBiasAtInvoke || !_requantizeVector || _filterDepth != _inputDepth) return;
+        bool arrangeOnce = context.PrearrangeWeights;
+        if (!arrangeOnce && _gemmShape.Pixels < GemmMinPixels) return;
+        if (arrangeOnce)
+        {
+            long bytes = Int8Gemm.ArrangedBytes(_level, _gemmShape);
+            if (bytes > int.MaxValue) return;
+            var arranged = new byte[bytes];
+            Int8Gemm.ArrangeAll(_level, weights, _gemmShape, arranged);
+            _gemmArrangedHandle = context.AllocatePersistent<byte>(arranged);
+        }
+        _gemmScratchBytes = Int8Gemm.ScratchBytes(_level, _gemmShape, arrangeOnce);
+        _gemmScratch = _gemmScratchBytes > GemmStackBytes ? context.RequestScratch(_gemmScratchBytes) : -1;
+        _gemm = true;
     }
 
     private static bool AllFinite(ReadOnlySpan<float> values)
@@ -81,6 +114,13 @@ public sealed partial class Conv2D
         Span<sbyte> output = context.Output<sbyte>(0);
         ReadOnlySpan<int> sumInitial = context.Persistent<int>(_sumInitialHandle);
         var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, _requantizeVector);
+        if (_gemm)
+        {
+            Span<byte> scratch = _gemmScratch < 0 ? stackalloc byte[GemmStackBytes] : context.Scratch<byte>(_gemmScratch);
+            ReadOnlySpan<byte> arranged = _gemmArrangedHandle < 0 ? default : context.Persistent<byte>(_gemmArrangedHandle);
+            Int8Gemm.Run(_level, _gemmShape, input, unchecked((sbyte)-_inputOffset), filter, arranged, sumInitial, requantizer, output, scratch.Slice(0, _gemmScratchBytes));
+            return;
+        }
         if (_pointwise)
         {
             Int8PointwiseConv.Run(_level, input, filter, sumInitial, requantizer, output, _batches, _inputHeight, _inputWidth, _inputDepth,

@@ -184,6 +184,8 @@ public sealed partial class DepthwiseConv2D
         if (interior) BuildInteriorPairs(filter, bias, interiorTable, interiorFolded);
         ref short interiorW = ref MemoryMarshal.GetReference(interiorTable);
         ref int interiorBias = ref MemoryMarshal.GetReference(interiorFolded);
+        // Whole rows of interior pixels through the four-pixel micro-kernel when every channel is in a block of sixteen.
+        bool interiorRuns = interior && channels == _interiorBlocks * 16;
         // Eight-channel pixel pairs: each tap's eight weights widened to 16 bits, twice (one copy per pixel).
         bool pixelPairs = _eightChannelPixelPairs;
         Span<short> pairedTaps = pixelPairs ? stackalloc short[PixelPairTapCapacity * 16] : default;
@@ -208,6 +210,17 @@ public sealed partial class DepthwiseConv2D
                     int fxEnd = EndInside(xOrigin, _dilationWidth, _filterWidth, _inputWidth);
                     ref sbyte destination = ref MemoryMarshal.GetReference(output.Slice(o, channels));
                     int xStep = _dilationWidth * depth;
+                    if (interiorRuns && fyStart == 0 && fyEnd == _filterHeight && fxStart == 0 && fxEnd == _filterWidth)
+                    {
+                        // This pixel and the following ones whose windows are inside the input, four at a time.
+                        int run = Math.Min(_outputWidth, (_inputWidth - 1 - (_filterWidth - 1) * _dilationWidth + _padWidth) / _strideWidth + 1) - ox;
+                        int pixel = ((b * _inputHeight + yOrigin) * _inputWidth + xOrigin) * depth;
+                        Int8DepthwiseInterior.Run(ref Unsafe.Add(ref x, pixel), run, _strideWidth * depth, xStep, _dilationHeight * _inputWidth * depth,
+                            _filterHeight, _filterWidth, _interiorBlocks, ref interiorW, ref interiorBias, in requantizer, ref destination, channels);
+                        ox += run - 1;
+                        o += (run - 1) * channels;
+                        continue;
+                    }
                     if (pixelPairs && ox + 1 < _outputWidth && fxStart == 0 && fxEnd == _filterWidth
                         && xOrigin + _strideWidth + (_filterWidth - 1) * _dilationWidth < _inputWidth)
                     {
