@@ -44,6 +44,13 @@ public sealed partial class DepthwiseConv2D
 
     private bool _floatOptimized;
 
+    /// <summary>Stack budget (bytes) for the zero-point-padded input rows of the row micro-kernel.</summary>
+    private const int PaddedRowsCapacity = 32 * 1024;
+
+    // The row micro-kernel (Int8DepthwiseRows): multiplier one, eight channels or a multiple of sixteen, AVX2.
+    private bool _rows;
+    private int _paddedColumns;
+
     private void PrepareOptimized(PrepareContext context, int[] multipliers, int[] shifts)
     {
         _level = _windowMatchesOutput ? Simd.For(context) : SimdLevel.Reference;
@@ -61,10 +68,68 @@ public sealed partial class DepthwiseConv2D
         if (_unpackedFilterScratch < 0 && filter.ByteCount < (long)_filterHeight * _filterWidth * _outputDepth) return;
         if (_gather == Gather.Expand && _outputDepth > ExpandCapacity) return;
         _int8Optimized = true;
+        PrepareRows();
         PreparePairs();
         PrepareInteriorPairs();
         // Eight channels fill half a 256-bit vector: two horizontally neighbouring output pixels share one instead.
         _eightChannelPixelPairs = _wide && _gather == Gather.Direct && _outputDepth == 8 && _filterHeight * _filterWidth <= PixelPairTapCapacity;
+    }
+
+    /// <summary>
+    /// Multiplier one, eight channels or a multiple of sixteen, AVX2, and the arranged filter, folded biases and padded rows
+    /// within their stack budgets: every output row goes through <see cref="Int8DepthwiseRows"/>.
+    /// </summary>
+    private void PrepareRows()
+    {
+        _rows = false;
+        if (_gather != Gather.Direct || !_wide || !Int8DepthwiseRows.Applies(_level, _outputDepth) || _outputWidth <= 0) return;
+        long columns = Int8DepthwiseRows.PaddedColumns(_outputWidth, _strideWidth, _filterWidth, _dilationWidth);
+        if (Int8DepthwiseRows.TableValues(_filterHeight, _filterWidth, _outputDepth) > PairWeightCapacity || _outputDepth > InteriorBiasCapacity
+            || columns * _outputDepth * _filterHeight > PaddedRowsCapacity)
+            return;
+        _paddedColumns = (int)columns;
+        _rows = true;
+    }
+
+    /// <summary>
+    /// Every output row through the row micro-kernel: the filter's input rows copied with the padding as the zero point,
+    /// then all of the row's pixels at once (see <see cref="Int8DepthwiseRows"/>).
+    /// </summary>
+    [SkipLocalsInit]
+    private void RunInt8Rows(InvokeContext context)
+    {
+        ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
+        ReadOnlySpan<sbyte> filter = ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch);
+        ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(2) : default;
+        Span<sbyte> output = context.Output<sbyte>(0);
+        int channels = _outputDepth;
+        if (input.Length < _batches * _inputHeight * _inputWidth * channels || filter.Length < _filterHeight * _filterWidth * channels
+            || output.Length < _batches * _outputHeight * _outputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
+            throw context.Error("tensor data is shorter than its shape");
+        Span<short> table = stackalloc short[PairWeightCapacity];
+        Span<int> folded = stackalloc int[InteriorBiasCapacity];
+        Int8DepthwiseRows.Arrange(filter, bias, _inputOffset, _filterHeight, _filterWidth, channels, table, folded);
+        var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, vector: true);
+        int rowBytes = _paddedColumns * channels;
+        Span<sbyte> rows = stackalloc sbyte[PaddedRowsCapacity];
+        sbyte zeroPoint = unchecked((sbyte)-_inputOffset);
+        int inputRow = _inputWidth * channels, outputRow = _outputWidth * channels;
+        for (int b = 0; b < _batches; b++)
+        {
+            for (int oy = 0; oy < _outputHeight; oy++)
+            {
+                int yOrigin = oy * _strideHeight - _padHeight;
+                for (int fy = 0; fy < _filterHeight; fy++)
+                {
+                    int iy = yOrigin + fy * _dilationHeight;
+                    ReadOnlySpan<sbyte> source = (uint)iy < (uint)_inputHeight ? input.Slice((b * _inputHeight + iy) * inputRow, inputRow) : default;
+                    Int8DepthwiseRows.PadRow(source, channels, _padWidth, _paddedColumns, zeroPoint, rows.Slice(fy * rowBytes, rowBytes));
+                }
+                Int8DepthwiseRows.Run(ref MemoryMarshal.GetReference(rows), _outputWidth, _strideWidth * channels, _dilationWidth * channels, rowBytes,
+                    _filterHeight, _filterWidth, channels, ref MemoryMarshal.GetReference(table), ref MemoryMarshal.GetReference(folded), requantizer,
+                    ref MemoryMarshal.GetReference(output.Slice((b * _outputHeight + oy) * outputRow, outputRow)));
+            }
+        }
     }
 
     /// <summary>
@@ -143,6 +208,11 @@ public sealed partial class DepthwiseConv2D
 
     private void RunInt8Optimized(InvokeContext context)
     {
+        if (_rows)
+        {
+            RunInt8Rows(context);
+            return;
+        }
         if (_pairs)
         {
             RunInt8Pairs(context);
@@ -184,8 +254,6 @@ public sealed partial class DepthwiseConv2D
         if (interior) BuildInteriorPairs(filter, bias, interiorTable, interiorFolded);
         ref short interiorW = ref MemoryMarshal.GetReference(interiorTable);
         ref int interiorBias = ref MemoryMarshal.GetReference(interiorFolded);
-        // Whole rows of interior pixels through the four-pixel micro-kernel when every channel is in a block of sixteen.
-        bool interiorRuns = interior && channels == _interiorBlocks * 16;
         // Eight-channel pixel pairs: each tap's eight weights widened to 16 bits, twice (one copy per pixel).
         bool pixelPairs = _eightChannelPixelPairs;
         Span<short> pairedTaps = pixelPairs ? stackalloc short[PixelPairTapCapacity * 16] : default;
@@ -210,17 +278,6 @@ public sealed partial class DepthwiseConv2D
                     int fxEnd = EndInside(xOrigin, _dilationWidth, _filterWidth, _inputWidth);
                     ref sbyte destination = ref MemoryMarshal.GetReference(output.Slice(o, channels));
                     int xStep = _dilationWidth * depth;
-                    if (interiorRuns && fyStart == 0 && fyEnd == _filterHeight && fxStart == 0 && fxEnd == _filterWidth)
-                    {
-                        // This pixel and the following ones whose windows are inside the input, four at a time.
-                        int run = Math.Min(_outputWidth, (_inputWidth - 1 - (_filterWidth - 1) * _dilationWidth + _padWidth) / _strideWidth + 1) - ox;
-                        int pixel = ((b * _inputHeight + yOrigin) * _inputWidth + xOrigin) * depth;
-                        Int8DepthwiseInterior.Run(ref Unsafe.Add(ref x, pixel), run, _strideWidth * depth, xStep, _dilationHeight * _inputWidth * depth,
-                            _filterHeight, _filterWidth, _interiorBlocks, ref interiorW, ref interiorBias, in requantizer, ref destination, channels);
-                        ox += run - 1;
-                        o += (run - 1) * channels;
-                        continue;
-                    }
                     if (pixelPairs && ox + 1 < _outputWidth && fxStart == 0 && fxEnd == _filterWidth
                         && xOrigin + _strideWidth + (_filterWidth - 1) * _dilationWidth < _inputWidth)
                     {

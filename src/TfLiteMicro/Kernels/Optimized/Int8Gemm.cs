@@ -102,37 +102,88 @@ internal static class Int8Gemm
             throw new ArgumentException("panel operands do not match");
         ref byte w = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(weights));
         Span<int> lanes = MemoryMarshal.Cast<byte, int>(panel);
-        if (level == SimdLevel.AvxVnni)
+        ref int lane = ref MemoryMarshal.GetReference(lanes);
+        bool vnni = level == SimdLevel.AvxVnni;
+        // Eight channels by eight 32-bit values at a time through an 8x8 transpose: VNNI takes eight steps of a row as
+        // they are; the 16-bit layout widens four steps (sixteen values) into eight pairs.
+        int j0 = 0;
+        int wideSteps = vnni ? steps & ~7 : steps & ~3;
+        for (; j0 + 8 <= count; j0 += 8)
         {
-            // [step][channel]: the four bytes of a channel in its 32-bit lane.
-            for (int j = 0; j < BlockChannels; j++)
+            for (int g = 0; g < wideSteps; g += vnni ? 8 : 4)
             {
-                if (j >= count)
-                {
-                    for (int g = 0; g < steps; g++) lanes[g * 16 + j] = 0;
-                    continue;
-                }
-                ref byte row = ref Unsafe.Add(ref w, (first + j) * depth);
-                for (int g = 0; g < steps; g++) lanes[g * 16 + j] = Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, 4 * g));
+                ref byte at = ref Unsafe.Add(ref w, (first + j0) * depth + 4 * g);
+                Vector256<int> r0 = Row(ref at, vnni), r1 = Row(ref Unsafe.Add(ref at, depth), vnni);
+                Vector256<int> r2 = Row(ref Unsafe.Add(ref at, 2 * depth), vnni), r3 = Row(ref Unsafe.Add(ref at, 3 * depth), vnni);
+                Vector256<int> r4 = Row(ref Unsafe.Add(ref at, 4 * depth), vnni), r5 = Row(ref Unsafe.Add(ref at, 5 * depth), vnni);
+                Vector256<int> r6 = Row(ref Unsafe.Add(ref at, 6 * depth), vnni), r7 = Row(ref Unsafe.Add(ref at, 7 * depth), vnni);
+                Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+                // Value k of the transposed rows is step g + k (VNNI) or step g + k / 2, pair k % 2.
+                const int stride = 16;
+                int baseAt = vnni ? g * 16 + j0 : g * 32 + j0;
+                r0.StoreUnsafe(ref lane, (nuint)baseAt);
+                r1.StoreUnsafe(ref lane, (nuint)(baseAt + stride));
+                r2.StoreUnsafe(ref lane, (nuint)(baseAt + 2 * stride));
+                r3.StoreUnsafe(ref lane, (nuint)(baseAt + 3 * stride));
+                r4.StoreUnsafe(ref lane, (nuint)(baseAt + 4 * stride));
+                r5.StoreUnsafe(ref lane, (nuint)(baseAt + 5 * stride));
+                r6.StoreUnsafe(ref lane, (nuint)(baseAt + 6 * stride));
+                r7.StoreUnsafe(ref lane, (nuint)(baseAt + 7 * stride));
             }
-            return;
+            for (int j = j0; j < j0 + 8; j++) ArrangeSteps(ref w, depth, first + j, j, wideSteps, steps, vnni, lanes);
         }
-        // [step][pair][channel]: values 4g + 2q and 4g + 2q + 1 of a channel as two 16-bit halves of its lane.
-        for (int j = 0; j < BlockChannels; j++)
+        for (int j = j0; j < BlockChannels; j++)
         {
-            if (j >= count)
+            if (j < count) ArrangeSteps(ref w, depth, first + j, j, 0, steps, vnni, lanes);
+            else for (int g = 0; g < steps; g++)
+                {
+                    if (vnni) lanes[g * 16 + j] = 0;
+                    else lanes[g * 32 + j] = lanes[g * 32 + 16 + j] = 0;
+                }
+        }
+    }
+
+    /// <summary>Eight 32-bit values of one channel's row: 32 bytes as they are (VNNI), or 16 bytes widened to 16-bit pairs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Row(ref byte at, bool vnni)
+        => vnni ? Vector256.LoadUnsafe(ref at).AsInt32() : Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref at).AsSByte()).AsInt32();
+
+    /// <summary>Steps [from, to) of output channel <paramref name="channel"/> into lane <paramref name="j"/>, one value at a time.</summary>
+    private static void ArrangeSteps(ref byte w, int depth, int channel, int j, int from, int to, bool vnni, Span<int> lanes)
+    {
+        ref byte row = ref Unsafe.Add(ref w, channel * depth);
+        for (int g = from; g < to; g++)
+        {
+            if (vnni)
             {
-                for (int g = 0; g < steps; g++) lanes[g * 32 + j] = lanes[g * 32 + 16 + j] = 0;
+                lanes[g * 16 + j] = Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, 4 * g));
                 continue;
             }
-            ref sbyte row = ref Unsafe.As<byte, sbyte>(ref Unsafe.Add(ref w, (first + j) * depth));
-            for (int g = 0; g < steps; g++)
-            {
-                ref sbyte v = ref Unsafe.Add(ref row, 4 * g);
-                lanes[g * 32 + j] = (ushort)(short)v | (Unsafe.Add(ref v, 1) << 16);
-                lanes[g * 32 + 16 + j] = (ushort)(short)Unsafe.Add(ref v, 2) | (Unsafe.Add(ref v, 3) << 16);
-            }
+            ref sbyte v = ref Unsafe.As<byte, sbyte>(ref Unsafe.Add(ref row, 4 * g));
+            lanes[g * 32 + j] = (ushort)(short)v | (Unsafe.Add(ref v, 1) << 16);
+            lanes[g * 32 + 16 + j] = (ushort)(short)Unsafe.Add(ref v, 2) | (Unsafe.Add(ref v, 3) << 16);
         }
+    }
+
+    /// <summary>Transposes an 8x8 matrix of 32-bit values held as eight rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose(ref Vector256<int> r0, ref Vector256<int> r1, ref Vector256<int> r2, ref Vector256<int> r3,
+        ref Vector256<int> r4, ref Vector256<int> r5, ref Vector256<int> r6, ref Vector256<int> r7)
+    {
+        Vector256<int> t0 = Avx2.UnpackLow(r0, r1), t1 = Avx2.UnpackHigh(r0, r1), t2 = Avx2.UnpackLow(r2, r3), t3 = Avx2.UnpackHigh(r2, r3);
+        Vector256<int> t4 = Avx2.UnpackLow(r4, r5), t5 = Avx2.UnpackHigh(r4, r5), t6 = Avx2.UnpackLow(r6, r7), t7 = Avx2.UnpackHigh(r6, r7);
+        Vector256<long> u0 = Avx2.UnpackLow(t0.AsInt64(), t2.AsInt64()), u1 = Avx2.UnpackHigh(t0.AsInt64(), t2.AsInt64());
+        Vector256<long> u2 = Avx2.UnpackLow(t1.AsInt64(), t3.AsInt64()), u3 = Avx2.UnpackHigh(t1.AsInt64(), t3.AsInt64());
+        Vector256<long> u4 = Avx2.UnpackLow(t4.AsInt64(), t6.AsInt64()), u5 = Avx2.UnpackHigh(t4.AsInt64(), t6.AsInt64());
+        Vector256<long> u6 = Avx2.UnpackLow(t5.AsInt64(), t7.AsInt64()), u7 = Avx2.UnpackHigh(t5.AsInt64(), t7.AsInt64());
+        r0 = Avx2.Permute2x128(u0, u4, 0x20).AsInt32();
+        r1 = Avx2.Permute2x128(u1, u5, 0x20).AsInt32();
+        r2 = Avx2.Permute2x128(u2, u6, 0x20).AsInt32();
+        r3 = Avx2.Permute2x128(u3, u7, 0x20).AsInt32();
+        r4 = Avx2.Permute2x128(u0, u4, 0x31).AsInt32();
+        r5 = Avx2.Permute2x128(u1, u5, 0x31).AsInt32();
+        r6 = Avx2.Permute2x128(u2, u6, 0x31).AsInt32();
+        r7 = Avx2.Permute2x128(u3, u7, 0x31).AsInt32();
     }
 
     /// <summary>
