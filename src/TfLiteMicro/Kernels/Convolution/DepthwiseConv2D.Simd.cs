@@ -50,6 +50,8 @@ public sealed partial class DepthwiseConv2D
     // The row micro-kernel (Int8DepthwiseRows): multiplier one, eight channels or a multiple of sixteen, AVX2.
     private bool _rows;
     private int _paddedColumns;
+    // With InterpreterOptions.PrearrangeWeights: the arranged filter and folded biases, made once (persistent handles).
+    private int _rowsTableHandle = -1, _rowsFoldedHandle = -1;
 
     private void PrepareOptimized(PrepareContext context, int[] multipliers, int[] shifts)
     {
@@ -68,7 +70,7 @@ public sealed partial class DepthwiseConv2D
         if (_unpackedFilterScratch < 0 && filter.ByteCount < (long)_filterHeight * _filterWidth * _outputDepth) return;
         if (_gather == Gather.Expand && _outputDepth > ExpandCapacity) return;
         _int8Optimized = true;
-        PrepareRows();
+        PrepareRows(context);
         PreparePairs();
         PrepareInteriorPairs();
         // Eight channels fill half a 256-bit vector: two horizontally neighbouring output pixels share one instead.
@@ -79,16 +81,28 @@ public sealed partial class DepthwiseConv2D
     /// Multiplier one, eight channels or a multiple of sixteen, AVX2, and the arranged filter, folded biases and padded rows
     /// within their stack budgets: every output row goes through <see cref="Int8DepthwiseRows"/>.
     /// </summary>
-    private void PrepareRows()
+    private void PrepareRows(PrepareContext context)
     {
         _rows = false;
-        if (_gather != Gather.Direct || !_wide || !Int8DepthwiseRows.Applies(_level, _outputDepth) || _outputWidth <= 0) return;
+        if (_gather == Gather.Expand || !_wide || !Int8DepthwiseRows.Applies(_level, _inputDepth, _outputDepth) || _outputWidth <= 0) return;
         long columns = Int8DepthwiseRows.PaddedColumns(_outputWidth, _strideWidth, _filterWidth, _dilationWidth);
         if (Int8DepthwiseRows.TableValues(_filterHeight, _filterWidth, _outputDepth) > PairWeightCapacity || _outputDepth > InteriorBiasCapacity
-            || columns * _outputDepth * _filterHeight > PaddedRowsCapacity)
+            || columns * _inputDepth * _filterHeight > PaddedRowsCapacity)
             return;
         _paddedColumns = (int)columns;
         _rows = true;
+        _rowsTableHandle = _rowsFoldedHandle = -1;
+        Tensor filter = context.Input(1);
+        Tensor? bias = context.OptionalInput(2);
+        if (context.PrearrangeWeights && filter is { IsConstant: true, Type: TensorType.Int8 } && (bias is null || bias.IsConstant))
+        {
+            var table = new short[Int8DepthwiseRows.TableValues(_filterHeight, _filterWidth, _outputDepth)];
+            var folded = new int[_outputDepth];
+            Int8DepthwiseRows.Arrange(filter.AsReadOnlySpan<sbyte>(), bias is null ? default : bias.AsReadOnlySpan<int>(), _inputOffset,
+                _filterHeight, _filterWidth, _outputDepth, table, folded);
+            _rowsTableHandle = context.AllocatePersistent<short>(table);
+            _rowsFoldedHandle = context.AllocatePersistent<int>(folded);
+        }
     }
 
     /// <summary>
@@ -102,18 +116,19 @@ public sealed partial class DepthwiseConv2D
         ReadOnlySpan<sbyte> filter = ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch);
         ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(2) : default;
         Span<sbyte> output = context.Output<sbyte>(0);
-        int channels = _outputDepth;
-        if (input.Length < _batches * _inputHeight * _inputWidth * channels || filter.Length < _filterHeight * _filterWidth * channels
+        int channels = _outputDepth, depth = _inputDepth;
+        if (input.Length < _batches * _inputHeight * _inputWidth * depth || filter.Length < _filterHeight * _filterWidth * channels
             || output.Length < _batches * _outputHeight * _outputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
             throw context.Error("tensor data is shorter than its shape");
-        Span<short> table = stackalloc short[PairWeightCapacity];
-        Span<int> folded = stackalloc int[InteriorBiasCapacity];
-        Int8DepthwiseRows.Arrange(filter, bias, _inputOffset, _filterHeight, _filterWidth, channels, table, folded);
+        bool arranged = _rowsTableHandle >= 0;
+        Span<short> table = arranged ? context.Persistent<short>(_rowsTableHandle) : stackalloc short[PairWeightCapacity];
+        Span<int> folded = arranged ? context.Persistent<int>(_rowsFoldedHandle) : stackalloc int[InteriorBiasCapacity];
+        if (!arranged) Int8DepthwiseRows.Arrange(filter, bias, _inputOffset, _filterHeight, _filterWidth, channels, table, folded);
         var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, vector: true);
-        int rowBytes = _paddedColumns * channels;
+        int rowBytes = _paddedColumns * depth;
         Span<sbyte> rows = stackalloc sbyte[PaddedRowsCapacity];
         sbyte zeroPoint = unchecked((sbyte)-_inputOffset);
-        int inputRow = _inputWidth * channels, outputRow = _outputWidth * channels;
+        int inputRow = _inputWidth * depth, outputRow = _outputWidth * channels;
         for (int b = 0; b < _batches; b++)
         {
             for (int oy = 0; oy < _outputHeight; oy++)
@@ -123,10 +138,10 @@ public sealed partial class DepthwiseConv2D
                 {
                     int iy = yOrigin + fy * _dilationHeight;
                     ReadOnlySpan<sbyte> source = (uint)iy < (uint)_inputHeight ? input.Slice((b * _inputHeight + iy) * inputRow, inputRow) : default;
-                    Int8DepthwiseRows.PadRow(source, channels, _padWidth, _paddedColumns, zeroPoint, rows.Slice(fy * rowBytes, rowBytes));
+                    Int8DepthwiseRows.PadRow(source, depth, _padWidth, _paddedColumns, zeroPoint, rows.Slice(fy * rowBytes, rowBytes));
                 }
-                Int8DepthwiseRows.Run(ref MemoryMarshal.GetReference(rows), _outputWidth, _strideWidth * channels, _dilationWidth * channels, rowBytes,
-                    _filterHeight, _filterWidth, channels, ref MemoryMarshal.GetReference(table), ref MemoryMarshal.GetReference(folded), requantizer,
+                Int8DepthwiseRows.Run(ref MemoryMarshal.GetReference(rows), _outputWidth, _strideWidth * depth, _dilationWidth * depth, rowBytes,
+                    _filterHeight, _filterWidth, channels, depth != channels, ref MemoryMarshal.GetReference(table), ref MemoryMarshal.GetReference(folded), requantizer,
                     ref MemoryMarshal.GetReference(output.Slice((b * _outputHeight + oy) * outputRow, outputRow)));
             }
         }

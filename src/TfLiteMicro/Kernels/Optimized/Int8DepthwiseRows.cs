@@ -21,8 +21,12 @@ internal static class Int8DepthwiseRows
     /// <summary>Units of sixteen lanes per step.</summary>
     public const int BlockUnits = 4;
 
-    /// <summary>Whether the kernel takes <paramref name="channels"/> channels: eight (two pixels per unit) or a multiple of sixteen.</summary>
-    public static bool Applies(SimdLevel level, int channels) => level >= SimdLevel.Avx2 && Avx2.IsSupported && (channels == 8 || channels % 16 == 0);
+    /// <summary>
+    /// Whether the kernel takes <paramref name="channels"/> output channels from <paramref name="inputDepth"/> input channels:
+    /// eight (two pixels per unit) or a multiple of sixteen with a multiplier of one, or eight from one input channel.
+    /// </summary>
+    public static bool Applies(SimdLevel level, int inputDepth, int channels)
+        => level >= SimdLevel.Avx2 && Avx2.IsSupported && (inputDepth == channels ? channels == 8 || channels % 16 == 0 : inputDepth == 1 && channels == 8);
 
     /// <summary>16-bit weights of the arranged filter (<see cref="Arrange"/>).</summary>
     public static long TableValues(int filterHeight, int filterWidth, int channels) => (long)filterHeight * ((filterWidth + 1) / 2) * Math.Max(channels, 16) * 2;
@@ -80,11 +84,13 @@ internal static class Int8DepthwiseRows
     /// <summary>
     /// Output pixels [0, count) of one row from padded rows (pixel i's window at <c>rows + i * pixelStep</c>, filter
     /// rows <paramref name="rowStep"/> apart), every channel; pixel i's channels go to <c>output + i * channels</c>.
+    /// <paramref name="broadcast"/>: one input channel feeds the eight outputs.
     /// </summary>
     public static void Run(ref sbyte rows, int count, int pixelStep, int tapStep, int rowStep, int filterHeight, int filterWidth, int channels,
-        ref short table, ref int folded, in Int8Requantizer requantizer, ref sbyte output)
+        bool broadcast, ref short table, ref int folded, in Int8Requantizer requantizer, ref sbyte output)
     {
-        if (channels == 8) Run<TwoPixels>(ref rows, count, pixelStep, tapStep, rowStep, filterHeight, filterWidth, channels, ref table, ref folded, requantizer, ref output);
+        if (broadcast) Run<BroadcastPixels>(ref rows, count, pixelStep, tapStep, rowStep, filterHeight, filterWidth, channels, ref table, ref folded, requantizer, ref output);
+        else if (channels == 8) Run<TwoPixels>(ref rows, count, pixelStep, tapStep, rowStep, filterHeight, filterWidth, channels, ref table, ref folded, requantizer, ref output);
         else Run<OnePixel>(ref rows, count, pixelStep, tapStep, rowStep, filterHeight, filterWidth, channels, ref table, ref folded, requantizer, ref output);
     }
 
@@ -211,6 +217,21 @@ internal static class Int8DepthwiseRows
             if (pixel + 1 < count) bytes.StoreUnsafe(ref destination);
             else Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref destination), bytes.AsInt64().ToScalar());
         }
+    }
+
+    /// <summary>Two pixels' eight channels from one input channel: each pixel's value in its eight lanes.</summary>
+    private struct BroadcastPixels : IUnit
+    {
+        public static int Pixels => 2;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<short> Load(ref sbyte x, int pixelStep)
+            => Vector256.Create(Vector128.Create((short)x), Vector128.Create((short)Unsafe.Add(ref x, pixelStep)));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(Vector256<int> lowSums, Vector256<int> highSums, in Requantization8 low, in Requantization8 high,
+            ref sbyte output, int pixel, int count, int channels)
+            => TwoPixels.Store(lowSums, highSums, low, high, ref output, pixel, count, channels);
     }
 
     /// <summary>Requantizes sixteen lanes: packing lanes 0-3, 8-11 with 4-7, 12-15 gives them in order.</summary>

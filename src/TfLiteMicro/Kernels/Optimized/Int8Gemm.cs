@@ -268,6 +268,8 @@ internal static class Int8Gemm
         int pixels = (int)s.Pixels;
         Span<int> pixelOffsets = stackalloc int[BlockPixels];
         Span<Cursor> at = stackalloc Cursor[BlockPixels];
+        bool contiguous = s.FilterHeight == 1 && s.FilterWidth == 1 && s.StrideHeight == 1 && s.StrideWidth == 1 && !needsRows
+                          && s.OutputHeight == s.InputHeight && s.OutputWidth == s.InputWidth;
         for (int block = 0; block < s.Blocks; block++)
         {
             int first = block * BlockChannels, count = Math.Min(BlockChannels, channels - first);
@@ -303,16 +305,24 @@ internal static class Int8Gemm
                 int valid = Math.Min(BlockPixels, pixels - p);
                 // Window origins of the block's pixels; past the last pixel the last one is repeated (computed, not stored).
                 bool interior = true;
-                for (int i = 0; i < BlockPixels; i++)
+                if (contiguous)
                 {
-                    at[i] = cursor;
-                    if (i + 1 < valid) cursor.Advance(s);
-                    long iy = (long)at[i].Y * s.StrideHeight - s.PadHeight, ix = (long)at[i].X * s.StrideWidth - s.PadWidth;
-                    interior &= iy >= 0 && iy + (s.FilterHeight - 1L) * s.DilationHeight < s.InputHeight
-                                && ix >= 0 && ix + (s.FilterWidth - 1L) * s.DilationWidth < s.InputWidth;
-                    pixelOffsets[i] = (int)((((long)at[i].Batch * s.InputHeight + iy) * s.InputWidth + ix) * inputDepth);
+                    // 1x1, unit strides, no padding: output pixel p reads input pixel p.
+                    for (int i = 0; i < BlockPixels; i++) pixelOffsets[i] = (p + Math.Min(i, valid - 1)) * inputDepth;
                 }
-                cursor.Advance(s);
+                else
+                {
+                    for (int i = 0; i < BlockPixels; i++)
+                    {
+                        at[i] = cursor;
+                        if (i + 1 < valid) cursor.Advance(s);
+                        long iy = (long)at[i].Y * s.StrideHeight - s.PadHeight, ix = (long)at[i].X * s.StrideWidth - s.PadWidth;
+                        interior &= iy >= 0 && iy + (s.FilterHeight - 1L) * s.DilationHeight < s.InputHeight
+                                    && ix >= 0 && ix + (s.FilterWidth - 1L) * s.DilationWidth < s.InputWidth;
+                        pixelOffsets[i] = (int)((((long)at[i].Batch * s.InputHeight + iy) * s.InputWidth + ix) * inputDepth);
+                    }
+                    cursor.Advance(s);
+                }
                 ref sbyte x0 = ref x, x1 = ref x, x2 = ref x, x3 = ref x;
                 int blockSegments = segments, blockSteps = segmentSteps;
                 ref int offsets = ref MemoryMarshal.GetReference(segmentOffsets);
