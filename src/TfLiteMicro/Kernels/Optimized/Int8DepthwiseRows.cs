@@ -104,6 +104,7 @@ internal static class Int8DepthwiseRows
             int c = block * 16;
             Requantization8 first = requantizer.Channels8(c), second = TUnit.Pixels == 2 ? first : requantizer.Channels8(c + 8);
             Requantization8 low = Interleave(first, second, upper: false), high = Interleave(first, second, upper: true);
+            Requantization16 both = Avx512F.IsSupported ? Requantization16.From(low, high) : default;
             Vector256<int> biasA = Vector256.LoadUnsafe(ref folded, (nuint)c);
             Vector256<int> biasB = TUnit.Pixels == 2 ? biasA : Vector256.LoadUnsafe(ref folded, (nuint)(c + 8));
             Vector256<int> startLow = Half(biasA, biasB, upper: false), startHigh = Half(biasA, biasB, upper: true);
@@ -146,10 +147,10 @@ internal static class Int8DepthwiseRows
                     }
                 }
                 int pixel = u * TUnit.Pixels;
-                TUnit.Store(l0, h0, low, high, ref outBlock, pixel, count, channels);
-                if (valid > 1) TUnit.Store(l1, h1, low, high, ref outBlock, pixel + TUnit.Pixels, count, channels);
-                if (valid > 2) TUnit.Store(l2, h2, low, high, ref outBlock, pixel + 2 * TUnit.Pixels, count, channels);
-                if (valid > 3) TUnit.Store(l3, h3, low, high, ref outBlock, pixel + 3 * TUnit.Pixels, count, channels);
+                TUnit.Store(l0, h0, low, high, both, ref outBlock, pixel, count, channels);
+                if (valid > 1) TUnit.Store(l1, h1, low, high, both, ref outBlock, pixel + TUnit.Pixels, count, channels);
+                if (valid > 2) TUnit.Store(l2, h2, low, high, both, ref outBlock, pixel + 2 * TUnit.Pixels, count, channels);
+                if (valid > 3) TUnit.Store(l3, h3, low, high, both, ref outBlock, pixel + 3 * TUnit.Pixels, count, channels);
             }
         }
     }
@@ -183,7 +184,7 @@ internal static class Int8DepthwiseRows
 
         /// <summary>Requantizes the unit whose first pixel is <paramref name="pixel"/> and stores its pixels below <paramref name="count"/>.</summary>
         static abstract void Store(Vector256<int> lowSums, Vector256<int> highSums, in Requantization8 low, in Requantization8 high,
-            ref sbyte output, int pixel, int count, int channels);
+            in Requantization16 both, ref sbyte output, int pixel, int count, int channels);
     }
 
     private struct OnePixel : IUnit
@@ -195,8 +196,8 @@ internal static class Int8DepthwiseRows
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Store(Vector256<int> lowSums, Vector256<int> highSums, in Requantization8 low, in Requantization8 high,
-            ref sbyte output, int pixel, int count, int channels)
-            => Pack(lowSums, highSums, low, high).StoreUnsafe(ref Unsafe.Add(ref output, pixel * channels));
+            in Requantization16 both, ref sbyte output, int pixel, int count, int channels)
+            => Pack(lowSums, highSums, low, high, both).StoreUnsafe(ref Unsafe.Add(ref output, pixel * channels));
     }
 
     private struct TwoPixels : IUnit
@@ -210,9 +211,9 @@ internal static class Int8DepthwiseRows
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Store(Vector256<int> lowSums, Vector256<int> highSums, in Requantization8 low, in Requantization8 high,
-            ref sbyte output, int pixel, int count, int channels)
+            in Requantization16 both, ref sbyte output, int pixel, int count, int channels)
         {
-            Vector128<sbyte> bytes = Pack(lowSums, highSums, low, high);
+            Vector128<sbyte> bytes = Pack(lowSums, highSums, low, high, both);
             ref sbyte destination = ref Unsafe.Add(ref output, pixel * 8);
             if (pixel + 1 < count) bytes.StoreUnsafe(ref destination);
             else Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref destination), bytes.AsInt64().ToScalar());
@@ -230,14 +231,18 @@ internal static class Int8DepthwiseRows
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Store(Vector256<int> lowSums, Vector256<int> highSums, in Requantization8 low, in Requantization8 high,
-            ref sbyte output, int pixel, int count, int channels)
-            => TwoPixels.Store(lowSums, highSums, low, high, ref output, pixel, count, channels);
+            in Requantization16 both, ref sbyte output, int pixel, int count, int channels)
+            => TwoPixels.Store(lowSums, highSums, low, high, both, ref output, pixel, count, channels);
     }
 
     /// <summary>Requantizes sixteen lanes: packing lanes 0-3, 8-11 with 4-7, 12-15 gives them in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<sbyte> Pack(Vector256<int> lowSums, Vector256<int> highSums, in Requantization8 low, in Requantization8 high)
+    private static Vector128<sbyte> Pack(Vector256<int> lowSums, Vector256<int> highSums, in Requantization8 low, in Requantization8 high,
+        in Requantization16 both)
     {
+        // AVX-512: all sixteen lanes at once in their order (0-3, 8-11, 4-7, 12-15), then the four-byte groups put in order.
+        if (Avx512F.IsSupported)
+            return Sse2.Shuffle(Int8Requantizer.Apply16(Vector512.Create(lowSums, highSums), both).AsInt32(), 0b11_01_10_00).AsSByte();
         Vector256<short> words = Avx2.PackSignedSaturate(Int8Requantizer.Apply(lowSums, low), Int8Requantizer.Apply(highSums, high));
         return Sse2.PackSignedSaturate(words.GetLower(), words.GetUpper());
     }

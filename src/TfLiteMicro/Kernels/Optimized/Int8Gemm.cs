@@ -297,6 +297,7 @@ internal static class Int8Gemm
             }
             Requantization8 low = whole ? requantizer.Channels8(first) : default;
             Requantization8 high = whole ? requantizer.Channels8(first + 8) : default;
+            Requantization16 both = whole && Avx512F.IsSupported ? Requantization16.From(low, high) : default;
             TAcc start = TStep.Create(initialLow, initialHigh);
 
             var cursor = new Cursor();
@@ -366,10 +367,10 @@ internal static class Int8Gemm
                 ref sbyte out0 = ref Unsafe.Add(ref y, p * channels + first);
                 if (whole)
                 {
-                    Store(TStep.Low(a0), TStep.High(a0), low, high, ref out0);
-                    if (valid > 1) Store(TStep.Low(a1), TStep.High(a1), low, high, ref Unsafe.Add(ref out0, channels));
-                    if (valid > 2) Store(TStep.Low(a2), TStep.High(a2), low, high, ref Unsafe.Add(ref out0, 2 * channels));
-                    if (valid > 3) Store(TStep.Low(a3), TStep.High(a3), low, high, ref Unsafe.Add(ref out0, 3 * channels));
+                    Store(TStep.Low(a0), TStep.High(a0), low, high, both, ref out0);
+                    if (valid > 1) Store(TStep.Low(a1), TStep.High(a1), low, high, both, ref Unsafe.Add(ref out0, channels));
+                    if (valid > 2) Store(TStep.Low(a2), TStep.High(a2), low, high, both, ref Unsafe.Add(ref out0, 2 * channels));
+                    if (valid > 3) Store(TStep.Low(a3), TStep.High(a3), low, high, both, ref Unsafe.Add(ref out0, 3 * channels));
                 }
                 else
                 {
@@ -405,8 +406,14 @@ internal static class Int8Gemm
 
     /// <summary>Requantizes sixteen sums of one pixel and stores them as sixteen bytes in channel order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector256<int> lowSums, Vector256<int> highSums, in Requantization8 low, in Requantization8 high, ref sbyte destination)
+    private static void Store(Vector256<int> lowSums, Vector256<int> highSums, in Requantization8 low, in Requantization8 high,
+        in Requantization16 both, ref sbyte destination)
     {
+        if (Avx512F.IsSupported)
+        {
+            Int8Requantizer.Apply16(Vector512.Create(lowSums, highSums), both).StoreUnsafe(ref destination);
+            return;
+        }
         // Pack within 128-bit lanes gives channels 0-3, 8-11 | 4-7, 12-15; the quadword permute restores the order.
         Vector256<short> words = Avx2.PackSignedSaturate(Int8Requantizer.Apply(lowSums, low), Int8Requantizer.Apply(highSums, high));
         words = Avx2.Permute4x64(words.AsInt64(), 0b11_01_10_00).AsInt16();

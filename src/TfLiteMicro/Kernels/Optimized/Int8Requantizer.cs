@@ -143,6 +143,27 @@ internal readonly ref struct Int8Requantizer
     }
 
     /// <summary>
+    /// <see cref="Apply(Vector256{int}, in Requantization8)"/> on sixteen lanes at once (AVX-512F), the same steps in
+    /// 512-bit vectors, narrowed to sixteen saturated bytes in lane order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> Apply16(Vector512<int> x, in Requantization16 r)
+    {
+        x = Avx512F.ShiftLeftLogicalVariable(x, r.Left);
+        Vector512<long> half = Vector512.Create(1L << 30);
+        Vector512<long> even = Avx512F.Multiply(x, r.Multiplier) + half;
+        Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), r.MultiplierOdd) + half;
+        Vector512<int> high = Vector512.ConditionalSelect(Vector512.Create(0xFFFFFFFF00000000UL).AsInt32(),
+            Avx512F.ShiftLeftLogical(odd, 1).AsInt32(), Avx512F.ShiftRightLogical(even, 31).AsInt32());
+        Vector512<int> remainder = high & r.Mask;
+        Vector512<int> threshold = r.HalfMask - Avx512F.ShiftRightArithmetic(high, 31);
+        Vector512<int> q = Avx512F.ShiftRightArithmeticVariable(high, r.Right);
+        q -= Avx512F.CompareGreaterThan(remainder, threshold);
+        q += r.OutputOffset;
+        return Avx512F.ConvertToVector128SByteWithSaturation(Avx512F.Min(Avx512F.Max(q, r.Min), r.Max));
+    }
+
+    /// <summary>
     /// Arm64 form of <see cref="Apply8"/> for channels [channel, channel + 4). SQRDMULH is the reference's rounding
     /// doubling high multiply exactly (saturation included). SRSHL rounds ties up rather than away from zero, so negative
     /// values are first lowered by one when shifting right (saturating, which leaves int.MinValue exact too).
@@ -201,3 +222,15 @@ internal readonly ref struct Int8Requantizer
 /// <summary>Per-channel requantization constants of eight channels (see <see cref="Int8Requantizer.Channels8"/>).</summary>
 internal readonly record struct Requantization8(Vector256<int> Multiplier, Vector256<int> MultiplierOdd, Vector256<uint> Left, Vector256<uint> Right,
     Vector256<int> Mask, Vector256<int> HalfMask, Vector256<int> OutputOffset, Vector256<int> Min, Vector256<int> Max);
+
+/// <summary>Per-lane requantization constants of sixteen lanes, made from those of two groups of eight (AVX-512F).</summary>
+internal readonly record struct Requantization16(Vector512<int> Multiplier, Vector512<int> MultiplierOdd, Vector512<uint> Left, Vector512<uint> Right,
+    Vector512<int> Mask, Vector512<int> HalfMask, Vector512<int> OutputOffset, Vector512<int> Min, Vector512<int> Max)
+{
+    /// <summary>Lanes 0-7 from <paramref name="low"/>, 8-15 from <paramref name="high"/>.</summary>
+    public static Requantization16 From(in Requantization8 low, in Requantization8 high) => new(
+        Vector512.Create(low.Multiplier, high.Multiplier), Vector512.Create(low.MultiplierOdd, high.MultiplierOdd),
+        Vector512.Create(low.Left, high.Left), Vector512.Create(low.Right, high.Right), Vector512.Create(low.Mask, high.Mask),
+        Vector512.Create(low.HalfMask, high.HalfMask), Vector512.Create(low.OutputOffset, high.OutputOffset),
+        Vector512.Create(low.Min, high.Min), Vector512.Create(low.Max, high.Max));
+}
