@@ -42,29 +42,41 @@ internal static class Int8DepthwiseRows
     public static void Arrange(ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias, int inputOffset, int filterHeight, int filterWidth, int channels,
         Span<short> table, Span<int> folded)
     {
-        int pairs = (filterWidth + 1) / 2, blocks = Math.Max(channels / 16, 1);
+        int pairs = (filterWidth + 1) / 2, blocks = Math.Max(channels / 16, 1), taps = filterHeight * filterWidth;
+        if (!(channels == 8 || channels % 16 == 0) || weights.Length < taps * channels || table.Length < TableValues(filterHeight, filterWidth, channels)
+            || folded.Length < channels || (!bias.IsEmpty && bias.Length < channels))
+            throw new ArgumentException("depthwise operands do not match");
+        ref sbyte w = ref MemoryMarshal.GetReference(weights);
+        ref short t = ref MemoryMarshal.GetReference(table);
+        // The weights go through the same sign extension and interleave as the inputs, so their lanes match.
         for (int fy = 0; fy < filterHeight; fy++)
             for (int p = 0; p < pairs; p++)
                 for (int k = 0; k < blocks; k++)
-                    for (int lane = 0; lane < 8; lane++)
-                    {
-                        // Lane j of the low vector is channel (j / 4) * 8 + j % 4 of the block, of the high vector that plus
-                        // four; with eight channels both halves of a vector are the same four channels (two pixels).
-                        int channel = channels == 8 ? lane % 4 : k * 16 + (lane / 4) * 8 + lane % 4;
-                        int at = ((fy * pairs + p) * blocks + k) * 32 + 2 * lane;
-                        int first = (fy * filterWidth + 2 * p) * channels + channel;
-                        bool hasSecond = 2 * p + 1 < filterWidth;
-                        table[at] = weights[first];
-                        table[at + 1] = hasSecond ? weights[first + channels] : (short)0;
-                        table[at + 16] = weights[first + 4];
-                        table[at + 17] = hasSecond ? weights[first + channels + 4] : (short)0;
-                    }
-        for (int c = 0; c < channels; c++)
+                {
+                    int first = (fy * filterWidth + 2 * p) * channels + k * 16;
+                    Vector256<short> a = Taps(ref Unsafe.Add(ref w, first), channels);
+                    Vector256<short> b = 2 * p + 1 < filterWidth ? Taps(ref Unsafe.Add(ref w, first + channels), channels) : Vector256<short>.Zero;
+                    ref short at = ref Unsafe.Add(ref t, ((fy * pairs + p) * blocks + k) * 32);
+                    Avx2.UnpackLow(a, b).StoreUnsafe(ref at);
+                    Avx2.UnpackHigh(a, b).StoreUnsafe(ref at, 16);
+                }
+        for (int c = 0; c < channels; c += 8)
         {
-            int sum = 0;
-            for (int t = 0; t < filterHeight * filterWidth; t++) sum += weights[t * channels + c];
-            folded[c] = unchecked((bias.IsEmpty ? 0 : bias[c]) + inputOffset * sum);
+            Vector256<int> sum = Vector256<int>.Zero;
+            for (int tap = 0; tap < taps; tap++)
+                sum += Avx2.ConvertToVector256Int32(Vector128.CreateScalar(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref w, tap * channels + c)))).AsSByte());
+            Vector256<int> start = bias.IsEmpty ? Vector256<int>.Zero : Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(bias), (nuint)c);
+            (start + sum * Vector256.Create(inputOffset)).StoreUnsafe(ref MemoryMarshal.GetReference(folded), (nuint)c);
         }
+    }
+
+    /// <summary>Sixteen weights of one tap sign-extended: sixteen channels, or eight channels twice (two pixels per unit).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<short> Taps(ref sbyte w, int channels)
+    {
+        if (channels != 8) return Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w));
+        long eight = Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref w));
+        return Avx2.ConvertToVector256Int16(Vector128.Create(eight, eight).AsSByte());
     }
 
     /// <summary>
