@@ -171,6 +171,14 @@ internal static class Int8DepthwiseRows
     private static void TapPair<TUnit>(ref Vector256<int> low, ref Vector256<int> high, ref sbyte x, int tapStep, int pixelStep,
         Vector256<short> wLow, Vector256<short> wHigh) where TUnit : struct, IUnit
     {
+        if (TUnit.AdjacentTapsLoad && tapStep == 1)
+        {
+            // Both taps are adjacent bytes: one load gives the interleaved pairs.
+            Vector256<short> pairs = TUnit.LoadAdjacentTaps(ref x, pixelStep);
+            low += Avx2.MultiplyAddAdjacent(pairs, wLow);
+            high += Avx2.MultiplyAddAdjacent(pairs, wHigh);
+            return;
+        }
         Vector256<short> a = TUnit.Load(ref x, pixelStep), b = TUnit.Load(ref Unsafe.Add(ref x, tapStep), pixelStep);
         low += Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(a, b), wLow);
         high += Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(a, b), wHigh);
@@ -194,6 +202,12 @@ internal static class Int8DepthwiseRows
         /// <summary>Sixteen input values of one tap, sign-extended.</summary>
         static abstract Vector256<short> Load(ref sbyte x, int pixelStep);
 
+        /// <summary>Whether <see cref="LoadAdjacentTaps"/> applies (one input channel).</summary>
+        static abstract bool AdjacentTapsLoad { get; }
+
+        /// <summary>The interleaved inputs of two taps one byte apart, as <see cref="Load"/> and the unpacks would give them.</summary>
+        static abstract Vector256<short> LoadAdjacentTaps(ref sbyte x, int pixelStep);
+
         /// <summary>Requantizes the unit whose first pixel is <paramref name="pixel"/> and stores its pixels below <paramref name="count"/>.</summary>
         static abstract void Store(Vector256<int> lowSums, Vector256<int> highSums, in Requantization8 low, in Requantization8 high,
             in Requantization16 both, ref sbyte output, int pixel, int count, int channels);
@@ -201,6 +215,10 @@ internal static class Int8DepthwiseRows
 
     private struct OnePixel : IUnit
     {
+        public static bool AdjacentTapsLoad => false;
+
+        public static Vector256<short> LoadAdjacentTaps(ref sbyte x, int pixelStep) => throw new NotSupportedException();
+
         public static int Pixels => 1;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -214,6 +232,10 @@ internal static class Int8DepthwiseRows
 
     private struct TwoPixels : IUnit
     {
+        public static bool AdjacentTapsLoad => false;
+
+        public static Vector256<short> LoadAdjacentTaps(ref sbyte x, int pixelStep) => throw new NotSupportedException();
+
         public static int Pixels => 2;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -235,6 +257,15 @@ internal static class Int8DepthwiseRows
     /// <summary>Two pixels' eight channels from one input channel: each pixel's value in its eight lanes.</summary>
     private struct BroadcastPixels : IUnit
     {
+        public static bool AdjacentTapsLoad => true;
+
+        /// <summary>Each pixel's two bytes broadcast as a 16-bit word, then sign-extended: (x0, x1) in every 32-bit lane of its half.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<short> LoadAdjacentTaps(ref sbyte x, int pixelStep)
+            => Vector256.Create(
+                Sse41.ConvertToVector128Int16(Vector128.Create(Unsafe.ReadUnaligned<short>(ref Unsafe.As<sbyte, byte>(ref x))).AsSByte()),
+                Sse41.ConvertToVector128Int16(Vector128.Create(Unsafe.ReadUnaligned<short>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref x, pixelStep)))).AsSByte()));
+
         public static int Pixels => 2;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
