@@ -1,4 +1,3 @@
-using TfLiteMicro.Kernels;
 using TfLiteMicro.Signal;
 
 namespace TfLiteMicro.Cli;
@@ -35,8 +34,8 @@ internal static class KernelSets
         new("TfLiteMicro", null, static r => r.AddCircularBuffer().AddDetectionPostProcess().AddDecode(),
             static op => op switch
             {
-                CircularBuffer.OperatorName => nameof(OpResolver.AddCircularBuffer),
-                Decode.OperatorName => nameof(OpResolver.AddDecode),
+                OpResolver.CircularBufferName => nameof(OpResolver.AddCircularBuffer),
+                OpResolver.DecodeName => nameof(OpResolver.AddDecode),
                 _ => nameof(OpResolver.AddDetectionPostProcess),
             }),
         new("TfLiteMicro.Signal", "TfLiteMicro.Signal", static r => r.AddSignalOps()),

@@ -1,4 +1,3 @@
-using TfLiteMicro.Kernels;
 using TfLiteMicro.Modeling;
 using TfLiteMicro.Tests.Support;
 
@@ -74,7 +73,7 @@ public sealed class DetectionPostProcessTests
         int outClasses = g.AddTensor("detection_classes", TensorType.Float32, [1, 3]);
         int outScores = g.AddTensor("detection_scores", TensorType.Float32, [1, 3]);
         int outCount = g.AddTensor("num_detections", TensorType.Float32, [1]);
-        g.AddCustomOperator(DetectionPostProcess.OperatorName, [boxes, classScores, anchors], [outBoxes, outClasses, outScores, outCount], options);
+        g.AddCustomOperator(OpResolver.DetectionPostProcessName, [boxes, classScores, anchors], [outBoxes, outClasses, outScores, outCount], options);
         g.SetInputs(boxes, classScores);
         g.SetOutputs(outBoxes, outClasses, outScores, outCount);
 

@@ -1,4 +1,3 @@
-using TfLiteMicro.Kernels;
 using TfLiteMicro.Modeling;
 using static TfLiteMicro.ControlFlow.Tests.TestModels;
 

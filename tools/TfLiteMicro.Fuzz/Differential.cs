@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using TfLiteMicro.Kernels;
 using TfLiteMicro.Signal;
 
 namespace TfLiteMicro.Fuzz;

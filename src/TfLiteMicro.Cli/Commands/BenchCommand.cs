@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using TfLiteMicro.Kernels;
 
 namespace TfLiteMicro.Cli.Commands;
 
@@ -222,10 +221,10 @@ internal static class BenchCommand
         foreach (NodeTime n in nodes)
         {
             decompression += n.DecompressionTicks;
-            if (n.Op == Decode.OperatorName) decode += n.Ticks;
+            if (n.Op == OpResolver.DecodeName) decode += n.Ticks;
         }
         if (decompression > 0 || decode > 0)
-            o.WriteLine($"  decompression: {decompression * toMicro:0.0} us of compressed constants read by operators, {decode * toMicro:0.0} us in {Decode.OperatorName} " +
+            o.WriteLine($"  decompression: {decompression * toMicro:0.0} us of compressed constants read by operators, {decode * toMicro:0.0} us in {OpResolver.DecodeName} " +
                         $"({100.0 * (decompression + decode) / total:0.0}% of the profiled time)");
 
         o.WriteLine();

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using TfLiteMicro.Compression;
-using TfLiteMicro.Kernels;
 using TfLiteMicro.Memory;
 
 namespace TfLiteMicro.Cli.Commands;
@@ -123,7 +122,7 @@ internal static class InfoCommand
         {
             foreach (ModelOperator op in subgraph.Operators)
             {
-                if (!op.Code.IsCustom || op.Code.CustomCode != Decode.OperatorName) continue;
+                if (!op.Code.IsCustom || op.Code.CustomCode != OpResolver.DecodeName) continue;
                 for (int k = 0; k < op.Outputs.Length && 2 * k + 1 < op.Inputs.Length; k++)
                 {
                     ModelTensor output = subgraph.Tensors[op.Outputs[k]];

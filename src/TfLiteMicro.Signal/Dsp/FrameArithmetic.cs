@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 #endif
-using TfLiteMicro.Kernels;
 
 namespace TfLiteMicro.Signal;
 

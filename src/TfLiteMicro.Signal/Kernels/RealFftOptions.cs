@@ -1,5 +1,3 @@
-using TfLiteMicro.Kernels;
-
 namespace TfLiteMicro.Signal;
 
 /// <summary>The options and checks SignalRfft and SignalIrfft share: element type T, fft_length, tensor types and ranks.</summary>

@@ -1,5 +1,3 @@
-using TfLiteMicro.Kernels;
-
 namespace TfLiteMicro.Signal;
 
 /// <summary>
@@ -27,7 +25,7 @@ public sealed class SignalEnergy : IKernel
         int bins = input.Dim(0) / 2;
         if (_start < 0 || _end < _start || _end > bins || _end > output.Dim(0))
             throw context.Error($"bins [{_start}, {_end}) do not fit the {bins} input bins and {output.Dim(0)} outputs");
-        _level = Simd.For(context);
+        _level = context.SimdLevel;
     }
 
     public void Invoke(InvokeContext context)

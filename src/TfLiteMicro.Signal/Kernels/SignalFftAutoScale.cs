@@ -1,5 +1,3 @@
-using TfLiteMicro.Kernels;
-
 namespace TfLiteMicro.Signal;
 
 /// <summary>
@@ -25,7 +23,7 @@ public sealed class SignalFftAutoScale : IKernel
         if (scaleBits.Type != TensorType.Int32) throw context.UnsupportedType("scale bits output", scaleBits.Type);
         _size = output.Dim(0);
         if (input.Dim(0) < _size) throw context.Error($"input has {input.Dim(0)} samples but the output {_size}");
-        _level = Simd.For(context);
+        _level = context.SimdLevel;
     }
 
     public void Invoke(InvokeContext context)

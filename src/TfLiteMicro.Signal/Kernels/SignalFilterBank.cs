@@ -1,5 +1,3 @@
-using TfLiteMicro.Kernels;
-
 namespace TfLiteMicro.Signal;
 
 /// <summary>
@@ -39,7 +37,7 @@ public sealed class SignalFilterBank : IKernel
         if (output.Type != TensorType.UInt64) throw context.UnsupportedType("output", output.Type);
         if (output.Dim(0) > _channels) throw context.Error($"output has {output.Dim(0)} channels but num_channels is {_channels}");
         _workHandle = context.RequestScratch((_channels + 1) * sizeof(ulong));
-        _level = Simd.For(context);
+        _level = context.SimdLevel;
     }
 
     public void Invoke(InvokeContext context)

@@ -1,5 +1,3 @@
-using TfLiteMicro.Kernels;
-
 namespace TfLiteMicro.Signal;
 
 /// <summary>SignalFilterBankSquareRoot: rounded integer square root of each uint64 channel, shifted right by the scale bits (input 1).</summary>
@@ -22,7 +20,7 @@ public sealed class SignalFilterBankSquareRoot : IKernel
         if (output.Type != TensorType.UInt32) throw context.UnsupportedType("output", output.Type);
         _channels = input.Dim(0);
         if (output.Dim(0) < _channels) throw context.Error($"output has {output.Dim(0)} channels but the input {_channels}");
-        _level = Simd.For(context);
+        _level = context.SimdLevel;
     }
 
     public void Invoke(InvokeContext context)

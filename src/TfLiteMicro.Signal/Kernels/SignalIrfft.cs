@@ -1,5 +1,3 @@
-using TfLiteMicro.Kernels;
-
 namespace TfLiteMicro.Signal;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using TfLiteMicro.Kernels;
-
 namespace TfLiteMicro.Signal;
 
 /// <summary>Reads a signal op's FlexBuffer options map, naming the node in every error.</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using TfLiteMicro.Kernels;
 
 namespace TfLiteMicro.Signal;
 
@@ -40,7 +39,7 @@ public sealed class SignalRfft : IKernel
         int elementSize = _type == TensorType.Int16 ? 2 : 4;
         _paddedHandle = context.RequestScratch(_fftLength * elementSize);
         _workHandle = context.RequestScratch(_fftLength * elementSize);
-        _level = Simd.For(context);
+        _level = context.SimdLevel;
         _fast = _type == TensorType.Int16 ? Q15RealFft.TryAllocate(context, _level, _fftLength) : null;
         // The fast path keeps its own tables; the reference's are only made when it runs.
         if (_fast is null) _tables = KissFftTables.Allocate(context, _type, _fftLength, inverse: false);

@@ -1,5 +1,3 @@
-using TfLiteMicro.Kernels;
-
 namespace TfLiteMicro.Signal;
 
 /// <summary>
@@ -33,7 +31,7 @@ public sealed class SignalWindow : IKernel
             throw context.Error($"input of {_inputSize} samples is not a whole number of {_windowSize}-sample windows");
         if (output.ElementCount != _inputSize)
             throw context.Error($"output has {output.ElementCount} elements but the input has {_inputSize}");
-        _level = Simd.For(context);
+        _level = context.SimdLevel;
     }
 
     public void Invoke(InvokeContext context)

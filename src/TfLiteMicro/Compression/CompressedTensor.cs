@@ -20,11 +20,13 @@ public sealed class CompressedTensor
         ValueTables = valueTables;
     }
 
+    /// <summary>The subgraph holding the tensor.</summary>
     public int Subgraph { get; }
 
     /// <summary>The tensor's index in its subgraph.</summary>
     public int Tensor { get; }
 
+    /// <summary>The tensor's name in the model.</summary>
     public string Name { get; }
 
     /// <summary>The element type of the decompressed values (and of the value tables).</summary>
@@ -45,6 +47,7 @@ public sealed class CompressedTensor
     /// <summary>True when the channels run along the last axis (e.g. a depthwise filter), false for the first.</summary>
     public bool ChannelsOnLastAxis => Layout.LastAxis;
 
+    /// <summary>Number of values the tensor holds once decompressed.</summary>
     public int ElementCount => Layout.ElementCount;
 
     /// <summary>Bytes of the tensor's buffer (the packed indices).</summary>
@@ -67,6 +70,7 @@ public sealed class CompressedTensor
     internal void DecodeInto(Span<byte> destination, bool allowSimd = true)
         => LutDecoder.Decode(Encoded.Span, ValueTables.Span, Layout, destination, allowSimd);
 
+    /// <summary>Where the tensor is and how it is compressed, in one line.</summary>
     public override string ToString()
         => $"subgraph {Subgraph}, tensor {Tensor} '{Name}': {TensorTypes.GetName(Type)}, {BitWidth}-bit indices, " +
            $"{ChannelCount} table(s) of {ValuesPerChannel}";

@@ -8,7 +8,9 @@ namespace TfLiteMicro;
 /// </summary>
 public interface IDecompressionProfiler
 {
+    /// <summary>Called before tensor <paramref name="tensorIndex"/> is decompressed for operator <paramref name="operatorIndex"/> of <paramref name="subgraph"/>.</summary>
     void BeginDecompression(int subgraph, int operatorIndex, int tensorIndex);
 
+    /// <summary>Called after tensor <paramref name="tensorIndex"/> has been decompressed for operator <paramref name="operatorIndex"/> of <paramref name="subgraph"/>.</summary>
     void EndDecompression(int subgraph, int operatorIndex, int tensorIndex);
 }

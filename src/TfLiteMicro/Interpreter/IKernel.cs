@@ -1,4 +1,4 @@
-namespace TfLiteMicro.Kernels;
+namespace TfLiteMicro;
 
 /// <summary>
 /// The contract every operator implements. The resolver creates one instance per node of the model.
@@ -9,7 +9,10 @@ namespace TfLiteMicro.Kernels;
 /// </summary>
 public interface IKernel
 {
+    /// <summary>Checks the node's tensors and options, precomputes what Invoke needs and requests memory; runs once, in AllocateTensors.</summary>
+    /// <exception cref="KernelException">The node is not one this kernel can run (use <see cref="PrepareContext.Error"/>).</exception>
     void Prepare(PrepareContext context);
 
+    /// <summary>Computes the node's outputs from its inputs; runs on every inference and must not allocate.</summary>
     void Invoke(InvokeContext context);
 }

@@ -1,4 +1,4 @@
-namespace TfLiteMicro.Kernels;
+namespace TfLiteMicro;
 
 /// <summary>
 /// A kernel that keeps state outside variable tensors (noise estimates and delay lines in its persistent buffers,

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TfLiteMicro.Kernels;
+namespace TfLiteMicro;
 
 /// <summary>
 /// What a kernel sees while it runs one node: spans over its tensors' bytes (in the arena or in the model),

@@ -6,7 +6,9 @@ namespace TfLiteMicro;
 /// </summary>
 public sealed class KernelException : TfLiteMicroException
 {
+    /// <summary>An error with <paramref name="message"/>, which should name the operator and the cause.</summary>
     public KernelException(string message) : base(message) { }
+    /// <summary>An error with <paramref name="message"/> caused by <paramref name="inner"/>.</summary>
     public KernelException(string message, Exception? inner) : base(message, inner) { }
 
     /// <summary>

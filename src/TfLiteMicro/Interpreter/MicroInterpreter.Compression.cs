@@ -8,7 +8,7 @@ namespace TfLiteMicro;
 /// reading one gets a buffer of its own, planned like a scratch buffer (or placed in the application's decompression
 /// memory), which the first read in each Invoke fills (only the first read ever, for a buffer in decompression memory whose
 /// bytes no other buffer shares). Kernels therefore read compressed weights through the same
-/// <see cref="Kernels.InvokeContext.Input{T}"/> as plain ones, and their fast paths that precompute from constant weights
+/// <see cref="InvokeContext.Input{T}"/> as plain ones, and their fast paths that precompute from constant weights
 /// see the same values.
 /// </summary>
 public sealed partial class MicroInterpreter

@@ -21,6 +21,15 @@ public sealed partial class OpResolver
     private readonly Dictionary<int, Func<IKernel>> _builtins = [];
     private readonly Dictionary<string, Func<IKernel>> _custom = new(StringComparer.Ordinal);
 
+    /// <summary>The custom op name <see cref="AddCircularBuffer"/> registers, as TFLM's models use it.</summary>
+    public const string CircularBufferName = CircularBuffer.OperatorName;
+
+    /// <summary>The custom op name <see cref="AddDetectionPostProcess"/> registers, as TFLM's models use it.</summary>
+    public const string DetectionPostProcessName = DetectionPostProcess.OperatorName;
+
+    /// <summary>The custom op name <see cref="AddDecode"/> registers: TFLM's decoder of compressed constants.</summary>
+    public const string DecodeName = Decode.OperatorName;
+
     /// <summary>
     /// A resolver with every builtin kernel this library has (not the custom ops CIRCULAR_BUFFER and
     /// TFLite_Detection_PostProcess). A program that calls this keeps every kernel when trimmed.

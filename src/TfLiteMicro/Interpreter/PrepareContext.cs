@@ -1,4 +1,6 @@
-namespace TfLiteMicro.Kernels;
+using TfLiteMicro.Kernels;
+
+namespace TfLiteMicro;
 
 /// <summary>
 /// What a kernel sees while it prepares one node: its tensors, options, and ways to ask for memory. The
@@ -50,6 +52,12 @@ public sealed class PrepareContext
 
     /// <summary>True when the user asked for weights arranged once into the persistent arena (<see cref="InterpreterOptions.PrearrangeWeights"/>).</summary>
     public bool PrearrangeWeights => Interpreter.Options.PrearrangeWeights;
+
+    /// <summary>
+    /// The instruction set a kernel's fast paths may use: <see cref="SimdLevel.Reference"/> when the reference kernels
+    /// were asked for, else the best this processor has (tests lower it to check every path against the reference).
+    /// </summary>
+    public SimdLevel SimdLevel => Simd.For(this);
 
     /// <summary>Number of inputs, omitted optional ones included.</summary>
     public int InputCount => Node.InputCount;

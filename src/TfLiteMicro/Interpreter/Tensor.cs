@@ -6,7 +6,7 @@ namespace TfLiteMicro;
 /// A tensor of a prepared interpreter: its type, shape and quantization, and typed access to its bytes, which
 /// live in the arena (activations, variables) or in the model (constants). A small handle over the interpreter's
 /// record of the tensor, made when asked for (<see cref="MicroInterpreter.Input"/>, <see cref="MicroInterpreter.GetTensor"/>,
-/// a kernel's <see cref="Kernels.PrepareContext.Input"/>); two handles of the same tensor are equal.
+/// a kernel's <see cref="PrepareContext.Input"/>); two handles of the same tensor are equal.
 /// </summary>
 public sealed class Tensor : IEquatable<Tensor>
 {

@@ -11,7 +11,7 @@ namespace TfLiteMicro.Memory;
 /// placing them costs the number of merged ranges, not the number of buffers, and a model with many subgraphs
 /// plans in time linear in their number. The offsets are the ones the one-by-one comparison gives.
 /// </remarks>
-public sealed class GreedyMemoryPlanner : IMemoryPlanner
+internal sealed class GreedyMemoryPlanner : IMemoryPlanner
 {
     /// <summary>Every buffer starts at a multiple of this many bytes.</summary>
     public const int Alignment = 16;
@@ -193,7 +193,7 @@ public sealed class GreedyMemoryPlanner : IMemoryPlanner
 }
 
 /// <summary>One buffer of a memory plan: size (aligned), lifetime in execution steps, and offset.</summary>
-public sealed class PlannedBuffer
+internal sealed class PlannedBuffer
 {
     internal PlannedBuffer(int id, int size, int firstUse, int lastUse, int fixedOffset)
     {

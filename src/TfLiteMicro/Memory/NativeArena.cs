@@ -8,6 +8,9 @@ public sealed unsafe class NativeArena
 {
     private readonly UnmanagedMemoryManager _manager;
 
+    /// <summary>An arena over <paramref name="length"/> bytes at <paramref name="pointer"/>, which must stay valid and unmoved while an interpreter uses them.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="pointer"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative.</exception>
     public NativeArena(byte* pointer, int length)
     {
         if (pointer == null) throw new ArgumentNullException(nameof(pointer));

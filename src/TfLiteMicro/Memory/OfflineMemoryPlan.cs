@@ -7,7 +7,7 @@ namespace TfLiteMicro.Memory;
 /// ahead of time. Layout (int32 little endian): version, subgraph count, tensor count, then one offset per tensor
 /// (of all subgraphs, in order); -1 leaves a tensor to the online planner.
 /// </summary>
-public static class OfflineMemoryPlan
+internal static class OfflineMemoryPlan
 {
     public const string MetadataName = "OfflineMemoryAllocation";
 

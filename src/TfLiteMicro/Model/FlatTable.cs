@@ -85,60 +85,70 @@ public readonly struct FlatTable
         return _position + offset;
     }
 
+    /// <summary>The ubyte scalar in slot <paramref name="field"/>, or <paramref name="defaultValue"/> when absent.</summary>
     public byte GetByte(int field, byte defaultValue = 0)
     {
         int at = FieldPosition(field, 1);
         return at < 0 ? defaultValue : _buffer.Span[at];
     }
 
+    /// <summary>The byte scalar in slot <paramref name="field"/>, or <paramref name="defaultValue"/> when absent.</summary>
     public sbyte GetSByte(int field, sbyte defaultValue = 0)
     {
         int at = FieldPosition(field, 1);
         return at < 0 ? defaultValue : unchecked((sbyte)_buffer.Span[at]);
     }
 
+    /// <summary>The bool scalar in slot <paramref name="field"/>, or <paramref name="defaultValue"/> when absent.</summary>
     public bool GetBool(int field, bool defaultValue = false)
     {
         int at = FieldPosition(field, 1);
         return at < 0 ? defaultValue : _buffer.Span[at] != 0;
     }
 
+    /// <summary>The short scalar in slot <paramref name="field"/>, or <paramref name="defaultValue"/> when absent.</summary>
     public short GetInt16(int field, short defaultValue = 0)
     {
         int at = FieldPosition(field, 2);
         return at < 0 ? defaultValue : BinaryPrimitives.ReadInt16LittleEndian(_buffer.Span.Slice(at));
     }
 
+    /// <summary>The ushort scalar in slot <paramref name="field"/>, or <paramref name="defaultValue"/> when absent.</summary>
     public ushort GetUInt16(int field, ushort defaultValue = 0)
     {
         int at = FieldPosition(field, 2);
         return at < 0 ? defaultValue : BinaryPrimitives.ReadUInt16LittleEndian(_buffer.Span.Slice(at));
     }
 
+    /// <summary>The int scalar in slot <paramref name="field"/>, or <paramref name="defaultValue"/> when absent.</summary>
     public int GetInt32(int field, int defaultValue = 0)
     {
         int at = FieldPosition(field, 4);
         return at < 0 ? defaultValue : BinaryPrimitives.ReadInt32LittleEndian(_buffer.Span.Slice(at));
     }
 
+    /// <summary>The uint scalar in slot <paramref name="field"/>, or <paramref name="defaultValue"/> when absent.</summary>
     public uint GetUInt32(int field, uint defaultValue = 0)
     {
         int at = FieldPosition(field, 4);
         return at < 0 ? defaultValue : BinaryPrimitives.ReadUInt32LittleEndian(_buffer.Span.Slice(at));
     }
 
+    /// <summary>The long scalar in slot <paramref name="field"/>, or <paramref name="defaultValue"/> when absent.</summary>
     public long GetInt64(int field, long defaultValue = 0)
     {
         int at = FieldPosition(field, 8);
         return at < 0 ? defaultValue : BinaryPrimitives.ReadInt64LittleEndian(_buffer.Span.Slice(at));
     }
 
+    /// <summary>The ulong scalar in slot <paramref name="field"/>, or <paramref name="defaultValue"/> when absent.</summary>
     public ulong GetUInt64(int field, ulong defaultValue = 0)
     {
         int at = FieldPosition(field, 8);
         return at < 0 ? defaultValue : BinaryPrimitives.ReadUInt64LittleEndian(_buffer.Span.Slice(at));
     }
 
+    /// <summary>The float scalar in slot <paramref name="field"/>, or <paramref name="defaultValue"/> when absent.</summary>
     public float GetFloat(int field, float defaultValue = 0f)
     {
         int at = FieldPosition(field, 4);
@@ -195,6 +205,7 @@ public readonly struct FlatTable
         return vector.Length == 0 ? ReadOnlyMemory<byte>.Empty : _buffer.Slice(vector.Start, vector.Length);
     }
 
+    /// <summary>A copy of the [int] vector in slot <paramref name="field"/> (empty when absent).</summary>
     public int[] GetInt32Array(int field)
     {
         FlatVector vector = GetVector(field, 4);
@@ -203,6 +214,7 @@ public readonly struct FlatTable
         return result;
     }
 
+    /// <summary>A copy of the [long] vector in slot <paramref name="field"/> (empty when absent).</summary>
     public long[] GetInt64Array(int field)
     {
         FlatVector vector = GetVector(field, 8);
@@ -211,6 +223,7 @@ public readonly struct FlatTable
         return result;
     }
 
+    /// <summary>A copy of the [float] vector in slot <paramref name="field"/> (empty when absent).</summary>
     public float[] GetFloatArray(int field)
     {
         FlatVector vector = GetVector(field, 4);
@@ -219,6 +232,7 @@ public readonly struct FlatTable
         return result;
     }
 
+    /// <summary>A copy of the [bool] vector in slot <paramref name="field"/> (empty when absent).</summary>
     public bool[] GetBoolArray(int field)
     {
         FlatVector vector = GetVector(field, 1);
@@ -247,6 +261,7 @@ public readonly struct FlatVector
     /// <summary>Number of elements.</summary>
     public int Length { get; }
 
+    /// <summary>Bytes per element.</summary>
     public int ElementSize { get; }
 
     internal static FlatVector At(ReadOnlyMemory<byte> buffer, int position, int elementSize)
@@ -275,12 +290,16 @@ public readonly struct FlatVector
         return Start + index * ElementSize;
     }
 
+    /// <summary>Element <paramref name="index"/> as a byte.</summary>
     public byte GetByte(int index) => _buffer.Span[ElementPosition(index)];
 
+    /// <summary>Element <paramref name="index"/> as a little-endian int.</summary>
     public int GetInt32(int index) => BinaryPrimitives.ReadInt32LittleEndian(_buffer.Span.Slice(ElementPosition(index)));
 
+    /// <summary>Element <paramref name="index"/> as a little-endian long.</summary>
     public long GetInt64(int index) => BinaryPrimitives.ReadInt64LittleEndian(_buffer.Span.Slice(ElementPosition(index)));
 
+    /// <summary>Element <paramref name="index"/> as a little-endian float.</summary>
     public float GetFloat(int index) => BinaryPrimitives.ReadSingleLittleEndian(_buffer.Span.Slice(ElementPosition(index)));
 
     /// <summary>The table that element <paramref name="index"/> (an offset) points to.</summary>

@@ -6,7 +6,9 @@ namespace TfLiteMicro;
 /// </summary>
 public sealed class InvalidModelException : TfLiteMicroException
 {
+    /// <summary>An error with <paramref name="message"/>, which should name the place in the model.</summary>
     public InvalidModelException(string message) : base(message) { }
+    /// <summary>An error with <paramref name="message"/> caused by <paramref name="inner"/>.</summary>
     public InvalidModelException(string message, Exception? inner) : base(message, inner) { }
 
     /// <summary>Returns a copy whose message starts with <paramref name="where"/>, for errors found deep in a table.</summary>

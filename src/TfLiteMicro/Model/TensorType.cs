@@ -3,28 +3,51 @@ namespace TfLiteMicro;
 /// <summary>Element types of the TFLite schema. The numeric values are the schema's.</summary>
 public enum TensorType : byte
 {
+    /// <summary>32-bit IEEE float.</summary>
     Float32 = 0,
+    /// <summary>16-bit IEEE float.</summary>
     Float16 = 1,
+    /// <summary>Signed 32-bit integer.</summary>
     Int32 = 2,
+    /// <summary>Unsigned 8-bit integer.</summary>
     UInt8 = 3,
+    /// <summary>Signed 64-bit integer.</summary>
     Int64 = 4,
+    /// <summary>TFLite string tensor (offsets and bytes).</summary>
     String = 5,
+    /// <summary>Boolean, one byte per element.</summary>
     Bool = 6,
+    /// <summary>Signed 16-bit integer.</summary>
     Int16 = 7,
+    /// <summary>Complex of two 32-bit floats.</summary>
     Complex64 = 8,
+    /// <summary>Signed 8-bit integer.</summary>
     Int8 = 9,
+    /// <summary>64-bit IEEE float.</summary>
     Float64 = 10,
+    /// <summary>Complex of two 64-bit floats.</summary>
     Complex128 = 11,
+    /// <summary>Unsigned 64-bit integer.</summary>
     UInt64 = 12,
+    /// <summary>Handle of a resource variable (an int32 id).</summary>
     Resource = 13,
+    /// <summary>Variant (opaque) tensor.</summary>
     Variant = 14,
+    /// <summary>Unsigned 32-bit integer.</summary>
     UInt32 = 15,
+    /// <summary>Unsigned 16-bit integer.</summary>
     UInt16 = 16,
+    /// <summary>Signed 4-bit integer, two per byte.</summary>
     Int4 = 17,
+    /// <summary>bfloat16 (the upper half of a float32).</summary>
     BFloat16 = 18,
+    /// <summary>Signed 2-bit integer, four per byte.</summary>
     Int2 = 19,
+    /// <summary>Unsigned 4-bit integer, two per byte.</summary>
     UInt4 = 20,
+    /// <summary>8-bit float with 4 exponent and 3 mantissa bits, finite only.</summary>
     Float8E4M3FN = 21,
+    /// <summary>8-bit float with 5 exponent and 2 mantissa bits.</summary>
     Float8E5M2 = 22,
 }
 

@@ -3,7 +3,7 @@ using TfLiteMicro.Kernels;
 namespace TfLiteMicro.Quantization;
 
 /// <summary>The clamp limits a fused activation puts on an op's output, in float or in the output's quantized type.</summary>
-public static class ActivationRange
+internal static class ActivationRange
 {
     /// <summary>Float limits: RELU [0, inf), RELU6 [0, 6], RELU_N1_TO_1 [-1, 1], none (-inf, inf).</summary>
     public static (float Min, float Max) Float(FusedActivation activation) => activation switch

@@ -8,7 +8,7 @@ namespace TfLiteMicro.Quantization;
 /// (used by the int8 activations), TFLite's log for log-softmax and its inverse square root for L2 normalization and
 /// rsqrt. Raw int32 values in Q(i) format as in <see cref="FixedPoint"/>.
 /// </summary>
-public static class FixedPointMath
+internal static class FixedPointMath
 {
     /// <summary>Leading redundant sign bits of <paramref name="x"/> (31 for zero), as TFLite's CountLeadingSignBits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -5,7 +5,7 @@ namespace TfLiteMicro.Quantization;
 /// Q0.16) read with linear interpolation on the input's absolute value (tanh(x) = 2 sigmoid(2x) - 1 shares the table),
 /// over whole spans, with the input scaling TFLite's reference integer kernels apply.
 /// </summary>
-public static class Int16Sigmoid
+internal static class Int16Sigmoid
 {
     // Copied once from the shared table: reading that property builds its span on every access.
     private static readonly ushort[] s_table = LookupTables.Sigmoid.ToArray();

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Quantization;
 
 /// <summary>Packed int4 weights: two signed 4-bit values per byte, the lower nibble first (TFLite's packing).</summary>
-public static class Int4
+internal static class Int4
 {
     /// <summary>Expands <paramref name="destination"/>.Length values from <paramref name="packed"/> into one sbyte each.</summary>
     public static void Unpack(ReadOnlySpan<sbyte> packed, Span<sbyte> destination)

@@ -7,7 +7,7 @@ namespace TfLiteMicro.Quantization;
 /// int16 table read with linear interpolation over the low 7 bits, and the fixed sigmoid table of the int16
 /// logistic and tanh kernels.
 /// </summary>
-public static class LookupTables
+internal static class LookupTables
 {
     /// <summary>Entries of an int16 table: 512 segments and one closing value for the last slope.</summary>
     public const int Int16Size = 513;

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Quantization;
 
 /// <summary>Signed 4-bit values packed two to a byte (TensorType.Int4), the low nibble holding the earlier element.</summary>
-public static class PackedInt4
+internal static class PackedInt4
 {
     /// <summary>Sign-extends <paramref name="count"/> packed values from <paramref name="packed"/> into <paramref name="destination"/>.</summary>
     public static void Unpack(ReadOnlySpan<byte> packed, int count, Span<sbyte> destination)

@@ -5,7 +5,7 @@ namespace TfLiteMicro.Quantization;
 /// for each output channel, input_scale * filter_scale / output_scale split into a Q31 multiplier and a shift, computed
 /// in double precision from the float scales exactly as TFLite's PopulateConvolutionQuantizationParams does.
 /// </summary>
-public static class PerChannelQuantization
+internal static class PerChannelQuantization
 {
     /// <summary>
     /// Fills <paramref name="multipliers"/> and <paramref name="shifts"/> (one entry per channel). A single filter scale

@@ -11,7 +11,7 @@ namespace TfLiteMicro.Kernels;
 /// <see cref="InvalidModelException"/> naming the operator and tensor. Outputs go into the application's decompression
 /// memory when it has room (<see cref="InterpreterOptions.DecompressionMemory"/>), otherwise into the arena.
 /// </summary>
-public sealed class Decode : IKernel
+internal sealed class Decode : IKernel
 {
     /// <summary>The custom operator name TFLM registers DECODE under.</summary>
     public const string OperatorName = "TFLM_DECODE";

@@ -4,7 +4,7 @@ namespace TfLiteMicro.Kernels;
 /// ASSIGN_VARIABLE: stores its value input in the resource variable its handle names. The first assignment seen while
 /// preparing fixes the variable's size and gives it a buffer in the arena.
 /// </summary>
-public sealed class AssignVariable : IKernel
+internal sealed class AssignVariable : IKernel
 {
     public void Prepare(PrepareContext context)
     {

@@ -4,7 +4,7 @@ namespace TfLiteMicro.Kernels;
 /// CALL_ONCE: runs its initialisation subgraph (typically assigning resource variables) on the first Invoke only.
 /// A reset interpreter runs it again, since Reset also returns the variables it initialised to zero.
 /// </summary>
-public sealed class CallOnce : IKernel, IResettableKernel
+internal sealed class CallOnce : IKernel, IResettableKernel
 {
     private int _init;
     private bool _hasRun, _running;

@@ -4,7 +4,7 @@ namespace TfLiteMicro.Kernels;
 /// IF: runs the then or else subgraph depending on its boolean first input; the other inputs become the chosen
 /// subgraph's inputs and its outputs become the op's outputs.
 /// </summary>
-public sealed class If : IKernel
+internal sealed class If : IKernel
 {
     private int _then, _else;
     private int[] _thenInputs = [], _thenOutputs = [], _elseInputs = [], _elseOutputs = [];

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>READ_VARIABLE: copies the value of the resource variable its handle names into its output.</summary>
-public sealed class ReadVariable : IKernel
+internal sealed class ReadVariable : IKernel
 {
     public void Prepare(PrepareContext context)
     {

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>VAR_HANDLE: outputs the id of the resource variable named by its container and shared name.</summary>
-public sealed class VarHandle : IKernel
+internal sealed class VarHandle : IKernel
 {
     private int _id;
 

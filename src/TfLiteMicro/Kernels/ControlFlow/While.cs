@@ -4,7 +4,7 @@ namespace TfLiteMicro.Kernels;
 /// WHILE: loop-carried values start as the op's inputs; while the condition subgraph returns true for them, the body
 /// subgraph maps them to their next values. The op's outputs are the values when the condition turns false.
 /// </summary>
-public sealed class While : IKernel
+internal sealed class While : IKernel
 {
     private int _condition, _body;
     private int[] _conditionInputs = [], _bodyInputs = [], _bodyOutputs = [];

@@ -8,7 +8,7 @@ namespace TfLiteMicro.Kernels;
 /// The optimized int8 path of AVERAGE_POOL_2D: sixteen channels at a time (thirty-two with AVX2), window sums widened to 16 bits (32 bits for
 /// windows over 256 elements), then the reference's rounded mean through a float division that is exact here.
 /// </summary>
-public sealed partial class AveragePool2D
+internal sealed partial class AveragePool2D
 {
     /// <summary>
     /// The most elements a window may have for the float quotient to be exact. With n = |sum| + count/2 below
@@ -26,34 +26,39 @@ public sealed partial class AveragePool2D
     /// <summary>With AVX2, thirty-two channels at a time in 256-bit vectors (16-bit sums only).</summary>
     private bool _wideVectors;
 
-    private void PrepareOptimized(PrepareContext context)
+    protected override void PrepareOptimized(PrepareContext context)
     {
-        PoolWindow w = _window;
+        PoolWindow w = Window;
         // A window clipped to the image has at most min(filter, input) rows and columns.
         long largest = (long)Math.Max(0, Math.Min(w.FilterHeight, w.InputHeight)) * Math.Max(0, Math.Min(w.FilterWidth, w.InputWidth));
         SimdLevel level = Simd.For(context);
-        _int8Optimized = _type == TensorType.Int8 && level != SimdLevel.Reference && largest <= MaxExactWindow;
+        _int8Optimized = Window.Type == TensorType.Int8 && level != SimdLevel.Reference && largest <= MaxExactWindow;
         _narrowSums = largest <= MaxNarrowWindow;
         _wideVectors = _narrowSums && level >= SimdLevel.Avx2 && Vector256.IsHardwareAccelerated;
     }
 
+    protected override bool RunOptimized(InvokeContext context)
+    {
+        if (!_int8Optimized) return false;
+        RunInt8Optimized(context.Input<sbyte>(0), context.Output<sbyte>(0));
+        return true;
+    }
+
     private void RunInt8Optimized(ReadOnlySpan<sbyte> input, Span<sbyte> output)
     {
-        PoolWindow w = _window;
+        PoolWindow w = Window;
         int depth = w.Depth;
         if (input.Length < w.Batches * w.InputHeight * w.InputWidth * depth || output.Length < w.Batches * w.OutputHeight * w.OutputWidth * depth)
             throw new InvalidOperationException("tensor data is shorter than its shape");
         ref sbyte x = ref MemoryMarshal.GetReference(input);
-        Vector128<int> low = Vector128.Create(_quantizedMin), high = Vector128.Create(_quantizedMax);
-        Vector256<int> low256 = Vector256.Create(_quantizedMin), high256 = Vector256.Create(_quantizedMax);
+        Vector128<int> low = Vector128.Create(w.QuantizedMin), high = Vector128.Create(w.QuantizedMax);
+        Vector256<int> low256 = Vector256.Create(w.QuantizedMin), high256 = Vector256.Create(w.QuantizedMax);
         for (int b = 0; b < w.Batches; b++)
             for (int oy = 0; oy < w.OutputHeight; oy++)
                 for (int ox = 0; ox < w.OutputWidth; ox++)
                 {
-                    int yOrigin = oy * w.StrideHeight - w.PadHeight;
-                    int xOrigin = ox * w.StrideWidth - w.PadWidth;
-                    int yStart = Math.Max(0, -yOrigin), yEnd = Math.Min(w.FilterHeight, w.InputHeight - yOrigin);
-                    int xStart = Math.Max(0, -xOrigin), xEnd = Math.Min(w.FilterWidth, w.InputWidth - xOrigin);
+                    (int yOrigin, int yStart, int yEnd) = w.Rows(oy);
+                    (int xOrigin, int xStart, int xEnd) = w.Columns(ox);
                     int count = Math.Max(0, yEnd - yStart) * Math.Max(0, xEnd - xStart);
                     // As in the reference, a window entirely outside the image leaves its output untouched.
                     if (count == 0) continue;
@@ -134,13 +139,13 @@ public sealed partial class AveragePool2D
                             int row = ((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin) * depth + c;
                             for (int fx = xStart; fx < xEnd; fx++) acc += input[row + fx * depth];
                         }
-                        output[outBase + c] = (sbyte)Math.Min(Math.Max(RoundedMean(acc, count), _quantizedMin), _quantizedMax);
+                        output[outBase + c] = (sbyte)Math.Min(Math.Max(PoolArithmetic.RoundedMean(acc, count), w.QuantizedMin), w.QuantizedMax);
                     }
                 }
     }
 
     /// <summary>
-    /// <see cref="RoundedMean"/> of four sums, clamped: (|sum| + count/2) / count with the sum's sign, which is the
+    /// <see cref="PoolArithmetic.RoundedMean"/> of four sums, clamped: (|sum| + count/2) / count with the sum's sign, which is the
     /// reference's half-away-from-zero quotient.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -7,7 +7,7 @@ namespace TfLiteMicro.Kernels;
 /// receptive field is gathered into one row per group (padding as zeros, which the reference skips and which add
 /// nothing) and multiplied with the filter rows in exact 64-bit sums. Same bytes as the reference.
 /// </summary>
-public sealed partial class Conv2D
+internal sealed partial class Conv2D
 {
     private SimdLevel _int16Level;
     private bool _int16Optimized;
@@ -17,13 +17,13 @@ public sealed partial class Conv2D
     {
         _int16Optimized = false;
         if (_mode is not (Mode.Int16Accumulate64 or Mode.Int16Accumulate32)) return;
-        _int16Level = _windowMatchesOutput ? Simd.For(context) : SimdLevel.Reference;
+        _int16Level = _p.WindowMatchesOutput ? Simd.For(context) : SimdLevel.Reference;
         if (_int16Level == SimdLevel.Reference) return;
-        int depth = _filterHeight * _filterWidth * _filterDepth;
+        int depth = _p.FilterHeight * _p.FilterWidth * _p.FilterDepth;
         _int16Optimized = true;
         // Small buffers live on the stack in Invoke, so the arena is no larger than with the reference kernels.
         _int16RowScratch = depth > Int16Dot.StackRowValues ? context.RequestScratch(2 * depth * sizeof(short)) : -1;
-        _int16SumScratch = _outputDepth > Int16Dot.StackSums ? context.RequestScratch(2 * _outputDepth * sizeof(long)) : -1;
+        _int16SumScratch = _p.OutputDepth > Int16Dot.StackSums ? context.RequestScratch(2 * _p.OutputDepth * sizeof(long)) : -1;
     }
 
     [System.Runtime.CompilerServices.SkipLocalsInit] // the row and sums are written before they are read
@@ -32,56 +32,55 @@ public sealed partial class Conv2D
         ReadOnlySpan<short> input = context.Input<short>(0);
         ReadOnlySpan<sbyte> filter = context.Input<sbyte>(1);
         bool wide = _mode == Mode.Int16Accumulate64;
-        ReadOnlySpan<long> bias64 = _hasBias && wide ? context.Input<long>(2) : default;
-        ReadOnlySpan<int> bias32 = _hasBias && !wide ? context.Input<int>(2) : default;
-        ReadOnlySpan<int> multipliers = _scales.Multipliers(context);
-        ReadOnlySpan<int> shifts = _scales.Shifts(context);
+        ReadOnlySpan<long> bias64 = _p.HasBias && wide ? context.Input<long>(2) : default;
+        ReadOnlySpan<int> bias32 = _p.HasBias && !wide ? context.Input<int>(2) : default;
+        ChannelRequantization scales = _p.Requantization(context);
         Span<short> output = context.Output<short>(0);
-        int depth = _filterHeight * _filterWidth * _filterDepth;
+        int depth = _p.FilterHeight * _p.FilterWidth * _p.FilterDepth;
         // Two output pixels at a time share each weight load: two rows and two sets of sums.
         Span<short> rows = _int16RowScratch < 0 ? stackalloc short[2 * Int16Dot.StackRowValues] : context.Scratch<short>(_int16RowScratch);
         Span<long> sums = _int16SumScratch < 0 ? stackalloc long[2 * Int16Dot.StackSums] : context.Scratch<long>(_int16SumScratch);
         Span<short> row0 = rows.Slice(0, depth), row1 = rows.Slice(depth, depth);
-        Span<long> sums0 = sums.Slice(0, _outputDepth), sums1 = sums.Slice(_outputDepth, _outputDepth);
-        int groups = _outputDepth / _filtersPerGroup;
+        Span<long> sums0 = sums.Slice(0, _p.OutputDepth), sums1 = sums.Slice(_p.OutputDepth, _p.OutputDepth);
+        int groups = _p.OutputDepth / _p.ChannelsPerGroup;
         int o = 0;
-        for (int b = 0; b < _batches; b++)
+        for (int b = 0; b < _p.Batches; b++)
         {
-            for (int oy = 0; oy < _outputHeight; oy++)
+            for (int oy = 0; oy < _p.OutputHeight; oy++)
             {
-                int yOrigin = oy * _strideHeight - _padHeight;
-                for (int ox = 0; ox < _outputWidth; ox += 2)
+                int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
+                for (int ox = 0; ox < _p.OutputWidth; ox += 2)
                 {
-                    bool pair = ox + 1 < _outputWidth;
-                    int xOrigin0 = ox * _strideWidth - _padWidth, xOrigin1 = xOrigin0 + _strideWidth;
+                    bool pair = ox + 1 < _p.OutputWidth;
+                    int xOrigin0 = ox * _p.StrideWidth - _p.PadWidth, xOrigin1 = xOrigin0 + _p.StrideWidth;
                     for (int g = 0; g < groups; g++)
                     {
                         ReadOnlySpan<short> gathered0 = Receptive(input, row0, b, yOrigin, xOrigin0, g, groups, depth);
-                        ReadOnlySpan<sbyte> weights = filter.Slice(g * _filtersPerGroup * depth);
+                        ReadOnlySpan<sbyte> weights = filter.Slice(g * _p.ChannelsPerGroup * depth);
                         if (pair)
                         {
                             ReadOnlySpan<short> gathered1 = Receptive(input, row1, b, yOrigin, xOrigin1, g, groups, depth);
-                            Int16Dot.Rows2(_int16Level, gathered0, gathered1, weights, depth, _filtersPerGroup,
-                                sums0.Slice(g * _filtersPerGroup), sums1.Slice(g * _filtersPerGroup));
+                            Int16Dot.Rows2(_int16Level, gathered0, gathered1, weights, depth, _p.ChannelsPerGroup,
+                                sums0.Slice(g * _p.ChannelsPerGroup), sums1.Slice(g * _p.ChannelsPerGroup));
                         }
                         else
                         {
-                            Int16Dot.Rows(_int16Level, gathered0, weights, depth, _filtersPerGroup, sums0.Slice(g * _filtersPerGroup));
+                            Int16Dot.Rows(_int16Level, gathered0, weights, depth, _p.ChannelsPerGroup, sums0.Slice(g * _p.ChannelsPerGroup));
                         }
                     }
-                    RequantizeInt16(sums0, output.Slice(o, _outputDepth), multipliers, shifts, bias64, bias32, wide);
-                    o += _outputDepth;
+                    RequantizeInt16(sums0, output.Slice(o, _p.OutputDepth), scales, bias64, bias32, wide);
+                    o += _p.OutputDepth;
                     if (pair)
                     {
-                        RequantizeInt16(sums1, output.Slice(o, _outputDepth), multipliers, shifts, bias64, bias32, wide);
-                        o += _outputDepth;
+                        RequantizeInt16(sums1, output.Slice(o, _p.OutputDepth), scales, bias64, bias32, wide);
+                        o += _p.OutputDepth;
                     }
                 }
             }
         }
     }
 
-    private void RequantizeInt16(ReadOnlySpan<long> sums, Span<short> pixel, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
+    private void RequantizeInt16(ReadOnlySpan<long> sums, Span<short> pixel, ChannelRequantization scales,
         ReadOnlySpan<long> bias64, ReadOnlySpan<int> bias32, bool wide)
     {
         for (int c = 0; c < pixel.Length; c++)
@@ -90,17 +89,17 @@ public sealed partial class Conv2D
             if (wide)
             {
                 long acc = sums[c];
-                if (_hasBias) acc += bias64[c];
-                scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c]);
+                if (_p.HasBias) acc += bias64[c];
+                scaled = scales.Scale(acc, c);
             }
             else
             {
                 // The reference's int32 sum wraps: the low 32 bits of the exact sum are its value.
                 int acc = unchecked((int)sums[c]);
-                if (_hasBias) acc = unchecked(acc + bias32[c]);
-                scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c]);
+                if (_p.HasBias) acc = unchecked(acc + bias32[c]);
+                scaled = scales.Scale(acc, c);
             }
-            pixel[c] = (short)Math.Min(Math.Max(scaled, _quantizedMin), _quantizedMax);
+            pixel[c] = (short)Math.Min(Math.Max(scaled, _p.QuantizedMin), _p.QuantizedMax);
         }
     }
 
@@ -110,39 +109,39 @@ public sealed partial class Conv2D
     /// </summary>
     private ReadOnlySpan<short> Receptive(ReadOnlySpan<short> input, Span<short> row, int b, int yOrigin, int xOrigin, int g, int groups, int depth)
     {
-        if (groups == 1 && _filterHeight == 1 && _filterWidth == 1 && (uint)yOrigin < (uint)_inputHeight && (uint)xOrigin < (uint)_inputWidth)
-            return input.Slice(((b * _inputHeight + yOrigin) * _inputWidth + xOrigin) * _inputDepth, depth);
-        Gather(input, row, b, yOrigin, xOrigin, g * _filterDepth, groups == 1);
+        if (groups == 1 && _p.FilterHeight == 1 && _p.FilterWidth == 1 && (uint)yOrigin < (uint)_p.InputHeight && (uint)xOrigin < (uint)_p.InputWidth)
+            return input.Slice(((b * _p.InputHeight + yOrigin) * _p.InputWidth + xOrigin) * _p.InputDepth, depth);
+        Gather(input, row, b, yOrigin, xOrigin, g * _p.FilterDepth, groups == 1);
         return row;
     }
 
     /// <summary>Copies one output pixel's receptive field (one group's channels) into <paramref name="row"/>, zeros outside the input.</summary>
     private void Gather(ReadOnlySpan<short> input, Span<short> row, int b, int yOrigin, int xOrigin, int channelBase, bool allChannels)
     {
-        int tap = _filterDepth;
-        int lineLength = _filterWidth * tap;
+        int tap = _p.FilterDepth;
+        int lineLength = _p.FilterWidth * tap;
         int r = 0;
-        for (int fy = 0; fy < _filterHeight; fy++, r += lineLength)
+        for (int fy = 0; fy < _p.FilterHeight; fy++, r += lineLength)
         {
-            int iy = yOrigin + _dilationHeight * fy;
-            if ((uint)iy >= (uint)_inputHeight)
+            int iy = yOrigin + _p.DilationHeight * fy;
+            if ((uint)iy >= (uint)_p.InputHeight)
             {
                 row.Slice(r, lineLength).Clear();
                 continue;
             }
-            int lineBase = (b * _inputHeight + iy) * _inputWidth;
-            if (allChannels && _dilationWidth == 1 && xOrigin >= 0 && xOrigin + _filterWidth <= _inputWidth)
+            int lineBase = (b * _p.InputHeight + iy) * _p.InputWidth;
+            if (allChannels && _p.DilationWidth == 1 && xOrigin >= 0 && xOrigin + _p.FilterWidth <= _p.InputWidth)
             {
                 // The whole filter line lies inside the input and is contiguous there.
-                input.Slice((lineBase + xOrigin) * _inputDepth, lineLength).CopyTo(row.Slice(r));
+                input.Slice((lineBase + xOrigin) * _p.InputDepth, lineLength).CopyTo(row.Slice(r));
                 continue;
             }
-            for (int fx = 0; fx < _filterWidth; fx++)
+            for (int fx = 0; fx < _p.FilterWidth; fx++)
             {
-                int ix = xOrigin + _dilationWidth * fx;
+                int ix = xOrigin + _p.DilationWidth * fx;
                 Span<short> slot = row.Slice(r + fx * tap, tap);
-                if ((uint)ix >= (uint)_inputWidth) slot.Clear();
-                else input.Slice((lineBase + ix) * _inputDepth + channelBase, tap).CopyTo(slot);
+                if ((uint)ix >= (uint)_p.InputWidth) slot.Clear();
+                else input.Slice((lineBase + ix) * _p.InputDepth + channelBase, tap).CopyTo(slot);
             }
         }
     }

@@ -5,7 +5,7 @@ namespace TfLiteMicro.Kernels;
 /// (padding filled with the input zero point, which contributes nothing) and multiplied with the filter, whose
 /// [out, height, width, in] layout already stores each output channel as one contiguous row. Same bytes as the reference.
 /// </summary>
-public sealed partial class Conv2D
+internal sealed partial class Conv2D
 {
     private SimdLevel _level;
     private bool _int8Optimized, _requantizeVector, _pointwise;
@@ -27,63 +27,63 @@ public sealed partial class Conv2D
     /// <summary>Largest GEMM scratch (panel and gathered rows) kept on the stack rather than in the arena.</summary>
     private const int GemmStackBytes = 32 * 1024;
 
-    private void PrepareOptimized(PrepareContext context, int[] multipliers, int[] shifts, sbyte[]? unpackedFilter)
+    private void PrepareOptimized(PrepareContext context, sbyte[]? unpackedFilter)
     {
-        _level = _windowMatchesOutput ? Simd.For(context) : SimdLevel.Reference;
+        _level = _p.WindowMatchesOutput ? Simd.For(context) : SimdLevel.Reference;
         _int8Optimized = false;
         _pointwise = false;
         _floatOptimized = false;
         // Padded taps enter the fast float path as 0 * w, which the reference skips: equal unless a weight is inf or
         // NaN (0 * inf is NaN), so such filters, and filters not known until Invoke, keep the reference loop.
-        if (_level != SimdLevel.Reference && _mode == Mode.Float32 && _filtersPerGroup == _outputDepth
+        if (_level != SimdLevel.Reference && _mode == Mode.Float32 && _p.ChannelsPerGroup == _p.OutputDepth
             && context.Input(1) is { IsConstant: true } floatFilter && AllFinite(floatFilter.AsReadOnlySpan<float>()))
         {
             _floatOptimized = true;
-            int floatDepth = _filterHeight * _filterWidth * _filterDepth;
+            int floatDepth = _p.FilterHeight * _p.FilterWidth * _p.FilterDepth;
             _floatRowScratch = floatDepth > Int8Dot.StackRowBytes / sizeof(float) ? context.RequestScratch(floatDepth * sizeof(float)) : -1;
             return;
         }
-        if (_level == SimdLevel.Reference || _mode != Mode.Int8 || _filtersPerGroup != _outputDepth) return;
+        if (_level == SimdLevel.Reference || _mode != Mode.Int8 || _p.ChannelsPerGroup != _p.OutputDepth) return;
         Tensor filter = context.Input(1);
         Tensor? bias = context.OptionalInput(2);
-        int depth = _filterHeight * _filterWidth * _filterDepth;
+        int depth = _p.FilterHeight * _p.FilterWidth * _p.FilterDepth;
         ReadOnlySpan<sbyte> weights;
         if (unpackedFilter is not null) weights = unpackedFilter;
         else if (filter.IsConstant) weights = filter.AsReadOnlySpan<sbyte>();
         else return;
-        if (weights.Length < (long)depth * _outputDepth) return;
+        if (weights.Length < (long)depth * _p.OutputDepth) return;
 
         // Rows enter as x + 128: sum w * (x + inputOffset) = sum w * (x + 128) + (inputOffset - 128) * sum w.
-        int[] rowSums = Int8Dot.RowSums(weights, depth, _outputDepth);
+        int[] rowSums = Int8Dot.RowSums(weights, depth, _p.OutputDepth);
         bool constantBias = bias is not null && bias.IsConstant;
         ReadOnlySpan<int> biasValues = constantBias ? bias!.AsReadOnlySpan<int>() : default;
-        var initial = new int[_outputDepth];
-        for (int o = 0; o < _outputDepth; o++)
-            initial[o] = unchecked((_inputOffset - 128) * rowSums[o] + (constantBias ? biasValues[o] : 0));
+        var initial = new int[_p.OutputDepth];
+        for (int o = 0; o < _p.OutputDepth; o++)
+            initial[o] = unchecked((_p.InputOffset - 128) * rowSums[o] + (constantBias ? biasValues[o] : 0));
         // The folded sums live in the arena's persistent part, next to the multipliers.
         _sumInitialHandle = context.AllocatePersistent<int>(initial);
         _addBiasAtInvoke = bias is not null && !constantBias;
-        _requantizeVector = Int8Requantizer.CanVectorize(_level, multipliers, shifts);
+        _requantizeVector = _p.ScalesFitVectors && Int8Requantizer.CanVectorize(_level, default, default);
         _int8Optimized = true;
         PrepareGemm(context, weights);
         // A 1x1 filter over few input channels: one lane per output channel instead of one dot product per channel.
         // Past 64 input channels (16 without VNNI, where each lane takes pairs, not quads) the dot products are long
         // enough that the per-row form is as fast (measured on person_detect's layers).
         const int pointwiseMaxDepth = 64;
-        _pointwise = _filterHeight == 1 && _filterWidth == 1 && _padHeight == 0 && _padWidth == 0 && !_addBiasAtInvoke && _requantizeVector
-            && _filterDepth == _inputDepth && _filterDepth <= (_level == SimdLevel.AvxVnni ? pointwiseMaxDepth : 16) && Int8PointwiseConv.Applies(_level, _filterDepth, _outputDepth)
-            && (_outputHeight - 1L) * _strideHeight < _inputHeight && (_outputWidth - 1L) * _strideWidth < _inputWidth;
+        _pointwise = _p.FilterHeight == 1 && _p.FilterWidth == 1 && _p.PadHeight == 0 && _p.PadWidth == 0 && !_addBiasAtInvoke && _requantizeVector
+            && _p.FilterDepth == _p.InputDepth && _p.FilterDepth <= (_level == SimdLevel.AvxVnni ? pointwiseMaxDepth : 16) && Int8PointwiseConv.Applies(_level, _p.FilterDepth, _p.OutputDepth)
+            && (_p.OutputHeight - 1L) * _p.StrideHeight < _p.InputHeight && (_p.OutputWidth - 1L) * _p.StrideWidth < _p.InputWidth;
         // Small buffers live on the stack in Invoke, so the arena is no larger than with the reference kernels.
         _rowScratch = depth + 32 > Int8Dot.StackRowBytes ? context.RequestScratch(depth + 32) : -1;
-        _sumScratch = _outputDepth > Int8Dot.StackSums ? context.RequestScratch(_outputDepth * sizeof(int)) : -1;
+        _sumScratch = _p.OutputDepth > Int8Dot.StackSums ? context.RequestScratch(_p.OutputDepth * sizeof(int)) : -1;
     }
 
     private void PrepareGemm(PrepareContext context, ReadOnlySpan<sbyte> weights)
     {
         _gemm = false;
-        _gemmShape = new Int8GemmShape(_batches, _inputHeight, _inputWidth, _inputDepth, _outputHeight, _outputWidth, _outputDepth,
-            _filterHeight, _filterWidth, _strideHeight, _strideWidth, _dilationHeight, _dilationWidth, _padHeight, _padWidth);
-        if (!Int8Gemm.Applies(_level, _gemmShape) || _addBiasAtInvoke || !_requantizeVector || _filterDepth != _inputDepth) return;
+        _gemmShape = new Int8GemmShape(_p.Batches, _p.InputHeight, _p.InputWidth, _p.InputDepth, _p.OutputHeight, _p.OutputWidth, _p.OutputDepth,
+            _p.FilterHeight, _p.FilterWidth, _p.StrideHeight, _p.StrideWidth, _p.DilationHeight, _p.DilationWidth, _p.PadHeight, _p.PadWidth);
+        if (!Int8Gemm.Applies(_level, _gemmShape) || _addBiasAtInvoke || !_requantizeVector || _p.FilterDepth != _p.InputDepth) return;
         bool arrangeOnce = context.PrearrangeWeights;
         if (!arrangeOnce && _gemmShape.Pixels < GemmMinPixels) return;
         if (arrangeOnce)
@@ -110,69 +110,69 @@ public sealed partial class Conv2D
     private void RunInt8Optimized(InvokeContext context)
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
-        ReadOnlySpan<sbyte> filter = ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch);
+        ReadOnlySpan<sbyte> filter = _p.Int8Filter(context);
         Span<sbyte> output = context.Output<sbyte>(0);
         ReadOnlySpan<int> sumInitial = context.Persistent<int>(_sumInitialHandle);
-        var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, _requantizeVector);
+        var requantizer = _p.CreateInt8Requantizer(context, _requantizeVector);
         if (_gemm)
         {
             Span<byte> scratch = _gemmScratch < 0 ? stackalloc byte[GemmStackBytes] : context.Scratch<byte>(_gemmScratch);
             ReadOnlySpan<byte> arranged = _gemmArrangedHandle < 0 ? default : context.Persistent<byte>(_gemmArrangedHandle);
-            Int8Gemm.Run(_level, _gemmShape, input, unchecked((sbyte)-_inputOffset), filter, arranged, sumInitial, requantizer, output, scratch.Slice(0, _gemmScratchBytes));
+            Int8Gemm.Run(_level, _gemmShape, input, unchecked((sbyte)-_p.InputOffset), filter, arranged, sumInitial, requantizer, output, scratch.Slice(0, _gemmScratchBytes));
             return;
         }
         if (_pointwise)
         {
-            Int8PointwiseConv.Run(_level, input, filter, sumInitial, requantizer, output, _batches, _inputHeight, _inputWidth, _inputDepth,
-                _outputHeight, _outputWidth, _strideHeight, _strideWidth, _outputDepth);
+            Int8PointwiseConv.Run(_level, input, filter, sumInitial, requantizer, output, _p.Batches, _p.InputHeight, _p.InputWidth, _p.InputDepth,
+                _p.OutputHeight, _p.OutputWidth, _p.StrideHeight, _p.StrideWidth, _p.OutputDepth);
             return;
         }
         ReadOnlySpan<int> bias = _addBiasAtInvoke ? context.Input<int>(2) : default;
-        int depth = _filterHeight * _filterWidth * _filterDepth;
+        int depth = _p.FilterHeight * _p.FilterWidth * _p.FilterDepth;
         Span<byte> row = (_rowScratch < 0 ? stackalloc byte[Int8Dot.StackRowBytes] : context.Scratch<byte>(_rowScratch)).Slice(0, depth);
-        Span<int> sums = (_sumScratch < 0 ? stackalloc int[Int8Dot.StackSums] : context.Scratch<int>(_sumScratch)).Slice(0, _outputDepth);
+        Span<int> sums = (_sumScratch < 0 ? stackalloc int[Int8Dot.StackSums] : context.Scratch<int>(_sumScratch)).Slice(0, _p.OutputDepth);
         // The input zero point as an unsigned activation: its term w * (x + inputOffset) is zero.
-        byte padding = unchecked((byte)(128 - _inputOffset));
-        int tap = _filterDepth;
+        byte padding = unchecked((byte)(128 - _p.InputOffset));
+        int tap = _p.FilterDepth;
         int o = 0;
-        for (int b = 0; b < _batches; b++)
+        for (int b = 0; b < _p.Batches; b++)
         {
-            for (int oy = 0; oy < _outputHeight; oy++)
+            for (int oy = 0; oy < _p.OutputHeight; oy++)
             {
-                int yOrigin = oy * _strideHeight - _padHeight;
-                for (int ox = 0; ox < _outputWidth; ox++)
+                int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
+                for (int ox = 0; ox < _p.OutputWidth; ox++)
                 {
-                    int xOrigin = ox * _strideWidth - _padWidth;
+                    int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
                     int r = 0;
-                    for (int fy = 0; fy < _filterHeight; fy++)
+                    for (int fy = 0; fy < _p.FilterHeight; fy++)
                     {
-                        int iy = yOrigin + _dilationHeight * fy;
-                        if ((uint)iy >= (uint)_inputHeight)
+                        int iy = yOrigin + _p.DilationHeight * fy;
+                        if ((uint)iy >= (uint)_p.InputHeight)
                         {
-                            row.Slice(r, _filterWidth * tap).Fill(padding);
-                            r += _filterWidth * tap;
+                            row.Slice(r, _p.FilterWidth * tap).Fill(padding);
+                            r += _p.FilterWidth * tap;
                             continue;
                         }
-                        int lineBase = (b * _inputHeight + iy) * _inputWidth;
-                        if (_dilationWidth == 1 && xOrigin >= 0 && xOrigin + _filterWidth <= _inputWidth)
+                        int lineBase = (b * _p.InputHeight + iy) * _p.InputWidth;
+                        if (_p.DilationWidth == 1 && xOrigin >= 0 && xOrigin + _p.FilterWidth <= _p.InputWidth)
                         {
                             // The whole filter row lies inside the input and is contiguous there.
-                            Int8Dot.ToUnsigned(input.Slice((lineBase + xOrigin) * _inputDepth, _filterWidth * tap), row.Slice(r));
-                            r += _filterWidth * tap;
+                            Int8Dot.ToUnsigned(input.Slice((lineBase + xOrigin) * _p.InputDepth, _p.FilterWidth * tap), row.Slice(r));
+                            r += _p.FilterWidth * tap;
                             continue;
                         }
-                        for (int fx = 0; fx < _filterWidth; fx++, r += tap)
+                        for (int fx = 0; fx < _p.FilterWidth; fx++, r += tap)
                         {
-                            int ix = xOrigin + _dilationWidth * fx;
-                            if ((uint)ix >= (uint)_inputWidth) row.Slice(r, tap).Fill(padding);
-                            else Int8Dot.ToUnsigned(input.Slice((lineBase + ix) * _inputDepth, tap), row.Slice(r));
+                            int ix = xOrigin + _p.DilationWidth * fx;
+                            if ((uint)ix >= (uint)_p.InputWidth) row.Slice(r, tap).Fill(padding);
+                            else Int8Dot.ToUnsigned(input.Slice((lineBase + ix) * _p.InputDepth, tap), row.Slice(r));
                         }
                     }
-                    Int8Dot.Rows(_level, row, filter, depth, _outputDepth, sumInitial, sums);
+                    Int8Dot.Rows(_level, row, filter, depth, _p.OutputDepth, sumInitial, sums);
                     if (_addBiasAtInvoke)
-                        for (int c = 0; c < _outputDepth; c++) sums[c] = unchecked(sums[c] + bias[c]);
-                    requantizer.Apply(sums, 0, output.Slice(o, _outputDepth));
-                    o += _outputDepth;
+                        for (int c = 0; c < _p.OutputDepth; c++) sums[c] = unchecked(sums[c] + bias[c]);
+                    requantizer.Apply(sums, 0, output.Slice(o, _p.OutputDepth));
+                    o += _p.OutputDepth;
                 }
             }
         }
@@ -187,49 +187,49 @@ public sealed partial class Conv2D
     {
         ReadOnlySpan<float> input = context.Input<float>(0);
         ReadOnlySpan<float> filter = context.Input<float>(1);
-        ReadOnlySpan<float> bias = _hasBias ? context.Input<float>(2) : default;
+        ReadOnlySpan<float> bias = _p.HasBias ? context.Input<float>(2) : default;
         Span<float> output = context.Output<float>(0);
-        int depth = _filterHeight * _filterWidth * _filterDepth;
+        int depth = _p.FilterHeight * _p.FilterWidth * _p.FilterDepth;
         Span<float> row = (_floatRowScratch < 0 ? stackalloc float[Int8Dot.StackRowBytes / sizeof(float)] : context.Scratch<float>(_floatRowScratch)).Slice(0, depth);
-        int tap = _filterDepth;
-        bool pointwise = _filterHeight == 1 && _filterWidth == 1 && _padHeight == 0 && _padWidth == 0;
+        int tap = _p.FilterDepth;
+        bool pointwise = _p.FilterHeight == 1 && _p.FilterWidth == 1 && _p.PadHeight == 0 && _p.PadWidth == 0;
         int o = 0;
-        for (int b = 0; b < _batches; b++)
+        for (int b = 0; b < _p.Batches; b++)
         {
-            for (int oy = 0; oy < _outputHeight; oy++)
+            for (int oy = 0; oy < _p.OutputHeight; oy++)
             {
-                int yOrigin = oy * _strideHeight - _padHeight;
-                for (int ox = 0; ox < _outputWidth; ox++, o += _outputDepth)
+                int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
+                for (int ox = 0; ox < _p.OutputWidth; ox++, o += _p.OutputDepth)
                 {
-                    int xOrigin = ox * _strideWidth - _padWidth;
+                    int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
                     ReadOnlySpan<float> gathered = row;
                     if (pointwise)
                     {
-                        gathered = input.Slice(((b * _inputHeight + yOrigin) * _inputWidth + xOrigin) * _inputDepth, depth);
+                        gathered = input.Slice(((b * _p.InputHeight + yOrigin) * _p.InputWidth + xOrigin) * _p.InputDepth, depth);
                     }
                     else
                     {
                         int r = 0;
-                        for (int fy = 0; fy < _filterHeight; fy++)
+                        for (int fy = 0; fy < _p.FilterHeight; fy++)
                         {
-                            int iy = yOrigin + _dilationHeight * fy;
-                            if ((uint)iy >= (uint)_inputHeight)
+                            int iy = yOrigin + _p.DilationHeight * fy;
+                            if ((uint)iy >= (uint)_p.InputHeight)
                             {
-                                row.Slice(r, _filterWidth * tap).Clear();
-                                r += _filterWidth * tap;
+                                row.Slice(r, _p.FilterWidth * tap).Clear();
+                                r += _p.FilterWidth * tap;
                                 continue;
                             }
-                            int lineBase = (b * _inputHeight + iy) * _inputWidth;
-                            for (int fx = 0; fx < _filterWidth; fx++, r += tap)
+                            int lineBase = (b * _p.InputHeight + iy) * _p.InputWidth;
+                            for (int fx = 0; fx < _p.FilterWidth; fx++, r += tap)
                             {
-                                int ix = xOrigin + _dilationWidth * fx;
-                                if ((uint)ix >= (uint)_inputWidth) row.Slice(r, tap).Clear();
-                                else input.Slice((lineBase + ix) * _inputDepth, tap).CopyTo(row.Slice(r));
+                                int ix = xOrigin + _p.DilationWidth * fx;
+                                if ((uint)ix >= (uint)_p.InputWidth) row.Slice(r, tap).Clear();
+                                else input.Slice((lineBase + ix) * _p.InputDepth, tap).CopyTo(row.Slice(r));
                             }
                         }
                         gathered = row;
                     }
-                    FloatDot.Rows(_level, gathered, filter, depth, _outputDepth, bias, _floatMin, _floatMax, output.Slice(o, _outputDepth));
+                    FloatDot.Rows(_level, gathered, filter, depth, _p.OutputDepth, bias, _p.FloatMin, _p.FloatMax, output.Slice(o, _p.OutputDepth));
                 }
             }
         }

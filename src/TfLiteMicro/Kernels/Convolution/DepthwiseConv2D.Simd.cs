@@ -18,7 +18,7 @@ namespace TfLiteMicro.Kernels;
 /// a time in the reference's order of additions (multiplier one or one input channel). Same bytes as the reference
 /// (float: the same values) on every level.
 /// </summary>
-public sealed partial class DepthwiseConv2D
+internal sealed partial class DepthwiseConv2D
 {
     private enum Gather { Direct, Broadcast, Expand }
 
@@ -53,28 +53,30 @@ public sealed partial class DepthwiseConv2D
     // With InterpreterOptions.PrearrangeWeights: the arranged filter and folded biases, made once (persistent handles).
     private int _rowsTableHandle = -1, _rowsFoldedHandle = -1;
 
-    private void PrepareOptimized(PrepareContext context, int[] multipliers, int[] shifts)
+    private void PrepareOptimized(PrepareContext context)
     {
-        _level = _windowMatchesOutput ? Simd.For(context) : SimdLevel.Reference;
+        _level = _p.WindowMatchesOutput ? Simd.For(context) : SimdLevel.Reference;
         _int8Optimized = _pairs = _interior = false;
         _wide = _level >= SimdLevel.Avx2 && Avx2.IsSupported;
-        _gather = _depthMultiplier == 1 ? Gather.Direct : _inputDepth == 1 ? Gather.Broadcast : Gather.Expand;
+        _gather = _p.DepthMultiplier == 1 ? Gather.Direct : _p.InputDepth == 1 ? Gather.Broadcast : Gather.Expand;
         if (_level == SimdLevel.Reference || !Vector128.IsHardwareAccelerated) { _floatOptimized = false; return; }
-        _floatOptimized = _mode == Mode.Float32 && _gather != Gather.Expand;
-        if (_mode != Mode.Int8) return;
+        _floatOptimized = _p.Type == TensorType.Float32 && _gather != Gather.Expand;
+        if (_p.Type != TensorType.Int8) return;
         // A fused activation whose limit overflowed (a tiny output scale) gives a range the reference narrows by
         // truncation; the vector stores saturate, so such layers keep the reference loop.
-        if (_quantizedMin < sbyte.MinValue || _quantizedMax > sbyte.MaxValue || _quantizedMin > _quantizedMax) return;
-        if (_wide ? !Int8Requantizer.CanVectorize(_level, multipliers, shifts) : !Vector128Requantizer.CanVectorize(multipliers, shifts)) return;
+        if (_p.QuantizedMin < sbyte.MinValue || _p.QuantizedMax > sbyte.MaxValue || _p.QuantizedMin > _p.QuantizedMax) return;
+        if (!_p.ScalesFitVectors || (_wide && !Int8Requantizer.CanVectorize(_level, default, default))) return;
+        // The 128-bit requantizer spreads a per-tensor multiplier over a table on the stack.
+        if (!_wide && _p.Scales.Channels == 1 && _p.OutputDepth > ExpandCapacity) return;
         Tensor filter = context.Input(1);
-        if (_unpackedFilterScratch < 0 && filter.ByteCount < (long)_filterHeight * _filterWidth * _outputDepth) return;
-        if (_gather == Gather.Expand && _outputDepth > ExpandCapacity) return;
+        if (_p.UnpackedFilterScratch < 0 && filter.ByteCount < (long)_p.FilterHeight * _p.FilterWidth * _p.OutputDepth) return;
+        if (_gather == Gather.Expand && _p.OutputDepth > ExpandCapacity) return;
         _int8Optimized = true;
         PrepareRows(context);
         PreparePairs();
         PrepareInteriorPairs();
         // Eight channels fill half a 256-bit vector: two horizontally neighbouring output pixels share one instead.
-        _eightChannelPixelPairs = _wide && _gather == Gather.Direct && _outputDepth == 8 && _filterHeight * _filterWidth <= PixelPairTapCapacity;
+        _eightChannelPixelPairs = _wide && _gather == Gather.Direct && _p.OutputDepth == 8 && _p.FilterHeight * _p.FilterWidth <= PixelPairTapCapacity;
     }
 
     /// <summary>
@@ -84,10 +86,10 @@ public sealed partial class DepthwiseConv2D
     private void PrepareRows(PrepareContext context)
     {
         _rows = false;
-        if (_gather == Gather.Expand || !_wide || !Int8DepthwiseRows.Applies(_level, _inputDepth, _outputDepth) || _outputWidth <= 0) return;
-        long columns = Int8DepthwiseRows.PaddedColumns(_outputWidth, _strideWidth, _filterWidth, _dilationWidth);
-        if (Int8DepthwiseRows.TableValues(_filterHeight, _filterWidth, _outputDepth) > PairWeightCapacity || _outputDepth > InteriorBiasCapacity
-            || columns * _inputDepth * _filterHeight > PaddedRowsCapacity)
+        if (_gather == Gather.Expand || !_wide || !Int8DepthwiseRows.Applies(_level, _p.InputDepth, _p.OutputDepth) || _p.OutputWidth <= 0) return;
+        long columns = Int8DepthwiseRows.PaddedColumns(_p.OutputWidth, _p.StrideWidth, _p.FilterWidth, _p.DilationWidth);
+        if (Int8DepthwiseRows.TableValues(_p.FilterHeight, _p.FilterWidth, _p.OutputDepth) > PairWeightCapacity || _p.OutputDepth > InteriorBiasCapacity
+            || columns * _p.InputDepth * _p.FilterHeight > PaddedRowsCapacity)
             return;
         _paddedColumns = (int)columns;
         _rows = true;
@@ -96,10 +98,10 @@ public sealed partial class DepthwiseConv2D
         Tensor? bias = context.OptionalInput(2);
         if (context.PrearrangeWeights && filter is { IsConstant: true, Type: TensorType.Int8 } && (bias is null || bias.IsConstant))
         {
-            var table = new short[Int8DepthwiseRows.TableValues(_filterHeight, _filterWidth, _outputDepth)];
-            var folded = new int[_outputDepth];
-            Int8DepthwiseRows.Arrange(filter.AsReadOnlySpan<sbyte>(), bias is null ? default : bias.AsReadOnlySpan<int>(), _inputOffset,
-                _filterHeight, _filterWidth, _outputDepth, table, folded);
+            var table = new short[Int8DepthwiseRows.TableValues(_p.FilterHeight, _p.FilterWidth, _p.OutputDepth)];
+            var folded = new int[_p.OutputDepth];
+            Int8DepthwiseRows.Arrange(filter.AsReadOnlySpan<sbyte>(), bias is null ? default : bias.AsReadOnlySpan<int>(), _p.InputOffset,
+                _p.FilterHeight, _p.FilterWidth, _p.OutputDepth, table, folded);
             _rowsTableHandle = context.AllocatePersistent<short>(table);
             _rowsFoldedHandle = context.AllocatePersistent<int>(folded);
         }
@@ -113,36 +115,36 @@ public sealed partial class DepthwiseConv2D
     private void RunInt8Rows(InvokeContext context)
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
-        ReadOnlySpan<sbyte> filter = ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch);
-        ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(2) : default;
+        ReadOnlySpan<sbyte> filter = _p.Int8Filter(context);
+        ReadOnlySpan<int> bias = _p.HasBias ? context.Input<int>(2) : default;
         Span<sbyte> output = context.Output<sbyte>(0);
-        int channels = _outputDepth, depth = _inputDepth;
-        if (input.Length < _batches * _inputHeight * _inputWidth * depth || filter.Length < _filterHeight * _filterWidth * channels
-            || output.Length < _batches * _outputHeight * _outputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
+        int channels = _p.OutputDepth, depth = _p.InputDepth;
+        if (input.Length < _p.Batches * _p.InputHeight * _p.InputWidth * depth || filter.Length < _p.FilterHeight * _p.FilterWidth * channels
+            || output.Length < _p.Batches * _p.OutputHeight * _p.OutputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
             throw context.Error("tensor data is shorter than its shape");
         bool arranged = _rowsTableHandle >= 0;
         Span<short> table = arranged ? context.Persistent<short>(_rowsTableHandle) : stackalloc short[PairWeightCapacity];
         Span<int> folded = arranged ? context.Persistent<int>(_rowsFoldedHandle) : stackalloc int[InteriorBiasCapacity];
-        if (!arranged) Int8DepthwiseRows.Arrange(filter, bias, _inputOffset, _filterHeight, _filterWidth, channels, table, folded);
-        var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, vector: true);
+        if (!arranged) Int8DepthwiseRows.Arrange(filter, bias, _p.InputOffset, _p.FilterHeight, _p.FilterWidth, channels, table, folded);
+        var requantizer = _p.CreateInt8Requantizer(context, vector: true);
         int rowBytes = _paddedColumns * depth;
         Span<sbyte> rows = stackalloc sbyte[PaddedRowsCapacity];
-        sbyte zeroPoint = unchecked((sbyte)-_inputOffset);
-        int inputRow = _inputWidth * depth, outputRow = _outputWidth * channels;
-        for (int b = 0; b < _batches; b++)
+        sbyte zeroPoint = unchecked((sbyte)-_p.InputOffset);
+        int inputRow = _p.InputWidth * depth, outputRow = _p.OutputWidth * channels;
+        for (int b = 0; b < _p.Batches; b++)
         {
-            for (int oy = 0; oy < _outputHeight; oy++)
+            for (int oy = 0; oy < _p.OutputHeight; oy++)
             {
-                int yOrigin = oy * _strideHeight - _padHeight;
-                for (int fy = 0; fy < _filterHeight; fy++)
+                int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
+                for (int fy = 0; fy < _p.FilterHeight; fy++)
                 {
-                    int iy = yOrigin + fy * _dilationHeight;
-                    ReadOnlySpan<sbyte> source = (uint)iy < (uint)_inputHeight ? input.Slice((b * _inputHeight + iy) * inputRow, inputRow) : default;
-                    Int8DepthwiseRows.PadRow(source, depth, _padWidth, _paddedColumns, zeroPoint, rows.Slice(fy * rowBytes, rowBytes));
+                    int iy = yOrigin + fy * _p.DilationHeight;
+                    ReadOnlySpan<sbyte> source = (uint)iy < (uint)_p.InputHeight ? input.Slice((b * _p.InputHeight + iy) * inputRow, inputRow) : default;
+                    Int8DepthwiseRows.PadRow(source, depth, _p.PadWidth, _paddedColumns, zeroPoint, rows.Slice(fy * rowBytes, rowBytes));
                 }
-                Int8DepthwiseRows.Run(ref MemoryMarshal.GetReference(rows), _outputWidth, _strideWidth * depth, _dilationWidth * depth, rowBytes,
-                    _filterHeight, _filterWidth, channels, depth != channels, ref MemoryMarshal.GetReference(table), ref MemoryMarshal.GetReference(folded), requantizer,
-                    ref MemoryMarshal.GetReference(output.Slice((b * _outputHeight + oy) * outputRow, outputRow)));
+                Int8DepthwiseRows.Run(ref MemoryMarshal.GetReference(rows), _p.OutputWidth, _p.StrideWidth * depth, _p.DilationWidth * depth, rowBytes,
+                    _p.FilterHeight, _p.FilterWidth, channels, depth != channels, ref MemoryMarshal.GetReference(table), ref MemoryMarshal.GetReference(folded), requantizer,
+                    ref MemoryMarshal.GetReference(output.Slice((b * _p.OutputHeight + oy) * outputRow, outputRow)));
             }
         }
     }
@@ -155,15 +157,15 @@ public sealed partial class DepthwiseConv2D
     /// </summary>
     private void PrepareInteriorPairs()
     {
-        _interiorBlocks = _outputDepth / 16;
-        long size = (long)_filterHeight * ((_filterWidth + 1) / 2) * _interiorBlocks * 32;
+        _interiorBlocks = _p.OutputDepth / 16;
+        long size = (long)_p.FilterHeight * ((_p.FilterWidth + 1) / 2) * _interiorBlocks * 32;
         _interior = _wide && _gather == Gather.Direct && _interiorBlocks > 0 && size <= PairWeightCapacity && _interiorBlocks * 16 <= InteriorBiasCapacity;
     }
 
     private void BuildInteriorPairs(ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias, Span<short> table, Span<int> folded)
     {
-        int channels = _outputDepth, blocks = _interiorBlocks, pairs = (_filterWidth + 1) / 2;
-        for (int fy = 0; fy < _filterHeight; fy++)
+        int channels = _p.OutputDepth, blocks = _interiorBlocks, pairs = (_p.FilterWidth + 1) / 2;
+        for (int fy = 0; fy < _p.FilterHeight; fy++)
             for (int p = 0; p < pairs; p++)
                 for (int k = 0; k < blocks; k++)
                     for (int j = 0; j < 8; j++)
@@ -171,8 +173,8 @@ public sealed partial class DepthwiseConv2D
                         // Pair j of the low half is channel (j / 4) * 8 + j % 4, of the high half that plus four.
                         int channel = k * 16 + (j / 4) * 8 + j % 4;
                         int at = ((fy * pairs + p) * blocks + k) * 32 + 2 * j;
-                        int first = (fy * _filterWidth + 2 * p) * channels + channel;
-                        bool hasSecond = 2 * p + 1 < _filterWidth;
+                        int first = (fy * _p.FilterWidth + 2 * p) * channels + channel;
+                        bool hasSecond = 2 * p + 1 < _p.FilterWidth;
                         table[at] = weights[first];
                         table[at + 1] = hasSecond ? weights[first + channels] : (short)0;
                         table[at + 16] = weights[first + 4];
@@ -181,8 +183,8 @@ public sealed partial class DepthwiseConv2D
         for (int c = 0; c < blocks * 16; c++)
         {
             int sum = 0;
-            for (int t = 0; t < _filterHeight * _filterWidth; t++) sum += weights[t * channels + c];
-            folded[c] = unchecked((bias.IsEmpty ? 0 : bias[c]) + _inputOffset * sum);
+            for (int t = 0; t < _p.FilterHeight * _p.FilterWidth; t++) sum += weights[t * channels + c];
+            folded[c] = unchecked((bias.IsEmpty ? 0 : bias[c]) + _p.InputOffset * sum);
         }
     }
 
@@ -192,10 +194,10 @@ public sealed partial class DepthwiseConv2D
     /// </summary>
     private void PreparePairs()
     {
-        if (_inputDepth != 1 || _outputDepth % 8 != 0 || _dilationWidth != 1 || !Sse2.IsSupported) return;
-        _pairCount = (_filterWidth + 1) / 2;
-        long rowWidth = (long)(_outputWidth - 1) * _strideWidth + _filterWidth + 1;
-        if (_outputWidth <= 0 || rowWidth * _filterHeight > PairRowCapacity || (long)_filterHeight * _pairCount * _outputDepth * 2 > PairWeightCapacity) return;
+        if (_p.InputDepth != 1 || _p.OutputDepth % 8 != 0 || _p.DilationWidth != 1 || !Sse2.IsSupported) return;
+        _pairCount = (_p.FilterWidth + 1) / 2;
+        long rowWidth = (long)(_p.OutputWidth - 1) * _p.StrideWidth + _p.FilterWidth + 1;
+        if (_p.OutputWidth <= 0 || rowWidth * _p.FilterHeight > PairRowCapacity || (long)_p.FilterHeight * _pairCount * _p.OutputDepth * 2 > PairWeightCapacity) return;
         _pairRowWidth = (int)rowWidth;
         _pairs = true;
     }
@@ -206,12 +208,12 @@ public sealed partial class DepthwiseConv2D
     /// </summary>
     private void BuildPairWeights(ReadOnlySpan<sbyte> weights, Span<short> pairs)
     {
-        int channels = _outputDepth, count = _pairCount;
-        for (int fy = 0; fy < _filterHeight; fy++)
+        int channels = _p.OutputDepth, count = _pairCount;
+        for (int fy = 0; fy < _p.FilterHeight; fy++)
             for (int p = 0; p < count; p++)
             {
-                int first = (fy * _filterWidth + 2 * p) * channels;
-                bool hasSecond = 2 * p + 1 < _filterWidth;
+                int first = (fy * _p.FilterWidth + 2 * p) * channels;
+                bool hasSecond = 2 * p + 1 < _p.FilterWidth;
                 Span<short> destination = pairs.Slice((fy * count + p) * channels * 2, channels * 2);
                 for (int c = 0; c < channels; c++)
                 {
@@ -234,15 +236,15 @@ public sealed partial class DepthwiseConv2D
             return;
         }
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
-        ReadOnlySpan<sbyte> filter = ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch);
-        ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(2) : default;
+        ReadOnlySpan<sbyte> filter = _p.Int8Filter(context);
+        ReadOnlySpan<int> bias = _p.HasBias ? context.Input<int>(2) : default;
         Span<sbyte> output = context.Output<sbyte>(0);
-        int channels = _outputDepth;
-        if (input.Length < _batches * _inputHeight * _inputWidth * _inputDepth || filter.Length < _filterHeight * _filterWidth * channels
-            || output.Length < _batches * _outputHeight * _outputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
+        int channels = _p.OutputDepth;
+        if (input.Length < _p.Batches * _p.InputHeight * _p.InputWidth * _p.InputDepth || filter.Length < _p.FilterHeight * _p.FilterWidth * channels
+            || output.Length < _p.Batches * _p.OutputHeight * _p.OutputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
             throw context.Error("tensor data is shorter than its shape");
         Gather gather = _gather;
-        int depth = _inputDepth, multiplier = _depthMultiplier, inputLength = input.Length;
+        int depth = _p.InputDepth, multiplier = _p.DepthMultiplier, inputLength = input.Length;
         ref sbyte x = ref MemoryMarshal.GetReference(input);
         ref sbyte w = ref MemoryMarshal.GetReference(filter);
         ref int biasRef = ref MemoryMarshal.GetReference(bias);
@@ -255,12 +257,13 @@ public sealed partial class DepthwiseConv2D
         }
         ref byte pattern = ref MemoryMarshal.GetReference(patterns);
         bool hasBias = !bias.IsEmpty, wide = _wide;
-        var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, vector: wide);
-        var requantizer4 = wide ? default : new Vector128Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax);
+        var requantizer = _p.CreateInt8Requantizer(context, vector: wide);
+        Span<int> spreadScales = !wide && _p.Scales.Channels == 1 ? stackalloc int[2 * _p.OutputDepth] : default;
+        var requantizer4 = wide ? default : _p.CreateVector128Requantizer(context, spreadScales);
         // The last pixels' expanded loads would read past the input: those go through this copy.
         Span<sbyte> tail = stackalloc sbyte[16];
         ref sbyte tailRef = ref MemoryMarshal.GetReference(tail);
-        short inputOffset = (short)_inputOffset;
+        short inputOffset = (short)_p.InputOffset;
         Vector256<short> offset16 = Vector256.Create(inputOffset);
         Vector128<short> offset8 = Vector128.Create(inputOffset);
         bool interior = _interior;
@@ -273,36 +276,36 @@ public sealed partial class DepthwiseConv2D
         bool pixelPairs = _eightChannelPixelPairs;
         Span<short> pairedTaps = pixelPairs ? stackalloc short[PixelPairTapCapacity * 16] : default;
         if (pixelPairs)
-            for (int t = 0; t < _filterHeight * _filterWidth; t++)
+            for (int t = 0; t < _p.FilterHeight * _p.FilterWidth; t++)
                 for (int k = 0; k < 16; k++) pairedTaps[t * 16 + k] = filter[t * 8 + (k & 7)];
         ref short pairedTapsRef = ref MemoryMarshal.GetReference(pairedTaps);
         Vector256<int> pairBias = pixelPairs && hasBias ? Vector256.LoadUnsafe(ref biasRef) : default;
-        int nextPixel = _strideWidth * depth;
+        int nextPixel = _p.StrideWidth * depth;
         int o = 0;
-        for (int b = 0; b < _batches; b++)
+        for (int b = 0; b < _p.Batches; b++)
         {
-            for (int oy = 0; oy < _outputHeight; oy++)
+            for (int oy = 0; oy < _p.OutputHeight; oy++)
             {
-                int yOrigin = oy * _strideHeight - _padHeight;
-                int fyStart = FirstInside(yOrigin, _dilationHeight);
-                int fyEnd = EndInside(yOrigin, _dilationHeight, _filterHeight, _inputHeight);
-                for (int ox = 0; ox < _outputWidth; ox++, o += channels)
+                int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
+                int fyStart = FirstInside(yOrigin, _p.DilationHeight);
+                int fyEnd = EndInside(yOrigin, _p.DilationHeight, _p.FilterHeight, _p.InputHeight);
+                for (int ox = 0; ox < _p.OutputWidth; ox++, o += channels)
                 {
-                    int xOrigin = ox * _strideWidth - _padWidth;
-                    int fxStart = FirstInside(xOrigin, _dilationWidth);
-                    int fxEnd = EndInside(xOrigin, _dilationWidth, _filterWidth, _inputWidth);
+                    int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
+                    int fxStart = FirstInside(xOrigin, _p.DilationWidth);
+                    int fxEnd = EndInside(xOrigin, _p.DilationWidth, _p.FilterWidth, _p.InputWidth);
                     ref sbyte destination = ref MemoryMarshal.GetReference(output.Slice(o, channels));
-                    int xStep = _dilationWidth * depth;
-                    if (pixelPairs && ox + 1 < _outputWidth && fxStart == 0 && fxEnd == _filterWidth
-                        && xOrigin + _strideWidth + (_filterWidth - 1) * _dilationWidth < _inputWidth)
+                    int xStep = _p.DilationWidth * depth;
+                    if (pixelPairs && ox + 1 < _p.OutputWidth && fxStart == 0 && fxEnd == _p.FilterWidth
+                        && xOrigin + _p.StrideWidth + (_p.FilterWidth - 1) * _p.DilationWidth < _p.InputWidth)
                     {
                         // This pixel and the next, both with every horizontal tap inside the input: lanes 0-7 and 8-15.
                         Vector256<int> first = pairBias, second = pairBias;
                         for (int fy = fyStart; fy < fyEnd; fy++)
                         {
-                            int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * depth;
-                            ref short taps = ref Unsafe.Add(ref pairedTapsRef, fy * _filterWidth * 16);
-                            for (int fx = 0; fx < _filterWidth; fx++)
+                            int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * depth;
+                            ref short taps = ref Unsafe.Add(ref pairedTapsRef, fy * _p.FilterWidth * 16);
+                            for (int fx = 0; fx < _p.FilterWidth; fx++)
                             {
                                 ref sbyte at = ref Unsafe.Add(ref x, pixel + fx * xStep);
                                 Vector128<sbyte> both = Vector128.Create(
@@ -320,11 +323,11 @@ public sealed partial class DepthwiseConv2D
                         continue;
                     }
                     int c = 0;
-                    if (interior && fyStart == 0 && fyEnd == _filterHeight && fxStart == 0 && fxEnd == _filterWidth)
+                    if (interior && fyStart == 0 && fyEnd == _p.FilterHeight && fxStart == 0 && fxEnd == _p.FilterWidth)
                     {
-                        int pixel = ((b * _inputHeight + yOrigin) * _inputWidth + xOrigin) * depth;
+                        int pixel = ((b * _p.InputHeight + yOrigin) * _p.InputWidth + xOrigin) * depth;
                         for (; c + 16 <= channels; c += 16)
-                            InteriorBlock(ref Unsafe.Add(ref x, pixel + c), xStep, _dilationHeight * _inputWidth * depth, ref interiorW, c / 16,
+                            InteriorBlock(ref Unsafe.Add(ref x, pixel + c), xStep, _p.DilationHeight * _p.InputWidth * depth, ref interiorW, c / 16,
                                 ref interiorBias, c, in requantizer, ref Unsafe.Add(ref destination, c));
                     }
                     if (wide)
@@ -337,8 +340,8 @@ public sealed partial class DepthwiseConv2D
                             Vector256<int> a1 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)(c + 8)) : default;
                             for (int fy = fyStart; fy < fyEnd; fy++)
                             {
-                                int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * depth + source;
-                                int weight = fy * _filterWidth * channels + c;
+                                int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * depth + source;
+                                int weight = fy * _p.FilterWidth * channels + c;
                                 for (int fx = fxStart; fx < fxEnd; fx++)
                                 {
                                     int at = pixel + fx * xStep;
@@ -366,8 +369,8 @@ public sealed partial class DepthwiseConv2D
                         Vector128<int> a1 = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)(c + 4)) : default;
                         for (int fy = fyStart; fy < fyEnd; fy++)
                         {
-                            int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * depth + source;
-                            int weight = fy * _filterWidth * channels + c;
+                            int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * depth + source;
+                            int weight = fy * _p.FilterWidth * channels + c;
                             for (int fx = fxStart; fx < fxEnd; fx++)
                             {
                                 int at = pixel + fx * xStep;
@@ -389,8 +392,8 @@ public sealed partial class DepthwiseConv2D
                         int acc = hasBias ? Unsafe.Add(ref biasRef, c) : 0;
                         for (int fy = fyStart; fy < fyEnd; fy++)
                         {
-                            int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * depth + c / multiplier;
-                            int weight = fy * _filterWidth * channels + c;
+                            int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * depth + c / multiplier;
+                            int weight = fy * _p.FilterWidth * channels + c;
                             for (int fx = fxStart; fx < fxEnd; fx++)
                                 acc += Unsafe.Add(ref w, weight + fx * channels) * (Unsafe.Add(ref x, pixel + fx * xStep) + inputOffset);
                         }
@@ -406,9 +409,9 @@ public sealed partial class DepthwiseConv2D
     private void InteriorBlock(ref sbyte x, int tapStep, int rowStep, ref short weights, int block, ref int bias, int c,
         in Int8Requantizer requantizer, ref sbyte destination)
     {
-        int pairs = (_filterWidth + 1) / 2, full = _filterWidth / 2, blocks = _interiorBlocks;
+        int pairs = (_p.FilterWidth + 1) / 2, full = _p.FilterWidth / 2, blocks = _interiorBlocks;
         Vector256<int> low = default, high = default;
-        for (int fy = 0; fy < _filterHeight; fy++)
+        for (int fy = 0; fy < _p.FilterHeight; fy++)
         {
             ref sbyte row = ref Unsafe.Add(ref x, fy * rowStep);
             ref short wRow = ref Unsafe.Add(ref weights, (fy * pairs * blocks + block) * 32);
@@ -444,34 +447,35 @@ public sealed partial class DepthwiseConv2D
     private void RunInt8Pairs(InvokeContext context)
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
-        ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(2) : default;
-        ReadOnlySpan<sbyte> filter = ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch);
-        if (filter.Length < _filterHeight * _filterWidth * _outputDepth) throw context.Error("tensor data is shorter than its shape");
+        ReadOnlySpan<int> bias = _p.HasBias ? context.Input<int>(2) : default;
+        ReadOnlySpan<sbyte> filter = _p.Int8Filter(context);
+        if (filter.Length < _p.FilterHeight * _p.FilterWidth * _p.OutputDepth) throw context.Error("tensor data is shorter than its shape");
         Span<short> pairWeights = stackalloc short[PairWeightCapacity];
         BuildPairWeights(filter, pairWeights);
         Span<sbyte> output = context.Output<sbyte>(0);
-        int channels = _outputDepth, pairs = _pairCount, rowWidth = _pairRowWidth, strideWidth = _strideWidth;
-        if (input.Length < _batches * _inputHeight * _inputWidth || pairWeights.Length < _filterHeight * pairs * channels * 2
-            || output.Length < _batches * _outputHeight * _outputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
+        int channels = _p.OutputDepth, pairs = _pairCount, rowWidth = _pairRowWidth, strideWidth = _p.StrideWidth;
+        if (input.Length < _p.Batches * _p.InputHeight * _p.InputWidth || pairWeights.Length < _p.FilterHeight * pairs * channels * 2
+            || output.Length < _p.Batches * _p.OutputHeight * _p.OutputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
             throw context.Error("tensor data is shorter than its shape");
         Span<short> rows = stackalloc short[PairRowCapacity];
         ref short rowsRef = ref MemoryMarshal.GetReference(rows);
         ref short wRef = ref MemoryMarshal.GetReference(pairWeights);
         ref int biasRef = ref MemoryMarshal.GetReference(bias);
         bool hasBias = !bias.IsEmpty, wide = _wide;
-        var requantizer = new Int8Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax, vector: wide);
-        var requantizer4 = wide ? default : new Vector128Requantizer(_scales.Multipliers(context), _scales.Shifts(context), _outputOffset, _quantizedMin, _quantizedMax);
+        var requantizer = _p.CreateInt8Requantizer(context, vector: wide);
+        Span<int> spreadScales = !wide && _p.Scales.Channels == 1 ? stackalloc int[2 * _p.OutputDepth] : default;
+        var requantizer4 = wide ? default : _p.CreateVector128Requantizer(context, spreadScales);
         int pairStride = channels * 2, rowStride = pairs * pairStride;
-        for (int b = 0; b < _batches; b++)
+        for (int b = 0; b < _p.Batches; b++)
         {
-            for (int oy = 0; oy < _outputHeight; oy++)
+            for (int oy = 0; oy < _p.OutputHeight; oy++)
             {
-                int yOrigin = oy * _strideHeight - _padHeight;
-                int fyStart = FirstInside(yOrigin, _dilationHeight);
-                int fyEnd = EndInside(yOrigin, _dilationHeight, _filterHeight, _inputHeight);
+                int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
+                int fyStart = FirstInside(yOrigin, _p.DilationHeight);
+                int fyEnd = EndInside(yOrigin, _p.DilationHeight, _p.FilterHeight, _p.InputHeight);
                 for (int fy = fyStart; fy < fyEnd; fy++)
-                    FillRow(input.Slice((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth, _inputWidth), rows.Slice(fy * rowWidth, rowWidth));
-                ref sbyte outRow = ref MemoryMarshal.GetReference(output.Slice((b * _outputHeight + oy) * _outputWidth * channels, _outputWidth * channels));
+                    FillRow(input.Slice((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth, _p.InputWidth), rows.Slice(fy * rowWidth, rowWidth));
+                ref sbyte outRow = ref MemoryMarshal.GetReference(output.Slice((b * _p.OutputHeight + oy) * _p.OutputWidth * channels, _p.OutputWidth * channels));
                 for (int c = 0; c < channels; c += 8)
                 {
                     ref short wBlock = ref Unsafe.Add(ref wRef, c * 2);
@@ -479,7 +483,7 @@ public sealed partial class DepthwiseConv2D
                     if (wide)
                     {
                         Vector256<int> start = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)c) : default;
-                        for (; ox + 2 <= _outputWidth; ox += 2)
+                        for (; ox + 2 <= _p.OutputWidth; ox += 2)
                         {
                             Vector256<int> a0 = start, a1 = start;
                             for (int fy = fyStart; fy < fyEnd; fy++)
@@ -496,7 +500,7 @@ public sealed partial class DepthwiseConv2D
                             Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref outRow, ox * channels + c));
                             Int8Requantizer.Store8(requantizer.Apply8(a1, c), ref Unsafe.Add(ref outRow, (ox + 1) * channels + c));
                         }
-                        for (; ox < _outputWidth; ox++)
+                        for (; ox < _p.OutputWidth; ox++)
                         {
                             Vector256<int> a0 = start;
                             for (int fy = fyStart; fy < fyEnd; fy++)
@@ -513,7 +517,7 @@ public sealed partial class DepthwiseConv2D
                     {
                         Vector128<int> low = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)c) : default;
                         Vector128<int> high = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)(c + 4)) : default;
-                        for (; ox < _outputWidth; ox++)
+                        for (; ox < _p.OutputWidth; ox++)
                         {
                             Vector128<int> a0 = low, a1 = high;
                             for (int fy = fyStart; fy < fyEnd; fy++)
@@ -543,15 +547,15 @@ public sealed partial class DepthwiseConv2D
     /// <summary>destination[j] = source[j - padWidth] + inputOffset inside the input row, zero outside it.</summary>
     private void FillRow(ReadOnlySpan<sbyte> source, Span<short> destination)
     {
-        int start = Math.Clamp(_padWidth, 0, destination.Length);
-        int end = Math.Clamp(_padWidth + source.Length, start, destination.Length);
+        int start = Math.Clamp(_p.PadWidth, 0, destination.Length);
+        int end = Math.Clamp(_p.PadWidth + source.Length, start, destination.Length);
         destination.Slice(0, start).Clear();
         destination.Slice(end).Clear();
         if (end == start) return;
-        int first = start - _padWidth;
+        int first = start - _p.PadWidth;
         Span<short> inside = destination.Slice(start, end - start);
         ReadOnlySpan<sbyte> values = source.Slice(first, inside.Length);
-        short offset = (short)_inputOffset;
+        short offset = (short)_p.InputOffset;
         int j = 0;
         Vector128<short> offsetVector = Vector128.Create(offset);
         for (; j + 16 <= values.Length; j += 16)
@@ -590,34 +594,34 @@ public sealed partial class DepthwiseConv2D
     {
         ReadOnlySpan<float> input = context.Input<float>(0);
         ReadOnlySpan<float> filter = context.Input<float>(1);
-        ReadOnlySpan<float> bias = _hasBias ? context.Input<float>(2) : default;
+        ReadOnlySpan<float> bias = _p.HasBias ? context.Input<float>(2) : default;
         Span<float> output = context.Output<float>(0);
-        int channels = _outputDepth;
+        int channels = _p.OutputDepth;
         // A single input channel is broadcast to all output channels (pixel stride 1, no channel offset).
-        bool broadcast = _inputDepth == 1 && channels > 1;
+        bool broadcast = _p.InputDepth == 1 && channels > 1;
         int stride = broadcast ? 1 : channels;
-        if (input.Length < _batches * _inputHeight * _inputWidth * _inputDepth || filter.Length < _filterHeight * _filterWidth * channels
-            || output.Length < _batches * _outputHeight * _outputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
+        if (input.Length < _p.Batches * _p.InputHeight * _p.InputWidth * _p.InputDepth || filter.Length < _p.FilterHeight * _p.FilterWidth * channels
+            || output.Length < _p.Batches * _p.OutputHeight * _p.OutputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
             throw context.Error("tensor data is shorter than its shape");
         ref float x = ref MemoryMarshal.GetReference(input);
         ref float w = ref MemoryMarshal.GetReference(filter);
         bool hasBias = !bias.IsEmpty;
-        Vector256<float> min = Vector256.Create(_floatMin), max = Vector256.Create(_floatMax);
-        Vector128<float> min4 = Vector128.Create(_floatMin), max4 = Vector128.Create(_floatMax);
+        Vector256<float> min = Vector256.Create(_p.FloatMin), max = Vector256.Create(_p.FloatMax);
+        Vector128<float> min4 = Vector128.Create(_p.FloatMin), max4 = Vector128.Create(_p.FloatMax);
         bool wide = Vector256.IsHardwareAccelerated && _wide;
         int o = 0;
-        for (int b = 0; b < _batches; b++)
+        for (int b = 0; b < _p.Batches; b++)
         {
-            for (int oy = 0; oy < _outputHeight; oy++)
+            for (int oy = 0; oy < _p.OutputHeight; oy++)
             {
-                int yOrigin = oy * _strideHeight - _padHeight;
-                int fyStart = FirstInside(yOrigin, _dilationHeight);
-                int fyEnd = EndInside(yOrigin, _dilationHeight, _filterHeight, _inputHeight);
-                for (int ox = 0; ox < _outputWidth; ox++, o += channels)
+                int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
+                int fyStart = FirstInside(yOrigin, _p.DilationHeight);
+                int fyEnd = EndInside(yOrigin, _p.DilationHeight, _p.FilterHeight, _p.InputHeight);
+                for (int ox = 0; ox < _p.OutputWidth; ox++, o += channels)
                 {
-                    int xOrigin = ox * _strideWidth - _padWidth;
-                    int fxStart = FirstInside(xOrigin, _dilationWidth);
-                    int fxEnd = EndInside(xOrigin, _dilationWidth, _filterWidth, _inputWidth);
+                    int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
+                    int fxStart = FirstInside(xOrigin, _p.DilationWidth);
+                    int fxEnd = EndInside(xOrigin, _p.DilationWidth, _p.FilterWidth, _p.InputWidth);
                     Span<float> destination = output.Slice(o, channels);
                     int c = 0;
                     if (wide)
@@ -627,10 +631,10 @@ public sealed partial class DepthwiseConv2D
                             Vector256<float> acc = default;
                             for (int fy = fyStart; fy < fyEnd; fy++)
                             {
-                                int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
-                                int weight = fy * _filterWidth * channels + c;
+                                int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * stride + (broadcast ? 0 : c);
+                                int weight = fy * _p.FilterWidth * channels + c;
                                 for (int fx = fxStart; fx < fxEnd; fx++)
-                                    acc += (broadcast ? Vector256.Create(Unsafe.Add(ref x, pixel + _dilationWidth * fx)) : Vector256.LoadUnsafe(ref x, (nuint)(pixel + _dilationWidth * fx * stride)))
+                                    acc += (broadcast ? Vector256.Create(Unsafe.Add(ref x, pixel + _p.DilationWidth * fx)) : Vector256.LoadUnsafe(ref x, (nuint)(pixel + _p.DilationWidth * fx * stride)))
                                         * Vector256.LoadUnsafe(ref w, (nuint)(weight + fx * channels));
                             }
                             if (hasBias) acc += Vector256.Create(bias.Slice(c, 8));
@@ -642,10 +646,10 @@ public sealed partial class DepthwiseConv2D
                         Vector128<float> acc = default;
                         for (int fy = fyStart; fy < fyEnd; fy++)
                         {
-                            int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
-                            int weight = fy * _filterWidth * channels + c;
+                            int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * stride + (broadcast ? 0 : c);
+                            int weight = fy * _p.FilterWidth * channels + c;
                             for (int fx = fxStart; fx < fxEnd; fx++)
-                                acc += (broadcast ? Vector128.Create(Unsafe.Add(ref x, pixel + _dilationWidth * fx)) : Vector128.LoadUnsafe(ref x, (nuint)(pixel + _dilationWidth * fx * stride)))
+                                acc += (broadcast ? Vector128.Create(Unsafe.Add(ref x, pixel + _p.DilationWidth * fx)) : Vector128.LoadUnsafe(ref x, (nuint)(pixel + _p.DilationWidth * fx * stride)))
                                     * Vector128.LoadUnsafe(ref w, (nuint)(weight + fx * channels));
                         }
                         if (hasBias) acc += Vector128.Create(bias.Slice(c, 4));
@@ -656,12 +660,12 @@ public sealed partial class DepthwiseConv2D
                         float acc = 0f;
                         for (int fy = fyStart; fy < fyEnd; fy++)
                         {
-                            int pixel = ((b * _inputHeight + yOrigin + _dilationHeight * fy) * _inputWidth + xOrigin) * stride + (broadcast ? 0 : c);
-                            int weight = fy * _filterWidth * channels + c;
+                            int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * stride + (broadcast ? 0 : c);
+                            int weight = fy * _p.FilterWidth * channels + c;
                             for (int fx = fxStart; fx < fxEnd; fx++)
-                                acc += Unsafe.Add(ref x, pixel + _dilationWidth * fx * stride) * Unsafe.Add(ref w, weight + fx * channels);
+                                acc += Unsafe.Add(ref x, pixel + _p.DilationWidth * fx * stride) * Unsafe.Add(ref w, weight + fx * channels);
                         }
-                        destination[c] = Math.Min(Math.Max(acc + (hasBias ? bias[c] : 0f), _floatMin), _floatMax);
+                        destination[c] = Math.Min(Math.Max(acc + (hasBias ? bias[c] : 0f), _p.FloatMin), _p.FloatMax);
                     }
                 }
             }

@@ -1,253 +1,45 @@
-using TfLiteMicro.Quantization;
-
 namespace TfLiteMicro.Kernels;
 
 /// <summary>
 /// DEPTHWISE_CONV_2D: each input channel convolved with its own depth_multiplier filters ([1, height, width,
 /// in_channels * depth_multiplier]). Types as TFLM's reference kernel: float32; int8 input with int8 or packed int4
 /// per-channel weights and int32 bias; int16 input with int8 weights and int64 bias.
+/// Parameters: <see cref="ConvolutionParameters"/>; reference: <see cref="ConvolutionArithmetic"/>.
 /// </summary>
-public sealed partial class DepthwiseConv2D : IKernel
+internal sealed partial class DepthwiseConv2D : IKernel
 {
-    private enum Mode { Float32, Int8, Int16 }
-
-    private Mode _mode;
-    private bool _hasBias;
-    private int _batches, _inputHeight, _inputWidth, _inputDepth, _depthMultiplier, _outputDepth;
-    private int _filterHeight, _filterWidth, _outputHeight, _outputWidth;
-    private int _strideHeight, _strideWidth, _dilationHeight, _dilationWidth, _padHeight, _padWidth;
-    private float _floatMin, _floatMax;
-    private int _quantizedMin, _quantizedMax, _inputOffset, _outputOffset;
-    private PersistentChannelScales _scales;
-    private int _unpackedFilterScratch = -1;
-    private bool _windowMatchesOutput;
+    private ConvolutionParameters _p;
 
     public void Prepare(PrepareContext context)
     {
-        context.ExpectCounts(2, 3, 1);
-        Tensor input = context.Input(0);
-        Tensor filter = context.Input(1);
-        Tensor? bias = context.OptionalInput(2);
-        Tensor output = context.Output(0);
-
         DepthwiseConv2DOptions options = DepthwiseConv2DOptions.Read(context);
-        PaddingKind padding = options.Padding;
-        _strideWidth = options.StrideW;
-        _strideHeight = options.StrideH;
-        _depthMultiplier = options.DepthMultiplier;
-        FusedActivation activation = options.FusedActivationFunction;
-        _dilationWidth = options.DilationWFactor;
-        _dilationHeight = options.DilationHFactor;
-
-        if (input.Type != output.Type)
-            throw context.Error($"input type {TensorTypes.GetName(input.Type)} differs from output type {TensorTypes.GetName(output.Type)}");
-        _mode = (input.Type, filter.Type) switch
-        {
-            (TensorType.Float32, TensorType.Float32) => Mode.Float32,
-            (TensorType.Int8, TensorType.Int8 or TensorType.Int4) => Mode.Int8,
-            (TensorType.Int16, TensorType.Int8) => Mode.Int16,
-            (TensorType.Float32 or TensorType.Int8 or TensorType.Int16, _) => throw context.UnsupportedType($"filter (for {TensorTypes.GetName(input.Type)} input)", filter.Type),
-            _ => throw context.UnsupportedType("input", input.Type),
-        };
-
-        ConvolutionSetup.ExpectRank(context, input, "input", 4);
-        ConvolutionSetup.ExpectRank(context, filter, "filter", 4);
-        ConvolutionSetup.ExpectRank(context, output, "output", 4);
-        ConvolutionSetup.CheckConstantSize(context, filter, "filter");
-
-        _batches = input.Dim(0);
-        _inputHeight = input.Dim(1);
-        _inputWidth = input.Dim(2);
-        _inputDepth = input.Dim(3);
-        _filterHeight = filter.Dim(1);
-        _filterWidth = filter.Dim(2);
-        _outputDepth = filter.Dim(3);
-        if (filter.Dim(0) != 1)
-            throw context.Error($"filter shape [{string.Join(",", filter.ShapeArray)}] must start with 1");
-        // The schema calls depth_multiplier redundant; when a converter leaves it out, the shapes say what it is.
-        if (_depthMultiplier == 0 && _inputDepth > 0 && _outputDepth % _inputDepth == 0) _depthMultiplier = _outputDepth / _inputDepth;
-        if (_depthMultiplier <= 0 || (long)_inputDepth * _depthMultiplier != _outputDepth)
-            throw context.Error($"{_outputDepth} filter channels are not {_inputDepth} input channels times depth multiplier {_depthMultiplier}");
-
-        WindowGeometry height = WindowGeometry.Compute(context, "height", padding, _inputHeight, _filterHeight, _strideHeight, _dilationHeight);
-        WindowGeometry width = WindowGeometry.Compute(context, "width", padding, _inputWidth, _filterWidth, _strideWidth, _dilationWidth);
-        _padHeight = height.Padding;
-        _padWidth = width.Padding;
-        _outputHeight = output.Dim(1);
-        _outputWidth = output.Dim(2);
-        // Like TFLM, the padding follows the computed output size while the loops cover the model's output shape;
-        // when the two differ only the reference loops run (they check every input position).
-        _windowMatchesOutput = height.CheckExtent(context, "height", _outputHeight, _filterHeight, _strideHeight, _dilationHeight)
-            & width.CheckExtent(context, "width", _outputWidth, _filterWidth, _strideWidth, _dilationWidth);
-        if (output.Dim(0) != _batches || output.Dim(3) != _outputDepth)
-            throw context.Error($"output shape [{string.Join(",", output.ShapeArray)}] should be [{_batches},{height.OutputSize},{width.OutputSize},{_outputDepth}]");
-
-        _hasBias = bias is not null;
-        if (bias is not null)
-        {
-            if (bias.ElementCount != _outputDepth)
-                throw context.Error($"bias has {bias.ElementCount} values for {_outputDepth} output channels");
-            ConvolutionSetup.CheckConstantSize(context, bias, "bias");
-            TensorType expected = _mode switch
-            {
-                Mode.Float32 => TensorType.Float32,
-                Mode.Int8 => TensorType.Int32,
-                _ => TensorType.Int64,
-            };
-            if (bias.Type != expected) throw context.UnsupportedType($"bias (for {TensorTypes.GetName(input.Type)} input)", bias.Type);
-        }
-
-        if (_mode == Mode.Float32)
-        {
-            (_floatMin, _floatMax) = ActivationRange.Float(activation);
-            PrepareOptimized(context, [], []);
-            return;
-        }
-
-        QuantizationParameters fq = filter.Quantization;
-        if (_mode == Mode.Int8 && fq.IsQuantized && fq.ZeroPoints.Length != 0 && fq.Scales.Length != fq.ZeroPoints.Length)
-            throw context.Error($"the filter has {fq.Scales.Length} scales but {fq.ZeroPoints.Length} zero points");
-        (int[] multipliers, int[] shifts) = ConvolutionSetup.PerChannelMultipliers(context, input, filter, output, _outputDepth, 3);
-        _scales = PersistentChannelScales.Allocate(context, multipliers, shifts);
-        (_quantizedMin, _quantizedMax) = ActivationRange.Quantized(activation, output);
-        _inputOffset = -input.ZeroPoint;
-        _outputOffset = output.ZeroPoint;
-        if (filter.Type == TensorType.Int4)
-            _unpackedFilterScratch = context.RequestScratch(ConvolutionSetup.UnpackInt4Filter(context, filter).Length);
-        PrepareOptimized(context, multipliers, shifts);
+        _p = ConvolutionParameters.Prepare(context, ConvolutionKind.Depthwise, new ConvolutionWindow(options.Padding, options.StrideH, options.StrideW,
+            options.DilationHFactor, options.DilationWFactor, options.FusedActivationFunction, options.DepthMultiplier), out _);
+        PrepareOptimized(context);
     }
 
     public void Invoke(InvokeContext context)
     {
-        switch (_mode)
+        switch (_p.Type)
         {
-            case Mode.Float32 when _floatOptimized:
+            case TensorType.Float32 when _floatOptimized:
                 RunFloatOptimized(context);
                 break;
-            case Mode.Float32:
-                RunFloat(context.Input<float>(0), context.Input<float>(1), _hasBias ? context.Input<float>(2) : default, context.Output<float>(0));
+            case TensorType.Float32:
+                ConvolutionArithmetic.Convolve<float, float, float, float, float, FloatConvolution>(_p, new(_p.FloatMin, _p.FloatMax),
+                    context.Input<float>(0), context.Input<float>(1), _p.HasBias ? context.Input<float>(2) : default, default, context.Output<float>(0));
                 break;
-            case Mode.Int8 when _int8Optimized:
+            case TensorType.Int8 when _int8Optimized:
                 RunInt8Optimized(context);
                 break;
-            case Mode.Int8:
-                RunInt8(context.Input<sbyte>(0), ConvolutionSetup.Filter(context, 1, _unpackedFilterScratch), _hasBias ? context.Input<int>(2) : default,
-                    context.Output<sbyte>(0), _scales.Multipliers(context), _scales.Shifts(context));
+            case TensorType.Int8:
+                ConvolutionArithmetic.Convolve<sbyte, sbyte, int, int, sbyte, Int8Convolution>(_p, new(_p.InputOffset, _p.OutputOffset, _p.QuantizedMin, _p.QuantizedMax),
+                    context.Input<sbyte>(0), _p.Int8Filter(context), _p.HasBias ? context.Input<int>(2) : default, _p.Requantization(context), context.Output<sbyte>(0));
                 break;
-            case Mode.Int16:
-                RunInt16(context.Input<short>(0), context.Input<sbyte>(1), _hasBias ? context.Input<long>(2) : default, context.Output<short>(0),
-                    _scales.Multipliers(context), _scales.Shifts(context));
+            default:
+                ConvolutionArithmetic.Convolve<short, sbyte, long, long, short, Int16Convolution<long>>(_p, new(0, _p.QuantizedMin, _p.QuantizedMax, wrap32: false),
+                    context.Input<short>(0), context.Input<sbyte>(1), _p.HasBias ? context.Input<long>(2) : default, _p.Requantization(context), context.Output<short>(0));
                 break;
-        }
-    }
-
-    private void RunFloat(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, ReadOnlySpan<float> bias, Span<float> output)
-    {
-        int o = 0;
-        for (int b = 0; b < _batches; b++)
-        {
-            for (int oy = 0; oy < _outputHeight; oy++)
-            {
-                int yOrigin = oy * _strideHeight - _padHeight;
-                for (int ox = 0; ox < _outputWidth; ox++)
-                {
-                    int xOrigin = ox * _strideWidth - _padWidth;
-                    for (int oc = 0; oc < _outputDepth; oc++)
-                    {
-                        int ic = oc / _depthMultiplier;
-                        float total = 0f;
-                        for (int fy = 0; fy < _filterHeight; fy++)
-                        {
-                            int iy = yOrigin + _dilationHeight * fy;
-                            if ((uint)iy >= (uint)_inputHeight) continue;
-                            for (int fx = 0; fx < _filterWidth; fx++)
-                            {
-                                int ix = xOrigin + _dilationWidth * fx;
-                                if ((uint)ix >= (uint)_inputWidth) continue;
-                                total += input[((b * _inputHeight + iy) * _inputWidth + ix) * _inputDepth + ic]
-                                    * filter[(fy * _filterWidth + fx) * _outputDepth + oc];
-                            }
-                        }
-                        float value = total + (bias.IsEmpty ? 0f : bias[oc]);
-                        output[o++] = Math.Min(Math.Max(value, _floatMin), _floatMax);
-                    }
-                }
-            }
-        }
-    }
-
-    private void RunInt8(ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<int> bias, Span<sbyte> output,
-        ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
-    {
-        int inputOffset = _inputOffset;
-        int o = 0;
-        for (int b = 0; b < _batches; b++)
-        {
-            for (int oy = 0; oy < _outputHeight; oy++)
-            {
-                int yOrigin = oy * _strideHeight - _padHeight;
-                for (int ox = 0; ox < _outputWidth; ox++)
-                {
-                    int xOrigin = ox * _strideWidth - _padWidth;
-                    for (int oc = 0; oc < _outputDepth; oc++)
-                    {
-                        int ic = oc / _depthMultiplier;
-                        int acc = 0;
-                        for (int fy = 0; fy < _filterHeight; fy++)
-                        {
-                            int iy = yOrigin + _dilationHeight * fy;
-                            if ((uint)iy >= (uint)_inputHeight) continue;
-                            for (int fx = 0; fx < _filterWidth; fx++)
-                            {
-                                int ix = xOrigin + _dilationWidth * fx;
-                                if ((uint)ix >= (uint)_inputWidth) continue;
-                                acc += filter[(fy * _filterWidth + fx) * _outputDepth + oc]
-                                    * (input[((b * _inputHeight + iy) * _inputWidth + ix) * _inputDepth + ic] + inputOffset);
-                            }
-                        }
-                        if (!bias.IsEmpty) acc += bias[oc];
-                        acc = FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc]) + _outputOffset;
-                        output[o++] = (sbyte)Math.Min(Math.Max(acc, _quantizedMin), _quantizedMax);
-                    }
-                }
-            }
-        }
-    }
-
-    private void RunInt16(ReadOnlySpan<short> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<long> bias, Span<short> output,
-        ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
-    {
-        int o = 0;
-        for (int b = 0; b < _batches; b++)
-        {
-            for (int oy = 0; oy < _outputHeight; oy++)
-            {
-                int yOrigin = oy * _strideHeight - _padHeight;
-                for (int ox = 0; ox < _outputWidth; ox++)
-                {
-                    int xOrigin = ox * _strideWidth - _padWidth;
-                    for (int oc = 0; oc < _outputDepth; oc++)
-                    {
-                        int ic = oc / _depthMultiplier;
-                        long acc = 0;
-                        for (int fy = 0; fy < _filterHeight; fy++)
-                        {
-                            int iy = yOrigin + _dilationHeight * fy;
-                            if ((uint)iy >= (uint)_inputHeight) continue;
-                            for (int fx = 0; fx < _filterWidth; fx++)
-                            {
-                                int ix = xOrigin + _dilationWidth * fx;
-                                if ((uint)ix >= (uint)_inputWidth) continue;
-                                acc += (long)filter[(fy * _filterWidth + fx) * _outputDepth + oc]
-                                    * input[((b * _inputHeight + iy) * _inputWidth + ix) * _inputDepth + ic];
-                            }
-                        }
-                        if (!bias.IsEmpty) acc += bias[oc];
-                        int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc]);
-                        output[o++] = (short)Math.Min(Math.Max(scaled, _quantizedMin), _quantizedMax);
-                    }
-                }
-            }
         }
     }
 }

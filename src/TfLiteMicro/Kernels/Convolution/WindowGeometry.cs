@@ -32,20 +32,4 @@ internal readonly record struct WindowGeometry(int OutputSize, int Padding)
             throw context.Error($"{dimension}: window parameters overflow");
         return new WindowGeometry((int)output, (int)(total / 2));
     }
-
-    /// <summary>
-    /// Hostile-model check (belongs to the shared convolution geometry): the loops run over the model's output extent
-    /// (TFLM's behaviour, which may differ from <see cref="OutputSize"/>) and form window positions as
-    /// out * stride - padding + tap * dilation in 32-bit arithmetic, one output further for paired pixels. Throws when
-    /// such a position could pass int.MaxValue (it would wrap to a position inside the input); returns whether the
-    /// model's extent is the computed one, which the optimized paths assume (otherwise the reference loops run, which
-    /// check every position against the input).
-    /// </summary>
-    public bool CheckExtent(PrepareContext context, string dimension, int modelOutputSize, int filterSize, int stride, int dilation)
-    {
-        long farthest = (long)Math.Max(modelOutputSize, OutputSize) * stride + (long)(filterSize - 1) * dilation;
-        if (farthest > int.MaxValue)
-            throw context.Error($"{dimension}: {modelOutputSize} outputs with stride {stride}, {filterSize} taps with dilation {dilation} reach position {farthest}, beyond 32-bit arithmetic");
-        return modelOutputSize == OutputSize;
-    }
 }

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>DEQUANTIZE: int8, uint8 or int16 to float32 as scale * (q - zero point), computed in double as TFLM does.</summary>
-public sealed class Dequantize : IKernel
+internal sealed class Dequantize : IKernel
 {
     private TensorType _inputType;
     private double _scale;

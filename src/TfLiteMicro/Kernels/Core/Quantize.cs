@@ -6,7 +6,7 @@ namespace TfLiteMicro.Kernels;
 /// QUANTIZE: float32 to int8/int16 (round(x / scale) + zero point, clamped), or requantization between integer types
 /// (int8, uint8, int16, int32) by the ratio of the scales, with the combinations TFLM accepts.
 /// </summary>
-public sealed class Quantize : IKernel
+internal sealed class Quantize : IKernel
 {
     private TensorType _inputType, _outputType;
     private int _inputZeroPoint, _outputZeroPoint;

@@ -5,7 +5,7 @@ namespace TfLiteMicro.Kernels;
 /// from the element count; the optional shape input and the legacy options are not needed because the model's output
 /// tensor already carries the shape.
 /// </summary>
-public sealed class Reshape : IKernel
+internal sealed class Reshape : IKernel
 {
     public void Prepare(PrepareContext context)
     {

@@ -3,7 +3,7 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>ABS: |x| over float32, int8 and int16 (quantized int16 symmetric; unquantized int16 taken as plain integers).</summary>
-public sealed class Abs : IKernel
+internal sealed class Abs : IKernel
 {
     private TensorType _type;
     private bool _quantized;

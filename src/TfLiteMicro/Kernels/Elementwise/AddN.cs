@@ -3,7 +3,7 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>ADD_N: the sum of two or more tensors of one shape; float32, and int8 (all inputs sharing one quantization).</summary>
-public sealed class AddN : IKernel
+internal sealed class AddN : IKernel
 {
     private const int LeftShift = 20;
     private TensorType _type;

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>CEIL: rounds float32 values up.</summary>
-public sealed class Ceil : FloatUnaryKernel<Ceil.Operator>
+internal sealed class Ceil : FloatUnaryKernel<Ceil.Operator>
 {
     public readonly struct Operator : IUnaryOperator<float, float>
     {

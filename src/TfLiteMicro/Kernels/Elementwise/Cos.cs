@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>COS: cos(x) over float32.</summary>
-public sealed class Cos : FloatUnaryKernel<Cos.Operator>
+internal sealed class Cos : FloatUnaryKernel<Cos.Operator>
 {
     public readonly struct Operator : IUnaryOperator<float, float>
     {

@@ -4,7 +4,7 @@ namespace TfLiteMicro.Kernels;
 /// A per-element function of one value, as a struct so the driver's loop is specialised and inlined for it
 /// (the style of .NET's TensorPrimitives operators). Parameters it needs live in its fields.
 /// </summary>
-public interface IUnaryOperator<TIn, TOut>
+internal interface IUnaryOperator<TIn, TOut>
 {
     TOut Invoke(TIn x);
 }

@@ -3,7 +3,7 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>ELU: x for x &gt;= 0, exp(x) - 1 below; float32, and int8 through a 256-entry table built in Prepare.</summary>
-public sealed class Elu : IKernel
+internal sealed class Elu : IKernel
 {
     private TensorType _type;
     private readonly sbyte[] _table = new sbyte[256];

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>EXP: e^x over float32.</summary>
-public sealed class Exp : FloatUnaryKernel<Exp.Operator>
+internal sealed class Exp : FloatUnaryKernel<Exp.Operator>
 {
     public readonly struct Operator : IUnaryOperator<float, float>
     {

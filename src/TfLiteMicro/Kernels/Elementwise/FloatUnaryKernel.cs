@@ -4,7 +4,7 @@ namespace TfLiteMicro.Kernels;
 /// The kernel of the float32-only math ops (SIN, COS, LOG, SQRT, SQUARE, EXP, FLOOR, CEIL, ROUND, NEG): one input,
 /// one output of the same type and shape, a per-element function given as an operator struct.
 /// </summary>
-public abstract class FloatUnaryKernel<TOperator> : IKernel where TOperator : struct, IUnaryOperator<float, float>
+internal abstract class FloatUnaryKernel<TOperator> : IKernel where TOperator : struct, IUnaryOperator<float, float>
 {
     public void Prepare(PrepareContext context)
     {

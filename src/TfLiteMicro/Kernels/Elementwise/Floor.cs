@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>FLOOR: rounds float32 values down.</summary>
-public sealed class Floor : FloatUnaryKernel<Floor.Operator>
+internal sealed class Floor : FloatUnaryKernel<Floor.Operator>
 {
     public readonly struct Operator : IUnaryOperator<float, float>
     {

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>FLOOR_DIV: float32, floor(a / b), with broadcasting (up to 4-D).</summary>
-public sealed class FloorDiv : IKernel
+internal sealed class FloorDiv : IKernel
 {
     private BroadcastShape _shape;
 

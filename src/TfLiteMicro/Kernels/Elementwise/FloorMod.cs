@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>FLOOR_MOD: float32, the remainder with the divisor's sign, with broadcasting (up to 4-D).</summary>
-public sealed class FloorMod : IKernel
+internal sealed class FloorMod : IKernel
 {
     private BroadcastShape _shape;
 

@@ -3,7 +3,7 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>HARD_SWISH: x * relu6(x + 3) / 6 over float32, and int8 in TFLite's 16-bit fixed-point form.</summary>
-public sealed class HardSwish : IKernel
+internal sealed class HardSwish : IKernel
 {
     private TensorType _type;
     private QuantizedHardSwish _int8;

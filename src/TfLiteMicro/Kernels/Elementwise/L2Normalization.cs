@@ -3,7 +3,7 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>L2_NORMALIZATION along the last axis: float32, and int8 with a fixed-point inverse square root (output in Q7).</summary>
-public sealed class L2Normalization : IKernel
+internal sealed class L2Normalization : IKernel
 {
     private TensorType _type;
     private int _inputZeroPoint;

@@ -3,7 +3,7 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>LEAKY_RELU: x for x &gt;= 0, alpha * x below; float32, int8 and int16, requantized to the output's scale.</summary>
-public sealed class LeakyRelu : IKernel
+internal sealed class LeakyRelu : IKernel
 {
     private TensorType _type;
     private float _alpha;

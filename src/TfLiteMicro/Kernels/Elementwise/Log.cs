@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>LOG: the natural logarithm over float32 (NaN for negative inputs, -inf for zero).</summary>
-public sealed class Log : FloatUnaryKernel<Log.Operator>
+internal sealed class Log : FloatUnaryKernel<Log.Operator>
 {
     public readonly struct Operator : IUnaryOperator<float, float>
     {

@@ -6,7 +6,7 @@ namespace TfLiteMicro.Kernels;
 /// LOG_SOFTMAX along the last axis: float32, and int8 (output scale 16/256, zero point 127) through fixed-point exp,
 /// log and a reverse scaling of the log-sum back to the input's scale.
 /// </summary>
-public sealed class LogSoftmax : IKernel
+internal sealed class LogSoftmax : IKernel
 {
     private const int ScaledDiffIntegerBits = 5;
     private const int AccumulationIntegerBits = 12;

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>LOGICAL_AND over bool tensors, with broadcasting.</summary>
-public sealed class LogicalAnd : IKernel
+internal sealed class LogicalAnd : IKernel
 {
     private BroadcastShape _shape;
 

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>LOGICAL_NOT over a bool tensor.</summary>
-public sealed class LogicalNot : IKernel
+internal sealed class LogicalNot : IKernel
 {
     public void Prepare(PrepareContext context)
     {

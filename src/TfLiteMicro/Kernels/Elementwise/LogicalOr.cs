@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>LOGICAL_OR over bool tensors, with broadcasting.</summary>
-public sealed class LogicalOr : IKernel
+internal sealed class LogicalOr : IKernel
 {
     private BroadcastShape _shape;
 

@@ -6,7 +6,7 @@ namespace TfLiteMicro.Kernels;
 /// LOGISTIC (sigmoid): float32; int8 through gemmlowp's fixed-point logistic on a Q4 input (output scale 1/256,
 /// zero point -128); int16 through the interpolated sigmoid table (symmetric, output scale 2^-15).
 /// </summary>
-public sealed class Logistic : IKernel
+internal sealed class Logistic : IKernel
 {
     private TensorType _type;
     private SigmoidLikeParameters _parameters;

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>NEG: -x over float32.</summary>
-public sealed class Neg : FloatUnaryKernel<Neg.Operator>
+internal sealed class Neg : FloatUnaryKernel<Neg.Operator>
 {
     public readonly struct Operator : IUnaryOperator<float, float>
     {

@@ -6,7 +6,7 @@ namespace TfLiteMicro.Kernels;
 /// PRELU: x for x &gt;= 0, alpha * x below, with alpha broadcast against the input (up to 4-D); float32, int8 and
 /// int16 input (int16 takes an int8 alpha), requantized to the output's scale.
 /// </summary>
-public sealed class Prelu : IKernel
+internal sealed class Prelu : IKernel
 {
     private TensorType _type;
     private BroadcastShape _shape;

@@ -3,7 +3,7 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>RELU: max(x, 0) over float32, int8 and int16 (int16 symmetric), requantized to the output's scale.</summary>
-public sealed class Relu : IKernel
+internal sealed class Relu : IKernel
 {
     private TensorType _type;
     private Requantize<sbyte> _int8;

@@ -3,7 +3,7 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>RELU6: min(max(x, 0), 6) over float32, int8 and int16; quantized values clamp in the input's scale.</summary>
-public sealed class Relu6 : IKernel
+internal sealed class Relu6 : IKernel
 {
     private TensorType _type;
     private int _zero, _six;

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>ROUND: rounds float32 values to the nearest integer, ties to even.</summary>
-public sealed class Round : FloatUnaryKernel<Round.Operator>
+internal sealed class Round : FloatUnaryKernel<Round.Operator>
 {
     public readonly struct Operator : IUnaryOperator<float, float>
     {

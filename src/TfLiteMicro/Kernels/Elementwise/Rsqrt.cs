@@ -6,7 +6,7 @@ namespace TfLiteMicro.Kernels;
 /// RSQRT: 1 / sqrt(x) over float32, int8 and symmetric int16 (which TFLM's evaluation also handles). Quantized inputs
 /// below the zero point are an error, as in TFLM.
 /// </summary>
-public sealed class Rsqrt : IKernel
+internal sealed class Rsqrt : IKernel
 {
     private TensorType _type;
     private QuantizedRsqrt<sbyte> _int8;

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>SELECT_V2: picks x where the bool condition holds, y elsewhere; float32, int8 and int16 data, broadcasting up to 5-D.</summary>
-public sealed class SelectV2 : IKernel
+internal sealed class SelectV2 : IKernel
 {
     private TensorType _type;
     private BroadcastShape _shape;

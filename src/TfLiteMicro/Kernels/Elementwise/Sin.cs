@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>SIN: sin(x) over float32.</summary>
-public sealed class Sin : FloatUnaryKernel<Sin.Operator>
+internal sealed class Sin : FloatUnaryKernel<Sin.Operator>
 {
     public readonly struct Operator : IUnaryOperator<float, float>
     {

@@ -12,7 +12,7 @@ namespace TfLiteMicro.Kernels;
 /// and maps to the lowest output), into a table on the stack (the arena's persistent part stays as small as TFLM's).
 /// The row's reciprocal and the final scaling are the reference's calls, so the bytes are the same.
 /// </summary>
-public sealed partial class Softmax
+internal sealed partial class Softmax
 {
     private const int DifferenceCount = 256;
 

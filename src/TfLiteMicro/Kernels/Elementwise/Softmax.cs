@@ -8,7 +8,7 @@ namespace TfLiteMicro.Kernels;
 /// zero point -32768) through gemmlowp's fixed-point exp and reciprocal; int16 to int16 (symmetric, scale 1/32768)
 /// through interpolated exp and 1/(1+x) tables built in Prepare.
 /// </summary>
-public sealed partial class Softmax : IKernel
+internal sealed partial class Softmax : IKernel
 {
     private const int ScaledDiffIntegerBits = 5;
     private const int AccumulationIntegerBits = 12;

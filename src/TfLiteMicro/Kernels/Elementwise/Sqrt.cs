@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>SQRT: the square root over float32 (NaN for negative inputs).</summary>
-public sealed class Sqrt : FloatUnaryKernel<Sqrt.Operator>
+internal sealed class Sqrt : FloatUnaryKernel<Sqrt.Operator>
 {
     public readonly struct Operator : IUnaryOperator<float, float>
     {

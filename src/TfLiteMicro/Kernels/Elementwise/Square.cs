@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>SQUARE: x * x over float32.</summary>
-public sealed class Square : FloatUnaryKernel<Square.Operator>
+internal sealed class Square : FloatUnaryKernel<Square.Operator>
 {
     public readonly struct Operator : IUnaryOperator<float, float>
     {

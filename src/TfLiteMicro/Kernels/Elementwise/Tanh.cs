@@ -6,7 +6,7 @@ namespace TfLiteMicro.Kernels;
 /// TANH: float32; int8 through gemmlowp's fixed-point tanh on a Q4 input (output in Q7); int16 through the
 /// interpolated sigmoid table, tanh(x) = 2 sigmoid(2x) - 1 (symmetric, output scale 2^-15).
 /// </summary>
-public sealed class Tanh : IKernel
+internal sealed class Tanh : IKernel
 {
     private TensorType _type;
     private SigmoidLikeParameters _parameters;

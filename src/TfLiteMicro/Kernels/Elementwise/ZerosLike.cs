@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>ZEROS_LIKE: a zero tensor of the input's shape and type (float32, int8, int32, int64).</summary>
-public sealed class ZerosLike : IKernel
+internal sealed class ZerosLike : IKernel
 {
     public void Prepare(PrepareContext context)
     {

@@ -6,25 +6,6 @@ using System.Runtime.Intrinsics.X86;
 
 namespace TfLiteMicro.Kernels;
 
-/// <summary>
-/// The instruction sets an optimized kernel may use, from the least to the most capable. The Arm64 level sits below the
-/// x64-only ones, so a test such as <c>level &gt;= Avx2</c> never selects an x64 path on Arm; a processor has either
-/// the Arm levels or the x64 ones above <see cref="Vector128"/> (see <see cref="Simd.IsAvailable"/>).
-/// </summary>
-internal enum SimdLevel
-{
-    /// <summary>No optimized path: the scalar reference kernel runs.</summary>
-    Reference,
-    /// <summary>Portable 128-bit vectors (x64 SSE or Arm64 AdvSimd).</summary>
-    Vector128,
-    /// <summary>Arm64 AdvSimd with the dot product extension (SDOT/UDOT: four byte products summed into each 32-bit lane).</summary>
-    ArmDot,
-    /// <summary>AVX2: 256-bit integer vectors, multiply-add of 16-bit pairs.</summary>
-    Avx2,
-    /// <summary>AVX-VNNI: 256-bit multiply-add of unsigned by signed bytes into 32-bit sums.</summary>
-    AvxVnni,
-}
-
 /// <summary>Chooses the optimized path once, when a kernel prepares.</summary>
 internal static class Simd
 {

@@ -7,7 +7,7 @@ namespace TfLiteMicro.Kernels;
 /// last two dimensions (adj_x, adj_y) and the leading (batch) dimensions broadcast (ranks 2 to 5).
 /// float32, int8 (zero points allowed) and int16 (symmetric), requantized like a fully connected layer.
 /// </summary>
-public sealed class BatchMatMul : IKernel
+internal sealed class BatchMatMul : IKernel
 {
     private const int MaxRank = 5;
 

@@ -7,7 +7,7 @@ namespace TfLiteMicro.Kernels;
 /// persistent arena memory, so it survives whatever else the planner puts in the output's place between calls.
 /// Register it with <see cref="OpResolver.AddCircularBuffer"/>.
 /// </summary>
-public sealed class CircularBuffer : IKernel, IResettableKernel
+internal sealed class CircularBuffer : IKernel, IResettableKernel
 {
     /// <summary>The custom operator name TFLM's converter writes.</summary>
     public const string OperatorName = "CIRCULAR_BUFFER";

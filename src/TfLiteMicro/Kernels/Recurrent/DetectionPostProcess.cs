@@ -7,7 +7,7 @@ namespace TfLiteMicro.Kernels;
 /// classes [1, max], scores [1, max], number of detections [1]. Options come as a FlexBuffer map.
 /// Register it with <see cref="OpResolver.AddDetectionPostProcess"/>.
 /// </summary>
-public sealed class DetectionPostProcess : IKernel
+internal sealed class DetectionPostProcess : IKernel
 {
     /// <summary>The custom operator name TensorFlow's converter writes.</summary>
     public const string OperatorName = "TFLite_Detection_PostProcess";

@@ -8,7 +8,7 @@ namespace TfLiteMicro.Kernels;
 /// weights the window in time, sums each unit's rank filters, adds the bias and applies the activation.
 /// float32, or int8 input and feature weights with int16 or int8 state and time weights.
 /// </summary>
-public sealed class Svdf : IKernel
+internal sealed class Svdf : IKernel
 {
     private const int InputIndex = 0, FeatureWeightsIndex = 1, TimeWeightsIndex = 2, BiasIndex = 3, StateIndex = 4;
 

@@ -14,7 +14,7 @@ namespace TfLiteMicro.Kernels;
 /// update and hidden output are elementwise multiplications with precomputed multipliers.
 /// </para>
 /// </summary>
-public sealed class UnidirectionalSequenceLstm : IKernel
+internal sealed class UnidirectionalSequenceLstm : IKernel
 {
     private const int InputIndex = 0;
     private const int HiddenStateIndex = 18, CellStateIndex = 19;

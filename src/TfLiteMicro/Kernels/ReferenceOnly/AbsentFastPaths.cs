@@ -5,26 +5,12 @@ namespace TfLiteMicro.Kernels;
 // call: every fast path reports itself inactive, so the reference arithmetic always runs. Nothing here runs on
 // net8.0+, where the real fast paths are compiled instead.
 
-partial class AveragePool2D
-{
-    private static bool _int8Optimized => false;
-    private static void PrepareOptimized(PrepareContext context) { }
-    private static void RunInt8Optimized(ReadOnlySpan<sbyte> input, Span<sbyte> output) => throw ReferenceOnly.NoFastPath();
-}
-
-partial class MaxPool2D
-{
-    private static bool _int8Optimized => false;
-    private static void PrepareOptimized(PrepareContext context) { }
-    private static void RunInt8Optimized(ReadOnlySpan<sbyte> input, Span<sbyte> output) => throw ReferenceOnly.NoFastPath();
-}
-
 partial class Conv2D
 {
     private static bool _int8Optimized => false;
     private static bool _floatOptimized => false;
     private static bool _int16Optimized => false;
-    private static void PrepareOptimized(PrepareContext context, int[] multipliers, int[] shifts, sbyte[]? unpackedFilter) { }
+    private static void PrepareOptimized(PrepareContext context, sbyte[]? unpackedFilter) { }
     private static void PrepareInt16Optimized(PrepareContext context) { }
     private static void RunInt8Optimized(InvokeContext context) => throw ReferenceOnly.NoFastPath();
     private static void RunFloatOptimized(InvokeContext context) => throw ReferenceOnly.NoFastPath();
@@ -35,7 +21,7 @@ partial class DepthwiseConv2D
 {
     private static bool _int8Optimized => false;
     private static bool _floatOptimized => false;
-    private static void PrepareOptimized(PrepareContext context, int[] multipliers, int[] shifts) { }
+    private static void PrepareOptimized(PrepareContext context) { }
     private static void RunInt8Optimized(InvokeContext context) => throw ReferenceOnly.NoFastPath();
     private static void RunFloatOptimized(InvokeContext context) => throw ReferenceOnly.NoFastPath();
 }

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>ARG_MAX: index of the greatest element along an axis (the first on ties); float32 or int8 in, int32 out.</summary>
-public sealed class ArgMax : IKernel
+internal sealed class ArgMax : IKernel
 {
     private readonly ArgReduction _engine = new();
 

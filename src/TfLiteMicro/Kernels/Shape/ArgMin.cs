@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>ARG_MIN: index of the least element along an axis (the first on ties); float32 or int8 in, int32 out.</summary>
-public sealed class ArgMin : IKernel
+internal sealed class ArgMin : IKernel
 {
     private readonly ArgReduction _engine = new();
 

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>BATCH_TO_SPACE_ND: moves batch entries into block_shape spatial tiles, then crops (3-D or 4-D).</summary>
-public sealed class BatchToSpaceNd : IKernel
+internal sealed class BatchToSpaceNd : IKernel
 {
     private readonly int[] _in = new int[4];
     private readonly int[] _out = new int[4];

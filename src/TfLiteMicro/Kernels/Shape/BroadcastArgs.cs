@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>BROADCAST_ARGS: the shape two shapes broadcast to.</summary>
-public sealed class BroadcastArgs : IKernel
+internal sealed class BroadcastArgs : IKernel
 {
     private bool _wide;
 

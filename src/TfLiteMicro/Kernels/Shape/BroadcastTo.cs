@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>BROADCAST_TO: repeats the input along dimensions of size 1 (or missing leading ones) to a constant shape.</summary>
-public sealed class BroadcastTo : IKernel
+internal sealed class BroadcastTo : IKernel
 {
     private const int MaxDims = 5;
     private CopyPlan? _plan;

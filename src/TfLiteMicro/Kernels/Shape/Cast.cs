@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>CAST: converts each element as C++'s static_cast does (integers wrap, floats truncate toward zero).</summary>
-public sealed class Cast : IKernel
+internal sealed class Cast : IKernel
 {
     private TensorType _from;
     private TensorType _to;

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>CONCATENATION: joins the inputs along an axis. Quantized inputs must share the output's parameters.</summary>
-public sealed class Concatenation : IKernel
+internal sealed class Concatenation : IKernel
 {
     private const int MaxInputs = 10;
     private CopyPlan?[] _plans = [];

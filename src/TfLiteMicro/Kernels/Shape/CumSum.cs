@@ -6,7 +6,7 @@ namespace TfLiteMicro.Kernels;
 /// CUMSUM along a constant or run-time axis, optionally exclusive and/or reversed. float32 sums in float; int8
 /// rescales each input to a shared 20-bit-shifted scale, accumulates in int32 and requantizes as TFLM does.
 /// </summary>
-public sealed class CumSum : IKernel
+internal sealed class CumSum : IKernel
 {
     private const int IntegerShift = 20;
     private int[] _shape = [];

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>DEPTH_TO_SPACE: moves blocks of channels into block_size × block_size spatial tiles (NHWC).</summary>
-public sealed class DepthToSpace : IKernel
+internal sealed class DepthToSpace : IKernel
 {
     private CopyPlan? _plan;
 

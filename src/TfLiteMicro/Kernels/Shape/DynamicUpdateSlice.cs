@@ -4,7 +4,7 @@ namespace TfLiteMicro.Kernels;
 /// DYNAMIC_UPDATE_SLICE: the operand with a block replaced by the update, placed at run-time start indices that
 /// are clamped so the block stays inside the operand.
 /// </summary>
-public sealed class DynamicUpdateSlice : IKernel
+internal sealed class DynamicUpdateSlice : IKernel
 {
     private int[] _operandShape = [];
     private int[] _updateShape = [];

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>EMBEDDING_LOOKUP: copies rows of a table by int32 ids; int8 tables may be dequantized to float rows.</summary>
-public sealed class EmbeddingLookup : IKernel
+internal sealed class EmbeddingLookup : IKernel
 {
     private int _rows, _columns, _elementSize;
     private bool _dequantize;

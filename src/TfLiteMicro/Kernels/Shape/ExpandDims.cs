@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>EXPAND_DIMS: inserts a dimension of size 1 at a constant axis; the data is copied unchanged.</summary>
-public sealed class ExpandDims : IKernel
+internal sealed class ExpandDims : IKernel
 {
     public void Prepare(PrepareContext context)
     {

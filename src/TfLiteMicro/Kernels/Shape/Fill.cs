@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>FILL: an output of the constant shape <c>dims</c>, every element the scalar <c>value</c>.</summary>
-public sealed class Fill : IKernel
+internal sealed class Fill : IKernel
 {
     private int _elementSize;
 

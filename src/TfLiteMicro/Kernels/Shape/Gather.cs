@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>GATHER: picks slices of the input along an axis by int32 indices (with optional batch dimensions).</summary>
-public sealed class Gather : IKernel
+internal sealed class Gather : IKernel
 {
     private int _batchSize, _outerSize, _axisSize, _innerSize, _coordSize, _elementSize;
 

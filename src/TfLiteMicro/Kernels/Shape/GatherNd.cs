@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>GATHER_ND: picks slices of the input addressed by the last dimension of an int32 index tensor.</summary>
-public sealed class GatherNd : IKernel
+internal sealed class GatherNd : IKernel
 {
     private const int MaxIndicesNd = 5;
     private int[] _paramsShape = [];

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>MIRROR_PAD: pads by mirroring the input, without the border (REFLECT) or with it (SYMMETRIC).</summary>
-public sealed class MirrorPad : IKernel
+internal sealed class MirrorPad : IKernel
 {
     private int[] _inShape = [];
     private int[] _leftPads = [];

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>PACK: stacks N tensors of one shape along a new axis.</summary>
-public sealed class Pack : IKernel
+internal sealed class Pack : IKernel
 {
     private CopyPlan?[] _plans = [];
 

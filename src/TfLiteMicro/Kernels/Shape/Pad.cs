@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>PAD: pads with zero (the output zero point for int8).</summary>
-public sealed class Pad : IKernel
+internal sealed class Pad : IKernel
 {
     private readonly Padding _padding = new();
 

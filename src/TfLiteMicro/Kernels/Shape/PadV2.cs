@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>PADV2: pads with the value of a scalar third input (zero, or the int8 output zero point, when absent).</summary>
-public sealed class PadV2 : IKernel
+internal sealed class PadV2 : IKernel
 {
     private readonly Padding _padding = new();
 

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>REDUCE_ALL: logical AND of bool elements over the axes of an int32 axis tensor.</summary>
-public sealed class ReduceAll : IKernel
+internal sealed class ReduceAll : IKernel
 {
     private readonly Reduction _reduction = new();
 

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>REDUCE_MAX over the axes of an int32 axis tensor: float32, and int8 with equal input/output quantization.</summary>
-public sealed class ReduceMax : IKernel
+internal sealed class ReduceMax : IKernel
 {
     private readonly Reduction _reduction = new();
     private bool _float;

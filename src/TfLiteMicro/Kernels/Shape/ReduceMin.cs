@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>REDUCE_MIN over the axes of an int32 axis tensor: float32, and int8 with equal input/output quantization.</summary>
-public sealed class ReduceMin : IKernel
+internal sealed class ReduceMin : IKernel
 {
     private readonly Reduction _reduction = new();
     private bool _float;

@@ -6,7 +6,7 @@ namespace TfLiteMicro.Kernels;
 /// RESIZE_BILINEAR (NHWC): float32 interpolates in float; int8 in 10-bit fixed point with TFLM's rounding
 /// (round half away from zero, then truncating division).
 /// </summary>
-public sealed class ResizeBilinear : IKernel
+internal sealed class ResizeBilinear : IKernel
 {
     private int _batches, _inH, _inW, _depth, _outH, _outW;
     private bool _alignCorners, _halfPixel, _float;

@@ -3,7 +3,7 @@ using TfLiteMicro.Quantization;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>RESIZE_NEAREST_NEIGHBOR (NHWC): copies the nearest input pixel, with align_corners / half_pixel_centers.</summary>
-public sealed class ResizeNearestNeighbor : IKernel
+internal sealed class ResizeNearestNeighbor : IKernel
 {
     private int _batches, _inH, _inW, _outH, _outW, _pixelBytes;
     private bool _align, _half;

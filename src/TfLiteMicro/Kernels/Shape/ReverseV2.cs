@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>REVERSE_V2: reverses the order of elements along the constant axes.</summary>
-public sealed class ReverseV2 : IKernel
+internal sealed class ReverseV2 : IKernel
 {
     private CopyPlan? _plan;
 

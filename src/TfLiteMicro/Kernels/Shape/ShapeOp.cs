@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>SHAPE: writes the input's dimensions as an int32 vector.</summary>
-public sealed class ShapeOp : IKernel
+internal sealed class ShapeOp : IKernel
 {
     private int[] _dims = [];
 

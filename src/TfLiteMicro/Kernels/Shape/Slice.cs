@@ -5,7 +5,7 @@ namespace TfLiteMicro.Kernels;
 /// Constant begin/size tensors are resolved while preparing; otherwise the output shape of the model is used and
 /// begin is checked against the input on every run.
 /// </summary>
-public sealed class Slice : IKernel
+internal sealed class Slice : IKernel
 {
     private const int MaxDims = 5;
     private CopyPlan? _plan;

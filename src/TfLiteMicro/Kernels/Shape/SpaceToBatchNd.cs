@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>SPACE_TO_BATCH_ND: pads the spatial dimensions, then moves block_shape tiles into the batch (3-D or 4-D).</summary>
-public sealed class SpaceToBatchNd : IKernel
+internal sealed class SpaceToBatchNd : IKernel
 {
     private readonly int[] _in = new int[4];
     private readonly int[] _out = new int[4];

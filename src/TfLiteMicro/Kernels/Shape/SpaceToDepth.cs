@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>SPACE_TO_DEPTH: moves block_size × block_size spatial tiles into channels (NHWC).</summary>
-public sealed class SpaceToDepth : IKernel
+internal sealed class SpaceToDepth : IKernel
 {
     private CopyPlan? _plan;
 

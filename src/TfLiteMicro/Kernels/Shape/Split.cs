@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>SPLIT: cuts a tensor into equal parts along a constant axis (input 0 is the axis, input 1 the data).</summary>
-public sealed class Split : IKernel
+internal sealed class Split : IKernel
 {
     private CopyPlan?[] _plans = [];
 

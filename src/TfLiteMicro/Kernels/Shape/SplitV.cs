@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>SPLIT_V: cuts a tensor along a constant axis into parts of constant sizes (one size may be -1, the rest).</summary>
-public sealed class SplitV : IKernel
+internal sealed class SplitV : IKernel
 {
     private CopyPlan?[] _plans = [];
 

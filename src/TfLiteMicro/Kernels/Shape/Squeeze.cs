@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>SQUEEZE: drops dimensions of size 1 (the listed ones, or all); the data is copied unchanged.</summary>
-public sealed class Squeeze : IKernel
+internal sealed class Squeeze : IKernel
 {
     public void Prepare(PrepareContext context)
     {

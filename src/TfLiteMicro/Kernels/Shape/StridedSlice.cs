@@ -4,7 +4,7 @@ namespace TfLiteMicro.Kernels;
 /// STRIDED_SLICE with constant begin/end/strides: every mask (begin, end, ellipsis, new-axis, shrink-axis),
 /// negative indices and strides, and offset mode (end counted from begin).
 /// </summary>
-public sealed class StridedSlice : IKernel
+internal sealed class StridedSlice : IKernel
 {
     private CopyPlan? _plan;
 

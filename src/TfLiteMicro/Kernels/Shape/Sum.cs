@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>SUM over the axes of an int32 axis tensor (keep_dims honoured): float32, int8, int16.</summary>
-public sealed class Sum : IKernel
+internal sealed class Sum : IKernel
 {
     private readonly Reduction _reduction = new();
     private readonly QuantizedReduction _quantized = new();

@@ -4,7 +4,7 @@ namespace TfLiteMicro.Kernels;
 /// TRANSPOSE: permutes the dimensions (output dimension i is input dimension perm[i]). A constant permutation is
 /// planned while preparing; otherwise it is read and checked on every run against the model's output shape.
 /// </summary>
-public sealed class Transpose : IKernel
+internal sealed class Transpose : IKernel
 {
     private const int MaxDims = 6;
     private CopyPlan? _plan;

@@ -1,7 +1,7 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>UNPACK: cuts a tensor into its slices along an axis, dropping that axis.</summary>
-public sealed class Unpack : IKernel
+internal sealed class Unpack : IKernel
 {
     private CopyPlan?[] _plans = [];
 

@@ -24,6 +24,7 @@ public readonly struct FlexBufferMap
     /// <summary>The values, in key order (the order TFLM's kernels index them by).</summary>
     public FlexBufferVector Values { get; }
 
+    /// <summary>Number of entries.</summary>
     public int Length => Values.Length;
 
     internal static FlexBufferMap Open(ReadOnlyMemory<byte> buffer, int position, int byteWidth)
@@ -50,6 +51,7 @@ public readonly struct FlexBufferMap
         return FlexBufferReference.KeyBytes(_buffer, target, $"map key {index}");
     }
 
+    /// <summary>The key of entry <paramref name="index"/> (keys are sorted).</summary>
     public string Key(int index) => Encoding.UTF8.GetString(KeyBytes(index).Span);
 
     /// <summary>Finds <paramref name="key"/>; false when the map has no such key.</summary>
@@ -75,6 +77,7 @@ public readonly struct FlexBufferMap
         return false;
     }
 
+    /// <summary>Whether the map has <paramref name="key"/>.</summary>
     public bool ContainsKey(string key) => TryGetValue(key, out _);
 
     /// <summary>The value stored under <paramref name="key"/>; a missing key is an <see cref="InvalidModelException"/>.</summary>

@@ -33,22 +33,34 @@ public readonly struct FlexBufferReference
     internal static FlexBufferReference CreateTyped(ReadOnlyMemory<byte> buffer, int position, int parentWidth, int byteWidth, FlexBufferType type)
         => new(buffer, position, parentWidth, byteWidth, type);
 
+    /// <summary>The value's type.</summary>
     public FlexBufferType Type { get; }
 
+    /// <summary>True for a null value.</summary>
     public bool IsNull => Type == FlexBufferType.Null;
+    /// <summary>True for a bool.</summary>
     public bool IsBool => Type == FlexBufferType.Bool;
+    /// <summary>True for a signed integer, inline or indirect.</summary>
     public bool IsInt => Type is FlexBufferType.Int or FlexBufferType.IndirectInt;
+    /// <summary>True for an unsigned integer, inline or indirect.</summary>
     public bool IsUInt => Type is FlexBufferType.UInt or FlexBufferType.IndirectUInt;
+    /// <summary>True for a float, inline or indirect.</summary>
     public bool IsFloat => Type is FlexBufferType.Float or FlexBufferType.IndirectFloat;
+    /// <summary>True for any value <see cref="AsInt64"/> and <see cref="AsDouble"/> read as a number (integers, floats, bools).</summary>
     public bool IsNumeric => IsInt || IsUInt || IsFloat || IsBool;
+    /// <summary>True for a string.</summary>
     public bool IsString => Type == FlexBufferType.String;
+    /// <summary>True for a key (a zero-terminated string without a length).</summary>
     public bool IsKey => Type == FlexBufferType.Key;
+    /// <summary>True for a blob of bytes.</summary>
     public bool IsBlob => Type == FlexBufferType.Blob;
+    /// <summary>True for a map.</summary>
     public bool IsMap => Type == FlexBufferType.Map;
 
     /// <summary>True for untyped, typed and fixed-length typed vectors (and maps, whose values form a vector).</summary>
     public bool IsVector => Type is FlexBufferType.Vector or FlexBufferType.Map || IsTypedVector;
 
+    /// <summary>True for typed and fixed-length typed vectors (every element of one type, stored without type bytes).</summary>
     public bool IsTypedVector => Type is (>= FlexBufferType.VectorInt and <= FlexBufferType.VectorFloat4) or FlexBufferType.VectorBool;
 
     private string Where => $"{Type} value at byte {_position}";
@@ -90,6 +102,7 @@ public readonly struct FlexBufferReference
         return (int)v;
     }
 
+    /// <summary>The value as an unsigned integer (integers, floats read as by <see cref="AsInt64"/>, bools, null as 0); negative values are an error.</summary>
     public ulong AsUInt64()
     {
         ReadOnlySpan<byte> span = _buffer.Span;
@@ -112,6 +125,7 @@ public readonly struct FlexBufferReference
         }
     }
 
+    /// <summary>The value as a 32-bit unsigned integer; values outside its range are an error rather than wrapped.</summary>
     public uint AsUInt32()
     {
         ulong v = AsUInt64();
@@ -120,6 +134,7 @@ public readonly struct FlexBufferReference
         return (uint)v;
     }
 
+    /// <summary>The value as a double (floats, integers converted, bools, null as 0).</summary>
     public double AsDouble()
     {
         ReadOnlySpan<byte> span = _buffer.Span;
@@ -134,6 +149,7 @@ public readonly struct FlexBufferReference
         };
     }
 
+    /// <summary>The value as a float (see <see cref="AsDouble"/>).</summary>
     public float AsSingle() => (float)AsDouble();
 
     /// <summary>The value as a bool: a stored bool, or any number (non-zero is true).</summary>
@@ -156,8 +172,10 @@ public readonly struct FlexBufferReference
         return SizedBytes("string");
     }
 
+    /// <summary>A string or key decoded from UTF-8.</summary>
     public string AsString() => Encoding.UTF8.GetString(AsStringBytes().Span);
 
+    /// <summary>A key decoded from UTF-8; any other type is an error.</summary>
     public string AsKey()
     {
         if (Type != FlexBufferType.Key)
@@ -165,6 +183,7 @@ public readonly struct FlexBufferReference
         return AsString();
     }
 
+    /// <summary>The bytes of a blob (no copy); any other type is an error.</summary>
     public ReadOnlyMemory<byte> AsBlob()
     {
         if (Type != FlexBufferType.Blob)
@@ -201,6 +220,7 @@ public readonly struct FlexBufferReference
         return FlexBufferVector.Open(_buffer, Target, _byteWidth, Type);
     }
 
+    /// <summary>The value as a map; any other type is an error.</summary>
     public FlexBufferMap AsMap()
     {
         if (Type != FlexBufferType.Map)
@@ -208,6 +228,7 @@ public readonly struct FlexBufferReference
         return FlexBufferMap.Open(_buffer, Target, _byteWidth);
     }
 
+    /// <summary>The type and the value, for messages and debugging.</summary>
     public override string ToString() => Type switch
     {
         FlexBufferType.Int or FlexBufferType.IndirectInt => AsInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),

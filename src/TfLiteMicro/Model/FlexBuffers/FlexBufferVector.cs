@@ -21,6 +21,7 @@ public readonly struct FlexBufferVector
         _elementType = elementType;
     }
 
+    /// <summary>Number of elements.</summary>
     public int Length { get; }
 
     /// <summary>True when every element has the same type (typed vector).</summary>
@@ -87,10 +88,13 @@ public readonly struct FlexBufferVector
     /// <summary>Element <paramref name="index"/> as an int; the access TFLM's custom op option readers use.</summary>
     public int ElementAsInt32(int index) => this[index].AsInt32();
 
+    /// <summary>Element <paramref name="index"/> as a long.</summary>
     public long ElementAsInt64(int index) => this[index].AsInt64();
 
+    /// <summary>Element <paramref name="index"/> as a bool.</summary>
     public bool ElementAsBool(int index) => this[index].AsBool();
 
+    /// <summary>Element <paramref name="index"/> as a float.</summary>
     public float ElementAsSingle(int index) => this[index].AsSingle();
 
     /// <summary>Copies a numeric vector into <paramref name="destination"/> as ints.</summary>
@@ -101,6 +105,7 @@ public readonly struct FlexBufferVector
         for (int i = 0; i < Length; i++) destination[i] = this[i].AsInt32();
     }
 
+    /// <summary>A copy of a numeric vector as ints.</summary>
     public int[] ToInt32Array()
     {
         var result = new int[Length];

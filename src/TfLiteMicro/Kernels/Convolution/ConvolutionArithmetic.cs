@@ -1,0 +1,146 @@
+using TfLiteMicro.Quantization;
+
+namespace TfLiteMicro.Kernels;
+
+/// <summary>
+/// The per-type arithmetic of the convolution reference loops: how one input value and one weight enter the sum, and
+/// how a channel's sum becomes an output value (bias, requantization or not, activation clamp).
+/// </summary>
+internal interface IConvolutionArithmetic<TInput, TFilter, TBias, TAccumulator, TOutput>
+{
+    TAccumulator MultiplyAdd(TAccumulator sum, TInput x, TFilter w);
+
+    TOutput Finish(TAccumulator sum, ReadOnlySpan<TBias> bias, int channel, ChannelRequantization scales);
+}
+
+/// <summary>float32: sums in the reference's order, bias, clamp.</summary>
+internal readonly struct FloatConvolution(float min, float max) : IConvolutionArithmetic<float, float, float, float, float>
+{
+    public float MultiplyAdd(float sum, float x, float w) => sum + x * w;
+
+    public float Finish(float sum, ReadOnlySpan<float> bias, int channel, ChannelRequantization scales)
+        => Math.Min(Math.Max(sum + (bias.IsEmpty ? 0f : bias[channel]), min), max);
+}
+
+/// <summary>int8: w * (x + input offset) summed in int32 (wrapping as TFLM's does), bias, requantized, clamped.</summary>
+internal readonly struct Int8Convolution(int inputOffset, int outputOffset, int min, int max) : IConvolutionArithmetic<sbyte, sbyte, int, int, sbyte>
+{
+    public int MultiplyAdd(int sum, sbyte x, sbyte w) => unchecked(sum + w * (x + inputOffset));
+
+    public sbyte Finish(int sum, ReadOnlySpan<int> bias, int channel, ChannelRequantization scales)
+    {
+        if (!bias.IsEmpty) sum = unchecked(sum + bias[channel]);
+        return (sbyte)Math.Min(Math.Max(scales.Scale(sum, channel) + outputOffset, min), max);
+    }
+}
+
+/// <summary>
+/// int16 activations with int8 weights: int64 sums with an int64 (or int16, widened) bias, or, with
+/// <paramref name="wrap32"/> (an int32 bias), int32 sums that wrap on overflow. Each product (at most 2^22) is summed
+/// in a long; the low 32 bits of that sum are exactly the wrapped int32 sum.
+/// </summary>
+internal readonly struct Int16Convolution<TBias>(int inputOffset, int min, int max, bool wrap32) : IConvolutionArithmetic<short, sbyte, TBias, long, short>
+    where TBias : unmanaged
+{
+    public long MultiplyAdd(long sum, short x, sbyte w) => sum + w * (x + inputOffset);
+
+    public short Finish(long sum, ReadOnlySpan<TBias> bias, int channel, ChannelRequantization scales)
+    {
+        if (!bias.IsEmpty) sum += Scalar.ToInt64(bias[channel]);
+        int scaled = wrap32 ? scales.Scale(unchecked((int)sum), channel) : scales.Scale(sum, channel);
+        return (short)Math.Min(Math.Max(scaled, min), max);
+    }
+}
+
+/// <summary>
+/// The reference loops of the convolution family, each written once over <see cref="ConvolutionParameters"/> and a
+/// per-type <see cref="IConvolutionArithmetic{TInput, TFilter, TBias, TAccumulator, TOutput}"/>. Prepare's checks bound
+/// every index these loops form; the spans check them again.
+/// </summary>
+internal static class ConvolutionArithmetic
+{
+    /// <summary>
+    /// CONV_2D and DEPTHWISE_CONV_2D: output channel c reads input channels [c / ChannelsPerGroup * FilterDepth, +FilterDepth)
+    /// of each window tap inside the input (taps outside are skipped). The filter holds channel c's tap (fy, fx) at
+    /// c * channelStride + (fy * FilterWidth + fx) * tapStride: [out, h, w, depth] for CONV_2D, [1, h, w, out] for depthwise.
+    /// </summary>
+    public static void Convolve<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic>(in ConvolutionParameters p, TArithmetic arithmetic,
+        ReadOnlySpan<TInput> input, ReadOnlySpan<TFilter> filter, ReadOnlySpan<TBias> bias, ChannelRequantization scales, Span<TOutput> output)
+        where TArithmetic : struct, IConvolutionArithmetic<TInput, TFilter, TBias, TAccumulator, TOutput>
+    {
+        bool depthwise = p.Kind == ConvolutionKind.Depthwise;
+        int inputHeight = p.InputHeight, inputWidth = p.InputWidth, inputDepth = p.InputDepth;
+        int filterHeight = p.FilterHeight, filterWidth = p.FilterWidth, depth = p.FilterDepth, perGroup = p.ChannelsPerGroup;
+        int outputDepth = p.OutputDepth, dilationHeight = p.DilationHeight, dilationWidth = p.DilationWidth;
+        int channelStride = depthwise ? 1 : p.FilterSize;
+        int tapStride = depthwise ? outputDepth : depth;
+        int o = 0;
+        for (int b = 0; b < p.Batches; b++)
+        {
+            for (int oy = 0; oy < p.OutputHeight; oy++)
+            {
+                int yOrigin = oy * p.StrideHeight - p.PadHeight;
+                for (int ox = 0; ox < p.OutputWidth; ox++)
+                {
+                    int xOrigin = ox * p.StrideWidth - p.PadWidth;
+                    for (int oc = 0; oc < outputDepth; oc++)
+                    {
+                        int channelBase = oc / perGroup * depth;
+                        TAccumulator sum = default!;
+                        for (int fy = 0; fy < filterHeight; fy++)
+                        {
+                            int iy = yOrigin + dilationHeight * fy;
+                            if ((uint)iy >= (uint)inputHeight) continue;
+                            for (int fx = 0; fx < filterWidth; fx++)
+                            {
+                                int ix = xOrigin + dilationWidth * fx;
+                                if ((uint)ix >= (uint)inputWidth) continue;
+                                int x = ((b * inputHeight + iy) * inputWidth + ix) * inputDepth + channelBase;
+                                int w = oc * channelStride + (fy * filterWidth + fx) * tapStride;
+                                for (int ic = 0; ic < depth; ic++) sum = arithmetic.MultiplyAdd(sum, input[x + ic], filter[w + ic]);
+                            }
+                        }
+                        output[o++] = arithmetic.Finish(sum, bias, oc, scales);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// TRANSPOSE_CONV: every input pixel scatters input x filter into the stride-spaced window of the output at
+    /// in * stride - padding + tap (taps outside the output are skipped), summed in <paramref name="sums"/> (which may be
+    /// the output itself when the types agree), then each sum is finished into the output.
+    /// </summary>
+    public static void TransposeConvolve<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic>(in ConvolutionParameters p, TArithmetic arithmetic,
+        ReadOnlySpan<TInput> input, ReadOnlySpan<TFilter> filter, ReadOnlySpan<TBias> bias, ChannelRequantization scales,
+        Span<TAccumulator> sums, Span<TOutput> output)
+        where TArithmetic : struct, IConvolutionArithmetic<TInput, TFilter, TBias, TAccumulator, TOutput>
+    {
+        sums.Slice(0, output.Length).Clear();
+        int depth = p.InputDepth, outputDepth = p.OutputDepth;
+        for (int b = 0; b < p.Batches; b++)
+        for (int iy = 0; iy < p.InputHeight; iy++)
+        for (int ix = 0; ix < p.InputWidth; ix++)
+        for (int ic = 0; ic < depth; ic++)
+        {
+            TInput x = input[((b * p.InputHeight + iy) * p.InputWidth + ix) * depth + ic];
+            int oy0 = iy * p.StrideHeight - p.PadHeight;
+            int ox0 = ix * p.StrideWidth - p.PadWidth;
+            for (int fy = 0; fy < p.FilterHeight; fy++)
+            {
+                int oy = oy0 + fy;
+                if ((uint)oy >= (uint)p.OutputHeight) continue;
+                for (int fx = 0; fx < p.FilterWidth; fx++)
+                {
+                    int ox = ox0 + fx;
+                    if ((uint)ox >= (uint)p.OutputWidth) continue;
+                    int outBase = ((b * p.OutputHeight + oy) * p.OutputWidth + ox) * outputDepth;
+                    for (int oc = 0; oc < outputDepth; oc++)
+                        sums[outBase + oc] = arithmetic.MultiplyAdd(sums[outBase + oc], x, filter[((oc * p.FilterHeight + fy) * p.FilterWidth + fx) * depth + ic]);
+                }
+            }
+        }
+        for (int i = 0; i < output.Length; i++) output[i] = arithmetic.Finish(sums[i], bias, i % outputDepth, scales);
+    }
+}

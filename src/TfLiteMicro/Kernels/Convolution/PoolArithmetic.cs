@@ -1,0 +1,153 @@
+namespace TfLiteMicro.Kernels;
+
+/// <summary>How a pooling op folds a window's values and what it writes for the window.</summary>
+internal interface IPoolOperation<T, TAccumulator>
+{
+    TAccumulator Start { get; }
+
+    TAccumulator Add(TAccumulator accumulator, T value);
+
+    /// <summary>The output for a window of <paramref name="count"/> values inside the input; false leaves the output as it is.</summary>
+    bool Finish(TAccumulator accumulator, int count, out T result);
+}
+
+/// <summary>AVERAGE_POOL_2D, float32: the mean of the window's values (an empty window leaves the output untouched).</summary>
+internal readonly struct FloatAverage(float min, float max) : IPoolOperation<float, float>
+{
+    public float Start => 0f;
+
+    public float Add(float accumulator, float value) => accumulator + value;
+
+    public bool Finish(float accumulator, int count, out float result)
+    {
+        result = Math.Min(Math.Max(accumulator / count, min), max);
+        return count != 0;
+    }
+}
+
+/// <summary>
+/// AVERAGE_POOL_2D, int8 and int16: an int32 sum, then the mean rounded half away from zero, clamped; an empty window leaves the output untouched.
+/// </summary>
+internal readonly struct IntegerAverage<T>(int min, int max) : IPoolOperation<T, int> where T : unmanaged
+{
+    public int Start => 0;
+
+    public int Add(int accumulator, T value) => accumulator + Scalar.ToInt32(value);
+
+    public bool Finish(int accumulator, int count, out T result)
+    {
+        if (count == 0)
+        {
+            result = default;
+            return false;
+        }
+        result = Scalar.Truncate<T>(Math.Min(Math.Max(PoolArithmetic.RoundedMean(accumulator, count), min), max));
+        return true;
+    }
+}
+
+/// <summary>MAX_POOL_2D, float32: the largest value (float.MinValue for an empty window), clamped.</summary>
+internal readonly struct FloatMaximum(float min, float max) : IPoolOperation<float, float>
+{
+    public float Start => float.MinValue;
+
+    // Written as the reference's std::max(max, v), which keeps max when v is NaN.
+    public float Add(float accumulator, float value) => accumulator < value ? value : accumulator;
+
+    public bool Finish(float accumulator, int count, out float result)
+    {
+        result = Math.Min(Math.Max(accumulator, min), max);
+        return true;
+    }
+}
+
+/// <summary>MAX_POOL_2D, int8 and int16: the largest value (the type's minimum for an empty window), clamped.</summary>
+internal readonly struct IntegerMaximum<T>(int min, int max) : IPoolOperation<T, int> where T : unmanaged
+{
+    public int Start => Scalar.MinValue<T>();
+
+    public int Add(int accumulator, T value) => Math.Max(accumulator, Scalar.ToInt32(value));
+
+    public bool Finish(int accumulator, int count, out T result)
+    {
+        result = Scalar.Truncate<T>(Math.Min(Math.Max(accumulator, min), max));
+        return true;
+    }
+}
+
+/// <summary>L2_POOL_2D, float32: the square root of the mean of squares, clamped.</summary>
+internal readonly struct FloatRootMeanSquare(float min, float max) : IPoolOperation<float, float>
+{
+    public float Start => 0f;
+
+    public float Add(float accumulator, float value) => accumulator + value * value;
+
+    public bool Finish(float accumulator, int count, out float result)
+    {
+        result = Math.Min(Math.Max(MathF.Sqrt(accumulator / count), min), max);
+        return true;
+    }
+}
+
+/// <summary>
+/// The pooling ops' reference arithmetic: one loop over each output pixel's window clipped to the input, for every op
+/// and type, and the dispatch the three kernels share.
+/// </summary>
+internal static class PoolArithmetic
+{
+    /// <summary>Runs the reference arithmetic of <paramref name="w"/>'s op and type on the node's input and output.</summary>
+    public static void Run(InvokeContext context, in PoolWindow w)
+    {
+        switch (w.Kind, w.Type)
+        {
+            case (PoolKind.Average, TensorType.Float32):
+                Pool<float, float, FloatAverage>(w, new(w.FloatMin, w.FloatMax), context.Input<float>(0), context.Output<float>(0));
+                break;
+            case (PoolKind.Average, TensorType.Int8):
+                Pool<sbyte, int, IntegerAverage<sbyte>>(w, new(w.QuantizedMin, w.QuantizedMax), context.Input<sbyte>(0), context.Output<sbyte>(0));
+                break;
+            case (PoolKind.Average, _):
+                Pool<short, int, IntegerAverage<short>>(w, new(w.QuantizedMin, w.QuantizedMax), context.Input<short>(0), context.Output<short>(0));
+                break;
+            case (PoolKind.Max, TensorType.Float32):
+                Pool<float, float, FloatMaximum>(w, new(w.FloatMin, w.FloatMax), context.Input<float>(0), context.Output<float>(0));
+                break;
+            case (PoolKind.Max, TensorType.Int8):
+                Pool<sbyte, int, IntegerMaximum<sbyte>>(w, new(w.QuantizedMin, w.QuantizedMax), context.Input<sbyte>(0), context.Output<sbyte>(0));
+                break;
+            case (PoolKind.Max, _):
+                Pool<short, int, IntegerMaximum<short>>(w, new(w.QuantizedMin, w.QuantizedMax), context.Input<short>(0), context.Output<short>(0));
+                break;
+            default:
+                Pool<float, float, FloatRootMeanSquare>(w, new(w.FloatMin, w.FloatMax), context.Input<float>(0), context.Output<float>(0));
+                break;
+        }
+    }
+
+    /// <summary>The sum divided by the count, rounded half away from zero (integer division truncates toward zero).</summary>
+    public static int RoundedMean(int sum, int count)
+        => sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+
+    /// <summary>Folds each output pixel's window (clipped to the input), channel by channel, in row-major tap order.</summary>
+    public static void Pool<T, TAccumulator, TOperation>(in PoolWindow w, TOperation operation, ReadOnlySpan<T> input, Span<T> output)
+        where TOperation : struct, IPoolOperation<T, TAccumulator>
+    {
+        for (int b = 0; b < w.Batches; b++)
+            for (int oy = 0; oy < w.OutputHeight; oy++)
+                for (int ox = 0; ox < w.OutputWidth; ox++)
+                {
+                    (int yOrigin, int yStart, int yEnd) = w.Rows(oy);
+                    (int xOrigin, int xStart, int xEnd) = w.Columns(ox);
+                    int count = Math.Max(0, yEnd - yStart) * Math.Max(0, xEnd - xStart);
+                    int outBase = ((b * w.OutputHeight + oy) * w.OutputWidth + ox) * w.Depth;
+                    for (int c = 0; c < w.Depth; c++)
+                    {
+                        TAccumulator accumulator = operation.Start;
+                        for (int fy = yStart; fy < yEnd; fy++)
+                            for (int fx = xStart; fx < xEnd; fx++)
+                                accumulator = operation.Add(accumulator, input[((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin + fx) * w.Depth + c]);
+                        if (operation.Finish(accumulator, count, out T value)) output[outBase + c] = value;
+                    }
+                }
+    }
+}
