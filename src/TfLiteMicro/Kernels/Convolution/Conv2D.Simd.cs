@@ -16,10 +16,13 @@ internal sealed partial class Conv2D
     private bool _floatOptimized;
     private int _floatRowScratch = -1;
 
-    // The GEMM core (Int8Gemm): its shape, the weights arranged once (persistent, when asked for) and its scratch.
+    // The GEMM core (Int8Gemm): the weights arranged once (persistent, when asked for) and its scratch; its shape is
+    // made from the parameters when needed rather than kept on the kernel object.
     private bool _gemm;
-    private Int8GemmShape _gemmShape;
-    private int _gemmArrangedHandle = -1, _gemmScratch = -1, _gemmScratchBytes;
+    private int _gemmArrangedHandle = -1, _gemmScratch = -1;
+
+    private Int8GemmShape GemmShape => new(_p.Batches, _p.InputHeight, _p.InputWidth, _p.InputDepth, _p.OutputHeight, _p.OutputWidth, _p.OutputDepth,
+        _p.FilterHeight, _p.FilterWidth, _p.StrideHeight, _p.StrideWidth, _p.DilationHeight, _p.DilationWidth, _p.PadHeight, _p.PadWidth);
 
     /// <summary>Fewest output pixels for which arranging a layer's weights in every Invoke pays (else the dot products read them in place).</summary>
     private const int GemmMinPixels = 32;
@@ -81,21 +84,20 @@ internal sealed partial class Conv2D
     private void PrepareGemm(PrepareContext context, ReadOnlySpan<sbyte> weights)
     {
         _gemm = false;
-        _gemmShape = new Int8GemmShape(_p.Batches, _p.InputHeight, _p.InputWidth, _p.InputDepth, _p.OutputHeight, _p.OutputWidth, _p.OutputDepth,
-            _p.FilterHeight, _p.FilterWidth, _p.StrideHeight, _p.StrideWidth, _p.DilationHeight, _p.DilationWidth, _p.PadHeight, _p.PadWidth);
-        if (!Int8Gemm.Applies(_level, _gemmShape) || _addBiasAtInvoke || !_requantizeVector || _p.FilterDepth != _p.InputDepth) return;
+        Int8GemmShape shape = GemmShape;
+        if (!Int8Gemm.Applies(_level, shape) || _addBiasAtInvoke || !_requantizeVector || _p.FilterDepth != _p.InputDepth) return;
         bool arrangeOnce = context.PrearrangeWeights;
-        if (!arrangeOnce && _gemmShape.Pixels < GemmMinPixels) return;
+        if (!arrangeOnce && shape.Pixels < GemmMinPixels) return;
         if (arrangeOnce)
         {
-            long bytes = Int8Gemm.ArrangedBytes(_level, _gemmShape);
+            long bytes = Int8Gemm.ArrangedBytes(_level, shape);
             if (bytes > int.MaxValue) return;
             var arranged = new byte[bytes];
-            Int8Gemm.ArrangeAll(_level, weights, _gemmShape, arranged);
+            Int8Gemm.ArrangeAll(_level, weights, shape, arranged);
             _gemmArrangedHandle = context.AllocatePersistent<byte>(arranged);
         }
-        _gemmScratchBytes = Int8Gemm.ScratchBytes(_level, _gemmShape, arrangeOnce);
-        _gemmScratch = _gemmScratchBytes > GemmStackBytes ? context.RequestScratch(_gemmScratchBytes) : -1;
+        int scratchBytes = Int8Gemm.ScratchBytes(_level, shape, arrangeOnce);
+        _gemmScratch = scratchBytes > GemmStackBytes ? context.RequestScratch(scratchBytes) : -1;
         _gemm = true;
     }
 
@@ -116,9 +118,10 @@ internal sealed partial class Conv2D
         var requantizer = _p.CreateInt8Requantizer(context, _requantizeVector);
         if (_gemm)
         {
+            Int8GemmShape shape = GemmShape;
             Span<byte> scratch = _gemmScratch < 0 ? stackalloc byte[GemmStackBytes] : context.Scratch<byte>(_gemmScratch);
             ReadOnlySpan<byte> arranged = _gemmArrangedHandle < 0 ? default : context.Persistent<byte>(_gemmArrangedHandle);
-            Int8Gemm.Run(_level, _gemmShape, input, unchecked((sbyte)-_p.InputOffset), filter, arranged, sumInitial, requantizer, output, scratch.Slice(0, _gemmScratchBytes));
+            Int8Gemm.Run(_level, shape, input, unchecked((sbyte)-_p.InputOffset), filter, arranged, sumInitial, requantizer, output, scratch.Slice(0, Int8Gemm.ScratchBytes(_level, shape, !arranged.IsEmpty)));
             return;
         }
         if (_pointwise)
