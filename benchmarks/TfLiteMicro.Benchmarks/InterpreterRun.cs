@@ -17,7 +17,11 @@ internal sealed class InterpreterRun : IModelRun
     {
         Model model = Model.Load(modelBytes);
         _interpreter = new MicroInterpreter(model, Resolver(), new byte[arenaBytes],
-            new InterpreterOptions { UseReferenceKernels = reference, Profiler = profiler, DecompressionMemory = options?.DecompressionMemory });
+            new InterpreterOptions
+            {
+                UseReferenceKernels = reference, Profiler = profiler, DecompressionMemory = options?.DecompressionMemory,
+                PrearrangeWeights = options?.PrearrangeWeights ?? false,
+            });
         _interpreter.AllocateTensors();
         var random = new Random(42);
         _inputs = new byte[_interpreter.InputCount][];

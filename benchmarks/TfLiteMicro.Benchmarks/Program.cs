@@ -17,7 +17,8 @@ public static class Program
         }
         if (args.Length > 0 && args[0] == "--ops")
         {
-            OperatorMedians.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2, args.Length > 2 ? args[2] : "");
+            OperatorMedians.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2, args.Length > 2 ? args[2] : "",
+                againstPrearranged: args.Length > 3 && args[3] == "--prearranged");
             return;
         }
         if (args.Length > 0 && args[0] == "--footprint")

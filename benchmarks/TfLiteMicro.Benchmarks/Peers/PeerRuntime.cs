@@ -4,6 +4,7 @@ namespace TfLiteMicro.Benchmarks.Peers;
 public enum PeerRuntime
 {
     Ours,
+    OursPrearranged,
     OursReference,
     OnnxRuntimeInt8,
     OnnxRuntimeUint8Activations,
@@ -24,6 +25,7 @@ internal static class PeerModels
     public static string Label(PeerRuntime runtime) => runtime switch
     {
         PeerRuntime.Ours => "ours",
+        PeerRuntime.OursPrearranged => "ours, weights pre-arranged",
         PeerRuntime.OursReference => "ours, reference kernels",
         PeerRuntime.OnnxRuntimeInt8 => "ONNX Runtime int8",
         PeerRuntime.OnnxRuntimeUint8Activations => "ONNX Runtime uint8 activations",
@@ -86,6 +88,8 @@ internal static class PeerModels
         {
             PeerRuntime.Ours => StartOurs(model, reference: false),
             PeerRuntime.OursReference => StartOurs(model, reference: true),
+            PeerRuntime.OursPrearranged => new InterpreterRun(File.ReadAllBytes(OurPath(shared, model)), reference: false,
+                options: new InterpreterOptions { PrearrangeWeights = true }),
             PeerRuntime.OnnxRuntimeInt8 or PeerRuntime.OnnxRuntimeUint8Activations
                 => new OnnxRuntimeRun(OnnxPath(shared, model, runtime), ours),
             PeerRuntime.TfLite or PeerRuntime.TfLiteXnnpack

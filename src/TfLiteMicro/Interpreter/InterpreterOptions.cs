@@ -9,6 +9,14 @@ public sealed class InterpreterOptions
     public bool UseReferenceKernels { get; init; }
 
     /// <summary>
+    /// Arrange the constant weights of int8 convolutions for the processor's instructions once, when the interpreter
+    /// prepares, into the arena's persistent part, instead of arranging them block by block in every Invoke (the
+    /// default). Trades memory for speed: about the weights' size again (twice it without AVX-VNNI) for layers the
+    /// arrangement serves; `tflm bench --prearrange` reports both. Results are the same bytes either way.
+    /// </summary>
+    public bool PrearrangeWeights { get; init; }
+
+    /// <summary>
     /// How deeply control-flow operators (IF, WHILE, CALL_ONCE) may nest subgraphs; deeper nesting fails with a
     /// <see cref="KernelException"/> instead of exhausting the thread's stack. Default 64.
     /// </summary>

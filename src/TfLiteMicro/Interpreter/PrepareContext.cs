@@ -50,6 +50,9 @@ public sealed class PrepareContext
     /// <summary>True when the user asked for the reference kernels only (no optimized paths).</summary>
     public bool UseReferenceKernels => Interpreter.Options.UseReferenceKernels;
 
+    /// <summary>True when the user asked for weights arranged once into the persistent arena (<see cref="InterpreterOptions.PrearrangeWeights"/>).</summary>
+    public bool PrearrangeWeights => Interpreter.Options.PrearrangeWeights;
+
     /// <summary>
     /// The instruction set a kernel's fast paths may use: <see cref="SimdLevel.Reference"/> when the reference kernels
     /// were asked for, else the best this processor has (tests lower it to check every path against the reference).

@@ -30,12 +30,13 @@ internal static partial class FastPath
     /// The model gives the reference kernels' outputs at every instruction-set level: integers bit for bit, float32 within
     /// <paramref name="floatTolerance"/> × max(1, |reference|). Inputs are random (<see cref="FillRandomly"/>) unless
     /// <paramref name="fill"/> writes them; <paramref name="invokes"/> &gt; 1 runs that many Invokes on one interpreter
-    /// (state carried in variable tensors is compared after each).
+    /// (state carried in variable tensors is compared after each); <paramref name="prearrangeWeights"/> runs the fast side with
+    /// <see cref="InterpreterOptions.PrearrangeWeights"/>.
     /// </summary>
     public static void AssertMatchesReference(byte[] model, Random random, string description, double floatTolerance = 0,
-        InputFill? fill = null, int invokes = 1, OpResolver? resolver = null)
+        InputFill? fill = null, int invokes = 1, OpResolver? resolver = null, bool prearrangeWeights = false)
     {
-        if (Compare(model, random, description, floatTolerance, fill, invokes, resolver) is { } difference) Assert.Fail(difference);
+        if (Compare(model, random, description, floatTolerance, fill, invokes, resolver, prearrangeWeights) is { } difference) Assert.Fail(difference);
     }
 
     /// <summary>

@@ -45,9 +45,10 @@ internal static partial class FastPath
     /// Runs <paramref name="modelBytes"/> with the reference kernels and at every level on the same inputs (<paramref name="fill"/>,
     /// or <see cref="FillRandomly"/>), <paramref name="invokes"/> times on one interpreter per side; null when every output
     /// agrees, else what differs first. Float32 outputs may differ by <paramref name="floatTolerance"/> × max(1, |reference|).
+    /// <paramref name="prearrangeWeights"/> sets <see cref="InterpreterOptions.PrearrangeWeights"/> on the fast side.
     /// </summary>
     public static string? Compare(byte[] modelBytes, Random random, string description, double floatTolerance = 0,
-        InputFill? fill = null, int invokes = 1, OpResolver? resolver = null)
+        InputFill? fill = null, int invokes = 1, OpResolver? resolver = null, bool prearrangeWeights = false)
     {
         Model model = Model.Load(modelBytes);
         resolver ??= s_resolver.Value;
@@ -80,7 +81,7 @@ internal static partial class FastPath
             Simd.Limit = level;
             try
             {
-                using Run fast = Run.Start(model, resolver, ArenaPoison.Fast, useReferenceKernels: false);
+                using Run fast = Run.Start(model, resolver, ArenaPoison.Fast, useReferenceKernels: false, prearrangeWeights);
                 for (int call = 0; call < invokes; call++)
                 {
                     fast.Invoke(inputs[call], expected[call]);
@@ -190,12 +191,12 @@ internal static partial class FastPath
 
         public MicroInterpreter Interpreter { get; }
 
-        public static Run Start(Model model, OpResolver resolver, byte poison, bool useReferenceKernels)
+        public static Run Start(Model model, OpResolver resolver, byte poison, bool useReferenceKernels, bool prearrangeWeights = false)
         {
             ref PoisonedArena? slot = ref useReferenceKernels ? ref t_referenceArena : ref t_fastArena;
             PoisonedArena arena = slot ??= new PoisonedArena(poison);
             arena.Reset();
-            var options = new InterpreterOptions { UseReferenceKernels = useReferenceKernels };
+            var options = new InterpreterOptions { UseReferenceKernels = useReferenceKernels, PrearrangeWeights = prearrangeWeights };
             while (true)
             {
                 var interpreter = new MicroInterpreter(model, resolver, arena.Bytes, options);

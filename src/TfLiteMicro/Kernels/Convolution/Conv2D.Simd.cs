@@ -16,6 +16,20 @@ internal sealed partial class Conv2D
     private bool _floatOptimized;
     private int _floatRowScratch = -1;
 
+    // The GEMM core (Int8Gemm): the weights arranged once (persistent, when asked for) and its scratch; its shape is
+    // made from the parameters when needed rather than kept on the kernel object.
+    private bool _gemm;
+    private int _gemmArrangedHandle = -1, _gemmScratch = -1;
+
+    private Int8GemmShape GemmShape => new(_p.Batches, _p.InputHeight, _p.InputWidth, _p.InputDepth, _p.OutputHeight, _p.OutputWidth, _p.OutputDepth,
+        _p.FilterHeight, _p.FilterWidth, _p.StrideHeight, _p.StrideWidth, _p.DilationHeight, _p.DilationWidth, _p.PadHeight, _p.PadWidth);
+
+    /// <summary>Fewest output pixels for which arranging a layer's weights in every Invoke pays (else the dot products read them in place).</summary>
+    private const int GemmMinPixels = 32;
+
+    /// <summary>Largest GEMM scratch (panel and gathered rows) kept on the stack rather than in the arena.</summary>
+    private const int GemmStackBytes = 32 * 1024;
+
     private void PrepareOptimized(PrepareContext context, sbyte[]? unpackedFilter)
     {
         _level = _p.WindowMatchesOutput ? Simd.For(context) : SimdLevel.Reference;
@@ -54,6 +68,7 @@ internal sealed partial class Conv2D
         _addBiasAtInvoke = bias is not null && !constantBias;
         _requantizeVector = _p.ScalesFitVectors && Int8Requantizer.CanVectorize(_level, default, default);
         _int8Optimized = true;
+        PrepareGemm(context, weights);
         // A 1x1 filter over few input channels: one lane per output channel instead of one dot product per channel.
         // Past 64 input channels (16 without VNNI, where each lane takes pairs, not quads) the dot products are long
         // enough that the per-row form is as fast (measured on person_detect's layers).
@@ -64,6 +79,26 @@ internal sealed partial class Conv2D
         // Small buffers live on the stack in Invoke, so the arena is no larger than with the reference kernels.
         _rowScratch = depth + 32 > Int8Dot.StackRowBytes ? context.RequestScratch(depth + 32) : -1;
         _sumScratch = _p.OutputDepth > Int8Dot.StackSums ? context.RequestScratch(_p.OutputDepth * sizeof(int)) : -1;
+    }
+
+    private void PrepareGemm(PrepareContext context, ReadOnlySpan<sbyte> weights)
+    {
+        _gemm = false;
+        Int8GemmShape shape = GemmShape;
+        if (!Int8Gemm.Applies(_level, shape) || _addBiasAtInvoke || !_requantizeVector || _p.FilterDepth != _p.InputDepth) return;
+        bool arrangeOnce = context.PrearrangeWeights;
+        if (!arrangeOnce && shape.Pixels < GemmMinPixels) return;
+        if (arrangeOnce)
+        {
+            long bytes = Int8Gemm.ArrangedBytes(_level, shape);
+            if (bytes > int.MaxValue) return;
+            var arranged = new byte[bytes];
+            Int8Gemm.ArrangeAll(_level, weights, shape, arranged);
+            _gemmArrangedHandle = context.AllocatePersistent<byte>(arranged);
+        }
+        int scratchBytes = Int8Gemm.ScratchBytes(_level, shape, arrangeOnce);
+        _gemmScratch = scratchBytes > GemmStackBytes ? context.RequestScratch(scratchBytes) : -1;
+        _gemm = true;
     }
 
     private static bool AllFinite(ReadOnlySpan<float> values)
@@ -81,6 +116,14 @@ internal sealed partial class Conv2D
         Span<sbyte> output = context.Output<sbyte>(0);
         ReadOnlySpan<int> sumInitial = context.Persistent<int>(_sumInitialHandle);
         var requantizer = _p.CreateInt8Requantizer(context, _requantizeVector);
+        if (_gemm)
+        {
+            Int8GemmShape shape = GemmShape;
+            Span<byte> scratch = _gemmScratch < 0 ? stackalloc byte[GemmStackBytes] : context.Scratch<byte>(_gemmScratch);
+            ReadOnlySpan<byte> arranged = _gemmArrangedHandle < 0 ? default : context.Persistent<byte>(_gemmArrangedHandle);
+            Int8Gemm.Run(_level, shape, input, unchecked((sbyte)-_p.InputOffset), filter, arranged, sumInitial, requantizer, output, scratch.Slice(0, Int8Gemm.ScratchBytes(_level, shape, !arranged.IsEmpty)));
+            return;
+        }
         if (_pointwise)
         {
             Int8PointwiseConv.Run(_level, input, filter, sumInitial, requantizer, output, _p.Batches, _p.InputHeight, _p.InputWidth, _p.InputDepth,

@@ -44,6 +44,15 @@ internal sealed partial class DepthwiseConv2D
 
     private bool _floatOptimized;
 
+    /// <summary>Stack budget (bytes) for the zero-point-padded input rows of the row micro-kernel.</summary>
+    private const int PaddedRowsCapacity = 32 * 1024;
+
+    // The row micro-kernel (Int8DepthwiseRows): multiplier one, eight channels or a multiple of sixteen, AVX2.
+    private bool _rows;
+    private int _paddedColumns;
+    // With InterpreterOptions.PrearrangeWeights: the arranged filter and folded biases, made once (persistent handles).
+    private int _rowsTableHandle = -1, _rowsFoldedHandle = -1;
+
     private void PrepareOptimized(PrepareContext context)
     {
         _level = _p.WindowMatchesOutput ? Simd.For(context) : SimdLevel.Reference;
@@ -63,10 +72,81 @@ internal sealed partial class DepthwiseConv2D
         if (_p.UnpackedFilterScratch < 0 && filter.ByteCount < (long)_p.FilterHeight * _p.FilterWidth * _p.OutputDepth) return;
         if (_gather == Gather.Expand && _p.OutputDepth > ExpandCapacity) return;
         _int8Optimized = true;
+        PrepareRows(context);
         PreparePairs();
         PrepareInteriorPairs();
         // Eight channels fill half a 256-bit vector: two horizontally neighbouring output pixels share one instead.
         _eightChannelPixelPairs = _wide && _gather == Gather.Direct && _p.OutputDepth == 8 && _p.FilterHeight * _p.FilterWidth <= PixelPairTapCapacity;
+    }
+
+    /// <summary>
+    /// Multiplier one, eight channels or a multiple of sixteen, AVX2, and the arranged filter, folded biases and padded rows
+    /// within their stack budgets: every output row goes through <see cref="Int8DepthwiseRows"/>.
+    /// </summary>
+    private void PrepareRows(PrepareContext context)
+    {
+        _rows = false;
+        if (_gather == Gather.Expand || !_wide || !Int8DepthwiseRows.Applies(_level, _p.InputDepth, _p.OutputDepth) || _p.OutputWidth <= 0) return;
+        long columns = Int8DepthwiseRows.PaddedColumns(_p.OutputWidth, _p.StrideWidth, _p.FilterWidth, _p.DilationWidth);
+        if (Int8DepthwiseRows.TableValues(_p.FilterHeight, _p.FilterWidth, _p.OutputDepth) > PairWeightCapacity || _p.OutputDepth > InteriorBiasCapacity
+            || columns * _p.InputDepth * _p.FilterHeight > PaddedRowsCapacity)
+            return;
+        _paddedColumns = (int)columns;
+        _rows = true;
+        _rowsTableHandle = _rowsFoldedHandle = -1;
+        Tensor filter = context.Input(1);
+        Tensor? bias = context.OptionalInput(2);
+        if (context.PrearrangeWeights && filter is { IsConstant: true, Type: TensorType.Int8 } && (bias is null || bias.IsConstant))
+        {
+            var table = new short[Int8DepthwiseRows.TableValues(_p.FilterHeight, _p.FilterWidth, _p.OutputDepth)];
+            var folded = new int[_p.OutputDepth];
+            Int8DepthwiseRows.Arrange(filter.AsReadOnlySpan<sbyte>(), bias is null ? default : bias.AsReadOnlySpan<int>(), _p.InputOffset,
+                _p.FilterHeight, _p.FilterWidth, _p.OutputDepth, table, folded);
+            _rowsTableHandle = context.AllocatePersistent<short>(table);
+            _rowsFoldedHandle = context.AllocatePersistent<int>(folded);
+        }
+    }
+
+    /// <summary>
+    /// Every output row through the row micro-kernel: the filter's input rows copied with the padding as the zero point,
+    /// then all of the row's pixels at once (see <see cref="Int8DepthwiseRows"/>).
+    /// </summary>
+    [SkipLocalsInit]
+    private void RunInt8Rows(InvokeContext context)
+    {
+        ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
+        ReadOnlySpan<sbyte> filter = _p.Int8Filter(context);
+        ReadOnlySpan<int> bias = _p.HasBias ? context.Input<int>(2) : default;
+        Span<sbyte> output = context.Output<sbyte>(0);
+        int channels = _p.OutputDepth, depth = _p.InputDepth;
+        if (input.Length < _p.Batches * _p.InputHeight * _p.InputWidth * depth || filter.Length < _p.FilterHeight * _p.FilterWidth * channels
+            || output.Length < _p.Batches * _p.OutputHeight * _p.OutputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
+            throw context.Error("tensor data is shorter than its shape");
+        bool arranged = _rowsTableHandle >= 0;
+        Span<short> table = arranged ? context.Persistent<short>(_rowsTableHandle) : stackalloc short[PairWeightCapacity];
+        Span<int> folded = arranged ? context.Persistent<int>(_rowsFoldedHandle) : stackalloc int[InteriorBiasCapacity];
+        if (!arranged) Int8DepthwiseRows.Arrange(filter, bias, _p.InputOffset, _p.FilterHeight, _p.FilterWidth, channels, table, folded);
+        var requantizer = _p.CreateInt8Requantizer(context, vector: true);
+        int rowBytes = _paddedColumns * depth;
+        Span<sbyte> rows = stackalloc sbyte[PaddedRowsCapacity];
+        sbyte zeroPoint = unchecked((sbyte)-_p.InputOffset);
+        int inputRow = _p.InputWidth * depth, outputRow = _p.OutputWidth * channels;
+        for (int b = 0; b < _p.Batches; b++)
+        {
+            for (int oy = 0; oy < _p.OutputHeight; oy++)
+            {
+                int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
+                for (int fy = 0; fy < _p.FilterHeight; fy++)
+                {
+                    int iy = yOrigin + fy * _p.DilationHeight;
+                    ReadOnlySpan<sbyte> source = (uint)iy < (uint)_p.InputHeight ? input.Slice((b * _p.InputHeight + iy) * inputRow, inputRow) : default;
+                    Int8DepthwiseRows.PadRow(source, depth, _p.PadWidth, _paddedColumns, zeroPoint, rows.Slice(fy * rowBytes, rowBytes));
+                }
+                Int8DepthwiseRows.Run(ref MemoryMarshal.GetReference(rows), _p.OutputWidth, _p.StrideWidth * depth, _p.DilationWidth * depth, rowBytes,
+                    _p.FilterHeight, _p.FilterWidth, channels, depth != channels, ref MemoryMarshal.GetReference(table), ref MemoryMarshal.GetReference(folded), requantizer,
+                    ref MemoryMarshal.GetReference(output.Slice((b * _p.OutputHeight + oy) * outputRow, outputRow)));
+            }
+        }
     }
 
     /// <summary>
@@ -145,6 +225,11 @@ internal sealed partial class DepthwiseConv2D
 
     private void RunInt8Optimized(InvokeContext context)
     {
+        if (_rows)
+        {
+            RunInt8Rows(context);
+            return;
+        }
         if (_pairs)
         {
             RunInt8Pairs(context);

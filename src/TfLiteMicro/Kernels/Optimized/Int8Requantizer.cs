@@ -104,25 +104,63 @@ internal readonly ref struct Int8Requantizer
     {
         if (!Avx2.IsSupported && AdvSimd.Arm64.IsSupported)
             return Vector256.Create(Apply4(x.GetLower(), channel), Apply4(x.GetUpper(), channel + 4));
+        return Apply(x, Channels8(channel));
+    }
+
+    /// <summary>
+    /// The per-channel constants of <see cref="Apply(Vector256{int}, in Requantization8)"/> for channels [channel, channel + 8)
+    /// (all below the channel count), made once per block of channels by kernels that requantize many pixels of it (AVX2).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Requantization8 Channels8(int channel)
+    {
         Vector256<int> shift = _perTensor ? Vector256.Create(_shift) : Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_shifts), (nuint)channel);
         Vector256<int> m = _perTensor ? Vector256.Create(_multiplier) : Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_multipliers), (nuint)channel);
-        Vector256<int> left = Avx2.Max(shift, Vector256<int>.Zero);
         Vector256<int> right = Avx2.Max(-shift, Vector256<int>.Zero);
-        x = Avx2.ShiftLeftLogicalVariable(x, left.AsUInt32());
+        Vector256<int> mask = Avx2.ShiftLeftLogicalVariable(Vector256<int>.One, right.AsUInt32()) - Vector256<int>.One;
+        return new Requantization8(m, Avx2.ShiftRightLogical(m.AsInt64(), 32).AsInt32(), Avx2.Max(shift, Vector256<int>.Zero).AsUInt32(),
+            right.AsUInt32(), mask, Avx2.ShiftRightArithmetic(mask, 1), Vector256.Create(_outputOffset), Vector256.Create(_min), Vector256.Create(_max));
+    }
+
+    /// <summary>Requantizes eight sums with the constants of their channels and clamps them; the caller narrows to bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Apply(Vector256<int> x, in Requantization8 r)
+    {
+        x = Avx2.ShiftLeftLogicalVariable(x, r.Left);
         // Rounding doubling high multiply: for any product p except int.MinValue squared, the reference's
         // truncating (p + nudge) / 2^31 equals floor((p + 2^30) / 2^31); bits 31..62 of that sum are the result.
         Vector256<long> half = Vector256.Create(1L << 30);
-        Vector256<long> even = Avx2.Multiply(x, m) + half;
-        Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Avx2.ShiftRightLogical(m.AsInt64(), 32).AsInt32()) + half;
+        Vector256<long> even = Avx2.Multiply(x, r.Multiplier) + half;
+        Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), r.MultiplierOdd) + half;
         Vector256<int> high = Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(), Avx2.ShiftLeftLogical(odd, 1).AsInt32(), 0b10101010);
         // Rounding divide by 2^right: add one when the remainder exceeds half (ties away from zero).
-        Vector256<int> mask = Avx2.ShiftLeftLogicalVariable(Vector256<int>.One, right.AsUInt32()) - Vector256<int>.One;
-        Vector256<int> remainder = high & mask;
-        Vector256<int> threshold = Avx2.ShiftRightArithmetic(mask, 1) - Avx2.ShiftRightArithmetic(high, 31);
-        Vector256<int> q = Avx2.ShiftRightArithmeticVariable(high, right.AsUInt32());
+        Vector256<int> remainder = high & r.Mask;
+        Vector256<int> threshold = r.HalfMask - Avx2.ShiftRightArithmetic(high, 31);
+        Vector256<int> q = Avx2.ShiftRightArithmeticVariable(high, r.Right);
         q -= Avx2.CompareGreaterThan(remainder, threshold);
-        q += Vector256.Create(_outputOffset);
-        return Avx2.Min(Avx2.Max(q, Vector256.Create(_min)), Vector256.Create(_max));
+        q += r.OutputOffset;
+        return Avx2.Min(Avx2.Max(q, r.Min), r.Max);
+    }
+
+    /// <summary>
+    /// <see cref="Apply(Vector256{int}, in Requantization8)"/> on sixteen lanes at once (AVX-512F), the same steps in
+    /// 512-bit vectors, narrowed to sixteen saturated bytes in lane order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> Apply16(Vector512<int> x, in Requantization16 r)
+    {
+        x = Avx512F.ShiftLeftLogicalVariable(x, r.Left);
+        Vector512<long> half = Vector512.Create(1L << 30);
+        Vector512<long> even = Avx512F.Multiply(x, r.Multiplier) + half;
+        Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), r.MultiplierOdd) + half;
+        Vector512<int> high = Vector512.ConditionalSelect(Vector512.Create(0xFFFFFFFF00000000UL).AsInt32(),
+            Avx512F.ShiftLeftLogical(odd, 1).AsInt32(), Avx512F.ShiftRightLogical(even, 31).AsInt32());
+        Vector512<int> remainder = high & r.Mask;
+        Vector512<int> threshold = r.HalfMask - Avx512F.ShiftRightArithmetic(high, 31);
+        Vector512<int> q = Avx512F.ShiftRightArithmeticVariable(high, r.Right);
+        q -= Avx512F.CompareGreaterThan(remainder, threshold);
+        q += r.OutputOffset;
+        return Avx512F.ConvertToVector128SByteWithSaturation(Avx512F.Min(Avx512F.Max(q, r.Min), r.Max));
     }
 
     /// <summary>
@@ -179,4 +217,20 @@ internal readonly ref struct Int8Requantizer
         Vector64<sbyte> bytes = AdvSimd.ExtractNarrowingSaturateLower(words);
         Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref destination), bytes.AsInt64().ToScalar());
     }
+}
+
+/// <summary>Per-channel requantization constants of eight channels (see <see cref="Int8Requantizer.Channels8"/>).</summary>
+internal readonly record struct Requantization8(Vector256<int> Multiplier, Vector256<int> MultiplierOdd, Vector256<uint> Left, Vector256<uint> Right,
+    Vector256<int> Mask, Vector256<int> HalfMask, Vector256<int> OutputOffset, Vector256<int> Min, Vector256<int> Max);
+
+/// <summary>Per-lane requantization constants of sixteen lanes, made from those of two groups of eight (AVX-512F).</summary>
+internal readonly record struct Requantization16(Vector512<int> Multiplier, Vector512<int> MultiplierOdd, Vector512<uint> Left, Vector512<uint> Right,
+    Vector512<int> Mask, Vector512<int> HalfMask, Vector512<int> OutputOffset, Vector512<int> Min, Vector512<int> Max)
+{
+    /// <summary>Lanes 0-7 from <paramref name="low"/>, 8-15 from <paramref name="high"/>.</summary>
+    public static Requantization16 From(in Requantization8 low, in Requantization8 high) => new(
+        Vector512.Create(low.Multiplier, high.Multiplier), Vector512.Create(low.MultiplierOdd, high.MultiplierOdd),
+        Vector512.Create(low.Left, high.Left), Vector512.Create(low.Right, high.Right), Vector512.Create(low.Mask, high.Mask),
+        Vector512.Create(low.HalfMask, high.HalfMask), Vector512.Create(low.OutputOffset, high.OutputOffset),
+        Vector512.Create(low.Min, high.Min), Vector512.Create(low.Max, high.Max));
 }

@@ -1,0 +1,512 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace TfLiteMicro.Kernels;
+
+/// <summary>
+/// An int8 convolution as the GEMM core sees it: NHWC input, an [out, height, width, in] filter (one group), NHWC output.
+/// The caller's Prepare has validated the geometry; <see cref="Int8Gemm.Run"/> checks the spans against it again.
+/// </summary>
+internal readonly record struct Int8GemmShape(
+    int Batches, int InputHeight, int InputWidth, int InputDepth,
+    int OutputHeight, int OutputWidth, int OutputDepth,
+    int FilterHeight, int FilterWidth, int StrideHeight, int StrideWidth, int DilationHeight, int DilationWidth, int PadHeight, int PadWidth)
+{
+    /// <summary>Values in one output channel's filter row (height * width * input depth).</summary>
+    public long Depth => (long)FilterHeight * FilterWidth * InputDepth;
+
+    /// <summary>Blocks of <see cref="Int8Gemm.BlockChannels"/> output channels (the last one may be partial).</summary>
+    public int Blocks => (OutputDepth + Int8Gemm.BlockChannels - 1) / Int8Gemm.BlockChannels;
+
+    /// <summary>Output pixels over all batches.</summary>
+    public long Pixels => (long)Batches * OutputHeight * OutputWidth;
+
+    /// <summary>A 1x1 FULLY_CONNECTED-like product: <paramref name="rows"/> rows of <paramref name="depth"/> values, <paramref name="channels"/> outputs each.</summary>
+    public static Int8GemmShape Rows(int rows, int depth, int channels) => new(1, rows, 1, depth, rows, 1, channels, 1, 1, 1, 1, 1, 1, 0, 0);
+}
+
+/// <summary>
+/// The int8 GEMM core of the optimized CONV_2D (1x1 and k x k) and FULLY_CONNECTED with several rows: register-blocked
+/// micro-kernels of <see cref="BlockPixels"/> output pixels times <see cref="BlockChannels"/> output channels, the
+/// sums of all 64 outputs held in vector registers with one 32-bit lane per output channel, so no horizontal sum is
+/// ever formed. Each step takes four input channels of each pixel (broadcast to every lane as x + 128, unsigned) and
+/// the same four channels' weights of the sixteen output channels, arranged for the instruction ("panels"):
+/// <list type="bullet">
+/// <item>AVX-VNNI: four bytes per output channel per step (vpdpbusd sums the four products into the lane);</item>
+/// <item>AVX2 and AVX-512BW: two 16-bit pairs per output channel per step, the activations zero-extended to 16 bits by a
+/// byte shuffle, then vpmaddwd (AVX-512BW does the sixteen channels in one 512-bit vector; .NET exposes no 512-bit VNNI).</item>
+/// </list>
+/// The input offset enters as in <see cref="Int8Dot"/>: sum w * (x + offset) = sum w * (x + 128) + (offset - 128) * sum w, the
+/// second term folded into the per-channel initial sums in Prepare. Windows that reach into the padding are gathered
+/// (padding as the input zero point, whose term is zero) into rows first; interior windows are read in place, one
+/// contiguous segment per filter row. Integer sums wrap like the reference's, so the result is its exact bytes.
+/// Needs whole groups of four input channels (input depth a multiple of four).
+/// </summary>
+internal static class Int8Gemm
+{
+    /// <summary>Output channels per micro-kernel block (one 32-bit lane each: two 256-bit vectors or one 512-bit vector).</summary>
+    public const int BlockChannels = 16;
+
+    /// <summary>Output pixels per micro-kernel block.</summary>
+    public const int BlockPixels = 4;
+
+    /// <summary>Largest filter row (values) the core takes: bounds the gathered rows and the per-block panel.</summary>
+    public const int MaxDepth = 1 << 16;
+
+    /// <summary>Most filter taps (height * width) the core takes (their offsets live on the stack).</summary>
+    public const int MaxTaps = 1024;
+
+    /// <summary>Whether the core runs at <paramref name="level"/> for <paramref name="shape"/> (x64 with AVX2; whole groups of four input channels).</summary>
+    public static bool Applies(SimdLevel level, in Int8GemmShape shape)
+        => level >= SimdLevel.Avx2 && Avx2.IsSupported && (level != SimdLevel.AvxVnni || AvxVnni.IsSupported)
+           && shape.InputDepth > 0 && shape.InputDepth % 4 == 0 && shape.OutputDepth > 0 && shape.Depth <= MaxDepth
+           && (long)shape.FilterHeight * shape.FilterWidth <= MaxTaps;
+
+    /// <summary>Panel bytes per step of four input channels for one block (VNNI: 16 x 4 bytes; 16-bit pairs: 16 x 2 x 4).</summary>
+    public static int StepBytes(SimdLevel level) => level == SimdLevel.AvxVnni ? 64 : 128;
+
+    /// <summary>Bytes of one block's panel.</summary>
+    public static int PanelBytes(SimdLevel level, in Int8GemmShape shape) => checked((int)(shape.Depth / 4 * StepBytes(level)));
+
+    /// <summary>Bytes of every block's panel, arranged once (<see cref="ArrangeAll"/>).</summary>
+    public static long ArrangedBytes(SimdLevel level, in Int8GemmShape shape) => (long)shape.Blocks * PanelBytes(level, shape);
+
+    /// <summary>Whether some window reaches into the padding (then <see cref="Run"/> gathers rows).</summary>
+    public static bool NeedsRows(in Int8GemmShape s)
+        => s.PadHeight > 0 || s.PadWidth > 0
+           || (s.OutputHeight - 1L) * s.StrideHeight + (s.FilterHeight - 1L) * s.DilationHeight >= s.InputHeight
+           || (s.OutputWidth - 1L) * s.StrideWidth + (s.FilterWidth - 1L) * s.DilationWidth >= s.InputWidth;
+
+    /// <summary>Scratch bytes <see cref="Run"/> needs: one panel unless the weights come arranged, and the gathered rows when windows reach into the padding.</summary>
+    public static int ScratchBytes(SimdLevel level, in Int8GemmShape shape, bool arranged)
+        => (arranged ? 0 : PanelBytes(level, shape)) + (NeedsRows(shape) ? checked((int)(BlockPixels * shape.Depth)) : 0);
+
+    /// <summary>Arranges the panels of every block into <paramref name="destination"/> (<see cref="ArrangedBytes"/> long).</summary>
+    public static void ArrangeAll(SimdLevel level, ReadOnlySpan<sbyte> weights, in Int8GemmShape shape, Span<byte> destination)
+    {
+        int panel = PanelBytes(level, shape);
+        for (int block = 0; block < shape.Blocks; block++)
+            Arrange(level, weights, (int)shape.Depth, shape.OutputDepth, block, destination.Slice(block * panel, panel));
+    }
+
+    /// <summary>
+    /// Arranges the weights of output channels [16 block, 16 block + 16) into one panel; channels past
+    /// <paramref name="channels"/> get zero weights. Step g holds input values [4g, 4g + 4) of each channel's row.
+    /// </summary>
+    public static void Arrange(SimdLevel level, ReadOnlySpan<sbyte> weights, int depth, int channels, int block, Span<byte> panel)
+    {
+        int steps = depth / 4, first = block * BlockChannels, count = Math.Min(BlockChannels, channels - first);
+        if (depth % 4 != 0 || count <= 0 || (long)channels * depth > weights.Length || panel.Length < steps * StepBytes(level))
+            throw new ArgumentException("panel operands do not match");
+        ref byte w = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(weights));
+        Span<int> lanes = MemoryMarshal.Cast<byte, int>(panel);
+        ref int lane = ref MemoryMarshal.GetReference(lanes);
+        bool vnni = level == SimdLevel.AvxVnni;
+        // Eight channels by eight 32-bit values at a time through an 8x8 transpose: VNNI takes eight steps of a row as
+        // they are; the 16-bit layout widens four steps (sixteen values) into eight pairs.
+        int j0 = 0;
+        int wideSteps = vnni ? steps & ~7 : steps & ~3;
+        for (; j0 + 8 <= count; j0 += 8)
+        {
+            for (int g = 0; g < wideSteps; g += vnni ? 8 : 4)
+            {
+                ref byte at = ref Unsafe.Add(ref w, (first + j0) * depth + 4 * g);
+                Vector256<int> r0 = Row(ref at, vnni), r1 = Row(ref Unsafe.Add(ref at, depth), vnni);
+                Vector256<int> r2 = Row(ref Unsafe.Add(ref at, 2 * depth), vnni), r3 = Row(ref Unsafe.Add(ref at, 3 * depth), vnni);
+                Vector256<int> r4 = Row(ref Unsafe.Add(ref at, 4 * depth), vnni), r5 = Row(ref Unsafe.Add(ref at, 5 * depth), vnni);
+                Vector256<int> r6 = Row(ref Unsafe.Add(ref at, 6 * depth), vnni), r7 = Row(ref Unsafe.Add(ref at, 7 * depth), vnni);
+                Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+                // Value k of the transposed rows is step g + k (VNNI) or step g + k / 2, pair k % 2.
+                const int stride = 16;
+                int baseAt = vnni ? g * 16 + j0 : g * 32 + j0;
+                r0.StoreUnsafe(ref lane, (nuint)baseAt);
+                r1.StoreUnsafe(ref lane, (nuint)(baseAt + stride));
+                r2.StoreUnsafe(ref lane, (nuint)(baseAt + 2 * stride));
+                r3.StoreUnsafe(ref lane, (nuint)(baseAt + 3 * stride));
+                r4.StoreUnsafe(ref lane, (nuint)(baseAt + 4 * stride));
+                r5.StoreUnsafe(ref lane, (nuint)(baseAt + 5 * stride));
+                r6.StoreUnsafe(ref lane, (nuint)(baseAt + 6 * stride));
+                r7.StoreUnsafe(ref lane, (nuint)(baseAt + 7 * stride));
+            }
+            for (int j = j0; j < j0 + 8; j++) ArrangeSteps(ref w, depth, first + j, j, wideSteps, steps, vnni, lanes);
+        }
+        for (int j = j0; j < BlockChannels; j++)
+        {
+            if (j < count) ArrangeSteps(ref w, depth, first + j, j, 0, steps, vnni, lanes);
+            else for (int g = 0; g < steps; g++)
+                {
+                    if (vnni) lanes[g * 16 + j] = 0;
+                    else lanes[g * 32 + j] = lanes[g * 32 + 16 + j] = 0;
+                }
+        }
+    }
+
+    /// <summary>Eight 32-bit values of one channel's row: 32 bytes as they are (VNNI), or 16 bytes widened to 16-bit pairs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Row(ref byte at, bool vnni)
+        => vnni ? Vector256.LoadUnsafe(ref at).AsInt32() : Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref at).AsSByte()).AsInt32();
+
+    /// <summary>Steps [from, to) of output channel <paramref name="channel"/> into lane <paramref name="j"/>, one value at a time.</summary>
+    private static void ArrangeSteps(ref byte w, int depth, int channel, int j, int from, int to, bool vnni, Span<int> lanes)
+    {
+        ref byte row = ref Unsafe.Add(ref w, channel * depth);
+        for (int g = from; g < to; g++)
+        {
+            if (vnni)
+            {
+                lanes[g * 16 + j] = Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, 4 * g));
+                continue;
+            }
+            ref sbyte v = ref Unsafe.As<byte, sbyte>(ref Unsafe.Add(ref row, 4 * g));
+            lanes[g * 32 + j] = (ushort)(short)v | (Unsafe.Add(ref v, 1) << 16);
+            lanes[g * 32 + 16 + j] = (ushort)(short)Unsafe.Add(ref v, 2) | (Unsafe.Add(ref v, 3) << 16);
+        }
+    }
+
+    /// <summary>Transposes an 8x8 matrix of 32-bit values held as eight rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose(ref Vector256<int> r0, ref Vector256<int> r1, ref Vector256<int> r2, ref Vector256<int> r3,
+        ref Vector256<int> r4, ref Vector256<int> r5, ref Vector256<int> r6, ref Vector256<int> r7)
+    {
+        Vector256<int> t0 = Avx2.UnpackLow(r0, r1), t1 = Avx2.UnpackHigh(r0, r1), t2 = Avx2.UnpackLow(r2, r3), t3 = Avx2.UnpackHigh(r2, r3);
+        Vector256<int> t4 = Avx2.UnpackLow(r4, r5), t5 = Avx2.UnpackHigh(r4, r5), t6 = Avx2.UnpackLow(r6, r7), t7 = Avx2.UnpackHigh(r6, r7);
+        Vector256<long> u0 = Avx2.UnpackLow(t0.AsInt64(), t2.AsInt64()), u1 = Avx2.UnpackHigh(t0.AsInt64(), t2.AsInt64());
+        Vector256<long> u2 = Avx2.UnpackLow(t1.AsInt64(), t3.AsInt64()), u3 = Avx2.UnpackHigh(t1.AsInt64(), t3.AsInt64());
+        Vector256<long> u4 = Avx2.UnpackLow(t4.AsInt64(), t6.AsInt64()), u5 = Avx2.UnpackHigh(t4.AsInt64(), t6.AsInt64());
+        Vector256<long> u6 = Avx2.UnpackLow(t5.AsInt64(), t7.AsInt64()), u7 = Avx2.UnpackHigh(t5.AsInt64(), t7.AsInt64());
+        r0 = Avx2.Permute2x128(u0, u4, 0x20).AsInt32();
+        r1 = Avx2.Permute2x128(u1, u5, 0x20).AsInt32();
+        r2 = Avx2.Permute2x128(u2, u6, 0x20).AsInt32();
+        r3 = Avx2.Permute2x128(u3, u7, 0x20).AsInt32();
+        r4 = Avx2.Permute2x128(u0, u4, 0x31).AsInt32();
+        r5 = Avx2.Permute2x128(u1, u5, 0x31).AsInt32();
+        r6 = Avx2.Permute2x128(u2, u6, 0x31).AsInt32();
+        r7 = Avx2.Permute2x128(u3, u7, 0x31).AsInt32();
+    }
+
+    /// <summary>
+    /// output[pixel, c] = requantized(initial[c] + sum over the window of (x + 128) * w[c]) for every output pixel and channel.
+    /// <paramref name="arranged"/> holds every block's panel (<see cref="ArrangeAll"/>) or is empty: then each block's
+    /// panel is arranged into <paramref name="scratch"/> (<see cref="ScratchBytes"/>) when its turn comes.
+    /// </summary>
+    [SkipLocalsInit]
+    public static void Run(SimdLevel level, in Int8GemmShape shape, ReadOnlySpan<sbyte> input, sbyte inputZeroPoint, ReadOnlySpan<sbyte> weights,
+        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch)
+    {
+        if (!Applies(level, shape) || !requantizer.Vectorized) throw new ArgumentException("the GEMM core does not apply");
+        Int8GemmShape s = shape;
+        long depth = s.Depth;
+        if (s.Batches < 0 || s.InputHeight < 0 || s.InputWidth < 0 || s.OutputHeight < 0 || s.OutputWidth < 0
+            || s.FilterHeight <= 0 || s.FilterWidth <= 0 || s.StrideHeight <= 0 || s.StrideWidth <= 0 || s.DilationHeight <= 0 || s.DilationWidth <= 0
+            || (long)s.Batches * s.InputHeight * s.InputWidth * s.InputDepth > input.Length || s.OutputDepth * depth > weights.Length
+            || initial.Length < s.OutputDepth || s.Pixels * s.OutputDepth > output.Length
+            || (!arranged.IsEmpty && arranged.Length < ArrangedBytes(level, s)) || scratch.Length < ScratchBytes(level, s, !arranged.IsEmpty))
+            throw new ArgumentException("GEMM operands do not match the shape");
+        if (s.Pixels == 0) return;
+        if (level == SimdLevel.AvxVnni)
+            RunBlocks<VnniStep, Pair>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch);
+        else if (Avx512BW.IsSupported && Vector512.IsHardwareAccelerated)
+            RunBlocks<Avx512Step, Vector512<int>>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch);
+        else
+            RunBlocks<Avx2Step, Pair>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch);
+    }
+
+    /// <summary>The position of one output pixel, advanced in NHWC order.</summary>
+    private struct Cursor
+    {
+        public int Batch, Y, X;
+
+        public void Advance(in Int8GemmShape s)
+        {
+            if (++X < s.OutputWidth) return;
+            X = 0;
+            if (++Y < s.OutputHeight) return;
+            Y = 0;
+            Batch++;
+        }
+    }
+
+    [SkipLocalsInit]
+    private static void RunBlocks<TStep, TAcc>(SimdLevel level, in Int8GemmShape s, ReadOnlySpan<sbyte> input, sbyte zeroPoint, ReadOnlySpan<sbyte> weights,
+        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch)
+        where TStep : struct, IGemmStep<TAcc> where TAcc : struct
+    {
+        int depth = (int)s.Depth, channels = s.OutputDepth, inputDepth = s.InputDepth;
+        int panelBytes = PanelBytes(level, s), stepBytes = StepBytes(level);
+        bool needsRows = NeedsRows(s);
+        Span<byte> panelScratch = arranged.IsEmpty ? scratch.Slice(0, panelBytes) : default;
+        Span<sbyte> rows = needsRows ? MemoryMarshal.Cast<byte, sbyte>(scratch.Slice(arranged.IsEmpty ? panelBytes : 0, BlockPixels * depth)) : default;
+
+        // Interior windows: one contiguous segment per filter row (unit dilation across), else one per tap; the
+        // offsets are from the window's first value, in the order of the filter row, so the panel's steps follow.
+        Span<int> segmentOffsets = stackalloc int[MaxTaps];
+        int segments, segmentSteps;
+        if (s.DilationWidth == 1)
+        {
+            segments = s.FilterHeight;
+            segmentSteps = s.FilterWidth * inputDepth / 4;
+            for (int fy = 0; fy < s.FilterHeight; fy++) segmentOffsets[fy] = fy * s.DilationHeight * s.InputWidth * inputDepth;
+        }
+        else
+        {
+            segments = s.FilterHeight * s.FilterWidth;
+            segmentSteps = inputDepth / 4;
+            for (int fy = 0; fy < s.FilterHeight; fy++)
+                for (int fx = 0; fx < s.FilterWidth; fx++)
+                    segmentOffsets[fy * s.FilterWidth + fx] = (fy * s.DilationHeight * s.InputWidth + fx * s.DilationWidth) * inputDepth;
+        }
+        Span<int> rowOffset = stackalloc int[1];
+        rowOffset[0] = 0;
+
+        ref sbyte x = ref MemoryMarshal.GetReference(input);
+        ref sbyte y = ref MemoryMarshal.GetReference(output);
+        ref sbyte rowsRef = ref MemoryMarshal.GetReference(rows);
+        Span<int> partialSums = stackalloc int[BlockChannels * BlockPixels];
+        Span<int> partialInitial = stackalloc int[BlockChannels];
+        int pixels = (int)s.Pixels;
+        Span<int> pixelOffsets = stackalloc int[BlockPixels];
+        Span<Cursor> at = stackalloc Cursor[BlockPixels];
+        bool contiguous = s.FilterHeight == 1 && s.FilterWidth == 1 && s.StrideHeight == 1 && s.StrideWidth == 1 && !needsRows
+                          && s.OutputHeight == s.InputHeight && s.OutputWidth == s.InputWidth;
+        for (int block = 0; block < s.Blocks; block++)
+        {
+            int first = block * BlockChannels, count = Math.Min(BlockChannels, channels - first);
+            ReadOnlySpan<byte> panelSpan;
+            if (arranged.IsEmpty)
+            {
+                Arrange(level, weights, depth, channels, block, panelScratch);
+                panelSpan = panelScratch;
+            }
+            else panelSpan = arranged.Slice(block * panelBytes, panelBytes);
+            ref byte panel = ref MemoryMarshal.GetReference(panelSpan);
+            bool whole = count == BlockChannels;
+            Vector256<int> initialLow, initialHigh;
+            if (whole)
+            {
+                initialLow = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(initial), (nuint)first);
+                initialHigh = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(initial), (nuint)(first + 8));
+            }
+            else
+            {
+                partialInitial.Clear();
+                initial.Slice(first, count).CopyTo(partialInitial);
+                initialLow = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(partialInitial));
+                initialHigh = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(partialInitial), 8);
+            }
+            Requantization8 low = whole ? requantizer.Channels8(first) : default;
+            Requantization8 high = whole ? requantizer.Channels8(first + 8) : default;
+            Requantization16 both = whole && Avx512F.IsSupported ? Requantization16.From(low, high) : default;
+            TAcc start = TStep.Create(initialLow, initialHigh);
+
+            var cursor = new Cursor();
+            for (int p = 0; p < pixels; p += BlockPixels)
+            {
+                int valid = Math.Min(BlockPixels, pixels - p);
+                // Window origins of the block's pixels; past the last pixel the last one is repeated (computed, not stored).
+                bool interior = true;
+                if (contiguous)
+                {
+                    // 1x1, unit strides, no padding: output pixel p reads input pixel p.
+                    for (int i = 0; i < BlockPixels; i++) pixelOffsets[i] = (p + Math.Min(i, valid - 1)) * inputDepth;
+                }
+                else
+                {
+                    for (int i = 0; i < BlockPixels; i++)
+                    {
+                        at[i] = cursor;
+                        if (i + 1 < valid) cursor.Advance(s);
+                        long iy = (long)at[i].Y * s.StrideHeight - s.PadHeight, ix = (long)at[i].X * s.StrideWidth - s.PadWidth;
+                        interior &= iy >= 0 && iy + (s.FilterHeight - 1L) * s.DilationHeight < s.InputHeight
+                                    && ix >= 0 && ix + (s.FilterWidth - 1L) * s.DilationWidth < s.InputWidth;
+                        pixelOffsets[i] = (int)((((long)at[i].Batch * s.InputHeight + iy) * s.InputWidth + ix) * inputDepth);
+                    }
+                    cursor.Advance(s);
+                }
+                ref sbyte x0 = ref x, x1 = ref x, x2 = ref x, x3 = ref x;
+                int blockSegments = segments, blockSteps = segmentSteps;
+                ref int offsets = ref MemoryMarshal.GetReference(segmentOffsets);
+                if (interior)
+                {
+                    x0 = ref Unsafe.Add(ref x, pixelOffsets[0]);
+                    x1 = ref Unsafe.Add(ref x, pixelOffsets[1]);
+                    x2 = ref Unsafe.Add(ref x, pixelOffsets[2]);
+                    x3 = ref Unsafe.Add(ref x, pixelOffsets[3]);
+                }
+                else
+                {
+                    for (int i = 0; i < BlockPixels; i++) Gather(s, input, zeroPoint, at[i], rows.Slice(i * depth, depth));
+                    x0 = ref rowsRef;
+                    x1 = ref Unsafe.Add(ref rowsRef, depth);
+                    x2 = ref Unsafe.Add(ref rowsRef, 2 * depth);
+                    x3 = ref Unsafe.Add(ref rowsRef, 3 * depth);
+                    blockSegments = 1;
+                    blockSteps = depth / 4;
+                    offsets = ref MemoryMarshal.GetReference(rowOffset);
+                }
+
+                TAcc a0 = start, a1 = start, a2 = start, a3 = start;
+                ref byte step = ref panel;
+                for (int segment = 0; segment < blockSegments; segment++)
+                {
+                    int offset = Unsafe.Add(ref offsets, segment);
+                    ref sbyte p0 = ref Unsafe.Add(ref x0, offset), p1 = ref Unsafe.Add(ref x1, offset);
+                    ref sbyte p2 = ref Unsafe.Add(ref x2, offset), p3 = ref Unsafe.Add(ref x3, offset);
+                    for (int g = 0; g < blockSteps; g++)
+                    {
+                        int at4 = 4 * g;
+                        a0 = TStep.Step(a0, ref Unsafe.Add(ref p0, at4), ref step);
+                        a1 = TStep.Step(a1, ref Unsafe.Add(ref p1, at4), ref step);
+                        a2 = TStep.Step(a2, ref Unsafe.Add(ref p2, at4), ref step);
+                        a3 = TStep.Step(a3, ref Unsafe.Add(ref p3, at4), ref step);
+                        step = ref Unsafe.Add(ref step, stepBytes);
+                    }
+                }
+
+                ref sbyte out0 = ref Unsafe.Add(ref y, p * channels + first);
+                if (whole)
+                {
+                    Store(TStep.Low(a0), TStep.High(a0), low, high, both, ref out0);
+                    if (valid > 1) Store(TStep.Low(a1), TStep.High(a1), low, high, both, ref Unsafe.Add(ref out0, channels));
+                    if (valid > 2) Store(TStep.Low(a2), TStep.High(a2), low, high, both, ref Unsafe.Add(ref out0, 2 * channels));
+                    if (valid > 3) Store(TStep.Low(a3), TStep.High(a3), low, high, both, ref Unsafe.Add(ref out0, 3 * channels));
+                }
+                else
+                {
+                    ref int sums = ref MemoryMarshal.GetReference(partialSums);
+                    TStep.Low(a0).StoreUnsafe(ref sums, 0); TStep.High(a0).StoreUnsafe(ref sums, 8);
+                    TStep.Low(a1).StoreUnsafe(ref sums, 16); TStep.High(a1).StoreUnsafe(ref sums, 24);
+                    TStep.Low(a2).StoreUnsafe(ref sums, 32); TStep.High(a2).StoreUnsafe(ref sums, 40);
+                    TStep.Low(a3).StoreUnsafe(ref sums, 48); TStep.High(a3).StoreUnsafe(ref sums, 56);
+                    for (int i = 0; i < valid; i++)
+                        for (int c = 0; c < count; c++)
+                            output[(p + i) * channels + first + c] = requantizer.Apply1(partialSums[i * BlockChannels + c], first + c);
+                }
+            }
+        }
+    }
+
+    /// <summary>Copies one output pixel's window into <paramref name="row"/> in the filter's order, the padding as the zero point.</summary>
+    private static void Gather(in Int8GemmShape s, ReadOnlySpan<sbyte> input, sbyte zeroPoint, Cursor at, Span<sbyte> row)
+    {
+        int tap = s.InputDepth, r = 0;
+        long yOrigin = (long)at.Y * s.StrideHeight - s.PadHeight, xOrigin = (long)at.X * s.StrideWidth - s.PadWidth;
+        for (int fy = 0; fy < s.FilterHeight; fy++)
+        {
+            long iy = yOrigin + (long)fy * s.DilationHeight;
+            for (int fx = 0; fx < s.FilterWidth; fx++, r += tap)
+            {
+                long ix = xOrigin + (long)fx * s.DilationWidth;
+                if ((ulong)iy >= (ulong)s.InputHeight || (ulong)ix >= (ulong)s.InputWidth) row.Slice(r, tap).Fill(zeroPoint);
+                else input.Slice((int)((((long)at.Batch * s.InputHeight + iy) * s.InputWidth + ix) * tap), tap).CopyTo(row.Slice(r));
+            }
+        }
+    }
+
+    /// <summary>Requantizes sixteen sums of one pixel and stores them as sixteen bytes in channel order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector256<int> lowSums, Vector256<int> highSums, in Requantization8 low, in Requantization8 high,
+        in Requantization16 both, ref sbyte destination)
+    {
+        if (Avx512F.IsSupported)
+        {
+            Int8Requantizer.Apply16(Vector512.Create(lowSums, highSums), both).StoreUnsafe(ref destination);
+            return;
+        }
+        // Pack within 128-bit lanes gives channels 0-3, 8-11 | 4-7, 12-15; the quadword permute restores the order.
+        Vector256<short> words = Avx2.PackSignedSaturate(Int8Requantizer.Apply(lowSums, low), Int8Requantizer.Apply(highSums, high));
+        words = Avx2.Permute4x64(words.AsInt64(), 0b11_01_10_00).AsInt16();
+        Sse2.PackSignedSaturate(words.GetLower(), words.GetUpper()).StoreUnsafe(ref destination);
+    }
+
+    /// <summary>
+    /// One step of the micro-kernel for one pixel: four input values (at <c>x</c>) times the panel's sixteen channels'
+    /// weights for them, added to the pixel's sixteen lanes. Written once per instruction set.
+    /// </summary>
+    private interface IGemmStep<TAcc> where TAcc : struct
+    {
+        static abstract TAcc Create(Vector256<int> low, Vector256<int> high);
+        static abstract TAcc Step(TAcc acc, ref sbyte x, ref byte panel);
+        static abstract Vector256<int> Low(TAcc acc);
+        static abstract Vector256<int> High(TAcc acc);
+    }
+
+    /// <summary>Sixteen 32-bit lanes as two 256-bit vectors (channels 0-7 and 8-15).</summary>
+    private readonly record struct Pair(Vector256<int> Low, Vector256<int> High);
+
+    /// <summary>Four activation bytes flipped to x + 128 (unsigned) in every 32-bit lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Broadcast(ref sbyte x)
+        => (Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref x))) ^ Vector256.Create(unchecked((int)0x80808080))).AsByte();
+
+    private struct VnniStep : IGemmStep<Pair>
+    {
+        public static Pair Create(Vector256<int> low, Vector256<int> high) => new(low, high);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Pair Step(Pair acc, ref sbyte x, ref byte panel)
+        {
+            Vector256<byte> v = Broadcast(ref x);
+            return new(AvxVnni.MultiplyWideningAndAdd(acc.Low, v, Vector256.LoadUnsafe(ref panel).AsSByte()),
+                AvxVnni.MultiplyWideningAndAdd(acc.High, v, Vector256.LoadUnsafe(ref panel, 32).AsSByte()));
+        }
+
+        public static Vector256<int> Low(Pair acc) => acc.Low;
+        public static Vector256<int> High(Pair acc) => acc.High;
+    }
+
+    /// <summary>Byte shuffle that zero-extends activation bytes 0 and 1 into the two 16-bit halves of each lane.</summary>
+    private static Vector256<byte> FirstPair
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector256.Create(0x80018000u).AsByte();
+    }
+
+    /// <summary>The same for activation bytes 2 and 3.</summary>
+    private static Vector256<byte> SecondPair
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector256.Create(0x80038002u).AsByte();
+    }
+
+    /// <summary>Exact without VNNI: |(x + 128) * w| &lt;= 255 * 128, so each pair sum fits the 32-bit lane.</summary>
+    private struct Avx2Step : IGemmStep<Pair>
+    {
+        public static Pair Create(Vector256<int> low, Vector256<int> high) => new(low, high);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Pair Step(Pair acc, ref sbyte x, ref byte panel)
+        {
+            Vector256<byte> v = Broadcast(ref x);
+            Vector256<short> first = Avx2.Shuffle(v, FirstPair).AsInt16(), second = Avx2.Shuffle(v, SecondPair).AsInt16();
+            Vector256<int> low = acc.Low + Avx2.MultiplyAddAdjacent(first, Vector256.LoadUnsafe(ref panel).AsInt16())
+                                         + Avx2.MultiplyAddAdjacent(second, Vector256.LoadUnsafe(ref panel, 64).AsInt16());
+            Vector256<int> high = acc.High + Avx2.MultiplyAddAdjacent(first, Vector256.LoadUnsafe(ref panel, 32).AsInt16())
+                                           + Avx2.MultiplyAddAdjacent(second, Vector256.LoadUnsafe(ref panel, 96).AsInt16());
+            return new(low, high);
+        }
+
+        public static Vector256<int> Low(Pair acc) => acc.Low;
+        public static Vector256<int> High(Pair acc) => acc.High;
+    }
+
+    /// <summary>The AVX2 step in one 512-bit vector (the panel's sixteen channels of a pair are contiguous).</summary>
+    private struct Avx512Step : IGemmStep<Vector512<int>>
+    {
+        public static Vector512<int> Create(Vector256<int> low, Vector256<int> high) => Vector512.Create(low, high);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<int> Step(Vector512<int> acc, ref sbyte x, ref byte panel)
+        {
+            Vector512<byte> v = (Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref x))) ^ Vector512.Create(unchecked((int)0x80808080))).AsByte();
+            Vector512<short> first = Avx512BW.Shuffle(v, Vector512.Create(FirstPair, FirstPair)).AsInt16();
+            Vector512<short> second = Avx512BW.Shuffle(v, Vector512.Create(SecondPair, SecondPair)).AsInt16();
+            return acc + Avx512BW.MultiplyAddAdjacent(first, Vector512.LoadUnsafe(ref panel).AsInt16())
+                       + Avx512BW.MultiplyAddAdjacent(second, Vector512.LoadUnsafe(ref panel, 64).AsInt16());
+        }
+
+        public static Vector256<int> Low(Vector512<int> acc) => acc.GetLower();
+        public static Vector256<int> High(Vector512<int> acc) => acc.GetUpper();
+    }
+}
