@@ -47,13 +47,16 @@ internal static class BufferSharing
     /// operators write over the subgraph's inputs; <paramref name="aliasOnly"/> restricts sharing to RESHAPE (the one
     /// TFLM's kernels are written to accept: its RESHAPE skips the copy when input and output are the same bytes).
     /// </summary>
-    public static (int[] Group, BufferSharingKind[] Kinds) Find(InterpreterGraph graph, List<PlannedRegion.Request> requests,
-        bool inputsMayBeOverwritten, bool aliasOnly = false)
+    public static int[] Find(InterpreterGraph graph, List<PlannedRegion.Request> requests,
+        bool inputsMayBeOverwritten, out byte[] kinds, bool aliasOnly = false)
     {
         var group = new int[requests.Count];
-        var kinds = new BufferSharingKind[requests.Count];
+        // Kinds as bytes, not an enum array: an array of an enum makes NativeAOT carry the enum's boxed form and with it
+        // the framework's reflection-based enum formatting (about 100 KB).
+        var kindOf = new byte[requests.Count];
+        kinds = kindOf;
         for (int i = 0; i < group.Length; i++) group[i] = i;
-        if (graph.SubgraphCount == 0 || graph.NodeCount(0) == 0) return (group, kinds);
+        if (graph.SubgraphCount == 0 || graph.NodeCount(0) == 0) return group;
 
         // The request of each main-subgraph tensor that can share (-1: none), and per group root its lifetime and whether
         // it holds a subgraph input or output.
@@ -101,13 +104,13 @@ internal static class BufferSharing
                 }
             }
         }
-        return (group, kinds);
+        return group;
 
         void Join(int member, int joining, BufferSharingKind kind)
         {
             int root = group[member];
             group[joining] = root;
-            kinds[joining] = kind;
+            kindOf[joining] = (byte)kind;
             last[root] = Math.Max(last[root], last[joining]);
             holdsInput[root] |= holdsInput[joining];
             holdsOutput[root] |= holdsOutput[joining];

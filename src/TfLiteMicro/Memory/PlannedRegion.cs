@@ -104,7 +104,7 @@ internal static class PlannedRegion
         scratchRequested = 0;
         foreach (Request r in requests) if (r.IsScratch) scratchRequested += r.Size;
 
-        (int[] group, BufferSharingKind[] kinds) = BufferSharing.Find(graph, requests, options.InputsMayBeOverwritten);
+        int[] group = BufferSharing.Find(graph, requests, options.InputsMayBeOverwritten, out byte[] kinds);
         var greedy = new GreedyMemoryPlanner();
         int[] greedyHandles = AddAll(greedy, requests, group: null);
         int greedyBytes = greedy.TotalSize;
@@ -153,7 +153,7 @@ internal static class PlannedRegion
     public static int[] PlanForTflm(InterpreterGraph graph, InterpreterOptions options)
     {
         List<Request> requests = Requests(graph, offline: null).FindAll(r => r.Kind == Kind.Tensor);
-        (int[] group, _) = BufferSharing.Find(graph, requests, inputsMayBeOverwritten: false, aliasOnly: true);
+        int[] group = BufferSharing.Find(graph, requests, inputsMayBeOverwritten: false, out _, aliasOnly: true);
         var compact = new CompactMemoryPlanner { TimeLimit = options.PlanningTimeLimit };
         int[] handles = AddAll(compact, requests, group);
         var greedy = new GreedyMemoryPlanner();
@@ -204,7 +204,7 @@ internal static class PlannedRegion
     }
 
     /// <summary>(request, request whose bytes it uses, kind) for every shared request; null when none is.</summary>
-    private static int[]? SharedList(int[] group, BufferSharingKind[] kinds)
+    private static int[]? SharedList(int[] group, byte[] kinds)
     {
         var list = new List<int>();
         for (int i = 0; i < group.Length; i++)
