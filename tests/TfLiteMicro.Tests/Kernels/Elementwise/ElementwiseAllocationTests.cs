@@ -25,12 +25,18 @@ public class ElementwiseAllocationTests
             if (!Prefixes.Contains(prefix) || !name.EndsWith("_0", StringComparison.Ordinal)) continue;
             GoldenCase c = GoldenCase.Load(SharedData.Path("golden", "ops", name));
             Assert.Null(GoldenRunner.Run(c, OpResolver.WithAllBuiltins(), out MicroInterpreter interpreter));
-            // Warm up past tiered compilation, whose rejits would otherwise be counted.
-            for (int k = 0; k < 50; k++) interpreter.Invoke();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int k = 0; k < 5; k++) interpreter.Invoke();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(allocated == 0, $"{name}: Invoke allocated {allocated} bytes");
+            // Warm up past tiered compilation, whose rejits would otherwise be counted. On a loaded machine a tier-up can
+            // still land inside the measured invokes, so up to three rounds are measured: an Invoke that allocates does so
+            // in every round, a rejit in one.
+            long allocated = -1;
+            for (int round = 0; round < 3 && allocated != 0; round++)
+            {
+                for (int k = 0; k < 50; k++) interpreter.Invoke();
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int k = 0; k < 5; k++) interpreter.Invoke();
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+            Assert.True(allocated == 0, $"{name}: Invoke allocated {allocated} bytes in each of three rounds");
             checkedCases++;
         }
         Assert.True(checkedCases > 0);
