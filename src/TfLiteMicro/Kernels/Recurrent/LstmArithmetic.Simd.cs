@@ -69,9 +69,7 @@ internal static partial class LstmArithmetic
         {
             Vector256<int> x = Vector256.Narrow(Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i + 4));
             Vector256<int> h = Vector256.Narrow(Vector256.LoadUnsafe(ref hs, (nuint)i), Vector256.LoadUnsafe(ref hs, (nuint)i + 4));
-            Vector128<short> gx = Saturate(input.Apply(x + Vector256.LoadUnsafe(ref b, (nuint)i)));
-            Vector128<short> gh = Saturate(recurrent.Apply(h));
-            Sse2.AddSaturate(gx, gh).StoreUnsafe(ref r, (nuint)i);
+            Saturate(GateLanes(x + Vector256.LoadUnsafe(ref b, (nuint)i), input, h, recurrent)).StoreUnsafe(ref r, (nuint)i);
         }
         for (; i < n; i++)
             result[i] = SaturatingAdd(RequantizeGate(unchecked((int)inputSums[i] + bias[i]), inputMultiplier, inputShift),
@@ -87,17 +85,10 @@ internal static partial class LstmArithmetic
         var added = new Requantizer(p.InputMultiplier, p.InputShift);
         ref short f = ref MemoryMarshal.GetReference(forget), ig = ref MemoryMarshal.GetReference(input);
         ref short g = ref MemoryMarshal.GetReference(cellGate), c = ref MemoryMarshal.GetReference(cell);
-        Vector128<short> clip = Vector128.Create(p.CellClip), negativeClip = Vector128.Create((short)-p.CellClip);
-        bool clipped = p.Clipped;
+        var clip = new CellClipLanes(p);
         int i = 0;
         for (; i + 8 <= n; i += 8)
-        {
-            Vector128<short> k = Saturate(kept.Apply(Load8(ref f, i) * Load8(ref c, i)));
-            Vector128<short> a = Saturate(added.Apply(Load8(ref ig, i) * Load8(ref g, i)));
-            Vector128<short> sum = Sse2.AddSaturate(k, a);
-            if (clipped) sum = Vector128.Max(Vector128.Min(clip, sum), negativeClip);
-            sum.StoreUnsafe(ref c, (nuint)i);
-        }
+            Saturate(CellLanes(Load8(ref f, i), Load8(ref c, i), Load8(ref ig, i), Load8(ref g, i), kept, added, clip)).StoreUnsafe(ref c, (nuint)i);
         for (; i < n; i++) cell[i] = UpdateCell(p, forget[i], cell[i], input[i], cellGate[i]);
     }
 
@@ -109,11 +100,11 @@ internal static partial class LstmArithmetic
         if (tanhCell.Length < n || outputGate.Length < n) throw new ArgumentException("hidden operands are too short");
         var requantizer = new Requantizer(p.HiddenMultiplier, p.HiddenShift);
         ref short t = ref MemoryMarshal.GetReference(tanhCell), o = ref MemoryMarshal.GetReference(outputGate);
-        Vector256<int> zeroPoint = Vector256.Create(p.HiddenZeroPoint), min = Vector256.Create(p.HiddenMin), max = Vector256.Create(p.HiddenMax);
+        var range = new HiddenRange(p);
         int i = 0;
         for (; i + 8 <= n; i += 8)
         {
-            Vector256<int> v = Vector256.Min(Vector256.Max(zeroPoint + requantizer.Apply(Load8(ref t, i) * Load8(ref o, i)), min), max);
+            Vector256<int> v = HiddenLanes(Load8(ref t, i), Load8(ref o, i), requantizer, range);
             // Clamped to the type's range, so the saturating packs only narrow.
             Vector128<short> narrow = Saturate(v);
             if (typeof(TAct) == typeof(sbyte))
@@ -137,49 +128,113 @@ internal static partial class LstmArithmetic
     public static void Tanh(ReadOnlySpan<short> input, Span<short> output, int inputMultiplier, int inputLeftShift)
         => Activation(input, output, inputMultiplier, inputLeftShift, tanh: true);
 
-    /// <summary>
-    /// Both activations read the sigmoid table at |x| / 2^9 (logistic) or |x| / 2^8 (tanh, sigmoid(2x)) and interpolate
-    /// linearly; they differ in the saturated value, in how the sign is applied and in the final shift.
-    /// </summary>
-    private static unsafe void Activation(ReadOnlySpan<short> input, Span<short> output, int inputMultiplier, int inputLeftShift, bool tanh)
+    /// <summary>The scaling of an activation's int16 input: (x * multiplier + round) &gt;&gt; shift, a zero multiplier meaning 3 &lt;&lt; shift.</summary>
+    internal readonly struct ActivationInput
     {
-        int n = input.Length;
-        if (output.Length < n) throw new ArgumentException("output is too short");
-        if (inputMultiplier == 0)
+        public readonly int Multiplier, LeftShift;
+        private readonly Vector256<int> _multiplier, _round;
+
+        public ActivationInput(int inputMultiplier, int inputLeftShift)
         {
-            inputMultiplier = 3 << inputLeftShift;
-            inputLeftShift = 0;
+            if (inputMultiplier == 0)
+            {
+                inputMultiplier = 3 << inputLeftShift;
+                inputLeftShift = 0;
+            }
+            Multiplier = inputMultiplier;
+            LeftShift = inputLeftShift;
+            _multiplier = Vector256.Create(inputMultiplier);
+            _round = Vector256.Create(inputLeftShift > 0 ? 1 << (inputLeftShift - 1) : 0);
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<int> Apply(Vector256<int> x) => Vector256.ShiftRightArithmetic(x * _multiplier + _round, LeftShift);
+    }
+
+    /// <summary>
+    /// Both activations of eight scaled inputs: they read the sigmoid table at |x| / 2^9 (logistic) or |x| / 2^8 (tanh,
+    /// sigmoid(2x)) and interpolate linearly; they differ in the saturated value, in how the sign is applied and in the
+    /// final shift. The int16 results are the low 16 bits of the lanes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<int> ActivationLanes(Vector256<int> x, ushort* table, bool tanh)
+    {
         int bits = tanh ? 8 : 9;
-        Vector256<int> multiplier = Vector256.Create(inputMultiplier), round = Vector256.Create(inputLeftShift > 0 ? 1 << (inputLeftShift - 1) : 0);
         Vector256<int> fraction = Vector256.Create((1 << bits) - 1), saturatedValue = Vector256.Create(tanh ? 0xFFFF << 8 : 0x7FFF << 10);
         // Logistic: x >= 0 gives r + 2^9, x < 0 gives 2^25 + 2^9 - 1 - r; tanh: r - 2^23 + 2^7 and 2^23 + 2^7 - 1 - r.
         Vector256<int> positiveAdd = Vector256.Create(tanh ? (1 << 7) - (1 << 23) : 1 << 9);
         Vector256<int> negativeFrom = Vector256.Create(tanh ? (1 << 23) + (1 << 7) - 1 : (1 << 25) + (1 << 9) - 1);
+        Vector256<int> magnitude = Vector256.Abs(x);
+        Vector256<int> high = Vector256.ShiftRightLogical(magnitude, bits);
+        Vector256<int> saturated = Vector256.GreaterThan(high, Vector256.Create(254)) | Vector256.LessThan(magnitude, Vector256<int>.Zero);
+        Vector256<int> pair = Avx2.GatherVector256((int*)table, Vector256.AndNot(high, saturated), 2);
+        Vector256<int> a = pair & Vector256.Create(0xFFFF), b = Vector256.ShiftRightLogical(pair, 16);
+        Vector256<int> result = Vector256.ShiftLeft(a, bits) + (magnitude & fraction) * (b - a);
+        result = Vector256.ConditionalSelect(saturated, saturatedValue, result);
+        result = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<int>.Zero), negativeFrom - result, result + positiveAdd);
+        // Logistic's sum is unsigned (a logical shift), tanh's signed.
+        return tanh ? Vector256.ShiftRightArithmetic(result, 8) : Vector256.ShiftRightLogical(result, 10);
+    }
+
+    /// <summary>An activation's int16 results sign-extended in their lanes (the reference's cast to short, kept in 32 bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> ToInt16Lanes(Vector256<int> x) => Vector256.ShiftRightArithmetic(Vector256.ShiftLeft(x, 16), 16);
+
+    private static unsafe void Activation(ReadOnlySpan<short> input, Span<short> output, int inputMultiplier, int inputLeftShift, bool tanh)
+    {
+        int n = input.Length;
+        if (output.Length < n) throw new ArgumentException("output is too short");
+        var scale = new ActivationInput(inputMultiplier, inputLeftShift);
         ref short x0 = ref MemoryMarshal.GetReference(input), y0 = ref MemoryMarshal.GetReference(output);
         int i = 0;
         fixed (ushort* table = LookupTables.Sigmoid)
         {
             for (; i + 8 <= n; i += 8)
-            {
-                Vector256<int> x = Vector256.ShiftRightArithmetic(Load8(ref x0, i) * multiplier + round, inputLeftShift);
-                Vector256<int> magnitude = Vector256.Abs(x);
-                Vector256<int> high = Vector256.ShiftRightLogical(magnitude, bits);
-                Vector256<int> saturated = Vector256.GreaterThan(high, Vector256.Create(254)) | Vector256.LessThan(magnitude, Vector256<int>.Zero);
-                Vector256<int> pair = Avx2.GatherVector256((int*)table, Vector256.AndNot(high, saturated), 2);
-                Vector256<int> a = pair & Vector256.Create(0xFFFF), b = Vector256.ShiftRightLogical(pair, 16);
-                Vector256<int> result = Vector256.ShiftLeft(a, bits) + (magnitude & fraction) * (b - a);
-                result = Vector256.ConditionalSelect(saturated, saturatedValue, result);
-                result = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<int>.Zero), negativeFrom - result, result + positiveAdd);
-                // Logistic's sum is unsigned (a logical shift), tanh's signed.
-                result = tanh ? Vector256.ShiftRightArithmetic(result, 8) : Vector256.ShiftRightLogical(result, 10);
-                Truncate(result).StoreUnsafe(ref y0, (nuint)i);
-            }
+                Truncate(ActivationLanes(scale.Apply(Load8(ref x0, i)), table, tanh)).StoreUnsafe(ref y0, (nuint)i);
         }
         if (i == n) return;
-        if (tanh) Int16Sigmoid.Tanh(input[i..], output[i..n], inputMultiplier, inputLeftShift);
-        else Int16Sigmoid.Logistic(input[i..], output[i..n], inputMultiplier, inputLeftShift);
+        if (tanh) Int16Sigmoid.Tanh(input[i..], output[i..n], scale.Multiplier, scale.LeftShift);
+        else Int16Sigmoid.Logistic(input[i..], output[i..n], scale.Multiplier, scale.LeftShift);
     }
+
+    // The steps of the cell in 32-bit lanes holding int16 values, shared by the span loops above and the fused step.
+
+    /// <summary>A gate's pre-activation: its two requantized products, each saturated to int16, added with saturation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> GateLanes(Vector256<int> inputSum, in Requantizer input, Vector256<int> recurrentSum, in Requantizer recurrent)
+        => SaturateLanes(SaturateLanes(input.Apply(inputSum)) + SaturateLanes(recurrent.Apply(recurrentSum)));
+
+    /// <summary>Lanes clamped to the int16 range (they stay 32-bit).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> SaturateLanes(Vector256<int> x)
+        => Vector256.Min(Vector256.Max(x, Vector256.Create((int)short.MinValue)), Vector256.Create((int)short.MaxValue));
+
+    /// <summary>The quantized cell clip as lanes (applied only when the cell is clipped).</summary>
+    internal readonly struct CellClipLanes(in LstmCellParameters p)
+    {
+        public readonly bool Clipped = p.Clipped;
+        public readonly Vector256<int> High = Vector256.Create((int)p.CellClip), Low = Vector256.Create(-(int)p.CellClip);
+    }
+
+    /// <summary>The new cell state of <see cref="UpdateCell(in LstmCellParameters, short, short, short, short)"/> in lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> CellLanes(Vector256<int> forget, Vector256<int> cell, Vector256<int> input, Vector256<int> cellGate,
+        in Requantizer kept, in Requantizer added, in CellClipLanes clip)
+    {
+        Vector256<int> c = SaturateLanes(SaturateLanes(kept.Apply(forget * cell)) + SaturateLanes(added.Apply(input * cellGate)));
+        return clip.Clipped ? Vector256.Max(Vector256.Min(clip.High, c), clip.Low) : c;
+    }
+
+    /// <summary>The hidden output's zero point and clamp range as lanes.</summary>
+    internal readonly struct HiddenRange(in LstmCellParameters p)
+    {
+        public readonly Vector256<int> ZeroPoint = Vector256.Create(p.HiddenZeroPoint), Min = Vector256.Create(p.HiddenMin), Max = Vector256.Create(p.HiddenMax);
+    }
+
+    /// <summary>The hidden output of <see cref="Hidden(in LstmCellParameters, short, short)"/> in lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> HiddenLanes(Vector256<int> tanhCell, Vector256<int> outputGate, in Requantizer requantizer, in HiddenRange range)
+        => Vector256.Min(Vector256.Max(range.ZeroPoint + requantizer.Apply(tanhCell * outputGate), range.Min), range.Max);
 
     /// <summary>Whether the float vector forms apply (vector exponentials exist from .NET 9 on).</summary>
     public static bool CanVectorizeFloat(SimdLevel level)

@@ -13,6 +13,76 @@ internal readonly record struct LstmCellParameters(
     int TanhMultiplier, int TanhShift);
 
 /// <summary>
+/// The shape of the fused int8 LSTM step (<c>LstmArithmetic.RunFusedInt8</c>): units in blocks of eight 32-bit
+/// lanes, the activations of each time step in groups of four bytes that one broadcast gives every lane, the four gates'
+/// weights arranged so that each lane (unit) of a block multiplies its own group of weights. With AVX-VNNI a group is four
+/// activations shifted to unsigned bytes (x + 128, vpdpbusd); with AVX2 two activations as int16 (x - zero point,
+/// vpmaddwd).
+/// </summary>
+internal readonly struct FusedLstmLayout
+{
+    /// <summary>Units per block: one 256-bit vector of int32 lanes.</summary>
+    public const int BlockUnits = 8;
+
+    /// <summary>Packed activations read past a row's last group (zero weights meet them).</summary>
+    public const int RowPadBytes = 4;
+
+    /// <summary>Bytes of packed input rows kept at once; longer inputs are packed in chunks of rows.</summary>
+    public const int InputChunkBytes = 2048;
+
+    /// <summary>Largest stack the fused step takes (arranged weights, constants, states, packed rows); larger LSTMs run unfused.</summary>
+    public const int MaxStackBytes = 32 * 1024;
+
+    public readonly bool Vnni;
+    public readonly int Batches, Steps, InputSize, Units, Blocks, InputGroups, HiddenGroups;
+
+    public FusedLstmLayout(bool vnni, int batches, int steps, int inputSize, int units)
+    {
+        Vnni = vnni;
+        Batches = batches;
+        Steps = steps;
+        InputSize = inputSize;
+        Units = units;
+        Blocks = (units + BlockUnits - 1) / BlockUnits;
+        InputGroups = (inputSize + GroupElements - 1) / GroupElements;
+        HiddenGroups = (units + GroupElements - 1) / GroupElements;
+    }
+
+    /// <summary>Activations in one 4-byte group (and weight bytes per unit per group).</summary>
+    public int GroupElements => Vnni ? 4 : 2;
+
+    /// <summary>Bytes of one packed activation.</summary>
+    public int ElementBytes => Vnni ? 1 : 2;
+
+    /// <summary>One gate's weights of one group for one block of units.</summary>
+    public int PanelBytes => BlockUnits * GroupElements;
+
+    public int Groups => InputGroups + HiddenGroups;
+
+    public int ArrangedBytes => Blocks * Groups * 4 * PanelBytes;
+
+    /// <summary>Per block, the eight accumulators' starting values (four gates' input side, then recurrent side).</summary>
+    public int ConstantInts => Blocks * 8 * BlockUnits;
+
+    /// <summary>A packed hidden row: whole blocks, so each block's lanes store without a bound.</summary>
+    public int HiddenRowBytes => Blocks * BlockUnits * ElementBytes;
+
+    public int InputRowBytes => InputSize * ElementBytes;
+
+    /// <summary>Whole input rows packed at once.</summary>
+    public int ChunkRows => Math.Max(1, InputChunkBytes / InputRowBytes);
+
+    public int ChunkBytes => ChunkRows * InputRowBytes + RowPadBytes;
+
+    /// <summary>Every stack byte of one Invoke, in 64 bits (the caller checks it against <see cref="MaxStackBytes"/>).</summary>
+    public long StackBytes
+        => ArrangedBytes + 4L * ConstantInts + (long)Batches * (Blocks * BlockUnits * 4 + HiddenRowBytes) + HiddenRowBytes + Blocks * BlockUnits
+           + ChunkBytes;
+
+    public bool Fits => InputSize > 0 && Units > 0 && InputRowBytes <= InputChunkBytes && StackBytes <= MaxStackBytes;
+}
+
+/// <summary>
 /// The LSTM cell's element-wise arithmetic: the reference functions here (one element at a time, TFLM's order of
 /// operations), their vector forms over the same parameters in <c>LstmArithmetic.Simd.cs</c>, which finish the elements
 /// a vector does not cover with these.

@@ -44,6 +44,9 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
     // Whether the activations and the cell and hidden updates run in vectors (and, with int8 activations, the gates'
     // requantization too).
     private bool _vectorCell;
+    // Whether int8 activations run the fused step (all four gates, the cell and the hidden output in one pass per step).
+    private bool _fused;
+    private FusedLstmLayout _fusedLayout;
 
     public void Prepare(PrepareContext context)
     {
@@ -146,6 +149,11 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         _vectorCell = _fastGates && (_mode == Mode.Float
             ? _units <= Int16Dot.StackSums && LstmArithmetic.CanVectorizeFloat(_level)
             : LstmArithmetic.CanVectorize(_level, _cell) && (_mode == Mode.Int16 || GatesVectorize()));
+        if (_mode == Mode.Int8 && _level != SimdLevel.Reference)
+        {
+            _fusedLayout = new FusedLstmLayout(LstmArithmetic.FusedUsesVnni(_level), _batches, _steps, _inputSize, _units);
+            _fused = LstmArithmetic.CanFuseInt8(_level, _fusedLayout, _cell) && GatesVectorize();
+        }
     }
 
     private bool GatesVectorize()
@@ -209,6 +217,7 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         switch (_mode)
         {
             case Mode.Float: InvokeFloat(context); break;
+            case Mode.Int8 when _fused: InvokeFused(context); break;
             case Mode.Int8: InvokeInteger<sbyte>(context); break;
             default: InvokeInteger<short>(context); break;
         }
@@ -386,6 +395,23 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
                 h.CopyTo(output.Slice(outOffset, n));
             }
         }
+    }
+
+    /// <summary>The int8 LSTM through <see cref="LstmArithmetic.RunFusedInt8"/>, its weights arranged on the stack (sizes bounded in Prepare).</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // both buffers are cleared before they are filled
+    private void InvokeFused(InvokeContext context)
+    {
+        FusedLstmLayout layout = _fusedLayout;
+        Span<byte> arranged = stackalloc byte[layout.ArrangedBytes];
+        Span<int> constants = stackalloc int[layout.ConstantInts];
+        arranged.Clear();
+        constants.Clear();
+        for (int g = 0; g < 4; g++)
+            LstmArithmetic.ArrangeFusedGate(layout, g, context.Input<sbyte>(InputWeightIndex[g]), context.Input<sbyte>(RecurrentWeightIndex[g]),
+                context.Input<int>(BiasIndex[g]), arranged, constants);
+        LstmArithmetic.RunFusedInt8(layout, arranged, constants, _timeMajor, _inputOffset, _hiddenOffset, _inputMultiplier, _inputShift,
+            _recurrentMultiplier, _recurrentShift, _cell, context.Input<sbyte>(InputIndex), context.Variable<sbyte>(HiddenStateIndex),
+            context.Variable<short>(CellStateIndex), context.Output<sbyte>(0));
     }
 
     private void Logistic(Span<short> gate)

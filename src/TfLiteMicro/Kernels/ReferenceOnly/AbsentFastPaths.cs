@@ -92,6 +92,18 @@ internal static partial class LstmArithmetic
 
     public static bool CanVectorizeFloat(SimdLevel level) => false;
 
+    public static bool CanFuseInt8(SimdLevel level, in FusedLstmLayout layout, in LstmCellParameters p) => false;
+
+    public static bool FusedUsesVnni(SimdLevel level) => false;
+
+    public static void ArrangeFusedGate(in FusedLstmLayout layout, int gate, ReadOnlySpan<sbyte> inputWeights, ReadOnlySpan<sbyte> recurrentWeights,
+        ReadOnlySpan<int> bias, Span<byte> arranged, Span<int> constants) => throw ReferenceOnly.NoFastPath();
+
+    public static void RunFusedInt8(in FusedLstmLayout layout, Span<byte> arranged, Span<int> constants, bool timeMajor,
+        int inputOffset, int hiddenOffset, ReadOnlySpan<int> inputMultipliers, ReadOnlySpan<int> inputShifts,
+        ReadOnlySpan<int> recurrentMultipliers, ReadOnlySpan<int> recurrentShifts, in LstmCellParameters p,
+        ReadOnlySpan<sbyte> input, Span<sbyte> hidden, Span<short> cell, Span<sbyte> output) => throw ReferenceOnly.NoFastPath();
+
     public static bool FitsMultiplier(int multiplier, int shift) => false;
 
     public static void GateFromSums(ReadOnlySpan<long> inputSums, ReadOnlySpan<int> bias, int inputMultiplier, int inputShift,
