@@ -84,6 +84,17 @@ internal static class FixedPointVector
         return Vector256.ShiftRightArithmetic(x, exponent) - Vector256.GreaterThan(x & mask, threshold);
     }
 
+    /// <summary>
+    /// <see cref="DivideByPOT(Vector256{int}, int, Vector256{int}, Vector256{int})"/> with the exponent as a shift-count vector
+    /// (its low 64 bits), built once: no per-call move of the count into a vector register.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> DivideByPOT(Vector256<int> x, Vector128<int> exponent, Vector256<int> mask, Vector256<int> halfMask)
+    {
+        Vector256<int> threshold = halfMask - Vector256.ShiftRightArithmetic(x, 31);
+        return Avx2.ShiftRightArithmetic(x, exponent) - Vector256.GreaterThan(x & mask, threshold);
+    }
+
     /// <summary>Four-lane form of <see cref="DivideByPOT(Vector256{int}, int, Vector256{int}, Vector256{int})"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> DivideByPOT(Vector128<int> x, int exponent, Vector128<int> mask, Vector128<int> halfMask)

@@ -172,12 +172,12 @@ internal static partial class LstmArithmetic
         FoldCorrection<TStep>(layout, arranged, constants, TStep.Correction(inputOffset), 0, layout.InputGroups, 0);
         FoldCorrection<TStep>(layout, arranged, constants, TStep.Correction(hiddenOffset), layout.InputGroups, layout.HiddenGroups, 4);
 
-        // States of every batch row: the cell in int32 lanes, the hidden state packed for the groups.
+        // States of every batch row: the cell in int32 lanes, the hidden state packed for the groups in two slots (a step
+        // reads one and writes the other, so no block overwrites what a later block of the same step still reads).
         int hiddenRow = layout.HiddenRowBytes;
         Span<int> cellState = stackalloc int[batches * blocks * B];
-        Span<byte> hiddenState = stackalloc byte[batches * hiddenRow];
-        Span<byte> nextHidden = stackalloc byte[hiddenRow];
-        Span<sbyte> outputRow = stackalloc sbyte[blocks * B];
+        Span<byte> hiddenState = stackalloc byte[2 * batches * hiddenRow];
+        Span<sbyte> lastBlock = stackalloc sbyte[B];
         Span<byte> chunk = stackalloc byte[layout.ChunkBytes];
         cellState.Clear();
         hiddenState.Clear();
@@ -185,7 +185,7 @@ internal static partial class LstmArithmetic
             for (int u = 0; u < units; u++)
             {
                 cellState[b * blocks * B + u] = cell[b * units + u];
-                TStep.Pack(hidden[b * units + u], hiddenOffset, ref hiddenState[b * hiddenRow + u * layout.ElementBytes]);
+                TStep.Pack(hidden[b * units + u], hiddenOffset, ref hiddenState[2 * b * hiddenRow + u * layout.ElementBytes]);
             }
         chunk.Slice(chunk.Length - FusedLstmLayout.RowPadBytes).Clear();
 
@@ -203,8 +203,6 @@ internal static partial class LstmArithmetic
         int chunkRows = layout.ChunkRows, rowBytes = layout.InputRowBytes;
         ref byte w0 = ref MemoryMarshal.GetReference(arranged);
         ref int k0 = ref MemoryMarshal.GetReference(constants);
-        ref byte next = ref MemoryMarshal.GetReference(nextHidden);
-        ref sbyte outBytes = ref MemoryMarshal.GetReference(outputRow);
         fixed (ushort* table = LookupTables.Sigmoid)
         {
             for (int first = 0; first < rows; first += chunkRows)
@@ -218,8 +216,11 @@ internal static partial class LstmArithmetic
                 {
                     // Input rows are in storage order: time-major [time, batch], batch-major [batch, time]; output rows alike.
                     int b = timeMajor ? r % batches : r / steps;
+                    int slot = (timeMajor ? r / batches : r % steps) & 1;
                     ref byte x = ref chunk[(r - first) * rowBytes];
-                    ref byte h = ref hiddenState[b * hiddenRow];
+                    ref byte h = ref hiddenState[(2 * b + slot) * hiddenRow];
+                    ref byte next = ref hiddenState[(2 * b + 1 - slot) * hiddenRow];
+                    Span<sbyte> outputRow = output.Slice(r * units, units);
                     ref int c = ref cellState[b * blocks * B];
                     for (int j = 0; j < blocks; j++)
                     {
@@ -259,11 +260,15 @@ internal static partial class LstmArithmetic
                         Vector256<int> value = HiddenLanes(Squash(newCell, cellInput, table, tanh: true), outputGate, hiddenScale, range);
                         TStep.StoreHidden(value, hiddenOffset, ref Unsafe.Add(ref next, j * B * layout.ElementBytes));
                         Vector128<short> words = Sse2.PackSignedSaturate(value.GetLower(), value.GetUpper());
-                        Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref outBytes, j * B)),
-                            Sse2.PackSignedSaturate(words, words).AsInt64().ToScalar());
+                        long bytes = Sse2.PackSignedSaturate(words, words).AsInt64().ToScalar();
+                        // Whole blocks go straight into the output row; the last block's units through a copy.
+                        if (j * B + B <= units) Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref outputRow[j * B]), bytes);
+                        else
+                        {
+                            Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(lastBlock)), bytes);
+                            for (int u = j * B; u < units; u++) outputRow[u] = lastBlock[u - j * B];
+                        }
                     }
-                    nextHidden.CopyTo(hiddenState.Slice(b * hiddenRow, hiddenRow));
-                    outputRow.Slice(0, units).CopyTo(output.Slice(r * units, units));
                 }
             }
         }

@@ -20,17 +20,17 @@ internal static partial class LstmArithmetic
     public static bool FitsMultiplier(int multiplier, int shift)
         => FixedPointVector.Fits(multiplier, Math.Max(shift, 0), Math.Max(-shift, 0));
 
-    /// <summary>MultiplyByQuantizedMultiplier on eight lanes (see <see cref="FitsMultiplier"/>).</summary>
+    /// <summary>MultiplyByQuantizedMultiplier on eight lanes (see <see cref="FitsMultiplier"/>); shift counts kept as vectors.</summary>
     internal readonly struct Requantizer(int multiplier, int shift)
     {
         private readonly Vector256<int> _multiplier = Vector256.Create(multiplier);
         private readonly Vector256<int> _mask = Vector256.Create(FixedPointVector.Mask(Math.Max(-shift, 0)));
-        private readonly int _left = Math.Max(shift, 0), _right = Math.Max(-shift, 0);
+        private readonly Vector256<int> _halfMask = Vector256.Create(FixedPointVector.Mask(Math.Max(-shift, 0)) >> 1);
+        private readonly Vector128<int> _left = Vector128.CreateScalar(Math.Max(shift, 0)), _right = Vector128.CreateScalar(Math.Max(-shift, 0));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<int> Apply(Vector256<int> x)
-            => FixedPointVector.DivideByPOT(FixedPointVector.HighMul(Vector256.ShiftLeft(x, _left), _multiplier), _right, _mask,
-                Vector256.ShiftRightArithmetic(_mask, 1));
+            => FixedPointVector.DivideByPOT(FixedPointVector.HighMul(Avx2.ShiftLeftLogical(x, _left), _multiplier), _right, _mask, _halfMask);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -76,8 +76,7 @@ internal readonly struct FusedLstmLayout
 
     /// <summary>Every stack byte of one Invoke, in 64 bits (the caller checks it against <see cref="MaxStackBytes"/>).</summary>
     public long StackBytes
-        => ArrangedBytes + 4L * ConstantInts + (long)Batches * (Blocks * BlockUnits * 4 + HiddenRowBytes) + HiddenRowBytes + Blocks * BlockUnits
-           + ChunkBytes;
+        => ArrangedBytes + 4L * ConstantInts + (long)Batches * (Blocks * BlockUnits * 4 + 2 * HiddenRowBytes) + BlockUnits + ChunkBytes;
 
     public bool Fits => InputSize > 0 && Units > 0 && InputRowBytes <= InputChunkBytes && StackBytes <= MaxStackBytes;
 }
