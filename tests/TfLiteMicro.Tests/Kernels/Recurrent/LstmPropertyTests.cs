@@ -32,8 +32,76 @@ public sealed class LstmPropertyTests
         }
     }
 
+    /// <summary>
+    /// The fused int8 step (one pass per time step, AVX-VNNI groups of four bytes or AVX2 int16 pairs): unit counts around
+    /// its blocks of eight and groups of four, input sizes with partial groups, both layouts with several batch rows, and
+    /// sequences longer than one packed chunk of input rows.
+    /// </summary>
+    [Fact]
+    public void FusedInt8MatchesReference()
+    {
+        var random = new Random(7350);
+        int[] unitChoices = [1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 20, 23, 24, 25, 33];
+        int[] inputChoices = [1, 2, 3, 4, 5, 6, 7, 8, 9, 28, 31, 32, 33, 40];
+        int cases = FastPath.Cases(40);
+        for (int i = 0; i < cases; i++)
+        {
+            int units = unitChoices[random.Next(unitChoices.Length)], inputSize = inputChoices[random.Next(inputChoices.Length)];
+            int batches = random.Next(1, 4);
+            // Every fourth case: more input rows than one chunk holds (2048 bytes of packed rows).
+            int steps = i % 4 == 3 ? random.Next(60, 90) : random.Next(1, 8);
+            bool timeMajor = random.Next(2) == 0;
+            float cellClip = random.Next(3) == 0 ? Scale(random, 0.05f, 8f) : 0f;
+            byte[] model = Build(random, TensorType.Int8, batches, steps, inputSize, units, timeMajor, cellClip, out string details);
+            FastPath.AssertMatchesReference(model, random,
+                $"case {i}: fused LSTM int8 batches {batches} steps {steps} input {inputSize} units {units} time-major {timeMajor} clip {cellClip} {details}",
+                invokes: 3);
+        }
+    }
+
+    /// <summary>
+    /// The fused step with inputs at the int8 extremes and extreme zero points: the folded zero-point terms and the 32-bit
+    /// sums wrap exactly as the reference's.
+    /// </summary>
+    [Fact]
+    public void FusedInt8MatchesReferenceAtExtremes()
+    {
+        var random = new Random(7351);
+        int cases = FastPath.Cases(16);
+        for (int i = 0; i < cases; i++)
+        {
+            int units = random.Next(1, 30), inputSize = random.Next(1, 45), batches = random.Next(1, 3), steps = random.Next(1, 6);
+            byte[] model = Build(random, TensorType.Int8, batches, steps, inputSize, units, timeMajor: i % 2 == 0, cellClip: 0f, out string details,
+                fixedInputZeroPoint: i % 4 < 2 ? -128 : 127);
+            FastPath.AssertMatchesReference(model, random, $"case {i}: fused LSTM int8 at extremes input {inputSize} units {units} {details}",
+                fill: (_, bytes) =>
+                {
+                    for (int k = 0; k < bytes.Length; k++) bytes[k] = random.Next(2) == 0 ? (byte)0x80 : (byte)0x7F;
+                },
+                invokes: 3);
+        }
+    }
+
+    /// <summary>An int8 LSTM too large for the fused step's stack runs the unfused fast path, equal to the reference too.</summary>
+    [Fact]
+    public void LargeInt8LstmMatchesReference()
+    {
+        var random = new Random(7352);
+        var layout = new FusedLstmLayout(vnni: true, batches: 1, steps: 2, inputSize: 200, units: 64);
+        Assert.False(layout.Fits);
+        byte[] model = Build(random, TensorType.Int8, 1, 2, 200, 64, timeMajor: false, cellClip: 0f, out string details);
+        FastPath.AssertMatchesReference(model, random, $"LSTM int8 input 200 units 64 {details}", invokes: 2);
+    }
+
+    /// <summary>trained_lstm_int8's shape (28 inputs, 20 units, 28 steps) takes the fused step at both instruction sets.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TrainedModelShapeFits(bool vnni)
+        => Assert.True(new FusedLstmLayout(vnni, batches: 1, steps: 28, inputSize: 28, units: 20).Fits);
+
     private static byte[] Build(Random random, TensorType type, int batches, int steps, int inputSize, int units, bool timeMajor, float cellClip,
-        out string details)
+        out string details, int? fixedInputZeroPoint = null)
     {
         var builder = new ModelBuilder();
         SubgraphBuilder graph = builder.AddSubgraph("main");
@@ -41,7 +109,7 @@ public sealed class LstmPropertyTests
         int[] inputShape = timeMajor ? [steps, batches, inputSize] : [batches, steps, inputSize];
         int[] outputShape = timeMajor ? [steps, batches, units] : [batches, steps, units];
         float inputScale = Scale(random, 0.005f, 0.1f), hiddenScale = Scale(random, 0.002f, 0.05f);
-        int inputZeroPoint = type == TensorType.Int8 ? random.Next(-128, 128) : 0;
+        int inputZeroPoint = fixedInputZeroPoint ?? (type == TensorType.Int8 ? random.Next(-128, 128) : 0);
         int hiddenZeroPoint = type == TensorType.Int8 ? random.Next(-20, 21) : 0;
         int cellPower = random.Next(-15, -7);
         details = isFloat ? "" : $"input zp {inputZeroPoint} hidden zp {hiddenZeroPoint} cell 2^{cellPower}";
