@@ -230,24 +230,8 @@ internal static partial class LstmArithmetic
                         Vector256<int> x2 = Vector256.LoadUnsafe(ref k, 2 * B), x3 = Vector256.LoadUnsafe(ref k, 3 * B);
                         Vector256<int> h0 = Vector256.LoadUnsafe(ref k, 4 * B), h1 = Vector256.LoadUnsafe(ref k, 5 * B);
                         Vector256<int> h2 = Vector256.LoadUnsafe(ref k, 6 * B), h3 = Vector256.LoadUnsafe(ref k, 7 * B);
-                        for (int q = 0; q < inputGroups; q++)
-                        {
-                            Vector256<int> g = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, 4 * q)));
-                            x0 = TStep.Apply(x0, g, ref w);
-                            x1 = TStep.Apply(x1, g, ref Unsafe.Add(ref w, panel));
-                            x2 = TStep.Apply(x2, g, ref Unsafe.Add(ref w, 2 * panel));
-                            x3 = TStep.Apply(x3, g, ref Unsafe.Add(ref w, 3 * panel));
-                            w = ref Unsafe.Add(ref w, 4 * panel);
-                        }
-                        for (int q = 0; q < hiddenGroups; q++)
-                        {
-                            Vector256<int> g = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref h, 4 * q)));
-                            h0 = TStep.Apply(h0, g, ref w);
-                            h1 = TStep.Apply(h1, g, ref Unsafe.Add(ref w, panel));
-                            h2 = TStep.Apply(h2, g, ref Unsafe.Add(ref w, 2 * panel));
-                            h3 = TStep.Apply(h3, g, ref Unsafe.Add(ref w, 3 * panel));
-                            w = ref Unsafe.Add(ref w, 4 * panel);
-                        }
+                        Accumulate<TStep>(ref x, inputGroups, ref w, panel, ref x0, ref x1, ref x2, ref x3);
+                        Accumulate<TStep>(ref h, hiddenGroups, ref Unsafe.Add(ref w, inputGroups * 4 * panel), panel, ref h0, ref h1, ref h2, ref h3);
 
                         // Gates in TFLM's order: forget, input, cell, output.
                         Vector256<int> forget = Squash(GateLanes(x0, inputScale.Forget, h0, recurrentScale.Forget), gateInput, table, tanh: false);
@@ -280,6 +264,30 @@ internal static partial class LstmArithmetic
             output.Slice(last * units, units).CopyTo(hidden.Slice(b * units, units));
             for (int u = 0; u < units; u++) cell[b * units + u] = (short)cellState[b * blocks * B + u];
         }
+    }
+
+    /// <summary>
+    /// The four gates' products of one side for one block: each group of packed activations broadcast and multiplied with
+    /// the four gates' panels.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate<TStep>(ref byte activations, int groups, ref byte w, int panel,
+        ref Vector256<int> a0, ref Vector256<int> a1, ref Vector256<int> a2, ref Vector256<int> a3) where TStep : struct, IGroupStep
+    {
+        Vector256<int> s0 = a0, s1 = a1, s2 = a2, s3 = a3;
+        for (int q = 0; q < groups; q++)
+        {
+            Vector256<int> g = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref activations, 4 * q)));
+            s0 = TStep.Apply(s0, g, ref w);
+            s1 = TStep.Apply(s1, g, ref Unsafe.Add(ref w, panel));
+            s2 = TStep.Apply(s2, g, ref Unsafe.Add(ref w, 2 * panel));
+            s3 = TStep.Apply(s3, g, ref Unsafe.Add(ref w, 3 * panel));
+            w = ref Unsafe.Add(ref w, 4 * panel);
+        }
+        a0 = s0;
+        a1 = s1;
+        a2 = s2;
+        a3 = s3;
     }
 
     /// <summary>An activation of gate or cell lanes, its int16 result sign-extended in the lanes.</summary>
