@@ -1,11 +1,10 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>DEPTH_TO_SPACE: moves blocks of channels into block_size × block_size spatial tiles (NHWC).</summary>
-internal sealed class DepthToSpace : IKernel
+internal sealed class DepthToSpace : InputViewKernel
 {
-    private CopyPlan? _plan;
 
-    public void Prepare(PrepareContext context)
+    protected override InputView PrepareView(PrepareContext context)
     {
         context.ExpectCounts(1, 1, 1);
         Tensor input = context.Input(0);
@@ -26,9 +25,6 @@ internal sealed class DepthToSpace : IKernel
         int[] s = StridedCopy.RowMajorStrides(input.Shape);
         int[] counts = [b, h, bs, w, bs, oc];
         int[] source = [s[0], s[1], bs * oc, s[2], oc, 1];
-        _plan = CopyPlan.Create(TensorTypes.ElementSize(input.Type), counts, source, 0, input.ElementCount,
-            StridedCopy.RowMajorStrides(counts), 0, output.ElementCount) ?? throw context.Error("depth to space does not fit its tensors");
+        return InputView.Planned(context, input, output, counts, source, 0, "depth to space");
     }
-
-    public void Invoke(InvokeContext context) => _plan!.Run(context.Input<byte>(0), context.Output<byte>(0));
 }

@@ -1,11 +1,10 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>SPACE_TO_DEPTH: moves block_size × block_size spatial tiles into channels (NHWC).</summary>
-internal sealed class SpaceToDepth : IKernel
+internal sealed class SpaceToDepth : InputViewKernel
 {
-    private CopyPlan? _plan;
 
-    public void Prepare(PrepareContext context)
+    protected override InputView PrepareView(PrepareContext context)
     {
         context.ExpectCounts(1, 1, 1);
         Tensor input = context.Input(0);
@@ -23,9 +22,6 @@ internal sealed class SpaceToDepth : IKernel
         int[] s = StridedCopy.RowMajorStrides(input.Shape);
         int[] counts = [b, oh, ow, bs, bs, c];
         int[] source = [s[0], bs * s[1], bs * s[2], s[1], s[2], 1];
-        _plan = CopyPlan.Create(TensorTypes.ElementSize(input.Type), counts, source, 0, input.ElementCount,
-            StridedCopy.RowMajorStrides(counts), 0, output.ElementCount) ?? throw context.Error("space to depth does not fit its tensors");
+        return InputView.Planned(context, input, output, counts, source, 0, "space to depth");
     }
-
-    public void Invoke(InvokeContext context) => _plan!.Run(context.Input<byte>(0), context.Output<byte>(0));
 }
