@@ -3,17 +3,10 @@ namespace TfLiteMicro.Kernels;
 /// <summary>DEPTH_TO_SPACE: moves blocks of channels into block_size × block_size spatial tiles (NHWC).</summary>
 internal sealed class DepthToSpace : InputViewKernel
 {
-
     protected override InputView PrepareView(PrepareContext context)
     {
-        context.ExpectCounts(1, 1, 1);
-        Tensor input = context.Input(0);
-        Tensor output = context.Output(0);
-        ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8);
-        ShapeHelpers.RequireSameType(context, input, "input", output, "output");
-        if (input.Rank != 4) throw context.Error($"input must have 4 dimensions, has {input.Rank}");
         int bs = DepthToSpaceOptions.Read(context).BlockSize;
-        if (bs <= 0) throw context.Error($"block size {bs} must be positive");
+        (Tensor input, Tensor output) = ShapeHelpers.BlockOperands(context, bs);
         int b = input.Dim(0), h = input.Dim(1), w = input.Dim(2), c = input.Dim(3);
         long square = (long)bs * bs;
         if (c % square != 0) throw context.Error($"input depth {c} is not divisible by block size squared ({square})");

@@ -3,7 +3,6 @@ namespace TfLiteMicro.Kernels;
 /// <summary>REVERSE_V2: reverses the order of elements along the constant axes.</summary>
 internal sealed class ReverseV2 : InputViewKernel
 {
-
     protected override InputView PrepareView(PrepareContext context)
     {
         context.ExpectCounts(2, 2, 1);

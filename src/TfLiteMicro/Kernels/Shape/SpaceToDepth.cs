@@ -3,17 +3,10 @@ namespace TfLiteMicro.Kernels;
 /// <summary>SPACE_TO_DEPTH: moves block_size × block_size spatial tiles into channels (NHWC).</summary>
 internal sealed class SpaceToDepth : InputViewKernel
 {
-
     protected override InputView PrepareView(PrepareContext context)
     {
-        context.ExpectCounts(1, 1, 1);
-        Tensor input = context.Input(0);
-        Tensor output = context.Output(0);
-        ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8);
-        ShapeHelpers.RequireSameType(context, input, "input", output, "output");
-        if (input.Rank != 4) throw context.Error($"input must have 4 dimensions, has {input.Rank}");
         int bs = SpaceToDepthOptions.Read(context).BlockSize;
-        if (bs <= 0) throw context.Error($"block size {bs} must be positive");
+        (Tensor input, Tensor output) = ShapeHelpers.BlockOperands(context, bs);
         int b = input.Dim(0), h = input.Dim(1), w = input.Dim(2), c = input.Dim(3);
         if (h % bs != 0 || w % bs != 0) throw context.Error($"input height {h} and width {w} must be divisible by block size {bs}");
         int oh = h / bs, ow = w / bs;

@@ -6,7 +6,6 @@ namespace TfLiteMicro.Kernels;
 /// </summary>
 internal sealed class StridedSlice : InputViewKernel
 {
-
     protected override InputView PrepareView(PrepareContext context)
     {
         context.ExpectCounts(4, 4, 1);
