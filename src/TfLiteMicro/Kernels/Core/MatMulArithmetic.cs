@@ -79,4 +79,25 @@ internal static partial class MatMulArithmetic
             }
         }
     }
+
+    /// <summary>
+    /// int16 activations and int16 weights (BATCH_MATMUL), symmetric: the sums in 64 bits, per-tensor requantization, no
+    /// bias and no activation beyond the output type's range.
+    /// </summary>
+    public static void ReferenceInt16x16(in MatMulParameters p, ReadOnlySpan<short> input, ReadOnlySpan<short> weights, Span<short> output)
+    {
+        int depth = p.AccumDepth, outputs = p.OutputDepth;
+        for (int b = 0; b < p.Batches; b++)
+        {
+            ReadOnlySpan<short> row = input.Slice(b * depth, depth);
+            for (int o = 0; o < outputs; o++)
+            {
+                ReadOnlySpan<short> w = weights.Slice(o * depth, depth);
+                long acc = 0;
+                for (int d = 0; d < row.Length; d++) acc += (long)(w[d] + p.WeightsOffset) * (row[d] + p.InputOffset);
+                int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, p.Multiplier, p.Shift) + p.OutputOffset;
+                output[b * outputs + o] = (short)Math.Min(Math.Max(scaled, p.ActivationMin), p.ActivationMax);
+            }
+        }
+    }
 }

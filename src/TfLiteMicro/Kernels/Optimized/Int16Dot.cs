@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace TfLiteMicro.Kernels;
@@ -32,12 +33,14 @@ internal static class Int16Dot
     {
         if (depth < 0 || n < 0 || row.Length < depth || (long)n * depth > weights.Length || sums.Length < n)
             throw new ArgumentException("dot product operands are too short");
+        if (n == 0) return;
         ref short x = ref MemoryMarshal.GetReference(row);
         ref sbyte w = ref MemoryMarshal.GetReference(weights);
         ref long sum = ref MemoryMarshal.GetReference(sums);
         if (level >= SimdLevel.AvxVnni && AvxVnni.IsSupported && Avx2.IsSupported) RowsAvx2<VnniMultiplyAdd>(ref x, ref w, depth, n, ref sum);
         else if (level >= SimdLevel.Avx2 && Avx2.IsSupported) RowsAvx2<Avx2MultiplyAdd>(ref x, ref w, depth, n, ref sum);
-        else RowsVector128(ref x, ref w, depth, n, ref sum);
+        else if (AdvSimd.Arm64.IsSupported) Rows<AdvSimdStep, Vector128<short>, Vector128<int>, Vector128<long>>(ref x, ref w, depth, n, ref sum);
+        else Rows<Vector128Step, (Vector128<int>, Vector128<int>), Vector128<int>, Vector128<long>>(ref x, ref w, depth, n, ref sum);
     }
 
     /// <summary>Sum of the values of <paramref name="values"/> (exact: at most 2^15 per value).</summary>
@@ -160,15 +163,84 @@ internal static class Int16Dot
         public static Vector256<int> Apply(Vector256<int> acc, Vector256<short> x, Vector256<short> w) => AvxVnni.MultiplyWideningAndAdd(acc, x, w);
     }
 
-    /// <summary>One 256-bit step: 16 activations times 16 weights, as eight exact pair sums added to the lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Step<TMultiplyAdd>(Vector256<int> acc, Vector256<short> x, ref sbyte w, int d) where TMultiplyAdd : struct, IMultiplyAdd
-        => TMultiplyAdd.Apply(acc, x, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)d)));
+    /// <summary>A step of int16 activations by int8 weights into 32-bit lanes, widened into <typeparamref name="TWide"/> every <see cref="BlockSteps"/> steps.</summary>
+    private interface IStep<TRow, TLanes, TWide> : IDotStep<short, TRow, TLanes>
+        where TRow : struct
+        where TLanes : struct
+        where TWide : struct
+    {
+        static abstract TWide Widen(TWide wide, TLanes lanes);
 
-    /// <summary>Adds the eight 32-bit lanes to four 64-bit lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<long> Widen(Vector256<long> wide, Vector256<int> narrow)
-        => Avx2.Add(wide, Avx2.Add(Avx2.ConvertToVector256Int64(narrow.GetLower()), Avx2.ConvertToVector256Int64(narrow.GetUpper())));
+        static abstract long Sum(TWide wide);
+    }
+
+    /// <summary>AVX2 or AVX-VNNI: 16 activations times 16 weights widened to 16 bits, as eight exact pair sums added to the lanes.</summary>
+    private struct Avx2Step<TMultiplyAdd> : IStep<Vector256<short>, Vector256<int>, Vector256<long>> where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        public static int Width => 16;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<short> Load(ref short x, int d) => Vector256.LoadUnsafe(ref x, (nuint)d);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Add(Vector256<int> lanes, Vector256<short> x, ref sbyte w, int d)
+            => TMultiplyAdd.Apply(lanes, x, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)d)));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<long> Widen(Vector256<long> wide, Vector256<int> lanes)
+            => Avx2.Add(wide, Avx2.Add(Avx2.ConvertToVector256Int64(lanes.GetLower()), Avx2.ConvertToVector256Int64(lanes.GetUpper())));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static long Sum(Vector256<long> wide) => Vector256.Sum(wide);
+    }
+
+    /// <summary>Arm64: eight activations times eight weights widened to 16 bits, multiplied and added into four 32-bit lanes (SMLAL, SMLAL2).</summary>
+    private struct AdvSimdStep : IStep<Vector128<short>, Vector128<int>, Vector128<long>>
+    {
+        public static int Width => 8;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<short> Load(ref short x, int d) => Vector128.LoadUnsafe(ref x, (nuint)d);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> Add(Vector128<int> lanes, Vector128<short> x, ref sbyte w, int d)
+        {
+            Vector128<short> weights = AdvSimd.SignExtendWideningLower(Vector64.LoadUnsafe(ref w, (nuint)d));
+            return AdvSimd.MultiplyWideningUpperAndAdd(AdvSimd.MultiplyWideningLowerAndAdd(lanes, x.GetLower(), weights.GetLower()), x, weights);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<long> Widen(Vector128<long> wide, Vector128<int> lanes) => AdvSimd.AddWideningUpper(AdvSimd.AddWideningLower(wide, lanes.GetLower()), lanes);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static long Sum(Vector128<long> wide) => Vector128.Sum(wide);
+    }
+
+    /// <summary>Portable: eight activations and eight weights widened to 32 bits and multiplied there (all exact).</summary>
+    private struct Vector128Step : IStep<(Vector128<int> Low, Vector128<int> High), Vector128<int>, Vector128<long>>
+    {
+        public static int Width => 8;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static (Vector128<int> Low, Vector128<int> High) Load(ref short x, int d) => Vector128.Widen(Vector128.LoadUnsafe(ref x, (nuint)d));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> Add(Vector128<int> lanes, (Vector128<int> Low, Vector128<int> High) x, ref sbyte w, int d)
+        {
+            (Vector128<int> low, Vector128<int> high) = Vector128.Widen(Vector128.WidenLower(PartialLoad.Load8(ref w, d)));
+            return lanes + x.Low * low + x.High * high;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<long> Widen(Vector128<long> wide, Vector128<int> lanes)
+        {
+            (Vector128<long> low, Vector128<long> high) = Vector128.Widen(lanes);
+            return wide + low + high;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static long Sum(Vector128<long> wide) => Vector128.Sum(wide);
+    }
 
     /// <summary>Longest row <see cref="RowsShortAvx2"/> takes: 256 products of at most 2^22 sum to at most 2^30, exact in 32-bit lanes and totals.</summary>
     private const int ShortDepth = 256;
@@ -183,170 +255,58 @@ internal static class Int16Dot
         int full = (depth - 1) & ~15, lastStart = depth - 16;
         Vector256<short> lanes = Vector256.Create((short)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         Vector256<short> last = Vector256.LoadUnsafe(ref x, (nuint)lastStart) & Vector256.GreaterThan(lanes, Vector256.Create((short)(full - lastStart - 1)));
-        int o = 0;
-        for (; o + 4 <= n; o += 4)
+        for (int o = 0; o < n; o += 4)
         {
-            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
-            ref sbyte w1 = ref Unsafe.Add(ref w0, depth);
-            ref sbyte w2 = ref Unsafe.Add(ref w1, depth);
-            ref sbyte w3 = ref Unsafe.Add(ref w2, depth);
+            var rows = new FourRows(ref w, depth, o, n);
             Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default;
-            for (int d = 0; d < full; d += 16)
-            {
-                Vector256<short> v = Vector256.LoadUnsafe(ref x, (nuint)d);
-                a0 = Step<TMultiplyAdd>(a0, v, ref w0, d);
-                a1 = Step<TMultiplyAdd>(a1, v, ref w1, d);
-                a2 = Step<TMultiplyAdd>(a2, v, ref w2, d);
-                a3 = Step<TMultiplyAdd>(a3, v, ref w3, d);
-            }
-            a0 = Step<TMultiplyAdd>(a0, last, ref w0, lastStart);
-            a1 = Step<TMultiplyAdd>(a1, last, ref w1, lastStart);
-            a2 = Step<TMultiplyAdd>(a2, last, ref w2, lastStart);
-            a3 = Step<TMultiplyAdd>(a3, last, ref w3, lastStart);
+            DotSteps.Four<Avx2Step<TMultiplyAdd>, short, Vector256<short>, Vector256<int>>(ref x, rows, 0, full, ref a0, ref a1, ref a2, ref a3);
+            a0 = Avx2Step<TMultiplyAdd>.Add(a0, last, ref rows.W0, lastStart);
+            a1 = Avx2Step<TMultiplyAdd>.Add(a1, last, ref rows.W1, lastStart);
+            a2 = Avx2Step<TMultiplyAdd>.Add(a2, last, ref rows.W2, lastStart);
+            a3 = Avx2Step<TMultiplyAdd>.Add(a3, last, ref rows.W3, lastStart);
             Vector256<int> pairs = Avx2.HorizontalAdd(Avx2.HorizontalAdd(a0, a1), Avx2.HorizontalAdd(a2, a3));
-            Avx2.ConvertToVector256Int64(pairs.GetLower() + pairs.GetUpper()).StoreUnsafe(ref sum, (nuint)o);
-        }
-        for (; o < n; o++)
-        {
-            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
-            Vector256<int> a0 = default;
-            for (int d = 0; d < full; d += 16) a0 = Step<TMultiplyAdd>(a0, Vector256.LoadUnsafe(ref x, (nuint)d), ref w0, d);
-            Unsafe.Add(ref sum, o) = Vector256.Sum(Step<TMultiplyAdd>(a0, last, ref w0, lastStart));
+            Vector256<long> totals = Avx2.ConvertToVector256Int64(pairs.GetLower() + pairs.GetUpper());
+            if (o + 4 <= n) totals.StoreUnsafe(ref sum, (nuint)o);
+            else for (int k = 0; o + k < n; k++) Unsafe.Add(ref sum, o + k) = totals.GetElement(k);
         }
     }
 
     private static void RowsAvx2<TMultiplyAdd>(ref short x, ref sbyte w, int depth, int n, ref long sum) where TMultiplyAdd : struct, IMultiplyAdd
     {
-        if (depth is >= 16 and <= ShortDepth)
-        {
-            RowsShortAvx2<TMultiplyAdd>(ref x, ref w, depth, n, ref sum);
-            return;
-        }
-        int vectorEnd = depth & ~15;
-        int o = 0;
-        for (; o + 4 <= n; o += 4)
-        {
-            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
-            ref sbyte w1 = ref Unsafe.Add(ref w0, depth);
-            ref sbyte w2 = ref Unsafe.Add(ref w1, depth);
-            ref sbyte w3 = ref Unsafe.Add(ref w2, depth);
-            Vector256<long> l0 = default, l1 = default, l2 = default, l3 = default;
-            int d = 0;
-            while (d < vectorEnd)
-            {
-                int blockEnd = Math.Min(vectorEnd, d + BlockSteps * 16);
-                Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default;
-                for (; d < blockEnd; d += 16)
-                {
-                    Vector256<short> v = Vector256.LoadUnsafe(ref x, (nuint)d);
-                    a0 = Step<TMultiplyAdd>(a0, v, ref w0, d);
-                    a1 = Step<TMultiplyAdd>(a1, v, ref w1, d);
-                    a2 = Step<TMultiplyAdd>(a2, v, ref w2, d);
-                    a3 = Step<TMultiplyAdd>(a3, v, ref w3, d);
-                }
-                l0 = Widen(l0, a0);
-                l1 = Widen(l1, a1);
-                l2 = Widen(l2, a2);
-                l3 = Widen(l3, a3);
-            }
-            if (d + 8 <= depth)
-            {
-                // Eight more values: four exact pair sums per row, widened at once.
-                Vector128<short> v = Vector128.LoadUnsafe(ref x, (nuint)d);
-                l0 = Avx2.Add(l0, Avx2.ConvertToVector256Int64(Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w0, d)))));
-                l1 = Avx2.Add(l1, Avx2.ConvertToVector256Int64(Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w1, d)))));
-                l2 = Avx2.Add(l2, Avx2.ConvertToVector256Int64(Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w2, d)))));
-                l3 = Avx2.Add(l3, Avx2.ConvertToVector256Int64(Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w3, d)))));
-                d += 8;
-            }
-            Unsafe.Add(ref sum, o) = Vector256.Sum(l0) + Tail(ref x, ref w0, d, depth);
-            Unsafe.Add(ref sum, o + 1) = Vector256.Sum(l1) + Tail(ref x, ref w1, d, depth);
-            Unsafe.Add(ref sum, o + 2) = Vector256.Sum(l2) + Tail(ref x, ref w2, d, depth);
-            Unsafe.Add(ref sum, o + 3) = Vector256.Sum(l3) + Tail(ref x, ref w3, d, depth);
-        }
-        for (; o < n; o++)
-        {
-            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
-            Vector256<long> l0 = default;
-            int d = 0;
-            while (d < vectorEnd)
-            {
-                int blockEnd = Math.Min(vectorEnd, d + BlockSteps * 16);
-                Vector256<int> a0 = default;
-                for (; d < blockEnd; d += 16) a0 = Step<TMultiplyAdd>(a0, Vector256.LoadUnsafe(ref x, (nuint)d), ref w0, d);
-                l0 = Widen(l0, a0);
-            }
-            Unsafe.Add(ref sum, o) = Vector256.Sum(l0) + Tail(ref x, ref w0, d, depth);
-        }
+        if (depth is >= 16 and <= ShortDepth) RowsShortAvx2<TMultiplyAdd>(ref x, ref w, depth, n, ref sum);
+        else if (depth < 16) Rows<Vector128Step, (Vector128<int>, Vector128<int>), Vector128<int>, Vector128<long>>(ref x, ref w, depth, n, ref sum);
+        else Rows<Avx2Step<TMultiplyAdd>, Vector256<short>, Vector256<int>, Vector256<long>>(ref x, ref w, depth, n, ref sum);
     }
 
-    /// <summary>Products of eight activations and eight weights (all exact in 32 bits), as two four-lane vectors.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Step(Vector128<int> acc, Vector128<int> xLow, Vector128<int> xHigh, ref sbyte w, int d)
+    /// <summary>
+    /// The one blocked loop of every instruction set: four weight rows at a time (a last group of fewer repeats its last
+    /// row), <see cref="BlockSteps"/> steps in 32-bit lanes widened into 64-bit ones, then the last values one by one.
+    /// </summary>
+    private static void Rows<TStep, TRow, TLanes, TWide>(ref short x, ref sbyte w, int depth, int n, ref long sum)
+        where TStep : struct, IStep<TRow, TLanes, TWide>
+        where TRow : struct
+        where TLanes : struct
+        where TWide : struct
     {
-        (Vector128<int> wLow, Vector128<int> wHigh) = Vector128.Widen(Vector128.WidenLower(PartialLoad.Load8(ref w, d)));
-        return acc + xLow * wLow + xHigh * wHigh;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<long> Widen(Vector128<long> wide, Vector128<int> narrow)
-    {
-        (Vector128<long> low, Vector128<long> high) = Vector128.Widen(narrow);
-        return wide + low + high;
-    }
-
-    /// <summary>Portable path: activations and weights widened to 32 bits and multiplied there.</summary>
-    private static void RowsVector128(ref short x, ref sbyte w, int depth, int n, ref long sum)
-    {
-        int vectorEnd = depth & ~7;
-        int o = 0;
-        for (; o + 4 <= n; o += 4)
+        int vectorEnd = depth - depth % TStep.Width;
+        for (int o = 0; o < n; o += 4)
         {
-            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
-            ref sbyte w1 = ref Unsafe.Add(ref w0, depth);
-            ref sbyte w2 = ref Unsafe.Add(ref w1, depth);
-            ref sbyte w3 = ref Unsafe.Add(ref w2, depth);
-            Vector128<long> l0 = default, l1 = default, l2 = default, l3 = default;
+            var rows = new FourRows(ref w, depth, o, n);
+            TWide l0 = default, l1 = default, l2 = default, l3 = default;
             int d = 0;
             while (d < vectorEnd)
             {
-                int blockEnd = Math.Min(vectorEnd, d + BlockSteps * 8);
-                Vector128<int> a0 = default, a1 = default, a2 = default, a3 = default;
-                for (; d < blockEnd; d += 8)
-                {
-                    (Vector128<int> xLow, Vector128<int> xHigh) = Vector128.Widen(Vector128.LoadUnsafe(ref x, (nuint)d));
-                    a0 = Step(a0, xLow, xHigh, ref w0, d);
-                    a1 = Step(a1, xLow, xHigh, ref w1, d);
-                    a2 = Step(a2, xLow, xHigh, ref w2, d);
-                    a3 = Step(a3, xLow, xHigh, ref w3, d);
-                }
-                l0 = Widen(l0, a0);
-                l1 = Widen(l1, a1);
-                l2 = Widen(l2, a2);
-                l3 = Widen(l3, a3);
+                TLanes a0 = default, a1 = default, a2 = default, a3 = default;
+                d = DotSteps.Four<TStep, short, TRow, TLanes>(ref x, rows, d, Math.Min(vectorEnd, d + BlockSteps * TStep.Width), ref a0, ref a1, ref a2, ref a3);
+                l0 = TStep.Widen(l0, a0);
+                l1 = TStep.Widen(l1, a1);
+                l2 = TStep.Widen(l2, a2);
+                l3 = TStep.Widen(l3, a3);
             }
-            Unsafe.Add(ref sum, o) = Vector128.Sum(l0) + Tail(ref x, ref w0, d, depth);
-            Unsafe.Add(ref sum, o + 1) = Vector128.Sum(l1) + Tail(ref x, ref w1, d, depth);
-            Unsafe.Add(ref sum, o + 2) = Vector128.Sum(l2) + Tail(ref x, ref w2, d, depth);
-            Unsafe.Add(ref sum, o + 3) = Vector128.Sum(l3) + Tail(ref x, ref w3, d, depth);
-        }
-        for (; o < n; o++)
-        {
-            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
-            Vector128<long> l0 = default;
-            int d = 0;
-            while (d < vectorEnd)
-            {
-                int blockEnd = Math.Min(vectorEnd, d + BlockSteps * 8);
-                Vector128<int> a0 = default;
-                for (; d < blockEnd; d += 8)
-                {
-                    (Vector128<int> xLow, Vector128<int> xHigh) = Vector128.Widen(Vector128.LoadUnsafe(ref x, (nuint)d));
-                    a0 = Step(a0, xLow, xHigh, ref w0, d);
-                }
-                l0 = Widen(l0, a0);
-            }
-            Unsafe.Add(ref sum, o) = Vector128.Sum(l0) + Tail(ref x, ref w0, d, depth);
+            Unsafe.Add(ref sum, o) = TStep.Sum(l0) + Tail(ref x, ref rows.W0, d, depth);
+            if (o + 1 < n) Unsafe.Add(ref sum, o + 1) = TStep.Sum(l1) + Tail(ref x, ref rows.W1, d, depth);
+            if (o + 2 < n) Unsafe.Add(ref sum, o + 2) = TStep.Sum(l2) + Tail(ref x, ref rows.W2, d, depth);
+            if (o + 3 < n) Unsafe.Add(ref sum, o + 3) = TStep.Sum(l3) + Tail(ref x, ref rows.W3, d, depth);
         }
     }
 }

@@ -23,19 +23,91 @@ internal static class Int8Dot
     public static void Rows(SimdLevel level, ReadOnlySpan<byte> row, ReadOnlySpan<sbyte> weights, int depth, int n,
         ReadOnlySpan<int> initial, Span<int> sums)
     {
-        if (row.Length < depth || (long)n * depth > weights.Length || initial.Length < n || sums.Length < n)
+        if (depth < 0 || n < 0 || row.Length < depth || (long)n * depth > weights.Length || initial.Length < n || sums.Length < n)
             throw new ArgumentException("dot product operands are too short");
+        if (n == 0) return;
         ref byte x = ref MemoryMarshal.GetReference(row);
         ref sbyte w = ref MemoryMarshal.GetReference(weights);
         ref int init = ref MemoryMarshal.GetReference(initial);
         ref int sum = ref MemoryMarshal.GetReference(sums);
-        switch (level)
+        if (level >= SimdLevel.AvxVnni && AvxVnni.IsSupported && Avx2.IsSupported)
+            Rows<VnniStep, Vector256<byte>, Vector256<int>>(ref x, ref w, depth, n, ref init, ref sum, 0);
+        else if (level >= SimdLevel.Avx2 && Avx2.IsSupported)
+            Rows<Avx2Step, Vector256<short>, Vector256<int>>(ref x, ref w, depth, n, ref init, ref sum, 0);
+        else if (level == SimdLevel.ArmDot && Dp.IsSupported && AdvSimd.Arm64.IsSupported)
+            Rows<Vector128Step<ArmDot>, Vector128<byte>, Vector128<int>>(ref x, ref w, depth, n, ref init, ref sum, ArmDot.Surplus(ref x, depth));
+        else if (AdvSimd.Arm64.IsSupported)
+            Rows<Vector128Step<AdvSimdMultiplyAdd>, Vector128<byte>, Vector128<int>>(ref x, ref w, depth, n, ref init, ref sum, 0);
+        else
+            Rows<Vector128Step<PortableMultiplyAdd>, Vector128<byte>, Vector128<int>>(ref x, ref w, depth, n, ref init, ref sum, 0);
+    }
+
+    /// <summary>
+    /// The one loop of every instruction set: four weight rows at a time (a last group of fewer repeats its last row),
+    /// whole steps, then steps of 16, 8 and 4 values in 128-bit lanes, then the last values one by one.
+    /// <paramref name="surplus"/> is what a step adds to every sum beyond the products (see <see cref="ArmDot"/>).
+    /// </summary>
+    private static void Rows<TStep, TRow, TLanes>(ref byte x, ref sbyte w, int depth, int n, ref int init, ref int sum, int surplus)
+        where TStep : struct, IStep<TRow, TLanes>
+        where TRow : struct
+        where TLanes : struct
+    {
+        for (int o = 0; o < n; o += 4)
         {
-            case SimdLevel.AvxVnni: RowsVnni(ref x, ref w, depth, n, ref init, ref sum); break;
-            case SimdLevel.Avx2: RowsAvx2(ref x, ref w, depth, n, ref init, ref sum); break;
-            case SimdLevel.ArmDot when Dp.IsSupported && AdvSimd.Arm64.IsSupported: RowsDot(ref x, ref w, depth, n, ref init, ref sum); break;
-            default: RowsVector128(ref x, ref w, depth, n, ref init, ref sum); break;
+            var rows = new FourRows(ref w, depth, o, n);
+            TLanes a0 = default, a1 = default, a2 = default, a3 = default;
+            int d = DotSteps.Four<TStep, byte, TRow, TLanes>(ref x, rows, 0, depth, ref a0, ref a1, ref a2, ref a3);
+            Vector128<int> b0 = TStep.Fold(a0), b1 = TStep.Fold(a1), b2 = TStep.Fold(a2), b3 = TStep.Fold(a3);
+            d = Narrow<TStep, TRow, TLanes>(16, ref x, rows, d, depth, ref b0, ref b1, ref b2, ref b3);
+            d = Narrow<TStep, TRow, TLanes>(8, ref x, rows, d, depth, ref b0, ref b1, ref b2, ref b3);
+            d = Narrow<TStep, TRow, TLanes>(4, ref x, rows, d, depth, ref b0, ref b1, ref b2, ref b3);
+            Vector128<int> s = Totals(b0, b1, b2, b3) - Vector128.Create(surplus);
+            if (d < depth)
+                s += Vector128.Create(Tail(ref x, ref rows.W0, d, depth), Tail(ref x, ref rows.W1, d, depth), Tail(ref x, ref rows.W2, d, depth), Tail(ref x, ref rows.W3, d, depth));
+            if (o + 4 <= n)
+            {
+                (s + Vector128.LoadUnsafe(ref Unsafe.Add(ref init, o))).StoreUnsafe(ref Unsafe.Add(ref sum, o));
+                continue;
+            }
+            for (int k = 0; o + k < n; k++) Unsafe.Add(ref sum, o + k) = unchecked(Unsafe.Add(ref init, o + k) + s.GetElement(k));
         }
+    }
+
+    /// <summary>
+    /// One step of <paramref name="bytes"/> (16, 8 or 4) values in 128-bit lanes if that many are left: a short load leaves
+    /// zero activations in the upper lanes, which add nothing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Narrow<TStep, TRow, TLanes>(int bytes, ref byte x, FourRows w, int d, int depth,
+        ref Vector128<int> b0, ref Vector128<int> b1, ref Vector128<int> b2, ref Vector128<int> b3)
+        where TStep : struct, IStep<TRow, TLanes>
+        where TRow : struct
+        where TLanes : struct
+    {
+        if (d + bytes > depth) return d;
+        Vector128<byte> v = Load(bytes, ref x, d);
+        b0 = TStep.AddNarrow(b0, v, Load(bytes, ref Unsafe.As<sbyte, byte>(ref w.W0), d).AsSByte());
+        b1 = TStep.AddNarrow(b1, v, Load(bytes, ref Unsafe.As<sbyte, byte>(ref w.W1), d).AsSByte());
+        b2 = TStep.AddNarrow(b2, v, Load(bytes, ref Unsafe.As<sbyte, byte>(ref w.W2), d).AsSByte());
+        b3 = TStep.AddNarrow(b3, v, Load(bytes, ref Unsafe.As<sbyte, byte>(ref w.W3), d).AsSByte());
+        return d + bytes;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> Load(int bytes, ref byte p, int d) => bytes switch
+    {
+        16 => Vector128.LoadUnsafe(ref p, (nuint)d),
+        8 => PartialLoad.Load8(ref p, d),
+        _ => PartialLoad.Load4(ref p, d),
+    };
+
+    /// <summary>The four rows' sums from their lanes, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Totals(Vector128<int> b0, Vector128<int> b1, Vector128<int> b2, Vector128<int> b3)
+    {
+        if (Ssse3.IsSupported) return Ssse3.HorizontalAdd(Ssse3.HorizontalAdd(b0, b1), Ssse3.HorizontalAdd(b2, b3));
+        if (AdvSimd.Arm64.IsSupported) return AdvSimd.Arm64.AddPairwise(AdvSimd.Arm64.AddPairwise(b0, b1), AdvSimd.Arm64.AddPairwise(b2, b3));
+        return Vector128.Create(Vector128.Sum(b0), Vector128.Sum(b1), Vector128.Sum(b2), Vector128.Sum(b3));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -46,215 +118,125 @@ internal static class Int8Dot
         return total;
     }
 
-    private static void RowsVnni(ref byte x, ref sbyte w, int depth, int n, ref int init, ref int sum)
+    /// <summary>A step of unsigned activations by signed weights into 32-bit lanes (wrapping like the reference's sum).</summary>
+    private interface IStep<TRow, TLanes> : IDotStep<byte, TRow, TLanes>
+        where TRow : struct
+        where TLanes : struct
     {
-        int o = 0;
-        for (; o + 4 <= n; o += 4)
-        {
-            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
-            ref sbyte w1 = ref Unsafe.Add(ref w0, depth);
-            ref sbyte w2 = ref Unsafe.Add(ref w1, depth);
-            ref sbyte w3 = ref Unsafe.Add(ref w2, depth);
-            Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default;
-            int d = 0;
-            for (; d + 32 <= depth; d += 32)
-            {
-                Vector256<byte> v = Vector256.LoadUnsafe(ref x, (nuint)d);
-                a0 = AvxVnni.MultiplyWideningAndAdd(a0, v, Vector256.LoadUnsafe(ref w0, (nuint)d));
-                a1 = AvxVnni.MultiplyWideningAndAdd(a1, v, Vector256.LoadUnsafe(ref w1, (nuint)d));
-                a2 = AvxVnni.MultiplyWideningAndAdd(a2, v, Vector256.LoadUnsafe(ref w2, (nuint)d));
-                a3 = AvxVnni.MultiplyWideningAndAdd(a3, v, Vector256.LoadUnsafe(ref w3, (nuint)d));
-            }
-            Vector128<int> b0 = a0.GetLower() + a0.GetUpper(), b1 = a1.GetLower() + a1.GetUpper();
-            Vector128<int> b2 = a2.GetLower() + a2.GetUpper(), b3 = a3.GetLower() + a3.GetUpper();
-            if (d + 16 <= depth)
-            {
-                Vector128<byte> v = Vector128.LoadUnsafe(ref x, (nuint)d);
-                b0 = AvxVnni.MultiplyWideningAndAdd(b0, v, Vector128.LoadUnsafe(ref w0, (nuint)d));
-                b1 = AvxVnni.MultiplyWideningAndAdd(b1, v, Vector128.LoadUnsafe(ref w1, (nuint)d));
-                b2 = AvxVnni.MultiplyWideningAndAdd(b2, v, Vector128.LoadUnsafe(ref w2, (nuint)d));
-                b3 = AvxVnni.MultiplyWideningAndAdd(b3, v, Vector128.LoadUnsafe(ref w3, (nuint)d));
-                d += 16;
-            }
-            if (d + 8 <= depth)
-            {
-                Vector128<byte> v = PartialLoad.Load8(ref x, d);
-                b0 = AvxVnni.MultiplyWideningAndAdd(b0, v, PartialLoad.Load8(ref w0, d));
-                b1 = AvxVnni.MultiplyWideningAndAdd(b1, v, PartialLoad.Load8(ref w1, d));
-                b2 = AvxVnni.MultiplyWideningAndAdd(b2, v, PartialLoad.Load8(ref w2, d));
-                b3 = AvxVnni.MultiplyWideningAndAdd(b3, v, PartialLoad.Load8(ref w3, d));
-                d += 8;
-            }
-            if (d + 4 <= depth)
-            {
-                Vector128<byte> v = PartialLoad.Load4(ref x, d);
-                b0 = AvxVnni.MultiplyWideningAndAdd(b0, v, PartialLoad.Load4(ref w0, d));
-                b1 = AvxVnni.MultiplyWideningAndAdd(b1, v, PartialLoad.Load4(ref w1, d));
-                b2 = AvxVnni.MultiplyWideningAndAdd(b2, v, PartialLoad.Load4(ref w2, d));
-                b3 = AvxVnni.MultiplyWideningAndAdd(b3, v, PartialLoad.Load4(ref w3, d));
-                d += 4;
-            }
-            // Transpose-free reduction: two rounds of horizontal adds give the four sums in order.
-            Vector128<int> s = Ssse3.HorizontalAdd(Ssse3.HorizontalAdd(b0, b1), Ssse3.HorizontalAdd(b2, b3));
-            s += Vector128.LoadUnsafe(ref Unsafe.Add(ref init, o));
-            if (d < depth)
-                s += Vector128.Create(Tail(ref x, ref w0, d, depth), Tail(ref x, ref w1, d, depth), Tail(ref x, ref w2, d, depth), Tail(ref x, ref w3, d, depth));
-            s.StoreUnsafe(ref Unsafe.Add(ref sum, o));
-        }
-        for (; o < n; o++)
-        {
-            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
-            Vector256<int> a0 = default;
-            int d = 0;
-            for (; d + 32 <= depth; d += 32)
-                a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.LoadUnsafe(ref x, (nuint)d), Vector256.LoadUnsafe(ref w0, (nuint)d));
-            Vector128<int> b0 = a0.GetLower() + a0.GetUpper();
-            if (d + 16 <= depth) { b0 = AvxVnni.MultiplyWideningAndAdd(b0, Vector128.LoadUnsafe(ref x, (nuint)d), Vector128.LoadUnsafe(ref w0, (nuint)d)); d += 16; }
-            if (d + 8 <= depth) { b0 = AvxVnni.MultiplyWideningAndAdd(b0, PartialLoad.Load8(ref x, d), PartialLoad.Load8(ref w0, d)); d += 8; }
-            if (d + 4 <= depth) { b0 = AvxVnni.MultiplyWideningAndAdd(b0, PartialLoad.Load4(ref x, d), PartialLoad.Load4(ref w0, d)); d += 4; }
-            Unsafe.Add(ref sum, o) = Unsafe.Add(ref init, o) + Vector128.Sum(b0) + Tail(ref x, ref w0, d, depth);
-        }
+        /// <summary>The lanes folded to four 32-bit lanes (their sum is the same).</summary>
+        static abstract Vector128<int> Fold(TLanes lanes);
+
+        /// <summary>The products of sixteen activations and weights added to four lanes.</summary>
+        static abstract Vector128<int> AddNarrow(Vector128<int> lanes, Vector128<byte> x, Vector128<sbyte> w);
     }
 
-    /// <summary>Exact without VNNI: both operands widened to 16 bits, then multiply-add of pairs into 32 bits.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> MulAdd16(Vector256<int> acc, Vector256<short> x, ref sbyte w, int d)
-        => Avx2.Add(acc, Avx2.MultiplyAddAdjacent(x, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)d))));
-
-    private static void RowsAvx2(ref byte x, ref sbyte w, int depth, int n, ref int init, ref int sum)
+    /// <summary>AVX-VNNI: vpdpbusd multiplies unsigned by signed bytes and adds four products to each 32-bit lane.</summary>
+    private struct VnniStep : IStep<Vector256<byte>, Vector256<int>>
     {
-        int o = 0;
-        for (; o + 4 <= n; o += 4)
-        {
-            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
-            ref sbyte w1 = ref Unsafe.Add(ref w0, depth);
-            ref sbyte w2 = ref Unsafe.Add(ref w1, depth);
-            ref sbyte w3 = ref Unsafe.Add(ref w2, depth);
-            Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default;
-            int d = 0;
-            for (; d + 16 <= depth; d += 16)
-            {
-                Vector256<short> v = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref x, (nuint)d));
-                a0 = MulAdd16(a0, v, ref w0, d);
-                a1 = MulAdd16(a1, v, ref w1, d);
-                a2 = MulAdd16(a2, v, ref w2, d);
-                a3 = MulAdd16(a3, v, ref w3, d);
-            }
-            if (d + 8 <= depth)
-            {
-                Vector128<short> v = Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref x, d));
-                a0 = Avx2.Add(a0, Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w0, d))).ToVector256());
-                a1 = Avx2.Add(a1, Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w1, d))).ToVector256());
-                a2 = Avx2.Add(a2, Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w2, d))).ToVector256());
-                a3 = Avx2.Add(a3, Sse2.MultiplyAddAdjacent(v, Sse41.ConvertToVector128Int16(PartialLoad.Load8(ref w3, d))).ToVector256());
-                d += 8;
-            }
-            Vector128<int> b0 = a0.GetLower() + a0.GetUpper(), b1 = a1.GetLower() + a1.GetUpper();
-            Vector128<int> b2 = a2.GetLower() + a2.GetUpper(), b3 = a3.GetLower() + a3.GetUpper();
-            Vector128<int> s = Ssse3.HorizontalAdd(Ssse3.HorizontalAdd(b0, b1), Ssse3.HorizontalAdd(b2, b3));
-            s += Vector128.LoadUnsafe(ref Unsafe.Add(ref init, o));
-            if (d < depth)
-                s += Vector128.Create(Tail(ref x, ref w0, d, depth), Tail(ref x, ref w1, d, depth), Tail(ref x, ref w2, d, depth), Tail(ref x, ref w3, d, depth));
-            s.StoreUnsafe(ref Unsafe.Add(ref sum, o));
-        }
-        for (; o < n; o++)
-        {
-            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
-            Vector256<int> a0 = default;
-            int d = 0;
-            for (; d + 16 <= depth; d += 16)
-                a0 = MulAdd16(a0, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref x, (nuint)d)), ref w0, d);
-            Unsafe.Add(ref sum, o) = Unsafe.Add(ref init, o) + Vector256.Sum(a0) + Tail(ref x, ref w0, d, depth);
-        }
+        public static int Width => 32;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Load(ref byte x, int d) => Vector256.LoadUnsafe(ref x, (nuint)d);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Add(Vector256<int> lanes, Vector256<byte> x, ref sbyte w, int d)
+            => AvxVnni.MultiplyWideningAndAdd(lanes, x, Vector256.LoadUnsafe(ref w, (nuint)d));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> Fold(Vector256<int> lanes) => lanes.GetLower() + lanes.GetUpper();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> AddNarrow(Vector128<int> lanes, Vector128<byte> x, Vector128<sbyte> w) => AvxVnni.MultiplyWideningAndAdd(lanes, x, w);
+    }
+
+    /// <summary>AVX2, exact without VNNI: both operands widened to 16 bits, then multiply-add of pairs into 32 bits.</summary>
+    private struct Avx2Step : IStep<Vector256<short>, Vector256<int>>
+    {
+        public static int Width => 16;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<short> Load(ref byte x, int d) => Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref x, (nuint)d));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Add(Vector256<int> lanes, Vector256<short> x, ref sbyte w, int d)
+            => Avx2.Add(lanes, Avx2.MultiplyAddAdjacent(x, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)d))));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> Fold(Vector256<int> lanes) => lanes.GetLower() + lanes.GetUpper();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> AddNarrow(Vector128<int> lanes, Vector128<byte> x, Vector128<sbyte> w)
+            => lanes + Fold(Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(x), Avx2.ConvertToVector256Int16(w)));
+    }
+
+    /// <summary>The products of sixteen activations and weights added to four 32-bit lanes.</summary>
+    private interface IMultiplyAdd
+    {
+        static abstract Vector128<int> Apply(Vector128<int> lanes, Vector128<byte> x, Vector128<sbyte> w);
+    }
+
+    /// <summary>The 128-bit step of any <see cref="IMultiplyAdd"/>: sixteen values a step, four lanes.</summary>
+    private struct Vector128Step<TMultiplyAdd> : IStep<Vector128<byte>, Vector128<int>> where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        public static int Width => 16;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Load(ref byte x, int d) => Vector128.LoadUnsafe(ref x, (nuint)d);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> Add(Vector128<int> lanes, Vector128<byte> x, ref sbyte w, int d) => TMultiplyAdd.Apply(lanes, x, Vector128.LoadUnsafe(ref w, (nuint)d));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> Fold(Vector128<int> lanes) => lanes;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> AddNarrow(Vector128<int> lanes, Vector128<byte> x, Vector128<sbyte> w) => TMultiplyAdd.Apply(lanes, x, w);
     }
 
     /// <summary>
-    /// Arm64 dot product path. UDOT multiplies unsigned bytes by unsigned bytes, so each weight is flipped to w + 128 as it
-    /// is loaded; the surplus 128 * (sum of the row) does not depend on the output channel and is subtracted once.
+    /// Arm64 dot product: UDOT multiplies unsigned bytes by unsigned bytes, so each weight is flipped to w + 128 as it is
+    /// loaded; the surplus 128 * (sum of the activations the steps cover) does not depend on the output channel and is
+    /// subtracted once (<see cref="Surplus"/>).
     /// </summary>
-    private static void RowsDot(ref byte x, ref sbyte w, int depth, int n, ref int init, ref int sum)
+    private struct ArmDot : IMultiplyAdd
     {
-        int wide = depth & ~15, vectorDepth = depth & ~3;
-        Vector128<byte> flip = Vector128.Create((byte)0x80);
-        Vector128<uint> rowTotal = default;
-        for (int d = 0; d < wide; d += 16)
-            rowTotal = Dp.DotProduct(rowTotal, Vector128.LoadUnsafe(ref x, (nuint)d), Vector128<byte>.One);
-        uint rowSum = Vector128.Sum(rowTotal);
-        for (int d = wide; d < vectorDepth; d++) rowSum += Unsafe.Add(ref x, d);
-        Vector128<int> surplus = Vector128.Create(unchecked((int)(rowSum << 7)));
-        // Short loads leave zero activations in the upper lanes, so the flipped zero weights there add nothing.
-        int o = 0;
-        for (; o + 4 <= n; o += 4)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> Apply(Vector128<int> lanes, Vector128<byte> x, Vector128<sbyte> w)
+            => Dp.DotProduct(lanes.AsUInt32(), x, w.AsByte() ^ Vector128.Create((byte)0x80)).AsInt32();
+
+        /// <summary>128 times the sum of the activations the vector steps cover (all but the last depth mod 4).</summary>
+        public static int Surplus(ref byte x, int depth)
         {
-            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
-            ref sbyte w1 = ref Unsafe.Add(ref w0, depth);
-            ref sbyte w2 = ref Unsafe.Add(ref w1, depth);
-            ref sbyte w3 = ref Unsafe.Add(ref w2, depth);
-            Vector128<uint> a0 = default, a1 = default, a2 = default, a3 = default;
-            int d = 0;
-            for (; d < wide; d += 16)
-            {
-                Vector128<byte> v = Vector128.LoadUnsafe(ref x, (nuint)d);
-                a0 = Dp.DotProduct(a0, v, Vector128.LoadUnsafe(ref w0, (nuint)d).AsByte() ^ flip);
-                a1 = Dp.DotProduct(a1, v, Vector128.LoadUnsafe(ref w1, (nuint)d).AsByte() ^ flip);
-                a2 = Dp.DotProduct(a2, v, Vector128.LoadUnsafe(ref w2, (nuint)d).AsByte() ^ flip);
-                a3 = Dp.DotProduct(a3, v, Vector128.LoadUnsafe(ref w3, (nuint)d).AsByte() ^ flip);
-            }
-            if (d + 8 <= depth)
-            {
-                Vector128<byte> v = PartialLoad.Load8(ref x, d);
-                a0 = Dp.DotProduct(a0, v, PartialLoad.Load8(ref w0, d).AsByte() ^ flip);
-                a1 = Dp.DotProduct(a1, v, PartialLoad.Load8(ref w1, d).AsByte() ^ flip);
-                a2 = Dp.DotProduct(a2, v, PartialLoad.Load8(ref w2, d).AsByte() ^ flip);
-                a3 = Dp.DotProduct(a3, v, PartialLoad.Load8(ref w3, d).AsByte() ^ flip);
-                d += 8;
-            }
-            if (d + 4 <= depth)
-            {
-                Vector128<byte> v = PartialLoad.Load4(ref x, d);
-                a0 = Dp.DotProduct(a0, v, PartialLoad.Load4(ref w0, d).AsByte() ^ flip);
-                a1 = Dp.DotProduct(a1, v, PartialLoad.Load4(ref w1, d).AsByte() ^ flip);
-                a2 = Dp.DotProduct(a2, v, PartialLoad.Load4(ref w2, d).AsByte() ^ flip);
-                a3 = Dp.DotProduct(a3, v, PartialLoad.Load4(ref w3, d).AsByte() ^ flip);
-                d += 4;
-            }
-            // Two rounds of pairwise adds give the four sums in order.
-            Vector128<int> s = AdvSimd.Arm64.AddPairwise(AdvSimd.Arm64.AddPairwise(a0, a1), AdvSimd.Arm64.AddPairwise(a2, a3)).AsInt32();
-            s = s - surplus + Vector128.LoadUnsafe(ref Unsafe.Add(ref init, o));
-            if (d < depth)
-                s += Vector128.Create(Tail(ref x, ref w0, d, depth), Tail(ref x, ref w1, d, depth), Tail(ref x, ref w2, d, depth), Tail(ref x, ref w3, d, depth));
-            s.StoreUnsafe(ref Unsafe.Add(ref sum, o));
-        }
-        for (; o < n; o++)
-        {
-            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
-            Vector128<uint> a0 = default;
-            int d = 0;
-            for (; d < wide; d += 16)
-                a0 = Dp.DotProduct(a0, Vector128.LoadUnsafe(ref x, (nuint)d), Vector128.LoadUnsafe(ref w0, (nuint)d).AsByte() ^ flip);
-            if (d + 8 <= depth) { a0 = Dp.DotProduct(a0, PartialLoad.Load8(ref x, d), PartialLoad.Load8(ref w0, d).AsByte() ^ flip); d += 8; }
-            if (d + 4 <= depth) { a0 = Dp.DotProduct(a0, PartialLoad.Load4(ref x, d), PartialLoad.Load4(ref w0, d).AsByte() ^ flip); d += 4; }
-            Unsafe.Add(ref sum, o) = unchecked(Unsafe.Add(ref init, o) + (int)Vector128.Sum(a0) - surplus.ToScalar()) + Tail(ref x, ref w0, d, depth);
+            int wide = depth & ~15, covered = depth & ~3;
+            Vector128<uint> total = default;
+            for (int d = 0; d < wide; d += 16) total = Dp.DotProduct(total, Vector128.LoadUnsafe(ref x, (nuint)d), Vector128<byte>.One);
+            uint sum = Vector128.Sum(total);
+            for (int d = wide; d < covered; d++) sum += Unsafe.Add(ref x, d);
+            return unchecked((int)(sum << 7));
         }
     }
 
-    /// <summary>Portable path: 16-bit products (|u * w| &lt;= 255 * 128 fits) widened to 32 bits before adding.</summary>
-    private static void RowsVector128(ref byte x, ref sbyte w, int depth, int n, ref int init, ref int sum)
+    /// <summary>Arm64 without the dot product: 16-bit products (|u * w| &lt;= 255 * 128 fits), pairs added into 32-bit lanes (SADALP).</summary>
+    private struct AdvSimdMultiplyAdd : IMultiplyAdd
     {
-        for (int o = 0; o < n; o++)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> Apply(Vector128<int> lanes, Vector128<byte> x, Vector128<sbyte> w)
         {
-            ref sbyte w0 = ref Unsafe.Add(ref w, o * depth);
-            Vector128<int> acc = default;
-            int d = 0;
-            for (; d + 16 <= depth; d += 16)
-            {
-                Vector128<byte> v = Vector128.LoadUnsafe(ref x, (nuint)d);
-                Vector128<sbyte> k = Vector128.LoadUnsafe(ref w0, (nuint)d);
-                Vector128<short> lo = Vector128.WidenLower(v).AsInt16() * Vector128.WidenLower(k);
-                Vector128<short> hi = Vector128.WidenUpper(v).AsInt16() * Vector128.WidenUpper(k);
-                acc += Vector128.WidenLower(lo) + Vector128.WidenUpper(lo) + Vector128.WidenLower(hi) + Vector128.WidenUpper(hi);
-            }
-            Unsafe.Add(ref sum, o) = Unsafe.Add(ref init, o) + Vector128.Sum(acc) + Tail(ref x, ref w0, d, depth);
+            Vector128<short> low = AdvSimd.ZeroExtendWideningLower(x.GetLower()).AsInt16() * AdvSimd.SignExtendWideningLower(w.GetLower());
+            Vector128<short> high = AdvSimd.ZeroExtendWideningUpper(x).AsInt16() * AdvSimd.SignExtendWideningUpper(w);
+            return AdvSimd.AddPairwiseWideningAndAdd(AdvSimd.AddPairwiseWideningAndAdd(lanes, low), high);
+        }
+    }
+
+    /// <summary>Portable: 16-bit products (|u * w| &lt;= 255 * 128 fits) widened to 32 bits before adding.</summary>
+    private struct PortableMultiplyAdd : IMultiplyAdd
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> Apply(Vector128<int> lanes, Vector128<byte> x, Vector128<sbyte> w)
+        {
+            Vector128<short> low = Vector128.WidenLower(x).AsInt16() * Vector128.WidenLower(w);
+            Vector128<short> high = Vector128.WidenUpper(x).AsInt16() * Vector128.WidenUpper(w);
+            return lanes + Vector128.WidenLower(low) + Vector128.WidenUpper(low) + Vector128.WidenLower(high) + Vector128.WidenUpper(high);
         }
     }
 

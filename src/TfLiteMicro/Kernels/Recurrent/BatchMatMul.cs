@@ -1,11 +1,14 @@
-using TfLiteMicro.Quantization;
+using System.Runtime.InteropServices;
 
 namespace TfLiteMicro.Kernels;
 
 /// <summary>
 /// BATCH_MATMUL: out[..., i, j] = sum_k x[..., i, k] * y[..., k, j], with either operand optionally transposed in its
 /// last two dimensions (adj_x, adj_y) and the leading (batch) dimensions broadcast (ranks 2 to 5).
-/// float32, int8 (zero points allowed) and int16 (symmetric), requantized like a fully connected layer.
+/// float32, int8 (zero points allowed) and int16 (symmetric), requantized like a fully connected layer. Each batch is one
+/// product of <see cref="MatMulParameters"/> (x's rows against y's columns as weight rows) through the arithmetic of
+/// FULLY_CONNECTED (<see cref="MatMulArithmetic"/>): an operand whose rows are not contiguous is transposed into scratch
+/// first (x when adj_x, y unless adj_y), as TFLM transposes into buffers of its own.
 /// </summary>
 internal sealed class BatchMatMul : IKernel
 {
@@ -16,7 +19,10 @@ internal sealed class BatchMatMul : IKernel
     private int _rows, _cols, _depth;
     // Batch dimensions of the output (three, after extending to rank 5) and each operand's stride in them (0 when broadcast).
     private readonly int[] _batch = new int[3], _xStride = new int[3], _yStride = new int[3];
-    private int _xOffset, _yOffset, _outputOffset, _multiplier, _shift, _min, _max;
+    private MatMulParameters _p;
+    private SimdLevel _level;
+    private bool _requantizeVector;
+    private int _xScratch = -1, _yScratch = -1, _rowScratch = -1, _sumScratch = -1;
 
     public void Prepare(PrepareContext context)
     {
@@ -68,16 +74,32 @@ internal sealed class BatchMatMul : IKernel
         shape[outRank - 1] = _cols;
         if (!output.Shape.SequenceEqual(shape)) context.SetOutputShape(0, shape);
 
-        if (_type != TensorType.Float32)
+        if (_type == TensorType.Int16 && (x.ZeroPoint != 0 || y.ZeroPoint != 0 || output.ZeroPoint != 0))
+            throw context.Error("int16 inputs and output must have zero point 0");
+        // One product of the batch: rows of x times columns of y.
+        _p = MatMulSetup.Create(context, x, y, null, output, FusedActivation.None, _rows, _cols, _depth, allowPerChannel: false, TensorType.Int64);
+        // TFLM's BATCH_MATMUL does not clamp float results.
+        if (_type == TensorType.Float32) _p = _p with { FloatMin = float.NegativeInfinity, FloatMax = float.PositiveInfinity };
+        if (_adjX) _xScratch = RequestGather(context, _rows, "first");
+        if (!_adjY) _yScratch = RequestGather(context, _cols, "second");
+
+        // int16 operands (int16 weights) have no fast path; int8 and float32 take FULLY_CONNECTED's.
+        _level = _type == TensorType.Int16 ? SimdLevel.Reference : Simd.For(context);
+        if (_level != SimdLevel.Reference && _type == TensorType.Int8)
         {
-            if (_type == TensorType.Int16 && (x.ZeroPoint != 0 || y.ZeroPoint != 0 || output.ZeroPoint != 0))
-                throw context.Error("int16 inputs and output must have zero point 0");
-            // One product of the batch: rows of x times columns of y.
-            MatMulParameters p = MatMulSetup.Create(context, x, y, null, output, FusedActivation.None, _rows, _cols, _depth,
-                allowPerChannel: false, TensorType.Int64);
-            (_xOffset, _yOffset, _outputOffset) = (p.InputOffset, p.WeightsOffset, p.OutputOffset);
-            (_multiplier, _shift, _min, _max) = (p.Multiplier, p.Shift, p.ActivationMin, p.ActivationMax);
+            _requantizeVector = _p.ScalesVectorizable && Int8Requantizer.CanVectorize(_level, [], []);
+            int rowBytes = MatMulArithmetic.Int8RowBytes(_p);
+            if (rowBytes > Int8Dot.StackRowBytes) _rowScratch = context.RequestScratch(rowBytes);
+            if (_cols > Int8Dot.StackSums) _sumScratch = context.RequestScratch(_cols * sizeof(int));
         }
+    }
+
+    /// <summary>Scratch for one batch's matrix of an operand gathered into <paramref name="rows"/> rows of the depth (none when empty).</summary>
+    private int RequestGather(PrepareContext context, int rows, string operand)
+    {
+        long bytes = (long)rows * _depth * TensorTypes.ElementSize(_type);
+        if (bytes > int.MaxValue) throw context.Error($"the {operand} input's matrix of {rows} x {_depth} values is too large");
+        return bytes == 0 ? -1 : context.RequestScratch((int)bytes);
     }
 
     private static void Extend(ReadOnlySpan<int> shape, Span<int> extended)
@@ -90,92 +112,92 @@ internal sealed class BatchMatMul : IKernel
     {
         switch (_type)
         {
-            case TensorType.Float32: InvokeFloat(context); break;
-            case TensorType.Int8: InvokeInt8(context); break;
-            default: InvokeInt16(context); break;
+            case TensorType.Float32: Run<float>(context); break;
+            case TensorType.Int8: Run<sbyte>(context); break;
+            default: Run<short>(context); break;
         }
     }
 
-    // Element (i, k) of x's matrix and (k, j) of y's, whichever way round each is stored.
-    private int XIndex(int i, int k) => _adjX ? k * _rows + i : i * _depth + k;
-    private int YIndex(int k, int j) => _adjY ? j * _depth + k : k * _cols + j;
-
-    private void InvokeFloat(InvokeContext context)
+    /// <summary>Each batch's product, its operands gathered into rows first where they are stored the other way round.</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // rows and sums are written before they are read
+    private void Run<T>(InvokeContext context) where T : unmanaged
     {
-        ReadOnlySpan<float> x = context.Input<float>(0);
-        ReadOnlySpan<float> y = context.Input<float>(1);
-        Span<float> output = context.Output<float>(0);
-        int outIndex = 0;
+        ReadOnlySpan<T> x = context.Input<T>(0);
+        ReadOnlySpan<T> y = context.Input<T>(1);
+        Span<T> output = context.Output<T>(0);
+        int xSize = _rows * _depth, ySize = _depth * _cols, outSize = _rows * _cols;
+        Span<T> xRows = _xScratch < 0 ? default : context.Scratch<T>(_xScratch).Slice(0, xSize);
+        Span<T> yRows = _yScratch < 0 ? default : context.Scratch<T>(_yScratch).Slice(0, ySize);
+        scoped Span<byte> row = default;
+        scoped Span<int> sums = default;
+        if (_level != SimdLevel.Reference && _type == TensorType.Int8)
+        {
+            row = _rowScratch < 0 ? stackalloc byte[Int8Dot.StackRowBytes] : context.Scratch<byte>(_rowScratch);
+            sums = _sumScratch < 0 ? stackalloc int[Int8Dot.StackSums] : context.Scratch<int>(_sumScratch);
+        }
+        int outIndex = 0, yGathered = -1;
         for (int b0 = 0; b0 < _batch[0]; b0++)
         for (int b1 = 0; b1 < _batch[1]; b1++)
         for (int b2 = 0; b2 < _batch[2]; b2++)
         {
-            ReadOnlySpan<float> xm = x.Slice(b0 * _xStride[0] + b1 * _xStride[1] + b2 * _xStride[2], _rows * _depth);
-            ReadOnlySpan<float> ym = y.Slice(b0 * _yStride[0] + b1 * _yStride[1] + b2 * _yStride[2], _depth * _cols);
-            for (int i = 0; i < _rows; i++)
+            ReadOnlySpan<T> xm = x.Slice(b0 * _xStride[0] + b1 * _xStride[1] + b2 * _xStride[2], xSize);
+            int yStart = b0 * _yStride[0] + b1 * _yStride[1] + b2 * _yStride[2];
+            ReadOnlySpan<T> ym = y.Slice(yStart, ySize);
+            if (_adjX)
             {
-                for (int j = 0; j < _cols; j++)
-                {
-                    float total = 0f;
-                    for (int k = 0; k < _depth; k++) total += xm[XIndex(i, k)] * ym[YIndex(k, j)];
-                    output[outIndex + i * _cols + j] = total;
-                }
+                Transpose(xm, _depth, _rows, xRows);
+                xm = xRows;
             }
-            outIndex += _rows * _cols;
+            if (!_adjY)
+            {
+                // A broadcast y is the same matrix for consecutive batches: gathered once.
+                if (yStart != yGathered) Transpose(ym, _depth, _cols, yRows);
+                yGathered = yStart;
+                ym = yRows;
+            }
+            Product(context, xm, ym, output.Slice(outIndex, outSize), row, sums);
+            outIndex += outSize;
         }
     }
 
-    private void InvokeInt8(InvokeContext context)
+    /// <summary>destination[c * rows + r] = source[r * columns + c]: a rows x columns matrix stored by columns.</summary>
+    private static void Transpose<T>(ReadOnlySpan<T> source, int rows, int columns, Span<T> destination)
     {
-        ReadOnlySpan<sbyte> x = context.Input<sbyte>(0);
-        ReadOnlySpan<sbyte> y = context.Input<sbyte>(1);
-        Span<sbyte> output = context.Output<sbyte>(0);
-        int outIndex = 0;
-        for (int b0 = 0; b0 < _batch[0]; b0++)
-        for (int b1 = 0; b1 < _batch[1]; b1++)
-        for (int b2 = 0; b2 < _batch[2]; b2++)
-        {
-            ReadOnlySpan<sbyte> xm = x.Slice(b0 * _xStride[0] + b1 * _xStride[1] + b2 * _xStride[2], _rows * _depth);
-            ReadOnlySpan<sbyte> ym = y.Slice(b0 * _yStride[0] + b1 * _yStride[1] + b2 * _yStride[2], _depth * _cols);
-            for (int i = 0; i < _rows; i++)
-            {
-                for (int j = 0; j < _cols; j++)
-                {
-                    int total = 0;
-                    for (int k = 0; k < _depth; k++)
-                        total = unchecked(total + (xm[XIndex(i, k)] + _xOffset) * (ym[YIndex(k, j)] + _yOffset));
-                    int scaled = FixedPoint.MultiplyByQuantizedMultiplier(total, _multiplier, _shift) + _outputOffset;
-                    output[outIndex + i * _cols + j] = (sbyte)Math.Clamp(scaled, _min, _max);
-                }
-            }
-            outIndex += _rows * _cols;
-        }
+        for (int c = 0; c < columns; c++)
+            for (int r = 0; r < rows; r++) destination[c * rows + r] = source[r * columns + c];
     }
 
-    private void InvokeInt16(InvokeContext context)
+    /// <summary>One batch: rows of x (rows x depth) against the weight rows of y (cols x depth).</summary>
+    private void Product<T>(InvokeContext context, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> output, Span<byte> row, Span<int> sums)
+        where T : unmanaged
     {
-        ReadOnlySpan<short> x = context.Input<short>(0);
-        ReadOnlySpan<short> y = context.Input<short>(1);
-        Span<short> output = context.Output<short>(0);
-        int outIndex = 0;
-        for (int b0 = 0; b0 < _batch[0]; b0++)
-        for (int b1 = 0; b1 < _batch[1]; b1++)
-        for (int b2 = 0; b2 < _batch[2]; b2++)
+        bool fast = _level != SimdLevel.Reference;
+        switch (_type)
         {
-            ReadOnlySpan<short> xm = x.Slice(b0 * _xStride[0] + b1 * _xStride[1] + b2 * _xStride[2], _rows * _depth);
-            ReadOnlySpan<short> ym = y.Slice(b0 * _yStride[0] + b1 * _yStride[1] + b2 * _yStride[2], _depth * _cols);
-            for (int i = 0; i < _rows; i++)
+            case TensorType.Float32:
             {
-                for (int j = 0; j < _cols; j++)
-                {
-                    long total = 0;
-                    for (int k = 0; k < _depth; k++)
-                        total += (long)(xm[XIndex(i, k)] + _xOffset) * (ym[YIndex(k, j)] + _yOffset);
-                    int scaled = FixedPoint.MultiplyByQuantizedMultiplier(total, _multiplier, _shift) + _outputOffset;
-                    output[outIndex + i * _cols + j] = (short)Math.Clamp(scaled, _min, _max);
-                }
+                ReadOnlySpan<float> xf = MemoryMarshal.Cast<T, float>(x), yf = MemoryMarshal.Cast<T, float>(y);
+                Span<float> of = MemoryMarshal.Cast<T, float>(output);
+                if (fast) MatMulArithmetic.FastFloat(_level, _p, xf, yf, default, of);
+                else MatMulArithmetic.ReferenceFloat(_p, xf, yf, default, of);
+                break;
             }
-            outIndex += _rows * _cols;
+            case TensorType.Int8:
+            {
+                ReadOnlySpan<sbyte> xb = MemoryMarshal.Cast<T, sbyte>(x), yb = MemoryMarshal.Cast<T, sbyte>(y);
+                Span<sbyte> ob = MemoryMarshal.Cast<T, sbyte>(output);
+                if (!fast)
+                {
+                    MatMulArithmetic.ReferenceInt8(_p, xb, yb, default, default, default, ob);
+                    break;
+                }
+                var requantizer = new Int8Requantizer(_p.Multiplier, _p.Shift, _p.OutputOffset, _p.ActivationMin, _p.ActivationMax, _requantizeVector);
+                MatMulArithmetic.FastInt8(_level, _p, xb, yb, default, default, requantizer, row, sums, ob);
+                break;
+            }
+            default:
+                MatMulArithmetic.ReferenceInt16x16(_p, MemoryMarshal.Cast<T, short>(x), MemoryMarshal.Cast<T, short>(y), MemoryMarshal.Cast<T, short>(output));
+                break;
         }
     }
 }

@@ -1,18 +1,17 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>BROADCAST_TO: repeats the input along dimensions of size 1 (or missing leading ones) to a constant shape.</summary>
-internal sealed class BroadcastTo : IKernel
+internal sealed class BroadcastTo : InputViewKernel
 {
     private const int MaxDims = 5;
-    private CopyPlan? _plan;
 
-    public void Prepare(PrepareContext context)
+    protected override InputView PrepareView(PrepareContext context)
     {
         context.ExpectCounts(2, 2, 1);
         Tensor input = context.Input(0);
         Tensor shapeTensor = context.Input(1);
         Tensor output = context.Output(0);
-        int elementSize = ShapeHelpers.ElementSize(context, input, "input");
+        ShapeHelpers.ElementSize(context, input, "input");
         ShapeHelpers.RequireSameType(context, input, "input", output, "output");
         ShapeHelpers.RequireConstantIndices(context, shapeTensor, "shape", allowInt64: true);
         if (shapeTensor.Rank != 1) throw context.Error($"shape must be a vector, has shape {ShapeHelpers.Format(shapeTensor.Shape)}");
@@ -32,9 +31,6 @@ internal sealed class BroadcastTo : IKernel
             else if (d != 1) throw context.Error($"input {ShapeHelpers.Format(input.Shape)} cannot be broadcast to {ShapeHelpers.Format(shape)}");
         }
         ShapeHelpers.EnsureOutputShape(context, 0, shape);
-        _plan = CopyPlan.Create(elementSize, shape, sourceStrides, 0, input.ElementCount,
-            StridedCopy.RowMajorStrides(shape), 0, output.ElementCount) ?? throw context.Error("broadcast does not fit its tensors");
+        return InputView.Planned(context, input, output, shape, sourceStrides, 0, "broadcast");
     }
-
-    public void Invoke(InvokeContext context) => _plan!.Run(context.Input<byte>(0), context.Output<byte>(0));
 }

@@ -1,20 +1,12 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>DEPTH_TO_SPACE: moves blocks of channels into block_size × block_size spatial tiles (NHWC).</summary>
-internal sealed class DepthToSpace : IKernel
+internal sealed class DepthToSpace : InputViewKernel
 {
-    private CopyPlan? _plan;
-
-    public void Prepare(PrepareContext context)
+    protected override InputView PrepareView(PrepareContext context)
     {
-        context.ExpectCounts(1, 1, 1);
-        Tensor input = context.Input(0);
-        Tensor output = context.Output(0);
-        ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8);
-        ShapeHelpers.RequireSameType(context, input, "input", output, "output");
-        if (input.Rank != 4) throw context.Error($"input must have 4 dimensions, has {input.Rank}");
         int bs = DepthToSpaceOptions.Read(context).BlockSize;
-        if (bs <= 0) throw context.Error($"block size {bs} must be positive");
+        (Tensor input, Tensor output) = ShapeHelpers.BlockOperands(context, bs);
         int b = input.Dim(0), h = input.Dim(1), w = input.Dim(2), c = input.Dim(3);
         long square = (long)bs * bs;
         if (c % square != 0) throw context.Error($"input depth {c} is not divisible by block size squared ({square})");
@@ -26,9 +18,6 @@ internal sealed class DepthToSpace : IKernel
         int[] s = StridedCopy.RowMajorStrides(input.Shape);
         int[] counts = [b, h, bs, w, bs, oc];
         int[] source = [s[0], s[1], bs * oc, s[2], oc, 1];
-        _plan = CopyPlan.Create(TensorTypes.ElementSize(input.Type), counts, source, 0, input.ElementCount,
-            StridedCopy.RowMajorStrides(counts), 0, output.ElementCount) ?? throw context.Error("depth to space does not fit its tensors");
+        return InputView.Planned(context, input, output, counts, source, 0, "depth to space");
     }
-
-    public void Invoke(InvokeContext context) => _plan!.Run(context.Input<byte>(0), context.Output<byte>(0));
 }

@@ -25,19 +25,10 @@ internal sealed class MirrorPad : IKernel
         int[] pads = ShapeHelpers.ReadIndices(context, paddings, "paddings");
         int offset = MirrorPadOptions.Read(context).Mode == MirrorPadMode.Reflect ? 1 : 0;
         _offset = offset;
-        _outShape = new int[rank];
+        _outShape = Padding.PaddedShape(context, input, pads, offset);
         _leftPads = new int[rank];
+        for (int d = 0; d < rank; d++) _leftPads[d] = pads[2 * d];
         _inShape = input.Shape.ToArray();
-        for (int d = 0; d < rank; d++)
-        {
-            int n = input.Dim(d), left = pads[2 * d], right = pads[2 * d + 1];
-            if (left < 0 || right < 0 || left > n - offset || right > n - offset)
-                throw context.Error($"paddings ({left}, {right}) are out of range for dimension {d} of size {n} in this mode");
-            long size = (long)n + left + right;
-            if (size > int.MaxValue) throw context.Error($"dimension {d} padded to {size} elements is larger than a tensor can hold");
-            _outShape[d] = (int)size;
-            _leftPads[d] = left;
-        }
         ShapeHelpers.EnsureOutputShape(context, 0, _outShape);
         _inStrides = StridedCopy.RowMajorStrides(input.Shape);
         _elementSize = TensorTypes.ElementSize(input.Type);

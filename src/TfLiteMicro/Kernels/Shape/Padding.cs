@@ -36,16 +36,9 @@ internal sealed class Padding
         if (paddings.ElementCount != rank * 2 || (paddings.Rank == 2 && paddings.Dim(1) != 2))
             throw context.Error($"paddings has shape {ShapeHelpers.Format(paddings.Shape)}, expected [{rank},2]");
         int[] pads = ShapeHelpers.ReadIndices(context, paddings, "paddings");
-        var shape = new int[rank];
+        int[] shape = PaddedShape(context, input, pads, mirrorOffset: -1);
         int offset = 0;
         int[] outStrides;
-        for (int i = 0; i < rank; i++)
-        {
-            if (pads[2 * i] < 0 || pads[2 * i + 1] < 0) throw context.Error($"paddings {ShapeHelpers.Format(pads)} hold a negative value");
-            long size = (long)input.Dim(i) + pads[2 * i] + pads[2 * i + 1];
-            if (size > int.MaxValue) throw context.Error($"dimension {i} padded to {size} elements is larger than a tensor can hold");
-            shape[i] = (int)size;
-        }
         // The output's size is checked before its strides are computed from it.
         ShapeHelpers.EnsureOutputShape(context, 0, shape);
         outStrides = StridedCopy.RowMajorStrides(shape);
@@ -73,4 +66,27 @@ internal sealed class Padding
         }
         _plan!.Run(context.Input<byte>(0), output);
     }
+
+    /// <summary>
+    /// The shape of <paramref name="input"/> padded by <paramref name="pads"/> (before and after, per dimension), for PAD,
+    /// PADV2 and MIRROR_PAD: every padding non-negative and, when mirrored (<paramref name="mirrorOffset"/> 1 for REFLECT,
+    /// 0 for SYMMETRIC; -1 for a constant value), at most the dimension minus that offset; a size past int is an error.
+    /// </summary>
+    public static int[] PaddedShape(PrepareContext context, Tensor input, ReadOnlySpan<int> pads, int mirrorOffset)
+    {
+        var shape = new int[input.Rank];
+        for (int d = 0; d < shape.Length; d++)
+        {
+            int n = input.Dim(d), before = pads[2 * d], after = pads[2 * d + 1];
+            if (before < 0 || after < 0)
+                throw context.Error(mirrorOffset < 0 ? $"paddings {ShapeHelpers.Format(pads)} hold a negative value" : OutOfRange(d, n, before, after));
+            if (mirrorOffset >= 0 && (before > n - mirrorOffset || after > n - mirrorOffset)) throw context.Error(OutOfRange(d, n, before, after));
+            long size = (long)n + before + after;
+            if (size > int.MaxValue) throw context.Error($"dimension {d} padded to {size} elements is larger than a tensor can hold");
+            shape[d] = (int)size;
+        }
+        return shape;
+    }
+
+    private static string OutOfRange(int d, int n, int before, int after) => $"paddings ({before}, {after}) are out of range for dimension {d} of size {n} in this mode";
 }

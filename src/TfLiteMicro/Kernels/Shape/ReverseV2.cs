@@ -1,11 +1,9 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>REVERSE_V2: reverses the order of elements along the constant axes.</summary>
-internal sealed class ReverseV2 : IKernel
+internal sealed class ReverseV2 : InputViewKernel
 {
-    private CopyPlan? _plan;
-
-    public void Prepare(PrepareContext context)
+    protected override InputView PrepareView(PrepareContext context)
     {
         context.ExpectCounts(2, 2, 1);
         Tensor input = context.Input(0);
@@ -36,9 +34,6 @@ internal sealed class ReverseV2 : IKernel
             sourceStrides[i] = reversed[i] ? -strides[i] : strides[i];
             if (reversed[i] && shape[i] > 0) offset += (shape[i] - 1) * strides[i];
         }
-        _plan = CopyPlan.Create(TensorTypes.ElementSize(input.Type), shape, sourceStrides, offset, input.ElementCount,
-            strides, 0, output.ElementCount) ?? throw context.Error("reversal does not fit its tensors");
+        return InputView.Planned(context, input, output, shape, sourceStrides, offset, "reversal");
     }
-
-    public void Invoke(InvokeContext context) => _plan!.Run(context.Input<byte>(0), context.Output<byte>(0));
 }

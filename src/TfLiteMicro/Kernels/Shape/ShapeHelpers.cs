@@ -19,6 +19,22 @@ internal static class ShapeHelpers
             throw context.Error($"{bName} type {TensorTypes.GetName(b.Type)} differs from {aName} type {TensorTypes.GetName(a.Type)}");
     }
 
+    /// <summary>
+    /// The operands of DEPTH_TO_SPACE and SPACE_TO_DEPTH: one float32 or int8 NHWC input, an output of its type, and a
+    /// positive <paramref name="blockSize"/>.
+    /// </summary>
+    public static (Tensor Input, Tensor Output) BlockOperands(PrepareContext context, int blockSize)
+    {
+        context.ExpectCounts(1, 1, 1);
+        Tensor input = context.Input(0);
+        Tensor output = context.Output(0);
+        RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8);
+        RequireSameType(context, input, "input", output, "output");
+        if (input.Rank != 4) throw context.Error($"input must have 4 dimensions, has {input.Rank}");
+        if (blockSize <= 0) throw context.Error($"block size {blockSize} must be positive");
+        return (input, output);
+    }
+
     /// <summary>Element size in bytes of a fixed-size type; an error for types without one.</summary>
     public static int ElementSize(PrepareContext context, Tensor tensor, string what)
     {

@@ -5,17 +5,11 @@ namespace TfLiteMicro.Kernels;
 /// Constant begin/size tensors are resolved while preparing; otherwise the output shape of the model is used and
 /// begin is checked against the input on every run.
 /// </summary>
-internal sealed class Slice : IKernel
+internal sealed class Slice : InputViewKernel
 {
     private const int MaxDims = 5;
-    private CopyPlan? _plan;
-    private int[] _inStrides = [];
-    private int[] _outStrides = [];
-    private int[] _inShape = [];
-    private int[] _outShape = [];
-    private int _elementSize;
 
-    public void Prepare(PrepareContext context)
+    protected override InputView PrepareView(PrepareContext context)
     {
         context.ExpectCounts(3, 3, 1);
         Tensor input = context.Input(0);
@@ -30,53 +24,44 @@ internal sealed class Slice : IKernel
         if (rank > MaxDims) throw context.Error($"input rank {rank} exceeds {MaxDims}");
         if (begin.Rank != 1 || begin.ElementCount != rank || size.Rank != 1 || size.ElementCount != rank)
             throw context.Error($"begin and size must be vectors of {rank} values");
-        _elementSize = TensorTypes.ElementSize(input.Type);
-        _inShape = input.ShapeArray;
-        _inStrides = StridedCopy.RowMajorStrides(_inShape);
-        if (begin.IsConstant && size.IsConstant)
-        {
-            int[] b = ShapeHelpers.ReadIndices(context, begin, "begin");
-            int[] s = ShapeHelpers.ReadIndices(context, size, "size");
-            var shape = new int[rank];
-            int offset = 0;
-            for (int i = 0; i < rank; i++)
-            {
-                int extent = s[i] == -1 ? _inShape[i] - b[i] : s[i];
-                if (b[i] < 0 || extent < 0 || (long)b[i] + extent > _inShape[i])
-                    throw context.Error($"slice begin {b[i]} size {s[i]} is out of range for dimension {i} of size {_inShape[i]}");
-                shape[i] = extent;
-                offset += b[i] * _inStrides[i];
-            }
-            ShapeHelpers.EnsureOutputShape(context, 0, shape);
-            _plan = CopyPlan.Create(_elementSize, shape, _inStrides, offset, input.ElementCount,
-                StridedCopy.RowMajorStrides(shape), 0, output.ElementCount) ?? throw context.Error("slice does not fit its tensors");
-        }
-        else
+        if (!begin.IsConstant || !size.IsConstant)
         {
             if (output.Rank != rank) throw context.Error($"output rank {output.Rank} differs from input rank {rank}");
-            _outShape = output.ShapeArray;
-            _outStrides = StridedCopy.RowMajorStrides(_outShape);
+            return InputView.Deferred(input, output);
         }
-    }
-
-    public void Invoke(InvokeContext context)
-    {
-        if (_plan is not null)
-        {
-            _plan.Run(context.Input<byte>(0), context.Output<byte>(0));
-            return;
-        }
-        int rank = _inShape.Length;
-        Span<int> b = stackalloc int[rank];
-        ShapeHelpers.ReadIndices(context.InputType(1), context.Input<byte>(1), b, out string? problem);
-        if (problem is not null) throw context.Error($"begin: {problem}");
+        int[] inShape = input.ShapeArray;
+        int[] inStrides = StridedCopy.RowMajorStrides(inShape);
+        int[] b = ShapeHelpers.ReadIndices(context, begin, "begin");
+        int[] s = ShapeHelpers.ReadIndices(context, size, "size");
+        var shape = new int[rank];
         int offset = 0;
         for (int i = 0; i < rank; i++)
         {
-            if (b[i] < 0 || (long)b[i] + _outShape[i] > _inShape[i])
-                throw context.Error($"slice begin {b[i]} with size {_outShape[i]} is out of range for dimension {i} of size {_inShape[i]}");
-            offset += b[i] * _inStrides[i];
+            int extent = s[i] == -1 ? inShape[i] - b[i] : s[i];
+            if (b[i] < 0 || extent < 0 || (long)b[i] + extent > inShape[i])
+                throw context.Error($"slice begin {b[i]} size {s[i]} is out of range for dimension {i} of size {inShape[i]}");
+            shape[i] = extent;
+            offset += b[i] * inStrides[i];
         }
-        StridedCopy.Run(context.Input<byte>(0), offset, _inStrides, context.Output<byte>(0), 0, _outStrides, _outShape, _elementSize);
+        ShapeHelpers.EnsureOutputShape(context, 0, shape);
+        return InputView.Planned(context, input, output, shape, inStrides, offset, "slice");
+    }
+
+    /// <summary>Begin read at Invoke: the model's output shape from there must lie inside the input.</summary>
+    protected override string? Resolve(InvokeContext context, InputView view, Span<int> sourceStrides, out int offset)
+    {
+        offset = 0;
+        int rank = view.InputShape.Length;
+        Span<int> b = stackalloc int[rank];
+        ShapeHelpers.ReadIndices(context.InputType(1), context.Input<byte>(1), b, out string? problem);
+        if (problem is not null) return $"begin: {problem}";
+        for (int i = 0; i < rank; i++)
+        {
+            if (b[i] < 0 || (long)b[i] + view.OutputShape[i] > view.InputShape[i])
+                return $"slice begin {b[i]} with size {view.OutputShape[i]} is out of range for dimension {i} of size {view.InputShape[i]}";
+            offset += b[i] * view.InputStrides[i];
+        }
+        view.InputStrides.CopyTo(sourceStrides);
+        return null;
     }
 }

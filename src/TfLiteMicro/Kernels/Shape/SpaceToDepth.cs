@@ -1,20 +1,12 @@
 namespace TfLiteMicro.Kernels;
 
 /// <summary>SPACE_TO_DEPTH: moves block_size × block_size spatial tiles into channels (NHWC).</summary>
-internal sealed class SpaceToDepth : IKernel
+internal sealed class SpaceToDepth : InputViewKernel
 {
-    private CopyPlan? _plan;
-
-    public void Prepare(PrepareContext context)
+    protected override InputView PrepareView(PrepareContext context)
     {
-        context.ExpectCounts(1, 1, 1);
-        Tensor input = context.Input(0);
-        Tensor output = context.Output(0);
-        ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8);
-        ShapeHelpers.RequireSameType(context, input, "input", output, "output");
-        if (input.Rank != 4) throw context.Error($"input must have 4 dimensions, has {input.Rank}");
         int bs = SpaceToDepthOptions.Read(context).BlockSize;
-        if (bs <= 0) throw context.Error($"block size {bs} must be positive");
+        (Tensor input, Tensor output) = ShapeHelpers.BlockOperands(context, bs);
         int b = input.Dim(0), h = input.Dim(1), w = input.Dim(2), c = input.Dim(3);
         if (h % bs != 0 || w % bs != 0) throw context.Error($"input height {h} and width {w} must be divisible by block size {bs}");
         int oh = h / bs, ow = w / bs;
@@ -23,9 +15,6 @@ internal sealed class SpaceToDepth : IKernel
         int[] s = StridedCopy.RowMajorStrides(input.Shape);
         int[] counts = [b, oh, ow, bs, bs, c];
         int[] source = [s[0], bs * s[1], bs * s[2], s[1], s[2], 1];
-        _plan = CopyPlan.Create(TensorTypes.ElementSize(input.Type), counts, source, 0, input.ElementCount,
-            StridedCopy.RowMajorStrides(counts), 0, output.ElementCount) ?? throw context.Error("space to depth does not fit its tensors");
+        return InputView.Planned(context, input, output, counts, source, 0, "space to depth");
     }
-
-    public void Invoke(InvokeContext context) => _plan!.Run(context.Input<byte>(0), context.Output<byte>(0));
 }

@@ -10,10 +10,7 @@ internal sealed class Split : IKernel
         context.ExpectCounts(2, 2, context.OutputCount);
         Tensor axisTensor = context.Input(0);
         Tensor input = context.Input(1);
-        ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8, TensorType.Int16, TensorType.Int32);
-        ShapeHelpers.RequireConstantIndices(context, axisTensor, "axis");
-        if (axisTensor.ElementCount != 1) throw context.Error("axis must hold one value");
-        int axis = ShapeHelpers.ResolveAxis(context, axisTensor.AsReadOnlySpan<int>()[0], input.Rank);
+        int axis = SplitPlans.Axis(context, axisTensor, input);
         int count = context.OutputCount;
         int numSplits = SplitOptions.Read(context).NumSplits;
         if (count < 1 || (numSplits != 0 && numSplits != count)) throw context.Error($"num_splits {numSplits} does not match {count} outputs");

@@ -3,6 +3,15 @@ namespace TfLiteMicro.Kernels;
 /// <summary>The shared part of SPLIT and SPLIT_V: one block copy per output.</summary>
 internal static class SplitPlans
 {
+    /// <summary>The constant split axis of <paramref name="input"/> (one value, negative counted from the end).</summary>
+    public static int Axis(PrepareContext context, Tensor axisTensor, Tensor input)
+    {
+        ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8, TensorType.Int16, TensorType.Int32);
+        ShapeHelpers.RequireConstantIndices(context, axisTensor, "axis");
+        if (axisTensor.ElementCount != 1) throw context.Error("axis must hold one value");
+        return ShapeHelpers.ResolveAxis(context, axisTensor.AsReadOnlySpan<int>()[0], input.Rank);
+    }
+
     public static CopyPlan?[] Build(PrepareContext context, Tensor input, int axis, int[] sizes, int[]? equalShape)
     {
         int elementSize = TensorTypes.ElementSize(input.Type);

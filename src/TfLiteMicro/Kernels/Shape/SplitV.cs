@@ -11,10 +11,7 @@ internal sealed class SplitV : IKernel
         Tensor input = context.Input(0);
         Tensor sizesTensor = context.Input(1);
         Tensor axisTensor = context.Input(2);
-        ShapeHelpers.RequireType(context, "input", input.Type, TensorType.Float32, TensorType.Int8, TensorType.Int16, TensorType.Int32);
-        ShapeHelpers.RequireConstantIndices(context, axisTensor, "axis");
-        if (axisTensor.ElementCount != 1) throw context.Error("axis must hold one value");
-        int axis = ShapeHelpers.ResolveAxis(context, axisTensor.AsReadOnlySpan<int>()[0], input.Rank);
+        int axis = SplitPlans.Axis(context, axisTensor, input);
         int count = context.OutputCount;
         int[] sizes;
         if (sizesTensor.IsConstant)

@@ -4,11 +4,9 @@ namespace TfLiteMicro.Kernels;
 /// STRIDED_SLICE with constant begin/end/strides: every mask (begin, end, ellipsis, new-axis, shrink-axis),
 /// negative indices and strides, and offset mode (end counted from begin).
 /// </summary>
-internal sealed class StridedSlice : IKernel
+internal sealed class StridedSlice : InputViewKernel
 {
-    private CopyPlan? _plan;
-
-    public void Prepare(PrepareContext context)
+    protected override InputView PrepareView(PrepareContext context)
     {
         context.ExpectCounts(4, 4, 1);
         Tensor input = context.Input(0);
@@ -123,9 +121,6 @@ internal sealed class StridedSlice : IKernel
         }
         foreach (int source in outputSource) outputShape.Add(source < 0 ? 1 : counts[source]);
         ShapeHelpers.EnsureOutputShape(context, 0, outputShape.ToArray());
-        _plan = CopyPlan.Create(TensorTypes.ElementSize(input.Type), counts, sourceStrides, offset, input.ElementCount,
-            StridedCopy.RowMajorStrides(counts), 0, output.ElementCount) ?? throw context.Error("slice does not fit its tensors");
+        return InputView.Planned(context, input, output, counts, sourceStrides, offset, "slice");
     }
-
-    public void Invoke(InvokeContext context) => _plan!.Run(context.Input<byte>(0), context.Output<byte>(0));
 }

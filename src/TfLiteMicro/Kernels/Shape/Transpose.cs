@@ -4,17 +4,11 @@ namespace TfLiteMicro.Kernels;
 /// TRANSPOSE: permutes the dimensions (output dimension i is input dimension perm[i]). A constant permutation is
 /// planned while preparing; otherwise it is read and checked on every run against the model's output shape.
 /// </summary>
-internal sealed class Transpose : IKernel
+internal sealed class Transpose : InputViewKernel
 {
     private const int MaxDims = 6;
-    private CopyPlan? _plan;
-    private int[] _inShape = [];
-    private int[] _inStrides = [];
-    private int[] _outShape = [];
-    private int[] _outStrides = [];
-    private int _elementSize;
 
-    public void Prepare(PrepareContext context)
+    protected override InputView PrepareView(PrepareContext context)
     {
         context.ExpectCounts(2, 2, 1);
         Tensor input = context.Input(0);
@@ -27,30 +21,21 @@ internal sealed class Transpose : IKernel
         if (rank > MaxDims) throw context.Error($"input rank {rank} exceeds {MaxDims}");
         if (permTensor.Rank != 1 || permTensor.ElementCount != rank)
             throw context.Error($"perm has shape {ShapeHelpers.Format(permTensor.Shape)}, expected [{rank}]");
-        _inShape = input.ShapeArray;
-        _inStrides = StridedCopy.RowMajorStrides(_inShape);
-        _elementSize = TensorTypes.ElementSize(input.Type);
         if (!permTensor.IsConstant)
         {
             if (output.Rank != rank || output.ElementCount != input.ElementCount)
                 throw context.Error($"output {ShapeHelpers.Format(output.Shape)} cannot be a transpose of input {ShapeHelpers.Format(input.Shape)}");
-            _outShape = output.ShapeArray;
-            _outStrides = StridedCopy.RowMajorStrides(_outShape);
-            return;
+            return InputView.Deferred(input, output);
         }
+        int[] inShape = input.ShapeArray;
         int[] perm = ShapeHelpers.ReadIndices(context, permTensor, "perm");
-        string? problem = Resolve(perm, _inShape, _inStrides, null, stackalloc int[MaxDims]);
+        var sourceStrides = new int[rank];
+        string? problem = Resolve(perm, inShape, StridedCopy.RowMajorStrides(inShape), null, sourceStrides);
         if (problem is not null) throw context.Error(problem);
         var shape = new int[rank];
-        var sourceStrides = new int[rank];
-        for (int i = 0; i < rank; i++)
-        {
-            shape[i] = _inShape[perm[i]];
-            sourceStrides[i] = _inStrides[perm[i]];
-        }
+        for (int i = 0; i < rank; i++) shape[i] = inShape[perm[i]];
         ShapeHelpers.EnsureOutputShape(context, 0, shape);
-        _plan = CopyPlan.Create(_elementSize, shape, sourceStrides, 0, input.ElementCount,
-            StridedCopy.RowMajorStrides(shape), 0, output.ElementCount) ?? throw context.Error("transpose does not fit its tensors");
+        return InputView.Planned(context, input, output, shape, sourceStrides, 0, "transpose");
     }
 
     /// <summary>Checks that perm is a permutation (and, when given, that it yields <paramref name="outShape"/>); fills the source strides.</summary>
@@ -70,17 +55,10 @@ internal sealed class Transpose : IKernel
         return null;
     }
 
-    public void Invoke(InvokeContext context)
+    /// <summary>Perm read at Invoke: a permutation that yields the model's output shape.</summary>
+    protected override string? Resolve(InvokeContext context, InputView view, Span<int> sourceStrides, out int offset)
     {
-        if (_plan is not null)
-        {
-            _plan.Run(context.Input<byte>(0), context.Output<byte>(0));
-            return;
-        }
-        int rank = _inShape.Length;
-        Span<int> sourceStrides = stackalloc int[MaxDims];
-        string? problem = Resolve(context.Input<int>(1), _inShape, _inStrides, _outShape, sourceStrides);
-        if (problem is not null) throw context.Error(problem);
-        StridedCopy.Run(context.Input<byte>(0), 0, sourceStrides[..rank], context.Output<byte>(0), 0, _outStrides, _outShape, _elementSize);
+        offset = 0;
+        return Resolve(context.Input<int>(1), view.InputShape, view.InputStrides, view.OutputShape, sourceStrides);
     }
 }

@@ -1,6 +1,3 @@
-using TfLiteMicro.Kernels;
-using TfLiteMicro.Modeling;
-using TfLiteMicro.Tests.Support;
 using static TfLiteMicro.Tests.Kernels.PropertyTestSupport;
 
 namespace TfLiteMicro.Tests.Kernels.Optimized;
@@ -30,24 +27,9 @@ public sealed class Int8DepthwiseRowsPropertyTests
             int strideH = random.Next(1, 3), strideW = random.Next(1, 3);
             int dilationH = random.Next(5) == 0 ? 2 : 1, dilationW = random.Next(5) == 0 ? 2 : 1;
             PaddingKind padding = RandomPadding(random);
-            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH);
-            int outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
-            if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
-
-            var m = new OperatorModel();
-            float inputScale = Scale(random, 0.005f, 0.1f);
-            int input = m.Input(TensorType.Int8, [batches, height, width, inDepth], Quant.PerTensor(inputScale, random.Next(-128, 128)));
-            bool perChannel = random.Next(4) != 0;
-            float[] filterScales = perChannel ? Scales(random, channels, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
-            int filter = m.Constant(TensorType.Int8, [1, filterHeight, filterWidth, channels], RandomBytes(random, filterHeight * filterWidth * channels),
-                Quant.PerChannel(filterScales, 3));
-            var inputs = new List<int> { input, filter };
-            if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [channels], Bias(random, channels), Quant.PerTensor(inputScale * filterScales[0])));
-            m.Output(TensorType.Int8, [batches, outHeight, outWidth, channels],
-                Quant.PerTensor(OutputScale(random, inputScale, filterScales[0], filterHeight * filterWidth), random.Next(-128, 128)));
-            var options = OperatorOptions.DepthwiseConv2D(padding, strideW, strideH, multiplier, RandomActivation(random), dilationW, dilationH);
-            FastPath.AssertMatchesReference(m.Build(BuiltinOperator.DepthwiseConv2D, [.. inputs], options), random,
-                $"case {i}: DEPTHWISE {batches}x{height}x{width}x{inDepth} x{multiplier} filter {filterHeight}x{filterWidth} stride {strideH},{strideW} dilation {dilationH},{dilationW} padding {padding} prearranged {prearrangeWeights}",
+            var g = new ConvGeometry(batches, height, width, inDepth, channels, filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding, multiplier);
+            if (!g.HasOutput) { i--; continue; }
+            FastPath.AssertMatchesReference(ConvolutionModels.Int8(random, g, depthwise: true), random, $"case {i}: DEPTHWISE {g} prearranged {prearrangeWeights}",
                 prearrangeWeights: prearrangeWeights);
         }
     }

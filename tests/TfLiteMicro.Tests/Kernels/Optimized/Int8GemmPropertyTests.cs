@@ -1,6 +1,4 @@
 using TfLiteMicro.Kernels;
-using TfLiteMicro.Modeling;
-using TfLiteMicro.Tests.Support;
 using static TfLiteMicro.Tests.Kernels.PropertyTestSupport;
 
 namespace TfLiteMicro.Tests.Kernels.Optimized;
@@ -29,24 +27,9 @@ public sealed class Int8GemmPropertyTests
             int strideH = random.Next(3) == 0 ? 2 : 1, strideW = random.Next(3) == 0 ? 2 : 1;
             int dilationH = random.Next(5) == 0 ? 2 : 1, dilationW = random.Next(5) == 0 ? 2 : 1;
             PaddingKind padding = RandomPadding(random);
-            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH);
-            int outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
-            if (outHeight <= 0 || outWidth <= 0 || (!prearrangeWeights && batches * outHeight * outWidth < 32)) { i--; continue; }
-
-            var m = new OperatorModel();
-            float inputScale = Scale(random, 0.005f, 0.1f);
-            int input = m.Input(TensorType.Int8, [batches, height, width, inDepth], Quant.PerTensor(inputScale, random.Next(-128, 128)));
-            bool perChannel = random.Next(4) != 0;
-            float[] filterScales = perChannel ? Scales(random, outDepth, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
-            int filter = m.Constant(TensorType.Int8, [outDepth, filterHeight, filterWidth, inDepth],
-                RandomBytes(random, outDepth * filterHeight * filterWidth * inDepth), Quant.PerChannel(filterScales, 0));
-            var inputs = new List<int> { input, filter };
-            if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [outDepth], Bias(random, outDepth), Quant.PerTensor(inputScale * filterScales[0])));
-            m.Output(TensorType.Int8, [batches, outHeight, outWidth, outDepth],
-                Quant.PerTensor(OutputScale(random, inputScale, filterScales[0], filterHeight * filterWidth * inDepth), random.Next(-128, 128)));
-            var options = OperatorOptions.Conv2D(padding, strideW, strideH, RandomActivation(random), dilationW, dilationH);
-            FastPath.AssertMatchesReference(m.Build(BuiltinOperator.Conv2D, [.. inputs], options), random,
-                $"case {i}: CONV {batches}x{height}x{width}x{inDepth} filter {outDepth}x{filterHeight}x{filterWidth} stride {strideH},{strideW} dilation {dilationH},{dilationW} padding {padding} prearranged {prearrangeWeights}",
+            var g = new ConvGeometry(batches, height, width, inDepth, outDepth, filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding);
+            if (!g.HasOutput || (!prearrangeWeights && batches * g.OutHeight * g.OutWidth < 32)) { i--; continue; }
+            FastPath.AssertMatchesReference(ConvolutionModels.Int8(random, g, depthwise: false), random, $"case {i}: CONV {g} prearranged {prearrangeWeights}",
                 prearrangeWeights: prearrangeWeights);
         }
     }

@@ -60,24 +60,9 @@ public sealed class OptimizedKernelPropertyTests
                 strideH = random.Next(3) == 0 ? random.Next(2, 4) : 1;
                 strideW = random.Next(3) == 0 ? random.Next(2, 4) : 1;
             }
-            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH);
-            int outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
-            if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
-
-            var m = new OperatorModel();
-            float inputScale = Scale(random, 0.005f, 0.1f);
-            int input = m.Input(TensorType.Int8, [batches, height, width, inDepth], Quant.PerTensor(inputScale, random.Next(-128, 128)));
-            bool perChannel = random.Next(4) != 0;
-            float[] filterScales = perChannel ? Scales(random, outDepth, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
-            int filter = m.Constant(TensorType.Int8, [outDepth, filterHeight, filterWidth, inDepth],
-                RandomBytes(random, outDepth * filterHeight * filterWidth * inDepth), Quant.PerChannel(filterScales, 0));
-            var inputs = new List<int> { input, filter };
-            if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [outDepth], Bias(random, outDepth), Quant.PerTensor(inputScale * filterScales[0])));
-            m.Output(TensorType.Int8, [batches, outHeight, outWidth, outDepth],
-                Quant.PerTensor(OutputScale(random, inputScale, filterScales[0], filterHeight * filterWidth * inDepth), random.Next(-128, 128)));
-            var options = OperatorOptions.Conv2D(padding, strideW, strideH, RandomActivation(random), dilationW, dilationH);
-            FastPath.AssertMatchesReference(m.Build(BuiltinOperator.Conv2D, [.. inputs], options), random,
-                $"case {i}: CONV {batches}x{height}x{width}x{inDepth} filter {outDepth}x{filterHeight}x{filterWidth} stride {strideH},{strideW} dilation {dilationH},{dilationW} padding {padding}");
+            var g = new ConvGeometry(batches, height, width, inDepth, outDepth, filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding);
+            if (!g.HasOutput) { i--; continue; }
+            FastPath.AssertMatchesReference(ConvolutionModels.Int8(random, g, depthwise: false), random, $"case {i}: CONV {g}");
         }
     }
 
@@ -95,24 +80,9 @@ public sealed class OptimizedKernelPropertyTests
             int strideH = random.Next(1, 4), strideW = random.Next(1, 4);
             int dilationH = random.Next(4) == 0 ? random.Next(2, 4) : 1, dilationW = random.Next(4) == 0 ? random.Next(2, 4) : 1;
             PaddingKind padding = RandomPadding(random);
-            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH);
-            int outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
-            if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
-
-            var m = new OperatorModel();
-            float inputScale = Scale(random, 0.005f, 0.1f);
-            int input = m.Input(TensorType.Int8, [batches, height, width, inDepth], Quant.PerTensor(inputScale, random.Next(-128, 128)));
-            bool perChannel = random.Next(4) != 0;
-            float[] filterScales = perChannel ? Scales(random, outDepth, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
-            int filter = m.Constant(TensorType.Int8, [1, filterHeight, filterWidth, outDepth],
-                RandomBytes(random, filterHeight * filterWidth * outDepth), Quant.PerChannel(filterScales, 3));
-            var inputs = new List<int> { input, filter };
-            if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [outDepth], Bias(random, outDepth), Quant.PerTensor(inputScale * filterScales[0])));
-            m.Output(TensorType.Int8, [batches, outHeight, outWidth, outDepth],
-                Quant.PerTensor(OutputScale(random, inputScale, filterScales[0], filterHeight * filterWidth), random.Next(-128, 128)));
-            var options = OperatorOptions.DepthwiseConv2D(padding, strideW, strideH, multiplier, RandomActivation(random), dilationW, dilationH);
-            FastPath.AssertMatchesReference(m.Build(BuiltinOperator.DepthwiseConv2D, [.. inputs], options), random,
-                $"case {i}: DWCONV {batches}x{height}x{width}x{inDepth} x{multiplier} filter {filterHeight}x{filterWidth} stride {strideH},{strideW} dilation {dilationH},{dilationW} padding {padding}");
+            var g = new ConvGeometry(batches, height, width, inDepth, outDepth, filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding, multiplier);
+            if (!g.HasOutput) { i--; continue; }
+            FastPath.AssertMatchesReference(ConvolutionModels.Int8(random, g, depthwise: true), random, $"case {i}: DWCONV {g}");
         }
     }
 
@@ -196,15 +166,9 @@ public sealed class OptimizedKernelPropertyTests
             int batches = random.Next(1, 3), height = random.Next(1, 12), width = random.Next(1, 12), depth = random.Next(1, 40);
             int filterHeight = random.Next(1, 5), filterWidth = random.Next(1, 5), strideH = random.Next(1, 4), strideW = random.Next(1, 4);
             PaddingKind padding = RandomPadding(random);
-            int outHeight = OutputSize(padding, height, filterHeight, strideH, 1), outWidth = OutputSize(padding, width, filterWidth, strideW, 1);
-            if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
-            var m = new OperatorModel();
-            QuantizationParameters quantization = Quant.PerTensor(Scale(random, 0.005f, 0.1f), random.Next(-128, 128));
-            int input = m.Input(TensorType.Int8, [batches, height, width, depth], quantization);
-            m.Output(TensorType.Int8, [batches, outHeight, outWidth, depth], quantization);
-            var options = OperatorOptions.Pool2D(padding, strideW, strideH, filterWidth, filterHeight, RandomActivation(random));
-            FastPath.AssertMatchesReference(m.Build(BuiltinOperator.MaxPool2D, [input], options), random,
-                $"case {i}: MAX_POOL {batches}x{height}x{width}x{depth} window {filterHeight}x{filterWidth} stride {strideH},{strideW} padding {padding}");
+            var g = new ConvGeometry(batches, height, width, depth, depth, filterHeight, filterWidth, strideH, strideW, 1, 1, padding);
+            if (!g.HasOutput) { i--; continue; }
+            FastPath.AssertMatchesReference(ConvolutionModels.Int8Pool(random, g, BuiltinOperator.MaxPool2D), random, $"case {i}: MAX_POOL {g}");
         }
     }
 }
