@@ -41,15 +41,28 @@ public static class GoldenRunner
             ? MemoryPlannerKind.Greedy
             : MemoryPlannerKind.Compact;
 
-    /// <summary>Runs the case; returns null when it matches, otherwise a description of the first mismatch.</summary>
+    /// <summary>
+    /// The threads golden cases run with (<see cref="InterpreterOptions.Threads"/>): 1 unless the environment variable
+    /// TFLM_TEST_THREADS gives another number; .ci/run sets 2 for one of its passes over the conformance tests.
+    /// </summary>
+    public static int Threads { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("TFLM_TEST_THREADS"), out int threads) && threads > 1 ? threads : 1;
+
+    /// <summary>
+    /// Runs the case; returns null when it matches, otherwise a description of the first mismatch. With more than one
+    /// thread (<paramref name="threads"/>, else <see cref="Threads"/>) every layer that can be split is, however small.
+    /// </summary>
     public static string? Run(GoldenCase c, OpResolver resolver, out MicroInterpreter interpreter, int arenaBytes = 1 << 22, bool referenceKernels = false,
-        bool inputsMayBeOverwritten = false)
+        bool inputsMayBeOverwritten = false, int? threads = null)
     {
         Model model = Model.Load(File.ReadAllBytes(c.ModelPath));
         AssertAllKernels(model, resolver, c.Name);
-        var options = new InterpreterOptions { UseReferenceKernels = referenceKernels, Planner = Planner, InputsMayBeOverwritten = inputsMayBeOverwritten };
+        var options = new InterpreterOptions
+        {
+            UseReferenceKernels = referenceKernels, Planner = Planner, InputsMayBeOverwritten = inputsMayBeOverwritten, Threads = threads ?? Threads,
+        };
         interpreter = new MicroInterpreter(model, resolver, ArenaPoison.New(arenaBytes), options);
-        interpreter.AllocateTensors();
+        AllocateSplittingEveryLayer(interpreter);
         for (int i = 0; i < interpreter.InputCount; i++)
             interpreter.Input(i).CopyFrom(c.ReadInput(i));
         interpreter.Invoke();
@@ -59,6 +72,20 @@ public static class GoldenRunner
             if (problem is not null) return problem;
         }
         return null;
+    }
+
+    /// <summary>AllocateTensors, with every layer that can be split over threads split, however little work it has.</summary>
+    public static void AllocateSplittingEveryLayer(MicroInterpreter interpreter)
+    {
+        RowBands.MinMultiplyAddsOverride = 0;
+        try
+        {
+            interpreter.AllocateTensors();
+        }
+        finally
+        {
+            RowBands.MinMultiplyAddsOverride = null;
+        }
     }
 
     public static string? Compare(Tensor actual, byte[] expected, string what)
