@@ -19,8 +19,11 @@ internal interface IPartitionedKernel
 /// <summary>
 /// The interpreter's worker threads (<see cref="InterpreterOptions.Threads"/> - 1 of them), made once in AllocateTensors
 /// and ended by <see cref="MicroInterpreter.Dispose"/>. Handing out a node's parts allocates nothing: the job lives in
-/// fields, a counter tells the workers a new one is there and another counts the parts still running. Workers and the
-/// calling thread spin a little before they block, since the next large layer usually follows within microseconds.
+/// fields, and one 64-bit word holds the job's number (high half) and the next part not yet taken (low half). Every
+/// thread, the calling one included, takes parts from that word until none is left, so a worker the operating system
+/// has not scheduled yet delays nothing: the calling thread computes the parts it did not take. The calling thread then
+/// waits only for parts a worker took and has not finished. Waiting threads spin a little before they block, since the
+/// next large layer usually follows within microseconds.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
@@ -31,17 +34,20 @@ internal sealed class WorkerPool : IDisposable
     private const int WorkerStackBytes = 1 << 20;
 
     private readonly Thread[] _threads;
-    // Bytes each worker had allocated when it finished its last job: the zero-allocation test reads their sum.
+    // Bytes each worker had allocated when it last finished a part: the zero-allocation test reads their sum.
     private readonly long[] _allocatedBytes;
     private readonly object _wake = new(), _done = new();
 
-    // The job: written by the calling thread before _generation moves on, read by the workers after they see it move.
+    // The job: written by the calling thread before it publishes the job's number in _claims; a worker reads them after
+    // reading _claims and uses them only if its claim on that same word succeeds (the word changes before they do).
     private MicroInterpreter? _interpreter;
     private IPartitionedKernel? _kernel;
     private int _node, _parts;
     private ExceptionDispatchInfo? _failure;
+    private int _failedPart;
 
-    private int _generation, _sleepingWorkers, _running, _callerBlocked;
+    private long _claims;
+    private int _finishedParts, _sleepingWorkers, _callerBlocked;
     private volatile bool _stopping;
 
     public WorkerPool(int threads)
@@ -65,41 +71,71 @@ internal sealed class WorkerPool : IDisposable
     public int Threads { get; }
 
     /// <summary>
-    /// Runs parts 1 .. <paramref name="parts"/> - 1 of <paramref name="node"/> on the workers and part 0 here, and returns
-    /// when all are done. The first exception of a part is thrown here, as it was thrown in the part, once every part
-    /// has stopped (no worker writes the arena after this returns).
+    /// Runs parts 0 .. <paramref name="parts"/> - 1 of <paramref name="node"/> on this thread and the workers, and returns
+    /// when all are done. When parts fail, the exception of the first failing part is thrown here as it was thrown in the
+    /// part, once every part has stopped (no worker writes the arena after this returns).
     /// </summary>
     public void Run(MicroInterpreter interpreter, int node, IPartitionedKernel kernel, int parts, Span<byte> arena)
     {
-        if (parts > Threads) throw new ArgumentOutOfRangeException(nameof(parts), $"{parts} parts for {Threads} threads");
         if (_stopping) throw new ObjectDisposedException(nameof(MicroInterpreter));
         _interpreter = interpreter;
         _kernel = kernel;
         _node = node;
         _parts = parts;
         _failure = null;
-        // Every worker answers every job (those without a part at once), so none can miss the next one.
-        Volatile.Write(ref _running, _threads.Length);
-        // Full fence: the job is visible before the new generation, and the sleepers are read after it.
-        Interlocked.Increment(ref _generation);
+        _failedPart = int.MaxValue;
+        Volatile.Write(ref _finishedParts, 0);
+        long job = (Volatile.Read(ref _claims) >> 32) + 1;
+        // Full fence: the job's fields are visible before its number, and the sleepers are read after it.
+        Interlocked.Exchange(ref _claims, job << 32);
         if (Volatile.Read(ref _sleepingWorkers) > 0)
             lock (_wake) Monitor.PulseAll(_wake);
-        try
+        while (TryClaim(job, parts, out int part))
         {
-            kernel.InvokePart(new InvokeContext(interpreter, node, arena), 0, parts);
+            RunPart(interpreter, kernel, node, part, parts, arena);
+            Interlocked.Increment(ref _finishedParts);
         }
-        finally
-        {
-            WaitForWorkers();
-            _interpreter = null;
-            _kernel = null;
-        }
+        WaitForParts(parts);
+        _interpreter = null;
+        _kernel = null;
         _failure?.Throw();
     }
 
-    private void WaitForWorkers()
+    /// <summary>Takes the next part of job <paramref name="job"/>, if the job is still the current one and has parts left.</summary>
+    private bool TryClaim(long job, int parts, out int part)
     {
-        for (int spin = 0; Volatile.Read(ref _running) != 0; spin++)
+        while (true)
+        {
+            long claims = Volatile.Read(ref _claims);
+            part = (int)(claims & 0xFFFFFFFF);
+            if (claims >> 32 != job || part >= parts) return false;
+            if (Interlocked.CompareExchange(ref _claims, claims + 1, claims) == claims) return true;
+        }
+    }
+
+    private void RunPart(MicroInterpreter interpreter, IPartitionedKernel kernel, int node, int part, int parts, Span<byte> arena)
+    {
+        try
+        {
+            kernel.InvokePart(new InvokeContext(interpreter, node, arena), part, parts);
+        }
+        catch (Exception e)
+        {
+            // One thread would have stopped at the first band that failed: its exception is the one thrown.
+            lock (_done)
+            {
+                if (part < _failedPart)
+                {
+                    _failedPart = part;
+                    _failure = ExceptionDispatchInfo.Capture(e);
+                }
+            }
+        }
+    }
+
+    private void WaitForParts(int parts)
+    {
+        for (int spin = 0; Volatile.Read(ref _finishedParts) != parts; spin++)
         {
             if (spin < SpinsBeforeBlocking)
             {
@@ -109,7 +145,7 @@ internal sealed class WorkerPool : IDisposable
             lock (_done)
             {
                 Interlocked.Exchange(ref _callerBlocked, 1);
-                while (Volatile.Read(ref _running) != 0) Monitor.Wait(_done);
+                while (Volatile.Read(ref _finishedParts) != parts) Monitor.Wait(_done);
                 Volatile.Write(ref _callerBlocked, 0);
             }
         }
@@ -117,36 +153,32 @@ internal sealed class WorkerPool : IDisposable
 
     private void WorkerLoop(int worker)
     {
-        int seen = 0;
+        long seen = 0;
         while (true)
         {
             seen = WaitForJob(seen);
             if (_stopping) return;
-            int part = worker + 1;
-            if (part < _parts)
+            // The fields are the job's if the claim on the word read before them succeeds.
+            MicroInterpreter? interpreter = _interpreter;
+            IPartitionedKernel? kernel = _kernel;
+            int node = _node, parts = _parts;
+            while (TryClaim(seen, parts, out int part))
             {
-                try
-                {
-                    _kernel!.InvokePart(new InvokeContext(_interpreter!, _node, _interpreter!.ArenaSpan), part, _parts);
-                }
-                catch (Exception e)
-                {
-                    Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
-                }
+                RunPart(interpreter!, kernel!, node, part, parts, interpreter!.ArenaSpan);
+                Volatile.Write(ref _allocatedBytes[worker], GC.GetAllocatedBytesForCurrentThread());
+                // Full fence: the part's writes are visible before the count grows, and the caller's flag is read after it.
+                if (Interlocked.Increment(ref _finishedParts) == parts && Volatile.Read(ref _callerBlocked) != 0)
+                    lock (_done) Monitor.PulseAll(_done);
             }
-            Volatile.Write(ref _allocatedBytes[worker], GC.GetAllocatedBytesForCurrentThread());
-            // Full fence: the part's writes are visible before the count drops, and the caller's flag is read after it.
-            if (Interlocked.Decrement(ref _running) == 0 && Volatile.Read(ref _callerBlocked) != 0)
-                lock (_done) Monitor.PulseAll(_done);
         }
     }
 
-    /// <summary>Waits until the generation moves past <paramref name="seen"/> (or the pool stops); returns the new one.</summary>
-    private int WaitForJob(int seen)
+    /// <summary>Waits until a job after <paramref name="seen"/> is published (or the pool stops); returns its number.</summary>
+    private long WaitForJob(long seen)
     {
         for (int spin = 0; spin < SpinsBeforeBlocking; spin++)
         {
-            int now = Volatile.Read(ref _generation);
+            long now = Volatile.Read(ref _claims) >> 32;
             if (now != seen || _stopping) return now;
             Pause(spin);
         }
@@ -155,13 +187,13 @@ internal sealed class WorkerPool : IDisposable
             Interlocked.Increment(ref _sleepingWorkers);
             try
             {
-                while (Volatile.Read(ref _generation) == seen && !_stopping) Monitor.Wait(_wake);
+                while (Volatile.Read(ref _claims) >> 32 == seen && !_stopping) Monitor.Wait(_wake);
             }
             finally
             {
                 Interlocked.Decrement(ref _sleepingWorkers);
             }
-            return Volatile.Read(ref _generation);
+            return Volatile.Read(ref _claims) >> 32;
         }
     }
 
