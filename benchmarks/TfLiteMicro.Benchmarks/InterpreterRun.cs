@@ -20,7 +20,7 @@ internal sealed class InterpreterRun : IModelRun
             new InterpreterOptions
             {
                 UseReferenceKernels = reference, Profiler = profiler, DecompressionMemory = options?.DecompressionMemory,
-                PrearrangeWeights = options?.PrearrangeWeights ?? false,
+                PrearrangeWeights = options?.PrearrangeWeights ?? false, Threads = options?.Threads ?? 1,
             });
         _interpreter.AllocateTensors();
         var random = new Random(42);

@@ -5,7 +5,8 @@ namespace TfLiteMicro.Benchmarks;
 
 /// <summary>
 /// Ours against the runtimes a user could pick instead, per shared model in one run, one thread each, the same input
-/// bytes: ours (baseline of its model's group), ours with the reference kernels, ONNX Runtime on the int8 and the
+/// bytes (except ours with two threads): ours (baseline of its model's group), ours with pre-arranged weights, ours with
+/// two threads (InterpreterOptions.Threads), ours with the reference kernels, ONNX Runtime on the int8 and the
 /// uint8-activation ONNX graphs, TFLite's built-in kernels and TFLite with XNNPACK. Rows a runtime cannot run
 /// (no ONNX graph, custom ops, no TFLite library) are left out with a message; outputs are compared with ours
 /// before timing (<see cref="OutputComparison"/>).
@@ -22,6 +23,12 @@ public class PeerBenchmarks
 
     [GlobalSetup(Target = nameof(Ours))]
     public void SetupOurs() => _run = PeerModels.StartOurs(Model, reference: false);
+
+    [GlobalSetup(Target = nameof(OursPrearranged))]
+    public void SetupOursPrearranged() => Setup(PeerRuntime.OursPrearranged);
+
+    [GlobalSetup(Target = nameof(OursTwoThreads))]
+    public void SetupOursTwoThreads() => Setup(PeerRuntime.OursTwoThreads);
 
     [GlobalSetup(Target = nameof(OursReference))]
     public void SetupOursReference() => Setup(PeerRuntime.OursReference);
@@ -52,6 +59,13 @@ public class PeerBenchmarks
 
     [Benchmark(Baseline = true, Description = "ours")]
     public void Ours() => _run!.Invoke();
+
+    [Benchmark(Description = "ours, weights pre-arranged")]
+    public void OursPrearranged() => _run!.Invoke();
+
+    /// <summary>InterpreterOptions.Threads = 2: the only row on more than one thread (a model with no layer large enough to split runs as "ours").</summary>
+    [Benchmark(Description = "ours, 2 threads")]
+    public void OursTwoThreads() => _run!.Invoke();
 
     [Benchmark(Description = "ours, reference kernels")]
     public void OursReference() => _run!.Invoke();

@@ -158,6 +158,31 @@ public class PlanAndBenchTests
     }
 
     [SkippableFact]
+    public void Bench_and_info_report_the_weight_mode_and_the_threads()
+    {
+        RequireRunnable("person_detect");
+        string path = CliRunner.ModelPath("person_detect");
+        CliRunner.Result bench = CliRunner.Run("bench", path, "-n", "5", "-w", "2", "--threads", "2", "--prearrange", "--json");
+        Assert.True(bench.ExitCode == 0, bench.Error);
+        using (JsonDocument doc = JsonDocument.Parse(bench.Output))
+        {
+            Assert.True(doc.RootElement.GetProperty("prearrangedWeights").GetBoolean());
+            Assert.Equal(2, doc.RootElement.GetProperty("threads").GetInt32());
+            Assert.Equal(2, doc.RootElement.GetProperty("threadsInUse").GetInt32());
+        }
+        CliRunner.Result text = CliRunner.Run("bench", path, "-n", "5", "-w", "2", "--threads", "2");
+        Assert.True(text.ExitCode == 0, text.Error);
+        Assert.Contains("(default kernels, weights arranged per Invoke, 2 threads, zero inputs)", text.Output);
+
+        CliRunner.Result info = CliRunner.Run("info", path, "--threads", "2", "--prearrange");
+        Assert.True(info.ExitCode == 0, info.Error);
+        Assert.Contains("(default kernels, weights pre-arranged once, 2 threads)", info.Output);
+        CliRunner.Result small = CliRunner.Run("info", CliRunner.ModelPath("hello_world_int8"), "--threads", "2");
+        Assert.Contains("2 threads asked for, 1 in use (no layer splits)", small.Output);
+        CliRunner.AssertOneLineError(CliRunner.Run("bench", path, "--threads", "0"), "--threads");
+    }
+
+    [SkippableFact]
     public void The_profiler_itself_allocates_nothing_per_invoke()
     {
         Model model = RequireRunnable("hello_world_int8");

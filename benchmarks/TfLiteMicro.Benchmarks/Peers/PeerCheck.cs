@@ -37,7 +37,9 @@ internal static class PeerCheck
                 for (int i = 0; i < runs.Count; i++)
                 {
                     string rate = multiplyAdds > 0 ? $"{multiplyAdds / medians[i] / 1e3,6:F1} GMAC/s" : new string(' ', 13);
-                    Console.WriteLine($"  {PeerModels.Label(runs[i].Runtime),-32} {medians[i],10:F2} us {medians[i] / medians[0],7:F2}x {rate}  outputs: {runs[i].Difference}");
+                    string note = runs[i].Run is InterpreterRun { Interpreter.Options.Threads: > 1 } threaded && threaded.Interpreter.ThreadsInUse == 1
+                        ? " (no layer splits: one thread)" : "";
+                    Console.WriteLine($"  {PeerModels.Label(runs[i].Runtime),-32} {medians[i],10:F2} us {medians[i] / medians[0],7:F2}x {rate}  outputs: {runs[i].Difference}{note}");
                 }
             }
             finally

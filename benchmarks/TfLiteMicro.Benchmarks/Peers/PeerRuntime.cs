@@ -5,6 +5,7 @@ public enum PeerRuntime
 {
     Ours,
     OursPrearranged,
+    OursTwoThreads,
     OursReference,
     OnnxRuntimeInt8,
     OnnxRuntimeUint8Activations,
@@ -26,6 +27,7 @@ internal static class PeerModels
     {
         PeerRuntime.Ours => "ours",
         PeerRuntime.OursPrearranged => "ours, weights pre-arranged",
+        PeerRuntime.OursTwoThreads => "ours, 2 threads",
         PeerRuntime.OursReference => "ours, reference kernels",
         PeerRuntime.OnnxRuntimeInt8 => "ONNX Runtime int8",
         PeerRuntime.OnnxRuntimeUint8Activations => "ONNX Runtime uint8 activations",
@@ -90,6 +92,8 @@ internal static class PeerModels
             PeerRuntime.OursReference => StartOurs(model, reference: true),
             PeerRuntime.OursPrearranged => new InterpreterRun(File.ReadAllBytes(OurPath(shared, model)), reference: false,
                 options: new InterpreterOptions { PrearrangeWeights = true }),
+            PeerRuntime.OursTwoThreads => new InterpreterRun(File.ReadAllBytes(OurPath(shared, model)), reference: false,
+                options: new InterpreterOptions { Threads = 2 }),
             PeerRuntime.OnnxRuntimeInt8 or PeerRuntime.OnnxRuntimeUint8Activations
                 => new OnnxRuntimeRun(OnnxPath(shared, model, runtime), ours),
             PeerRuntime.TfLite or PeerRuntime.TfLiteXnnpack

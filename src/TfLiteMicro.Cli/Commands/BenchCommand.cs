@@ -17,23 +17,22 @@ internal static class BenchCommand
         };
         Option<bool> profile = new("--profile") { Description = "Add a per-operator table: time share per op type and per node (a separate profiled pass, so the latency above stays clean)." };
         Option<bool> reference = new("--reference") { Description = "Use the reference kernels only (InterpreterOptions.UseReferenceKernels)." };
-        Option<bool> prearrange = new("--prearrange")
-        {
-            Description = "Arrange convolution weights once into the arena's persistent part (InterpreterOptions.PrearrangeWeights): faster, larger arena.",
-        };
+        Option<bool> prearrange = CommonOptions.Prearrange();
+        Option<int> threads = CommonOptions.Threads();
         Option<string> arena = CommonOptions.ArenaSize();
         Option<bool> json = CommonOptions.Json();
         var command = new Command("bench", "Benchmark a model on zero inputs: latency (median, p90, min), invokes per second, managed bytes allocated per invoke and arena used.")
         {
-            model, iterations, warmup, profile, reference, prearrange, arena, json,
+            model, iterations, warmup, profile, reference, prearrange, threads, arena, json,
         };
         command.SetAction(parse => Execute(output, new Settings(parse.GetValue(model)!, parse.GetValue(iterations), parse.GetValue(warmup),
-            parse.GetValue(profile), parse.GetValue(reference), CommonOptions.ArenaBytes(parse, arena), parse.GetValue(json), parse.GetValue(prearrange))));
+            parse.GetValue(profile), parse.GetValue(reference), CommonOptions.ArenaBytes(parse, arena), parse.GetValue(json), parse.GetValue(prearrange),
+            CommonOptions.ThreadCount(parse, threads))));
         return command;
     }
 
     /// <summary>Settings of one run; a null <see cref="Warmup"/> warms up by time.</summary>
-    internal sealed record Settings(string Path, int Iterations, int? Warmup, bool Profile, bool Reference, int ArenaBytes, bool Json, bool Prearrange = false);
+    internal sealed record Settings(string Path, int Iterations, int? Warmup, bool Profile, bool Reference, int ArenaBytes, bool Json, bool Prearrange = false, int Threads = 1);
 
     private const int MinimumWarmup = 20;
     private const int MaximumWarmup = 100_000;
@@ -47,7 +46,7 @@ internal static class BenchCommand
         if (settings.Iterations < 1) throw new CliException("--iterations must be at least 1");
         if (settings.Warmup < 0) throw new CliException("--warmup must be 0 or more");
 
-        var options = new InterpreterOptions { UseReferenceKernels = settings.Reference, PrearrangeWeights = settings.Prearrange };
+        var options = new InterpreterOptions { UseReferenceKernels = settings.Reference, PrearrangeWeights = settings.Prearrange, Threads = settings.Threads };
         using PreparedModel prepared = PreparedModel.Create(settings.Path, settings.ArenaBytes, options);
         MicroInterpreter interpreter = prepared.Interpreter;
         InputFiles.Fill(interpreter, []);
@@ -198,7 +197,7 @@ internal static class BenchCommand
 
     private static void WriteText(TextWriter o, PreparedModel prepared, Settings settings, int warmedUp, Result r, OperatorProfiler? profiler, double profiledMicroseconds)
     {
-        o.WriteLine($"Benchmark of {prepared.FileName}: {settings.Iterations} invokes after {warmedUp} warm-up ({(settings.Reference ? "reference" : "default")} kernels{(settings.Prearrange ? ", weights pre-arranged" : "")}, zero inputs)");
+        o.WriteLine($"Benchmark of {prepared.FileName}: {settings.Iterations} invokes after {warmedUp} warm-up ({CommonOptions.RunMode(prepared.Interpreter)}, zero inputs)");
         o.WriteLine($"  latency     median {r.MedianMicroseconds:0.0} us   p90 {r.P90Microseconds:0.0} us   min {r.MinMicroseconds:0.0} us   mean {r.MeanMicroseconds:0.0} us   max {r.MaxMicroseconds:0.0} us");
         o.WriteLine($"  throughput  {r.InvokesPerSecond:0.0} invokes/s");
         o.WriteLine($"  allocated   {r.AllocatedBytesPerInvoke:0.##} bytes per invoke (managed)");
@@ -245,6 +244,8 @@ internal static class BenchCommand
             json.WriteNumber("warmup", warmedUp);
             json.WriteBoolean("referenceKernels", settings.Reference);
             json.WriteBoolean("prearrangedWeights", settings.Prearrange);
+            json.WriteNumber("threads", settings.Threads);
+            json.WriteNumber("threadsInUse", prepared.Interpreter.ThreadsInUse);
             json.WriteNumber("medianMicroseconds", r.MedianMicroseconds);
             json.WriteNumber("p90Microseconds", r.P90Microseconds);
             json.WriteNumber("minMicroseconds", r.MinMicroseconds);

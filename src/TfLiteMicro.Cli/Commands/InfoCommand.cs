@@ -13,24 +13,32 @@ internal static class InfoCommand
         Argument<string> model = CommonOptions.Model();
         Option<bool> json = CommonOptions.Json();
         Option<string> arena = CommonOptions.ArenaSize();
+        Option<bool> prearrange = CommonOptions.Prearrange();
+        Option<int> threads = CommonOptions.Threads();
         var command = new Command("info", "Show a model's subgraphs, inputs and outputs, operators and their tensors, which ops this build supports, constant bytes and the arena it needs.")
         {
-            model, json, arena,
+            model, json, arena, prearrange, threads,
         };
-        command.SetAction(parse => Execute(output, parse.GetValue(model)!, parse.GetValue(json), CommonOptions.ArenaBytes(parse, arena)));
+        command.SetAction(parse => Execute(output, parse.GetValue(model)!, parse.GetValue(json), CommonOptions.ArenaBytes(parse, arena),
+            new InterpreterOptions { PrearrangeWeights = parse.GetValue(prearrange), Threads = CommonOptions.ThreadCount(parse, threads) }));
         return command;
     }
 
     internal sealed record OpCount(OperatorCode Code, int Count, bool Supported);
 
-    internal static int Execute(TextWriter output, string path, bool asJson, int arenaBytes)
+    /// <summary>How the arena figure was measured: the weight mode and threads (asked for and started).</summary>
+    internal sealed record RunSettings(string Description, bool PrearrangedWeights, int Threads, int ThreadsInUse);
+
+    internal static int Execute(TextWriter output, string path, bool asJson, int arenaBytes, InterpreterOptions? options = null)
     {
+        options ??= new InterpreterOptions();
         Model model = ModelFile.Load(path);
         OpResolver resolver = KernelSets.CreateFullResolver();
         List<OpCount> counts = CountOps(model, resolver);
 
         // The arena figure is only known once every kernel has prepared; a missing op leaves it unknown.
         ArenaUsage? usage = null;
+        RunSettings? run = null;
         Footprint? managed = null;
         string? arenaProblem = null;
         bool failed = false;
@@ -43,8 +51,9 @@ internal static class InfoCommand
         {
             try
             {
-                using PreparedModel prepared = PreparedModel.Create(path, model, arenaBytes);
+                using PreparedModel prepared = PreparedModel.Create(path, model, arenaBytes, options);
                 usage = prepared.Interpreter.ArenaUsage;
+                run = new RunSettings(CommonOptions.RunMode(prepared.Interpreter), options.PrearrangeWeights, options.Threads, prepared.Interpreter.ThreadsInUse);
                 // The managed bytes beside the arena, measured as the library measures them (full collections).
                 managed = new Footprint(ManagedFootprint.OfModel(File.ReadAllBytes(path)),
                     ManagedFootprint.OfInterpreter(model, KernelSets.CreateFullResolver(), new byte[usage.TotalBytes]));
@@ -58,9 +67,9 @@ internal static class InfoCommand
 
         (long constantBytes, int constantTensors) = ConstantData(model);
         if (asJson)
-            WriteJson(output, path, model, counts, constantBytes, constantTensors, usage, managed, arenaProblem);
+            WriteJson(output, path, model, counts, constantBytes, constantTensors, usage, managed, arenaProblem, run);
         else
-            WriteText(output, path, model, counts, constantBytes, constantTensors, usage, managed, arenaProblem);
+            WriteText(output, path, model, counts, constantBytes, constantTensors, usage, managed, arenaProblem, run);
         if (failed)
             throw new CliException(arenaProblem!);
         return 0;
@@ -155,7 +164,7 @@ internal static class InfoCommand
     }
 
     private static void WriteText(TextWriter o, string path, Model model, List<OpCount> counts, long constantBytes, int constantTensors,
-        ArenaUsage? usage, Footprint? managed, string? arenaProblem)
+        ArenaUsage? usage, Footprint? managed, string? arenaProblem, RunSettings? run)
     {
         o.WriteLine($"Model: {Path.GetFileName(path)} ({TensorText.Bytes(model.Bytes.Length)}, schema version {model.Version})");
         if (!string.IsNullOrEmpty(model.Description)) o.WriteLine($"Description: {model.Description}");
@@ -197,7 +206,7 @@ internal static class InfoCommand
         WriteCompressed(o, Compressed(model));
         if (usage is not null)
         {
-            o.WriteLine($"Arena needed: {TensorText.Bytes(usage.TotalBytes)}");
+            o.WriteLine($"Arena needed: {TensorText.Bytes(usage.TotalBytes)} ({run!.Description})");
             o.WriteLine($"  planned activations and scratch: {TensorText.Bytes(usage.PlannedBytes)} (scratch requested: {TensorText.Bytes(usage.ScratchRequestedBytes)})");
             o.WriteLine($"  persistent (variables, kernel state): {TensorText.Bytes(usage.PersistentBytes)}");
             o.WriteLine($"  in code: var arena = new byte[{usage.TotalBytes}];");
@@ -218,7 +227,7 @@ internal static class InfoCommand
     }
 
     private static void WriteJson(TextWriter output, string path, Model model, List<OpCount> counts, long constantBytes, int constantTensors,
-        ArenaUsage? usage, Footprint? managed, string? arenaProblem)
+        ArenaUsage? usage, Footprint? managed, string? arenaProblem, RunSettings? run)
     {
         TensorText.PrintJson(output, json =>
         {
@@ -302,6 +311,9 @@ internal static class InfoCommand
                 json.WriteNumber("plannedBytes", usage.PlannedBytes);
                 json.WriteNumber("scratchRequestedBytes", usage.ScratchRequestedBytes);
                 json.WriteNumber("persistentBytes", usage.PersistentBytes);
+                json.WriteBoolean("prearrangedWeights", run!.PrearrangedWeights);
+                json.WriteNumber("threads", run.Threads);
+                json.WriteNumber("threadsInUse", run.ThreadsInUse);
                 json.WriteEndObject();
                 if (managed is { } m)
                 {

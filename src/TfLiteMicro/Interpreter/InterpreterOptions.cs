@@ -17,6 +17,20 @@ public sealed class InterpreterOptions
     public bool PrearrangeWeights { get; init; }
 
     /// <summary>
+    /// Threads that share the work of large layers (default 1: everything runs on the thread that calls Invoke). With N
+    /// above one, the interpreter starts N - 1 worker threads in <see cref="MicroInterpreter.AllocateTensors"/>, kept
+    /// until <see cref="MicroInterpreter.Dispose"/>, and the optimized CONV_2D and DEPTHWISE_CONV_2D paths split layers
+    /// with enough work (several hundred thousand multiply-adds) into N bands of output rows, one per thread; smaller
+    /// layers, other operators and the reference kernels (<see cref="UseReferenceKernels"/>) stay on the calling thread.
+    /// Each band is computed with the same arithmetic as one thread, so the outputs are the same bytes; Invoke still
+    /// allocates nothing. Scratch buffers a split layer keeps in the arena (rather than on a thread's stack) are given
+    /// once per thread, so the arena may grow. Threads start only when some layer will be split: never in the netstandard2.1
+    /// build, which has no optimized paths, so there the option has no effect.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set below 1 (thrown when the interpreter is created).</exception>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>
     /// How deeply control-flow operators (IF, WHILE, CALL_ONCE) may nest subgraphs; deeper nesting fails with a
     /// <see cref="KernelException"/> instead of exhausting the thread's stack. Default 64.
     /// </summary>

@@ -73,6 +73,18 @@ public readonly ref struct InvokeContext
         return MemoryMarshal.Cast<byte, T>(_arena.Slice(buffer.Offset, buffer.Size));
     }
 
+    /// <summary>
+    /// Runs <paramref name="kernel"/>'s parts 0 .. <paramref name="parts"/> - 1 of this node, on the worker threads and
+    /// this one, and returns when all are done (see <see cref="IPartitionedKernel"/>).
+    /// </summary>
+    internal void RunParts(IPartitionedKernel kernel, int parts)
+    {
+        // A compressed constant is decompressed by its first read in an Invoke: that read happens here, not in the parts.
+        for (int i = 0; i < InputCount; i++)
+            if (HasInput(i)) TensorData(InputId(i));
+        _interpreter.RunParts(_node, kernel, parts, _arena);
+    }
+
     /// <summary>Runs another subgraph to completion (control-flow ops).</summary>
     public void InvokeSubgraph(int subgraph) => _interpreter.InvokeSubgraph(subgraph);
 

@@ -24,6 +24,9 @@ public sealed partial class MicroInterpreter : IDisposable
     private int[]? _sharedBuffers;
     private Tensor?[]? _inputs, _outputs;
     private bool _allocated;
+    private WorkerPoolLease? _workers;
+    private bool _disposed;
+    private int _threadsAskedFor;
 
     /// <summary>Creates an interpreter for <paramref name="model"/> over <paramref name="arena"/>; call <see cref="AllocateTensors"/> next.</summary>
     public MicroInterpreter(Model model, OpResolver resolver, Memory<byte> arena, InterpreterOptions? options = null)
@@ -34,6 +37,8 @@ public sealed partial class MicroInterpreter : IDisposable
         _resolver = resolver;
         _arena = arena;
         Options = options ?? new InterpreterOptions();
+        if (Options.Threads < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), Options.Threads, "InterpreterOptions.Threads must be at least 1");
     }
 
     /// <summary>Creates an interpreter for <paramref name="model"/> over an array arena; call <see cref="AllocateTensors"/> next.</summary>
@@ -129,10 +134,18 @@ public sealed partial class MicroInterpreter : IDisposable
         return new Tensor(this, subgraph, index);
     }
 
+    /// <summary>
+    /// Threads the last <see cref="AllocateTensors"/> set up for splitting layers: <see cref="InterpreterOptions.Threads"/>
+    /// when some layer is split, else 1 (the layers all too small, or the reference kernels).
+    /// </summary>
+    public int ThreadsInUse => _workers?.Pool.Threads ?? 1;
+
     /// <summary>Finds kernels for every operator, prepares them and plans the arena. Call once before <see cref="Invoke()"/>.</summary>
     public void AllocateTensors()
     {
+        ThrowIfDisposed();
         if (_allocated) return;
+        _threadsAskedFor = 1;
         _resources = null;
         _inputs = _outputs = null;
         _persistentContents = [];
@@ -161,10 +174,37 @@ public sealed partial class MicroInterpreter : IDisposable
         ArenaUsage = new ArenaUsage(plannedBytes, scratchRequested, (int)end - plannedBytes, (int)end, _arena.Length);
 
         CopyPersistentContents();
+        if (_threadsAskedFor > 1 && _workers is null) _workers = new WorkerPoolLease(new WorkerPool(_threadsAskedFor));
         _allocated = true;
         ResetVariables();
         ResetKernels();
     }
+
+    /// <summary>
+    /// Parts a kernel preparing now may split its work into (<see cref="InterpreterOptions.Threads"/>, or 1 with the
+    /// reference kernels); a kernel that will split calls <see cref="UseThreads"/>.
+    /// </summary>
+    internal int ThreadsAvailable => Options.UseReferenceKernels ? 1 : Options.Threads;
+
+    /// <summary>Starts the worker threads in this AllocateTensors: some kernel will split its work into <paramref name="parts"/>.</summary>
+    internal void UseThreads(int parts) => _threadsAskedFor = Math.Max(_threadsAskedFor, Math.Min(parts, ThreadsAvailable));
+
+    /// <summary>Runs the parts of <paramref name="node"/>'s work on the worker threads and this one (see <see cref="WorkerPool.Run"/>).</summary>
+    internal void RunParts(int node, IPartitionedKernel kernel, int parts, Span<byte> arena)
+    {
+        if (parts <= 1 || _workers is null)
+        {
+            for (int part = 0; part < parts; part++) kernel.InvokePart(new InvokeContext(this, node, arena), part, parts);
+            return;
+        }
+        _workers.Pool.Run(this, node, kernel, parts, arena);
+    }
+
+    /// <summary>The arena, for worker threads (which cannot share the calling thread's span).</summary>
+    internal Span<byte> ArenaSpan => _arena.Span;
+
+    /// <summary>The worker threads' pool, when this interpreter has one (tests).</summary>
+    internal WorkerPool? Workers => _workers?.Pool;
 
     /// <summary>Keeps a table a kernel computed while preparing until its persistent buffer has a place in the arena.</summary>
     internal void KeepPersistentContents(int buffer, byte[] contents)
@@ -308,14 +348,30 @@ public sealed partial class MicroInterpreter : IDisposable
         return Graph.Tensors[tensor.Id].IsInArena ? _arena.Span.Slice(tensor.ArenaOffset, tensor.ByteCount) : RegionBytes(tensor.Id);
     }
 
+    private void ThrowIfDisposed()
+    {
+        if (_disposed) throw new ObjectDisposedException(nameof(MicroInterpreter), "the interpreter was disposed");
+    }
+
     private void EnsureAllocated()
     {
+        ThrowIfDisposed();
         if (!_allocated)
             throw new InvalidOperationException("call AllocateTensors() before using the interpreter's tensors or Invoke()");
     }
 
-    /// <summary>The interpreter holds no unmanaged resources; Dispose exists so it can be used in a using block.</summary>
+    /// <summary>
+    /// Ends the worker threads of <see cref="InterpreterOptions.Threads"/> (waiting for them), if any were started; the
+    /// interpreter cannot be used afterwards. It holds no other resources: with one thread, Dispose only marks it disposed.
+    /// </summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
+        if (_workers is { } workers)
+        {
+            GC.SuppressFinalize(workers);
+            workers.Pool.Dispose();
+        }
     }
 }

@@ -54,6 +54,15 @@ public sealed class PrepareContext
     public bool PrearrangeWeights => Interpreter.Options.PrearrangeWeights;
 
     /// <summary>
+    /// Parts a kernel may split its work into, one per thread (<see cref="InterpreterOptions.Threads"/>; 1 with the
+    /// reference kernels). A kernel that will split calls <see cref="UseThreads"/> and implements <see cref="IPartitionedKernel"/>.
+    /// </summary>
+    internal int Threads => Interpreter.ThreadsAvailable;
+
+    /// <summary>Tells the interpreter this kernel will split its work into <paramref name="parts"/> (so the worker threads are started).</summary>
+    internal void UseThreads(int parts) => Interpreter.UseThreads(parts);
+
+    /// <summary>
     /// The instruction set a kernel's fast paths may use: <see cref="SimdLevel.Reference"/> when the reference kernels
     /// were asked for, else the best this processor has (tests lower it to check every path against the reference).
     /// </summary>

@@ -6,7 +6,7 @@ using TfLiteMicro.Signal;
 namespace TfLiteMicro.Tests.Support;
 
 /// <summary>Runs a golden case through our interpreter and compares with TFLM's bytes.</summary>
-public static class GoldenRunner
+public static partial class GoldenRunner
 {
     /// <summary>Float tolerance: |ours - tflm| &lt;= 1e-5 * max(1, |tflm|); NaN matches NaN, infinities match by sign.</summary>
     public const double FloatTolerance = 1e-5;
@@ -41,15 +41,28 @@ public static class GoldenRunner
             ? MemoryPlannerKind.Greedy
             : MemoryPlannerKind.Compact;
 
-    /// <summary>Runs the case; returns null when it matches, otherwise a description of the first mismatch.</summary>
+    /// <summary>
+    /// The threads golden cases run with (<see cref="InterpreterOptions.Threads"/>): 1 unless the environment variable
+    /// TFLM_TEST_THREADS gives another number; .ci/run sets 2 for one of its passes over the conformance tests.
+    /// </summary>
+    public static int Threads { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("TFLM_TEST_THREADS"), out int threads) && threads > 1 ? threads : 1;
+
+    /// <summary>
+    /// Runs the case; returns null when it matches, otherwise a description of the first mismatch. With more than one
+    /// thread (<paramref name="threads"/>, else <see cref="Threads"/>) every layer that can be split is, however small.
+    /// </summary>
     public static string? Run(GoldenCase c, OpResolver resolver, out MicroInterpreter interpreter, int arenaBytes = 1 << 22, bool referenceKernels = false,
-        bool inputsMayBeOverwritten = false)
+        bool inputsMayBeOverwritten = false, int? threads = null)
     {
         Model model = Model.Load(File.ReadAllBytes(c.ModelPath));
         AssertAllKernels(model, resolver, c.Name);
-        var options = new InterpreterOptions { UseReferenceKernels = referenceKernels, Planner = Planner, InputsMayBeOverwritten = inputsMayBeOverwritten };
+        var options = new InterpreterOptions
+        {
+            UseReferenceKernels = referenceKernels, Planner = Planner, InputsMayBeOverwritten = inputsMayBeOverwritten, Threads = threads ?? Threads,
+        };
         interpreter = new MicroInterpreter(model, resolver, ArenaPoison.New(arenaBytes), options);
-        interpreter.AllocateTensors();
+        AllocateSplittingEveryLayer(interpreter);
         for (int i = 0; i < interpreter.InputCount; i++)
             interpreter.Input(i).CopyFrom(c.ReadInput(i));
         interpreter.Invoke();
@@ -60,6 +73,27 @@ public static class GoldenRunner
         }
         return null;
     }
+
+    /// <summary>
+    /// AllocateTensors; in the core tests, with every layer that can be split over threads split, however little work it
+    /// has (the other test projects that compile this file see the core's public API only, and split as an application does).
+    /// </summary>
+    public static void AllocateSplittingEveryLayer(MicroInterpreter interpreter)
+    {
+        BeginSplittingEveryLayer();
+        try
+        {
+            interpreter.AllocateTensors();
+        }
+        finally
+        {
+            EndSplittingEveryLayer();
+        }
+    }
+
+    static partial void BeginSplittingEveryLayer();
+
+    static partial void EndSplittingEveryLayer();
 
     public static string? Compare(Tensor actual, byte[] expected, string what)
     {

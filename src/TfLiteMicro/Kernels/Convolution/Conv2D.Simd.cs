@@ -5,8 +5,11 @@ namespace TfLiteMicro.Kernels;
 /// (padding filled with the input zero point, which contributes nothing) and multiplied with the filter, whose
 /// [out, height, width, in] layout already stores each output channel as one contiguous row. Same bytes as the reference.
 /// </summary>
-internal sealed partial class Conv2D
+internal sealed partial class Conv2D : IPartitionedKernel
 {
+    // With InterpreterOptions.Threads: the output rows are split into this many bands, one per thread (1: not split).
+    private int _parts = 1;
+
     private SimdLevel _level;
     private bool _int8Optimized, _requantizeVector, _pointwise;
     private int _sumInitialHandle = -1;
@@ -36,14 +39,21 @@ internal sealed partial class Conv2D
         _int8Optimized = false;
         _pointwise = false;
         _floatOptimized = false;
+        _parts = 1;
+        // Bands of output rows: every window reaches into the input (true of every padding TFLite computes), so each band
+        // is a convolution of the same kind over the input rows it reads.
+        long multiplyAdds = (long)_p.Batches * _p.OutputHeight * _p.OutputWidth * _p.OutputDepth * _p.FilterHeight * _p.FilterWidth * _p.FilterDepth;
+        bool bandsFit = (_p.OutputHeight - 1L) * _p.StrideHeight - _p.PadHeight < _p.InputHeight
+                        && _p.PadHeight < (_p.FilterHeight - 1L) * _p.DilationHeight + 1;
         // Padded taps enter the fast float path as 0 * w, which the reference skips: equal unless a weight is inf or
         // NaN (0 * inf is NaN), so such filters, and filters not known until Invoke, keep the reference loop.
         if (_level != SimdLevel.Reference && _mode == Mode.Float32 && _p.ChannelsPerGroup == _p.OutputDepth
             && context.Input(1) is { IsConstant: true } floatFilter && AllFinite(floatFilter.AsReadOnlySpan<float>()))
         {
             _floatOptimized = true;
+            _parts = RowBands.Parts(context, (long)_p.Batches * _p.OutputHeight, multiplyAdds);
             int floatDepth = _p.FilterHeight * _p.FilterWidth * _p.FilterDepth;
-            _floatRowScratch = floatDepth > Int8Dot.StackRowBytes / sizeof(float) ? context.RequestScratch(floatDepth * sizeof(float)) : -1;
+            _floatRowScratch = floatDepth > Int8Dot.StackRowBytes / sizeof(float) ? RowBands.RequestScratch(context, floatDepth * sizeof(float), _parts) : -1;
             return;
         }
         if (_level == SimdLevel.Reference || _mode != Mode.Int8 || _p.ChannelsPerGroup != _p.OutputDepth) return;
@@ -68,6 +78,7 @@ internal sealed partial class Conv2D
         _addBiasAtInvoke = bias is not null && !constantBias;
         _requantizeVector = _p.ScalesFitVectors && Int8Requantizer.CanVectorize(_level, default, default);
         _int8Optimized = true;
+        if (bandsFit) _parts = RowBands.Parts(context, (long)_p.Batches * _p.OutputHeight, multiplyAdds);
         PrepareGemm(context, weights);
         // A 1x1 filter over few input channels: one lane per output channel instead of one dot product per channel.
         // Past 64 input channels (16 without VNNI, where each lane takes pairs, not quads) the dot products are long
@@ -77,8 +88,8 @@ internal sealed partial class Conv2D
             && _p.FilterDepth == _p.InputDepth && _p.FilterDepth <= (_level == SimdLevel.AvxVnni ? pointwiseMaxDepth : 16) && Int8PointwiseConv.Applies(_level, _p.FilterDepth, _p.OutputDepth)
             && (_p.OutputHeight - 1L) * _p.StrideHeight < _p.InputHeight && (_p.OutputWidth - 1L) * _p.StrideWidth < _p.InputWidth;
         // Small buffers live on the stack in Invoke, so the arena is no larger than with the reference kernels.
-        _rowScratch = depth + 32 > Int8Dot.StackRowBytes ? context.RequestScratch(depth + 32) : -1;
-        _sumScratch = _p.OutputDepth > Int8Dot.StackSums ? context.RequestScratch(_p.OutputDepth * sizeof(int)) : -1;
+        _rowScratch = depth + 32 > Int8Dot.StackRowBytes ? RowBands.RequestScratch(context, depth + 32, _parts) : -1;
+        _sumScratch = _p.OutputDepth > Int8Dot.StackSums ? RowBands.RequestScratch(context, _p.OutputDepth * sizeof(int), _parts) : -1;
     }
 
     private void PrepareGemm(PrepareContext context, ReadOnlySpan<sbyte> weights)
@@ -97,7 +108,7 @@ internal sealed partial class Conv2D
             _gemmArrangedHandle = context.AllocatePersistent<byte>(arranged);
         }
         int scratchBytes = Int8Gemm.ScratchBytes(_level, shape, arrangeOnce);
-        _gemmScratch = scratchBytes > GemmStackBytes ? context.RequestScratch(scratchBytes) : -1;
+        _gemmScratch = scratchBytes > GemmStackBytes ? RowBands.RequestScratch(context, scratchBytes, _parts) : -1;
         _gemm = true;
     }
 
@@ -108,77 +119,138 @@ internal sealed partial class Conv2D
         return true;
     }
 
-    [System.Runtime.CompilerServices.SkipLocalsInit] // the row and sums are written before they are read
     private void RunInt8Optimized(InvokeContext context)
     {
-        ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
         ReadOnlySpan<sbyte> filter = _p.Int8Filter(context);
+        if (_parts > 1) context.RunParts(this, _parts);
+        else RunInt8Rows(context, filter, 0, _p.Batches * _p.OutputHeight, 0);
+    }
+
+    private void RunFloatOptimized(InvokeContext context)
+    {
+        if (_parts > 1) context.RunParts(this, _parts);
+        else RunFloatRows(context, 0, _p.Batches * _p.OutputHeight, 0);
+    }
+
+    /// <summary>One band of output rows, on whichever thread runs it (the filter was unpacked before the bands began).</summary>
+    void IPartitionedKernel.InvokePart(InvokeContext context, int part, int parts)
+    {
+        RowBands.Range(_p.Batches * _p.OutputHeight, part, parts, out int start, out int end);
+        if (start == end) return;
+        if (_mode == Mode.Float32) RunFloatRows(context, start, end, part);
+        else RunInt8Rows(context, _p.UnpackedInt8Filter(context), start, end, part);
+    }
+
+    /// <summary>
+    /// Output rows [<paramref name="start"/>, <paramref name="end"/>) counted over all batches (batch b's row y is
+    /// b * OutputHeight + y), with band <paramref name="part"/>'s scratch buffers.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the row and sums are written before they are read
+    private void RunInt8Rows(InvokeContext context, ReadOnlySpan<sbyte> filter, int start, int end, int part)
+    {
+        ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
         Span<sbyte> output = context.Output<sbyte>(0);
         ReadOnlySpan<int> sumInitial = context.Persistent<int>(_sumInitialHandle);
         var requantizer = _p.CreateInt8Requantizer(context, _requantizeVector);
         if (_gemm)
         {
-            Int8GemmShape shape = GemmShape;
-            Span<byte> scratch = _gemmScratch < 0 ? stackalloc byte[GemmStackBytes] : context.Scratch<byte>(_gemmScratch);
+            Span<byte> scratch = _gemmScratch < 0 ? stackalloc byte[GemmStackBytes] : context.Scratch<byte>(RowBands.Handle(_gemmScratch, part));
             ReadOnlySpan<byte> arranged = _gemmArrangedHandle < 0 ? default : context.Persistent<byte>(_gemmArrangedHandle);
-            Int8Gemm.Run(_level, shape, input, unchecked((sbyte)-_p.InputOffset), filter, arranged, sumInitial, requantizer, output, scratch.Slice(0, Int8Gemm.ScratchBytes(_level, shape, !arranged.IsEmpty)));
+            sbyte zeroPoint = unchecked((sbyte)-_p.InputOffset);
+            if (start == 0 && end == _p.Batches * _p.OutputHeight)
+            {
+                Int8GemmShape shape = GemmShape;
+                Int8Gemm.Run(_level, shape, input, zeroPoint, filter, arranged, sumInitial, requantizer, output, scratch.Slice(0, Int8Gemm.ScratchBytes(_level, shape, !arranged.IsEmpty)));
+                return;
+            }
+            for (int b = start / _p.OutputHeight; b * _p.OutputHeight < end; b++)
+            {
+                Int8GemmShape band = Band(b, start, end, out int inputStart, out int inputLength, out int outputStart, out int outputLength);
+                Int8Gemm.Run(_level, band, input.Slice(inputStart, inputLength), zeroPoint, filter, arranged, sumInitial, requantizer,
+                    output.Slice(outputStart, outputLength), scratch.Slice(0, Int8Gemm.ScratchBytes(_level, band, !arranged.IsEmpty)));
+            }
             return;
         }
         if (_pointwise)
         {
-            Int8PointwiseConv.Run(_level, input, filter, sumInitial, requantizer, output, _p.Batches, _p.InputHeight, _p.InputWidth, _p.InputDepth,
-                _p.OutputHeight, _p.OutputWidth, _p.StrideHeight, _p.StrideWidth, _p.OutputDepth);
+            for (int b = start / _p.OutputHeight; b * _p.OutputHeight < end; b++)
+            {
+                // No padding: the band's rows read input rows from firstRow * stride on.
+                int firstRow = Math.Max(start - b * _p.OutputHeight, 0), endRow = Math.Min(end - b * _p.OutputHeight, _p.OutputHeight);
+                int inputRows = _p.InputHeight - firstRow * _p.StrideHeight, inputRowValues = _p.InputWidth * _p.InputDepth, outputRowValues = _p.OutputWidth * _p.OutputDepth;
+                Int8PointwiseConv.Run(_level, input.Slice((b * _p.InputHeight + firstRow * _p.StrideHeight) * inputRowValues, inputRows * inputRowValues),
+                    filter, sumInitial, requantizer, output.Slice((b * _p.OutputHeight + firstRow) * outputRowValues, (endRow - firstRow) * outputRowValues),
+                    1, inputRows, _p.InputWidth, _p.InputDepth, endRow - firstRow, _p.OutputWidth, _p.StrideHeight, _p.StrideWidth, _p.OutputDepth);
+            }
             return;
         }
         ReadOnlySpan<int> bias = _addBiasAtInvoke ? context.Input<int>(2) : default;
         int depth = _p.FilterHeight * _p.FilterWidth * _p.FilterDepth;
-        Span<byte> row = (_rowScratch < 0 ? stackalloc byte[Int8Dot.StackRowBytes] : context.Scratch<byte>(_rowScratch)).Slice(0, depth);
-        Span<int> sums = (_sumScratch < 0 ? stackalloc int[Int8Dot.StackSums] : context.Scratch<int>(_sumScratch)).Slice(0, _p.OutputDepth);
+        Span<byte> row = (_rowScratch < 0 ? stackalloc byte[Int8Dot.StackRowBytes] : context.Scratch<byte>(RowBands.Handle(_rowScratch, part))).Slice(0, depth);
+        Span<int> sums = (_sumScratch < 0 ? stackalloc int[Int8Dot.StackSums] : context.Scratch<int>(RowBands.Handle(_sumScratch, part))).Slice(0, _p.OutputDepth);
         // The input zero point as an unsigned activation: its term w * (x + inputOffset) is zero.
         byte padding = unchecked((byte)(128 - _p.InputOffset));
         int tap = _p.FilterDepth;
-        int o = 0;
-        for (int b = 0; b < _p.Batches; b++)
+        int o = start * _p.OutputWidth * _p.OutputDepth;
+        for (int outputRow = start; outputRow < end; outputRow++)
         {
-            for (int oy = 0; oy < _p.OutputHeight; oy++)
+            int b = outputRow / _p.OutputHeight, oy = outputRow % _p.OutputHeight;
+            int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
+            for (int ox = 0; ox < _p.OutputWidth; ox++)
             {
-                int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
-                for (int ox = 0; ox < _p.OutputWidth; ox++)
+                int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
+                int r = 0;
+                for (int fy = 0; fy < _p.FilterHeight; fy++)
                 {
-                    int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
-                    int r = 0;
-                    for (int fy = 0; fy < _p.FilterHeight; fy++)
+                    int iy = yOrigin + _p.DilationHeight * fy;
+                    if ((uint)iy >= (uint)_p.InputHeight)
                     {
-                        int iy = yOrigin + _p.DilationHeight * fy;
-                        if ((uint)iy >= (uint)_p.InputHeight)
-                        {
-                            row.Slice(r, _p.FilterWidth * tap).Fill(padding);
-                            r += _p.FilterWidth * tap;
-                            continue;
-                        }
-                        int lineBase = (b * _p.InputHeight + iy) * _p.InputWidth;
-                        if (_p.DilationWidth == 1 && xOrigin >= 0 && xOrigin + _p.FilterWidth <= _p.InputWidth)
-                        {
-                            // The whole filter row lies inside the input and is contiguous there.
-                            Int8Dot.ToUnsigned(input.Slice((lineBase + xOrigin) * _p.InputDepth, _p.FilterWidth * tap), row.Slice(r));
-                            r += _p.FilterWidth * tap;
-                            continue;
-                        }
-                        for (int fx = 0; fx < _p.FilterWidth; fx++, r += tap)
-                        {
-                            int ix = xOrigin + _p.DilationWidth * fx;
-                            if ((uint)ix >= (uint)_p.InputWidth) row.Slice(r, tap).Fill(padding);
-                            else Int8Dot.ToUnsigned(input.Slice((lineBase + ix) * _p.InputDepth, tap), row.Slice(r));
-                        }
+                        row.Slice(r, _p.FilterWidth * tap).Fill(padding);
+                        r += _p.FilterWidth * tap;
+                        continue;
                     }
-                    Int8Dot.Rows(_level, row, filter, depth, _p.OutputDepth, sumInitial, sums);
-                    if (_addBiasAtInvoke)
-                        for (int c = 0; c < _p.OutputDepth; c++) sums[c] = unchecked(sums[c] + bias[c]);
-                    requantizer.Apply(sums, 0, output.Slice(o, _p.OutputDepth));
-                    o += _p.OutputDepth;
+                    int lineBase = (b * _p.InputHeight + iy) * _p.InputWidth;
+                    if (_p.DilationWidth == 1 && xOrigin >= 0 && xOrigin + _p.FilterWidth <= _p.InputWidth)
+                    {
+                        // The whole filter row lies inside the input and is contiguous there.
+                        Int8Dot.ToUnsigned(input.Slice((lineBase + xOrigin) * _p.InputDepth, _p.FilterWidth * tap), row.Slice(r));
+                        r += _p.FilterWidth * tap;
+                        continue;
+                    }
+                    for (int fx = 0; fx < _p.FilterWidth; fx++, r += tap)
+                    {
+                        int ix = xOrigin + _p.DilationWidth * fx;
+                        if ((uint)ix >= (uint)_p.InputWidth) row.Slice(r, tap).Fill(padding);
+                        else Int8Dot.ToUnsigned(input.Slice((lineBase + ix) * _p.InputDepth, tap), row.Slice(r));
+                    }
                 }
+                Int8Dot.Rows(_level, row, filter, depth, _p.OutputDepth, sumInitial, sums);
+                if (_addBiasAtInvoke)
+                    for (int c = 0; c < _p.OutputDepth; c++) sums[c] = unchecked(sums[c] + bias[c]);
+                requantizer.Apply(sums, 0, output.Slice(o, _p.OutputDepth));
+                o += _p.OutputDepth;
             }
         }
+    }
+
+    /// <summary>
+    /// Rows [start, end) of batch <paramref name="batch"/>'s output as a convolution of their own for the GEMM core: one
+    /// batch, the input from the first row the band's windows read (the padding above it only for the first rows) to the
+    /// last, and the spans' places in the layer's input and output.
+    /// </summary>
+    private Int8GemmShape Band(int batch, int start, int end, out int inputStart, out int inputLength, out int outputStart, out int outputLength)
+    {
+        int firstRow = Math.Max(start - batch * _p.OutputHeight, 0), endRow = Math.Min(end - batch * _p.OutputHeight, _p.OutputHeight);
+        int top = firstRow * _p.StrideHeight - _p.PadHeight;
+        int skipped = Math.Max(top, 0);
+        int lastRead = (endRow - 1) * _p.StrideHeight - _p.PadHeight + (_p.FilterHeight - 1) * _p.DilationHeight;
+        int inputRows = Math.Min(_p.InputHeight - skipped, lastRead - skipped + 1);
+        int inputRowValues = _p.InputWidth * _p.InputDepth, outputRowValues = _p.OutputWidth * _p.OutputDepth;
+        inputStart = (batch * _p.InputHeight + skipped) * inputRowValues;
+        inputLength = inputRows * inputRowValues;
+        outputStart = (batch * _p.OutputHeight + firstRow) * outputRowValues;
+        outputLength = (endRow - firstRow) * outputRowValues;
+        return GemmShape with { Batches = 1, InputHeight = inputRows, OutputHeight = endRow - firstRow, PadHeight = skipped - top };
     }
 
     /// <summary>
@@ -186,54 +258,52 @@ internal sealed partial class Conv2D
     /// differently from the reference's sequential order.
     /// </summary>
     [System.Runtime.CompilerServices.SkipLocalsInit]
-    private void RunFloatOptimized(InvokeContext context)
+    private void RunFloatRows(InvokeContext context, int start, int end, int part)
     {
         ReadOnlySpan<float> input = context.Input<float>(0);
         ReadOnlySpan<float> filter = context.Input<float>(1);
         ReadOnlySpan<float> bias = _p.HasBias ? context.Input<float>(2) : default;
         Span<float> output = context.Output<float>(0);
         int depth = _p.FilterHeight * _p.FilterWidth * _p.FilterDepth;
-        Span<float> row = (_floatRowScratch < 0 ? stackalloc float[Int8Dot.StackRowBytes / sizeof(float)] : context.Scratch<float>(_floatRowScratch)).Slice(0, depth);
+        Span<float> row = (_floatRowScratch < 0 ? stackalloc float[Int8Dot.StackRowBytes / sizeof(float)] : context.Scratch<float>(RowBands.Handle(_floatRowScratch, part))).Slice(0, depth);
         int tap = _p.FilterDepth;
         bool pointwise = _p.FilterHeight == 1 && _p.FilterWidth == 1 && _p.PadHeight == 0 && _p.PadWidth == 0;
-        int o = 0;
-        for (int b = 0; b < _p.Batches; b++)
+        int o = start * _p.OutputWidth * _p.OutputDepth;
+        for (int outputRow = start; outputRow < end; outputRow++)
         {
-            for (int oy = 0; oy < _p.OutputHeight; oy++)
+            int b = outputRow / _p.OutputHeight, oy = outputRow % _p.OutputHeight;
+            int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
+            for (int ox = 0; ox < _p.OutputWidth; ox++, o += _p.OutputDepth)
             {
-                int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
-                for (int ox = 0; ox < _p.OutputWidth; ox++, o += _p.OutputDepth)
+                int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
+                ReadOnlySpan<float> gathered = row;
+                if (pointwise)
                 {
-                    int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
-                    ReadOnlySpan<float> gathered = row;
-                    if (pointwise)
-                    {
-                        gathered = input.Slice(((b * _p.InputHeight + yOrigin) * _p.InputWidth + xOrigin) * _p.InputDepth, depth);
-                    }
-                    else
-                    {
-                        int r = 0;
-                        for (int fy = 0; fy < _p.FilterHeight; fy++)
-                        {
-                            int iy = yOrigin + _p.DilationHeight * fy;
-                            if ((uint)iy >= (uint)_p.InputHeight)
-                            {
-                                row.Slice(r, _p.FilterWidth * tap).Clear();
-                                r += _p.FilterWidth * tap;
-                                continue;
-                            }
-                            int lineBase = (b * _p.InputHeight + iy) * _p.InputWidth;
-                            for (int fx = 0; fx < _p.FilterWidth; fx++, r += tap)
-                            {
-                                int ix = xOrigin + _p.DilationWidth * fx;
-                                if ((uint)ix >= (uint)_p.InputWidth) row.Slice(r, tap).Clear();
-                                else input.Slice((lineBase + ix) * _p.InputDepth, tap).CopyTo(row.Slice(r));
-                            }
-                        }
-                        gathered = row;
-                    }
-                    FloatDot.Rows(_level, gathered, filter, depth, _p.OutputDepth, bias, _p.FloatMin, _p.FloatMax, output.Slice(o, _p.OutputDepth));
+                    gathered = input.Slice(((b * _p.InputHeight + yOrigin) * _p.InputWidth + xOrigin) * _p.InputDepth, depth);
                 }
+                else
+                {
+                    int r = 0;
+                    for (int fy = 0; fy < _p.FilterHeight; fy++)
+                    {
+                        int iy = yOrigin + _p.DilationHeight * fy;
+                        if ((uint)iy >= (uint)_p.InputHeight)
+                        {
+                            row.Slice(r, _p.FilterWidth * tap).Clear();
+                            r += _p.FilterWidth * tap;
+                            continue;
+                        }
+                        int lineBase = (b * _p.InputHeight + iy) * _p.InputWidth;
+                        for (int fx = 0; fx < _p.FilterWidth; fx++, r += tap)
+                        {
+                            int ix = xOrigin + _p.DilationWidth * fx;
+                            if ((uint)ix >= (uint)_p.InputWidth) row.Slice(r, tap).Clear();
+                            else input.Slice((lineBase + ix) * _p.InputDepth, tap).CopyTo(row.Slice(r));
+                        }
+                    }
+                    gathered = row;
+                }
+                FloatDot.Rows(_level, gathered, filter, depth, _p.OutputDepth, bias, _p.FloatMin, _p.FloatMax, output.Slice(o, _p.OutputDepth));
             }
         }
     }

@@ -216,6 +216,13 @@ internal readonly partial struct ConvolutionParameters
         return unpacked;
     }
 
+    /// <summary>
+    /// The filter as <see cref="Int8Filter"/> left it in this Invoke, without unpacking it again: for the bands of a layer
+    /// split over threads, which read what the calling thread unpacked before handing them out.
+    /// </summary>
+    public ReadOnlySpan<sbyte> UnpackedInt8Filter(InvokeContext context)
+        => UnpackedFilterScratch < 0 ? context.Input<sbyte>(1) : context.Scratch<sbyte>(UnpackedFilterScratch);
+
     /// <summary>The multipliers and shifts for this Invoke (one pair for a per-tensor filter scale).</summary>
     public ChannelRequantization Requantization(InvokeContext context) => new(Scales.Multipliers(context), Scales.Shifts(context));
 

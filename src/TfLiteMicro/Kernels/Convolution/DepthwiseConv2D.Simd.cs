@@ -18,8 +18,11 @@ namespace TfLiteMicro.Kernels;
 /// a time in the reference's order of additions (multiplier one or one input channel). Same bytes as the reference
 /// (float: the same values) on every level.
 /// </summary>
-internal sealed partial class DepthwiseConv2D
+internal sealed partial class DepthwiseConv2D : IPartitionedKernel
 {
+    // With InterpreterOptions.Threads: the output rows are split into this many bands, one per thread (1: not split).
+    private int _parts = 1;
+
     private enum Gather { Direct, Broadcast, Expand }
 
     /// <summary>Stack budget (in 16-bit values) for the tap-pair path's padded input rows.</summary>
@@ -61,6 +64,9 @@ internal sealed partial class DepthwiseConv2D
         _gather = _p.DepthMultiplier == 1 ? Gather.Direct : _p.InputDepth == 1 ? Gather.Broadcast : Gather.Expand;
         if (_level == SimdLevel.Reference || !Vector128.IsHardwareAccelerated) { _floatOptimized = false; return; }
         _floatOptimized = _p.Type == TensorType.Float32 && _gather != Gather.Expand;
+        // Every band keeps its rows and tables on its own thread's stack, so splitting asks for no arena.
+        long multiplyAdds = (long)_p.Batches * _p.OutputHeight * _p.OutputWidth * _p.OutputDepth * _p.FilterHeight * _p.FilterWidth;
+        _parts = _floatOptimized ? RowBands.Parts(context, (long)_p.Batches * _p.OutputHeight, multiplyAdds) : 1;
         if (_p.Type != TensorType.Int8) return;
         // A fused activation whose limit overflowed (a tiny output scale) gives a range the reference narrows by
         // truncation; the vector stores saturate, so such layers keep the reference loop.
@@ -72,6 +78,7 @@ internal sealed partial class DepthwiseConv2D
         if (_p.UnpackedFilterScratch < 0 && filter.ByteCount < (long)_p.FilterHeight * _p.FilterWidth * _p.OutputDepth) return;
         if (_gather == Gather.Expand && _p.OutputDepth > ExpandCapacity) return;
         _int8Optimized = true;
+        _parts = RowBands.Parts(context, (long)_p.Batches * _p.OutputHeight, multiplyAdds);
         PrepareRows(context);
         PreparePairs();
         PrepareInteriorPairs();
@@ -112,10 +119,9 @@ internal sealed partial class DepthwiseConv2D
     /// then all of the row's pixels at once (see <see cref="Int8DepthwiseRows"/>).
     /// </summary>
     [SkipLocalsInit]
-    private void RunInt8Rows(InvokeContext context)
+    private void RunInt8Rows(InvokeContext context, ReadOnlySpan<sbyte> filter, int firstRow, int endRow)
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
-        ReadOnlySpan<sbyte> filter = _p.Int8Filter(context);
         ReadOnlySpan<int> bias = _p.HasBias ? context.Input<int>(2) : default;
         Span<sbyte> output = context.Output<sbyte>(0);
         int channels = _p.OutputDepth, depth = _p.InputDepth;
@@ -131,21 +137,19 @@ internal sealed partial class DepthwiseConv2D
         Span<sbyte> rows = stackalloc sbyte[PaddedRowsCapacity];
         sbyte zeroPoint = unchecked((sbyte)-_p.InputOffset);
         int inputRow = _p.InputWidth * depth, outputRow = _p.OutputWidth * channels;
-        for (int b = 0; b < _p.Batches; b++)
+        for (int line = firstRow; line < endRow; line++)
         {
-            for (int oy = 0; oy < _p.OutputHeight; oy++)
+            int b = line / _p.OutputHeight, oy = line % _p.OutputHeight;
+            int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
+            for (int fy = 0; fy < _p.FilterHeight; fy++)
             {
-                int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
-                for (int fy = 0; fy < _p.FilterHeight; fy++)
-                {
-                    int iy = yOrigin + fy * _p.DilationHeight;
-                    ReadOnlySpan<sbyte> source = (uint)iy < (uint)_p.InputHeight ? input.Slice((b * _p.InputHeight + iy) * inputRow, inputRow) : default;
-                    Int8DepthwiseRows.PadRow(source, depth, _p.PadWidth, _paddedColumns, zeroPoint, rows.Slice(fy * rowBytes, rowBytes));
-                }
-                Int8DepthwiseRows.Run(ref MemoryMarshal.GetReference(rows), _p.OutputWidth, _p.StrideWidth * depth, _p.DilationWidth * depth, rowBytes,
-                    _p.FilterHeight, _p.FilterWidth, channels, depth != channels, ref MemoryMarshal.GetReference(table), ref MemoryMarshal.GetReference(folded), requantizer,
-                    ref MemoryMarshal.GetReference(output.Slice((b * _p.OutputHeight + oy) * outputRow, outputRow)));
+                int iy = yOrigin + fy * _p.DilationHeight;
+                ReadOnlySpan<sbyte> source = (uint)iy < (uint)_p.InputHeight ? input.Slice((b * _p.InputHeight + iy) * inputRow, inputRow) : default;
+                Int8DepthwiseRows.PadRow(source, depth, _p.PadWidth, _paddedColumns, zeroPoint, rows.Slice(fy * rowBytes, rowBytes));
             }
+            Int8DepthwiseRows.Run(ref MemoryMarshal.GetReference(rows), _p.OutputWidth, _p.StrideWidth * depth, _p.DilationWidth * depth, rowBytes,
+                _p.FilterHeight, _p.FilterWidth, channels, depth != channels, ref MemoryMarshal.GetReference(table), ref MemoryMarshal.GetReference(folded), requantizer,
+                ref MemoryMarshal.GetReference(output.Slice((b * _p.OutputHeight + oy) * outputRow, outputRow)));
         }
     }
 
@@ -225,18 +229,38 @@ internal sealed partial class DepthwiseConv2D
 
     private void RunInt8Optimized(InvokeContext context)
     {
-        if (_rows)
-        {
-            RunInt8Rows(context);
-            return;
-        }
-        if (_pairs)
-        {
-            RunInt8Pairs(context);
-            return;
-        }
-        ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
         ReadOnlySpan<sbyte> filter = _p.Int8Filter(context);
+        if (_parts > 1) context.RunParts(this, _parts);
+        else RunInt8Band(context, filter, 0, _p.Batches * _p.OutputHeight);
+    }
+
+    private void RunFloatOptimized(InvokeContext context)
+    {
+        if (_parts > 1) context.RunParts(this, _parts);
+        else RunFloatRows(context, 0, _p.Batches * _p.OutputHeight);
+    }
+
+    /// <summary>One band of output rows, on whichever thread runs it (the filter was unpacked before the bands began).</summary>
+    void IPartitionedKernel.InvokePart(InvokeContext context, int part, int parts)
+    {
+        RowBands.Range(_p.Batches * _p.OutputHeight, part, parts, out int start, out int end);
+        if (start == end) return;
+        if (_p.Type == TensorType.Float32) RunFloatRows(context, start, end);
+        else RunInt8Band(context, _p.UnpackedInt8Filter(context), start, end);
+    }
+
+    /// <summary>Output rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) counted over all batches (batch b's row y is b * OutputHeight + y).</summary>
+    private void RunInt8Band(InvokeContext context, ReadOnlySpan<sbyte> filter, int firstRow, int endRow)
+    {
+        if (_rows) RunInt8Rows(context, filter, firstRow, endRow);
+        else if (_pairs) RunInt8Pairs(context, filter, firstRow, endRow);
+        else RunInt8Pixels(context, filter, firstRow, endRow);
+    }
+
+    [SkipLocalsInit]
+    private void RunInt8Pixels(InvokeContext context, ReadOnlySpan<sbyte> filter, int firstRow, int endRow)
+    {
+        ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
         ReadOnlySpan<int> bias = _p.HasBias ? context.Input<int>(2) : default;
         Span<sbyte> output = context.Output<sbyte>(0);
         int channels = _p.OutputDepth;
@@ -281,92 +305,62 @@ internal sealed partial class DepthwiseConv2D
         ref short pairedTapsRef = ref MemoryMarshal.GetReference(pairedTaps);
         Vector256<int> pairBias = pixelPairs && hasBias ? Vector256.LoadUnsafe(ref biasRef) : default;
         int nextPixel = _p.StrideWidth * depth;
-        int o = 0;
-        for (int b = 0; b < _p.Batches; b++)
+        int o = firstRow * _p.OutputWidth * channels;
+        for (int line = firstRow; line < endRow; line++)
         {
-            for (int oy = 0; oy < _p.OutputHeight; oy++)
+            int b = line / _p.OutputHeight, oy = line % _p.OutputHeight;
+            int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
+            int fyStart = FirstInside(yOrigin, _p.DilationHeight);
+            int fyEnd = EndInside(yOrigin, _p.DilationHeight, _p.FilterHeight, _p.InputHeight);
+            for (int ox = 0; ox < _p.OutputWidth; ox++, o += channels)
             {
-                int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
-                int fyStart = FirstInside(yOrigin, _p.DilationHeight);
-                int fyEnd = EndInside(yOrigin, _p.DilationHeight, _p.FilterHeight, _p.InputHeight);
-                for (int ox = 0; ox < _p.OutputWidth; ox++, o += channels)
+                int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
+                int fxStart = FirstInside(xOrigin, _p.DilationWidth);
+                int fxEnd = EndInside(xOrigin, _p.DilationWidth, _p.FilterWidth, _p.InputWidth);
+                ref sbyte destination = ref MemoryMarshal.GetReference(output.Slice(o, channels));
+                int xStep = _p.DilationWidth * depth;
+                if (pixelPairs && ox + 1 < _p.OutputWidth && fxStart == 0 && fxEnd == _p.FilterWidth
+                    && xOrigin + _p.StrideWidth + (_p.FilterWidth - 1) * _p.DilationWidth < _p.InputWidth)
                 {
-                    int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
-                    int fxStart = FirstInside(xOrigin, _p.DilationWidth);
-                    int fxEnd = EndInside(xOrigin, _p.DilationWidth, _p.FilterWidth, _p.InputWidth);
-                    ref sbyte destination = ref MemoryMarshal.GetReference(output.Slice(o, channels));
-                    int xStep = _p.DilationWidth * depth;
-                    if (pixelPairs && ox + 1 < _p.OutputWidth && fxStart == 0 && fxEnd == _p.FilterWidth
-                        && xOrigin + _p.StrideWidth + (_p.FilterWidth - 1) * _p.DilationWidth < _p.InputWidth)
+                    // This pixel and the next, both with every horizontal tap inside the input: lanes 0-7 and 8-15.
+                    Vector256<int> first = pairBias, second = pairBias;
+                    for (int fy = fyStart; fy < fyEnd; fy++)
                     {
-                        // This pixel and the next, both with every horizontal tap inside the input: lanes 0-7 and 8-15.
-                        Vector256<int> first = pairBias, second = pairBias;
-                        for (int fy = fyStart; fy < fyEnd; fy++)
+                        int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * depth;
+                        ref short taps = ref Unsafe.Add(ref pairedTapsRef, fy * _p.FilterWidth * 16);
+                        for (int fx = 0; fx < _p.FilterWidth; fx++)
                         {
-                            int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * depth;
-                            ref short taps = ref Unsafe.Add(ref pairedTapsRef, fy * _p.FilterWidth * 16);
-                            for (int fx = 0; fx < _p.FilterWidth; fx++)
-                            {
-                                ref sbyte at = ref Unsafe.Add(ref x, pixel + fx * xStep);
-                                Vector128<sbyte> both = Vector128.Create(
-                                    Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref at)),
-                                    Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref at, nextPixel)))).AsSByte();
-                                Vector256<short> p = Avx2.MultiplyLow(Avx2.ConvertToVector256Int16(both) + offset16, Vector256.LoadUnsafe(ref taps, (nuint)(fx * 16)));
-                                first = Avx2.Add(first, Avx2.ConvertToVector256Int32(p.GetLower()));
-                                second = Avx2.Add(second, Avx2.ConvertToVector256Int32(p.GetUpper()));
-                            }
-                        }
-                        Int8Requantizer.Store8(requantizer.Apply8(first, 0), ref destination);
-                        Int8Requantizer.Store8(requantizer.Apply8(second, 0), ref Unsafe.Add(ref destination, 8));
-                        ox++;
-                        o += channels;
-                        continue;
-                    }
-                    int c = 0;
-                    if (interior && fyStart == 0 && fyEnd == _p.FilterHeight && fxStart == 0 && fxEnd == _p.FilterWidth)
-                    {
-                        int pixel = ((b * _p.InputHeight + yOrigin) * _p.InputWidth + xOrigin) * depth;
-                        for (; c + 16 <= channels; c += 16)
-                            InteriorBlock(ref Unsafe.Add(ref x, pixel + c), xStep, _p.DilationHeight * _p.InputWidth * depth, ref interiorW, c / 16,
-                                ref interiorBias, c, in requantizer, ref Unsafe.Add(ref destination, c));
-                    }
-                    if (wide)
-                    {
-                        for (; c + 16 <= channels; c += 16)
-                        {
-                            int source = gather == Gather.Direct ? c : gather == Gather.Expand ? c / multiplier : 0;
-                            Vector128<byte> lanes = gather == Gather.Expand ? Vector128.LoadUnsafe(ref pattern, (nuint)c) : default;
-                            Vector256<int> a0 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)c) : default;
-                            Vector256<int> a1 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)(c + 8)) : default;
-                            for (int fy = fyStart; fy < fyEnd; fy++)
-                            {
-                                int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * depth + source;
-                                int weight = fy * _p.FilterWidth * channels + c;
-                                for (int fx = fxStart; fx < fxEnd; fx++)
-                                {
-                                    int at = pixel + fx * xStep;
-                                    Vector256<short> xv = gather == Gather.Broadcast
-                                        ? Vector256.Create((short)(Unsafe.Add(ref x, at) + inputOffset))
-                                        : Avx2.ConvertToVector256Int16(Load16(ref x, at, gather, lanes, inputLength, ref tailRef)) + offset16;
-                                    Vector256<short> wv = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)(weight + fx * channels)));
-                                    Vector256<short> p = Avx2.MultiplyLow(xv, wv);
-                                    a0 = Avx2.Add(a0, Avx2.ConvertToVector256Int32(p.GetLower()));
-                                    a1 = Avx2.Add(a1, Avx2.ConvertToVector256Int32(p.GetUpper()));
-                                }
-                            }
-                            Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref destination, c));
-                            Int8Requantizer.Store8(requantizer.Apply8(a1, c + 8), ref Unsafe.Add(ref destination, c + 8));
+                            ref sbyte at = ref Unsafe.Add(ref x, pixel + fx * xStep);
+                            Vector128<sbyte> both = Vector128.Create(
+                                Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref at)),
+                                Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref at, nextPixel)))).AsSByte();
+                            Vector256<short> p = Avx2.MultiplyLow(Avx2.ConvertToVector256Int16(both) + offset16, Vector256.LoadUnsafe(ref taps, (nuint)(fx * 16)));
+                            first = Avx2.Add(first, Avx2.ConvertToVector256Int32(p.GetLower()));
+                            second = Avx2.Add(second, Avx2.ConvertToVector256Int32(p.GetUpper()));
                         }
                     }
-                    // Blocks of eight (the whole row at the portable level, the last block after AVX2's sixteens); an eight
-                    // block always starts at a multiple of sixteen there, as the expansion pattern expects.
-                    for (; c + 8 <= channels; c += 8)
+                    Int8Requantizer.Store8(requantizer.Apply8(first, 0), ref destination);
+                    Int8Requantizer.Store8(requantizer.Apply8(second, 0), ref Unsafe.Add(ref destination, 8));
+                    ox++;
+                    o += channels;
+                    continue;
+                }
+                int c = 0;
+                if (interior && fyStart == 0 && fyEnd == _p.FilterHeight && fxStart == 0 && fxEnd == _p.FilterWidth)
+                {
+                    int pixel = ((b * _p.InputHeight + yOrigin) * _p.InputWidth + xOrigin) * depth;
+                    for (; c + 16 <= channels; c += 16)
+                        InteriorBlock(ref Unsafe.Add(ref x, pixel + c), xStep, _p.DilationHeight * _p.InputWidth * depth, ref interiorW, c / 16,
+                            ref interiorBias, c, in requantizer, ref Unsafe.Add(ref destination, c));
+                }
+                if (wide)
+                {
+                    for (; c + 16 <= channels; c += 16)
                     {
-                        int source = gather == Gather.Direct ? c : gather == Gather.Expand ? (c & ~15) / multiplier : 0;
-                        Vector128<byte> lanes = gather == Gather.Expand ? Vector128.LoadUnsafe(ref pattern, (nuint)(c & ~15)) : default;
-                        if (gather == Gather.Expand && (c & 8) != 0) lanes = Vector128.Create(lanes.GetUpper(), lanes.GetUpper());
-                        Vector128<int> a0 = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)c) : default;
-                        Vector128<int> a1 = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)(c + 4)) : default;
+                        int source = gather == Gather.Direct ? c : gather == Gather.Expand ? c / multiplier : 0;
+                        Vector128<byte> lanes = gather == Gather.Expand ? Vector128.LoadUnsafe(ref pattern, (nuint)c) : default;
+                        Vector256<int> a0 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)c) : default;
+                        Vector256<int> a1 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)(c + 8)) : default;
                         for (int fy = fyStart; fy < fyEnd; fy++)
                         {
                             int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * depth + source;
@@ -374,31 +368,59 @@ internal sealed partial class DepthwiseConv2D
                             for (int fx = fxStart; fx < fxEnd; fx++)
                             {
                                 int at = pixel + fx * xStep;
-                                Vector128<short> xv = gather == Gather.Broadcast
-                                    ? Vector128.Create((short)(Unsafe.Add(ref x, at) + inputOffset))
-                                    : Vector128.WidenLower(gather == Gather.Direct ? PartialLoad.Load8(ref x, at) : Load16(ref x, at, gather, lanes, inputLength, ref tailRef)) + offset8;
-                                Vector128<short> p = xv * Vector128.WidenLower(PartialLoad.Load8(ref w, weight + fx * channels));
-                                a0 += Vector128.WidenLower(p);
-                                a1 += Vector128.WidenUpper(p);
+                                Vector256<short> xv = gather == Gather.Broadcast
+                                    ? Vector256.Create((short)(Unsafe.Add(ref x, at) + inputOffset))
+                                    : Avx2.ConvertToVector256Int16(Load16(ref x, at, gather, lanes, inputLength, ref tailRef)) + offset16;
+                                Vector256<short> wv = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)(weight + fx * channels)));
+                                Vector256<short> p = Avx2.MultiplyLow(xv, wv);
+                                a0 = Avx2.Add(a0, Avx2.ConvertToVector256Int32(p.GetLower()));
+                                a1 = Avx2.Add(a1, Avx2.ConvertToVector256Int32(p.GetUpper()));
                             }
                         }
-                        if (wide)
-                            Int8Requantizer.Store8(requantizer.Apply8(Vector256.Create(a0, a1), c), ref Unsafe.Add(ref destination, c));
-                        else
-                            Vector128Requantizer.Store8(requantizer4.Apply4(a0, c), requantizer4.Apply4(a1, c + 4), ref Unsafe.Add(ref destination, c));
+                        Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref destination, c));
+                        Int8Requantizer.Store8(requantizer.Apply8(a1, c + 8), ref Unsafe.Add(ref destination, c + 8));
                     }
-                    for (; c < channels; c++)
+                }
+                // Blocks of eight (the whole row at the portable level, the last block after AVX2's sixteens); an eight
+                // block always starts at a multiple of sixteen there, as the expansion pattern expects.
+                for (; c + 8 <= channels; c += 8)
+                {
+                    int source = gather == Gather.Direct ? c : gather == Gather.Expand ? (c & ~15) / multiplier : 0;
+                    Vector128<byte> lanes = gather == Gather.Expand ? Vector128.LoadUnsafe(ref pattern, (nuint)(c & ~15)) : default;
+                    if (gather == Gather.Expand && (c & 8) != 0) lanes = Vector128.Create(lanes.GetUpper(), lanes.GetUpper());
+                    Vector128<int> a0 = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)c) : default;
+                    Vector128<int> a1 = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)(c + 4)) : default;
+                    for (int fy = fyStart; fy < fyEnd; fy++)
                     {
-                        int acc = hasBias ? Unsafe.Add(ref biasRef, c) : 0;
-                        for (int fy = fyStart; fy < fyEnd; fy++)
+                        int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * depth + source;
+                        int weight = fy * _p.FilterWidth * channels + c;
+                        for (int fx = fxStart; fx < fxEnd; fx++)
                         {
-                            int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * depth + c / multiplier;
-                            int weight = fy * _p.FilterWidth * channels + c;
-                            for (int fx = fxStart; fx < fxEnd; fx++)
-                                acc += Unsafe.Add(ref w, weight + fx * channels) * (Unsafe.Add(ref x, pixel + fx * xStep) + inputOffset);
+                            int at = pixel + fx * xStep;
+                            Vector128<short> xv = gather == Gather.Broadcast
+                                ? Vector128.Create((short)(Unsafe.Add(ref x, at) + inputOffset))
+                                : Vector128.WidenLower(gather == Gather.Direct ? PartialLoad.Load8(ref x, at) : Load16(ref x, at, gather, lanes, inputLength, ref tailRef)) + offset8;
+                            Vector128<short> p = xv * Vector128.WidenLower(PartialLoad.Load8(ref w, weight + fx * channels));
+                            a0 += Vector128.WidenLower(p);
+                            a1 += Vector128.WidenUpper(p);
                         }
-                        Unsafe.Add(ref destination, c) = requantizer.Apply1(acc, c);
                     }
+                    if (wide)
+                        Int8Requantizer.Store8(requantizer.Apply8(Vector256.Create(a0, a1), c), ref Unsafe.Add(ref destination, c));
+                    else
+                        Vector128Requantizer.Store8(requantizer4.Apply4(a0, c), requantizer4.Apply4(a1, c + 4), ref Unsafe.Add(ref destination, c));
+                }
+                for (; c < channels; c++)
+                {
+                    int acc = hasBias ? Unsafe.Add(ref biasRef, c) : 0;
+                    for (int fy = fyStart; fy < fyEnd; fy++)
+                    {
+                        int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * depth + c / multiplier;
+                        int weight = fy * _p.FilterWidth * channels + c;
+                        for (int fx = fxStart; fx < fxEnd; fx++)
+                            acc += Unsafe.Add(ref w, weight + fx * channels) * (Unsafe.Add(ref x, pixel + fx * xStep) + inputOffset);
+                    }
+                    Unsafe.Add(ref destination, c) = requantizer.Apply1(acc, c);
                 }
             }
         }
@@ -444,11 +466,10 @@ internal sealed partial class DepthwiseConv2D
     /// once to 16-bit (x + inputOffset) with zeros where the reference skips taps (a zero adds nothing, so the sums are
     /// the same), then two output pixels at a time take two taps per 16-bit multiply-add against the prepared pairs.
     /// </summary>
-    private void RunInt8Pairs(InvokeContext context)
+    private void RunInt8Pairs(InvokeContext context, ReadOnlySpan<sbyte> filter, int firstRow, int endRow)
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
         ReadOnlySpan<int> bias = _p.HasBias ? context.Input<int>(2) : default;
-        ReadOnlySpan<sbyte> filter = _p.Int8Filter(context);
         if (filter.Length < _p.FilterHeight * _p.FilterWidth * _p.OutputDepth) throw context.Error("tensor data is shorter than its shape");
         Span<short> pairWeights = stackalloc short[PairWeightCapacity];
         BuildPairWeights(filter, pairWeights);
@@ -466,73 +487,71 @@ internal sealed partial class DepthwiseConv2D
         Span<int> spreadScales = !wide && _p.Scales.Channels == 1 ? stackalloc int[2 * _p.OutputDepth] : default;
         var requantizer4 = wide ? default : _p.CreateVector128Requantizer(context, spreadScales);
         int pairStride = channels * 2, rowStride = pairs * pairStride;
-        for (int b = 0; b < _p.Batches; b++)
+        for (int line = firstRow; line < endRow; line++)
         {
-            for (int oy = 0; oy < _p.OutputHeight; oy++)
+            int b = line / _p.OutputHeight, oy = line % _p.OutputHeight;
+            int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
+            int fyStart = FirstInside(yOrigin, _p.DilationHeight);
+            int fyEnd = EndInside(yOrigin, _p.DilationHeight, _p.FilterHeight, _p.InputHeight);
+            for (int fy = fyStart; fy < fyEnd; fy++)
+                FillRow(input.Slice((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth, _p.InputWidth), rows.Slice(fy * rowWidth, rowWidth));
+            ref sbyte outRow = ref MemoryMarshal.GetReference(output.Slice((b * _p.OutputHeight + oy) * _p.OutputWidth * channels, _p.OutputWidth * channels));
+            for (int c = 0; c < channels; c += 8)
             {
-                int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
-                int fyStart = FirstInside(yOrigin, _p.DilationHeight);
-                int fyEnd = EndInside(yOrigin, _p.DilationHeight, _p.FilterHeight, _p.InputHeight);
-                for (int fy = fyStart; fy < fyEnd; fy++)
-                    FillRow(input.Slice((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth, _p.InputWidth), rows.Slice(fy * rowWidth, rowWidth));
-                ref sbyte outRow = ref MemoryMarshal.GetReference(output.Slice((b * _p.OutputHeight + oy) * _p.OutputWidth * channels, _p.OutputWidth * channels));
-                for (int c = 0; c < channels; c += 8)
+                ref short wBlock = ref Unsafe.Add(ref wRef, c * 2);
+                int ox = 0;
+                if (wide)
                 {
-                    ref short wBlock = ref Unsafe.Add(ref wRef, c * 2);
-                    int ox = 0;
-                    if (wide)
+                    Vector256<int> start = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)c) : default;
+                    for (; ox + 2 <= _p.OutputWidth; ox += 2)
                     {
-                        Vector256<int> start = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)c) : default;
-                        for (; ox + 2 <= _p.OutputWidth; ox += 2)
+                        Vector256<int> a0 = start, a1 = start;
+                        for (int fy = fyStart; fy < fyEnd; fy++)
                         {
-                            Vector256<int> a0 = start, a1 = start;
-                            for (int fy = fyStart; fy < fyEnd; fy++)
+                            ref short row = ref Unsafe.Add(ref rowsRef, fy * rowWidth + ox * strideWidth);
+                            ref short wRow = ref Unsafe.Add(ref wBlock, fy * rowStride);
+                            for (int p = 0; p < pairs; p++)
                             {
-                                ref short row = ref Unsafe.Add(ref rowsRef, fy * rowWidth + ox * strideWidth);
-                                ref short wRow = ref Unsafe.Add(ref wBlock, fy * rowStride);
-                                for (int p = 0; p < pairs; p++)
-                                {
-                                    Vector256<short> wv = Vector256.LoadUnsafe(ref wRow, (nuint)(p * pairStride));
-                                    a0 += Avx2.MultiplyAddAdjacent(Pair256(ref row, 2 * p), wv);
-                                    a1 += Avx2.MultiplyAddAdjacent(Pair256(ref row, 2 * p + strideWidth), wv);
-                                }
+                                Vector256<short> wv = Vector256.LoadUnsafe(ref wRow, (nuint)(p * pairStride));
+                                a0 += Avx2.MultiplyAddAdjacent(Pair256(ref row, 2 * p), wv);
+                                a1 += Avx2.MultiplyAddAdjacent(Pair256(ref row, 2 * p + strideWidth), wv);
                             }
-                            Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref outRow, ox * channels + c));
-                            Int8Requantizer.Store8(requantizer.Apply8(a1, c), ref Unsafe.Add(ref outRow, (ox + 1) * channels + c));
                         }
-                        for (; ox < _p.OutputWidth; ox++)
-                        {
-                            Vector256<int> a0 = start;
-                            for (int fy = fyStart; fy < fyEnd; fy++)
-                            {
-                                ref short row = ref Unsafe.Add(ref rowsRef, fy * rowWidth + ox * strideWidth);
-                                ref short wRow = ref Unsafe.Add(ref wBlock, fy * rowStride);
-                                for (int p = 0; p < pairs; p++)
-                                    a0 += Avx2.MultiplyAddAdjacent(Pair256(ref row, 2 * p), Vector256.LoadUnsafe(ref wRow, (nuint)(p * pairStride)));
-                            }
-                            Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref outRow, ox * channels + c));
-                        }
+                        Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref outRow, ox * channels + c));
+                        Int8Requantizer.Store8(requantizer.Apply8(a1, c), ref Unsafe.Add(ref outRow, (ox + 1) * channels + c));
                     }
-                    else
+                    for (; ox < _p.OutputWidth; ox++)
                     {
-                        Vector128<int> low = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)c) : default;
-                        Vector128<int> high = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)(c + 4)) : default;
-                        for (; ox < _p.OutputWidth; ox++)
+                        Vector256<int> a0 = start;
+                        for (int fy = fyStart; fy < fyEnd; fy++)
                         {
-                            Vector128<int> a0 = low, a1 = high;
-                            for (int fy = fyStart; fy < fyEnd; fy++)
-                            {
-                                ref short row = ref Unsafe.Add(ref rowsRef, fy * rowWidth + ox * strideWidth);
-                                ref short wRow = ref Unsafe.Add(ref wBlock, fy * rowStride);
-                                for (int p = 0; p < pairs; p++)
-                                {
-                                    Vector128<short> xv = Vector128.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref row, 2 * p)))).AsInt16();
-                                    a0 += Sse2.MultiplyAddAdjacent(xv, Vector128.LoadUnsafe(ref wRow, (nuint)(p * pairStride)));
-                                    a1 += Sse2.MultiplyAddAdjacent(xv, Vector128.LoadUnsafe(ref wRow, (nuint)(p * pairStride + 8)));
-                                }
-                            }
-                            Vector128Requantizer.Store8(requantizer4.Apply4(a0, c), requantizer4.Apply4(a1, c + 4), ref Unsafe.Add(ref outRow, ox * channels + c));
+                            ref short row = ref Unsafe.Add(ref rowsRef, fy * rowWidth + ox * strideWidth);
+                            ref short wRow = ref Unsafe.Add(ref wBlock, fy * rowStride);
+                            for (int p = 0; p < pairs; p++)
+                                a0 += Avx2.MultiplyAddAdjacent(Pair256(ref row, 2 * p), Vector256.LoadUnsafe(ref wRow, (nuint)(p * pairStride)));
                         }
+                        Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref outRow, ox * channels + c));
+                    }
+                }
+                else
+                {
+                    Vector128<int> low = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)c) : default;
+                    Vector128<int> high = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)(c + 4)) : default;
+                    for (; ox < _p.OutputWidth; ox++)
+                    {
+                        Vector128<int> a0 = low, a1 = high;
+                        for (int fy = fyStart; fy < fyEnd; fy++)
+                        {
+                            ref short row = ref Unsafe.Add(ref rowsRef, fy * rowWidth + ox * strideWidth);
+                            ref short wRow = ref Unsafe.Add(ref wBlock, fy * rowStride);
+                            for (int p = 0; p < pairs; p++)
+                            {
+                                Vector128<short> xv = Vector128.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref row, 2 * p)))).AsInt16();
+                                a0 += Sse2.MultiplyAddAdjacent(xv, Vector128.LoadUnsafe(ref wRow, (nuint)(p * pairStride)));
+                                a1 += Sse2.MultiplyAddAdjacent(xv, Vector128.LoadUnsafe(ref wRow, (nuint)(p * pairStride + 8)));
+                            }
+                        }
+                        Vector128Requantizer.Store8(requantizer4.Apply4(a0, c), requantizer4.Apply4(a1, c + 4), ref Unsafe.Add(ref outRow, ox * channels + c));
                     }
                 }
             }
@@ -590,7 +609,7 @@ internal sealed partial class DepthwiseConv2D
     /// Float: four or eight channels at a time, each channel's taps added in the reference's order with
     /// separate multiply and add, then the bias: the reference's exact sums.
     /// </summary>
-    private void RunFloatOptimized(InvokeContext context)
+    private void RunFloatRows(InvokeContext context, int firstRow, int endRow)
     {
         ReadOnlySpan<float> input = context.Input<float>(0);
         ReadOnlySpan<float> filter = context.Input<float>(1);
@@ -609,64 +628,62 @@ internal sealed partial class DepthwiseConv2D
         Vector256<float> min = Vector256.Create(_p.FloatMin), max = Vector256.Create(_p.FloatMax);
         Vector128<float> min4 = Vector128.Create(_p.FloatMin), max4 = Vector128.Create(_p.FloatMax);
         bool wide = Vector256.IsHardwareAccelerated && _wide;
-        int o = 0;
-        for (int b = 0; b < _p.Batches; b++)
+        int o = firstRow * _p.OutputWidth * channels;
+        for (int line = firstRow; line < endRow; line++)
         {
-            for (int oy = 0; oy < _p.OutputHeight; oy++)
+            int b = line / _p.OutputHeight, oy = line % _p.OutputHeight;
+            int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
+            int fyStart = FirstInside(yOrigin, _p.DilationHeight);
+            int fyEnd = EndInside(yOrigin, _p.DilationHeight, _p.FilterHeight, _p.InputHeight);
+            for (int ox = 0; ox < _p.OutputWidth; ox++, o += channels)
             {
-                int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
-                int fyStart = FirstInside(yOrigin, _p.DilationHeight);
-                int fyEnd = EndInside(yOrigin, _p.DilationHeight, _p.FilterHeight, _p.InputHeight);
-                for (int ox = 0; ox < _p.OutputWidth; ox++, o += channels)
+                int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
+                int fxStart = FirstInside(xOrigin, _p.DilationWidth);
+                int fxEnd = EndInside(xOrigin, _p.DilationWidth, _p.FilterWidth, _p.InputWidth);
+                Span<float> destination = output.Slice(o, channels);
+                int c = 0;
+                if (wide)
                 {
-                    int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
-                    int fxStart = FirstInside(xOrigin, _p.DilationWidth);
-                    int fxEnd = EndInside(xOrigin, _p.DilationWidth, _p.FilterWidth, _p.InputWidth);
-                    Span<float> destination = output.Slice(o, channels);
-                    int c = 0;
-                    if (wide)
+                    for (; c + 8 <= channels; c += 8)
                     {
-                        for (; c + 8 <= channels; c += 8)
-                        {
-                            Vector256<float> acc = default;
-                            for (int fy = fyStart; fy < fyEnd; fy++)
-                            {
-                                int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * stride + (broadcast ? 0 : c);
-                                int weight = fy * _p.FilterWidth * channels + c;
-                                for (int fx = fxStart; fx < fxEnd; fx++)
-                                    acc += (broadcast ? Vector256.Create(Unsafe.Add(ref x, pixel + _p.DilationWidth * fx)) : Vector256.LoadUnsafe(ref x, (nuint)(pixel + _p.DilationWidth * fx * stride)))
-                                        * Vector256.LoadUnsafe(ref w, (nuint)(weight + fx * channels));
-                            }
-                            if (hasBias) acc += Vector256.Create(bias.Slice(c, 8));
-                            Vector256.Min(Vector256.Max(acc, min), max).CopyTo(destination.Slice(c, 8));
-                        }
-                    }
-                    for (; c + 4 <= channels; c += 4)
-                    {
-                        Vector128<float> acc = default;
+                        Vector256<float> acc = default;
                         for (int fy = fyStart; fy < fyEnd; fy++)
                         {
                             int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * stride + (broadcast ? 0 : c);
                             int weight = fy * _p.FilterWidth * channels + c;
                             for (int fx = fxStart; fx < fxEnd; fx++)
-                                acc += (broadcast ? Vector128.Create(Unsafe.Add(ref x, pixel + _p.DilationWidth * fx)) : Vector128.LoadUnsafe(ref x, (nuint)(pixel + _p.DilationWidth * fx * stride)))
-                                    * Vector128.LoadUnsafe(ref w, (nuint)(weight + fx * channels));
+                                acc += (broadcast ? Vector256.Create(Unsafe.Add(ref x, pixel + _p.DilationWidth * fx)) : Vector256.LoadUnsafe(ref x, (nuint)(pixel + _p.DilationWidth * fx * stride)))
+                                    * Vector256.LoadUnsafe(ref w, (nuint)(weight + fx * channels));
                         }
-                        if (hasBias) acc += Vector128.Create(bias.Slice(c, 4));
-                        Vector128.Min(Vector128.Max(acc, min4), max4).CopyTo(destination.Slice(c, 4));
+                        if (hasBias) acc += Vector256.Create(bias.Slice(c, 8));
+                        Vector256.Min(Vector256.Max(acc, min), max).CopyTo(destination.Slice(c, 8));
                     }
-                    for (; c < channels; c++)
+                }
+                for (; c + 4 <= channels; c += 4)
+                {
+                    Vector128<float> acc = default;
+                    for (int fy = fyStart; fy < fyEnd; fy++)
                     {
-                        float acc = 0f;
-                        for (int fy = fyStart; fy < fyEnd; fy++)
-                        {
-                            int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * stride + (broadcast ? 0 : c);
-                            int weight = fy * _p.FilterWidth * channels + c;
-                            for (int fx = fxStart; fx < fxEnd; fx++)
-                                acc += Unsafe.Add(ref x, pixel + _p.DilationWidth * fx * stride) * Unsafe.Add(ref w, weight + fx * channels);
-                        }
-                        destination[c] = Math.Min(Math.Max(acc + (hasBias ? bias[c] : 0f), _p.FloatMin), _p.FloatMax);
+                        int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * stride + (broadcast ? 0 : c);
+                        int weight = fy * _p.FilterWidth * channels + c;
+                        for (int fx = fxStart; fx < fxEnd; fx++)
+                            acc += (broadcast ? Vector128.Create(Unsafe.Add(ref x, pixel + _p.DilationWidth * fx)) : Vector128.LoadUnsafe(ref x, (nuint)(pixel + _p.DilationWidth * fx * stride)))
+                                * Vector128.LoadUnsafe(ref w, (nuint)(weight + fx * channels));
                     }
+                    if (hasBias) acc += Vector128.Create(bias.Slice(c, 4));
+                    Vector128.Min(Vector128.Max(acc, min4), max4).CopyTo(destination.Slice(c, 4));
+                }
+                for (; c < channels; c++)
+                {
+                    float acc = 0f;
+                    for (int fy = fyStart; fy < fyEnd; fy++)
+                    {
+                        int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * stride + (broadcast ? 0 : c);
+                        int weight = fy * _p.FilterWidth * channels + c;
+                        for (int fx = fxStart; fx < fxEnd; fx++)
+                            acc += Unsafe.Add(ref x, pixel + _p.DilationWidth * fx * stride) * Unsafe.Add(ref w, weight + fx * channels);
+                    }
+                    destination[c] = Math.Min(Math.Max(acc + (hasBias ? bias[c] : 0f), _p.FloatMin), _p.FloatMax);
                 }
             }
         }
