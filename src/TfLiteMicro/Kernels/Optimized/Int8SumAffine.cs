@@ -132,9 +132,10 @@ internal readonly record struct Int8SumAffine(int LowCoefficients, int HighCoeff
             Vector512<int> p1 = Sum(Avx512Vbmi.PermuteVar64x8x2(va, spread1, vb), lowByte, topBit, lowCoefficients, highCoefficients, bias);
             Vector512<int> p2 = Sum(Avx512Vbmi.PermuteVar64x8x2(va, spread2, vb), lowByte, topBit, lowCoefficients, highCoefficients, bias);
             Vector512<int> p3 = Sum(Avx512Vbmi.PermuteVar64x8x2(va, spread3, vb), lowByte, topBit, lowCoefficients, highCoefficients, bias);
-            Vector512<int> inBand = Vector512.Equals(p0 & bandMask, Vector512<int>.Zero) | Vector512.Equals(p1 & bandMask, Vector512<int>.Zero)
-                | Vector512.Equals(p2 & bandMask, Vector512<int>.Zero) | Vector512.Equals(p3 & bandMask, Vector512<int>.Zero);
-            if (inBand != Vector512<int>.Zero)
+            // A lane is in the band when its band bits are all zero: the smallest of the four vectors' band bits, lane by lane, is then zero.
+            Vector512<uint> bandBits = Vector512.Min(Vector512.Min((p0 & bandMask).AsUInt32(), (p1 & bandMask).AsUInt32()),
+                Vector512.Min((p2 & bandMask).AsUInt32(), (p3 & bandMask).AsUInt32()));
+            if (Vector512.EqualsAny(bandBits, Vector512<uint>.Zero))
             {
                 // Scales whose exact results often sit on a rounding boundary (simple ratios) stay on the exact path.
                 if (++recomputed > 8 && recomputed * 4 > (i >> 6)) return i;
