@@ -201,8 +201,14 @@ internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level, Int
         for (; i < n; i++) output[i] = scalar.Invoke(a[aScalar ? 0 : i], b[bScalar ? 0 : i]);
     }
 
+    /// <summary>With AVX2: the affine form where Prepare found one (on processors without AVX-512), then the exact rescales.</summary>
     private int Run256(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
-        => output.Length < 16 ? 0 : Int8ElementwiseSimd.Loop256(new Constants256(op), a, aScalar, b, bScalar, output);
+    {
+        if (output.Length < 16) return 0;
+        var exact = new Constants256(op);
+        int i = affine is { } form && !Avx512BW.IsSupported ? form.Run256(a, aScalar, b, bScalar, output, exact, (sbyte)op.Min, (sbyte)op.Max) : 0;
+        return i + Int8ElementwiseSimd.Loop256(exact, a[(aScalar ? 0 : i)..], aScalar, b[(bScalar ? 0 : i)..], bScalar, output[i..]);
+    }
 
     /// <summary>
     /// With AVX-512: the affine form where Prepare found one, then the exact rescales sixteen elements at a time.
@@ -213,7 +219,7 @@ internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level, Int
         ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
         var exact = new Exact512(op, a[0], b[0]);
         int n = output.Length, i = 0;
-        if (affine is { } form && Int8SumAffine.IsSupported) i = form.Run(a, aScalar, b, bScalar, output, exact, (sbyte)op.Min, (sbyte)op.Max);
+        if (affine is { } form && Int8SumAffine.IsSupported512) i = form.Run(a, aScalar, b, bScalar, output, exact, (sbyte)op.Min, (sbyte)op.Max);
         for (; i + 16 <= n; i += 16) exact.Block16(ref pa, aScalar, ref pb, bScalar, ref po, i);
         return i;
     }

@@ -106,8 +106,11 @@ internal readonly record struct Int8SumAffine(int LowCoefficients, int HighCoeff
         return (offset, low + shift, high + shift);
     }
 
+    /// <summary>Whether this processor runs <see cref="Run256"/> (AVX2).</summary>
+    public static bool IsSupported => Avx2.IsSupported;
+
     /// <summary>Whether this processor runs <see cref="Run"/> (AVX-512 BW with the byte permutes of VBMI).</summary>
-    public static bool IsSupported => Avx512BW.IsSupported && Avx512Vbmi.IsSupported;
+    public static bool IsSupported512 => Avx512BW.IsSupported && Avx512Vbmi.IsSupported;
 
     /// <summary>
     /// Sixty-four elements at a time: both inputs' bytes spread to (a, b) word pairs by one permute per sixteen lanes,
@@ -148,6 +151,57 @@ internal readonly record struct Int8SumAffine(int LowCoefficients, int HighCoeff
         }
         return i;
     }
+
+    /// <summary>
+    /// The AVX2 form of <see cref="Run"/>, thirty-two elements at a time: the inputs' bytes interleaved and sign-extended
+    /// to (a, b) word pairs; a block with a lane in the band goes to <paramref name="exact"/>. Returns how many elements
+    /// it wrote (a multiple of 32).
+    /// </summary>
+    public int Run256<TExact>(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output, TExact exact, sbyte min, sbyte max)
+        where TExact : struct, IInt32Lanes256
+    {
+        ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
+        Vector128<sbyte> ca = Vector128.Create(a[0]), cb = Vector128.Create(b[0]);
+        Vector256<short> lowCoefficients = Vector256.Create(LowCoefficients).AsInt16(), highCoefficients = Vector256.Create(HighCoefficients).AsInt16();
+        Vector256<int> bias = Vector256.Create(Bias), bandMask = Vector256.Create(BandMask);
+        Vector256<sbyte> lower = Vector256.Create(min), upper = Vector256.Create(max);
+        Vector256<int> order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+        int f = FractionBits, n = output.Length, i = 0, recomputed = 0;
+        for (; i + 32 <= n; i += 32)
+        {
+            (Vector256<int> p0, Vector256<int> p1) = Sum16(Int8ElementwiseSimd.Load16(ref pa, i, aScalar, ca), Int8ElementwiseSimd.Load16(ref pb, i, bScalar, cb), lowCoefficients, highCoefficients, bias);
+            (Vector256<int> p2, Vector256<int> p3) = Sum16(Int8ElementwiseSimd.Load16(ref pa, i + 16, aScalar, ca), Int8ElementwiseSimd.Load16(ref pb, i + 16, bScalar, cb), lowCoefficients, highCoefficients, bias);
+            Vector256<uint> bandBits = Vector256.Min(Vector256.Min((p0 & bandMask).AsUInt32(), (p1 & bandMask).AsUInt32()),
+                Vector256.Min((p2 & bandMask).AsUInt32(), (p3 & bandMask).AsUInt32()));
+            if (Vector256.EqualsAny(bandBits, Vector256<uint>.Zero))
+            {
+                if (++recomputed > 8 && recomputed * 4 > (i >> 5)) return i;
+                Int8ElementwiseSimd.Loop256(exact, a[(aScalar ? 0 : i)..], aScalar, b[(bScalar ? 0 : i)..], bScalar, output.Slice(i, 32));
+                continue;
+            }
+            // In-lane packs leave groups of four in the order 0, 2, 4, 6, 1, 3, 5, 7.
+            Vector256<short> w0 = Avx2.PackSignedSaturate(Vector256.ShiftRightArithmetic(p0, f), Vector256.ShiftRightArithmetic(p1, f));
+            Vector256<short> w1 = Avx2.PackSignedSaturate(Vector256.ShiftRightArithmetic(p2, f), Vector256.ShiftRightArithmetic(p3, f));
+            Vector256<sbyte> bytes = Avx2.PermuteVar8x32(Avx2.PackSignedSaturate(w0, w1).AsInt32(), order).AsSByte();
+            Vector256.Min(Vector256.Max(bytes, lower), upper).StoreUnsafe(ref po, (nuint)i);
+        }
+        return i;
+    }
+
+    /// <summary>P for sixteen elements in two vectors of eight lanes, from their bytes: (a, b) interleaved and sign-extended to words.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<int>, Vector256<int>) Sum16(Vector128<sbyte> a, Vector128<sbyte> b,
+        Vector256<short> lowCoefficients, Vector256<short> highCoefficients, Vector256<int> bias)
+    {
+        Vector256<short> first = Avx2.ConvertToVector256Int16(Sse2.UnpackLow(a, b)), second = Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(a, b));
+        return (Sum(first, lowCoefficients, highCoefficients, bias), Sum(second, lowCoefficients, highCoefficients, bias));
+    }
+
+    /// <summary>P for eight lanes from their (a, b) words: 256 a ch1 + (a + 128) cl1 + the same for b + bias.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Sum(Vector256<short> words, Vector256<short> lowCoefficients, Vector256<short> highCoefficients, Vector256<int> bias)
+        => Avx2.MultiplyAddAdjacent(Avx2.ShiftLeftLogical(words, 8), highCoefficients)
+           + Avx2.MultiplyAddAdjacent(words + Vector256.Create((short)128), lowCoefficients) + bias;
 
     /// <summary>P for sixteen lanes from their permuted bytes (a, a, b, b per lane): 256 a ch1 + (a + 128) cl1 + the same for b + bias.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
