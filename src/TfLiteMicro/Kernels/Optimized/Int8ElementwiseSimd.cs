@@ -174,10 +174,13 @@ internal static class Int8ElementwiseSimd
 /// The int8 sum or difference of <see cref="BinaryArithmetic.QuantizedSum"/> (TFLite's ADD/SUB arithmetic: offset, shift
 /// left, rescale each input, add, rescale to the output), sixteen elements at a time; the same bytes as the operator.
 /// With AVX-512, <paramref name="affine"/> (from <see cref="Int8SumAffine.Create"/> in Prepare) computes most blocks
-/// as one checked affine function of the bytes and the exact rescales only the rest.
+/// as one checked affine function of the bytes and the exact rescales only the rest. <paramref name="avx512"/> false keeps
+/// the AVX2 loops where AVX-512 exists (tests of the AVX2 loops on such processors).
 /// </summary>
-internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level, Int8SumAffine? affine) : IInt8SpanKernel
+internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level, Int8SumAffine? affine, bool avx512 = true) : IInt8SpanKernel
 {
+    private readonly bool _avx512 = avx512 && Avx512BW.IsSupported;
+
     /// <summary>Whether the vector loops reproduce <paramref name="op"/> exactly (multipliers and exponents in range, and an
     /// ordered clamp: the reference's clamp of an inverted range is not a max-then-min).</summary>
     public static bool Supports(in BinaryParameters op)
@@ -193,7 +196,7 @@ internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level, Int
         int i = 0;
         if (n >= 16)
         {
-            if (level >= SimdLevel.Avx2 && Avx512BW.IsSupported && SplitInputScale.Fits(op)) i = Run512(a, aScalar, b, bScalar, output);
+            if (level >= SimdLevel.Avx2 && _avx512 && SplitInputScale.Fits(op)) i = Run512(a, aScalar, b, bScalar, output);
             if (level >= SimdLevel.Avx2 && Avx2.IsSupported) i += Run256(a[(aScalar ? 0 : i)..], aScalar, b[(bScalar ? 0 : i)..], bScalar, output[i..]);
             else if (level >= SimdLevel.Vector128 && Vector128.IsHardwareAccelerated) i = Run128(a, aScalar, b, bScalar, output);
         }
@@ -206,8 +209,8 @@ internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level, Int
     {
         if (output.Length < 16) return 0;
         var exact = new Constants256(op);
-        int i = affine is { } form && !Avx512BW.IsSupported ? form.Run256(a, aScalar, b, bScalar, output, exact, (sbyte)op.Min, (sbyte)op.Max) : 0;
-        return i + Int8ElementwiseSimd.Loop256(exact, a[(aScalar ? 0 : i)..], aScalar, b[(bScalar ? 0 : i)..], bScalar, output[i..]);
+        int i = affine is { } form && !_avx512 ? form.Run256(a, aScalar, b, bScalar, output, exact, (sbyte)op.Min, (sbyte)op.Max) : 0;
+        return i + 16 > output.Length ? i : i + Int8ElementwiseSimd.Loop256(exact, a[(aScalar ? 0 : i)..], aScalar, b[(bScalar ? 0 : i)..], bScalar, output[i..]);
     }
 
     /// <summary>

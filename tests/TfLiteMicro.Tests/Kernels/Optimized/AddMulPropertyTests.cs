@@ -235,6 +235,12 @@ public sealed class AddMulPropertyTests
                 output => BinaryArithmetic.Int8(op with { Shape = BroadcastShape.Flat(a.Length) }, a, b, output),
                 (level, output) => new Int8SumKernel(op, level, affine).Run(a, false, b, false, output),
                 $"{what}, affine {affine} (element i is a[i] = i >> 8 and b[i] = i & 255)");
+            // The AVX2 loops, also where AVX-512 takes their place in the kernel.
+            if (Avx512BW.IsSupported)
+                FastPath.AssertLoopMatchesReference<sbyte>(a.Length,
+                    output => BinaryArithmetic.Int8(op with { Shape = BroadcastShape.Flat(a.Length) }, a, b, output),
+                    (level, output) => new Int8SumKernel(op, level, affine, avx512: false).Run(a, false, b, false, output),
+                    $"{what}, affine {affine}, AVX2 loops (element i is a[i] = i >> 8 and b[i] = i & 255)");
         }
         // Most scale sets take the affine form; the others (amplifying outputs) keep the exact loops.
         if (Int8SumAffine.IsSupported) Assert.True(affineRounds * 4 > rounds * 3, $"{affineRounds} of {rounds} scale sets took the affine form");
@@ -261,12 +267,15 @@ public sealed class AddMulPropertyTests
                     },
                     (level, output) =>
                     {
+                        // Values of the scalar in even rows run the AVX2 loops where AVX-512 takes their place in the kernel.
                         var kernel = new Int8SumKernel(op, level, affine);
+                        var kernel256 = new Int8SumKernel(op, level, affine, avx512: false);
                         for (int x = 0; x < 256; x++)
                         {
                             sbyte[] scalar = [(sbyte)x];
-                            if (aScalar) kernel.Run(scalar, true, full, false, output.Slice(256 * x, 256));
-                            else kernel.Run(full, false, scalar, true, output.Slice(256 * x, 256));
+                            Int8SumKernel k = x % 2 == 0 ? kernel256 : kernel;
+                            if (aScalar) k.Run(scalar, true, full, false, output.Slice(256 * x, 256));
+                            else k.Run(full, false, scalar, true, output.Slice(256 * x, 256));
                         }
                     },
                     $"{what}, input {(aScalar ? 0 : 1)} a scalar (element i is scalar i >> 8 with the other input i & 255)");
