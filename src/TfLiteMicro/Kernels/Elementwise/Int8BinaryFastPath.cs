@@ -8,6 +8,7 @@ internal struct Int8BinaryFastPath
 {
     private Int8BroadcastPlan _plan;
     private SimdLevel _level;
+    private Int8SumAffine? _sumAffine;
 
     /// <summary>Whether Prepare found a vector path for this node.</summary>
     public readonly bool Active => _plan.Kind != Int8BroadcastKind.None;
@@ -15,6 +16,7 @@ internal struct Int8BinaryFastPath
     public void Prepare(PrepareContext context, in BinaryParameters p)
     {
         _plan = default;
+        _sumAffine = null;
         _level = Simd.For(context);
         if (p.Type != TensorType.Int8 || _level == SimdLevel.Reference) return;
         bool supported = p.Operation switch
@@ -23,7 +25,9 @@ internal struct Int8BinaryFastPath
             BinaryOperation.Multiply => Int8ProductKernel.Supports(p),
             _ => false,
         };
-        if (supported) _plan = Int8BroadcastPlan.Create(p.Shape, context.Input(0), context.Input(1), context.Output(0));
+        if (!supported) return;
+        _plan = Int8BroadcastPlan.Create(p.Shape, context.Input(0), context.Input(1), context.Output(0));
+        if (_plan.Kind != Int8BroadcastKind.None && p.Operation != BinaryOperation.Multiply && Int8SumAffine.IsSupported) _sumAffine = Int8SumAffine.Create(p);
     }
 
     public readonly void Run(InvokeContext context, in BinaryParameters p)
@@ -31,7 +35,7 @@ internal struct Int8BinaryFastPath
         ReadOnlySpan<sbyte> a = context.Input<sbyte>(0), b = context.Input<sbyte>(1);
         Span<sbyte> output = context.Output<sbyte>(0);
         if (p.Operation == BinaryOperation.Multiply) Int8ElementwiseSimd.Run(_plan, a, b, output, new Int8ProductKernel(p, _level));
-        else Int8ElementwiseSimd.Run(_plan, a, b, output, new Int8SumKernel(p, _level));
+        else Int8ElementwiseSimd.Run(_plan, a, b, output, new Int8SumKernel(p, _level, _sumAffine));
     }
 }
 

@@ -173,9 +173,14 @@ internal static class Int8ElementwiseSimd
 /// <summary>
 /// The int8 sum or difference of <see cref="BinaryArithmetic.QuantizedSum"/> (TFLite's ADD/SUB arithmetic: offset, shift
 /// left, rescale each input, add, rescale to the output), sixteen elements at a time; the same bytes as the operator.
+/// With AVX-512, <paramref name="affine"/> (from <see cref="Int8SumAffine.Create"/> in Prepare) computes most blocks
+/// as one checked affine function of the bytes and the exact rescales only the rest. <paramref name="avx512"/> false keeps
+/// the AVX2 loops where AVX-512 exists (tests of the AVX2 loops on such processors).
 /// </summary>
-internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level) : IInt8SpanKernel
+internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level, Int8SumAffine? affine, bool avx512 = true) : IInt8SpanKernel
 {
+    private readonly bool _avx512 = avx512 && Avx512BW.IsSupported;
+
     /// <summary>Whether the vector loops reproduce <paramref name="op"/> exactly (multipliers and exponents in range, and an
     /// ordered clamp: the reference's clamp of an inverted range is not a max-then-min).</summary>
     public static bool Supports(in BinaryParameters op)
@@ -191,7 +196,7 @@ internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level) : I
         int i = 0;
         if (n >= 16)
         {
-            if (level >= SimdLevel.Avx2 && Avx512BW.IsSupported && SplitInputScale.Fits(op)) i = Run512(a, aScalar, b, bScalar, output);
+            if (level >= SimdLevel.Avx2 && _avx512 && SplitInputScale.Fits(op)) i = Run512(a, aScalar, b, bScalar, output);
             if (level >= SimdLevel.Avx2 && Avx2.IsSupported) i += Run256(a[(aScalar ? 0 : i)..], aScalar, b[(bScalar ? 0 : i)..], bScalar, output[i..]);
             else if (level >= SimdLevel.Vector128 && Vector128.IsHardwareAccelerated) i = Run128(a, aScalar, b, bScalar, output);
         }
@@ -199,38 +204,67 @@ internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level) : I
         for (; i < n; i++) output[i] = scalar.Invoke(a[aScalar ? 0 : i], b[bScalar ? 0 : i]);
     }
 
+    /// <summary>With AVX2: the affine form where Prepare found one (on processors without AVX-512), then the exact rescales.</summary>
     private int Run256(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
-        => output.Length < 16 ? 0 : Int8ElementwiseSimd.Loop256(new Constants256(op), a, aScalar, b, bScalar, output);
+    {
+        if (output.Length < 16) return 0;
+        var exact = new Constants256(op);
+        int i = affine is { } form && !_avx512 ? form.Run256(a, aScalar, b, bScalar, output, exact, (sbyte)op.Min, (sbyte)op.Max) : 0;
+        return i + 16 > output.Length ? i : i + Int8ElementwiseSimd.Loop256(exact, a[(aScalar ? 0 : i)..], aScalar, b[(bScalar ? 0 : i)..], bScalar, output[i..]);
+    }
 
     /// <summary>
-    /// Sixty-four elements at a time with AVX-512: each input's rescale in 32-bit multiplies (<see cref="SplitInputScale"/>),
-    /// the output's with the 64-bit products of even and odd lanes. Returns how many elements it wrote.
+    /// With AVX-512: the affine form where Prepare found one, then the exact rescales sixteen elements at a time.
+    /// Returns how many elements it wrote (a multiple of sixteen).
     /// </summary>
     private int Run512(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
     {
         ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
-        var scale1 = new SplitInputScale(op.Input1Offset, op.Input1Multiplier, op.LeftShift, -op.Input1Shift);
-        var scale2 = new SplitInputScale(op.Input2Offset, op.Input2Multiplier, op.LeftShift, -op.Input2Shift);
-        Vector512<int> mo = Vector512.Create(op.OutputMultiplier), maskO = Vector512.Create(FixedPointVector.Mask(-op.OutputShift));
-        Vector512<int> outputOffset = Vector512.Create(op.OutputOffset), min = Vector512.Create(op.Min), max = Vector512.Create(op.Max);
-        int eo = -op.OutputShift;
-        bool subtract = op.Operation == BinaryOperation.Subtract;
-        // The inputs' broadcast scalars are rescaled once.
-        Vector512<int> ca = scale1.Apply(Vector512.Create((int)a[0])), cb = scale2.Apply(Vector512.Create((int)b[0]));
+        var exact = new Exact512(op, a[0], b[0]);
         int n = output.Length, i = 0;
-        for (; i + 64 <= n; i += 64)
-        {
-            for (int q = 0; q < 64; q += 16)
-            {
-                Vector512<int> s1 = aScalar ? ca : scale1.Apply(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref pa, (nuint)(i + q))));
-                Vector512<int> s2 = bScalar ? cb : scale2.Apply(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref pb, (nuint)(i + q))));
-                Vector512<int> raw = subtract ? s1 - s2 : s1 + s2;
-                Vector512<int> result = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(raw, mo), eo, maskO, Vector512.ShiftRightArithmetic(maskO, 1)) + outputOffset;
-                // Clamped to [Min, Max] within the int8 range, so the saturating narrowing only narrows.
-                Avx512F.ConvertToVector128SByteWithSaturation(Vector512.Min(Vector512.Max(result, min), max)).StoreUnsafe(ref po, (nuint)(i + q));
-            }
-        }
+        if (affine is { } form && Int8SumAffine.IsSupported512) i = form.Run(a, aScalar, b, bScalar, output, exact, (sbyte)op.Min, (sbyte)op.Max);
+        for (; i + 16 <= n; i += 16) exact.Block16(ref pa, aScalar, ref pb, bScalar, ref po, i);
         return i;
+    }
+
+    /// <summary>
+    /// The exact arithmetic with AVX-512, sixteen elements at a time: each input's rescale in 32-bit multiplies
+    /// (<see cref="SplitInputScale"/>), the output's with the 64-bit products of even and odd lanes.
+    /// </summary>
+    internal readonly struct Exact512
+    {
+        private readonly SplitInputScale _scale1, _scale2;
+        private readonly Vector512<int> _mo, _maskO, _outputOffset, _min, _max, _scalarA, _scalarB;
+        private readonly int _eo;
+        private readonly bool _subtract;
+
+        /// <summary>The constants of <paramref name="op"/>; <paramref name="a0"/> and <paramref name="b0"/> are the inputs' broadcast scalars, rescaled once.</summary>
+        public Exact512(in BinaryParameters op, sbyte a0, sbyte b0)
+        {
+            _scale1 = new SplitInputScale(op.Input1Offset, op.Input1Multiplier, op.LeftShift, -op.Input1Shift);
+            _scale2 = new SplitInputScale(op.Input2Offset, op.Input2Multiplier, op.LeftShift, -op.Input2Shift);
+            _mo = Vector512.Create(op.OutputMultiplier);
+            _maskO = Vector512.Create(FixedPointVector.Mask(-op.OutputShift));
+            _outputOffset = Vector512.Create(op.OutputOffset);
+            _min = Vector512.Create(op.Min);
+            _max = Vector512.Create(op.Max);
+            _eo = -op.OutputShift;
+            _subtract = op.Operation == BinaryOperation.Subtract;
+            _scalarA = _scale1.Apply(Vector512.Create((int)a0));
+            _scalarB = _scale2.Apply(Vector512.Create((int)b0));
+        }
+
+        /// <summary>Elements <paramref name="i"/> to i + 15 (a scalar input's element 0 for every one).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Block16(ref sbyte pa, bool aScalar, ref sbyte pb, bool bScalar, ref sbyte po, int i)
+        {
+            Vector512<int> s1 = aScalar ? _scalarA : _scale1.Apply(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref pa, (nuint)i)));
+            Vector512<int> s2 = bScalar ? _scalarB : _scale2.Apply(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref pb, (nuint)i)));
+            Vector512<int> raw = _subtract ? s1 - s2 : s1 + s2;
+            Vector512<int> result = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(raw, _mo), _eo, _maskO, Vector512.ShiftRightArithmetic(_maskO, 1)) + _outputOffset;
+            // Clamped to [Min, Max] within the int8 range, so the saturating narrowing only narrows.
+            Avx512F.ConvertToVector128SByteWithSaturation(Vector512.Min(Vector512.Max(result, _min), _max)).StoreUnsafe(ref po, (nuint)i);
+        }
     }
 
     /// <summary>

@@ -212,7 +212,11 @@ public sealed class AddMulPropertyTests
         }
     }
 
-    /// <summary>Every pair of int8 inputs through the vector sum loops (ADD and SUB arithmetic), at every level, against the operator.</summary>
+    /// <summary>
+    /// Every pair of int8 inputs through the vector sum loops (ADD and SUB arithmetic), at every level, against the operator,
+    /// with the affine form wherever Prepare finds one: random scale sets and extreme ones (equal scales, outputs on
+    /// exact rounding ties, far-apart input scales, amplifying and shrinking outputs, edge zero points, narrow clamps).
+    /// </summary>
     [Fact]
     public void SumKernelCoversEveryInputPair()
     {
@@ -220,27 +224,131 @@ public sealed class AddMulPropertyTests
         var a = new sbyte[65536];
         var b = new sbyte[65536];
         for (int i = 0; i < a.Length; i++) { a[i] = (sbyte)(i >> 8); b[i] = (sbyte)i; }
-        for (int round = 0; round < 12; round++)
+        int rounds = 0, affineRounds = 0;
+        foreach ((BinaryParameters op, string what) in SumCases(random, FastPath.Cases(1500) / 30))
+        {
+            Assert.True(Int8SumKernel.Supports(op), what);
+            Int8SumAffine? affine = Int8SumAffine.Create(op);
+            rounds++;
+            if (affine is not null) affineRounds++;
+            FastPath.AssertLoopMatchesReference<sbyte>(a.Length,
+                output => BinaryArithmetic.Int8(op with { Shape = BroadcastShape.Flat(a.Length) }, a, b, output),
+                (level, output) => new Int8SumKernel(op, level, affine).Run(a, false, b, false, output),
+                $"{what}, affine {affine} (element i is a[i] = i >> 8 and b[i] = i & 255)");
+            // The AVX2 loops, also where AVX-512 takes their place in the kernel.
+            if (Avx512BW.IsSupported)
+                FastPath.AssertLoopMatchesReference<sbyte>(a.Length,
+                    output => BinaryArithmetic.Int8(op with { Shape = BroadcastShape.Flat(a.Length) }, a, b, output),
+                    (level, output) => new Int8SumKernel(op, level, affine, avx512: false).Run(a, false, b, false, output),
+                    $"{what}, affine {affine}, AVX2 loops (element i is a[i] = i >> 8 and b[i] = i & 255)");
+        }
+        // Most scale sets take the affine form; the others (amplifying outputs) keep the exact loops.
+        if (Int8SumAffine.IsSupported) Assert.True(affineRounds * 4 > rounds * 3, $"{affineRounds} of {rounds} scale sets took the affine form");
+    }
+
+    /// <summary>The same with either input one broadcast element: each of its 256 values against all 256 of the other.</summary>
+    [Fact]
+    public void SumKernelCoversEveryPairWithAScalarInput()
+    {
+        var random = new Random(1212);
+        var full = new sbyte[256];
+        for (int i = 0; i < full.Length; i++) full[i] = (sbyte)i;
+        foreach ((BinaryParameters op, string what) in SumCases(random, 4).Where((_, k) => k % 7 == 0))
+        {
+            Int8SumAffine? affine = Int8SumAffine.Create(op);
+            for (int scalarSide = 0; scalarSide < 2; scalarSide++)
+            {
+                bool aScalar = scalarSide == 0;
+                FastPath.AssertLoopMatchesReference<sbyte>(65536,
+                    output =>
+                    {
+                        var sum = new BinaryArithmetic.Int8Result<BinaryArithmetic.QuantizedSum>(new(op));
+                        for (int i = 0; i < output.Length; i++) output[i] = aScalar ? sum.Invoke((sbyte)(i >> 8), (sbyte)i) : sum.Invoke((sbyte)i, (sbyte)(i >> 8));
+                    },
+                    (level, output) =>
+                    {
+                        // Values of the scalar in even rows run the AVX2 loops where AVX-512 takes their place in the kernel.
+                        var kernel = new Int8SumKernel(op, level, affine);
+                        var kernel256 = new Int8SumKernel(op, level, affine, avx512: false);
+                        for (int x = 0; x < 256; x++)
+                        {
+                            sbyte[] scalar = [(sbyte)x];
+                            Int8SumKernel k = x % 2 == 0 ? kernel256 : kernel;
+                            if (aScalar) k.Run(scalar, true, full, false, output.Slice(256 * x, 256));
+                            else k.Run(full, false, scalar, true, output.Slice(256 * x, 256));
+                        }
+                    },
+                    $"{what}, input {(aScalar ? 0 : 1)} a scalar (element i is scalar i >> 8 with the other input i & 255)");
+            }
+        }
+    }
+
+    /// <summary>The affine form exists for the scale sets of typical models and for those whose results sit on rounding ties.</summary>
+    [Fact]
+    public void SumAffineFormIsFoundForTypicalScales()
+    {
+        foreach (BinaryOperation operation in new[] { BinaryOperation.Add, BinaryOperation.Subtract })
+        {
+            Assert.NotNull(Int8SumAffine.Create(SumParameters(operation, 0.05f, 0.05f, 0.05f, 0, 0, 0, -128, 127)));
+            Assert.NotNull(Int8SumAffine.Create(SumParameters(operation, 1f, 1f, 2f, 0, 0, 0, -128, 127)));
+            Assert.NotNull(Int8SumAffine.Create(SumParameters(operation, 0.0235f, 0.0391f, 0.0472f, -3, 12, -128, -128, 127)));
+            Assert.NotNull(Int8SumAffine.Create(SumParameters(operation, 0.004f, 0.5f, 0.9f, -128, 127, 127, 0, 127)));
+        }
+    }
+
+    /// <summary>Random scale sets, then the extreme ones, for ADD and SUB.</summary>
+    private static IEnumerable<(BinaryParameters Op, string What)> SumCases(Random random, int randomRounds)
+    {
+        for (int round = 0; round < randomRounds; round++)
         {
             float scale1 = Scale(random, 0.001f, 1f), scale2 = Scale(random, 0.001f, 1f);
             float outputScale = Math.Max(scale1, scale2) * Scale(random, 0.01f, 4f);
-            double twiceMax = 2 * (double)Math.Max(scale1, scale2);
-            (int m1, int s1) = FixedPoint.QuantizeMultiplier(scale1 / twiceMax);
-            (int m2, int s2) = FixedPoint.QuantizeMultiplier(scale2 / twiceMax);
-            (int mo, int so) = FixedPoint.QuantizeMultiplier(twiceMax / ((1 << 20) * (double)outputScale));
-            var op = new BinaryParameters
-            {
-                Type = TensorType.Int8, Operation = round % 3 == 2 ? BinaryOperation.Subtract : BinaryOperation.Add, Shape = BroadcastShape.Flat(a.Length), LeftShift = 20, Input1Offset = random.Next(-127, 129), Input1Multiplier = m1, Input1Shift = s1,
-                Input2Offset = random.Next(-127, 129), Input2Multiplier = m2, Input2Shift = s2,
-                OutputOffset = random.Next(-128, 128), OutputMultiplier = mo, OutputShift = so,
-                Min = random.Next(-128, 0), Max = random.Next(0, 128),
-            };
-            Assert.True(Int8SumKernel.Supports(op));
-            FastPath.AssertLoopMatchesReference<sbyte>(a.Length,
-                output => BinaryArithmetic.Int8(op, a, b, output),
-                (level, output) => new Int8SumKernel(op, level).Run(a, false, b, false, output),
-                $"round {round} {op.Operation} (element i is a[i] = i >> 8 plus b[i] = i & 255)");
+            BinaryOperation operation = round % 3 == 2 ? BinaryOperation.Subtract : BinaryOperation.Add;
+            int zero1 = random.Next(-128, 128), zero2 = random.Next(-128, 128), zeroOut = random.Next(-128, 128);
+            int min = random.Next(-128, 0), max = random.Next(0, 128);
+            yield return (SumParameters(operation, scale1, scale2, outputScale, zero1, zero2, zeroOut, min, max),
+                $"round {round} {operation} scales {scale1},{scale2}->{outputScale} zero points {zero1},{zero2}->{zeroOut} range [{min}, {max}]");
         }
+        (float, float, float)[] scaleSets =
+        [
+            (1f, 1f, 1f), (1f, 1f, 2f), (1f, 1f, 0.5f), (1f, 1f, 3f), (0.5f, 1f, 1.5f), (1f, 0.25f, 0.75f), (0.1f, 0.1f, 0.2f),
+            (1f, 1e-3f, 1f), (1e-3f, 1f, 1f), (1f, 1f, 0.01f), (1f, 1f, 100f), (0.02f, 0.02f, 0.02f / 255f), (1f, 0.999f, 1.001f),
+        ];
+        (int, int, int, int, int)[] zeroPointsAndRanges =
+        [
+            (0, 0, 0, -128, 127), (-128, -128, -128, -128, 127), (127, 127, 127, -128, 127), (-128, 127, 5, 0, 127), (17, -90, -40, -10, 10),
+        ];
+        foreach (BinaryOperation operation in new[] { BinaryOperation.Add, BinaryOperation.Subtract })
+            foreach ((float scale1, float scale2, float outputScale) in scaleSets)
+                foreach ((int zero1, int zero2, int zeroOut, int min, int max) in zeroPointsAndRanges)
+                    yield return (SumParameters(operation, scale1, scale2, outputScale, zero1, zero2, zeroOut, min, max),
+                        $"{operation} scales {scale1},{scale2}->{outputScale} zero points {zero1},{zero2}->{zeroOut} range [{min}, {max}]");
+    }
+
+    /// <summary>ADD's or SUB's int8 parameters as Prepare derives them (SUB in single precision).</summary>
+    private static BinaryParameters SumParameters(BinaryOperation operation, float scale1, float scale2, float outputScale,
+        int zero1, int zero2, int zeroOut, int min, int max)
+    {
+        (int, int) m1, m2, mo;
+        if (operation == BinaryOperation.Subtract)
+        {
+            float twiceMax = 2 * Math.Max(scale1, scale2);
+            (m1, m2, mo) = (FixedPoint.QuantizeMultiplier(scale1 / twiceMax), FixedPoint.QuantizeMultiplier(scale2 / twiceMax),
+                FixedPoint.QuantizeMultiplier(twiceMax / ((1 << 20) * outputScale)));
+        }
+        else
+        {
+            double twiceMax = 2 * (double)Math.Max(scale1, scale2);
+            (m1, m2, mo) = (FixedPoint.QuantizeMultiplier(scale1 / twiceMax), FixedPoint.QuantizeMultiplier(scale2 / twiceMax),
+                FixedPoint.QuantizeMultiplier(twiceMax / ((1 << 20) * (double)outputScale)));
+        }
+        return new BinaryParameters
+        {
+            Type = TensorType.Int8, Operation = operation, Shape = BroadcastShape.Flat(65536), LeftShift = 20,
+            Input1Offset = -zero1, Input1Multiplier = m1.Item1, Input1Shift = m1.Item2,
+            Input2Offset = -zero2, Input2Multiplier = m2.Item1, Input2Shift = m2.Item2,
+            OutputOffset = zeroOut, OutputMultiplier = mo.Item1, OutputShift = mo.Item2, Min = min, Max = max,
+        };
     }
 
     private readonly struct ScalarProduct(int offset1, int offset2, int outputOffset, int multiplier, int shift, int min, int max) : IBinaryOperator<sbyte, sbyte>
