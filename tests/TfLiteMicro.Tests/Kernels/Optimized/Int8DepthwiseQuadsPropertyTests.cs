@@ -1,0 +1,85 @@
+using TfLiteMicro.Kernels;
+using TfLiteMicro.Modeling;
+using TfLiteMicro.Tests.Support;
+using static TfLiteMicro.Tests.Kernels.PropertyTestSupport;
+
+namespace TfLiteMicro.Tests.Kernels.Optimized;
+
+/// <summary>
+/// The AVX-VNNI depthwise quad kernel (<c>Int8DepthwiseQuads</c>: at most four filter rows; multiplier one with eight or a
+/// multiple of sixteen channels, or one input channel feeding them) gives the reference's bytes, with the filter arranged
+/// per Invoke and once: one and two output rows per interleave (unit vertical stride, strides that are multiples of the
+/// dilation), odd widths with two pixels per unit, paddings past the input on every side, widths longer than a vector step.
+/// </summary>
+public sealed class Int8DepthwiseQuadsPropertyTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DepthwiseQuadsMatchReference(bool prearrangeWeights)
+    {
+        var random = new Random(prearrangeWeights ? 7302 : 7301);
+        int cases = FastPath.Cases(200);
+        for (int i = 0; i < cases; i++)
+        {
+            int kind = random.Next(4);
+            int channels = kind switch { 0 or 2 => 8, _ => 16 * random.Next(1, 5) };
+            int inDepth = kind < 2 ? channels : 1, multiplier = channels / inDepth;
+            int batches = random.Next(1, 3), height = random.Next(1, 12), width = random.Next(1, random.Next(2) == 0 ? 12 : 40);
+            int filterHeight = random.Next(1, 5), filterWidth = random.Next(1, 5);
+            int strideH = random.Next(1, 4), strideW = random.Next(1, 3);
+            int dilationH = random.Next(4) == 0 ? 2 : 1, dilationW = random.Next(5) == 0 ? 2 : 1;
+            PaddingKind padding = RandomPadding(random);
+            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH);
+            int outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
+            if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
+
+            var m = new OperatorModel();
+            float inputScale = Scale(random, 0.005f, 0.1f);
+            int input = m.Input(TensorType.Int8, [batches, height, width, inDepth], Quant.PerTensor(inputScale, random.Next(-128, 128)));
+            bool perChannel = random.Next(4) != 0;
+            float[] filterScales = perChannel ? Scales(random, channels, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
+            int filter = m.Constant(TensorType.Int8, [1, filterHeight, filterWidth, channels], RandomBytes(random, filterHeight * filterWidth * channels),
+                Quant.PerChannel(filterScales, 3));
+            var inputs = new List<int> { input, filter };
+            if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [channels], Bias(random, channels), Quant.PerTensor(inputScale * filterScales[0])));
+            m.Output(TensorType.Int8, [batches, outHeight, outWidth, channels],
+                Quant.PerTensor(OutputScale(random, inputScale, filterScales[0], filterHeight * filterWidth), random.Next(-128, 128)));
+            var options = OperatorOptions.DepthwiseConv2D(padding, strideW, strideH, multiplier, RandomActivation(random), dilationW, dilationH);
+            FastPath.AssertMatchesReference(m.Build(BuiltinOperator.DepthwiseConv2D, [.. inputs], options), random,
+                $"case {i}: DEPTHWISE {batches}x{height}x{width}x{inDepth} x{multiplier} filter {filterHeight}x{filterWidth} stride {strideH},{strideW} dilation {dilationH},{dilationW} padding {padding} prearranged {prearrangeWeights}",
+                prearrangeWeights: prearrangeWeights);
+        }
+    }
+
+    /// <summary>The interleave writes each padded row's byte k, flipped, at 4k + row, and nothing past 4 * count.</summary>
+    [Fact]
+    public void InterleaveMatchesItsDefinition()
+    {
+        if (!Simd.IsAvailable(SimdLevel.Avx2)) return;
+        var random = new Random(7303);
+        for (int i = 0; i < 300; i++)
+        {
+            int length = random.Next(0, 70), padBefore = random.Next(0, 20), count = random.Next(0, 110);
+            sbyte fill = (sbyte)random.Next(-128, 128);
+            byte flip = random.Next(2) == 0 ? (byte)0x80 : (byte)0;
+            var rows = new sbyte[4][];
+            for (int j = 0; j < 4; j++)
+            {
+                rows[j] = length > 0 && random.Next(4) != 0 ? new sbyte[length] : [];
+                for (int k = 0; k < rows[j].Length; k++) rows[j][k] = (sbyte)random.Next(-128, 128);
+            }
+            var destination = new byte[4 * count + 64];
+            Array.Fill(destination, (byte)0xA5);
+            Int8DepthwiseQuads.Interleave(rows[0], rows[1], rows[2], rows[3], padBefore, count, fill, flip, destination);
+            for (int k = 0; k < count; k++)
+                for (int j = 0; j < 4; j++)
+                {
+                    int at = k - padBefore;
+                    sbyte value = at >= 0 && at < rows[j].Length ? rows[j][at] : fill;
+                    Assert.True((byte)(value ^ flip) == destination[4 * k + j], $"case {i}: byte {k} of row {j}");
+                }
+            for (int k = 4 * count; k < destination.Length; k++) Assert.True(destination[k] == 0xA5, $"case {i}: wrote past the end at {k}");
+        }
+    }
+}
