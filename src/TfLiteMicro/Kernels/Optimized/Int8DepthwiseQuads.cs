@@ -205,7 +205,7 @@ internal static class Int8DepthwiseQuads
     {
         if (Avx512F.IsSupported)
         {
-            Vector128<sbyte> bytes = Int8Requantizer.Apply16(Vector512.Create(lowSums, highSums), both);
+            Vector128<sbyte> bytes = Int8Requantizer.Apply16(lowSums, highSums, both);
             if (whole) bytes.StoreUnsafe(ref destination);
             else Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref destination), bytes.AsInt64().ToScalar());
             return;
