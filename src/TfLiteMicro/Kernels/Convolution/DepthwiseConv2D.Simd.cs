@@ -96,17 +96,15 @@ internal sealed partial class DepthwiseConv2D
         _quadTableHandle = _quadFoldedHandle = -1;
         if (_gather == Gather.Expand || !Int8DepthwiseQuads.Applies(_level, _p.InputDepth, _p.OutputDepth, _p.FilterHeight, _p.FilterWidth) || _p.OutputWidth <= 0) return;
         long columns = Int8DepthwiseQuads.Columns(_p.OutputWidth, _p.StrideWidth, _p.FilterWidth, _p.DilationWidth);
-        if (columns * _p.InputDepth * 4 > QuadRowsCapacity || Int8DepthwiseQuads.TableBytes(_p.FilterWidth, _p.OutputDepth) > QuadTableCapacity
+        if (columns * _p.InputDepth * 4 > QuadRowsCapacity || Int8DepthwiseQuads.TableBytes(_p.FilterWidth, _p.OutputDepth, 1) > QuadTableCapacity
             || _p.OutputDepth > QuadFoldedCapacity || (long)_p.PadWidth * _p.InputDepth > int.MaxValue)
             return;
         _quadColumns = (int)columns;
         _quadShift = Int8DepthwiseQuads.SecondRowShift(_p.FilterHeight, _p.StrideHeight, _p.DilationHeight);
         _quads = true;
-        Tensor filter = context.Input(1);
-        Tensor? bias = context.OptionalInput(2);
-        if (context.PrearrangeWeights && filter is { IsConstant: true, Type: TensorType.Int8 } && (bias is null || bias.IsConstant))
+        if (Prearranges(context, out Tensor filter, out Tensor? bias))
         {
-            var table = new byte[Int8DepthwiseQuads.TableBytes(_p.FilterWidth, _p.OutputDepth)];
+            var table = new byte[Int8DepthwiseQuads.TableBytes(_p.FilterWidth, _p.OutputDepth, _quadShift)];
             var folded = new int[_p.OutputDepth];
             Int8DepthwiseQuads.Arrange(filter.AsReadOnlySpan<sbyte>(), bias is null ? default : bias.AsReadOnlySpan<int>(), _p.InputOffset,
                 _p.FilterHeight, _p.FilterWidth, _p.OutputDepth, _quadShift, table, folded);
@@ -122,14 +120,8 @@ internal sealed partial class DepthwiseConv2D
     [SkipLocalsInit]
     private void RunInt8Quads(InvokeContext context)
     {
-        ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
-        ReadOnlySpan<sbyte> filter = _p.Int8Filter(context);
-        ReadOnlySpan<int> bias = _p.HasBias ? context.Input<int>(2) : default;
-        Span<sbyte> output = context.Output<sbyte>(0);
+        Int8Operands(context, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<sbyte> filter, out ReadOnlySpan<int> bias, out Span<sbyte> output);
         int channels = _p.OutputDepth, depth = _p.InputDepth;
-        if (input.Length < _p.Batches * _p.InputHeight * _p.InputWidth * depth || filter.Length < _p.FilterHeight * _p.FilterWidth * channels
-            || output.Length < _p.Batches * _p.OutputHeight * _p.OutputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
-            throw context.Error("tensor data is shorter than its shape");
         bool arranged = _quadTableHandle >= 0;
         Span<byte> table = arranged ? context.Persistent<byte>(_quadTableHandle) : stackalloc byte[QuadTableCapacity];
         Span<int> folded = arranged ? context.Persistent<int>(_quadFoldedHandle) : stackalloc int[QuadFoldedCapacity];
@@ -163,6 +155,27 @@ internal sealed partial class DepthwiseConv2D
         return slot < used && (uint)iy < (uint)_p.InputHeight ? input.Slice((b * _p.InputHeight + iy) * inputRow, inputRow) : default;
     }
 
+    /// <summary>The int8 operands, checked to be as long as the shapes say (what every unchecked loop below relies on).</summary>
+    private void Int8Operands(InvokeContext context, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<sbyte> filter, out ReadOnlySpan<int> bias, out Span<sbyte> output)
+    {
+        input = context.Input<sbyte>(0);
+        filter = _p.Int8Filter(context);
+        bias = _p.HasBias ? context.Input<int>(2) : default;
+        output = context.Output<sbyte>(0);
+        int channels = _p.OutputDepth;
+        if (input.Length < (long)_p.Batches * _p.InputHeight * _p.InputWidth * _p.InputDepth || filter.Length < (long)_p.FilterHeight * _p.FilterWidth * channels
+            || output.Length < (long)_p.Batches * _p.OutputHeight * _p.OutputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
+            throw context.Error("tensor data is shorter than its shape");
+    }
+
+    /// <summary>Whether the filter and bias are arranged once in Prepare: asked for, and both constant (the filter int8, not packed).</summary>
+    private static bool Prearranges(PrepareContext context, out Tensor filter, out Tensor? bias)
+    {
+        filter = context.Input(1);
+        bias = context.OptionalInput(2);
+        return context.PrearrangeWeights && filter is { IsConstant: true, Type: TensorType.Int8 } && (bias is null || bias.IsConstant);
+    }
+
     /// <summary>
     /// Multiplier one, eight channels or a multiple of sixteen, AVX2, and the arranged filter, folded biases and padded rows
     /// within their stack budgets: every output row goes through <see cref="Int8DepthwiseRows"/>.
@@ -170,7 +183,8 @@ internal sealed partial class DepthwiseConv2D
     private void PrepareRows(PrepareContext context)
     {
         _rows = false;
-        if (_gather == Gather.Expand || !_wide || !Int8DepthwiseRows.Applies(_level, _p.InputDepth, _p.OutputDepth) || _p.OutputWidth <= 0) return;
+        // The quad kernel takes the layer: no second arranged filter in the arena.
+        if (_quads || _gather == Gather.Expand || !_wide || !Int8DepthwiseRows.Applies(_level, _p.InputDepth, _p.OutputDepth) || _p.OutputWidth <= 0) return;
         long columns = Int8DepthwiseRows.PaddedColumns(_p.OutputWidth, _p.StrideWidth, _p.FilterWidth, _p.DilationWidth);
         if (Int8DepthwiseRows.TableValues(_p.FilterHeight, _p.FilterWidth, _p.OutputDepth) > PairWeightCapacity || _p.OutputDepth > InteriorBiasCapacity
             || columns * _p.InputDepth * _p.FilterHeight > PaddedRowsCapacity)
@@ -178,9 +192,7 @@ internal sealed partial class DepthwiseConv2D
         _paddedColumns = (int)columns;
         _rows = true;
         _rowsTableHandle = _rowsFoldedHandle = -1;
-        Tensor filter = context.Input(1);
-        Tensor? bias = context.OptionalInput(2);
-        if (context.PrearrangeWeights && filter is { IsConstant: true, Type: TensorType.Int8 } && (bias is null || bias.IsConstant))
+        if (Prearranges(context, out Tensor filter, out Tensor? bias))
         {
             var table = new short[Int8DepthwiseRows.TableValues(_p.FilterHeight, _p.FilterWidth, _p.OutputDepth)];
             var folded = new int[_p.OutputDepth];
@@ -198,14 +210,8 @@ internal sealed partial class DepthwiseConv2D
     [SkipLocalsInit]
     private void RunInt8Rows(InvokeContext context)
     {
-        ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
-        ReadOnlySpan<sbyte> filter = _p.Int8Filter(context);
-        ReadOnlySpan<int> bias = _p.HasBias ? context.Input<int>(2) : default;
-        Span<sbyte> output = context.Output<sbyte>(0);
+        Int8Operands(context, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<sbyte> filter, out ReadOnlySpan<int> bias, out Span<sbyte> output);
         int channels = _p.OutputDepth, depth = _p.InputDepth;
-        if (input.Length < _p.Batches * _p.InputHeight * _p.InputWidth * depth || filter.Length < _p.FilterHeight * _p.FilterWidth * channels
-            || output.Length < _p.Batches * _p.OutputHeight * _p.OutputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
-            throw context.Error("tensor data is shorter than its shape");
         bool arranged = _rowsTableHandle >= 0;
         Span<short> table = arranged ? context.Persistent<short>(_rowsTableHandle) : stackalloc short[PairWeightCapacity];
         Span<int> folded = arranged ? context.Persistent<int>(_rowsFoldedHandle) : stackalloc int[InteriorBiasCapacity];
@@ -324,14 +330,8 @@ internal sealed partial class DepthwiseConv2D
             RunInt8Pairs(context);
             return;
         }
-        ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
-        ReadOnlySpan<sbyte> filter = _p.Int8Filter(context);
-        ReadOnlySpan<int> bias = _p.HasBias ? context.Input<int>(2) : default;
-        Span<sbyte> output = context.Output<sbyte>(0);
+        Int8Operands(context, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<sbyte> filter, out ReadOnlySpan<int> bias, out Span<sbyte> output);
         int channels = _p.OutputDepth;
-        if (input.Length < _p.Batches * _p.InputHeight * _p.InputWidth * _p.InputDepth || filter.Length < _p.FilterHeight * _p.FilterWidth * channels
-            || output.Length < _p.Batches * _p.OutputHeight * _p.OutputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
-            throw context.Error("tensor data is shorter than its shape");
         Gather gather = _gather;
         int depth = _p.InputDepth, multiplier = _p.DepthMultiplier, inputLength = input.Length;
         ref sbyte x = ref MemoryMarshal.GetReference(input);

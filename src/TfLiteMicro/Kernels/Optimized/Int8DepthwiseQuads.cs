@@ -35,8 +35,8 @@ internal static class Int8DepthwiseQuads
     public static int SecondRowShift(int filterHeight, int strideHeight, int dilationHeight)
         => strideHeight % dilationHeight == 0 && strideHeight / dilationHeight + filterHeight <= MaxFilterHeight ? strideHeight / dilationHeight : 0;
 
-    /// <summary>Bytes of the arranged filter: two variants of [column][channel][four rows].</summary>
-    public static long TableBytes(int filterWidth, int channels) => 2L * filterWidth * channels * 4;
+    /// <summary>Bytes of the arranged filter: [column][channel][four rows], a second variant when two rows share a quad (<paramref name="shift"/> &gt; 0).</summary>
+    public static long TableBytes(int filterWidth, int channels, int shift) => (shift > 0 ? 2L : 1L) * filterWidth * channels * 4;
 
     /// <summary>Columns of the interleaved rows: every window of an output row, and one pixel of slack for the two-pixel units.</summary>
     public static long Columns(int outputWidth, int strideWidth, int filterWidth, int dilationWidth)
@@ -50,11 +50,11 @@ internal static class Int8DepthwiseQuads
         int shift, Span<byte> table, Span<int> folded)
     {
         int taps = filterHeight * filterWidth, columnBytes = channels * 4;
-        if (filterHeight is < 1 or > MaxFilterHeight || filterWidth < 1 || channels % 8 != 0 || channels <= 0 || shift < 0 || shift + filterHeight > MaxFilterHeight && shift != 0
-            || weights.Length < taps * channels || table.Length < TableBytes(filterWidth, channels) || folded.Length < channels
+        if (filterHeight is < 1 or > MaxFilterHeight || filterWidth < 1 || channels % 8 != 0 || channels <= 0 || shift < 0 || (shift != 0 && shift + filterHeight > MaxFilterHeight)
+            || weights.Length < taps * channels || table.Length < TableBytes(filterWidth, channels, shift) || folded.Length < channels
             || (!bias.IsEmpty && bias.Length < channels))
             throw new ArgumentException("depthwise operands do not match");
-        for (int variant = 0; variant < 2; variant++)
+        for (int variant = 0; variant < (shift > 0 ? 2 : 1); variant++)
             for (int fx = 0; fx < filterWidth; fx++)
             {
                 ReadOnlySpan<sbyte> r0 = FilterRow(weights, 0 - variant * shift, fx, filterHeight, filterWidth, channels);
@@ -162,7 +162,7 @@ internal static class Int8DepthwiseQuads
     /// <summary>
     /// One output row (or, <paramref name="two"/>, two: the second with the weights' variant 1) from interleaved rows
     /// (<paramref name="quads"/>, <paramref name="inputDepth"/> quads per column), every channel. The callers' Prepare has
-    /// checked that the quads hold <see cref="Columns"/> columns and the table <see cref="TableBytes"/> bytes.
+    /// checked that the quads hold <see cref="Columns"/> columns and the table <see cref="TableBytes"/> bytes (two variants when <paramref name="two"/>).
     /// </summary>
     public static void Run(ref byte quads, int outputWidth, int strideWidth, int dilationWidth, int filterWidth, int inputDepth, int channels,
         ref byte table, ref int folded, in Int8Requantizer requantizer, ref sbyte output0, ref sbyte output1, bool two)

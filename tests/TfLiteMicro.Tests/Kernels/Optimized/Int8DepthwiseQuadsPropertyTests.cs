@@ -1,7 +1,4 @@
 using TfLiteMicro.Kernels;
-using TfLiteMicro.Modeling;
-using TfLiteMicro.Tests.Support;
-using static TfLiteMicro.Tests.Kernels.PropertyTestSupport;
 
 namespace TfLiteMicro.Tests.Kernels.Optimized;
 
@@ -24,31 +21,11 @@ public sealed class Int8DepthwiseQuadsPropertyTests
         {
             int kind = random.Next(4);
             int channels = kind switch { 0 or 2 => 8, _ => 16 * random.Next(1, 5) };
-            int inDepth = kind < 2 ? channels : 1, multiplier = channels / inDepth;
-            int batches = random.Next(1, 3), height = random.Next(1, 12), width = random.Next(1, random.Next(2) == 0 ? 12 : 40);
-            int filterHeight = random.Next(1, 5), filterWidth = random.Next(1, 5);
-            int strideH = random.Next(1, 4), strideW = random.Next(1, 3);
-            int dilationH = random.Next(4) == 0 ? 2 : 1, dilationW = random.Next(5) == 0 ? 2 : 1;
-            PaddingKind padding = RandomPadding(random);
-            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH);
-            int outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
-            if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
-
-            var m = new OperatorModel();
-            float inputScale = Scale(random, 0.005f, 0.1f);
-            int input = m.Input(TensorType.Int8, [batches, height, width, inDepth], Quant.PerTensor(inputScale, random.Next(-128, 128)));
-            bool perChannel = random.Next(4) != 0;
-            float[] filterScales = perChannel ? Scales(random, channels, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
-            int filter = m.Constant(TensorType.Int8, [1, filterHeight, filterWidth, channels], RandomBytes(random, filterHeight * filterWidth * channels),
-                Quant.PerChannel(filterScales, 3));
-            var inputs = new List<int> { input, filter };
-            if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [channels], Bias(random, channels), Quant.PerTensor(inputScale * filterScales[0])));
-            m.Output(TensorType.Int8, [batches, outHeight, outWidth, channels],
-                Quant.PerTensor(OutputScale(random, inputScale, filterScales[0], filterHeight * filterWidth), random.Next(-128, 128)));
-            var options = OperatorOptions.DepthwiseConv2D(padding, strideW, strideH, multiplier, RandomActivation(random), dilationW, dilationH);
-            FastPath.AssertMatchesReference(m.Build(BuiltinOperator.DepthwiseConv2D, [.. inputs], options), random,
-                $"case {i}: DEPTHWISE {batches}x{height}x{width}x{inDepth} x{multiplier} filter {filterHeight}x{filterWidth} stride {strideH},{strideW} dilation {dilationH},{dilationW} padding {padding} prearranged {prearrangeWeights}",
-                prearrangeWeights: prearrangeWeights);
+            int inDepth = kind < 2 ? channels : 1;
+            // Widths past a vector step of the interleave, filters of up to four rows, vertical strides up to three.
+            if (!Int8DepthwiseRowsPropertyTests.AssertRandomCase(random, $"case {i}", inDepth, channels / inDepth, maxWidth: random.Next(2) == 0 ? 12 : 40,
+                    maxFilterHeight: 5, maxStrideHeight: 4, prearrangeWeights))
+                i--;
         }
     }
 

@@ -24,31 +24,42 @@ public sealed class Int8DepthwiseRowsPropertyTests
         {
             int kind = random.Next(3);
             int inDepth = kind switch { 0 => 8, 1 => 16 * random.Next(1, 5), _ => 1 };
-            int multiplier = kind == 2 ? 8 : 1, channels = inDepth * multiplier;
-            int batches = random.Next(1, 3), height = random.Next(1, 14), width = random.Next(1, 14);
-            int filterHeight = random.Next(1, 6), filterWidth = random.Next(1, 6);
-            int strideH = random.Next(1, 3), strideW = random.Next(1, 3);
-            int dilationH = random.Next(5) == 0 ? 2 : 1, dilationW = random.Next(5) == 0 ? 2 : 1;
-            PaddingKind padding = RandomPadding(random);
-            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH);
-            int outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
-            if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
-
-            var m = new OperatorModel();
-            float inputScale = Scale(random, 0.005f, 0.1f);
-            int input = m.Input(TensorType.Int8, [batches, height, width, inDepth], Quant.PerTensor(inputScale, random.Next(-128, 128)));
-            bool perChannel = random.Next(4) != 0;
-            float[] filterScales = perChannel ? Scales(random, channels, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
-            int filter = m.Constant(TensorType.Int8, [1, filterHeight, filterWidth, channels], RandomBytes(random, filterHeight * filterWidth * channels),
-                Quant.PerChannel(filterScales, 3));
-            var inputs = new List<int> { input, filter };
-            if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [channels], Bias(random, channels), Quant.PerTensor(inputScale * filterScales[0])));
-            m.Output(TensorType.Int8, [batches, outHeight, outWidth, channels],
-                Quant.PerTensor(OutputScale(random, inputScale, filterScales[0], filterHeight * filterWidth), random.Next(-128, 128)));
-            var options = OperatorOptions.DepthwiseConv2D(padding, strideW, strideH, multiplier, RandomActivation(random), dilationW, dilationH);
-            FastPath.AssertMatchesReference(m.Build(BuiltinOperator.DepthwiseConv2D, [.. inputs], options), random,
-                $"case {i}: DEPTHWISE {batches}x{height}x{width}x{inDepth} x{multiplier} filter {filterHeight}x{filterWidth} stride {strideH},{strideW} dilation {dilationH},{dilationW} padding {padding} prearranged {prearrangeWeights}",
-                prearrangeWeights: prearrangeWeights);
+            if (!AssertRandomCase(random, $"case {i}", inDepth, kind == 2 ? 8 : 1, maxWidth: 14, maxFilterHeight: 6, maxStrideHeight: 3, prearrangeWeights)) i--;
         }
+    }
+
+    /// <summary>
+    /// One random DEPTHWISE_CONV_2D of <paramref name="inDepth"/> input channels times <paramref name="multiplier"/> against
+    /// the reference; false (nothing run) when the random geometry has no output.
+    /// </summary>
+    internal static bool AssertRandomCase(Random random, string name, int inDepth, int multiplier, int maxWidth, int maxFilterHeight, int maxStrideHeight,
+        bool prearrangeWeights)
+    {
+        int channels = inDepth * multiplier;
+        int batches = random.Next(1, 3), height = random.Next(1, 14), width = random.Next(1, maxWidth);
+        int filterHeight = random.Next(1, maxFilterHeight), filterWidth = random.Next(1, 6);
+        int strideH = random.Next(1, maxStrideHeight), strideW = random.Next(1, 3);
+        int dilationH = random.Next(5) == 0 ? 2 : 1, dilationW = random.Next(5) == 0 ? 2 : 1;
+        PaddingKind padding = RandomPadding(random);
+        int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH);
+        int outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
+        if (outHeight <= 0 || outWidth <= 0) return false;
+
+        var m = new OperatorModel();
+        float inputScale = Scale(random, 0.005f, 0.1f);
+        int input = m.Input(TensorType.Int8, [batches, height, width, inDepth], Quant.PerTensor(inputScale, random.Next(-128, 128)));
+        bool perChannel = random.Next(4) != 0;
+        float[] filterScales = perChannel ? Scales(random, channels, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
+        int filter = m.Constant(TensorType.Int8, [1, filterHeight, filterWidth, channels], RandomBytes(random, filterHeight * filterWidth * channels),
+            Quant.PerChannel(filterScales, 3));
+        var inputs = new List<int> { input, filter };
+        if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [channels], Bias(random, channels), Quant.PerTensor(inputScale * filterScales[0])));
+        m.Output(TensorType.Int8, [batches, outHeight, outWidth, channels],
+            Quant.PerTensor(OutputScale(random, inputScale, filterScales[0], filterHeight * filterWidth), random.Next(-128, 128)));
+        var options = OperatorOptions.DepthwiseConv2D(padding, strideW, strideH, multiplier, RandomActivation(random), dilationW, dilationH);
+        FastPath.AssertMatchesReference(m.Build(BuiltinOperator.DepthwiseConv2D, [.. inputs], options), random,
+            $"{name}: DEPTHWISE {batches}x{height}x{width}x{inDepth} x{multiplier} filter {filterHeight}x{filterWidth} stride {strideH},{strideW} dilation {dilationH},{dilationW} padding {padding} prearranged {prearrangeWeights}",
+            prearrangeWeights: prearrangeWeights);
+        return true;
     }
 }
