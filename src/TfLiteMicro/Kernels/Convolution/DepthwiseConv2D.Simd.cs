@@ -117,8 +117,11 @@ internal sealed partial class DepthwiseConv2D
     /// Every output row through the quad kernel: the filter's input rows interleaved in fours (the padding as the zero
     /// point), then all of the row's pixels, two rows at once where one interleave serves both (see <see cref="Int8DepthwiseQuads"/>).
     /// </summary>
+    private void RunInt8Quads(InvokeContext context) => RunInt8Quads(context, 0, _p.OutputHeight);
+
+    /// <summary>Output rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) of every batch (a part of the layer's work on its own).</summary>
     [SkipLocalsInit]
-    private void RunInt8Quads(InvokeContext context)
+    private void RunInt8Quads(InvokeContext context, int firstRow, int endRow)
     {
         Int8Operands(context, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<sbyte> filter, out ReadOnlySpan<int> bias, out Span<sbyte> output);
         int channels = _p.OutputDepth, depth = _p.InputDepth;
@@ -131,11 +134,12 @@ internal sealed partial class DepthwiseConv2D
         sbyte zeroPoint = unchecked((sbyte)-_p.InputOffset);
         int inputRow = _p.InputWidth * depth, outputRow = _p.OutputWidth * channels, shift = _quadShift;
         int count = _quadColumns * depth, padBefore = _p.PadWidth * depth;
+        if (firstRow < 0 || endRow > _p.OutputHeight) throw new ArgumentOutOfRangeException(nameof(endRow), "rows outside the output");
         for (int b = 0; b < _p.Batches; b++)
         {
-            for (int oy = 0; oy < _p.OutputHeight; oy += shift > 0 ? 2 : 1)
+            for (int oy = firstRow; oy < endRow; oy += shift > 0 ? 2 : 1)
             {
-                bool two = shift > 0 && oy + 1 < _p.OutputHeight;
+                bool two = shift > 0 && oy + 1 < endRow;
                 // Slot j: input row oy * stride - pad + j * dilation. One row uses slots [0, height); a pair, [0, shift + height).
                 int first = oy * _p.StrideHeight - _p.PadHeight, used = two ? shift + _p.FilterHeight : _p.FilterHeight;
                 Int8DepthwiseQuads.Interleave(QuadSource(input, b, first, 0, used, inputRow), QuadSource(input, b, first, 1, used, inputRow),
