@@ -96,11 +96,12 @@ internal sealed partial class DepthwiseConv2D
         _quadTableHandle = _quadFoldedHandle = -1;
         if (_gather == Gather.Expand || !Int8DepthwiseQuads.Applies(_level, _p.InputDepth, _p.OutputDepth, _p.FilterHeight, _p.FilterWidth) || _p.OutputWidth <= 0) return;
         long columns = Int8DepthwiseQuads.Columns(_p.OutputWidth, _p.StrideWidth, _p.FilterWidth, _p.DilationWidth);
-        if (columns * _p.InputDepth * 4 > QuadRowsCapacity || Int8DepthwiseQuads.TableBytes(_p.FilterWidth, _p.OutputDepth, 1) > QuadTableCapacity
+        int shift = Int8DepthwiseQuads.SecondRowShift(_p.FilterHeight, _p.StrideHeight, _p.DilationHeight);
+        if (columns * _p.InputDepth * 4 > QuadRowsCapacity || Int8DepthwiseQuads.TableBytes(_p.FilterWidth, _p.OutputDepth, shift) > QuadTableCapacity
             || _p.OutputDepth > QuadFoldedCapacity || (long)_p.PadWidth * _p.InputDepth > int.MaxValue)
             return;
         _quadColumns = (int)columns;
-        _quadShift = Int8DepthwiseQuads.SecondRowShift(_p.FilterHeight, _p.StrideHeight, _p.DilationHeight);
+        _quadShift = shift;
         _quads = true;
         if (Prearranges(context, out Tensor filter, out Tensor? bias))
         {

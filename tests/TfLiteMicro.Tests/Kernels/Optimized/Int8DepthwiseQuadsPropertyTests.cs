@@ -29,6 +29,24 @@ public sealed class Int8DepthwiseQuadsPropertyTests
         }
     }
 
+    /// <summary>
+    /// Channel counts around the kernel's stack budget for the arranged filter (two weight variants at unit vertical
+    /// stride, one otherwise): the layers it takes and those it leaves to the other kernels give the reference's bytes.
+    /// </summary>
+    [Theory]
+    [InlineData(1024, 1)]
+    [InlineData(1024, 2)]
+    [InlineData(1536, 2)]
+    [InlineData(2048, 1)]
+    public void WideChannelCountsMatchReference(int channels, int strideHeight)
+    {
+        var random = new Random(7304 + channels + strideHeight);
+        for (int i = 0; i < 3; i++)
+            if (!Int8DepthwiseRowsPropertyTests.AssertRandomCase(random, $"case {i}, {channels} channels", channels, 1, maxWidth: 4, maxFilterHeight: 4,
+                    maxStrideHeight: strideHeight + 1, prearrangeWeights: i == 2, fixedFilterWidth: 3))
+                i--;
+    }
+
     /// <summary>The interleave (with and without the AVX-512 VBMI permutes) writes each padded row's byte k, flipped, at 4k + row, and nothing past 4 * count.</summary>
     [Fact]
     public void InterleaveMatchesItsDefinition()

@@ -30,14 +30,14 @@ public sealed class Int8DepthwiseRowsPropertyTests
 
     /// <summary>
     /// One random DEPTHWISE_CONV_2D of <paramref name="inDepth"/> input channels times <paramref name="multiplier"/> against
-    /// the reference; false (nothing run) when the random geometry has no output.
+    /// the reference (filter <paramref name="fixedFilterWidth"/> wide when given); false (nothing run) when the random geometry has no output.
     /// </summary>
     internal static bool AssertRandomCase(Random random, string name, int inDepth, int multiplier, int maxWidth, int maxFilterHeight, int maxStrideHeight,
-        bool prearrangeWeights)
+        bool prearrangeWeights, int? fixedFilterWidth = null)
     {
         int channels = inDepth * multiplier;
         int batches = random.Next(1, 3), height = random.Next(1, 14), width = random.Next(1, maxWidth);
-        int filterHeight = random.Next(1, maxFilterHeight), filterWidth = random.Next(1, 6);
+        int filterHeight = random.Next(1, maxFilterHeight), filterWidth = fixedFilterWidth ?? random.Next(1, 6);
         int strideH = random.Next(1, maxStrideHeight), strideW = random.Next(1, 3);
         int dilationH = random.Next(5) == 0 ? 2 : 1, dilationW = random.Next(5) == 0 ? 2 : 1;
         PaddingKind padding = RandomPadding(random);
