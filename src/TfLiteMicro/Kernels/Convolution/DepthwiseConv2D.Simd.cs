@@ -79,11 +79,109 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         if (_gather == Gather.Expand && _p.OutputDepth > ExpandCapacity) return;
         _int8Optimized = true;
         _parts = RowBands.Parts(context, (long)_p.Batches * _p.OutputHeight, multiplyAdds);
+        PrepareQuads(context);
         PrepareRows(context);
         PreparePairs();
         PrepareInteriorPairs();
         // Eight channels fill half a 256-bit vector: two horizontally neighbouring output pixels share one instead.
         _eightChannelPixelPairs = _wide && _gather == Gather.Direct && _p.OutputDepth == 8 && _p.FilterHeight * _p.FilterWidth <= PixelPairTapCapacity;
+    }
+
+    // The AVX-VNNI quad kernel (Int8DepthwiseQuads): rows interleaved in fours, two output rows per interleave where they fit.
+    private bool _quads;
+    private int _quadShift, _quadColumns;
+    // With InterpreterOptions.PrearrangeWeights: the arranged quads and folded biases, made once (persistent handles).
+    private int _quadTableHandle = -1, _quadFoldedHandle = -1;
+
+    /// <summary>Stack budgets (bytes) of the quad kernel's interleaved rows and arranged filter, and (ints) its folded biases.</summary>
+    private const int QuadRowsCapacity = 32 * 1024, QuadTableCapacity = 16 * 1024, QuadFoldedCapacity = 2048;
+
+    /// <summary>AVX-VNNI, at most four filter rows, and the interleaved rows and arranged filter within their stack budgets.</summary>
+    private void PrepareQuads(PrepareContext context)
+    {
+        _quads = false;
+        _quadTableHandle = _quadFoldedHandle = -1;
+        if (_gather == Gather.Expand || !Int8DepthwiseQuads.Applies(_level, _p.InputDepth, _p.OutputDepth, _p.FilterHeight, _p.FilterWidth) || _p.OutputWidth <= 0) return;
+        long columns = Int8DepthwiseQuads.Columns(_p.OutputWidth, _p.StrideWidth, _p.FilterWidth, _p.DilationWidth);
+        int shift = Int8DepthwiseQuads.SecondRowShift(_p.FilterHeight, _p.StrideHeight, _p.DilationHeight);
+        if (columns * _p.InputDepth * 4 > QuadRowsCapacity || Int8DepthwiseQuads.TableBytes(_p.FilterWidth, _p.OutputDepth, shift) > QuadTableCapacity
+            || _p.OutputDepth > QuadFoldedCapacity || (long)_p.PadWidth * _p.InputDepth > int.MaxValue)
+            return;
+        _quadColumns = (int)columns;
+        _quadShift = shift;
+        _quads = true;
+        if (Prearranges(context, out Tensor filter, out Tensor? bias))
+        {
+            var table = new byte[Int8DepthwiseQuads.TableBytes(_p.FilterWidth, _p.OutputDepth, _quadShift)];
+            var folded = new int[_p.OutputDepth];
+            Int8DepthwiseQuads.Arrange(filter.AsReadOnlySpan<sbyte>(), bias is null ? default : bias.AsReadOnlySpan<int>(), _p.InputOffset,
+                _p.FilterHeight, _p.FilterWidth, _p.OutputDepth, _quadShift, table, folded);
+            _quadTableHandle = context.AllocatePersistent<byte>(table);
+            _quadFoldedHandle = context.AllocatePersistent<int>(folded);
+        }
+    }
+
+    /// <summary>
+    /// Every output row through the quad kernel: the filter's input rows interleaved in fours (the padding as the zero
+    /// point), then all of the row's pixels, two rows at once where one interleave serves both (see <see cref="Int8DepthwiseQuads"/>).
+    /// </summary>
+    [SkipLocalsInit]
+    private void RunInt8Quads(InvokeContext context, ReadOnlySpan<sbyte> filter, int firstRow, int endRow)
+    {
+        Int8Operands(context, filter, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<int> bias, out Span<sbyte> output);
+        int channels = _p.OutputDepth, depth = _p.InputDepth;
+        bool arranged = _quadTableHandle >= 0;
+        Span<byte> table = arranged ? context.Persistent<byte>(_quadTableHandle) : stackalloc byte[QuadTableCapacity];
+        Span<int> folded = arranged ? context.Persistent<int>(_quadFoldedHandle) : stackalloc int[QuadFoldedCapacity];
+        if (!arranged) Int8DepthwiseQuads.Arrange(filter, bias, _p.InputOffset, _p.FilterHeight, _p.FilterWidth, channels, _quadShift, table, folded);
+        var requantizer = _p.CreateInt8Requantizer(context, vector: true);
+        Span<byte> quads = stackalloc byte[QuadRowsCapacity];
+        sbyte zeroPoint = unchecked((sbyte)-_p.InputOffset);
+        int inputRow = _p.InputWidth * depth, outputRow = _p.OutputWidth * channels, shift = _quadShift;
+        int count = _quadColumns * depth, padBefore = _p.PadWidth * depth;
+        if (firstRow < 0 || endRow > _p.Batches * _p.OutputHeight) throw new ArgumentOutOfRangeException(nameof(endRow), "rows outside the output");
+        // Rows are counted over all batches (batch b's row y is b * OutputHeight + y); a pair never spans two batches.
+        for (int row = firstRow; row < endRow;)
+        {
+            int b = row / _p.OutputHeight, oy = row - b * _p.OutputHeight;
+            bool two = shift > 0 && row + 1 < endRow && oy + 1 < _p.OutputHeight;
+            // Slot j: input row oy * stride - pad + j * dilation. One row uses slots [0, height); a pair, [0, shift + height).
+            int first = oy * _p.StrideHeight - _p.PadHeight, used = two ? shift + _p.FilterHeight : _p.FilterHeight;
+            Int8DepthwiseQuads.Interleave(QuadSource(input, b, first, 0, used, inputRow), QuadSource(input, b, first, 1, used, inputRow),
+                QuadSource(input, b, first, 2, used, inputRow), QuadSource(input, b, first, 3, used, inputRow), padBefore, count, zeroPoint, 0x80, quads);
+            ref sbyte y0 = ref MemoryMarshal.GetReference(output.Slice(row * outputRow, outputRow));
+            ref sbyte y1 = ref two ? ref MemoryMarshal.GetReference(output.Slice((row + 1) * outputRow, outputRow)) : ref y0;
+            Int8DepthwiseQuads.Run(ref MemoryMarshal.GetReference(quads), _p.OutputWidth, _p.StrideWidth, _p.DilationWidth, _p.FilterWidth, depth, channels,
+                ref MemoryMarshal.GetReference(table), ref MemoryMarshal.GetReference(folded), requantizer, ref y0, ref y1, two);
+            row += two ? 2 : 1;
+        }
+    }
+
+    /// <summary>Input row first + slot * dilation of batch <paramref name="b"/>, or nothing (the zero point) outside the input or past the used slots.</summary>
+    private ReadOnlySpan<sbyte> QuadSource(ReadOnlySpan<sbyte> input, int b, int first, int slot, int used, int inputRow)
+    {
+        int iy = first + slot * _p.DilationHeight;
+        return slot < used && (uint)iy < (uint)_p.InputHeight ? input.Slice((b * _p.InputHeight + iy) * inputRow, inputRow) : default;
+    }
+
+    /// <summary>The int8 operands (the filter unpacked before the bands began), checked to be as long as the shapes say (what every unchecked loop below relies on).</summary>
+    private void Int8Operands(InvokeContext context, ReadOnlySpan<sbyte> filter, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<int> bias, out Span<sbyte> output)
+    {
+        input = context.Input<sbyte>(0);
+        bias = _p.HasBias ? context.Input<int>(2) : default;
+        output = context.Output<sbyte>(0);
+        int channels = _p.OutputDepth;
+        if (input.Length < (long)_p.Batches * _p.InputHeight * _p.InputWidth * _p.InputDepth || filter.Length < (long)_p.FilterHeight * _p.FilterWidth * channels
+            || output.Length < (long)_p.Batches * _p.OutputHeight * _p.OutputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
+            throw context.Error("tensor data is shorter than its shape");
+    }
+
+    /// <summary>Whether the filter and bias are arranged once in Prepare: asked for, and both constant (the filter int8, not packed).</summary>
+    private static bool Prearranges(PrepareContext context, out Tensor filter, out Tensor? bias)
+    {
+        filter = context.Input(1);
+        bias = context.OptionalInput(2);
+        return context.PrearrangeWeights && filter is { IsConstant: true, Type: TensorType.Int8 } && (bias is null || bias.IsConstant);
     }
 
     /// <summary>
@@ -93,7 +191,8 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     private void PrepareRows(PrepareContext context)
     {
         _rows = false;
-        if (_gather == Gather.Expand || !_wide || !Int8DepthwiseRows.Applies(_level, _p.InputDepth, _p.OutputDepth) || _p.OutputWidth <= 0) return;
+        // The quad kernel takes the layer: no second arranged filter in the arena.
+        if (_quads || _gather == Gather.Expand || !_wide || !Int8DepthwiseRows.Applies(_level, _p.InputDepth, _p.OutputDepth) || _p.OutputWidth <= 0) return;
         long columns = Int8DepthwiseRows.PaddedColumns(_p.OutputWidth, _p.StrideWidth, _p.FilterWidth, _p.DilationWidth);
         if (Int8DepthwiseRows.TableValues(_p.FilterHeight, _p.FilterWidth, _p.OutputDepth) > PairWeightCapacity || _p.OutputDepth > InteriorBiasCapacity
             || columns * _p.InputDepth * _p.FilterHeight > PaddedRowsCapacity)
@@ -101,9 +200,7 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         _paddedColumns = (int)columns;
         _rows = true;
         _rowsTableHandle = _rowsFoldedHandle = -1;
-        Tensor filter = context.Input(1);
-        Tensor? bias = context.OptionalInput(2);
-        if (context.PrearrangeWeights && filter is { IsConstant: true, Type: TensorType.Int8 } && (bias is null || bias.IsConstant))
+        if (Prearranges(context, out Tensor filter, out Tensor? bias))
         {
             var table = new short[Int8DepthwiseRows.TableValues(_p.FilterHeight, _p.FilterWidth, _p.OutputDepth)];
             var folded = new int[_p.OutputDepth];
@@ -121,13 +218,8 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     [SkipLocalsInit]
     private void RunInt8Rows(InvokeContext context, ReadOnlySpan<sbyte> filter, int firstRow, int endRow)
     {
-        ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
-        ReadOnlySpan<int> bias = _p.HasBias ? context.Input<int>(2) : default;
-        Span<sbyte> output = context.Output<sbyte>(0);
+        Int8Operands(context, filter, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<int> bias, out Span<sbyte> output);
         int channels = _p.OutputDepth, depth = _p.InputDepth;
-        if (input.Length < _p.Batches * _p.InputHeight * _p.InputWidth * depth || filter.Length < _p.FilterHeight * _p.FilterWidth * channels
-            || output.Length < _p.Batches * _p.OutputHeight * _p.OutputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
-            throw context.Error("tensor data is shorter than its shape");
         bool arranged = _rowsTableHandle >= 0;
         Span<short> table = arranged ? context.Persistent<short>(_rowsTableHandle) : stackalloc short[PairWeightCapacity];
         Span<int> folded = arranged ? context.Persistent<int>(_rowsFoldedHandle) : stackalloc int[InteriorBiasCapacity];
@@ -252,7 +344,8 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     /// <summary>Output rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) counted over all batches (batch b's row y is b * OutputHeight + y).</summary>
     private void RunInt8Band(InvokeContext context, ReadOnlySpan<sbyte> filter, int firstRow, int endRow)
     {
-        if (_rows) RunInt8Rows(context, filter, firstRow, endRow);
+        if (_quads) RunInt8Quads(context, filter, firstRow, endRow);
+        else if (_rows) RunInt8Rows(context, filter, firstRow, endRow);
         else if (_pairs) RunInt8Pairs(context, filter, firstRow, endRow);
         else RunInt8Pixels(context, filter, firstRow, endRow);
     }
@@ -260,13 +353,8 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     [SkipLocalsInit]
     private void RunInt8Pixels(InvokeContext context, ReadOnlySpan<sbyte> filter, int firstRow, int endRow)
     {
-        ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
-        ReadOnlySpan<int> bias = _p.HasBias ? context.Input<int>(2) : default;
-        Span<sbyte> output = context.Output<sbyte>(0);
+        Int8Operands(context, filter, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<int> bias, out Span<sbyte> output);
         int channels = _p.OutputDepth;
-        if (input.Length < _p.Batches * _p.InputHeight * _p.InputWidth * _p.InputDepth || filter.Length < _p.FilterHeight * _p.FilterWidth * channels
-            || output.Length < _p.Batches * _p.OutputHeight * _p.OutputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
-            throw context.Error("tensor data is shorter than its shape");
         Gather gather = _gather;
         int depth = _p.InputDepth, multiplier = _p.DepthMultiplier, inputLength = input.Length;
         ref sbyte x = ref MemoryMarshal.GetReference(input);

@@ -285,7 +285,7 @@ internal static class Int8DepthwiseRows
     {
         // AVX-512: all sixteen lanes at once in their order (0-3, 8-11, 4-7, 12-15), then the four-byte groups put in order.
         if (Avx512F.IsSupported)
-            return Sse2.Shuffle(Int8Requantizer.Apply16(Vector512.Create(lowSums, highSums), both).AsInt32(), 0b11_01_10_00).AsSByte();
+            return Sse2.Shuffle(Int8Requantizer.Apply16(lowSums, highSums, both).AsInt32(), 0b11_01_10_00).AsSByte();
         Vector256<short> words = Avx2.PackSignedSaturate(Int8Requantizer.Apply(lowSums, low), Int8Requantizer.Apply(highSums, high));
         return Sse2.PackSignedSaturate(words.GetLower(), words.GetUpper());
     }

@@ -411,7 +411,7 @@ internal static class Int8Gemm
     {
         if (Avx512F.IsSupported)
         {
-            Int8Requantizer.Apply16(Vector512.Create(lowSums, highSums), both).StoreUnsafe(ref destination);
+            Int8Requantizer.Apply16(lowSums, highSums, both).StoreUnsafe(ref destination);
             return;
         }
         // Pack within 128-bit lanes gives channels 0-3, 8-11 | 4-7, 12-15; the quadword permute restores the order.

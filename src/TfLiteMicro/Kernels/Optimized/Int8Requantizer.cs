@@ -153,8 +153,9 @@ internal readonly ref struct Int8Requantizer
         Vector512<long> half = Vector512.Create(1L << 30);
         Vector512<long> even = Avx512F.Multiply(x, r.Multiplier) + half;
         Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), r.MultiplierOdd) + half;
-        Vector512<int> high = Vector512.ConditionalSelect(Vector512.Create(0xFFFFFFFF00000000UL).AsInt32(),
-            Avx512F.ShiftLeftLogical(odd, 1).AsInt32(), Avx512F.ShiftRightLogical(even, 31).AsInt32());
+        // One ternary-logic blend (upper halves from odd, lower from even): a k-mask blend is rebuilt from its constant each time.
+        Vector512<int> high = Avx512F.TernaryLogic(Avx512F.ShiftLeftLogical(odd, 1).AsInt32(), Avx512F.ShiftRightLogical(even, 31).AsInt32(),
+            Vector512.Create(0xFFFFFFFF00000000UL).AsInt32(), 0xE4);
         Vector512<int> remainder = high & r.Mask;
         Vector512<int> threshold = r.HalfMask - Avx512F.ShiftRightArithmetic(high, 31);
         Vector512<int> q = Avx512F.ShiftRightArithmeticVariable(high, r.Right);
@@ -162,6 +163,14 @@ internal readonly ref struct Int8Requantizer
         q += r.OutputOffset;
         return Avx512F.ConvertToVector128SByteWithSaturation(Avx512F.Min(Avx512F.Max(q, r.Min), r.Max));
     }
+
+    /// <summary>
+    /// <see cref="Apply16(Vector512{int}, in Requantization16)"/> on lanes 0-7 from <paramref name="low"/> and 8-15 from
+    /// <paramref name="high"/>, joined by one insert (Vector512.Create of two halves goes through memory).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> Apply16(Vector256<int> low, Vector256<int> high, in Requantization16 r)
+        => Apply16(Avx512F.InsertVector256(low.ToVector512Unsafe(), high, 1), r);
 
     /// <summary>
     /// Arm64 form of <see cref="Apply8"/> for channels [channel, channel + 4). SQRDMULH is the reference's rounding
