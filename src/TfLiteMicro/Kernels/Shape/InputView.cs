@@ -9,30 +9,33 @@ namespace TfLiteMicro.Kernels;
 internal sealed class InputView
 {
     private readonly CopyPlan? _plan;
+    // Only a deferred view keeps shapes (an interpreter holds one view per such node, so a planned one stays small).
+    private readonly DeferredShapes? _shapes;
 
-    private InputView(CopyPlan? plan, int[] inputShape, int[] outputShape, int elementSize)
+    private InputView(CopyPlan? plan, DeferredShapes? shapes)
     {
         _plan = plan;
-        InputShape = inputShape;
-        InputStrides = StridedCopy.RowMajorStrides(inputShape);
-        OutputShape = outputShape;
-        OutputStrides = StridedCopy.RowMajorStrides(outputShape);
-        ElementSize = elementSize;
+        _shapes = shapes;
+    }
+
+    private sealed class DeferredShapes(int[] inputShape, int[] outputShape, int elementSize)
+    {
+        public readonly int[] InputShape = inputShape, InputStrides = StridedCopy.RowMajorStrides(inputShape);
+        public readonly int[] OutputShape = outputShape, OutputStrides = StridedCopy.RowMajorStrides(outputShape);
+        public readonly int ElementSize = elementSize;
     }
 
     /// <summary>The input's shape (of a deferred view; empty for a planned one).</summary>
-    public int[] InputShape { get; }
+    public int[] InputShape => _shapes?.InputShape ?? [];
 
-    /// <summary>The input's row-major strides (of a deferred view).</summary>
-    public int[] InputStrides { get; }
+    /// <summary>The input's row-major strides (of a deferred view; empty for a planned one).</summary>
+    public int[] InputStrides => _shapes?.InputStrides ?? [];
 
-    /// <summary>The model's output shape (of a deferred view).</summary>
-    public int[] OutputShape { get; }
+    /// <summary>The model's output shape (of a deferred view; empty for a planned one).</summary>
+    public int[] OutputShape => _shapes?.OutputShape ?? [];
 
-    /// <summary>The output's row-major strides (of a deferred view).</summary>
-    public int[] OutputStrides { get; }
-
-    public int ElementSize { get; }
+    /// <summary>The output's row-major strides (of a deferred view; empty for a planned one).</summary>
+    public int[] OutputStrides => _shapes?.OutputStrides ?? [];
 
     /// <summary>Whether the view was fixed in Prepare.</summary>
     public bool IsPlanned => _plan is not null;
@@ -48,19 +51,19 @@ internal sealed class InputView
         int elementSize = TensorTypes.ElementSize(input.Type);
         CopyPlan plan = CopyPlan.Create(elementSize, counts, sourceStrides, offset, input.ElementCount,
             StridedCopy.RowMajorStrides(counts), 0, output.ElementCount) ?? throw context.Error($"{what} does not fit its tensors");
-        return new InputView(plan, [], [], elementSize);
+        return new InputView(plan, null);
     }
 
     /// <summary>A view known only at Invoke, over the model's output shape (the kernel proves each run's view fits).</summary>
     public static InputView Deferred(Tensor input, Tensor output)
-        => new(null, input.ShapeArray, output.ShapeArray, TensorTypes.ElementSize(input.Type));
+        => new(null, new DeferredShapes(input.ShapeArray, output.ShapeArray, TensorTypes.ElementSize(input.Type)));
 
     /// <summary>Copies a planned view.</summary>
     public void Run(InvokeContext context) => _plan!.Run(context.Input<byte>(0), context.Output<byte>(0));
 
     /// <summary>Copies a deferred view, resolved to <paramref name="offset"/> and <paramref name="sourceStrides"/>.</summary>
     public void Run(InvokeContext context, int offset, ReadOnlySpan<int> sourceStrides)
-        => StridedCopy.Run(context.Input<byte>(0), offset, sourceStrides, context.Output<byte>(0), 0, OutputStrides, OutputShape, ElementSize);
+        => StridedCopy.Run(context.Input<byte>(0), offset, sourceStrides, context.Output<byte>(0), 0, OutputStrides, OutputShape, _shapes!.ElementSize);
 }
 
 /// <summary>
