@@ -110,15 +110,60 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         _quadColumns = (int)columns;
         _quadShift = shift;
         _quads = true;
-        if (Prearranges(context, out Tensor filter, out Tensor? bias))
+        (_quadTableHandle, _quadFoldedHandle) = ArrangeOnce<byte, QuadFilter>(context, new QuadFilter(_p, _quadShift));
+    }
+
+    /// <summary>How a depthwise row kernel arranges its filter and folds its biases: once in Prepare, or on the stack per Invoke.</summary>
+    private interface IFilterArrangement<T> where T : unmanaged
+    {
+        int TableLength { get; }
+        void Arrange(ReadOnlySpan<sbyte> filter, ReadOnlySpan<int> bias, Span<T> table, Span<int> folded);
+    }
+
+    private readonly struct QuadFilter(in ConvolutionParameters p, int shift) : IFilterArrangement<byte>
+    {
+        private readonly int _height = p.FilterHeight, _width = p.FilterWidth, _channels = p.OutputDepth, _inputOffset = p.InputOffset, _shift = shift;
+
+        // Within QuadTableCapacity: checked before the kernel is chosen.
+        public int TableLength => (int)Int8DepthwiseQuads.TableBytes(_width, _channels, _shift);
+
+        public void Arrange(ReadOnlySpan<sbyte> filter, ReadOnlySpan<int> bias, Span<byte> table, Span<int> folded)
+            => Int8DepthwiseQuads.Arrange(filter, bias, _inputOffset, _height, _width, _channels, _shift, table, folded);
+    }
+
+    private readonly struct RowFilter(in ConvolutionParameters p) : IFilterArrangement<short>
+    {
+        private readonly int _height = p.FilterHeight, _width = p.FilterWidth, _channels = p.OutputDepth, _inputOffset = p.InputOffset;
+
+        // Within PairWeightCapacity: checked before the kernel is chosen.
+        public int TableLength => (int)Int8DepthwiseRows.TableValues(_height, _width, _channels);
+
+        public void Arrange(ReadOnlySpan<sbyte> filter, ReadOnlySpan<int> bias, Span<short> table, Span<int> folded)
+            => Int8DepthwiseRows.Arrange(filter, bias, _inputOffset, _height, _width, _channels, table, folded);
+    }
+
+    /// <summary>With <see cref="InterpreterOptions.PrearrangeWeights"/> and constant weights: the arranged filter and folded biases in the persistent arena (their handles); else (-1, -1).</summary>
+    private (int Table, int Folded) ArrangeOnce<T, TFilter>(PrepareContext context, TFilter arrangement)
+        where T : unmanaged where TFilter : struct, IFilterArrangement<T>
+    {
+        if (!Prearranges(context, out Tensor filter, out Tensor? bias)) return (-1, -1);
+        var table = new T[arrangement.TableLength];
+        var folded = new int[_p.OutputDepth];
+        arrangement.Arrange(filter.AsReadOnlySpan<sbyte>(), bias is null ? default : bias.AsReadOnlySpan<int>(), table, folded);
+        return (context.AllocatePersistent<T>(table), context.AllocatePersistent<int>(folded));
+    }
+
+    /// <summary>The filter arranged in Prepare (its handles), or arranged now into <paramref name="table"/> and <paramref name="folded"/> (stack buffers).</summary>
+    private static void ArrangedFilter<T, TFilter>(InvokeContext context, TFilter arrangement, int tableHandle, int foldedHandle,
+        ReadOnlySpan<sbyte> filter, ReadOnlySpan<int> bias, ref Span<T> table, ref Span<int> folded)
+        where T : unmanaged where TFilter : struct, IFilterArrangement<T>
+    {
+        if (tableHandle >= 0)
         {
-            var table = new byte[Int8DepthwiseQuads.TableBytes(_p.FilterWidth, _p.OutputDepth, _quadShift)];
-            var folded = new int[_p.OutputDepth];
-            Int8DepthwiseQuads.Arrange(filter.AsReadOnlySpan<sbyte>(), bias is null ? default : bias.AsReadOnlySpan<int>(), _p.InputOffset,
-                _p.FilterHeight, _p.FilterWidth, _p.OutputDepth, _quadShift, table, folded);
-            _quadTableHandle = context.AllocatePersistent<byte>(table);
-            _quadFoldedHandle = context.AllocatePersistent<int>(folded);
+            table = context.Persistent<T>(tableHandle);
+            folded = context.Persistent<int>(foldedHandle);
         }
+        else arrangement.Arrange(filter, bias, table, folded);
     }
 
     /// <summary>
@@ -130,10 +175,9 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     {
         Int8Operands(context, filter, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<int> bias, out Span<sbyte> output);
         int channels = _p.OutputDepth, depth = _p.InputDepth;
-        bool arranged = _quadTableHandle >= 0;
-        Span<byte> table = arranged ? context.Persistent<byte>(_quadTableHandle) : stackalloc byte[QuadTableCapacity];
-        Span<int> folded = arranged ? context.Persistent<int>(_quadFoldedHandle) : stackalloc int[QuadFoldedCapacity];
-        if (!arranged) Int8DepthwiseQuads.Arrange(filter, bias, _p.InputOffset, _p.FilterHeight, _p.FilterWidth, channels, _quadShift, table, folded);
+        Span<byte> table = stackalloc byte[QuadTableCapacity];
+        Span<int> folded = stackalloc int[QuadFoldedCapacity];
+        ArrangedFilter(context, new QuadFilter(_p, _quadShift), _quadTableHandle, _quadFoldedHandle, filter, bias, ref table, ref folded);
         var requantizer = _p.CreateInt8Requantizer(context, vector: true);
         Span<byte> quads = stackalloc byte[QuadRowsCapacity];
         sbyte zeroPoint = unchecked((sbyte)-_p.InputOffset);
@@ -199,16 +243,7 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
             return;
         _paddedColumns = (int)columns;
         _rows = true;
-        _rowsTableHandle = _rowsFoldedHandle = -1;
-        if (Prearranges(context, out Tensor filter, out Tensor? bias))
-        {
-            var table = new short[Int8DepthwiseRows.TableValues(_p.FilterHeight, _p.FilterWidth, _p.OutputDepth)];
-            var folded = new int[_p.OutputDepth];
-            Int8DepthwiseRows.Arrange(filter.AsReadOnlySpan<sbyte>(), bias is null ? default : bias.AsReadOnlySpan<int>(), _p.InputOffset,
-                _p.FilterHeight, _p.FilterWidth, _p.OutputDepth, table, folded);
-            _rowsTableHandle = context.AllocatePersistent<short>(table);
-            _rowsFoldedHandle = context.AllocatePersistent<int>(folded);
-        }
+        (_rowsTableHandle, _rowsFoldedHandle) = ArrangeOnce<short, RowFilter>(context, new RowFilter(_p));
     }
 
     /// <summary>
@@ -220,10 +255,9 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     {
         Int8Operands(context, filter, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<int> bias, out Span<sbyte> output);
         int channels = _p.OutputDepth, depth = _p.InputDepth;
-        bool arranged = _rowsTableHandle >= 0;
-        Span<short> table = arranged ? context.Persistent<short>(_rowsTableHandle) : stackalloc short[PairWeightCapacity];
-        Span<int> folded = arranged ? context.Persistent<int>(_rowsFoldedHandle) : stackalloc int[InteriorBiasCapacity];
-        if (!arranged) Int8DepthwiseRows.Arrange(filter, bias, _p.InputOffset, _p.FilterHeight, _p.FilterWidth, channels, table, folded);
+        Span<short> table = stackalloc short[PairWeightCapacity];
+        Span<int> folded = stackalloc int[InteriorBiasCapacity];
+        ArrangedFilter(context, new RowFilter(_p), _rowsTableHandle, _rowsFoldedHandle, filter, bias, ref table, ref folded);
         var requantizer = _p.CreateInt8Requantizer(context, vector: true);
         int rowBytes = _paddedColumns * depth;
         Span<sbyte> rows = stackalloc sbyte[PaddedRowsCapacity];
