@@ -18,6 +18,9 @@ internal sealed class FullyConnected : IKernel
     private SimdLevel _level;
     private bool _fast, _requantizeVector;
     private int _unpackedWeightsScratch = -1, _rowScratch = -1, _sumScratch = -1, _int16RowSumsHandle = -1, _foldedBiasHandle = -1;
+    // int8 with several rows: the GEMM core (MatMulArithmetic.Int8Product), its weights arranged once when asked for.
+    private bool _gemm;
+    private int _arrangedHandle = -1;
 
     public void Prepare(PrepareContext context)
     {
@@ -90,6 +93,8 @@ internal sealed class FullyConnected : IKernel
                 break;
             case TensorType.Int8:
                 _requantizeVector = p.ScalesVectorizable && Int8Requantizer.CanVectorize(_level, [], []);
+                _fast = true;
+                if (PrepareGemm(context, weights)) break;
                 // Where the 8-bit dot products (VNNI, Arm's dot product) are about twice as fast as the 16-bit ones, an input
                 // zero point other than -128 keeps the folded bias: 4 bytes per output channel of the persistent part.
                 _foldedBiasHandle = -1;
@@ -104,7 +109,6 @@ internal sealed class FullyConnected : IKernel
                 int rowBytes = MatMulArithmetic.Int8RowBytes(p);
                 _rowScratch = rowBytes > Int8Dot.StackRowBytes ? context.RequestScratch(rowBytes) : -1;
                 _sumScratch = p.OutputDepth > Int8Dot.StackSums ? context.RequestScratch(p.OutputDepth * sizeof(int)) : -1;
-                _fast = true;
                 break;
             case TensorType.Int16:
                 if (Math.Abs((long)p.InputOffset) > MatMulArithmetic.MaxInt16InputOffset
@@ -121,6 +125,33 @@ internal sealed class FullyConnected : IKernel
                 _fast = true;
                 break;
         }
+    }
+
+    /// <summary>
+    /// Several int8 rows: the GEMM core, which needs no folded bias, row or sums (its panel is on the stack unless the
+    /// weights are arranged once, with <see cref="InterpreterOptions.PrearrangeWeights"/> and constant weights).
+    /// </summary>
+    private bool PrepareGemm(PrepareContext context, Tensor weights)
+    {
+        MatMulParameters p = _parameters;
+        bool arrangeOnce = context.PrearrangeWeights && weights.IsConstant && MatMulArithmetic.ArrangedBytes(_level, p) <= int.MaxValue
+                           && weights.AsReadOnlySpan<byte>().Length >= (_int4Weights ? ((long)p.OutputDepth * p.AccumDepth + 1) / 2 : (long)p.OutputDepth * p.AccumDepth);
+        _gemm = MatMulArithmetic.UsesGemm(_level, p, _requantizeVector, arrangeOnce, MatMulArithmetic.GemmStackBytes);
+        if (!_gemm) return false;
+        if (arrangeOnce)
+        {
+            ReadOnlySpan<sbyte> values = weights.AsReadOnlySpan<sbyte>();
+            if (_int4Weights)
+            {
+                var unpacked = new sbyte[weights.ElementCount];
+                Int4.Unpack(values, unpacked);
+                values = unpacked;
+            }
+            var arranged = new byte[MatMulArithmetic.ArrangedBytes(_level, p)];
+            MatMulArithmetic.ArrangeWeights(_level, p, values, arranged);
+            _arrangedHandle = context.AllocatePersistent<byte>(arranged);
+        }
+        return true;
     }
 
     [System.Runtime.CompilerServices.SkipLocalsInit] // rows and sums are written before they are read
@@ -147,7 +178,7 @@ internal sealed class FullyConnected : IKernel
                 ReadOnlySpan<sbyte> weights = context.Input<sbyte>(WeightsIndex);
                 ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(BiasIndex) : default;
                 Span<sbyte> output = context.Output<sbyte>(0);
-                if (_int4Weights)
+                if (_int4Weights && _arrangedHandle < 0)
                 {
                     Span<sbyte> unpacked = context.Scratch<sbyte>(_unpackedWeightsScratch);
                     Int4.Unpack(weights, unpacked);
@@ -158,13 +189,20 @@ internal sealed class FullyConnected : IKernel
                     MatMulArithmetic.ReferenceInt8(p, input, weights, bias, multipliers, shifts, output);
                     break;
                 }
-                Span<byte> row = _rowScratch < 0 ? stackalloc byte[Int8Dot.StackRowBytes] : context.Scratch<byte>(_rowScratch);
-                Span<int> sums = _sumScratch < 0 ? stackalloc int[Int8Dot.StackSums] : context.Scratch<int>(_sumScratch);
                 var requantizer = p.PerChannel
                     ? new Int8Requantizer(multipliers, shifts, p.OutputOffset, p.ActivationMin, p.ActivationMax, _requantizeVector)
                     : new Int8Requantizer(p.Multiplier, p.Shift, p.OutputOffset, p.ActivationMin, p.ActivationMax, _requantizeVector);
+                if (_gemm)
+                {
+                    ReadOnlySpan<byte> arranged = _arrangedHandle >= 0 ? context.Persistent<byte>(_arrangedHandle) : default;
+                    Span<byte> panel = arranged.IsEmpty ? stackalloc byte[MatMulArithmetic.GemmStackBytes] : default;
+                    MatMulArithmetic.Int8Product(_level, p, input, weights, arranged, bias, default, requantizer, panel, default, output);
+                    break;
+                }
+                Span<byte> row = _rowScratch < 0 ? stackalloc byte[Int8Dot.StackRowBytes] : context.Scratch<byte>(_rowScratch);
+                Span<int> sums = _sumScratch < 0 ? stackalloc int[Int8Dot.StackSums] : context.Scratch<int>(_sumScratch);
                 ReadOnlySpan<int> folded = _foldedBiasHandle >= 0 ? context.Persistent<int>(_foldedBiasHandle) : default;
-                MatMulArithmetic.FastInt8(_level, p, input, weights, bias, folded, requantizer, row, sums, output);
+                MatMulArithmetic.Int8Product(_level, p, input, weights, default, bias, folded, requantizer, row, sums, output);
                 break;
             }
             default:

@@ -36,6 +36,86 @@ internal static partial class MatMulArithmetic
         return folded;
     }
 
+    /// <summary>Fewest activation rows the int8 product sends through the GEMM core (<see cref="Int8Product"/>).</summary>
+    public const int GemmMinRows = 2;
+
+    /// <summary>Largest GEMM scratch (one block's panel) a kernel keeps on the stack in Invoke rather than in the arena.</summary>
+    public const int GemmStackBytes = 32 * 1024;
+
+    /// <summary>Rows of one GEMM run when each row adds a term of its own (the weights zero point's), kept on the stack.</summary>
+    private const int GemmRowChunk = 256;
+
+    /// <summary>The product as the GEMM core sees it: Batches rows of AccumDepth values, OutputDepth channels.</summary>
+    public static Int8GemmShape GemmShape(in MatMulParameters p) => Int8GemmShape.Rows(p.Batches, p.AccumDepth, p.OutputDepth);
+
+    /// <summary>
+    /// Whether <see cref="Int8Product"/> takes the GEMM core: at least <see cref="GemmMinRows"/> rows, the core available
+    /// at <paramref name="level"/> for the depth (a multiple of four), vector requantization, and either the weights
+    /// arranged once (<paramref name="arranged"/>) or one block's panel within <paramref name="scratchBytes"/>.
+    /// </summary>
+    public static bool UsesGemm(SimdLevel level, in MatMulParameters p, bool vectorRequantization, bool arranged, int scratchBytes)
+        => p.Batches >= GemmMinRows && vectorRequantization && Int8Gemm.Applies(level, GemmShape(p))
+           && (arranged || Int8Gemm.ScratchBytes(level, GemmShape(p), arranged: false) <= scratchBytes);
+
+    /// <summary>Bytes of every block's panel when a kernel arranges the weights once (<see cref="ArrangeWeights"/>).</summary>
+    public static long ArrangedBytes(SimdLevel level, in MatMulParameters p) => Int8Gemm.ArrangedBytes(level, GemmShape(p));
+
+    /// <summary>Arranges the weights once for <see cref="Int8Product"/> (into <see cref="ArrangedBytes"/> bytes).</summary>
+    public static void ArrangeWeights(SimdLevel level, in MatMulParameters p, ReadOnlySpan<sbyte> weights, Span<byte> destination)
+        => Int8Gemm.ArrangeAll(level, weights, GemmShape(p), destination);
+
+    /// <summary>
+    /// The one entry of int8 x int8 matrix products (FULLY_CONNECTED, BATCH_MATMUL): the same bytes as
+    /// <see cref="ReferenceInt8"/>. Several activation rows (<see cref="UsesGemm"/>) go through <see cref="Int8Gemm"/>'s
+    /// register-blocked micro-kernels, four rows by sixteen output channels at a time, the weights arranged per block in
+    /// this call or once beforehand (<paramref name="arranged"/>, <see cref="ArrangeWeights"/>); a single row stays on the
+    /// dot products (<see cref="FastInt8"/>), where a block of four rows would waste three quarters of its work. In the
+    /// GEMM the input offset enters as (InputOffset - 128) * sum w, the row sums formed from each block's panel (or already
+    /// in <paramref name="foldedBias"/>), and the weights offset as WeightsOffset * sum (x + InputOffset) per row, so nothing
+    /// is kept between calls. <paramref name="scratch"/> serves as the GEMM's panel or the dot products' row
+    /// (<see cref="Int8RowBytes"/>); <paramref name="sums"/> holds OutputDepth values for the dot products.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the row terms are written before they are read
+    public static void Int8Product(SimdLevel level, in MatMulParameters p, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> weights,
+        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> bias, ReadOnlySpan<int> foldedBias, scoped in Int8Requantizer requantizer,
+        Span<byte> scratch, Span<int> sums, Span<sbyte> output)
+    {
+        if (!UsesGemm(level, p, requantizer.Vectorized, !arranged.IsEmpty, scratch.Length))
+        {
+            FastInt8(level, p, input, weights, bias, foldedBias, requantizer, scratch, sums, output);
+            return;
+        }
+        int depth = p.AccumDepth, outputs = p.OutputDepth;
+        ReadOnlySpan<int> initial = foldedBias.IsEmpty ? bias : foldedBias;
+        int rowSumFactor = foldedBias.IsEmpty ? unchecked(p.InputOffset - 128) : 0;
+        sbyte zeroPoint = unchecked((sbyte)-p.InputOffset);
+        if (p.WeightsOffset == 0)
+        {
+            Int8GemmShape shape = GemmShape(p);
+            Int8Gemm.Run(level, shape, input, zeroPoint, weights, arranged, initial, requantizer, output,
+                scratch.Slice(0, Int8Gemm.ScratchBytes(level, shape, !arranged.IsEmpty)), rowSumFactor);
+            return;
+        }
+        Span<int> rowAdd = stackalloc int[GemmRowChunk];
+        for (int r0 = 0; r0 < p.Batches; r0 += GemmRowChunk)
+        {
+            int rows = Math.Min(GemmRowChunk, p.Batches - r0);
+            for (int r = 0; r < rows; r++) rowAdd[r] = WeightsOffsetTerm(p, input.Slice((r0 + r) * depth, depth));
+            Int8GemmShape shape = Int8GemmShape.Rows(rows, depth, outputs);
+            Int8Gemm.Run(level, shape, input.Slice(r0 * depth, rows * depth), zeroPoint, weights, arranged, initial, requantizer,
+                output.Slice(r0 * outputs, rows * outputs), scratch.Slice(0, Int8Gemm.ScratchBytes(level, shape, !arranged.IsEmpty)),
+                rowSumFactor, rowAdd.Slice(0, rows));
+        }
+    }
+
+    /// <summary>WeightsOffset * sum (x + InputOffset) over one activation row, wrapping like the reference's int32 sum.</summary>
+    private static int WeightsOffsetTerm(in MatMulParameters p, ReadOnlySpan<sbyte> x)
+    {
+        int total = 0;
+        foreach (sbyte v in x) total += v;
+        return unchecked(p.WeightsOffset * (total + x.Length * p.InputOffset));
+    }
+
     /// <summary>
     /// int8 activations and weights. Sums are computed as sum w * (x + InputOffset) + WeightsOffset * sum (x + InputOffset):
     /// the second term depends only on the batch row. The first needs no weight row sums when x + InputOffset enters the
@@ -82,13 +162,7 @@ internal static partial class MatMulArithmetic
                         sums[o0 + i] = unchecked((int)wideSums[i] + (bias.IsEmpty ? 0 : bias[o0 + i]));
                 }
             }
-            int rowAdd = 0;
-            if (p.WeightsOffset != 0)
-            {
-                int total = 0;
-                foreach (sbyte v in x) total += v;
-                rowAdd = unchecked(p.WeightsOffset * (total + depth * p.InputOffset));
-            }
+            int rowAdd = p.WeightsOffset == 0 ? 0 : WeightsOffsetTerm(p, x);
             requantizer.Apply(sums, rowAdd, output.Slice(b * outputs, outputs));
         }
     }

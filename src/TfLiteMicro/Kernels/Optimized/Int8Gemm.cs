@@ -42,9 +42,11 @@ internal readonly record struct Int8GemmShape(
 /// second term folded into the per-channel initial sums in Prepare. Windows that reach into the padding are gathered
 /// (padding as the input zero point, whose term is zero) into rows first; interior windows are read in place, one
 /// contiguous segment per filter row. Integer sums wrap like the reference's, so the result is its exact bytes.
-/// Needs whole groups of four input channels (input depth a multiple of four).
+/// Needs whole groups of four input channels (input depth a multiple of four). Matrix products (<see cref="Int8GemmShape.Rows"/>)
+/// may leave the offset term to the core (<c>rowSumFactor</c>: the weight row sums are formed from each block's panel as it is
+/// used) and add a term per row (<c>pixelAdd</c>: the weights zero point's), so that they keep nothing between calls.
 /// </summary>
-internal static class Int8Gemm
+internal static partial class Int8Gemm
 {
     /// <summary>Output channels per micro-kernel block (one 32-bit lane each: two 256-bit vectors or one 512-bit vector).</summary>
     public const int BlockChannels = 16;
@@ -187,30 +189,34 @@ internal static class Int8Gemm
     }
 
     /// <summary>
-    /// output[pixel, c] = requantized(initial[c] + sum over the window of (x + 128) * w[c]) for every output pixel and channel.
-    /// <paramref name="arranged"/> holds every block's panel (<see cref="ArrangeAll"/>) or is empty: then each block's
-    /// panel is arranged into <paramref name="scratch"/> (<see cref="ScratchBytes"/>) when its turn comes.
+    /// output[pixel, c] = requantized(initial[c] + rowSumFactor * sum w[c] + pixelAdd[pixel] + sum over the window of (x + 128) * w[c])
+    /// for every output pixel and channel, wrapping in 32 bits. <paramref name="initial"/> may be empty (zeros), and so may
+    /// <paramref name="pixelAdd"/> (one value per output pixel otherwise). <paramref name="arranged"/> holds every block's
+    /// panel (<see cref="ArrangeAll"/>) or is empty: then each block's panel is arranged into <paramref name="scratch"/>
+    /// (<see cref="ScratchBytes"/>) when its turn comes.
     /// </summary>
     [SkipLocalsInit]
     public static void Run(SimdLevel level, in Int8GemmShape shape, ReadOnlySpan<sbyte> input, sbyte inputZeroPoint, ReadOnlySpan<sbyte> weights,
-        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch)
+        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch,
+        int rowSumFactor = 0, ReadOnlySpan<int> pixelAdd = default)
     {
         if (!Applies(level, shape) || !requantizer.Vectorized) throw new ArgumentException("the GEMM core does not apply");
         Int8GemmShape s = shape;
         long depth = s.Depth;
         if (s.Batches < 0 || s.InputHeight < 0 || s.InputWidth < 0 || s.OutputHeight < 0 || s.OutputWidth < 0
             || s.FilterHeight <= 0 || s.FilterWidth <= 0 || s.StrideHeight <= 0 || s.StrideWidth <= 0 || s.DilationHeight <= 0 || s.DilationWidth <= 0
-            || (long)s.Batches * s.InputHeight * s.InputWidth * s.InputDepth > input.Length || s.OutputDepth * depth > weights.Length
-            || initial.Length < s.OutputDepth || s.Pixels * s.OutputDepth > output.Length
+            || (long)s.Batches * s.InputHeight * s.InputWidth * s.InputDepth > input.Length || (arranged.IsEmpty && s.OutputDepth * depth > weights.Length)
+            || (!initial.IsEmpty && initial.Length < s.OutputDepth) || (!pixelAdd.IsEmpty && pixelAdd.Length < s.Pixels)
+            || s.Pixels * s.OutputDepth > output.Length
             || (!arranged.IsEmpty && arranged.Length < ArrangedBytes(level, s)) || scratch.Length < ScratchBytes(level, s, !arranged.IsEmpty))
             throw new ArgumentException("GEMM operands do not match the shape");
         if (s.Pixels == 0) return;
         if (level == SimdLevel.AvxVnni)
-            RunBlocks<VnniStep, Pair>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch);
+            RunBlocks<VnniStep, Pair>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd);
         else if (Avx512BW.IsSupported && Vector512.IsHardwareAccelerated)
-            RunBlocks<Avx512Step, Vector512<int>>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch);
+            RunBlocks<Avx512Step, Vector512<int>>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd);
         else
-            RunBlocks<Avx2Step, Pair>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch);
+            RunBlocks<Avx2Step, Pair>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd);
     }
 
     /// <summary>The position of one output pixel, advanced in NHWC order.</summary>
@@ -230,7 +236,8 @@ internal static class Int8Gemm
 
     [SkipLocalsInit]
     private static void RunBlocks<TStep, TAcc>(SimdLevel level, in Int8GemmShape s, ReadOnlySpan<sbyte> input, sbyte zeroPoint, ReadOnlySpan<sbyte> weights,
-        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch)
+        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch,
+        int rowSumFactor, ReadOnlySpan<int> pixelAdd)
         where TStep : struct, IGemmStep<TAcc> where TAcc : struct
     {
         int depth = (int)s.Depth, channels = s.OutputDepth, inputDepth = s.InputDepth;
@@ -265,6 +272,9 @@ internal static class Int8Gemm
         ref sbyte rowsRef = ref MemoryMarshal.GetReference(rows);
         Span<int> partialSums = stackalloc int[BlockChannels * BlockPixels];
         Span<int> partialInitial = stackalloc int[BlockChannels];
+        // Four activation bytes that the step's flip turns into unsigned ones: stepping them through a panel sums its weights.
+        Span<sbyte> ones = stackalloc sbyte[4];
+        ones.Fill(unchecked((sbyte)0x81));
         int pixels = (int)s.Pixels;
         Span<int> pixelOffsets = stackalloc int[BlockPixels];
         Span<Cursor> at = stackalloc Cursor[BlockPixels];
@@ -283,7 +293,8 @@ internal static class Int8Gemm
             ref byte panel = ref MemoryMarshal.GetReference(panelSpan);
             bool whole = count == BlockChannels;
             Vector256<int> initialLow, initialHigh;
-            if (whole)
+            if (initial.IsEmpty) initialLow = initialHigh = Vector256<int>.Zero;
+            else if (whole)
             {
                 initialLow = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(initial), (nuint)first);
                 initialHigh = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(initial), (nuint)(first + 8));
@@ -298,6 +309,19 @@ internal static class Int8Gemm
             Requantization8 low = whole ? requantizer.Channels8(first) : default;
             Requantization8 high = whole ? requantizer.Channels8(first + 8) : default;
             Requantization16 both = whole && Avx512F.IsSupported ? Requantization16.From(low, high) : default;
+            if (rowSumFactor != 0)
+            {
+                TAcc rowSums = TStep.Create(Vector256<int>.Zero, Vector256<int>.Zero);
+                ref byte sumStep = ref panel;
+                for (int g = 0; g < depth / 4; g++)
+                {
+                    rowSums = TStep.Step(rowSums, ref MemoryMarshal.GetReference(ones), ref sumStep);
+                    sumStep = ref Unsafe.Add(ref sumStep, stepBytes);
+                }
+                Vector256<int> factor = Vector256.Create(rowSumFactor);
+                initialLow += TStep.Low(rowSums) * factor;
+                initialHigh += TStep.High(rowSums) * factor;
+            }
             TAcc start = TStep.Create(initialLow, initialHigh);
 
             var cursor = new Cursor();
@@ -347,6 +371,13 @@ internal static class Int8Gemm
                 }
 
                 TAcc a0 = start, a1 = start, a2 = start, a3 = start;
+                if (!pixelAdd.IsEmpty)
+                {
+                    a0 = Plus<TStep, TAcc>(initialLow, initialHigh, pixelAdd[p]);
+                    a1 = Plus<TStep, TAcc>(initialLow, initialHigh, pixelAdd[p + Math.Min(1, valid - 1)]);
+                    a2 = Plus<TStep, TAcc>(initialLow, initialHigh, pixelAdd[p + Math.Min(2, valid - 1)]);
+                    a3 = Plus<TStep, TAcc>(initialLow, initialHigh, pixelAdd[p + Math.Min(3, valid - 1)]);
+                }
                 ref byte step = ref panel;
                 for (int segment = 0; segment < blockSegments; segment++)
                 {
@@ -385,6 +416,14 @@ internal static class Int8Gemm
                 }
             }
         }
+    }
+
+    /// <summary>The initial sums of one block plus <paramref name="add"/> in every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TAcc Plus<TStep, TAcc>(Vector256<int> low, Vector256<int> high, int add) where TStep : struct, IGemmStep<TAcc> where TAcc : struct
+    {
+        Vector256<int> v = Vector256.Create(add);
+        return TStep.Create(low + v, high + v);
     }
 
     /// <summary>Copies one output pixel's window into <paramref name="row"/> in the filter's order, the padding as the zero point.</summary>

@@ -23,6 +23,9 @@ internal sealed class BatchMatMul : IKernel
     private SimdLevel _level;
     private bool _requantizeVector;
     private int _xScratch = -1, _yScratch = -1, _rowScratch = -1, _sumScratch = -1;
+    // int8 with several rows: the GEMM core; a constant second operand arranged once when asked for (each of its matrices).
+    private bool _gemm;
+    private int _arrangedHandle = -1, _arrangedMatrixBytes;
 
     public void Prepare(PrepareContext context)
     {
@@ -88,10 +91,38 @@ internal sealed class BatchMatMul : IKernel
         if (_level != SimdLevel.Reference && _type == TensorType.Int8)
         {
             _requantizeVector = _p.ScalesVectorizable && Int8Requantizer.CanVectorize(_level, [], []);
+            if (PrepareGemm(context, y, ys)) return;
             int rowBytes = MatMulArithmetic.Int8RowBytes(_p);
             if (rowBytes > Int8Dot.StackRowBytes) _rowScratch = context.RequestScratch(rowBytes);
             if (_cols > Int8Dot.StackSums) _sumScratch = context.RequestScratch(_cols * sizeof(int));
         }
+    }
+
+    /// <summary>
+    /// Several rows: the GEMM core (MatMulArithmetic.Int8Product), its panel on the stack, or with
+    /// <see cref="InterpreterOptions.PrearrangeWeights"/> and a constant second operand every matrix of it arranged once.
+    /// </summary>
+    private bool PrepareGemm(PrepareContext context, Tensor y, ReadOnlySpan<int> ys)
+    {
+        long matrices = (long)ys[0] * ys[1] * ys[2], ySize = (long)_depth * _cols;
+        long matrixBytes = MatMulArithmetic.ArrangedBytes(_level, _p);
+        bool arrangeOnce = context.PrearrangeWeights && y.IsConstant && matrices * matrixBytes <= int.MaxValue
+                           && matrices * ySize <= y.AsReadOnlySpan<byte>().Length;
+        _gemm = MatMulArithmetic.UsesGemm(_level, _p, _requantizeVector, arrangeOnce, MatMulArithmetic.GemmStackBytes);
+        if (!_gemm || !arrangeOnce) return _gemm;
+        _arrangedMatrixBytes = (int)matrixBytes;
+        var arranged = new byte[matrices * matrixBytes];
+        var rows = new sbyte[ySize];
+        ReadOnlySpan<sbyte> values = y.AsReadOnlySpan<sbyte>();
+        for (int m = 0; m < matrices; m++)
+        {
+            ReadOnlySpan<sbyte> matrix = values.Slice((int)(m * ySize), (int)ySize);
+            if (!_adjY) Transpose(matrix, _depth, _cols, rows);
+            else matrix.CopyTo(rows);
+            MatMulArithmetic.ArrangeWeights(_level, _p, rows, arranged.AsSpan((int)(m * matrixBytes), (int)matrixBytes));
+        }
+        _arrangedHandle = context.AllocatePersistent<byte>(arranged);
+        return true;
     }
 
     /// <summary>Scratch for one batch's matrix of an operand gathered into <paramref name="rows"/> rows of the depth (none when empty).</summary>
@@ -130,7 +161,12 @@ internal sealed class BatchMatMul : IKernel
         Span<T> yRows = _yScratch < 0 ? default : context.Scratch<T>(_yScratch).Slice(0, ySize);
         scoped Span<byte> row = default;
         scoped Span<int> sums = default;
-        if (_level != SimdLevel.Reference && _type == TensorType.Int8)
+        ReadOnlySpan<byte> arranged = _arrangedHandle >= 0 ? context.Persistent<byte>(_arrangedHandle) : default;
+        if (_gemm)
+        {
+            if (arranged.IsEmpty) row = stackalloc byte[MatMulArithmetic.GemmStackBytes];
+        }
+        else if (_level != SimdLevel.Reference && _type == TensorType.Int8)
         {
             row = _rowScratch < 0 ? stackalloc byte[Int8Dot.StackRowBytes] : context.Scratch<byte>(_rowScratch);
             sums = _sumScratch < 0 ? stackalloc int[Int8Dot.StackSums] : context.Scratch<int>(_sumScratch);
@@ -148,14 +184,15 @@ internal sealed class BatchMatMul : IKernel
                 Transpose(xm, _depth, _rows, xRows);
                 xm = xRows;
             }
-            if (!_adjY)
+            ReadOnlySpan<byte> matrixPanels = arranged.IsEmpty ? default : arranged.Slice(yStart / ySize * _arrangedMatrixBytes, _arrangedMatrixBytes);
+            if (!_adjY && matrixPanels.IsEmpty)
             {
                 // A broadcast y is the same matrix for consecutive batches: gathered once.
                 if (yStart != yGathered) Transpose(ym, _depth, _cols, yRows);
                 yGathered = yStart;
                 ym = yRows;
             }
-            Product(context, xm, ym, output.Slice(outIndex, outSize), row, sums);
+            Product(context, xm, ym, matrixPanels, output.Slice(outIndex, outSize), row, sums);
             outIndex += outSize;
         }
     }
@@ -168,7 +205,7 @@ internal sealed class BatchMatMul : IKernel
     }
 
     /// <summary>One batch: rows of x (rows x depth) against the weight rows of y (cols x depth).</summary>
-    private void Product<T>(InvokeContext context, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> output, Span<byte> row, Span<int> sums)
+    private void Product<T>(InvokeContext context, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<byte> arranged, Span<T> output, Span<byte> row, Span<int> sums)
         where T : unmanaged
     {
         bool fast = _level != SimdLevel.Reference;
@@ -192,7 +229,7 @@ internal sealed class BatchMatMul : IKernel
                     break;
                 }
                 var requantizer = new Int8Requantizer(_p.Multiplier, _p.Shift, _p.OutputOffset, _p.ActivationMin, _p.ActivationMax, _requantizeVector);
-                MatMulArithmetic.FastInt8(_level, _p, xb, yb, default, default, requantizer, row, sums, ob);
+                MatMulArithmetic.Int8Product(_level, _p, xb, yb, arranged, default, default, requantizer, row, sums, ob);
                 break;
             }
             default:

@@ -43,6 +43,19 @@ internal static partial class MatMulArithmetic
 {
     public const int MaxInt16InputOffset = 1 << 16, MaxInt16WeightsOffset = 1 << 8;
 
+    public const int GemmStackBytes = 32 * 1024;
+
+    public static bool UsesGemm(SimdLevel level, in MatMulParameters p, bool vectorRequantization, bool arranged, int scratchBytes) => false;
+
+    public static long ArrangedBytes(SimdLevel level, in MatMulParameters p) => throw ReferenceOnly.NoFastPath();
+
+    public static void ArrangeWeights(SimdLevel level, in MatMulParameters p, ReadOnlySpan<sbyte> weights, Span<byte> destination)
+        => throw ReferenceOnly.NoFastPath();
+
+    public static void Int8Product(SimdLevel level, in MatMulParameters p, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> weights,
+        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> bias, ReadOnlySpan<int> foldedBias, scoped in Int8Requantizer requantizer,
+        Span<byte> scratch, Span<int> sums, Span<sbyte> output) => throw ReferenceOnly.NoFastPath();
+
     public static int Int8RowBytes(in MatMulParameters p) => throw ReferenceOnly.NoFastPath();
 
     public static int[] FoldedBias(in MatMulParameters p, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias) => throw ReferenceOnly.NoFastPath();

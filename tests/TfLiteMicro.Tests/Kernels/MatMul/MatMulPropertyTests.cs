@@ -41,6 +41,43 @@ public sealed class MatMulPropertyTests
         }
     }
 
+    /// <summary>
+    /// Several rows take the GEMM core (one row the dot products): 1 to 9 rows, depths that are and are not multiples of
+    /// four, output counts that are not multiples of sixteen, per-tensor (with a weights zero point) and per-channel,
+    /// any input zero point, with and without the weights arranged once.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FullyConnectedInt8RowsMatchReference(bool prearrange)
+    {
+        var random = new Random(prearrange ? 7111 : 7112);
+        int cases = FastPath.Cases(200);
+        for (int i = 0; i < cases; i++)
+        {
+            int batches = 1 + i % 9;
+            int depth = random.Next(3) == 0 ? random.Next(1, 300) : 4 * random.Next(1, 160);
+            int units = random.Next(4) == 0 ? 16 * random.Next(1, 5) : random.Next(1, 90);
+            bool perChannel = random.Next(2) == 0;
+            bool int4 = !perChannel && random.Next(5) == 0;
+            var m = new OperatorModel();
+            float inputScale = Scale(random, 0.005f, 0.1f);
+            int inputZero = random.Next(3) == 0 ? -128 : random.Next(-128, 128);
+            int input = m.Input(TensorType.Int8, [batches, depth], Quant.PerTensor(inputScale, inputZero));
+            float[] weightScales = perChannel ? Scales(random, units, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
+            long[] weightZeros = perChannel ? new long[units] : [!int4 && random.Next(3) == 0 ? random.Next(-20, 21) : 0];
+            byte[] weightBytes = int4 ? RandomBytes(random, (units * depth + 1) / 2) : RandomBytes(random, units * depth);
+            int weights = m.Constant(int4 ? TensorType.Int4 : TensorType.Int8, [units, depth], weightBytes, Quant.PerChannel(weightScales, 0, weightZeros));
+            var inputs = new List<int> { input, weights };
+            if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [units], Bias(random, units), Quant.PerTensor(inputScale * weightScales[0])));
+            m.Output(TensorType.Int8, [batches, units], Quant.PerTensor(OutputScale(random, inputScale, weightScales[0], depth), random.Next(-128, 128)));
+            byte[] model = m.Build(BuiltinOperator.FullyConnected, [.. inputs], OperatorOptions.FullyConnected(RandomActivation(random)));
+            FastPath.AssertMatchesReference(model, random,
+                $"case {i}: FC rows {batches} depth {depth} units {units} input zero {inputZero} weights zero {weightZeros[0]} per-channel {perChannel} int4 {int4} prearranged {prearrange}",
+                prearrangeWeights: prearrange);
+        }
+    }
+
     [Fact]
     public void AnomalyDetectionStackMatchesReference()
     {
