@@ -13,7 +13,7 @@ public class LayerBenchmarks
     /// <summary>Every generated layer, for BenchmarkDotNet's parameter and the quick table.</summary>
     public static string[] Layers { get; } =
     [
-        "conv3x3_i8_56x56x32x64", "conv1x1_i8_28x28x128x128", "dwconv3x3_i8_56x56x128", "fc_i8_1024x1000",
+        "conv3x3_i8_56x56x32x64", "conv1x1_i8_28x28x128x128", "dwconv3x3_i8_56x56x128", "fc_i8_1024x1000", "fc_i8_16x1024x1000",
         "conv3x3_f32_28x28x32x32", "dwconv3x3_f32_56x56x64", "fc_f32_1024x1000",
         "add_i8_56x56x64", "mul_i8_56x56x64", "mul_i8_56x56x64_by_64", "softmax_i8_64x1000", "avgpool3x3_i8_56x56x64",
         "conv3x3_i16_28x28x32x32", "fc_i16_1024x1000",
@@ -41,6 +41,7 @@ public class LayerBenchmarks
         "conv1x1_i8_28x28x128x128" => 28L * 28 * 128 * 128,
         "dwconv3x3_i8_56x56x128" => 56L * 56 * 128 * 9,
         "fc_i8_1024x1000" or "fc_f32_1024x1000" or "fc_i16_1024x1000" => 1024L * 1000,
+        "fc_i8_16x1024x1000" => 16L * 1024 * 1000,
         "conv3x3_f32_28x28x32x32" or "conv3x3_i16_28x28x32x32" => 28L * 28 * 32 * 9 * 32,
         "dwconv3x3_f32_56x56x64" => 56L * 56 * 64 * 9,
         _ => 0,
@@ -52,6 +53,7 @@ public class LayerBenchmarks
         "conv1x1_i8_28x28x128x128" => Conv(TensorType.Int8, 28, 128, 128, 1),
         "dwconv3x3_i8_56x56x128" => Depthwise(TensorType.Int8, 56, 128),
         "fc_i8_1024x1000" => FullyConnected(TensorType.Int8, 1024, 1000),
+        "fc_i8_16x1024x1000" => FullyConnected(TensorType.Int8, 1024, 1000, rows: 16),
         "conv3x3_f32_28x28x32x32" => Conv(TensorType.Float32, 28, 32, 32, 3),
         "dwconv3x3_f32_56x56x64" => Depthwise(TensorType.Float32, 56, 64),
         "fc_f32_1024x1000" => FullyConnected(TensorType.Float32, 1024, 1000),
@@ -129,14 +131,15 @@ public class LayerBenchmarks
         return builder.Build();
     }
 
-    private static byte[] FullyConnected(TensorType type, int depth, int units)
+    /// <summary>A FULLY_CONNECTED layer over <paramref name="rows"/> rows of <paramref name="depth"/> values (several rows: a matrix product).</summary>
+    private static byte[] FullyConnected(TensorType type, int depth, int units, int rows = 1)
     {
         var builder = new ModelBuilder("generated fully connected");
         SubgraphBuilder g = builder.AddSubgraph();
-        int input = g.AddTensor("input", type, [1, depth], Q(type, 0.05f, -3));
+        int input = g.AddTensor("input", type, [rows, depth], Q(type, 0.05f, -3));
         int weights = g.AddConstant("weights", type, [units, depth], Weights(type, units * depth), PerChannel(type, units, 0));
         int bias = g.AddConstant("bias", BiasType(type), [units], Bias(type, units), Q(type, 0.0001f, 0));
-        int output = g.AddTensor("output", type, [1, units], Q(type, 0.5f, 0));
+        int output = g.AddTensor("output", type, [rows, units], Q(type, 0.5f, 0));
         g.AddOperator(BuiltinOperator.FullyConnected, [input, weights, bias], [output], OperatorOptions.FullyConnected());
         g.SetInputs(input);
         g.SetOutputs(output);

@@ -36,8 +36,12 @@ internal static partial class MatMulArithmetic
         return folded;
     }
 
-    /// <summary>Fewest activation rows the int8 product sends through the GEMM core (<see cref="Int8Product"/>).</summary>
-    public const int GemmMinRows = 2;
+    /// <summary>
+    /// Fewest activation rows the int8 product sends through the GEMM core (<see cref="Int8Product"/>) when it arranges the
+    /// weights in the call: arranging and summing a block's panel costs about as much as a row of dot products, so two or
+    /// three rows are faster as dot products. Weights arranged once take the core from two rows on.
+    /// </summary>
+    public const int GemmMinRows = 4;
 
     /// <summary>Largest GEMM scratch (one block's panel) a kernel keeps on the stack in Invoke rather than in the arena.</summary>
     public const int GemmStackBytes = 32 * 1024;
@@ -49,12 +53,13 @@ internal static partial class MatMulArithmetic
     public static Int8GemmShape GemmShape(in MatMulParameters p) => Int8GemmShape.Rows(p.Batches, p.AccumDepth, p.OutputDepth);
 
     /// <summary>
-    /// Whether <see cref="Int8Product"/> takes the GEMM core: at least <see cref="GemmMinRows"/> rows, the core available
+    /// Whether <see cref="Int8Product"/> takes the GEMM core: at least <see cref="GemmMinRows"/> rows (two with the weights
+    /// arranged once), the core available
     /// at <paramref name="level"/> for the depth (a multiple of four), vector requantization, and either the weights
     /// arranged once (<paramref name="arranged"/>) or one block's panel within <paramref name="scratchBytes"/>.
     /// </summary>
     public static bool UsesGemm(SimdLevel level, in MatMulParameters p, bool vectorRequantization, bool arranged, int scratchBytes)
-        => p.Batches >= GemmMinRows && vectorRequantization && Int8Gemm.Applies(level, GemmShape(p))
+        => p.Batches >= (arranged ? 2 : GemmMinRows) && vectorRequantization && Int8Gemm.Applies(level, GemmShape(p))
            && (arranged || Int8Gemm.ScratchBytes(level, GemmShape(p), arranged: false) <= scratchBytes);
 
     /// <summary>Bytes of every block's panel when a kernel arranges the weights once (<see cref="ArrangeWeights"/>).</summary>
