@@ -23,21 +23,11 @@ public sealed class MatMulPropertyTests
             int batches = random.Next(1, 5), depth = random.Next(1, 700), units = random.Next(1, 300);
             bool perChannel = random.Next(3) == 0;
             bool int4 = !perChannel && random.Next(4) == 0;
-            var m = new OperatorModel();
-            float inputScale = Scale(random, 0.005f, 0.1f);
             int inputZero = unsignedRoute ? -128 : random.Next(-127, 128);
-            int input = m.Input(TensorType.Int8, [batches, depth], Quant.PerTensor(inputScale, inputZero));
-            float[] weightScales = perChannel ? Scales(random, units, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
-            long[] weightZeros = perChannel || int4 ? new long[units] : [random.Next(4) == 0 ? random.Next(-20, 21) : 0];
-            if (!perChannel) weightZeros = [weightZeros[0]];
-            byte[] weightBytes = int4 ? RandomBytes(random, (units * depth + 1) / 2) : RandomBytes(random, units * depth);
-            int weights = m.Constant(int4 ? TensorType.Int4 : TensorType.Int8, [units, depth], weightBytes, Quant.PerChannel(weightScales, 0, weightZeros));
-            var inputs = new List<int> { input, weights };
-            if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [units], Bias(random, units), Quant.PerTensor(inputScale * weightScales[0])));
-            m.Output(TensorType.Int8, [batches, units], Quant.PerTensor(OutputScale(random, inputScale, weightScales[0], depth), random.Next(-128, 128)));
-            byte[] model = m.Build(BuiltinOperator.FullyConnected, [.. inputs], OperatorOptions.FullyConnected(RandomActivation(random)));
+            int weightsZero = perChannel || int4 || random.Next(4) != 0 ? 0 : random.Next(-20, 21);
+            byte[] model = FullyConnectedInt8(random, batches, depth, units, inputZero, weightsZero, perChannel, int4);
             FastPath.AssertMatchesReference(model, random,
-                $"case {i}: FC batches {batches} depth {depth} units {units} input zero {inputZero} per-channel {perChannel} int4 {int4}");
+                $"case {i}: FC batches {batches} depth {depth} units {units} input zero {inputZero} weights zero {weightsZero} per-channel {perChannel} int4 {int4}");
         }
     }
 
@@ -60,22 +50,29 @@ public sealed class MatMulPropertyTests
             int units = random.Next(4) == 0 ? 16 * random.Next(1, 5) : random.Next(1, 90);
             bool perChannel = random.Next(2) == 0;
             bool int4 = !perChannel && random.Next(5) == 0;
-            var m = new OperatorModel();
-            float inputScale = Scale(random, 0.005f, 0.1f);
             int inputZero = random.Next(3) == 0 ? -128 : random.Next(-128, 128);
-            int input = m.Input(TensorType.Int8, [batches, depth], Quant.PerTensor(inputScale, inputZero));
-            float[] weightScales = perChannel ? Scales(random, units, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
-            long[] weightZeros = perChannel ? new long[units] : [!int4 && random.Next(3) == 0 ? random.Next(-20, 21) : 0];
-            byte[] weightBytes = int4 ? RandomBytes(random, (units * depth + 1) / 2) : RandomBytes(random, units * depth);
-            int weights = m.Constant(int4 ? TensorType.Int4 : TensorType.Int8, [units, depth], weightBytes, Quant.PerChannel(weightScales, 0, weightZeros));
-            var inputs = new List<int> { input, weights };
-            if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [units], Bias(random, units), Quant.PerTensor(inputScale * weightScales[0])));
-            m.Output(TensorType.Int8, [batches, units], Quant.PerTensor(OutputScale(random, inputScale, weightScales[0], depth), random.Next(-128, 128)));
-            byte[] model = m.Build(BuiltinOperator.FullyConnected, [.. inputs], OperatorOptions.FullyConnected(RandomActivation(random)));
+            int weightsZero = perChannel || int4 || random.Next(3) != 0 ? 0 : random.Next(-20, 21);
+            byte[] model = FullyConnectedInt8(random, batches, depth, units, inputZero, weightsZero, perChannel, int4);
             FastPath.AssertMatchesReference(model, random,
-                $"case {i}: FC rows {batches} depth {depth} units {units} input zero {inputZero} weights zero {weightZeros[0]} per-channel {perChannel} int4 {int4} prearranged {prearrange}",
+                $"case {i}: FC rows {batches} depth {depth} units {units} input zero {inputZero} weights zero {weightsZero} per-channel {perChannel} int4 {int4} prearranged {prearrange}",
                 prearrangeWeights: prearrange);
         }
+    }
+
+    /// <summary>An int8 FULLY_CONNECTED of <paramref name="batches"/> rows with random scales, weights, bias (or none) and activation.</summary>
+    private static byte[] FullyConnectedInt8(Random random, int batches, int depth, int units, int inputZero, int weightsZero, bool perChannel, bool int4)
+    {
+        var m = new OperatorModel();
+        float inputScale = Scale(random, 0.005f, 0.1f);
+        int input = m.Input(TensorType.Int8, [batches, depth], Quant.PerTensor(inputScale, inputZero));
+        float[] weightScales = perChannel ? Scales(random, units, 0.001f, 0.05f) : [Scale(random, 0.001f, 0.05f)];
+        long[] weightZeros = perChannel ? new long[units] : [weightsZero];
+        byte[] weightBytes = int4 ? RandomBytes(random, (units * depth + 1) / 2) : RandomBytes(random, units * depth);
+        int weights = m.Constant(int4 ? TensorType.Int4 : TensorType.Int8, [units, depth], weightBytes, Quant.PerChannel(weightScales, 0, weightZeros));
+        var inputs = new List<int> { input, weights };
+        if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [units], Bias(random, units), Quant.PerTensor(inputScale * weightScales[0])));
+        m.Output(TensorType.Int8, [batches, units], Quant.PerTensor(OutputScale(random, inputScale, weightScales[0], depth), random.Next(-128, 128)));
+        return m.Build(BuiltinOperator.FullyConnected, [.. inputs], OperatorOptions.FullyConnected(RandomActivation(random)));
     }
 
     [Fact]
