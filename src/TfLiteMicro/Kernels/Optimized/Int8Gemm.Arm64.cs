@@ -48,17 +48,25 @@ internal static partial class Int8Gemm
         }
     }
 
-    /// <summary><see cref="Run"/> on Arm64 (operands checked there).</summary>
+    /// <summary>
+    /// <see cref="Run"/> on Arm64 (operands checked there): output[pixel, c] = requantized(initial[c] + rowSumFactor * sum w[c]
+    /// + pixelAdd[pixel] + sum over the window of (x + 128) * w[c]), wrapping in 32 bits; <paramref name="initial"/> and
+    /// <paramref name="pixelAdd"/> may be empty (zeros).
+    /// </summary>
     private static void RunArm(SimdLevel level, in Int8GemmShape s, ReadOnlySpan<sbyte> input, sbyte zeroPoint, ReadOnlySpan<sbyte> weights,
-        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch)
+        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch,
+        int rowSumFactor = 0, ReadOnlySpan<int> pixelAdd = default)
     {
-        if (level == SimdLevel.ArmDot) RunArmBlocks<DotStep>(level, s, input, zeroPoint, weights, arranged, initial, requantizer, output, scratch);
-        else RunArmBlocks<WideningStep>(level, s, input, zeroPoint, weights, arranged, initial, requantizer, output, scratch);
+        if (level == SimdLevel.ArmDot)
+            RunArmBlocks<DotStep>(level, s, input, zeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd);
+        else
+            RunArmBlocks<WideningStep>(level, s, input, zeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd);
     }
 
     [SkipLocalsInit]
     private static void RunArmBlocks<TStep>(SimdLevel level, in Int8GemmShape s, ReadOnlySpan<sbyte> input, sbyte zeroPoint, ReadOnlySpan<sbyte> weights,
-        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch)
+        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch,
+        int rowSumFactor, ReadOnlySpan<int> pixelAdd)
         where TStep : struct, IArmGemmStep
     {
         int depth = (int)s.Depth, channels = s.OutputDepth, inputDepth = s.InputDepth, steps = depth / 4;
@@ -100,21 +108,24 @@ internal static partial class Int8Gemm
             else panelSpan = arranged.Slice(block * panelBytes, panelBytes);
             ref byte panel = ref MemoryMarshal.GetReference(panelSpan);
             bool whole = count == BlockChannels;
-            if (!whole)
+            bool direct = whole && !initial.IsEmpty;
+            if (!direct)
             {
                 partialInitial.Clear();
-                initial.Slice(first, count).CopyTo(partialInitial);
+                if (!initial.IsEmpty) initial.Slice(first, count).CopyTo(partialInitial);
             }
-            ref int init = ref whole ? ref Unsafe.Add(ref MemoryMarshal.GetReference(initial), first) : ref MemoryMarshal.GetReference(partialInitial);
-            // The block's start: the initial sums plus 128 * (sum of each channel's weights), for signed activations.
+            ref int init = ref direct ? ref Unsafe.Add(ref MemoryMarshal.GetReference(initial), first) : ref MemoryMarshal.GetReference(partialInitial);
+            // The block's start: the initial sums plus (128 + rowSumFactor) * (sum of each channel's weights), 128 of it
+            // for the signed activations.
             Lanes16 weightSums = default;
             ref byte stepAt = ref panel;
             for (int g = 0; g < steps; g++, stepAt = ref Unsafe.Add(ref stepAt, stepBytes)) weightSums = TStep.WeightSums(weightSums, ref stepAt);
+            Vector128<int> factor = Vector128.Create(unchecked(128 + rowSumFactor));
             Lanes16 start = new(
-                Vector128.LoadUnsafe(ref init) + (weightSums.C0 << 7),
-                Vector128.LoadUnsafe(ref init, 4) + (weightSums.C1 << 7),
-                Vector128.LoadUnsafe(ref init, 8) + (weightSums.C2 << 7),
-                Vector128.LoadUnsafe(ref init, 12) + (weightSums.C3 << 7));
+                Vector128.LoadUnsafe(ref init) + weightSums.C0 * factor,
+                Vector128.LoadUnsafe(ref init, 4) + weightSums.C1 * factor,
+                Vector128.LoadUnsafe(ref init, 8) + weightSums.C2 * factor,
+                Vector128.LoadUnsafe(ref init, 12) + weightSums.C3 * factor);
 
             var cursor = new Cursor();
             for (int p = 0; p < pixels; p += BlockPixels)
@@ -162,6 +173,13 @@ internal static partial class Int8Gemm
                 }
 
                 Lanes16 a0 = start, a1 = start, a2 = start, a3 = start;
+                if (!pixelAdd.IsEmpty)
+                {
+                    a0 = start.Plus(pixelAdd[p]);
+                    a1 = start.Plus(pixelAdd[p + Math.Min(1, valid - 1)]);
+                    a2 = start.Plus(pixelAdd[p + Math.Min(2, valid - 1)]);
+                    a3 = start.Plus(pixelAdd[p + Math.Min(3, valid - 1)]);
+                }
                 ref byte step = ref panel;
                 for (int segment = 0; segment < blockSegments; segment++)
                 {
@@ -228,6 +246,13 @@ internal static partial class Int8Gemm
     /// <summary>One pixel's sixteen 32-bit sums: channels 0-3, 4-7, 8-11, 12-15.</summary>
     private readonly record struct Lanes16(Vector128<int> C0, Vector128<int> C1, Vector128<int> C2, Vector128<int> C3)
     {
+        /// <summary>These sums plus <paramref name="add"/> in every lane.</summary>
+        public Lanes16 Plus(int add)
+        {
+            Vector128<int> v = Vector128.Create(add);
+            return new(C0 + v, C1 + v, C2 + v, C3 + v);
+        }
+
         public void StoreUnsafe(ref int destination, nuint at)
         {
             C0.StoreUnsafe(ref destination, at);
