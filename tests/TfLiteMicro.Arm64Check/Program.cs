@@ -13,8 +13,10 @@ using static TfLiteMicro.Tests.Kernels.PropertyTestSupport;
 
 // Random single-op models run with the reference kernels and with the optimized ones at every instruction-set level this
 // processor has, on poisoned arenas (the test suite's fast-path harness): int8 FULLY_CONNECTED (also with extreme
-// requantization shifts), CONV_2D, DEPTHWISE_CONV_2D, MAX_POOL_2D, ADD and MUL must give the same bytes, float32
-// FULLY_CONNECTED and CONV_2D agree within 1e-5 relative, float32 DEPTHWISE_CONV_2D exactly.
+// requantization shifts, and with several rows), CONV_2D (also in the GEMM core's shapes), DEPTHWISE_CONV_2D (also in
+// the row kernel's shapes), the last three also with pre-arranged weights, MAX_POOL_2D, ADD and MUL must give the same
+// bytes, float32 FULLY_CONNECTED and CONV_2D agree within 1e-5 relative, float32 DEPTHWISE_CONV_2D exactly; and the GEMM
+// core's own loop must give the bytes of its sums written out.
 // Then, when TFLM_SHARED_DIR names the shared folder, TFLM's golden outputs (see Golden.cs).
 // Usage: [cases per op] [seed].
 int casesPerOp = args.Length > 0 ? int.Parse(args[0]) : 300;
@@ -28,7 +30,9 @@ var watch = Stopwatch.StartNew();
 var random = new Random(seed);
 (string Name, Func<Random, (byte[] Model, string Description)> Make, double Tolerance, bool Prearrange)[] ops =
 [
-    ("FULLY_CONNECTED int8", Cases.FullyConnected, 0, false),
+    ("FULLY_CONNECTED int8", random => Cases.FullyConnected(random, 1, 3), 0, false),
+    ("FULLY_CONNECTED int8, 4 to 16 rows", random => Cases.FullyConnected(random, 4, 16), 0, false),
+    ("FULLY_CONNECTED int8, 4 to 16 rows, pre-arranged weights", random => Cases.FullyConnected(random, 4, 16), 0, true),
     ("FULLY_CONNECTED int8, extreme shifts", Cases.FullyConnectedExtreme, 0, false),
     ("CONV_2D int8", Cases.Conv2D, 0, false),
     ("CONV_2D int8, GEMM core shapes", Cases.Conv2DGemm, 0, false),
@@ -94,9 +98,10 @@ return mismatches == 0 ? 0 : 1;
 /// requantization's right shift meets many exact ties (which must round away from zero).</summary>
 internal static class Cases
 {
-    public static (byte[], string) FullyConnected(Random random)
+    /// <summary>Rows (batches) from <paramref name="minRows"/> to <paramref name="maxRows"/>: several rows may go through the GEMM core.</summary>
+    public static (byte[], string) FullyConnected(Random random, int minRows, int maxRows)
     {
-        int batches = random.Next(1, 4), units = random.Next(1, 40);
+        int batches = random.Next(minRows, maxRows + 1), units = random.Next(1, 40);
         int depth = random.Next(3) == 0 ? random.Next(1, 20) : random.Next(1, 700);
         bool perChannel = random.Next(2) == 0, powerOfTwo = random.Next(3) == 0;
         var m = new OperatorModel();

@@ -50,7 +50,7 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     /// <summary>Stack budget (bytes) for the zero-point-padded input rows of the row micro-kernel.</summary>
     private const int PaddedRowsCapacity = 32 * 1024;
 
-    // The row micro-kernel (Int8DepthwiseRows): multiplier one, eight channels or a multiple of sixteen, AVX2.
+    // The row micro-kernel (Int8DepthwiseRows): multiplier one, eight channels or a multiple of sixteen with AVX2, eight or more on Arm64.
     private bool _rows;
     private int _paddedColumns;
     // With InterpreterOptions.PrearrangeWeights: the arranged filter and folded biases, made once (persistent handles).
@@ -229,7 +229,7 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     }
 
     /// <summary>
-    /// Multiplier one, eight channels or a multiple of sixteen, AVX2, and the arranged filter, folded biases and padded rows
+    /// Multiplier one, eight channels or a multiple of sixteen with AVX2 (eight or more on Arm64), and the arranged filter, folded biases and padded rows
     /// within their stack budgets: every output row goes through <see cref="Int8DepthwiseRows"/>.
     /// </summary>
     private void PrepareRows(PrepareContext context)
