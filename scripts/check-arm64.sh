@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks the Arm64 paths of the optimized kernels on an x64 Linux machine: publishes tests/TfLiteMicro.Arm64Check for
 # linux-arm64 (self-contained) and runs it under qemu user-mode emulation, once on a processor with the dot product
-# extension (-cpu max: the ArmDot path) and once without it (-cpu cortex-a57: the portable Vector128 path with AdvSimd
-# requantization). Every optimized output must equal the reference kernels' bytes. When the shared folder is found
+# extension (-cpu max: the ArmDot path, SDOT in the GEMM core) and once without it (-cpu cortex-a57: the Vector128 path,
+# widening multiply-accumulates in the GEMM core and the depthwise row kernel, AdvSimd requantization). Every optimized
+# output must equal the reference kernels' bytes. When the shared folder is found
 # (TFLM_SHARED_DIR, else ../shared beside the repository), TFLM's golden outputs are checked too, with the optimized
 # and with the reference kernels.
 #

@@ -7,13 +7,16 @@ using TfLiteMicro;
 using TfLiteMicro.Kernels;
 using TfLiteMicro.Modeling;
 using TfLiteMicro.Tests.Kernels;
+using TfLiteMicro.Tests.Kernels.Optimized;
 using TfLiteMicro.Tests.Support;
 using static TfLiteMicro.Tests.Kernels.PropertyTestSupport;
 
 // Random single-op models run with the reference kernels and with the optimized ones at every instruction-set level this
 // processor has, on poisoned arenas (the test suite's fast-path harness): int8 FULLY_CONNECTED (also with extreme
-// requantization shifts), CONV_2D, DEPTHWISE_CONV_2D, MAX_POOL_2D, ADD and MUL must give the same bytes, float32
-// FULLY_CONNECTED and CONV_2D agree within 1e-5 relative, float32 DEPTHWISE_CONV_2D exactly.
+// requantization shifts, and with several rows), CONV_2D (also in the GEMM core's shapes), DEPTHWISE_CONV_2D (also in
+// the row kernel's shapes), the last three also with pre-arranged weights, MAX_POOL_2D, ADD and MUL must give the same
+// bytes, float32 FULLY_CONNECTED and CONV_2D agree within 1e-5 relative, float32 DEPTHWISE_CONV_2D exactly; and the GEMM
+// core's own loop must give the bytes of its sums written out.
 // Then, when TFLM_SHARED_DIR names the shared folder, TFLM's golden outputs (see Golden.cs).
 // Usage: [cases per op] [seed].
 int casesPerOp = args.Length > 0 ? int.Parse(args[0]) : 300;
@@ -25,34 +28,56 @@ Console.WriteLine($"levels compared with the reference: {string.Join(", ", FastP
 
 var watch = Stopwatch.StartNew();
 var random = new Random(seed);
-(string Name, Func<Random, (byte[] Model, string Description)> Make, double Tolerance)[] ops =
+(string Name, Func<Random, (byte[] Model, string Description)> Make, double Tolerance, bool Prearrange)[] ops =
 [
-    ("FULLY_CONNECTED int8", Cases.FullyConnected, 0),
-    ("FULLY_CONNECTED int8, extreme shifts", Cases.FullyConnectedExtreme, 0),
-    ("CONV_2D int8", Cases.Conv2D, 0),
-    ("DEPTHWISE_CONV_2D int8", Cases.DepthwiseConv2D, 0),
-    ("MAX_POOL_2D int8", Cases.MaxPool2D, 0),
-    ("ADD int8", random => Cases.AddOrMul(random, mul: false), 0),
-    ("MUL int8", random => Cases.AddOrMul(random, mul: true), 0),
-    ("FULLY_CONNECTED float32", random => FloatCases.Make(random, 2), 1e-5),
-    ("CONV_2D float32", random => FloatCases.Make(random, 0), 1e-5),
-    ("DEPTHWISE_CONV_2D float32", random => FloatCases.Make(random, 1), 0),
+    ("FULLY_CONNECTED int8", random => Cases.FullyConnected(random, 1, 3), 0, false),
+    ("FULLY_CONNECTED int8, 4 to 16 rows", random => Cases.FullyConnected(random, 4, 16), 0, false),
+    ("FULLY_CONNECTED int8, 4 to 16 rows, pre-arranged weights", random => Cases.FullyConnected(random, 4, 16), 0, true),
+    ("FULLY_CONNECTED int8, extreme shifts", Cases.FullyConnectedExtreme, 0, false),
+    ("CONV_2D int8", Cases.Conv2D, 0, false),
+    ("CONV_2D int8, GEMM core shapes", Cases.Conv2DGemm, 0, false),
+    ("CONV_2D int8, GEMM core shapes, pre-arranged weights", Cases.Conv2DGemm, 0, true),
+    ("DEPTHWISE_CONV_2D int8", Cases.DepthwiseConv2D, 0, false),
+    ("DEPTHWISE_CONV_2D int8, row kernel shapes", Cases.DepthwiseRows, 0, false),
+    ("DEPTHWISE_CONV_2D int8, row kernel shapes, pre-arranged weights", Cases.DepthwiseRows, 0, true),
+    ("MAX_POOL_2D int8", Cases.MaxPool2D, 0, false),
+    ("ADD int8", random => Cases.AddOrMul(random, mul: false), 0, false),
+    ("MUL int8", random => Cases.AddOrMul(random, mul: true), 0, false),
+    ("FULLY_CONNECTED float32", random => FloatCases.Make(random, 2), 1e-5, false),
+    ("CONV_2D float32", random => FloatCases.Make(random, 0), 1e-5, false),
+    ("DEPTHWISE_CONV_2D float32", random => FloatCases.Make(random, 1), 0, false),
 ];
 int total = 0, mismatches = 0;
-foreach (var (name, make, tolerance) in ops)
+foreach (var (name, make, tolerance, prearrange) in ops)
 {
     int opMismatches = 0;
+    Cases.KernelShapes = 0;
     for (int i = 0; i < casesPerOp; i++)
     {
         var (model, description) = make(random);
-        string? problem = FastPath.Compare(model, random, $"{name} case {i}: {description}", tolerance);
+        string? problem = FastPath.Compare(model, random, $"{name} case {i}: {description}", tolerance, prearrangeWeights: prearrange);
         if (problem is null) continue;
         opMismatches++;
         if (opMismatches <= 5) Console.WriteLine($"  MISMATCH {problem}");
     }
-    Console.WriteLine($"{name}: {casesPerOp} cases, {opMismatches} mismatches");
+    string shapes = Cases.KernelShapes > 0 ? $" ({Cases.KernelShapes} in the shapes the Arm64 GEMM core or depthwise row kernel takes)" : "";
+    Console.WriteLine($"{name}: {casesPerOp} cases, {opMismatches} mismatches{shapes}");
     total += casesPerOp;
     mismatches += opMismatches;
+}
+{
+    // The GEMM core's own loop against a scalar sum over the same spans, at every level (both Arm64 micro-kernels).
+    int loopMismatches = 0, loopCases = casesPerOp / 2;
+    for (int i = 0; i < loopCases; i++)
+    {
+        string? problem = Int8GemmLoopCase.Compare(random, $"GEMM core loop case {i}");
+        if (problem is null) continue;
+        loopMismatches++;
+        if (loopMismatches <= 5) Console.WriteLine($"  MISMATCH {problem}");
+    }
+    Console.WriteLine($"GEMM core loop (rows x depth -> channels): {loopCases} cases, {loopMismatches} mismatches");
+    total += loopCases;
+    mismatches += loopMismatches;
 }
 Console.WriteLine($"{total} cases, {mismatches} mismatches ({watch.Elapsed.TotalSeconds:F1} s)");
 if (Golden.Root() is { } sharedRoot)
@@ -73,9 +98,10 @@ return mismatches == 0 ? 0 : 1;
 /// requantization's right shift meets many exact ties (which must round away from zero).</summary>
 internal static class Cases
 {
-    public static (byte[], string) FullyConnected(Random random)
+    /// <summary>Rows (batches) from <paramref name="minRows"/> to <paramref name="maxRows"/>: several rows may go through the GEMM core.</summary>
+    public static (byte[], string) FullyConnected(Random random, int minRows, int maxRows)
     {
-        int batches = random.Next(1, 4), units = random.Next(1, 40);
+        int batches = random.Next(minRows, maxRows + 1), units = random.Next(1, 40);
         int depth = random.Next(3) == 0 ? random.Next(1, 20) : random.Next(1, 700);
         bool perChannel = random.Next(2) == 0, powerOfTwo = random.Next(3) == 0;
         var m = new OperatorModel();
@@ -159,6 +185,9 @@ internal static class Cases
         return (model, $"[{string.Join(",", swap ? other : shape)}] x [{string.Join(",", swap ? shape : other)}] scales {scale1},{scale2}->{outputScale}");
     }
 
+    /// <summary>Cases of the current op in the shapes the Arm64 GEMM core or depthwise row kernel takes (counted as they are made).</summary>
+    public static int KernelShapes;
+
     public static (byte[], string) Conv2D(Random random)
     {
         while (true)
@@ -172,22 +201,53 @@ internal static class Cases
             if (random.Next(3) == 0) { filterHeight = filterWidth = 1; strideH = strideW = 1; dilationH = dilationW = 1; }
             int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH), outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
             if (outHeight <= 0 || outWidth <= 0) continue;
-            bool perChannel = random.Next(4) != 0, powerOfTwo = random.Next(3) == 0;
-            var m = new OperatorModel();
-            float inputScale = Scale(random, powerOfTwo);
-            int input = m.Input(TensorType.Int8, [batches, height, width, inDepth], Quant.PerTensor(inputScale, random.Next(-128, 128)));
-            float[] filterScales = WeightScales(random, perChannel ? outDepth : 1, powerOfTwo);
-            int filter = m.Constant(TensorType.Int8, [outDepth, filterHeight, filterWidth, inDepth],
-                RandomBytes(random, outDepth * filterHeight * filterWidth * inDepth), Quant.PerChannel(filterScales, 0));
-            var inputs = new List<int> { input, filter };
-            if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [outDepth], Bias(random, outDepth), Quant.PerTensor(inputScale * filterScales[0])));
-            m.Output(TensorType.Int8, [batches, outHeight, outWidth, outDepth],
-                Quant.PerTensor(OutputScale(random, inputScale, filterScales[0], filterHeight * filterWidth * inDepth, powerOfTwo), random.Next(-128, 128)));
-            byte[] model = m.Build(BuiltinOperator.Conv2D, [.. inputs],
-                OperatorOptions.Conv2D(padding, strideW, strideH, RandomActivation(random), dilationW, dilationH));
-            return (model, $"{batches}x{height}x{width}x{inDepth} filter {outDepth}x{filterHeight}x{filterWidth} stride {strideH},{strideW} " +
-                $"dilation {dilationH},{dilationW} padding {padding} power-of-two {powerOfTwo}");
+            return Conv2DModel(random, batches, height, width, inDepth, outDepth, filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding, outHeight, outWidth);
         }
+    }
+
+    /// <summary>
+    /// What the GEMM core takes: input depths mostly multiples of four (some not, which take the dot-product rows),
+    /// output depths across and between blocks of sixteen, at least 32 output pixels (below that only pre-arranged
+    /// weights go through the core), 1x1 and k x k, strides, dilations, both paddings.
+    /// </summary>
+    public static (byte[], string) Conv2DGemm(Random random)
+    {
+        while (true)
+        {
+            int batches = random.Next(1, 3), height = random.Next(3, 15), width = random.Next(3, 15);
+            int inDepth = random.Next(5) == 0 ? random.Next(1, 40) : 4 * random.Next(1, 17), outDepth = random.Next(1, 50);
+            int filterHeight = random.Next(1, 4), filterWidth = random.Next(1, 4);
+            if (random.Next(6) == 0) { filterHeight = random.Next(1, 6); filterWidth = random.Next(4, 6); }
+            int strideH = random.Next(3) == 0 ? 2 : 1, strideW = random.Next(3) == 0 ? 2 : 1;
+            int dilationH = random.Next(5) == 0 ? 2 : 1, dilationW = random.Next(5) == 0 ? 2 : 1;
+            PaddingKind padding = RandomPadding(random);
+            if (random.Next(3) == 0) { filterHeight = filterWidth = 1; dilationH = dilationW = 1; }
+            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH), outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
+            if (outHeight <= 0 || outWidth <= 0 || batches * outHeight * outWidth < 32) continue;
+            var shape = new Int8GemmShape(batches, height, width, inDepth, outHeight, outWidth, outDepth, filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, 0, 0);
+            if (FastPath.Levels().Any(level => Int8Gemm.Applies(level, shape))) KernelShapes++;
+            return Conv2DModel(random, batches, height, width, inDepth, outDepth, filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding, outHeight, outWidth);
+        }
+    }
+
+    private static (byte[], string) Conv2DModel(Random random, int batches, int height, int width, int inDepth, int outDepth, int filterHeight, int filterWidth,
+        int strideH, int strideW, int dilationH, int dilationW, PaddingKind padding, int outHeight, int outWidth)
+    {
+        bool perChannel = random.Next(4) != 0, powerOfTwo = random.Next(3) == 0;
+        var m = new OperatorModel();
+        float inputScale = Scale(random, powerOfTwo);
+        int input = m.Input(TensorType.Int8, [batches, height, width, inDepth], Quant.PerTensor(inputScale, random.Next(-128, 128)));
+        float[] filterScales = WeightScales(random, perChannel ? outDepth : 1, powerOfTwo);
+        int filter = m.Constant(TensorType.Int8, [outDepth, filterHeight, filterWidth, inDepth],
+            RandomBytes(random, outDepth * filterHeight * filterWidth * inDepth), Quant.PerChannel(filterScales, 0));
+        var inputs = new List<int> { input, filter };
+        if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [outDepth], Bias(random, outDepth), Quant.PerTensor(inputScale * filterScales[0])));
+        m.Output(TensorType.Int8, [batches, outHeight, outWidth, outDepth],
+            Quant.PerTensor(OutputScale(random, inputScale, filterScales[0], filterHeight * filterWidth * inDepth, powerOfTwo), random.Next(-128, 128)));
+        byte[] model = m.Build(BuiltinOperator.Conv2D, [.. inputs],
+            OperatorOptions.Conv2D(padding, strideW, strideH, RandomActivation(random), dilationW, dilationH));
+        return (model, $"{batches}x{height}x{width}x{inDepth} filter {outDepth}x{filterHeight}x{filterWidth} stride {strideH},{strideW} " +
+            $"dilation {dilationH},{dilationW} padding {padding} power-of-two {powerOfTwo}");
     }
 
     public static (byte[], string) DepthwiseConv2D(Random random)
@@ -196,29 +256,58 @@ internal static class Cases
         {
             int batches = random.Next(1, 3), height = random.Next(1, 12), width = random.Next(1, 12);
             int inDepth = random.Next(1, 40), multiplier = random.Next(3) == 0 ? random.Next(2, 4) : 1;
-            int outDepth = inDepth * multiplier;
             int filterHeight = random.Next(1, 6), filterWidth = random.Next(1, 6);
             int strideH = random.Next(1, 4), strideW = random.Next(1, 4);
             int dilationH = random.Next(4) == 0 ? random.Next(2, 4) : 1, dilationW = random.Next(4) == 0 ? random.Next(2, 4) : 1;
             PaddingKind padding = RandomPadding(random);
             int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH), outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
             if (outHeight <= 0 || outWidth <= 0) continue;
-            bool perChannel = random.Next(4) != 0, powerOfTwo = random.Next(3) == 0;
-            var m = new OperatorModel();
-            float inputScale = Scale(random, powerOfTwo);
-            int input = m.Input(TensorType.Int8, [batches, height, width, inDepth], Quant.PerTensor(inputScale, random.Next(-128, 128)));
-            float[] filterScales = WeightScales(random, perChannel ? outDepth : 1, powerOfTwo);
-            int filter = m.Constant(TensorType.Int8, [1, filterHeight, filterWidth, outDepth],
-                RandomBytes(random, filterHeight * filterWidth * outDepth), Quant.PerChannel(filterScales, 3));
-            var inputs = new List<int> { input, filter };
-            if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [outDepth], Bias(random, outDepth), Quant.PerTensor(inputScale * filterScales[0])));
-            m.Output(TensorType.Int8, [batches, outHeight, outWidth, outDepth],
-                Quant.PerTensor(OutputScale(random, inputScale, filterScales[0], filterHeight * filterWidth, powerOfTwo), random.Next(-128, 128)));
-            byte[] model = m.Build(BuiltinOperator.DepthwiseConv2D, [.. inputs],
-                OperatorOptions.DepthwiseConv2D(padding, strideW, strideH, multiplier, RandomActivation(random), dilationW, dilationH));
-            return (model, $"{batches}x{height}x{width}x{inDepth} x{multiplier} filter {filterHeight}x{filterWidth} stride {strideH},{strideW} " +
-                $"dilation {dilationH},{dilationW} padding {padding} power-of-two {powerOfTwo}");
+            return DepthwiseModel(random, batches, height, width, inDepth, multiplier, filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding, outHeight, outWidth);
         }
+    }
+
+    /// <summary>
+    /// What the row kernel takes (a multiplier of one, eight channels or more: blocks of sixteen, a last block
+    /// overlapping, eight to fifteen channels as two blocks of eight), with a fifth of the cases a multiplier above one or
+    /// fewer channels (the per-pixel path); filters up to 5x5, strides, dilations, both paddings, rows wider than a step.
+    /// </summary>
+    public static (byte[], string) DepthwiseRows(Random random)
+    {
+        while (true)
+        {
+            int batches = random.Next(1, 3), height = random.Next(1, 14), width = random.Next(1, 20);
+            int inDepth = random.Next(3) == 0 ? random.Next(8, 16) : random.Next(16, 70), multiplier = 1;
+            if (random.Next(5) == 0) { inDepth = random.Next(1, 12); multiplier = random.Next(1, 4); }
+            int filterHeight = random.Next(1, 6), filterWidth = random.Next(1, 6);
+            int strideH = random.Next(1, 3), strideW = random.Next(1, 3);
+            int dilationH = random.Next(4) == 0 ? 2 : 1, dilationW = random.Next(4) == 0 ? 2 : 1;
+            PaddingKind padding = RandomPadding(random);
+            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH), outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
+            if (outHeight <= 0 || outWidth <= 0) continue;
+            if (FastPath.Levels().Any(level => Int8DepthwiseRows.Applies(level, inDepth, inDepth * multiplier))) KernelShapes++;
+            return DepthwiseModel(random, batches, height, width, inDepth, multiplier, filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding, outHeight, outWidth);
+        }
+    }
+
+    private static (byte[], string) DepthwiseModel(Random random, int batches, int height, int width, int inDepth, int multiplier, int filterHeight, int filterWidth,
+        int strideH, int strideW, int dilationH, int dilationW, PaddingKind padding, int outHeight, int outWidth)
+    {
+        int outDepth = inDepth * multiplier;
+        bool perChannel = random.Next(4) != 0, powerOfTwo = random.Next(3) == 0;
+        var m = new OperatorModel();
+        float inputScale = Scale(random, powerOfTwo);
+        int input = m.Input(TensorType.Int8, [batches, height, width, inDepth], Quant.PerTensor(inputScale, random.Next(-128, 128)));
+        float[] filterScales = WeightScales(random, perChannel ? outDepth : 1, powerOfTwo);
+        int filter = m.Constant(TensorType.Int8, [1, filterHeight, filterWidth, outDepth],
+            RandomBytes(random, filterHeight * filterWidth * outDepth), Quant.PerChannel(filterScales, 3));
+        var inputs = new List<int> { input, filter };
+        if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Int32, [outDepth], Bias(random, outDepth), Quant.PerTensor(inputScale * filterScales[0])));
+        m.Output(TensorType.Int8, [batches, outHeight, outWidth, outDepth],
+            Quant.PerTensor(OutputScale(random, inputScale, filterScales[0], filterHeight * filterWidth, powerOfTwo), random.Next(-128, 128)));
+        byte[] model = m.Build(BuiltinOperator.DepthwiseConv2D, [.. inputs],
+            OperatorOptions.DepthwiseConv2D(padding, strideW, strideH, multiplier, RandomActivation(random), dilationW, dilationH));
+        return (model, $"{batches}x{height}x{width}x{inDepth} x{multiplier} filter {filterHeight}x{filterWidth} stride {strideH},{strideW} " +
+            $"dilation {dilationH},{dilationW} padding {padding} power-of-two {powerOfTwo}");
     }
 
     private static float Scale(Random random, bool powerOfTwo)

@@ -50,7 +50,7 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     /// <summary>Stack budget (bytes) for the zero-point-padded input rows of the row micro-kernel.</summary>
     private const int PaddedRowsCapacity = 32 * 1024;
 
-    // The row micro-kernel (Int8DepthwiseRows): multiplier one, eight channels or a multiple of sixteen, AVX2.
+    // The row micro-kernel (Int8DepthwiseRows): multiplier one, eight channels or a multiple of sixteen with AVX2, eight or more on Arm64.
     private bool _rows;
     private int _paddedColumns;
     // With InterpreterOptions.PrearrangeWeights: the arranged filter and folded biases, made once (persistent handles).
@@ -229,14 +229,14 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     }
 
     /// <summary>
-    /// Multiplier one, eight channels or a multiple of sixteen, AVX2, and the arranged filter, folded biases and padded rows
+    /// Multiplier one, eight channels or a multiple of sixteen with AVX2 (eight or more on Arm64), and the arranged filter, folded biases and padded rows
     /// within their stack budgets: every output row goes through <see cref="Int8DepthwiseRows"/>.
     /// </summary>
     private void PrepareRows(PrepareContext context)
     {
         _rows = false;
         // The quad kernel takes the layer: no second arranged filter in the arena.
-        if (_quads || _gather == Gather.Expand || !_wide || !Int8DepthwiseRows.Applies(_level, _p.InputDepth, _p.OutputDepth) || _p.OutputWidth <= 0) return;
+        if (_quads || _gather == Gather.Expand || !Int8DepthwiseRows.Applies(_level, _p.InputDepth, _p.OutputDepth) || _p.OutputWidth <= 0) return;
         long columns = Int8DepthwiseRows.PaddedColumns(_p.OutputWidth, _p.StrideWidth, _p.FilterWidth, _p.DilationWidth);
         if (Int8DepthwiseRows.TableValues(_p.FilterHeight, _p.FilterWidth, _p.OutputDepth) > PairWeightCapacity || _p.OutputDepth > InteriorBiasCapacity
             || columns * _p.InputDepth * _p.FilterHeight > PaddedRowsCapacity)

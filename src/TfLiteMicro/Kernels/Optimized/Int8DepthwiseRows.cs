@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace TfLiteMicro.Kernels;
@@ -16,20 +17,22 @@ namespace TfLiteMicro.Kernels;
 /// (<see cref="Arrange"/>), with inputOffset * (sum of a channel's taps) folded into its bias. The requantization
 /// constants are made per block in that lane order, so packing the two vectors gives the bytes in order with no permute.
 /// </summary>
-internal static class Int8DepthwiseRows
+internal static partial class Int8DepthwiseRows
 {
     /// <summary>Units of sixteen lanes per step.</summary>
     public const int BlockUnits = 4;
 
     /// <summary>
     /// Whether the kernel takes <paramref name="channels"/> output channels from <paramref name="inputDepth"/> input channels:
-    /// eight (two pixels per unit) or a multiple of sixteen with a multiplier of one, or eight from one input channel.
+    /// eight (two pixels per unit) or a multiple of sixteen with a multiplier of one, or eight from one input channel;
+    /// on Arm64, eight or more with a multiplier of one.
     /// </summary>
     public static bool Applies(SimdLevel level, int inputDepth, int channels)
-        => level >= SimdLevel.Avx2 && Avx2.IsSupported && (inputDepth == channels ? channels == 8 || channels % 16 == 0 : inputDepth == 1 && channels == 8);
+        => (level >= SimdLevel.Avx2 && Avx2.IsSupported && (inputDepth == channels ? channels == 8 || channels % 16 == 0 : inputDepth == 1 && channels == 8))
+           || ArmApplies(level, inputDepth, channels);
 
     /// <summary>16-bit weights of the arranged filter (<see cref="Arrange"/>).</summary>
-    public static long TableValues(int filterHeight, int filterWidth, int channels) => (long)filterHeight * ((filterWidth + 1) / 2) * Math.Max(channels, 16) * 2;
+    public static long TableValues(int filterHeight, int filterWidth, int channels) => AdvSimd.Arm64.IsSupported ? ArmTableValues(filterHeight, filterWidth, channels) : (long)filterHeight * ((filterWidth + 1) / 2) * Math.Max(channels, 16) * 2;
 
     /// <summary>Columns of one padded input row: every window of an output row, and a pixel of slack for the two-pixel units.</summary>
     public static long PaddedColumns(int outputWidth, int strideWidth, int filterWidth, int dilationWidth)
@@ -42,6 +45,7 @@ internal static class Int8DepthwiseRows
     public static void Arrange(ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias, int inputOffset, int filterHeight, int filterWidth, int channels,
         Span<short> table, Span<int> folded)
     {
+        if (AdvSimd.Arm64.IsSupported) { ArrangeArm(weights, bias, inputOffset, filterHeight, filterWidth, channels, table, folded); return; }
         int pairs = (filterWidth + 1) / 2, blocks = Math.Max(channels / 16, 1), taps = filterHeight * filterWidth;
         if (!(channels == 8 || channels % 16 == 0) || weights.Length < taps * channels || table.Length < TableValues(filterHeight, filterWidth, channels)
             || folded.Length < channels || (!bias.IsEmpty && bias.Length < channels))
@@ -101,6 +105,7 @@ internal static class Int8DepthwiseRows
     public static void Run(ref sbyte rows, int count, int pixelStep, int tapStep, int rowStep, int filterHeight, int filterWidth, int channels,
         bool broadcast, ref short table, ref int folded, in Int8Requantizer requantizer, ref sbyte output)
     {
+        if (AdvSimd.Arm64.IsSupported && !broadcast) { RunArm(ref rows, count, pixelStep, tapStep, rowStep, filterHeight, filterWidth, channels, ref table, ref folded, requantizer, ref output); return; }
         if (broadcast) Run<BroadcastPixels>(ref rows, count, pixelStep, tapStep, rowStep, filterHeight, filterWidth, channels, ref table, ref folded, requantizer, ref output);
         else if (channels == 8) Run<TwoPixels>(ref rows, count, pixelStep, tapStep, rowStep, filterHeight, filterWidth, channels, ref table, ref folded, requantizer, ref output);
         else Run<OnePixel>(ref rows, count, pixelStep, tapStep, rowStep, filterHeight, filterWidth, channels, ref table, ref folded, requantizer, ref output);

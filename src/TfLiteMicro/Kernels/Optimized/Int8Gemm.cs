@@ -60,14 +60,14 @@ internal static partial class Int8Gemm
     /// <summary>Most filter taps (height * width) the core takes (their offsets live on the stack).</summary>
     public const int MaxTaps = 1024;
 
-    /// <summary>Whether the core runs at <paramref name="level"/> for <paramref name="shape"/> (x64 with AVX2; whole groups of four input channels).</summary>
+    /// <summary>Whether the core runs at <paramref name="level"/> for <paramref name="shape"/> (x64 with AVX2, or Arm64; whole groups of four input channels).</summary>
     public static bool Applies(SimdLevel level, in Int8GemmShape shape)
-        => level >= SimdLevel.Avx2 && Avx2.IsSupported && (level != SimdLevel.AvxVnni || AvxVnni.IsSupported)
+        => ((level >= SimdLevel.Avx2 && Avx2.IsSupported && (level != SimdLevel.AvxVnni || AvxVnni.IsSupported)) || ArmApplies(level))
            && shape.InputDepth > 0 && shape.InputDepth % 4 == 0 && shape.OutputDepth > 0 && shape.Depth <= MaxDepth
            && (long)shape.FilterHeight * shape.FilterWidth <= MaxTaps;
 
-    /// <summary>Panel bytes per step of four input channels for one block (VNNI: 16 x 4 bytes; 16-bit pairs: 16 x 2 x 4).</summary>
-    public static int StepBytes(SimdLevel level) => level == SimdLevel.AvxVnni ? 64 : 128;
+    /// <summary>Panel bytes per step of four input channels for one block (VNNI and Arm64 dot: 16 x 4 bytes; 16-bit values: 16 x 2 x 4).</summary>
+    public static int StepBytes(SimdLevel level) => level is SimdLevel.AvxVnni or SimdLevel.ArmDot ? 64 : 128;
 
     /// <summary>Bytes of one block's panel.</summary>
     public static int PanelBytes(SimdLevel level, in Int8GemmShape shape) => checked((int)(shape.Depth / 4 * StepBytes(level)));
@@ -102,6 +102,7 @@ internal static partial class Int8Gemm
         int steps = depth / 4, first = block * BlockChannels, count = Math.Min(BlockChannels, channels - first);
         if (depth % 4 != 0 || count <= 0 || (long)channels * depth > weights.Length || panel.Length < steps * StepBytes(level))
             throw new ArgumentException("panel operands do not match");
+        if (ArmApplies(level)) { ArrangeArm(level, weights, depth, channels, block, panel); return; }
         ref byte w = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(weights));
         Span<int> lanes = MemoryMarshal.Cast<byte, int>(panel);
         ref int lane = ref MemoryMarshal.GetReference(lanes);
@@ -211,6 +212,7 @@ internal static partial class Int8Gemm
             || (!arranged.IsEmpty && arranged.Length < ArrangedBytes(level, s)) || scratch.Length < ScratchBytes(level, s, !arranged.IsEmpty))
             throw new ArgumentException("GEMM operands do not match the shape");
         if (s.Pixels == 0) return;
+        if (ArmApplies(level)) { RunArm(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch); return; }
         if (level == SimdLevel.AvxVnni)
             RunBlocks<VnniStep, Pair>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd);
         else if (Avx512BW.IsSupported && Vector512.IsHardwareAccelerated)
