@@ -24,31 +24,34 @@ internal static class RowBands
     /// The number of bands a layer of <paramref name="rows"/> output rows and <paramref name="multiplyAdds"/> multiply-adds
     /// is split into (1: not split); when above one, the interpreter is told to start its worker threads.
     /// </summary>
-    public static int Parts(PrepareContext context, long rows, long multiplyAdds) => Parts(context, rows, 0, multiplyAdds, out _);
+    public static int Parts(PrepareContext context, long rows, long multiplyAdds) => Parts(context, rows, 0, multiplyAdds, false, out _);
 
     /// <summary>
     /// The number of parts a layer is split into (1: not split): bands of its <paramref name="rows"/> output rows (0: rows
     /// cannot be split), or, when <paramref name="byChannels"/> comes back true, runs of its <paramref name="channelBlocks"/>
-    /// blocks of output channels (0: channels cannot be split). When above one, the interpreter is told to start its workers.
+    /// blocks of output channels (0: channels cannot be split), those on a tie when <paramref name="channelsOnTie"/>. When
+    /// above one, the interpreter is told to start its workers.
     /// </summary>
-    public static int Parts(PrepareContext context, long rows, long channelBlocks, long multiplyAdds, out bool byChannels)
+    public static int Parts(PrepareContext context, long rows, long channelBlocks, long multiplyAdds, bool channelsOnTie, out bool byChannels)
     {
         if (ByChannelsOverride is bool channels && (channels ? channelBlocks > 1 : rows > 1))
         {
             if (channels) rows = 0;
             else channelBlocks = 0;
         }
-        int parts = Choose(context.Threads, rows, channelBlocks, multiplyAdds, MinMultiplyAddsOverride ?? MinMultiplyAddsSaved, out byChannels);
+        int parts = Choose(context.Threads, rows, channelBlocks, multiplyAdds, MinMultiplyAddsOverride ?? MinMultiplyAddsSaved, channelsOnTie, out byChannels);
         if (parts > 1) context.UseThreads(parts);
         return parts;
     }
 
     /// <summary>
-    /// The split whose largest part is smallest (channel blocks on a tie: a kernel that splits its channels reads or
-    /// arranges each weight once over all parts, where bands of rows each go through all of them), or 1 when that split
-    /// spares the calling thread fewer than <paramref name="minSaved"/> of the layer's <paramref name="multiplyAdds"/>.
+    /// The split whose largest part is smallest, or 1 when that split spares the calling thread fewer than
+    /// <paramref name="minSaved"/> of the layer's <paramref name="multiplyAdds"/>. On a tie, rows unless
+    /// <paramref name="channelsOnTie"/>: bands of rows keep a thread on the rows it computed in the previous layer (the
+    /// calling thread takes the first band, a worker the next), where each part of a channel split reads the whole input
+    /// and writes a share of every row; the kernel asks for channels where each band would arrange all of a large filter.
     /// </summary>
-    internal static int Choose(int threads, long rows, long channelBlocks, long multiplyAdds, long minSaved, out bool byChannels)
+    internal static int Choose(int threads, long rows, long channelBlocks, long multiplyAdds, long minSaved, bool channelsOnTie, out bool byChannels)
     {
         byChannels = false;
         if (threads <= 1) return 1;
@@ -56,7 +59,8 @@ internal static class RowBands
         // Largest part as a share of the whole: ceil(units / parts) / units, compared by cross-multiplying.
         long rowLargest = rowParts > 1 ? (rows + rowParts - 1) / rowParts : 0, channelLargest = channelParts > 1 ? (channelBlocks + channelParts - 1) / channelParts : 0;
         if (rowParts <= 1 && channelParts <= 1) return 1;
-        byChannels = channelParts > 1 && (rowParts <= 1 || channelLargest * rows <= rowLargest * channelBlocks);
+        byChannels = channelParts > 1
+                     && (rowParts <= 1 || channelLargest * rows < rowLargest * channelBlocks || (channelsOnTie && channelLargest * rows == rowLargest * channelBlocks));
         int parts = byChannels ? channelParts : rowParts;
         long largest = byChannels ? channelLargest : rowLargest, units = byChannels ? channelBlocks : rows;
         // The multiply-adds outside the largest part (multiplyAdds * largest / units without overflowing).

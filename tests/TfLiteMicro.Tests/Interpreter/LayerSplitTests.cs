@@ -16,8 +16,9 @@ public sealed class LayerSplitTests
     [InlineData(2, 48, 1, 1_000_000, 2, false)]
     // Few rows, many blocks: channels (3 rows split 2 + 1; 16 blocks split 8 + 8).
     [InlineData(2, 3, 16, 1_000_000, 2, true)]
-    // Equal balance: channels (each weight read or arranged once over all parts).
-    [InlineData(2, 6, 8, 1_000_000, 2, true)]
+    // Equal balance: rows (each thread keeps the rows it computed in the previous layer), or channels where the kernel asks.
+    [InlineData(2, 6, 8, 1_000_000, 2, false)]
+    [InlineData(2, 6, 8, 1_000_000, 2, true, true)]
     // Three blocks on two threads (2 + 1) against twelve rows (6 + 6): rows.
     [InlineData(2, 12, 3, 1_000_000, 2, false)]
     // Rows cannot be split (0): channels, however unbalanced.
@@ -30,16 +31,17 @@ public sealed class LayerSplitTests
     // One thread, or nothing to split: not split.
     [InlineData(1, 48, 16, 1_000_000, 1, false)]
     [InlineData(2, 1, 1, 1_000_000, 1, false)]
-    public void The_cost_model_takes_the_split_whose_largest_part_is_smallest(int threads, long rows, long blocks, long multiplyAdds, int parts, bool byChannels)
+    public void The_cost_model_takes_the_split_whose_largest_part_is_smallest(int threads, long rows, long blocks, long multiplyAdds, int parts, bool byChannels,
+        bool channelsOnTie = false)
     {
-        Assert.Equal(parts, RowBands.Choose(threads, rows, blocks, multiplyAdds, RowBands.MinMultiplyAddsSaved, out bool channels));
+        Assert.Equal(parts, RowBands.Choose(threads, rows, blocks, multiplyAdds, RowBands.MinMultiplyAddsSaved, channelsOnTie, out bool channels));
         Assert.Equal(byChannels, channels);
     }
 
     [Fact]
     public void The_spared_work_is_computed_without_overflow()
     {
-        Assert.Equal(2, RowBands.Choose(2, 3, 0, long.MaxValue, RowBands.MinMultiplyAddsSaved, out bool channels));
+        Assert.Equal(2, RowBands.Choose(2, 3, 0, long.MaxValue, RowBands.MinMultiplyAddsSaved, false, out bool channels));
         Assert.False(channels);
     }
 

@@ -112,7 +112,9 @@ internal sealed partial class Conv2D : IPartitionedKernel
             Int8Gemm.ArrangeAll(_level, weights, shape, arranged);
             _gemmArrangedHandle = context.AllocatePersistent<byte>(arranged);
         }
-        _parts = RowBands.Parts(context, rows, shape.Blocks, multiplyAdds, out _channelParts);
+        // Arranged per Invoke, a filter larger than the layer's activations is better arranged once, a share per part.
+        bool channelsOnTie = !arrangeOnce && shape.Depth * shape.OutputDepth > (long)_p.Batches * (_p.InputHeight * _p.InputWidth * _p.InputDepth + _p.OutputHeight * _p.OutputWidth * _p.OutputDepth);
+        _parts = RowBands.Parts(context, rows, shape.Blocks, multiplyAdds, channelsOnTie, out _channelParts);
         int scratchBytes = Int8Gemm.ScratchBytes(_level, shape, arrangeOnce);
         _gemmScratch = scratchBytes > GemmStackBytes ? RowBands.RequestScratch(context, scratchBytes, _parts) : -1;
         _gemm = true;
