@@ -20,10 +20,12 @@ public sealed class InterpreterOptions
     /// Threads that share the work of large layers (default 1: everything runs on the thread that calls Invoke). With N
     /// above one, the interpreter starts N - 1 worker threads in <see cref="MicroInterpreter.AllocateTensors"/>, kept
     /// until <see cref="MicroInterpreter.Dispose"/>, and the optimized CONV_2D and DEPTHWISE_CONV_2D paths split layers
-    /// with enough work (several hundred thousand multiply-adds) into N bands of output rows, one per thread; smaller
-    /// layers, other operators and the reference kernels (<see cref="UseReferenceKernels"/>) stay on the calling thread.
-    /// Each band is computed with the same arithmetic as one thread, so the outputs are the same bytes; Invoke still
-    /// allocates nothing. Scratch buffers a split layer keeps in the arena (rather than on a thread's stack) are given
+    /// into N parts, one per thread: bands of output rows or, for a convolution whose rows split less evenly than its
+    /// output channels, runs of its channels. A layer is split only where that spares the calling thread enough work
+    /// (about a hundred thousand multiply-adds for two threads) to pay for handing out the parts; smaller layers, other
+    /// operators and the reference kernels (<see cref="UseReferenceKernels"/>) stay on the calling thread. During an
+    /// Invoke the workers spin between split layers; after it they block within microseconds. Each part is computed with
+    /// the same arithmetic as one thread, so the outputs are the same bytes; Invoke still allocates nothing. Scratch buffers a split layer keeps in the arena (rather than on a thread's stack) are given
     /// once per thread, so the arena may grow. Threads start only when some layer will be split: never in the netstandard2.1
     /// build, which has no optimized paths, so there the option has no effect.
     /// </summary>

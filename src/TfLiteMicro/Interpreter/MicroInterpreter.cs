@@ -230,7 +230,7 @@ public sealed partial class MicroInterpreter : IDisposable
         _depth = 0;
         _cancellation = default;
         BeginDecodeEpoch();
-        InvokeSubgraph(0);
+        InvokeMain();
     }
 
     /// <summary>
@@ -248,11 +248,31 @@ public sealed partial class MicroInterpreter : IDisposable
         BeginDecodeEpoch();
         try
         {
-            InvokeSubgraph(0);
+            InvokeMain();
         }
         finally
         {
             _cancellation = default;
+        }
+    }
+
+    /// <summary>Runs the main subgraph, with the worker threads (if any) spinning between its split layers meanwhile.</summary>
+    private void InvokeMain()
+    {
+        if (_workers is null)
+        {
+            InvokeSubgraph(0);
+            return;
+        }
+        WorkerPool pool = _workers.Pool;
+        pool.BeginInvoke();
+        try
+        {
+            InvokeSubgraph(0);
+        }
+        finally
+        {
+            pool.EndInvoke();
         }
     }
 

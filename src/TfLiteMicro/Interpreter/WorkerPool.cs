@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace TfLiteMicro;
@@ -22,13 +23,18 @@ internal interface IPartitionedKernel
 /// fields, and one 64-bit word holds the job's number (high half) and the next part not yet taken (low half). Every
 /// thread, the calling one included, takes parts from that word until none is left, so a worker the operating system
 /// has not scheduled yet delays nothing: the calling thread computes the parts it did not take. The calling thread then
-/// waits only for parts a worker took and has not finished. Waiting threads spin a little before they block, since the
-/// next large layer usually follows within microseconds.
+/// waits only for parts a worker took and has not finished. Between the split layers of one Invoke the workers spin
+/// (the next one usually follows within microseconds, and waking a blocked thread costs tens of them), and the Invoke
+/// wakes blocked workers as it begins, so that they are running by its first split layer; after the Invoke they spin
+/// only briefly, then block, so an idle interpreter keeps no processor busy.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
-    /// <summary>Spins before a waiting thread blocks (each a short pause or a yield of the processor).</summary>
-    private const int SpinsBeforeBlocking = 200;
+    /// <summary>How long a worker spins for the next job within an Invoke, and after one, before it blocks.</summary>
+    private static readonly long SpinTicksInInvoke = Stopwatch.Frequency / 1000, SpinTicksAfterInvoke = Stopwatch.Frequency / 20_000;
+
+    /// <summary>How long the calling thread spins for parts a worker still runs before it blocks.</summary>
+    private static readonly long SpinTicksForParts = Stopwatch.Frequency / 5000;
 
     /// <summary>Stack of each worker: the fast paths keep up to a few tens of kilobytes of rows and tables there.</summary>
     private const int WorkerStackBytes = 1 << 20;
@@ -48,7 +54,9 @@ internal sealed class WorkerPool : IDisposable
 
     private long _claims;
     private int _finishedParts, _sleepingWorkers, _callerBlocked;
-    private volatile bool _stopping;
+    private volatile bool _stopping, _invoking;
+    // Raised (under _wake) to wake blocked workers without a job: the start of an Invoke.
+    private int _wakeGeneration;
 
     public WorkerPool(int threads)
     {
@@ -69,6 +77,21 @@ internal sealed class WorkerPool : IDisposable
 
     /// <summary>Threads that run parts, the calling thread included.</summary>
     public int Threads { get; }
+
+    /// <summary>An Invoke begins: blocked workers are woken, and the workers spin between its split layers.</summary>
+    public void BeginInvoke()
+    {
+        _invoking = true;
+        if (Volatile.Read(ref _sleepingWorkers) > 0)
+            lock (_wake)
+            {
+                _wakeGeneration++;
+                Monitor.PulseAll(_wake);
+            }
+    }
+
+    /// <summary>The Invoke ended (or failed): the workers block after a short spin.</summary>
+    public void EndInvoke() => _invoking = false;
 
     /// <summary>
     /// Runs parts 0 .. <paramref name="parts"/> - 1 of <paramref name="node"/> on this thread and the workers, and returns
@@ -135,9 +158,10 @@ internal sealed class WorkerPool : IDisposable
 
     private void WaitForParts(int parts)
     {
+        long start = Stopwatch.GetTimestamp();
         for (int spin = 0; Volatile.Read(ref _finishedParts) != parts; spin++)
         {
-            if (spin < SpinsBeforeBlocking)
+            if (Stopwatch.GetTimestamp() - start < SpinTicksForParts)
             {
                 Pause(spin);
                 continue;
@@ -173,34 +197,42 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    /// <summary>Waits until a job after <paramref name="seen"/> is published (or the pool stops); returns its number.</summary>
+    /// <summary>
+    /// Waits until a job after <paramref name="seen"/> is published (or the pool stops); returns its number. Spins while
+    /// an Invoke runs (up to <see cref="SpinTicksInInvoke"/> since the last job or wake), briefly after it, then blocks.
+    /// </summary>
     private long WaitForJob(long seen)
     {
-        for (int spin = 0; spin < SpinsBeforeBlocking; spin++)
+        while (true)
         {
-            long now = Volatile.Read(ref _claims) >> 32;
-            if (now != seen || _stopping) return now;
-            Pause(spin);
-        }
-        lock (_wake)
-        {
-            Interlocked.Increment(ref _sleepingWorkers);
-            try
+            long start = Stopwatch.GetTimestamp();
+            for (int spin = 0; ; spin++)
             {
-                while (Volatile.Read(ref _claims) >> 32 == seen && !_stopping) Monitor.Wait(_wake);
+                long now = Volatile.Read(ref _claims) >> 32;
+                if (now != seen || _stopping) return now;
+                if (Stopwatch.GetTimestamp() - start > (_invoking ? SpinTicksInInvoke : SpinTicksAfterInvoke)) break;
+                Pause(spin);
             }
-            finally
+            lock (_wake)
             {
-                Interlocked.Decrement(ref _sleepingWorkers);
+                int generation = _wakeGeneration;
+                Interlocked.Increment(ref _sleepingWorkers);
+                try
+                {
+                    while (Volatile.Read(ref _claims) >> 32 == seen && !_stopping && _wakeGeneration == generation) Monitor.Wait(_wake);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _sleepingWorkers);
+                }
             }
-            return Volatile.Read(ref _claims) >> 32;
         }
     }
 
-    /// <summary>A short busy pause, then giving the processor to another thread (two cores may be shared with others).</summary>
+    /// <summary>A short busy pause; now and then the processor is offered to another thread (the cores may be shared with others).</summary>
     private static void Pause(int spin)
     {
-        if (spin < 50) Thread.SpinWait(20);
+        if ((spin & 63) != 63) Thread.SpinWait(20);
         else Thread.Yield();
     }
 
@@ -232,6 +264,9 @@ internal sealed class WorkerPool : IDisposable
             return sum;
         }
     }
+
+    /// <summary>Workers blocked until the next job or Invoke (for tests: an idle interpreter keeps no processor busy).</summary>
+    internal int BlockedWorkers => Volatile.Read(ref _sleepingWorkers);
 
     /// <summary>Worker threads still running (for tests of disposal).</summary>
     internal int LiveWorkers

@@ -37,6 +37,21 @@ public sealed class ThreadsTests
     }
 
     [SkippableFact]
+    public void Workers_block_while_the_interpreter_is_idle()
+    {
+        using MicroInterpreter interpreter = PersonDetect(threads: 2);
+        WorkerPool pool = interpreter.Workers!;
+        for (int round = 0; round < 3; round++)
+        {
+            interpreter.Invoke();
+            // The worker spins for a few tens of microseconds after an Invoke, then blocks (allow for a loaded machine).
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (pool.BlockedWorkers != 1 && waited.ElapsedMilliseconds < 10_000) Thread.Sleep(1);
+            Assert.Equal(1, pool.BlockedWorkers);
+        }
+    }
+
+    [SkippableFact]
     public void Two_threads_give_the_bytes_of_one_on_random_inputs()
     {
         using MicroInterpreter one = PersonDetect(threads: 1), two = PersonDetect(threads: 2);

@@ -7,8 +7,10 @@ namespace TfLiteMicro.Kernels;
 /// </summary>
 internal sealed partial class Conv2D : IPartitionedKernel
 {
-    // With InterpreterOptions.Threads: the output rows are split into this many bands, one per thread (1: not split).
+    // With InterpreterOptions.Threads: the layer is split into this many parts, one per thread (1: not split), bands of
+    // output rows or, for the GEMM core, runs of its blocks of output channels (each part then arranges only its own).
     private int _parts = 1;
+    private bool _channelParts;
 
     private SimdLevel _level;
     private bool _int8Optimized, _requantizeVector, _pointwise;
@@ -40,6 +42,7 @@ internal sealed partial class Conv2D : IPartitionedKernel
         _pointwise = false;
         _floatOptimized = false;
         _parts = 1;
+        _channelParts = false;
         // Bands of output rows: every window reaches into the input (true of every padding TFLite computes), so each band
         // is a convolution of the same kind over the input rows it reads.
         long multiplyAdds = (long)_p.Batches * _p.OutputHeight * _p.OutputWidth * _p.OutputDepth * _p.FilterHeight * _p.FilterWidth * _p.FilterDepth;
@@ -78,8 +81,7 @@ internal sealed partial class Conv2D : IPartitionedKernel
         _addBiasAtInvoke = bias is not null && !constantBias;
         _requantizeVector = _p.ScalesFitVectors && Int8Requantizer.CanVectorize(_level, default, default);
         _int8Optimized = true;
-        if (bandsFit) _parts = RowBands.Parts(context, (long)_p.Batches * _p.OutputHeight, multiplyAdds);
-        PrepareGemm(context, weights);
+        PrepareGemm(context, weights, bandsFit ? (long)_p.Batches * _p.OutputHeight : 0, multiplyAdds);
         // A 1x1 filter over few input channels: one lane per output channel instead of one dot product per channel.
         // Past 64 input channels (16 without VNNI, where each lane takes pairs, not quads) the dot products are long
         // enough that the per-row form is as fast (measured on person_detect's layers).
@@ -92,21 +94,27 @@ internal sealed partial class Conv2D : IPartitionedKernel
         _sumScratch = _p.OutputDepth > Int8Dot.StackSums ? RowBands.RequestScratch(context, _p.OutputDepth * sizeof(int), _parts) : -1;
     }
 
-    private void PrepareGemm(PrepareContext context, ReadOnlySpan<sbyte> weights)
+    /// <summary>The GEMM core where it applies, and the layer's split (<paramref name="rows"/> 0: rows cannot be split).</summary>
+    private void PrepareGemm(PrepareContext context, ReadOnlySpan<sbyte> weights, long rows, long multiplyAdds)
     {
         _gemm = false;
         Int8GemmShape shape = GemmShape;
-        if (!Int8Gemm.Applies(_level, shape) || _addBiasAtInvoke || !_requantizeVector || _p.FilterDepth != _p.InputDepth) return;
         bool arrangeOnce = context.PrearrangeWeights;
-        if (!arrangeOnce && shape.Pixels < GemmMinPixels) return;
+        if (!Int8Gemm.Applies(_level, shape) || _addBiasAtInvoke || !_requantizeVector || _p.FilterDepth != _p.InputDepth
+            || (!arrangeOnce && shape.Pixels < GemmMinPixels) || (arrangeOnce && Int8Gemm.ArrangedBytes(_level, shape) > int.MaxValue))
+        {
+            _parts = RowBands.Parts(context, rows, multiplyAdds);
+            return;
+        }
         if (arrangeOnce)
         {
-            long bytes = Int8Gemm.ArrangedBytes(_level, shape);
-            if (bytes > int.MaxValue) return;
-            var arranged = new byte[bytes];
+            var arranged = new byte[Int8Gemm.ArrangedBytes(_level, shape)];
             Int8Gemm.ArrangeAll(_level, weights, shape, arranged);
             _gemmArrangedHandle = context.AllocatePersistent<byte>(arranged);
         }
+        // Arranged per Invoke, a filter larger than the layer's activations is better arranged once, a share per part.
+        bool channelsOnTie = !arrangeOnce && shape.Depth * shape.OutputDepth > (long)_p.Batches * (_p.InputHeight * _p.InputWidth * _p.InputDepth + _p.OutputHeight * _p.OutputWidth * _p.OutputDepth);
+        _parts = RowBands.Parts(context, rows, shape.Blocks, multiplyAdds, channelsOnTie, out _channelParts);
         int scratchBytes = Int8Gemm.ScratchBytes(_level, shape, arrangeOnce);
         _gemmScratch = scratchBytes > GemmStackBytes ? RowBands.RequestScratch(context, scratchBytes, _parts) : -1;
         _gemm = true;
@@ -123,7 +131,7 @@ internal sealed partial class Conv2D : IPartitionedKernel
     {
         ReadOnlySpan<sbyte> filter = _p.Int8Filter(context);
         if (_parts > 1) context.RunParts(this, _parts);
-        else RunInt8Rows(context, filter, 0, _p.Batches * _p.OutputHeight, 0);
+        else RunInt8Rows(context, filter, 0, _p.Batches * _p.OutputHeight, 0, int.MaxValue, 0);
     }
 
     private void RunFloatOptimized(InvokeContext context)
@@ -132,21 +140,29 @@ internal sealed partial class Conv2D : IPartitionedKernel
         else RunFloatRows(context, 0, _p.Batches * _p.OutputHeight, 0);
     }
 
-    /// <summary>One band of output rows, on whichever thread runs it (the filter was unpacked before the bands began).</summary>
+    /// <summary>One band of output rows or run of channel blocks, on whichever thread runs it (the filter was unpacked before the parts began).</summary>
     void IPartitionedKernel.InvokePart(InvokeContext context, int part, int parts)
     {
-        RowBands.Range(_p.Batches * _p.OutputHeight, part, parts, out int start, out int end);
+        int rows = _p.Batches * _p.OutputHeight;
+        if (_channelParts)
+        {
+            RowBands.Range(GemmShape.Blocks, part, parts, out int firstBlock, out int endBlock);
+            if (firstBlock < endBlock) RunInt8Rows(context, _p.UnpackedInt8Filter(context), 0, rows, firstBlock, endBlock, part);
+            return;
+        }
+        RowBands.Range(rows, part, parts, out int start, out int end);
         if (start == end) return;
         if (_mode == Mode.Float32) RunFloatRows(context, start, end, part);
-        else RunInt8Rows(context, _p.UnpackedInt8Filter(context), start, end, part);
+        else RunInt8Rows(context, _p.UnpackedInt8Filter(context), start, end, 0, int.MaxValue, part);
     }
 
     /// <summary>
     /// Output rows [<paramref name="start"/>, <paramref name="end"/>) counted over all batches (batch b's row y is
-    /// b * OutputHeight + y), with band <paramref name="part"/>'s scratch buffers.
+    /// b * OutputHeight + y), the GEMM core's channel blocks [<paramref name="firstBlock"/>, <paramref name="endBlock"/>)
+    /// of them, with part <paramref name="part"/>'s scratch buffers.
     /// </summary>
     [System.Runtime.CompilerServices.SkipLocalsInit] // the row and sums are written before they are read
-    private void RunInt8Rows(InvokeContext context, ReadOnlySpan<sbyte> filter, int start, int end, int part)
+    private void RunInt8Rows(InvokeContext context, ReadOnlySpan<sbyte> filter, int start, int end, int firstBlock, int endBlock, int part)
     {
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(0);
         Span<sbyte> output = context.Output<sbyte>(0);
@@ -160,7 +176,8 @@ internal sealed partial class Conv2D : IPartitionedKernel
             if (start == 0 && end == _p.Batches * _p.OutputHeight)
             {
                 Int8GemmShape shape = GemmShape;
-                Int8Gemm.Run(_level, shape, input, zeroPoint, filter, arranged, sumInitial, requantizer, output, scratch.Slice(0, Int8Gemm.ScratchBytes(_level, shape, !arranged.IsEmpty)));
+                Int8Gemm.Run(_level, shape, input, zeroPoint, filter, arranged, sumInitial, requantizer, output, scratch.Slice(0, Int8Gemm.ScratchBytes(_level, shape, !arranged.IsEmpty)),
+                    firstBlock, endBlock);
                 return;
             }
             for (int b = start / _p.OutputHeight; b * _p.OutputHeight < end; b++)

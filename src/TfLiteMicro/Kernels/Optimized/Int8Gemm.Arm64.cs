@@ -51,22 +51,22 @@ internal static partial class Int8Gemm
     /// <summary>
     /// <see cref="Run"/> on Arm64 (operands checked there): output[pixel, c] = requantized(initial[c] + rowSumFactor * sum w[c]
     /// + pixelAdd[pixel] + sum over the window of (x + 128) * w[c]), wrapping in 32 bits; <paramref name="initial"/> and
-    /// <paramref name="pixelAdd"/> may be empty (zeros).
+    /// <paramref name="pixelAdd"/> may be empty (zeros); only the blocks in [firstBlock, endBlock) are computed.
     /// </summary>
     private static void RunArm(SimdLevel level, in Int8GemmShape s, ReadOnlySpan<sbyte> input, sbyte zeroPoint, ReadOnlySpan<sbyte> weights,
         ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch,
-        int rowSumFactor = 0, ReadOnlySpan<int> pixelAdd = default)
+        int rowSumFactor, ReadOnlySpan<int> pixelAdd, int firstBlock, int endBlock)
     {
         if (level == SimdLevel.ArmDot)
-            RunArmBlocks<DotStep>(level, s, input, zeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd);
+            RunArmBlocks<DotStep>(level, s, input, zeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
         else
-            RunArmBlocks<WideningStep>(level, s, input, zeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd);
+            RunArmBlocks<WideningStep>(level, s, input, zeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
     }
 
     [SkipLocalsInit]
     private static void RunArmBlocks<TStep>(SimdLevel level, in Int8GemmShape s, ReadOnlySpan<sbyte> input, sbyte zeroPoint, ReadOnlySpan<sbyte> weights,
         ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch,
-        int rowSumFactor, ReadOnlySpan<int> pixelAdd)
+        int rowSumFactor, ReadOnlySpan<int> pixelAdd, int firstBlock, int endBlock)
         where TStep : struct, IArmGemmStep
     {
         int depth = (int)s.Depth, channels = s.OutputDepth, inputDepth = s.InputDepth, steps = depth / 4;
@@ -96,7 +96,7 @@ internal static partial class Int8Gemm
         Span<Cursor> at = stackalloc Cursor[BlockPixels];
         bool contiguous = s.FilterHeight == 1 && s.FilterWidth == 1 && s.StrideHeight == 1 && s.StrideWidth == 1 && !needsRows
                           && s.OutputHeight == s.InputHeight && s.OutputWidth == s.InputWidth;
-        for (int block = 0; block < s.Blocks; block++)
+        for (int block = firstBlock; block < endBlock; block++)
         {
             int first = block * BlockChannels, count = Math.Min(BlockChannels, channels - first);
             ReadOnlySpan<byte> panelSpan;

@@ -194,14 +194,17 @@ internal static partial class Int8Gemm
     /// for every output pixel and channel, wrapping in 32 bits. <paramref name="initial"/> may be empty (zeros), and so may
     /// <paramref name="pixelAdd"/> (one value per output pixel otherwise). <paramref name="arranged"/> holds every block's
     /// panel (<see cref="ArrangeAll"/>) or is empty: then each block's panel is arranged into <paramref name="scratch"/>
-    /// (<see cref="ScratchBytes"/>) when its turn comes.
+    /// (<see cref="ScratchBytes"/>) when its turn comes. Only the blocks of output channels in [<paramref name="firstBlock"/>,
+    /// <paramref name="endBlock"/>) are computed (a thread's share of the layer).
     /// </summary>
     [SkipLocalsInit]
     public static void Run(SimdLevel level, in Int8GemmShape shape, ReadOnlySpan<sbyte> input, sbyte inputZeroPoint, ReadOnlySpan<sbyte> weights,
         ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch,
-        int rowSumFactor = 0, ReadOnlySpan<int> pixelAdd = default)
+        int rowSumFactor = 0, ReadOnlySpan<int> pixelAdd = default, int firstBlock = 0, int endBlock = int.MaxValue)
     {
         if (!Applies(level, shape) || !requantizer.Vectorized) throw new ArgumentException("the GEMM core does not apply");
+        if (firstBlock < 0) throw new ArgumentOutOfRangeException(nameof(firstBlock));
+        endBlock = Math.Min(endBlock, shape.Blocks);
         Int8GemmShape s = shape;
         long depth = s.Depth;
         if (s.Batches < 0 || s.InputHeight < 0 || s.InputWidth < 0 || s.OutputHeight < 0 || s.OutputWidth < 0
@@ -212,13 +215,13 @@ internal static partial class Int8Gemm
             || (!arranged.IsEmpty && arranged.Length < ArrangedBytes(level, s)) || scratch.Length < ScratchBytes(level, s, !arranged.IsEmpty))
             throw new ArgumentException("GEMM operands do not match the shape");
         if (s.Pixels == 0) return;
-        if (ArmApplies(level)) { RunArm(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch); return; }
+        if (ArmApplies(level)) { RunArm(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock); return; }
         if (level == SimdLevel.AvxVnni)
-            RunBlocks<VnniStep, Pair>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd);
+            RunBlocks<VnniStep, Pair>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
         else if (Avx512BW.IsSupported && Vector512.IsHardwareAccelerated)
-            RunBlocks<Avx512Step, Vector512<int>>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd);
+            RunBlocks<Avx512Step, Vector512<int>>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
         else
-            RunBlocks<Avx2Step, Pair>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd);
+            RunBlocks<Avx2Step, Pair>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
     }
 
     /// <summary>The position of one output pixel, advanced in NHWC order.</summary>
@@ -239,7 +242,7 @@ internal static partial class Int8Gemm
     [SkipLocalsInit]
     private static void RunBlocks<TStep, TAcc>(SimdLevel level, in Int8GemmShape s, ReadOnlySpan<sbyte> input, sbyte zeroPoint, ReadOnlySpan<sbyte> weights,
         ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch,
-        int rowSumFactor, ReadOnlySpan<int> pixelAdd)
+        int rowSumFactor, ReadOnlySpan<int> pixelAdd, int firstBlock, int endBlock)
         where TStep : struct, IGemmStep<TAcc> where TAcc : struct
     {
         int depth = (int)s.Depth, channels = s.OutputDepth, inputDepth = s.InputDepth;
@@ -282,7 +285,7 @@ internal static partial class Int8Gemm
         Span<Cursor> at = stackalloc Cursor[BlockPixels];
         bool contiguous = s.FilterHeight == 1 && s.FilterWidth == 1 && s.StrideHeight == 1 && s.StrideWidth == 1 && !needsRows
                           && s.OutputHeight == s.InputHeight && s.OutputWidth == s.InputWidth;
-        for (int block = 0; block < s.Blocks; block++)
+        for (int block = firstBlock; block < endBlock; block++)
         {
             int first = block * BlockChannels, count = Math.Min(BlockChannels, channels - first);
             ReadOnlySpan<byte> panelSpan;
