@@ -47,6 +47,9 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
     // Whether int8 activations run the fused step (all four gates, the cell and the hidden output in one pass per step).
     private bool _fused;
     private FusedLstmLayout _fusedLayout;
+    // Whether float activations run the fused step (see LstmArithmetic.RunFusedFloat).
+    private bool _fusedFloat;
+    private FusedFloatLstmLayout _fusedFloatLayout;
 
     public void Prepare(PrepareContext context)
     {
@@ -149,6 +152,11 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         _vectorCell = _fastGates && (_mode == Mode.Float
             ? _units <= Int16Dot.StackSums && LstmArithmetic.CanVectorizeFloat(_level)
             : LstmArithmetic.CanVectorize(_level, _cell) && (_mode == Mode.Int16 || GatesVectorize()));
+        if (_mode == Mode.Float && _level != SimdLevel.Reference)
+        {
+            _fusedFloatLayout = new FusedFloatLstmLayout(_batches, _steps, _inputSize, _units);
+            _fusedFloat = LstmArithmetic.CanFuseFloat(_level, _fusedFloatLayout);
+        }
         if (_mode == Mode.Int8 && _level != SimdLevel.Reference)
         {
             _fusedLayout = new FusedLstmLayout(LstmArithmetic.FusedUsesVnni(_level), _batches, _steps, _inputSize, _units);
@@ -216,6 +224,7 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
     {
         switch (_mode)
         {
+            case Mode.Float when _fusedFloat: InvokeFusedFloat(context); break;
             case Mode.Float: InvokeFloat(context); break;
             case Mode.Int8 when _fused: InvokeFused(context); break;
             case Mode.Int8: InvokeInteger<sbyte>(context); break;
@@ -412,6 +421,19 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         LstmArithmetic.RunFusedInt8(layout, arranged, constants, _timeMajor, _inputOffset, _hiddenOffset, _inputMultiplier, _inputShift,
             _recurrentMultiplier, _recurrentShift, _cell, context.Input<sbyte>(InputIndex), context.Variable<sbyte>(HiddenStateIndex),
             context.Variable<short>(CellStateIndex), context.Output<sbyte>(0));
+    }
+
+    /// <summary>The float LSTM through <see cref="LstmArithmetic.RunFusedFloat"/>, its weights arranged on the stack (sizes bounded in Prepare).</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the arrangement writes every float
+    private void InvokeFusedFloat(InvokeContext context)
+    {
+        FusedFloatLstmLayout layout = _fusedFloatLayout;
+        Span<float> arranged = stackalloc float[layout.ArrangedFloats];
+        for (int g = 0; g < 4; g++)
+            LstmArithmetic.ArrangeFusedFloatGate(layout, g, context.Input<float>(InputWeightIndex[g]), context.Input<float>(RecurrentWeightIndex[g]),
+                context.Input<float>(BiasIndex[g]), arranged);
+        LstmArithmetic.RunFusedFloat(layout, arranged, _timeMajor, _cellClip, context.Input<float>(InputIndex), context.Variable<float>(HiddenStateIndex),
+            context.Variable<float>(CellStateIndex), context.Output<float>(0));
     }
 
     private void Logistic(Span<short> gate)

@@ -96,6 +96,14 @@ internal static partial class LstmArithmetic
 
     public static bool FusedUsesVnni(SimdLevel level) => false;
 
+    public static bool CanFuseFloat(SimdLevel level, in FusedFloatLstmLayout layout) => false;
+
+    public static void ArrangeFusedFloatGate(in FusedFloatLstmLayout layout, int gate, ReadOnlySpan<float> inputWeights,
+        ReadOnlySpan<float> recurrentWeights, ReadOnlySpan<float> bias, Span<float> arranged) => throw ReferenceOnly.NoFastPath();
+
+    public static void RunFusedFloat(in FusedFloatLstmLayout layout, ReadOnlySpan<float> arranged, bool timeMajor, float clip,
+        ReadOnlySpan<float> input, Span<float> hidden, Span<float> cell, Span<float> output) => throw ReferenceOnly.NoFastPath();
+
     public static void ArrangeFusedGate(in FusedLstmLayout layout, int gate, ReadOnlySpan<sbyte> inputWeights, ReadOnlySpan<sbyte> recurrentWeights,
         ReadOnlySpan<int> bias, Span<byte> arranged, Span<int> constants) => throw ReferenceOnly.NoFastPath();
 
