@@ -76,6 +76,70 @@ internal static partial class LstmArithmetic
                 RequantizeGate(unchecked((int)recurrentSums[i]), recurrentMultiplier, recurrentShift));
     }
 
+    /// <summary>
+    /// Whether <see cref="FixedPoint.MultiplyByQuantizedMultiplier(long, int, int)"/> with these has the vector form of
+    /// <see cref="Requantizer64"/>: its rounding shift between 1 and 32, so that a logical shift gives the low 32 bits the
+    /// reference's arithmetic shift and truncation keep.
+    /// </summary>
+    public static bool FitsMultiplier64(int multiplier, int shift) => multiplier >= 0 && 15 - shift is >= 1 and <= 32;
+
+    /// <summary>MultiplyByQuantizedMultiplier of 64-bit sums on four lanes (see <see cref="FitsMultiplier64"/>); the
+    /// int32 results are the low halves of the lanes.</summary>
+    internal readonly struct Requantizer64
+    {
+        private readonly Vector256<ulong> _multiplier;
+        private readonly Vector256<long> _round;
+        private readonly Vector128<long> _shift;
+
+        public Requantizer64(int multiplier, int shift)
+        {
+            // The multiplier reduced to 16 bits as the reference does (non-negative, below 2^15).
+            int reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+            int totalShift = 15 - shift;
+            _multiplier = Vector256.Create((ulong)reduced);
+            _round = Vector256.Create(1L << (totalShift - 1));
+            _shift = Vector128.CreateScalar((long)totalShift);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<long> Apply(Vector256<long> x)
+        {
+            // x * m modulo 2^64 from the two 32-bit halves of x (only the low half of high * m survives the shift by 32).
+            Vector256<ulong> low = Avx2.Multiply(x.AsUInt32(), _multiplier.AsUInt32());
+            Vector256<ulong> high = Avx2.Multiply(Avx2.ShiftRightLogical(x, 32).AsUInt32(), _multiplier.AsUInt32());
+            Vector256<long> product = (low + Avx2.ShiftLeftLogical(high, 32)).AsInt64();
+            return Avx2.ShiftRightLogical(product + _round, _shift);
+        }
+    }
+
+    /// <summary>
+    /// result[u] = saturate(RequantizeGate(inputSums[u] + bias[u], ...) + RequantizeGate(recurrentSums[u], ...)) with the
+    /// 64-bit requantization: a gate's pre-activation from the exact sums of its two products (int16 activations, int64 bias).
+    /// </summary>
+    public static void GateFromSums64(ReadOnlySpan<long> inputSums, ReadOnlySpan<long> bias, int inputMultiplier, int inputShift,
+        ReadOnlySpan<long> recurrentSums, int recurrentMultiplier, int recurrentShift, Span<short> result)
+    {
+        int n = result.Length;
+        if (inputSums.Length < n || bias.Length < n || recurrentSums.Length < n) throw new ArgumentException("gate operands are too short");
+        var input = new Requantizer64(inputMultiplier, inputShift);
+        var recurrent = new Requantizer64(recurrentMultiplier, recurrentShift);
+        ref long xs = ref MemoryMarshal.GetReference(inputSums);
+        ref long hs = ref MemoryMarshal.GetReference(recurrentSums);
+        ref long b = ref MemoryMarshal.GetReference(bias);
+        ref short r = ref MemoryMarshal.GetReference(result);
+        int i = 0;
+        for (; i + 8 <= n; i += 8)
+        {
+            Vector256<int> x = Vector256.Narrow(input.Apply(Vector256.LoadUnsafe(ref xs, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i)),
+                input.Apply(Vector256.LoadUnsafe(ref xs, (nuint)i + 4) + Vector256.LoadUnsafe(ref b, (nuint)i + 4)));
+            Vector256<int> h = Vector256.Narrow(recurrent.Apply(Vector256.LoadUnsafe(ref hs, (nuint)i)), recurrent.Apply(Vector256.LoadUnsafe(ref hs, (nuint)i + 4)));
+            Saturate(SaturateLanes(SaturateLanes(x) + SaturateLanes(h))).StoreUnsafe(ref r, (nuint)i);
+        }
+        for (; i < n; i++)
+            result[i] = SaturatingAdd(RequantizeGate(unchecked(inputSums[i] + bias[i]), inputMultiplier, inputShift),
+                RequantizeGate(recurrentSums[i], recurrentMultiplier, recurrentShift));
+    }
+
     /// <summary>The vector form of the reference <see cref="UpdateCell(in LstmCellParameters, ReadOnlySpan{short}, ReadOnlySpan{short}, ReadOnlySpan{short}, Span{short})"/>.</summary>
     public static void UpdateCellFast(in LstmCellParameters p, ReadOnlySpan<short> forget, ReadOnlySpan<short> input, ReadOnlySpan<short> cellGate, Span<short> cell)
     {

@@ -134,6 +134,10 @@ internal static partial class LstmArithmetic
     public static short RequantizeGate(int sum, int multiplier, int shift)
         => (short)Math.Clamp(FixedPoint.MultiplyByQuantizedMultiplier(sum, multiplier, shift), short.MinValue, short.MaxValue);
 
+    /// <summary>One gate product's exact sum requantized to Q3.12 and clamped to int16 (int16 activations: 64-bit sum and bias).</summary>
+    public static short RequantizeGate(long sum, int multiplier, int shift)
+        => (short)Math.Clamp(FixedPoint.MultiplyByQuantizedMultiplier(sum, multiplier, shift), short.MinValue, short.MaxValue);
+
     /// <summary>The saturating int16 sum of a gate's input and recurrent parts.</summary>
     public static short SaturatingAdd(short a, short b) => (short)Math.Clamp(a + b, short.MinValue, short.MaxValue);
 

@@ -114,6 +114,11 @@ internal static partial class LstmArithmetic
 
     public static bool FitsMultiplier(int multiplier, int shift) => false;
 
+    public static bool FitsMultiplier64(int multiplier, int shift) => false;
+
+    public static void GateFromSums64(ReadOnlySpan<long> inputSums, ReadOnlySpan<long> bias, int inputMultiplier, int inputShift,
+        ReadOnlySpan<long> recurrentSums, int recurrentMultiplier, int recurrentShift, Span<short> result) => throw ReferenceOnly.NoFastPath();
+
     public static void GateFromSums(ReadOnlySpan<long> inputSums, ReadOnlySpan<int> bias, int inputMultiplier, int inputShift,
         ReadOnlySpan<long> recurrentSums, int recurrentMultiplier, int recurrentShift, Span<short> result) => throw ReferenceOnly.NoFastPath();
 
