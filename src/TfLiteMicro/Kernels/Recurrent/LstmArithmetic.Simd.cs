@@ -49,34 +49,6 @@ internal static partial class LstmArithmetic
     }
 
     /// <summary>
-    /// result[u] = saturate(RequantizeGate((int)inputSums[u] + bias[u], ...) + RequantizeGate((int)recurrentSums[u], ...)):
-    /// a gate's pre-activation from the exact sums of its two products (int8 activations; the sums truncate to the
-    /// reference's wrapping 32-bit sums).
-    /// </summary>
-    public static void GateFromSums(ReadOnlySpan<long> inputSums, ReadOnlySpan<int> bias, int inputMultiplier, int inputShift,
-        ReadOnlySpan<long> recurrentSums, int recurrentMultiplier, int recurrentShift, Span<short> result)
-    {
-        int n = result.Length;
-        if (inputSums.Length < n || bias.Length < n || recurrentSums.Length < n) throw new ArgumentException("gate operands are too short");
-        var input = new Requantizer(inputMultiplier, inputShift);
-        var recurrent = new Requantizer(recurrentMultiplier, recurrentShift);
-        ref long xs = ref MemoryMarshal.GetReference(inputSums);
-        ref long hs = ref MemoryMarshal.GetReference(recurrentSums);
-        ref int b = ref MemoryMarshal.GetReference(bias);
-        ref short r = ref MemoryMarshal.GetReference(result);
-        int i = 0;
-        for (; i + 8 <= n; i += 8)
-        {
-            Vector256<int> x = Vector256.Narrow(Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i + 4));
-            Vector256<int> h = Vector256.Narrow(Vector256.LoadUnsafe(ref hs, (nuint)i), Vector256.LoadUnsafe(ref hs, (nuint)i + 4));
-            Saturate(GateLanes(x + Vector256.LoadUnsafe(ref b, (nuint)i), input, h, recurrent)).StoreUnsafe(ref r, (nuint)i);
-        }
-        for (; i < n; i++)
-            result[i] = SaturatingAdd(RequantizeGate(unchecked((int)inputSums[i] + bias[i]), inputMultiplier, inputShift),
-                RequantizeGate(unchecked((int)recurrentSums[i]), recurrentMultiplier, recurrentShift));
-    }
-
-    /// <summary>
     /// Whether <see cref="FixedPoint.MultiplyByQuantizedMultiplier(long, int, int)"/> with these has the vector form of
     /// <see cref="Requantizer64"/>: its rounding shift between 1 and 32, so that a logical shift gives the low 32 bits the
     /// reference's arithmetic shift and truncation keep.
@@ -113,31 +85,50 @@ internal static partial class LstmArithmetic
     }
 
     /// <summary>
-    /// result[u] = saturate(RequantizeGate(inputSums[u] + bias[u], ...) + RequantizeGate(recurrentSums[u], ...)) with the
-    /// 64-bit requantization: a gate's pre-activation from the exact sums of its two products (int16 activations, int64 bias).
+    /// result[u] = saturate(RequantizeGate(inputSums[u] + bias[u], ...) + RequantizeGate(recurrentSums[u], ...)): a gate's
+    /// pre-activation from the exact sums of its two products. With an int32 bias (int8 activations) the sums truncate to
+    /// the reference's wrapping 32-bit sums; with an int64 bias (int16 activations) they stay 64-bit, requantized by
+    /// <see cref="Requantizer64"/>.
     /// </summary>
-    public static void GateFromSums64(ReadOnlySpan<long> inputSums, ReadOnlySpan<long> bias, int inputMultiplier, int inputShift,
-        ReadOnlySpan<long> recurrentSums, int recurrentMultiplier, int recurrentShift, Span<short> result)
+    public static void GateFromSums<TBias>(ReadOnlySpan<long> inputSums, ReadOnlySpan<TBias> bias, int inputMultiplier, int inputShift,
+        ReadOnlySpan<long> recurrentSums, int recurrentMultiplier, int recurrentShift, Span<short> result) where TBias : unmanaged
     {
+        bool wide = typeof(TBias) == typeof(long);
         int n = result.Length;
         if (inputSums.Length < n || bias.Length < n || recurrentSums.Length < n) throw new ArgumentException("gate operands are too short");
-        var input = new Requantizer64(inputMultiplier, inputShift);
-        var recurrent = new Requantizer64(recurrentMultiplier, recurrentShift);
+        var input = new Requantizer(inputMultiplier, inputShift);
+        var recurrent = new Requantizer(recurrentMultiplier, recurrentShift);
+        var input64 = new Requantizer64(inputMultiplier, inputShift);
+        var recurrent64 = new Requantizer64(recurrentMultiplier, recurrentShift);
         ref long xs = ref MemoryMarshal.GetReference(inputSums);
         ref long hs = ref MemoryMarshal.GetReference(recurrentSums);
-        ref long b = ref MemoryMarshal.GetReference(bias);
+        ref TBias b = ref MemoryMarshal.GetReference(bias);
         ref short r = ref MemoryMarshal.GetReference(result);
         int i = 0;
         for (; i + 8 <= n; i += 8)
         {
-            Vector256<int> x = Vector256.Narrow(input.Apply(Vector256.LoadUnsafe(ref xs, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i)),
-                input.Apply(Vector256.LoadUnsafe(ref xs, (nuint)i + 4) + Vector256.LoadUnsafe(ref b, (nuint)i + 4)));
-            Vector256<int> h = Vector256.Narrow(recurrent.Apply(Vector256.LoadUnsafe(ref hs, (nuint)i)), recurrent.Apply(Vector256.LoadUnsafe(ref hs, (nuint)i + 4)));
-            Saturate(SaturateLanes(SaturateLanes(x) + SaturateLanes(h))).StoreUnsafe(ref r, (nuint)i);
+            Vector256<long> x0 = Vector256.LoadUnsafe(ref xs, (nuint)i), x1 = Vector256.LoadUnsafe(ref xs, (nuint)i + 4);
+            Vector256<long> h0 = Vector256.LoadUnsafe(ref hs, (nuint)i), h1 = Vector256.LoadUnsafe(ref hs, (nuint)i + 4);
+            Vector256<int> x, h;
+            if (wide)
+            {
+                ref long b64 = ref Unsafe.As<TBias, long>(ref b);
+                x = Vector256.Narrow(input64.Apply(x0 + Vector256.LoadUnsafe(ref b64, (nuint)i)), input64.Apply(x1 + Vector256.LoadUnsafe(ref b64, (nuint)i + 4)));
+                h = Vector256.Narrow(recurrent64.Apply(h0), recurrent64.Apply(h1));
+            }
+            else
+            {
+                x = input.Apply(Vector256.Narrow(x0, x1) + Vector256.LoadUnsafe(ref Unsafe.As<TBias, int>(ref b), (nuint)i));
+                h = recurrent.Apply(Vector256.Narrow(h0, h1));
+            }
+            Saturate(AddGateLanes(x, h)).StoreUnsafe(ref r, (nuint)i);
         }
         for (; i < n; i++)
-            result[i] = SaturatingAdd(RequantizeGate(unchecked(inputSums[i] + bias[i]), inputMultiplier, inputShift),
-                RequantizeGate(recurrentSums[i], recurrentMultiplier, recurrentShift));
+            result[i] = wide
+                ? SaturatingAdd(RequantizeGate(unchecked(inputSums[i] + Unsafe.As<TBias, long>(ref Unsafe.Add(ref b, i))), inputMultiplier, inputShift),
+                    RequantizeGate(recurrentSums[i], recurrentMultiplier, recurrentShift))
+                : SaturatingAdd(RequantizeGate(unchecked((int)inputSums[i] + Unsafe.As<TBias, int>(ref Unsafe.Add(ref b, i))), inputMultiplier, inputShift),
+                    RequantizeGate(unchecked((int)recurrentSums[i]), recurrentMultiplier, recurrentShift));
     }
 
     /// <summary>The vector form of the reference <see cref="UpdateCell(in LstmCellParameters, ReadOnlySpan{short}, ReadOnlySpan{short}, ReadOnlySpan{short}, Span{short})"/>.</summary>
@@ -266,7 +257,12 @@ internal static partial class LstmArithmetic
     /// <summary>A gate's pre-activation: its two requantized products, each saturated to int16, added with saturation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> GateLanes(Vector256<int> inputSum, in Requantizer input, Vector256<int> recurrentSum, in Requantizer recurrent)
-        => SaturateLanes(SaturateLanes(input.Apply(inputSum)) + SaturateLanes(recurrent.Apply(recurrentSum)));
+        => AddGateLanes(input.Apply(inputSum), recurrent.Apply(recurrentSum));
+
+    /// <summary>A gate's two requantized products, each saturated to int16, added with saturation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> AddGateLanes(Vector256<int> input, Vector256<int> recurrent)
+        => SaturateLanes(SaturateLanes(input) + SaturateLanes(recurrent));
 
     /// <summary>Lanes clamped to the int16 range (they stay 32-bit).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -484,7 +484,7 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
                     LstmArithmetic.GateFromSums(xSums, context.Input<int>(BiasIndex[g]), _inputMultiplier[g], _inputShift[g],
                         hSums, _recurrentMultiplier[g], _recurrentShift[g], result);
                 else
-                    LstmArithmetic.GateFromSums64(xSums, context.Input<long>(BiasIndex[g]), _inputMultiplier[g], _inputShift[g],
+                    LstmArithmetic.GateFromSums(xSums, context.Input<long>(BiasIndex[g]), _inputMultiplier[g], _inputShift[g],
                         hSums, _recurrentMultiplier[g], _recurrentShift[g], result);
             }
         }

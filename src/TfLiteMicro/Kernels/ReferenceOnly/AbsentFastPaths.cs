@@ -116,11 +116,10 @@ internal static partial class LstmArithmetic
 
     public static bool FitsMultiplier64(int multiplier, int shift) => false;
 
-    public static void GateFromSums64(ReadOnlySpan<long> inputSums, ReadOnlySpan<long> bias, int inputMultiplier, int inputShift,
-        ReadOnlySpan<long> recurrentSums, int recurrentMultiplier, int recurrentShift, Span<short> result) => throw ReferenceOnly.NoFastPath();
 
-    public static void GateFromSums(ReadOnlySpan<long> inputSums, ReadOnlySpan<int> bias, int inputMultiplier, int inputShift,
-        ReadOnlySpan<long> recurrentSums, int recurrentMultiplier, int recurrentShift, Span<short> result) => throw ReferenceOnly.NoFastPath();
+    public static void GateFromSums<TBias>(ReadOnlySpan<long> inputSums, ReadOnlySpan<TBias> bias, int inputMultiplier, int inputShift,
+        ReadOnlySpan<long> recurrentSums, int recurrentMultiplier, int recurrentShift, Span<short> result) where TBias : unmanaged
+        => throw ReferenceOnly.NoFastPath();
 
     public static void UpdateCellFast(in LstmCellParameters p, ReadOnlySpan<short> forget, ReadOnlySpan<short> input, ReadOnlySpan<short> cellGate,
         Span<short> cell) => throw ReferenceOnly.NoFastPath();
