@@ -16,7 +16,7 @@ public class LayerBenchmarks
         "conv3x3_i8_56x56x32x64", "conv1x1_i8_28x28x128x128", "dwconv3x3_i8_56x56x128", "fc_i8_1024x1000", "fc_i8_16x1024x1000",
         "conv3x3_f32_28x28x32x32", "dwconv3x3_f32_56x56x64", "fc_f32_1024x1000",
         "add_i8_56x56x64", "mul_i8_56x56x64", "mul_i8_56x56x64_by_64", "softmax_i8_64x1000", "avgpool3x3_i8_56x56x64",
-        "conv3x3_i16_28x28x32x32", "fc_i16_1024x1000",
+        "conv3x3_i16_28x28x32x32", "fc_i16_1024x1000", "lstm_i16_28x28x20", "lstm_i16_16x64x64",
     ];
 
     [ParamsSource(nameof(Layers))]
@@ -44,6 +44,8 @@ public class LayerBenchmarks
         "fc_i8_16x1024x1000" => 16L * 1024 * 1000,
         "conv3x3_f32_28x28x32x32" or "conv3x3_i16_28x28x32x32" => 28L * 28 * 32 * 9 * 32,
         "dwconv3x3_f32_56x56x64" => 56L * 56 * 64 * 9,
+        "lstm_i16_28x28x20" => 28L * 4 * (28 + 20) * 20,
+        "lstm_i16_16x64x64" => 16L * 4 * (64 + 64) * 64,
         _ => 0,
     };
 
@@ -64,6 +66,8 @@ public class LayerBenchmarks
         "avgpool3x3_i8_56x56x64" => AveragePool(56, 64, 3),
         "conv3x3_i16_28x28x32x32" => Int16x8(conv: true, 28, 32, 32),
         "fc_i16_1024x1000" => Int16x8(conv: false, 1, 1024, 1000),
+        "lstm_i16_28x28x20" => Int16Lstm(28, 28, 20),
+        "lstm_i16_16x64x64" => Int16Lstm(16, 64, 64),
         _ => throw new ArgumentException($"unknown layer {layer}"),
     };
 
@@ -180,6 +184,36 @@ public class LayerBenchmarks
         int output = g.AddTensor("output", TensorType.Int8, [1, size, size, depth], Q(TensorType.Int8, 0.05f, -3));
         g.AddOperator(BuiltinOperator.AveragePool2D, [input], [output], OperatorOptions.Pool2D(0, 1, 1, filter, filter));
         g.SetInputs(input);
+        g.SetOutputs(output);
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// An int16 UNIDIRECTIONAL_SEQUENCE_LSTM (int16 activations and cell, int8 weights, int64 biases), batch-major, one batch
+    /// row of <paramref name="steps"/> time steps.
+    /// </summary>
+    private static byte[] Int16Lstm(int steps, int inputSize, int units)
+    {
+        var builder = new ModelBuilder("generated int16 LSTM");
+        SubgraphBuilder g = builder.AddSubgraph();
+        var inputs = new int[24];
+        Array.Fill(inputs, -1);
+        inputs[0] = g.AddTensor("input", TensorType.Int16, [1, steps, inputSize], Q(TensorType.Int16, 1f / 8192, 0));
+        for (int gate = 0; gate < 4; gate++)
+        {
+            inputs[1 + gate] = g.AddConstant($"input weights {gate}", TensorType.Int8, [units, inputSize], Weights(TensorType.Int8, units * inputSize), Q(TensorType.Int8, 0.004f, 0));
+            inputs[5 + gate] = g.AddConstant($"recurrent weights {gate}", TensorType.Int8, [units, units], Weights(TensorType.Int8, units * units), Q(TensorType.Int8, 0.004f, 0));
+            var biasValues = new long[units];
+            for (int i = 0; i < units; i++) biasValues[i] = Random.Next(-50000, 50000);
+            inputs[12 + gate] = g.AddConstant($"bias {gate}", TensorType.Int64, [units], System.Runtime.InteropServices.MemoryMarshal.AsBytes(biasValues.AsSpan()).ToArray(),
+                Q(TensorType.Int64, 0.004f / 8192, 0));
+        }
+        inputs[18] = g.AddTensor("hidden", TensorType.Int16, [1, units], Q(TensorType.Int16, 1f / 32768, 0), isVariable: true);
+        inputs[19] = g.AddTensor("cell", TensorType.Int16, [1, units], Q(TensorType.Int16, 1f / 2048, 0), isVariable: true);
+        int output = g.AddTensor("output", TensorType.Int16, [1, steps, units], Q(TensorType.Int16, 1f / 32768, 0));
+        g.AddOperator(BuiltinOperator.UnidirectionalSequenceLstm, inputs, [output],
+            OperatorOptions.UnidirectionalSequenceLstm(FusedActivation.Tanh, 0f, 0f, false));
+        g.SetInputs(inputs[0]);
         g.SetOutputs(output);
         return builder.Build();
     }

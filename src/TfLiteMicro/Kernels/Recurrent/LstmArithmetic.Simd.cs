@@ -49,31 +49,86 @@ internal static partial class LstmArithmetic
     }
 
     /// <summary>
-    /// result[u] = saturate(RequantizeGate((int)inputSums[u] + bias[u], ...) + RequantizeGate((int)recurrentSums[u], ...)):
-    /// a gate's pre-activation from the exact sums of its two products (int8 activations; the sums truncate to the
-    /// reference's wrapping 32-bit sums).
+    /// Whether <see cref="FixedPoint.MultiplyByQuantizedMultiplier(long, int, int)"/> with these has the vector form of
+    /// <see cref="Requantizer64"/>: its rounding shift between 1 and 32, so that a logical shift gives the low 32 bits the
+    /// reference's arithmetic shift and truncation keep.
     /// </summary>
-    public static void GateFromSums(ReadOnlySpan<long> inputSums, ReadOnlySpan<int> bias, int inputMultiplier, int inputShift,
-        ReadOnlySpan<long> recurrentSums, int recurrentMultiplier, int recurrentShift, Span<short> result)
+    public static bool FitsMultiplier64(int multiplier, int shift) => multiplier >= 0 && 15 - shift is >= 1 and <= 32;
+
+    /// <summary>MultiplyByQuantizedMultiplier of 64-bit sums on four lanes (see <see cref="FitsMultiplier64"/>); the
+    /// int32 results are the low halves of the lanes.</summary>
+    internal readonly struct Requantizer64
     {
+        private readonly Vector256<ulong> _multiplier;
+        private readonly Vector256<long> _round;
+        private readonly Vector128<long> _shift;
+
+        public Requantizer64(int multiplier, int shift)
+        {
+            // The multiplier reduced to 16 bits as the reference does (non-negative, below 2^15).
+            int reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+            int totalShift = 15 - shift;
+            _multiplier = Vector256.Create((ulong)reduced);
+            _round = Vector256.Create(1L << (totalShift - 1));
+            _shift = Vector128.CreateScalar((long)totalShift);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<long> Apply(Vector256<long> x)
+        {
+            // x * m modulo 2^64 from the two 32-bit halves of x (only the low half of high * m survives the shift by 32).
+            Vector256<ulong> low = Avx2.Multiply(x.AsUInt32(), _multiplier.AsUInt32());
+            Vector256<ulong> high = Avx2.Multiply(Avx2.ShiftRightLogical(x, 32).AsUInt32(), _multiplier.AsUInt32());
+            Vector256<long> product = (low + Avx2.ShiftLeftLogical(high, 32)).AsInt64();
+            return Avx2.ShiftRightLogical(product + _round, _shift);
+        }
+    }
+
+    /// <summary>
+    /// result[u] = saturate(RequantizeGate(inputSums[u] + bias[u], ...) + RequantizeGate(recurrentSums[u], ...)): a gate's
+    /// pre-activation from the exact sums of its two products. With an int32 bias (int8 activations) the sums truncate to
+    /// the reference's wrapping 32-bit sums; with an int64 bias (int16 activations) they stay 64-bit, requantized by
+    /// <see cref="Requantizer64"/>.
+    /// </summary>
+    public static void GateFromSums<TBias>(ReadOnlySpan<long> inputSums, ReadOnlySpan<TBias> bias, int inputMultiplier, int inputShift,
+        ReadOnlySpan<long> recurrentSums, int recurrentMultiplier, int recurrentShift, Span<short> result) where TBias : unmanaged
+    {
+        bool wide = typeof(TBias) == typeof(long);
         int n = result.Length;
         if (inputSums.Length < n || bias.Length < n || recurrentSums.Length < n) throw new ArgumentException("gate operands are too short");
         var input = new Requantizer(inputMultiplier, inputShift);
         var recurrent = new Requantizer(recurrentMultiplier, recurrentShift);
+        var input64 = new Requantizer64(inputMultiplier, inputShift);
+        var recurrent64 = new Requantizer64(recurrentMultiplier, recurrentShift);
         ref long xs = ref MemoryMarshal.GetReference(inputSums);
         ref long hs = ref MemoryMarshal.GetReference(recurrentSums);
-        ref int b = ref MemoryMarshal.GetReference(bias);
+        ref TBias b = ref MemoryMarshal.GetReference(bias);
         ref short r = ref MemoryMarshal.GetReference(result);
         int i = 0;
         for (; i + 8 <= n; i += 8)
         {
-            Vector256<int> x = Vector256.Narrow(Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256.LoadUnsafe(ref xs, (nuint)i + 4));
-            Vector256<int> h = Vector256.Narrow(Vector256.LoadUnsafe(ref hs, (nuint)i), Vector256.LoadUnsafe(ref hs, (nuint)i + 4));
-            Saturate(GateLanes(x + Vector256.LoadUnsafe(ref b, (nuint)i), input, h, recurrent)).StoreUnsafe(ref r, (nuint)i);
+            Vector256<long> x0 = Vector256.LoadUnsafe(ref xs, (nuint)i), x1 = Vector256.LoadUnsafe(ref xs, (nuint)i + 4);
+            Vector256<long> h0 = Vector256.LoadUnsafe(ref hs, (nuint)i), h1 = Vector256.LoadUnsafe(ref hs, (nuint)i + 4);
+            Vector256<int> x, h;
+            if (wide)
+            {
+                ref long b64 = ref Unsafe.As<TBias, long>(ref b);
+                x = Vector256.Narrow(input64.Apply(x0 + Vector256.LoadUnsafe(ref b64, (nuint)i)), input64.Apply(x1 + Vector256.LoadUnsafe(ref b64, (nuint)i + 4)));
+                h = Vector256.Narrow(recurrent64.Apply(h0), recurrent64.Apply(h1));
+            }
+            else
+            {
+                x = input.Apply(Vector256.Narrow(x0, x1) + Vector256.LoadUnsafe(ref Unsafe.As<TBias, int>(ref b), (nuint)i));
+                h = recurrent.Apply(Vector256.Narrow(h0, h1));
+            }
+            Saturate(AddGateLanes(x, h)).StoreUnsafe(ref r, (nuint)i);
         }
         for (; i < n; i++)
-            result[i] = SaturatingAdd(RequantizeGate(unchecked((int)inputSums[i] + bias[i]), inputMultiplier, inputShift),
-                RequantizeGate(unchecked((int)recurrentSums[i]), recurrentMultiplier, recurrentShift));
+            result[i] = wide
+                ? SaturatingAdd(RequantizeGate(unchecked(inputSums[i] + Unsafe.As<TBias, long>(ref Unsafe.Add(ref b, i))), inputMultiplier, inputShift),
+                    RequantizeGate(recurrentSums[i], recurrentMultiplier, recurrentShift))
+                : SaturatingAdd(RequantizeGate(unchecked((int)inputSums[i] + Unsafe.As<TBias, int>(ref Unsafe.Add(ref b, i))), inputMultiplier, inputShift),
+                    RequantizeGate(unchecked((int)recurrentSums[i]), recurrentMultiplier, recurrentShift));
     }
 
     /// <summary>The vector form of the reference <see cref="UpdateCell(in LstmCellParameters, ReadOnlySpan{short}, ReadOnlySpan{short}, ReadOnlySpan{short}, Span{short})"/>.</summary>
@@ -202,7 +257,12 @@ internal static partial class LstmArithmetic
     /// <summary>A gate's pre-activation: its two requantized products, each saturated to int16, added with saturation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> GateLanes(Vector256<int> inputSum, in Requantizer input, Vector256<int> recurrentSum, in Requantizer recurrent)
-        => SaturateLanes(SaturateLanes(input.Apply(inputSum)) + SaturateLanes(recurrent.Apply(recurrentSum)));
+        => AddGateLanes(input.Apply(inputSum), recurrent.Apply(recurrentSum));
+
+    /// <summary>A gate's two requantized products, each saturated to int16, added with saturation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> AddGateLanes(Vector256<int> input, Vector256<int> recurrent)
+        => SaturateLanes(SaturateLanes(input) + SaturateLanes(recurrent));
 
     /// <summary>Lanes clamped to the int16 range (they stay 32-bit).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -82,6 +82,44 @@ internal readonly struct FusedLstmLayout
 }
 
 /// <summary>
+/// The shape of the fused float LSTM step (<c>LstmArithmetic.RunFusedFloat</c>): units in blocks of eight float lanes;
+/// per block the four gates' biases, then for every input element and every hidden element the four gates' weights of the
+/// block's eight units, so that one broadcast activation meets each lane's own weight.
+/// </summary>
+internal readonly struct FusedFloatLstmLayout
+{
+    /// <summary>Units per block: one 256-bit vector of float lanes.</summary>
+    public const int BlockUnits = 8;
+
+    /// <summary>The floats of one activation's (or the biases') four gate panels in a block.</summary>
+    public const int PanelFloats = 4 * BlockUnits;
+
+    public readonly int Batches, Steps, InputSize, Units, Blocks;
+
+    public FusedFloatLstmLayout(int batches, int steps, int inputSize, int units)
+    {
+        Batches = batches;
+        Steps = steps;
+        InputSize = inputSize;
+        Units = units;
+        Blocks = (units + BlockUnits - 1) / BlockUnits;
+    }
+
+    /// <summary>The floats of one block: the biases' panel, then one panel per input element and per hidden element.</summary>
+    public int BlockFloats => (1 + InputSize + Units) * PanelFloats;
+
+    public int ArrangedFloats => Blocks * BlockFloats;
+
+    /// <summary>The cell state of every batch row in whole blocks.</summary>
+    public int CellFloats => Batches * Blocks * BlockUnits;
+
+    /// <summary>Every stack byte of one Invoke, in 64 bits.</summary>
+    public long StackBytes => 4L * ((long)Blocks * (1L + InputSize + Units) * PanelFloats + (long)Batches * Blocks * BlockUnits + BlockUnits);
+
+    public bool Fits => InputSize > 0 && Units > 0 && StackBytes <= FusedLstmLayout.MaxStackBytes;
+}
+
+/// <summary>
 /// The LSTM cell's element-wise arithmetic: the reference functions here (one element at a time, TFLM's order of
 /// operations), their vector forms over the same parameters in <c>LstmArithmetic.Simd.cs</c>, which finish the elements
 /// a vector does not cover with these.
@@ -94,6 +132,10 @@ internal static partial class LstmArithmetic
 
     /// <summary>One gate product's sum requantized to Q3.12 and clamped to int16 (int8 activations: 32-bit wrapping sum).</summary>
     public static short RequantizeGate(int sum, int multiplier, int shift)
+        => (short)Math.Clamp(FixedPoint.MultiplyByQuantizedMultiplier(sum, multiplier, shift), short.MinValue, short.MaxValue);
+
+    /// <summary>One gate product's exact sum requantized to Q3.12 and clamped to int16 (int16 activations: 64-bit sum and bias).</summary>
+    public static short RequantizeGate(long sum, int multiplier, int shift)
         => (short)Math.Clamp(FixedPoint.MultiplyByQuantizedMultiplier(sum, multiplier, shift), short.MinValue, short.MaxValue);
 
     /// <summary>The saturating int16 sum of a gate's input and recurrent parts.</summary>

@@ -44,9 +44,14 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
     // Whether the activations and the cell and hidden updates run in vectors (and, with int8 activations, the gates'
     // requantization too).
     private bool _vectorCell;
+    // Whether the gates' requantization runs in vectors too (from the exact sums of the fast gate products).
+    private bool _vectorGates;
     // Whether int8 activations run the fused step (all four gates, the cell and the hidden output in one pass per step).
     private bool _fused;
     private FusedLstmLayout _fusedLayout;
+    // Whether float activations run the fused step (see LstmArithmetic.RunFusedFloat).
+    private bool _fusedFloat;
+    private FusedFloatLstmLayout _fusedFloatLayout;
 
     public void Prepare(PrepareContext context)
     {
@@ -149,6 +154,12 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         _vectorCell = _fastGates && (_mode == Mode.Float
             ? _units <= Int16Dot.StackSums && LstmArithmetic.CanVectorizeFloat(_level)
             : LstmArithmetic.CanVectorize(_level, _cell) && (_mode == Mode.Int16 || GatesVectorize()));
+        _vectorGates = _vectorCell && _mode != Mode.Float && (_mode == Mode.Int8 || GatesVectorize64());
+        if (_mode == Mode.Float && _level != SimdLevel.Reference)
+        {
+            _fusedFloatLayout = new FusedFloatLstmLayout(_batches, _steps, _inputSize, _units);
+            _fusedFloat = LstmArithmetic.CanFuseFloat(_level, _fusedFloatLayout);
+        }
         if (_mode == Mode.Int8 && _level != SimdLevel.Reference)
         {
             _fusedLayout = new FusedLstmLayout(LstmArithmetic.FusedUsesVnni(_level), _batches, _steps, _inputSize, _units);
@@ -160,6 +171,14 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
     {
         for (int g = 0; g < 4; g++)
             if (!LstmArithmetic.FitsMultiplier(_inputMultiplier[g], _inputShift[g]) || !LstmArithmetic.FitsMultiplier(_recurrentMultiplier[g], _recurrentShift[g]))
+                return false;
+        return true;
+    }
+
+    private bool GatesVectorize64()
+    {
+        for (int g = 0; g < 4; g++)
+            if (!LstmArithmetic.FitsMultiplier64(_inputMultiplier[g], _inputShift[g]) || !LstmArithmetic.FitsMultiplier64(_recurrentMultiplier[g], _recurrentShift[g]))
                 return false;
         return true;
     }
@@ -216,6 +235,7 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
     {
         switch (_mode)
         {
+            case Mode.Float when _fusedFloat: InvokeFusedFloat(context); break;
             case Mode.Float: InvokeFloat(context); break;
             case Mode.Int8 when _fused: InvokeFused(context); break;
             case Mode.Int8: InvokeInteger<sbyte>(context); break;
@@ -340,7 +360,7 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         Span<short> temp = context.Scratch<short>(_buffers[3]);
         int outerCount = _timeMajor ? 1 : _batches;
         LstmCellParameters p = _cell;
-        bool vectorGates = _vectorCell && _mode == Mode.Int8;
+        bool vectorGates = _vectorGates;
 
         for (int outer = 0; outer < outerCount; outer++)
         {
@@ -357,8 +377,7 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
                 // comes after the cell update, into the input gate's buffer, as in TFLM.
                 if (vectorGates)
                 {
-                    VectorGates(context, MemoryMarshal.Cast<TAct, sbyte>(x), MemoryMarshal.Cast<TAct, sbyte>(h), rows,
-                        forget[..n], inputGate[..n], cellGate[..n], temp[..n]);
+                    VectorGates(context, x, h, rows, forget[..n], inputGate[..n], cellGate[..n], temp[..n]);
                 }
                 else
                 {
@@ -414,6 +433,19 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
             context.Variable<short>(CellStateIndex), context.Output<sbyte>(0));
     }
 
+    /// <summary>The float LSTM through <see cref="LstmArithmetic.RunFusedFloat"/>, its weights arranged on the stack (sizes bounded in Prepare).</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the arrangement writes every float
+    private void InvokeFusedFloat(InvokeContext context)
+    {
+        FusedFloatLstmLayout layout = _fusedFloatLayout;
+        Span<float> arranged = stackalloc float[layout.ArrangedFloats];
+        for (int g = 0; g < 4; g++)
+            LstmArithmetic.ArrangeFusedFloatGate(layout, g, context.Input<float>(InputWeightIndex[g]), context.Input<float>(RecurrentWeightIndex[g]),
+                context.Input<float>(BiasIndex[g]), arranged);
+        LstmArithmetic.RunFusedFloat(layout, arranged, _timeMajor, _cellClip, context.Input<float>(InputIndex), context.Variable<float>(HiddenStateIndex),
+            context.Variable<float>(CellStateIndex), context.Output<float>(0));
+    }
+
     private void Logistic(Span<short> gate)
     {
         if (_vectorCell) LstmArithmetic.Logistic(gate, gate);
@@ -421,28 +453,39 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
     }
 
     /// <summary>
-    /// The four gates' pre-activations with int8 activations: the input and hidden rows widened once, each gate's two
-    /// products as exact sums (<see cref="Int16Dot"/>), requantized and added eight at a time.
+    /// The four gates' pre-activations: each gate's two products as exact sums (<see cref="Int16Dot"/>; int8 rows widened
+    /// once with their offsets, int16 rows as they are), requantized and added eight at a time.
     /// </summary>
     [System.Runtime.CompilerServices.SkipLocalsInit] // rows and sums are written before they are read
-    private void VectorGates(InvokeContext context, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> h, int rows,
-        Span<short> forget, Span<short> inputGate, Span<short> cellGate, Span<short> outputGate)
+    private void VectorGates<TAct>(InvokeContext context, ReadOnlySpan<TAct> x, ReadOnlySpan<TAct> h, int rows,
+        Span<short> forget, Span<short> inputGate, Span<short> cellGate, Span<short> outputGate) where TAct : unmanaged
     {
-        Span<short> xRow = stackalloc short[_inputSize];
-        Span<short> hRow = stackalloc short[_units];
+        bool int8 = typeof(TAct) == typeof(sbyte);
+        Span<short> xRow = stackalloc short[int8 ? _inputSize : 0];
+        Span<short> hRow = stackalloc short[int8 ? _units : 0];
         Span<long> xSums = stackalloc long[_units];
         Span<long> hSums = stackalloc long[_units];
         for (int b = 0; b < rows; b++)
         {
-            MatMulArithmetic.WidenWithOffset(x.Slice(b * _inputSize, _inputSize), _inputOffset, xRow);
-            MatMulArithmetic.WidenWithOffset(h.Slice(b * _units, _units), _hiddenOffset, hRow);
+            ReadOnlySpan<TAct> xb = x.Slice(b * _inputSize, _inputSize), hb = h.Slice(b * _units, _units);
+            if (int8)
+            {
+                MatMulArithmetic.WidenWithOffset(MemoryMarshal.Cast<TAct, sbyte>(xb), _inputOffset, xRow);
+                MatMulArithmetic.WidenWithOffset(MemoryMarshal.Cast<TAct, sbyte>(hb), _hiddenOffset, hRow);
+            }
+            // int16 activations have no offset here (see Prepare), so they are the rows as they are.
+            ReadOnlySpan<short> xs = int8 ? xRow : MemoryMarshal.Cast<TAct, short>(xb), hs = int8 ? hRow : MemoryMarshal.Cast<TAct, short>(hb);
             for (int g = 0; g < 4; g++)
             {
                 Span<short> result = (g switch { Forget => forget, InputGate => inputGate, Cell => cellGate, _ => outputGate }).Slice(b * _units, _units);
-                Int16Dot.Rows(_level, xRow, context.Input<sbyte>(InputWeightIndex[g]), _inputSize, _units, xSums);
-                Int16Dot.Rows(_level, hRow, context.Input<sbyte>(RecurrentWeightIndex[g]), _units, _units, hSums);
-                LstmArithmetic.GateFromSums(xSums, context.Input<int>(BiasIndex[g]), _inputMultiplier[g], _inputShift[g],
-                    hSums, _recurrentMultiplier[g], _recurrentShift[g], result);
+                Int16Dot.Rows(_level, xs, context.Input<sbyte>(InputWeightIndex[g]), _inputSize, _units, xSums);
+                Int16Dot.Rows(_level, hs, context.Input<sbyte>(RecurrentWeightIndex[g]), _units, _units, hSums);
+                if (int8)
+                    LstmArithmetic.GateFromSums(xSums, context.Input<int>(BiasIndex[g]), _inputMultiplier[g], _inputShift[g],
+                        hSums, _recurrentMultiplier[g], _recurrentShift[g], result);
+                else
+                    LstmArithmetic.GateFromSums(xSums, context.Input<long>(BiasIndex[g]), _inputMultiplier[g], _inputShift[g],
+                        hSums, _recurrentMultiplier[g], _recurrentShift[g], result);
             }
         }
     }
@@ -495,10 +538,9 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
                     acc = 0;
                     for (int k = 0; k < depth; k++) acc += w[k] * (Scalar.ToInt32(xb[k]) + inputOffset);
                 }
-                int scaled = int8
-                    ? FixedPoint.MultiplyByQuantizedMultiplier(unchecked((int)acc + (bias32.IsEmpty ? 0 : bias32[u])), multiplier, shift)
-                    : FixedPoint.MultiplyByQuantizedMultiplier(unchecked(acc + (bias64.IsEmpty ? 0 : bias64[u])), multiplier, shift);
-                result[b * _units + u] = (short)Math.Clamp(scaled, short.MinValue, short.MaxValue);
+                result[b * _units + u] = int8
+                    ? LstmArithmetic.RequantizeGate(unchecked((int)acc + (bias32.IsEmpty ? 0 : bias32[u])), multiplier, shift)
+                    : LstmArithmetic.RequantizeGate(unchecked(acc + (bias64.IsEmpty ? 0 : bias64[u])), multiplier, shift);
             }
         }
     }

@@ -96,6 +96,14 @@ internal static partial class LstmArithmetic
 
     public static bool FusedUsesVnni(SimdLevel level) => false;
 
+    public static bool CanFuseFloat(SimdLevel level, in FusedFloatLstmLayout layout) => false;
+
+    public static void ArrangeFusedFloatGate(in FusedFloatLstmLayout layout, int gate, ReadOnlySpan<float> inputWeights,
+        ReadOnlySpan<float> recurrentWeights, ReadOnlySpan<float> bias, Span<float> arranged) => throw ReferenceOnly.NoFastPath();
+
+    public static void RunFusedFloat(in FusedFloatLstmLayout layout, ReadOnlySpan<float> arranged, bool timeMajor, float clip,
+        ReadOnlySpan<float> input, Span<float> hidden, Span<float> cell, Span<float> output) => throw ReferenceOnly.NoFastPath();
+
     public static void ArrangeFusedGate(in FusedLstmLayout layout, int gate, ReadOnlySpan<sbyte> inputWeights, ReadOnlySpan<sbyte> recurrentWeights,
         ReadOnlySpan<int> bias, Span<byte> arranged, Span<int> constants) => throw ReferenceOnly.NoFastPath();
 
@@ -106,8 +114,12 @@ internal static partial class LstmArithmetic
 
     public static bool FitsMultiplier(int multiplier, int shift) => false;
 
-    public static void GateFromSums(ReadOnlySpan<long> inputSums, ReadOnlySpan<int> bias, int inputMultiplier, int inputShift,
-        ReadOnlySpan<long> recurrentSums, int recurrentMultiplier, int recurrentShift, Span<short> result) => throw ReferenceOnly.NoFastPath();
+    public static bool FitsMultiplier64(int multiplier, int shift) => false;
+
+
+    public static void GateFromSums<TBias>(ReadOnlySpan<long> inputSums, ReadOnlySpan<TBias> bias, int inputMultiplier, int inputShift,
+        ReadOnlySpan<long> recurrentSums, int recurrentMultiplier, int recurrentShift, Span<short> result) where TBias : unmanaged
+        => throw ReferenceOnly.NoFastPath();
 
     public static void UpdateCellFast(in LstmCellParameters p, ReadOnlySpan<short> forget, ReadOnlySpan<short> input, ReadOnlySpan<short> cellGate,
         Span<short> cell) => throw ReferenceOnly.NoFastPath();

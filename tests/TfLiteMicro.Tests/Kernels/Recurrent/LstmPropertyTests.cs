@@ -93,6 +93,78 @@ public sealed class LstmPropertyTests
         FastPath.AssertMatchesReference(model, random, $"LSTM int8 input 200 units 64 {details}", invokes: 2);
     }
 
+    /// <summary>
+    /// The fused float step (eight units in lanes, multiply-adds of broadcast activations): unit counts around its blocks of
+    /// eight, odd and even input sizes, both layouts with several batch rows, long sequences, with and without the cell clip.
+    /// </summary>
+    [Fact]
+    public void FusedFloatMatchesReference()
+    {
+        var random = new Random(7360);
+        int[] unitChoices = [1, 2, 7, 8, 9, 15, 16, 17, 20, 24, 31, 33];
+        int cases = FastPath.Cases(40);
+        for (int i = 0; i < cases; i++)
+        {
+            int units = unitChoices[random.Next(unitChoices.Length)], batches = random.Next(1, 4);
+            // Input sizes up to 40 within the stack bound (each block's panels take 128 bytes per input and hidden element).
+            int blocks = (units + 7) / 8, inputSize = random.Next(1, Math.Min(40, FusedLstmLayout.MaxStackBytes / 128 / blocks - 2 - units) + 1);
+            int steps = i % 4 == 3 ? random.Next(30, 60) : random.Next(1, 8);
+            bool timeMajor = random.Next(2) == 0;
+            float cellClip = random.Next(3) == 0 ? Scale(random, 0.05f, 8f) : 0f;
+            Assert.True(new FusedFloatLstmLayout(batches, steps, inputSize, units).Fits);
+            byte[] model = Build(random, TensorType.Float32, batches, steps, inputSize, units, timeMajor, cellClip, out _);
+            FastPath.AssertMatchesReference(model, random,
+                $"case {i}: fused LSTM float batches {batches} steps {steps} input {inputSize} units {units} time-major {timeMajor} clip {cellClip}",
+                floatTolerance: 1e-5, invokes: 3);
+        }
+    }
+
+    /// <summary>A float LSTM too large for the fused step's stack runs the unfused fast path, within tolerance of the reference too.</summary>
+    [Fact]
+    public void LargeFloatLstmMatchesReference()
+    {
+        var random = new Random(7361);
+        Assert.False(new FusedFloatLstmLayout(1, 2, 200, 64).Fits);
+        byte[] model = Build(random, TensorType.Float32, 1, 2, 200, 64, timeMajor: false, cellClip: 0f, out _);
+        FastPath.AssertMatchesReference(model, random, "LSTM float input 200 units 64", floatTolerance: 1e-5, invokes: 2);
+    }
+
+    /// <summary>
+    /// int16 activations with the vector gate requantization (64-bit sums and biases, the 16-bit reduced multiplier): inputs
+    /// at the int16 extremes, biases up to 2^62 (the reference's 64-bit products wrap), gate scales whose rounding shifts
+    /// take the vector form and scales whose shifts do not, several batch, unit and input sizes, both layouts, with and
+    /// without the cell clip.
+    /// </summary>
+    [Fact]
+    public void Int16MatchesReferenceAtExtremes()
+    {
+        var random = new Random(7362);
+        int cases = FastPath.Cases(30);
+        for (int i = 0; i < cases; i++)
+        {
+            int units = random.Next(1, 30), inputSize = random.Next(1, 45), batches = random.Next(1, 4), steps = random.Next(1, 6);
+            bool timeMajor = random.Next(2) == 0;
+            float cellClip = i % 3 == 0 ? Scale(random, 0.05f, 8f) : 0f;
+            // Weight scales from tiny (rounding shifts past 32: the scalar requantization) to large (gate sums saturate).
+            float weightScale = i % 4 == 0 ? Scale(random, 1e-9f, 1e-7f) : Scale(random, 0.002f, 2f);
+            int biasBits = i % 2 == 0 ? 62 : 20;
+            byte[] model = Build(random, TensorType.Int16, batches, steps, inputSize, units, timeMajor, cellClip, out string details,
+                weightScale: weightScale, biasBits: biasBits);
+            FastPath.AssertMatchesReference(model, random,
+                $"case {i}: LSTM int16 at extremes batches {batches} steps {steps} input {inputSize} units {units} time-major {timeMajor} clip {cellClip} weight scale {weightScale} bias 2^{biasBits} {details}",
+                fill: (_, bytes) =>
+                {
+                    for (int k = 0; k + 1 < bytes.Length; k += 2)
+                    {
+                        short v = random.Next(3) switch { 0 => short.MinValue, 1 => short.MaxValue, _ => (short)random.Next(short.MinValue, short.MaxValue + 1) };
+                        bytes[k] = (byte)v;
+                        bytes[k + 1] = (byte)(v >> 8);
+                    }
+                },
+                invokes: 3);
+        }
+    }
+
     /// <summary>trained_lstm_int8's shape (28 inputs, 20 units, 28 steps) takes the fused step at both instruction sets.</summary>
     [Theory]
     [InlineData(true)]
@@ -101,7 +173,7 @@ public sealed class LstmPropertyTests
         => Assert.True(new FusedLstmLayout(vnni, batches: 1, steps: 28, inputSize: 28, units: 20).Fits);
 
     private static byte[] Build(Random random, TensorType type, int batches, int steps, int inputSize, int units, bool timeMajor, float cellClip,
-        out string details, int? fixedInputZeroPoint = null)
+        out string details, int? fixedInputZeroPoint = null, float? weightScale = null, int? biasBits = null)
     {
         var builder = new ModelBuilder();
         SubgraphBuilder graph = builder.AddSubgraph("main");
@@ -121,13 +193,14 @@ public sealed class LstmPropertyTests
         inputs[0] = input;
         for (int g = 0; g < 4; g++)
         {
-            inputs[1 + g] = Weights(graph, random, isFloat, $"wx{g}", units, inputSize);
-            inputs[5 + g] = Weights(graph, random, isFloat, $"wh{g}", units, units);
+            inputs[1 + g] = Weights(graph, random, isFloat, $"wx{g}", units, inputSize, weightScale);
+            inputs[5 + g] = Weights(graph, random, isFloat, $"wh{g}", units, units, weightScale);
             inputs[12 + g] = type switch
             {
                 TensorType.Float32 => graph.AddConstant($"b{g}", TensorType.Float32, [units], AsBytes(Floats(random, units))),
                 TensorType.Int8 => graph.AddConstant($"b{g}", TensorType.Int32, [units], AsBytes(Bias(random, units)), Quant.PerTensor(inputScale * 0.01f)),
-                _ => graph.AddConstant($"b{g}", TensorType.Int64, [units], AsBytes(Bias64(random, units)), Quant.PerTensor(inputScale * 0.01f)),
+                _ => graph.AddConstant($"b{g}", TensorType.Int64, [units], AsBytes(biasBits is int bits ? WideBias(random, units, bits) : Bias64(random, units)),
+                    Quant.PerTensor(inputScale * 0.01f)),
             };
         }
         inputs[18] = graph.AddTensor("hidden", type, [batches, units], Q(hiddenScale, hiddenZeroPoint), isVariable: true);
@@ -140,8 +213,17 @@ public sealed class LstmPropertyTests
         return builder.Build();
     }
 
-    private static int Weights(SubgraphBuilder graph, Random random, bool isFloat, string name, int rows, int columns)
+    private static int Weights(SubgraphBuilder graph, Random random, bool isFloat, string name, int rows, int columns, float? scale)
         => isFloat
             ? graph.AddConstant(name, TensorType.Float32, [rows, columns], AsBytes(Floats(random, rows * columns)))
-            : graph.AddConstant(name, TensorType.Int8, [rows, columns], RandomBytes(random, rows * columns), Quant.PerTensor(Scale(random, 0.002f, 0.03f)));
+            : graph.AddConstant(name, TensorType.Int8, [rows, columns], RandomBytes(random, rows * columns),
+                Quant.PerTensor(scale ?? Scale(random, 0.002f, 0.03f)));
+
+    /// <summary>int64 biases uniform within ±2^<paramref name="bits"/>.</summary>
+    private static long[] WideBias(Random random, int count, int bits)
+    {
+        var values = new long[count];
+        for (int k = 0; k < count; k++) values[k] = random.NextInt64(-(1L << bits), 1L << bits);
+        return values;
+    }
 }
