@@ -859,13 +859,14 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     }
 
     /// <summary>The first filter tap whose input coordinate origin + dilation * tap is not negative.</summary>
-    private static int FirstInside(int origin, int dilation) => origin >= 0 ? 0 : (-origin + dilation - 1) / dilation;
+    /// <remarks>In 64 bits: a padding near the dilation of a huge dilation would wrap the sum in 32.</remarks>
+    private static int FirstInside(int origin, int dilation) => origin >= 0 ? 0 : (int)((-(long)origin + dilation - 1) / dilation);
 
     /// <summary>One past the last filter tap whose input coordinate is below <paramref name="size"/>.</summary>
     private static int EndInside(int origin, int dilation, int taps, int size)
     {
         if (origin >= size) return 0;
-        int end = (size - 1 - origin) / dilation + 1;
-        return Math.Min(end, taps);
+        long end = ((long)size - 1 - origin) / dilation + 1;
+        return (int)Math.Min(end, taps);
     }
 }
