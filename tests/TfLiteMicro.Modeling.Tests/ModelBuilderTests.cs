@@ -124,38 +124,38 @@ public class ModelBuilderTests
         ModelOperator fc = main.Operators[0];
         Assert.Equal([0, 1, 2], fc.Inputs);
         Assert.Equal([3], fc.Outputs);
-        Assert.Equal(8, fc.BuiltinOptionsType);
-        Assert.Equal((byte)FusedActivation.Relu, fc.BuiltinOptions.GetByte(0));
-        Assert.Equal(0, fc.BuiltinOptions.GetByte(1));
-        Assert.True(fc.BuiltinOptions.GetBool(2));
+        Assert.Equal(OptionsSchema.FullyConnectedOptions.UnionType, fc.BuiltinOptionsType);
+        Assert.Equal((byte)FusedActivation.Relu, fc.BuiltinOptions.GetByte(OptionsSchema.FullyConnectedOptions.FusedActivationFunction));
+        Assert.Equal(0, fc.BuiltinOptions.GetByte(OptionsSchema.FullyConnectedOptions.WeightsFormat));
+        Assert.True(fc.BuiltinOptions.GetBool(OptionsSchema.FullyConnectedOptions.KeepNumDims));
         Assert.True(fc.CustomOptions.IsEmpty);
 
         ModelOperator reshape = main.Operators[1];
         Assert.Equal([3, -1], reshape.Inputs);
-        Assert.Equal(17, reshape.BuiltinOptionsType);
-        Assert.Equal([2, 2], reshape.BuiltinOptions.GetInt32Array(0));
+        Assert.Equal(OptionsSchema.ReshapeOptions.UnionType, reshape.BuiltinOptionsType);
+        Assert.Equal([2, 2], reshape.BuiltinOptions.GetInt32Array(OptionsSchema.ReshapeOptions.NewShape));
 
         ModelOperator custom = main.Operators[2];
         Assert.True(custom.Code.IsCustom);
         Assert.Equal(0, custom.BuiltinOptionsType);
         Assert.Equal(new byte[] { 0xAA, 0xBB, 0xCC }, custom.CustomOptions.ToArray());
 
-        Assert.Equal(9, main.Operators[3].BuiltinOptionsType);
-        Assert.Equal(0.75f, main.Operators[3].BuiltinOptions.GetFloat(0));
+        Assert.Equal(OptionsSchema.SoftmaxOptions.UnionType, main.Operators[3].BuiltinOptionsType);
+        Assert.Equal(0.75f, main.Operators[3].BuiltinOptions.GetFloat(OptionsSchema.SoftmaxOptions.Beta));
 
         ModelOperator matmul = main.Operators[4];
-        Assert.Equal(101, matmul.BuiltinOptionsType);
-        Assert.True(matmul.BuiltinOptions.GetBool(0));
-        Assert.True(matmul.BuiltinOptions.Has(1));
-        Assert.False(matmul.BuiltinOptions.GetBool(1, true));
-        Assert.True(matmul.BuiltinOptions.GetBool(2));
+        Assert.Equal(OptionsSchema.BatchMatMulOptions.UnionType, matmul.BuiltinOptionsType);
+        Assert.True(matmul.BuiltinOptions.GetBool(OptionsSchema.BatchMatMulOptions.AdjX));
+        Assert.True(matmul.BuiltinOptions.Has(OptionsSchema.BatchMatMulOptions.AdjY));
+        Assert.False(matmul.BuiltinOptions.GetBool(OptionsSchema.BatchMatMulOptions.AdjY, true));
+        Assert.True(matmul.BuiltinOptions.GetBool(OptionsSchema.BatchMatMulOptions.AsymmetricQuantizeInputs));
         Assert.Equal([5], matmul.Intermediates);
 
         Subgraph second = model.Subgraphs[1];
         Assert.Equal("second", second.Name);
         Assert.Equal(new[] { 1.5f, -2.5f }, MemoryMarshal.Cast<byte, float>(second.Tensors[1].Data.Span).ToArray());
-        Assert.Equal(11, second.Operators[0].BuiltinOptionsType);
-        Assert.Equal((byte)FusedActivation.Relu6, second.Operators[0].BuiltinOptions.GetByte(0));
+        Assert.Equal(OptionsSchema.AddOptions.UnionType, second.Operators[0].BuiltinOptionsType);
+        Assert.Equal((byte)FusedActivation.Relu6, second.Operators[0].BuiltinOptions.GetByte(OptionsSchema.AddOptions.FusedActivationFunction));
         ModelOperator composite = second.Operators[1];
         Assert.Equal(0, composite.BuiltinOptionsType);
         Assert.Equal(21, composite.BuiltinOptions2Type);

@@ -92,7 +92,7 @@ public class SineWorkflowTests
             Assert.Equal(TensorType.Int32, b.Type);
             Assert.Equal((float)((double)x.Quantization.Scale * w.Quantization.Scale), b.Quantization.Scale);
             Assert.All(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(w.Data.Span).ToArray(), q => Assert.InRange(q, -127, 127));
-            if (op.BuiltinOptions.GetByte(0) == 1) Assert.Equal(-128, y.Quantization.ZeroPoint); // ReLU output starts at 0
+            if (op.BuiltinOptions.GetByte(OptionsSchema.FullyConnectedOptions.FusedActivationFunction) == 1) Assert.Equal(-128, y.Quantization.ZeroPoint); // ReLU output starts at 0
         }
     }
 
@@ -110,7 +110,8 @@ public class SineWorkflowTests
                 ModelOperator a = theirs.Operators[o], b = mine.Operators[o];
                 Assert.Equal(a.Code.BuiltinCode, b.Code.BuiltinCode);
                 Assert.Equal(a.Code.Version, b.Code.Version);
-                Assert.Equal(a.BuiltinOptions.GetByte(0), b.BuiltinOptions.GetByte(0));
+                Assert.Equal(a.BuiltinOptions.GetByte(OptionsSchema.FullyConnectedOptions.FusedActivationFunction),
+                    b.BuiltinOptions.GetByte(OptionsSchema.FullyConnectedOptions.FusedActivationFunction));
                 for (int i = 0; i < 3; i++)
                 {
                     ModelTensor ta = theirs.Tensors[a.Inputs[i]], tb = mine.Tensors[b.Inputs[i]];
@@ -184,7 +185,7 @@ public class SineWorkflowTests
             ReadOnlySpan<int> b = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(bt.Data.Span);
             int depth = wt.Shape[1], outputs = wt.Shape[0];
             int yZero = yt.Quantization.ZeroPoint;
-            int min = op.BuiltinOptions.GetByte(0) == 1 ? Math.Max(-128, yZero) : -128;
+            int min = op.BuiltinOptions.GetByte(OptionsSchema.FullyConnectedOptions.FusedActivationFunction) == 1 ? Math.Max(-128, yZero) : -128;
             var next = new int[outputs];
             for (int c = 0; c < outputs; c++)
             {

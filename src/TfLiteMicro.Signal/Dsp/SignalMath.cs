@@ -14,40 +14,24 @@ public static class SignalMath
     public static int MostSignificantBit64(ulong x) => x == 0 ? 64 : 64 - System.Numerics.BitOperations.LeadingZeroCount(x);
 
     /// <summary>Rounded integer square root of a 32-bit value (bit-by-bit, rounding up when the remainder exceeds the root).</summary>
-    public static ushort Sqrt32(uint num)
-    {
-        if (num == 0) return 0;
-        uint res = 0;
-        int maxBitNumber = 32 - MostSignificantBit32(num);
-        maxBitNumber |= 1;
-        uint bit = 1u << (31 - maxBitNumber);
-        int iterations = (31 - maxBitNumber) / 2 + 1;
-        while (iterations-- > 0)
-        {
-            if (num >= res + bit)
-            {
-                num -= res + bit;
-                res = (res >> 1) + bit;
-            }
-            else
-            {
-                res >>= 1;
-            }
-            bit >>= 2;
-        }
-        if (num > res && res != 0xFFFF) ++res;
-        return (ushort)res;
-    }
+    public static ushort Sqrt32(uint num) => num == 0 ? (ushort)0 : (ushort)RoundedSqrt(num, 32 - MostSignificantBit32(num), 31, 0xFFFF);
 
     /// <summary>Rounded integer square root of a 64-bit value; values below 2^32 take the 32-bit path, as TFLM does.</summary>
     public static uint Sqrt64(ulong num)
+        => (num >> 32) == 0 ? Sqrt32((uint)num) : (uint)RoundedSqrt(num, 64 - MostSignificantBit64(num), 63, 0xFFFFFFFF);
+
+    /// <summary>
+    /// The bit-by-bit square root of both widths: <paramref name="leadingZeros"/> of <paramref name="num"/> at the
+    /// width whose top bit is <paramref name="topBit"/>, rounded up when the remainder exceeds the root unless the root
+    /// is already <paramref name="largest"/>, the width's cap. Run on a 32-bit value the 64-bit sums never carry past
+    /// bit 32, so both widths are exactly TFLM's.
+    /// </summary>
+    private static ulong RoundedSqrt(ulong num, int leadingZeros, int topBit, ulong largest)
     {
-        if ((num >> 32) == 0) return Sqrt32((uint)num);
         ulong res = 0;
-        int maxBitNumber = 64 - MostSignificantBit64(num);
-        maxBitNumber |= 1;
-        ulong bit = 1UL << (63 - maxBitNumber);
-        int iterations = (63 - maxBitNumber) / 2 + 1;
+        int maxBitNumber = leadingZeros | 1;
+        ulong bit = 1UL << (topBit - maxBitNumber);
+        int iterations = (topBit - maxBitNumber) / 2 + 1;
         while (iterations-- > 0)
         {
             if (num >= res + bit)
@@ -61,8 +45,8 @@ public static class SignalMath
             }
             bit >>= 2;
         }
-        if (num > res && res != 0xFFFFFFFFUL) ++res;
-        return (uint)res;
+        if (num > res && res != largest) ++res;
+        return res;
     }
 
     // Correction of the linear interpolation of log2 over [1, 2), in 128 segments (scale 2^16).

@@ -42,43 +42,44 @@ public sealed class SignalOverlapAdd : IKernel, IResettableKernel
 
     public void Invoke(InvokeContext context)
     {
-        if (_type == TensorType.Int16)
+        if (_type == TensorType.Int16) Run<short, SaturatingInt16>(context);
+        else Run<float, FloatSum>(context);
+    }
+
+    private void Run<T, TAdd>(InvokeContext context) where T : unmanaged where TAdd : struct, ISampleAdd<T>
+    {
+        ReadOnlySpan<T> input = context.Input<T>(0);
+        Span<T> output = context.Output<T>(0);
+        Span<T> state = context.Persistent<T>(_stateHandle);
+        TAdd add = default;
+        for (int i = 0; i < _outerDims; i++)
         {
-            ReadOnlySpan<short> input = context.Input<short>(0);
-            Span<short> output = context.Output<short>(0);
-            Span<short> state = context.Persistent<short>(_stateHandle);
-            for (int i = 0; i < _outerDims; i++)
+            Span<T> buffer = state.Slice(i * _frameSize, _frameSize);
+            for (int frame = 0; frame < _frames; frame++)
             {
-                Span<short> buffer = state.Slice(i * _frameSize, _frameSize);
-                for (int frame = 0; frame < _frames; frame++)
-                {
-                    ReadOnlySpan<short> x = input.Slice((i * _frames + frame) * _frameSize, _frameSize);
-                    for (int k = 0; k < _frameSize; k++)
-                        buffer[k] = (short)Math.Clamp(x[k] + buffer[k], short.MinValue, short.MaxValue);
-                    buffer.Slice(0, _frameStep).CopyTo(output.Slice((i * _frames + frame) * _frameStep, _frameStep));
-                    buffer.Slice(_frameStep).CopyTo(buffer);
-                    buffer.Slice(_frameSize - _frameStep).Clear();
-                }
+                ReadOnlySpan<T> x = input.Slice((i * _frames + frame) * _frameSize, _frameSize);
+                for (int k = 0; k < _frameSize; k++)
+                    buffer[k] = add.Add(buffer[k], x[k]);
+                buffer.Slice(0, _frameStep).CopyTo(output.Slice((i * _frames + frame) * _frameStep, _frameStep));
+                buffer.Slice(_frameStep).CopyTo(buffer);
+                buffer.Slice(_frameSize - _frameStep).Clear();
             }
         }
-        else
-        {
-            ReadOnlySpan<float> input = context.Input<float>(0);
-            Span<float> output = context.Output<float>(0);
-            Span<float> state = context.Persistent<float>(_stateHandle);
-            for (int i = 0; i < _outerDims; i++)
-            {
-                Span<float> buffer = state.Slice(i * _frameSize, _frameSize);
-                for (int frame = 0; frame < _frames; frame++)
-                {
-                    ReadOnlySpan<float> x = input.Slice((i * _frames + frame) * _frameSize, _frameSize);
-                    for (int k = 0; k < _frameSize; k++)
-                        buffer[k] += x[k];
-                    buffer.Slice(0, _frameStep).CopyTo(output.Slice((i * _frames + frame) * _frameStep, _frameStep));
-                    buffer.Slice(_frameStep).CopyTo(buffer);
-                    buffer.Slice(_frameSize - _frameStep).Clear();
-                }
-            }
-        }
+    }
+
+    /// <summary>How a frame's sample is added onto the running buffer.</summary>
+    private interface ISampleAdd<T>
+    {
+        T Add(T sum, T sample);
+    }
+
+    private readonly struct SaturatingInt16 : ISampleAdd<short>
+    {
+        public short Add(short sum, short sample) => (short)Math.Clamp(sample + sum, short.MinValue, short.MaxValue);
+    }
+
+    private readonly struct FloatSum : ISampleAdd<float>
+    {
+        public float Add(float sum, float sample) => sum + sample;
     }
 }

@@ -728,8 +728,9 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     private static Vector128<sbyte> Shuffle(Vector128<sbyte> v, Vector128<byte> lanes) => ByteLookup.Shuffle(v.AsByte(), lanes).AsSByte();
 
     /// <summary>
-    /// Float: four or eight channels at a time, each channel's taps added in the reference's order with
-    /// separate multiply and add, then the bias: the reference's exact sums.
+    /// Float: eight, then four, then one channel at a time (<see cref="FloatChannels"/> over a lane step), each
+    /// channel's taps added in the reference's order with separate multiply and add, then the bias: the reference's
+    /// exact sums.
     /// </summary>
     private void RunFloatRows(InvokeContext context, int firstRow, int endRow)
     {
@@ -744,11 +745,6 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         if (input.Length < _p.Batches * _p.InputHeight * _p.InputWidth * _p.InputDepth || filter.Length < _p.FilterHeight * _p.FilterWidth * channels
             || output.Length < _p.Batches * _p.OutputHeight * _p.OutputWidth * channels || (!bias.IsEmpty && bias.Length < channels))
             throw context.Error("tensor data is shorter than its shape");
-        ref float x = ref MemoryMarshal.GetReference(input);
-        ref float w = ref MemoryMarshal.GetReference(filter);
-        bool hasBias = !bias.IsEmpty;
-        Vector256<float> min = Vector256.Create(_p.FloatMin), max = Vector256.Create(_p.FloatMax);
-        Vector128<float> min4 = Vector128.Create(_p.FloatMin), max4 = Vector128.Create(_p.FloatMax);
         bool wide = Vector256.IsHardwareAccelerated && _wide;
         int o = firstRow * _p.OutputWidth * channels;
         for (int line = firstRow; line < endRow; line++)
@@ -760,65 +756,117 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
             for (int ox = 0; ox < _p.OutputWidth; ox++, o += channels)
             {
                 int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
-                int fxStart = FirstInside(xOrigin, _p.DilationWidth);
-                int fxEnd = EndInside(xOrigin, _p.DilationWidth, _p.FilterWidth, _p.InputWidth);
+                var window = new FloatWindow(b * _p.InputHeight + yOrigin, xOrigin, fyStart, fyEnd,
+                    FirstInside(xOrigin, _p.DilationWidth), EndInside(xOrigin, _p.DilationWidth, _p.FilterWidth, _p.InputWidth), stride, broadcast);
                 Span<float> destination = output.Slice(o, channels);
                 int c = 0;
-                if (wide)
-                {
-                    for (; c + 8 <= channels; c += 8)
-                    {
-                        Vector256<float> acc = default;
-                        for (int fy = fyStart; fy < fyEnd; fy++)
-                        {
-                            int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * stride + (broadcast ? 0 : c);
-                            int weight = fy * _p.FilterWidth * channels + c;
-                            for (int fx = fxStart; fx < fxEnd; fx++)
-                                acc += (broadcast ? Vector256.Create(Unsafe.Add(ref x, pixel + _p.DilationWidth * fx)) : Vector256.LoadUnsafe(ref x, (nuint)(pixel + _p.DilationWidth * fx * stride)))
-                                    * Vector256.LoadUnsafe(ref w, (nuint)(weight + fx * channels));
-                        }
-                        if (hasBias) acc += Vector256.Create(bias.Slice(c, 8));
-                        Vector256.Min(Vector256.Max(acc, min), max).CopyTo(destination.Slice(c, 8));
-                    }
-                }
-                for (; c + 4 <= channels; c += 4)
-                {
-                    Vector128<float> acc = default;
-                    for (int fy = fyStart; fy < fyEnd; fy++)
-                    {
-                        int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * stride + (broadcast ? 0 : c);
-                        int weight = fy * _p.FilterWidth * channels + c;
-                        for (int fx = fxStart; fx < fxEnd; fx++)
-                            acc += (broadcast ? Vector128.Create(Unsafe.Add(ref x, pixel + _p.DilationWidth * fx)) : Vector128.LoadUnsafe(ref x, (nuint)(pixel + _p.DilationWidth * fx * stride)))
-                                * Vector128.LoadUnsafe(ref w, (nuint)(weight + fx * channels));
-                    }
-                    if (hasBias) acc += Vector128.Create(bias.Slice(c, 4));
-                    Vector128.Min(Vector128.Max(acc, min4), max4).CopyTo(destination.Slice(c, 4));
-                }
-                for (; c < channels; c++)
-                {
-                    float acc = 0f;
-                    for (int fy = fyStart; fy < fyEnd; fy++)
-                    {
-                        int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * stride + (broadcast ? 0 : c);
-                        int weight = fy * _p.FilterWidth * channels + c;
-                        for (int fx = fxStart; fx < fxEnd; fx++)
-                            acc += Unsafe.Add(ref x, pixel + _p.DilationWidth * fx * stride) * Unsafe.Add(ref w, weight + fx * channels);
-                    }
-                    destination[c] = Math.Min(Math.Max(acc + (hasBias ? bias[c] : 0f), _p.FloatMin), _p.FloatMax);
-                }
+                if (wide) c = FloatChannels<Float8Lanes, Vector256<float>>(c, window, input, filter, bias, destination);
+                c = FloatChannels<Float4Lanes, Vector128<float>>(c, window, input, filter, bias, destination);
+                FloatChannels<Float1Lane, float>(c, window, input, filter, bias, destination);
             }
         }
     }
 
+    /// <summary>The taps of one output pixel inside the input: its first input row, column origin and the filter ranges.</summary>
+    private readonly record struct FloatWindow(int Row, int XOrigin, int FyStart, int FyEnd, int FxStart, int FxEnd, int PixelStride, bool Broadcast);
+
+    /// <summary>
+    /// Channels <paramref name="c"/>.. of one output pixel, <c>TLanes.Count</c> at a time while a whole step fits;
+    /// returns the first channel left.
+    /// </summary>
+    private int FloatChannels<TLanes, TVector>(int c, in FloatWindow window, ReadOnlySpan<float> input, ReadOnlySpan<float> filter,
+        ReadOnlySpan<float> bias, Span<float> destination)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : struct
+    {
+        ref float x = ref MemoryMarshal.GetReference(input);
+        ref float w = ref MemoryMarshal.GetReference(filter);
+        int channels = destination.Length;
+        for (; c + TLanes.Count <= channels; c += TLanes.Count)
+        {
+            TVector acc = TLanes.Zero;
+            for (int fy = window.FyStart; fy < window.FyEnd; fy++)
+            {
+                int pixel = ((window.Row + _p.DilationHeight * fy) * _p.InputWidth + window.XOrigin) * window.PixelStride + (window.Broadcast ? 0 : c);
+                int weight = fy * _p.FilterWidth * channels + c;
+                for (int fx = window.FxStart; fx < window.FxEnd; fx++)
+                {
+                    // With a broadcast input the pixel stride is one: the same index, one value for every lane.
+                    int at = pixel + _p.DilationWidth * fx * window.PixelStride;
+                    TVector value = window.Broadcast ? TLanes.Splat(Unsafe.Add(ref x, at)) : TLanes.Load(ref x, at);
+                    acc = TLanes.MultiplyAdd(acc, value, TLanes.Load(ref w, weight + fx * channels));
+                }
+            }
+            TLanes.Store(acc, bias.IsEmpty ? default : bias.Slice(c, TLanes.Count), _p.FloatMin, _p.FloatMax, destination.Slice(c, TLanes.Count));
+        }
+        return c;
+    }
+
+    /// <summary>One step of the float loop: a vector of <see cref="Count"/> channels (or one float).</summary>
+    private interface IFloatLanes<TVector> where TVector : struct
+    {
+        static abstract int Count { get; }
+        static abstract TVector Zero { get; }
+        static abstract TVector Load(ref float source, int at);
+        static abstract TVector Splat(float value);
+
+        /// <summary>acc + x * w, unfused (the reference rounds the product before the sum).</summary>
+        static abstract TVector MultiplyAdd(TVector acc, TVector x, TVector w);
+
+        /// <summary>Adds the bias (when not empty), clamps to the activation range and stores.</summary>
+        static abstract void Store(TVector acc, ReadOnlySpan<float> bias, float min, float max, Span<float> destination);
+    }
+
+    private readonly struct Float8Lanes : IFloatLanes<Vector256<float>>
+    {
+        public static int Count => 8;
+        public static Vector256<float> Zero => default;
+        public static Vector256<float> Load(ref float source, int at) => Vector256.LoadUnsafe(ref source, (nuint)at);
+        public static Vector256<float> Splat(float value) => Vector256.Create(value);
+        public static Vector256<float> MultiplyAdd(Vector256<float> acc, Vector256<float> x, Vector256<float> w) => acc + x * w;
+
+        public static void Store(Vector256<float> acc, ReadOnlySpan<float> bias, float min, float max, Span<float> destination)
+        {
+            if (!bias.IsEmpty) acc += Vector256.Create(bias);
+            Vector256.Min(Vector256.Max(acc, Vector256.Create(min)), Vector256.Create(max)).CopyTo(destination);
+        }
+    }
+
+    private readonly struct Float4Lanes : IFloatLanes<Vector128<float>>
+    {
+        public static int Count => 4;
+        public static Vector128<float> Zero => default;
+        public static Vector128<float> Load(ref float source, int at) => Vector128.LoadUnsafe(ref source, (nuint)at);
+        public static Vector128<float> Splat(float value) => Vector128.Create(value);
+        public static Vector128<float> MultiplyAdd(Vector128<float> acc, Vector128<float> x, Vector128<float> w) => acc + x * w;
+
+        public static void Store(Vector128<float> acc, ReadOnlySpan<float> bias, float min, float max, Span<float> destination)
+        {
+            if (!bias.IsEmpty) acc += Vector128.Create(bias);
+            Vector128.Min(Vector128.Max(acc, Vector128.Create(min)), Vector128.Create(max)).CopyTo(destination);
+        }
+    }
+
+    private readonly struct Float1Lane : IFloatLanes<float>
+    {
+        public static int Count => 1;
+        public static float Zero => 0f;
+        public static float Load(ref float source, int at) => Unsafe.Add(ref source, at);
+        public static float Splat(float value) => value;
+        public static float MultiplyAdd(float acc, float x, float w) => acc + x * w;
+
+        public static void Store(float acc, ReadOnlySpan<float> bias, float min, float max, Span<float> destination)
+            => destination[0] = Math.Min(Math.Max(acc + (bias.IsEmpty ? 0f : bias[0]), min), max);
+    }
+
     /// <summary>The first filter tap whose input coordinate origin + dilation * tap is not negative.</summary>
-    private static int FirstInside(int origin, int dilation) => origin >= 0 ? 0 : (-origin + dilation - 1) / dilation;
+    /// <remarks>In 64 bits: a padding near the dilation of a huge dilation would wrap the sum in 32.</remarks>
+    private static int FirstInside(int origin, int dilation) => origin >= 0 ? 0 : (int)((-(long)origin + dilation - 1) / dilation);
 
     /// <summary>One past the last filter tap whose input coordinate is below <paramref name="size"/>.</summary>
     private static int EndInside(int origin, int dilation, int taps, int size)
     {
         if (origin >= size) return 0;
-        int end = (size - 1 - origin) / dilation + 1;
-        return Math.Min(end, taps);
+        long end = ((long)size - 1 - origin) / dilation + 1;
+        return (int)Math.Min(end, taps);
     }
 }

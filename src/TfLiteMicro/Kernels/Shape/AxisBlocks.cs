@@ -1,23 +1,8 @@
 namespace TfLiteMicro.Kernels;
 
-/// <summary>
-/// Plans for the ops that join or cut tensors along one axis (CONCATENATION, PACK, UNPACK, SPLIT, SPLIT_V): each part
-/// is a block of <c>outer</c> rows; a row holds the part's slice of the axis times the inner size.
-/// </summary>
+/// <summary>The element counts before and after an axis (the outer and inner sizes of the ops that work along one axis).</summary>
 internal static class AxisBlocks
 {
-    /// <summary>The copy of one part: a row of <paramref name="partRow"/> elements at <paramref name="partOffset"/> of a row of <paramref name="wholeRow"/>.</summary>
-    public static CopyPlan? Plan(int elementSize, int outer, int partRow, int wholeRow, int partOffset, bool intoWhole)
-    {
-        int[] counts = [outer, partRow];
-        int[] part = [partRow, 1];
-        int[] whole = [wholeRow, 1];
-        int partElements = outer * partRow, wholeElements = outer * wholeRow;
-        return intoWhole
-            ? CopyPlan.Create(elementSize, counts, part, 0, partElements, whole, partOffset, wholeElements)
-            : CopyPlan.Create(elementSize, counts, whole, partOffset, wholeElements, part, 0, partElements);
-    }
-
     public static int Outer(ReadOnlySpan<int> shape, int axis)
     {
         int p = 1;

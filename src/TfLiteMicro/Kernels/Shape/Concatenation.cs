@@ -4,7 +4,7 @@ namespace TfLiteMicro.Kernels;
 internal sealed class Concatenation : IKernel
 {
     private const int MaxInputs = 10;
-    private CopyPlan?[] _plans = [];
+    private AxisParts _parts;
 
     public void Prepare(PrepareContext context)
     {
@@ -23,7 +23,7 @@ internal sealed class Concatenation : IKernel
         int axis = ShapeHelpers.ResolveAxis(context, options.Axis, Math.Max(rank, 1));
         int[] shape = first.ShapeArray;
         if (rank == 0) throw context.Error("scalars cannot be concatenated");
-        int total = 0;
+        long total = 0;
         for (int k = 0; k < count; k++)
         {
             Tensor input = context.Input(k);
@@ -38,25 +38,14 @@ internal sealed class Concatenation : IKernel
             total += input.Dim(axis);
         }
         if (first.Type == TensorType.Int16 && output.ZeroPoint != 0) throw context.Error("output int16 zero point must be 0");
-        shape[axis] = total;
+        if (total > int.MaxValue) throw context.Error($"the inputs' sizes along axis {axis} add up to {total}");
+        shape[axis] = (int)total;
         ShapeHelpers.EnsureOutputShape(context, 0, shape);
 
-        int elementSize = TensorTypes.ElementSize(first.Type);
-        int outer = AxisBlocks.Outer(shape, axis), inner = AxisBlocks.Inner(shape, axis);
-        _plans = new CopyPlan?[count];
-        int at = 0;
-        for (int k = 0; k < count; k++)
-        {
-            int row = context.Input(k).Dim(axis) * inner;
-            _plans[k] = AxisBlocks.Plan(elementSize, outer, row, total * inner, at, intoWhole: true)
-                ?? throw context.Error($"input {k} does not fit the output");
-            at += row;
-        }
+        var sizes = new int[count];
+        for (int k = 0; k < count; k++) sizes[k] = context.Input(k).Dim(axis);
+        _parts = AxisParts.ForJoin(context, axis, sizes);
     }
 
-    public void Invoke(InvokeContext context)
-    {
-        Span<byte> output = context.Output<byte>(0);
-        for (int k = 0; k < _plans.Length; k++) _plans[k]!.Run(context.Input<byte>(k), output);
-    }
+    public void Invoke(InvokeContext context) => _parts.Join(context, 0);
 }

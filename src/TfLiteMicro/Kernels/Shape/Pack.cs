@@ -3,7 +3,7 @@ namespace TfLiteMicro.Kernels;
 /// <summary>PACK: stacks N tensors of one shape along a new axis.</summary>
 internal sealed class Pack : IKernel
 {
-    private CopyPlan?[] _plans = [];
+    private AxisParts _parts;
 
     public void Prepare(PrepareContext context)
     {
@@ -28,17 +28,8 @@ internal sealed class Pack : IKernel
         var shape = new int[rank];
         for (int i = 0, j = 0; i < rank; i++) shape[i] = i == axis ? count : first.Dim(j++);
         ShapeHelpers.EnsureOutputShape(context, 0, shape);
-        int elementSize = TensorTypes.ElementSize(first.Type);
-        int outer = AxisBlocks.Outer(shape, axis), inner = AxisBlocks.Inner(shape, axis);
-        _plans = new CopyPlan?[count];
-        for (int k = 0; k < count; k++)
-            _plans[k] = AxisBlocks.Plan(elementSize, outer, inner, count * inner, k * inner, intoWhole: true)
-                ?? throw context.Error($"input {k} does not fit the output");
+        _parts = AxisParts.ForJoin(context, axis, Enumerable.Repeat(1, count).ToArray());
     }
 
-    public void Invoke(InvokeContext context)
-    {
-        Span<byte> output = context.Output<byte>(0);
-        for (int k = 0; k < _plans.Length; k++) _plans[k]!.Run(context.Input<byte>(k), output);
-    }
+    public void Invoke(InvokeContext context) => _parts.Join(context, 0);
 }

@@ -30,82 +30,101 @@ internal sealed class ResizeBilinear : IKernel
 
     public void Invoke(InvokeContext context)
     {
-        if (_float) InvokeFloat(context.Input<float>(0), context.Output<float>(0));
-        else InvokeInt8(context.Input<sbyte>(0), context.Output<sbyte>(0));
+        if (_float) Run<float, float, FloatBlend>(context.Input<float>(0), context.Output<float>(0), new FloatBlend(this));
+        else Run<sbyte, long, FixedPointBlend>(context.Input<sbyte>(0), context.Output<sbyte>(0), new FixedPointBlend(this));
     }
 
-    private static void Interpolation(int value, float scale, bool halfPixel, int size, out float scaled, out int lower, out int upper)
+    /// <summary>Each output pixel from its four nearest input pixels, one channel at a time.</summary>
+    private void Run<T, TWeight, TBlend>(ReadOnlySpan<T> input, Span<T> output, TBlend blend) where TBlend : struct, IBlend<T, TWeight>
     {
-        scaled = halfPixel ? (value + 0.5f) * scale - 0.5f : value * scale;
-        float floor = MathF.Floor(scaled);
-        lower = Math.Max((int)floor, 0);
-        upper = Math.Min((int)MathF.Ceiling(scaled), size - 1);
-    }
-
-    private void InvokeFloat(ReadOnlySpan<float> input, Span<float> output)
-    {
-        float hScale = (float)_inH / _outH, wScale = (float)_inW / _outW;
-        if (_alignCorners && _outH > 1) hScale = (float)(_inH - 1) / (_outH - 1);
-        if (_alignCorners && _outW > 1) wScale = (float)(_inW - 1) / (_outW - 1);
         int d = _depth;
         for (int b = 0; b < _batches; b++)
             for (int y = 0; y < _outH; y++)
             {
-                Interpolation(y, hScale, _halfPixel, _inH, out float inY, out int y0, out int y1);
+                TWeight dy = blend.Place(y, height: true, out int y0, out int y1);
                 for (int x = 0; x < _outW; x++)
                 {
-                    Interpolation(x, wScale, _halfPixel, _inW, out float inX, out int x0, out int x1);
+                    TWeight dx = blend.Place(x, height: false, out int x0, out int x1);
                     int r00 = ((b * _inH + y0) * _inW + x0) * d, r10 = ((b * _inH + y1) * _inW + x0) * d;
                     int r01 = ((b * _inH + y0) * _inW + x1) * d, r11 = ((b * _inH + y1) * _inW + x1) * d;
                     int o = ((b * _outH + y) * _outW + x) * d;
-                    float dy = inY - y0, dx = inX - x0;
                     for (int c = 0; c < d; c++)
-                    {
-                        float v = input[r00 + c] * (1 - dy) * (1 - dx)
-                                + input[r10 + c] * dy * (1 - dx)
-                                + input[r01 + c] * (1 - dy) * dx
-                                + input[r11 + c] * dy * dx;
-                        output[o + c] = v;
-                    }
+                        output[o + c] = blend.Blend(input[r00 + c], input[r10 + c], input[r01 + c], input[r11 + c], dy, dx);
                 }
             }
     }
 
-    private static void InterpolationInteger(int value, int scale10, bool halfPixel, int size, out int scaled, out int lower, out int upper)
+    /// <summary>The arithmetic of one element type: where an output coordinate falls, and the weighted sum of four pixels.</summary>
+    private interface IBlend<T, TWeight>
     {
-        scaled = halfPixel ? value * scale10 + scale10 / 2 - (1 << 9) : value * scale10;
-        lower = Math.Max(scaled / (1 << 10), 0);
-        upper = Math.Min((scaled + (1 << 10) - 1) / (1 << 10), size - 1);
+        /// <summary>The input neighbours of output coordinate <paramref name="value"/> and the upper one's weight.</summary>
+        TWeight Place(int value, bool height, out int lower, out int upper);
+
+        /// <summary>The pixels above-left, below-left, above-right and below-right, weighted by the distances below and right.</summary>
+        T Blend(T v00, T v10, T v01, T v11, TWeight dy, TWeight dx);
     }
 
-    private void InvokeInt8(ReadOnlySpan<sbyte> input, Span<sbyte> output)
+    /// <summary>Float32: coordinates and weights in float.</summary>
+    private readonly struct FloatBlend : IBlend<float, float>
     {
-        int hScale = ((1 << 10) * _inH + _outH / 2) / _outH;
-        int wScale = ((1 << 10) * _inW + _outW / 2) / _outW;
-        if (_alignCorners && _outH > 1) hScale = ((1 << 10) * (_inH - 1) + (_outH - 1) / 2) / (_outH - 1);
-        if (_alignCorners && _outW > 1) wScale = ((1 << 10) * (_inW - 1) + (_outW - 1) / 2) / (_outW - 1);
-        int d = _depth;
-        for (int b = 0; b < _batches; b++)
-            for (int y = 0; y < _outH; y++)
-            {
-                InterpolationInteger(y, hScale, _halfPixel, _inH, out int inY, out int y0, out int y1);
-                for (int x = 0; x < _outW; x++)
-                {
-                    InterpolationInteger(x, wScale, _halfPixel, _inW, out int inX, out int x0, out int x1);
-                    int r00 = ((b * _inH + y0) * _inW + x0) * d, r10 = ((b * _inH + y1) * _inW + x0) * d;
-                    int r01 = ((b * _inH + y0) * _inW + x1) * d, r11 = ((b * _inH + y1) * _inW + x1) * d;
-                    int o = ((b * _outH + y) * _outW + x) * d;
-                    long fy = inY - (1 << 10) * y0, fx = inX - (1 << 10) * x0;
-                    for (int c = 0; c < d; c++)
-                    {
-                        long sum = input[r00 + c] * ((1 << 10) - fy) * ((1 << 10) - fx)
-                                 + input[r10 + c] * fy * ((1 << 10) - fx)
-                                 + input[r01 + c] * ((1 << 10) - fy) * fx
-                                 + input[r11 + c] * fy * fx;
-                        long round = sum > 0 ? 1 << 19 : -(1 << 19);
-                        output[o + c] = (sbyte)((sum + round) / (1 << 20));
-                    }
-                }
-            }
+        private readonly float _hScale, _wScale;
+        private readonly int _inH, _inW;
+        private readonly bool _halfPixel;
+
+        public FloatBlend(ResizeBilinear kernel)
+        {
+            (_inH, _inW, _halfPixel) = (kernel._inH, kernel._inW, kernel._halfPixel);
+            _hScale = (float)kernel._inH / kernel._outH;
+            _wScale = (float)kernel._inW / kernel._outW;
+            if (kernel._alignCorners && kernel._outH > 1) _hScale = (float)(kernel._inH - 1) / (kernel._outH - 1);
+            if (kernel._alignCorners && kernel._outW > 1) _wScale = (float)(kernel._inW - 1) / (kernel._outW - 1);
+        }
+
+        public float Place(int value, bool height, out int lower, out int upper)
+        {
+            float scale = height ? _hScale : _wScale;
+            int size = height ? _inH : _inW;
+            float scaled = _halfPixel ? (value + 0.5f) * scale - 0.5f : value * scale;
+            lower = Math.Max((int)MathF.Floor(scaled), 0);
+            upper = Math.Min((int)MathF.Ceiling(scaled), size - 1);
+            return scaled - lower;
+        }
+
+        public float Blend(float v00, float v10, float v01, float v11, float dy, float dx)
+            => v00 * (1 - dy) * (1 - dx) + v10 * dy * (1 - dx) + v01 * (1 - dy) * dx + v11 * dy * dx;
+    }
+
+    /// <summary>Int8: coordinates in 10-bit fixed point, TFLM's rounding (half away from zero, then truncating division).</summary>
+    private readonly struct FixedPointBlend : IBlend<sbyte, long>
+    {
+        private const int One = 1 << 10;
+        private readonly int _hScale, _wScale, _inH, _inW;
+        private readonly bool _halfPixel;
+
+        public FixedPointBlend(ResizeBilinear kernel)
+        {
+            (_inH, _inW, _halfPixel) = (kernel._inH, kernel._inW, kernel._halfPixel);
+            _hScale = (One * kernel._inH + kernel._outH / 2) / kernel._outH;
+            _wScale = (One * kernel._inW + kernel._outW / 2) / kernel._outW;
+            if (kernel._alignCorners && kernel._outH > 1) _hScale = (One * (kernel._inH - 1) + (kernel._outH - 1) / 2) / (kernel._outH - 1);
+            if (kernel._alignCorners && kernel._outW > 1) _wScale = (One * (kernel._inW - 1) + (kernel._outW - 1) / 2) / (kernel._outW - 1);
+        }
+
+        public long Place(int value, bool height, out int lower, out int upper)
+        {
+            int scale = height ? _hScale : _wScale;
+            int size = height ? _inH : _inW;
+            int scaled = _halfPixel ? value * scale + scale / 2 - (1 << 9) : value * scale;
+            lower = Math.Max(scaled / One, 0);
+            upper = Math.Min((scaled + One - 1) / One, size - 1);
+            return scaled - One * lower;
+        }
+
+        public sbyte Blend(sbyte v00, sbyte v10, sbyte v01, sbyte v11, long dy, long dx)
+        {
+            long sum = v00 * (One - dy) * (One - dx) + v10 * dy * (One - dx) + v01 * (One - dy) * dx + v11 * dy * dx;
+            long round = sum > 0 ? 1 << 19 : -(1 << 19);
+            return (sbyte)((sum + round) / (1 << 20));
+        }
     }
 }

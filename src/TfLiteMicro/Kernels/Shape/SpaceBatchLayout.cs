@@ -37,4 +37,53 @@ internal static class SpaceBatchLayout
         left = rank == 4 ? pads[2] : 0;
         return blockH > 0 && blockW > 0;
     }
+
+    /// <summary>
+    /// The NHWC views of both tensors, once the output's shape is set: the depths must agree, and the space side's batch
+    /// must not be empty while the batch side has entries (it divides the batch index). Returns the bytes of one pixel.
+    /// </summary>
+    public static int Views(PrepareContext context, Tensor input, Tensor output, Span<int> inputView, Span<int> outputView, bool spaceIsOutput)
+    {
+        Extend(input.Shape, inputView);
+        Extend(output.Shape, outputView);
+        if (inputView[3] != outputView[3]) throw context.Error($"output depth {outputView[3]} differs from input depth {inputView[3]}");
+        ReadOnlySpan<int> space = spaceIsOutput ? outputView : inputView, batch = spaceIsOutput ? inputView : outputView;
+        if (space[0] == 0 && batch[0] != 0) throw context.Error($"{(spaceIsOutput ? "output" : "input")} batch is empty");
+        long pixelBytes = (long)inputView[3] * TensorTypes.ElementSize(input.Type);
+        return pixelBytes <= int.MaxValue ? (int)pixelBytes : throw context.Error($"depth {inputView[3]} is larger than a tensor can hold");
+    }
+
+    /// <summary>
+    /// The one index mapping of both ops. Pixel (n, y, x) of the batch-side tensor (SPACE_TO_BATCH_ND's output,
+    /// BATCH_TO_SPACE_ND's input) is pixel (n mod N, y × blockH + tileY − top, x × blockW + tileX − left) of the
+    /// space-side tensor (N its batch), where tile n / N counts tiles row by row, blockW to a row. Positions outside the
+    /// space tensor are its padding or crop: zeros when moving to the batch side, skipped when moving to the space side.
+    /// </summary>
+    public static void Move(ReadOnlySpan<byte> source, Span<byte> destination, ReadOnlySpan<int> batch, ReadOnlySpan<int> space, int pixelBytes,
+        int blockH, int blockW, int top, int left, bool toSpace)
+    {
+        int spaceBatch = space[0], spaceH = space[1], spaceW = space[2];
+        for (int n = 0; n < batch[0]; n++)
+        {
+            int b = n % spaceBatch, tile = n / spaceBatch;
+            int tileY = tile / blockW, tileX = tile % blockW;
+            for (int y = 0; y < batch[1]; y++)
+            {
+                long h = (long)y * blockH + tileY - top;
+                for (int x = 0; x < batch[2]; x++)
+                {
+                    long w = (long)x * blockW + tileX - left;
+                    int batchAt = ((n * batch[1] + y) * batch[2] + x) * pixelBytes;
+                    bool inside = h >= 0 && h < spaceH && w >= 0 && w < spaceW;
+                    int spaceAt = inside ? (int)(((b * spaceH + h) * spaceW + w) * pixelBytes) : 0;
+                    if (toSpace)
+                    {
+                        if (inside) source.Slice(batchAt, pixelBytes).CopyTo(destination.Slice(spaceAt, pixelBytes));
+                    }
+                    else if (inside) source.Slice(spaceAt, pixelBytes).CopyTo(destination.Slice(batchAt, pixelBytes));
+                    else destination.Slice(batchAt, pixelBytes).Clear();
+                }
+            }
+        }
+    }
 }

@@ -3,7 +3,7 @@ namespace TfLiteMicro.Kernels;
 /// <summary>SPLIT: cuts a tensor into equal parts along a constant axis (input 0 is the axis, input 1 the data).</summary>
 internal sealed class Split : IKernel
 {
-    private CopyPlan?[] _plans = [];
+    private AxisParts _parts;
 
     public void Prepare(PrepareContext context)
     {
@@ -18,8 +18,8 @@ internal sealed class Split : IKernel
         int part = input.Dim(axis) / count;
         int[] shape = input.ShapeArray;
         shape[axis] = part;
-        _plans = SplitPlans.Build(context, input, axis, Enumerable.Repeat(part, count).ToArray(), shape);
+        _parts = SplitPlans.Build(context, 1, axis, Enumerable.Repeat(part, count).ToArray(), shape);
     }
 
-    public void Invoke(InvokeContext context) => SplitPlans.Run(context, _plans, 1);
+    public void Invoke(InvokeContext context) => _parts.Cut(context, 1);
 }

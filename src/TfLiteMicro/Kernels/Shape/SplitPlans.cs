@@ -1,6 +1,6 @@
 namespace TfLiteMicro.Kernels;
 
-/// <summary>The shared part of SPLIT and SPLIT_V: one block copy per output.</summary>
+/// <summary>The shared part of SPLIT and SPLIT_V: the axis, the outputs' shapes and the copy plan (<see cref="AxisParts"/>).</summary>
 internal static class SplitPlans
 {
     /// <summary>The constant split axis of <paramref name="input"/> (one value, negative counted from the end).</summary>
@@ -12,16 +12,13 @@ internal static class SplitPlans
         return ShapeHelpers.ResolveAxis(context, axisTensor.AsReadOnlySpan<int>()[0], input.Rank);
     }
 
-    public static CopyPlan?[] Build(PrepareContext context, Tensor input, int axis, int[] sizes, int[]? equalShape)
+    /// <summary>Checks the outputs against the input cut into <paramref name="sizes"/> along the axis and plans the copy.</summary>
+    public static AxisParts Build(PrepareContext context, int dataInput, int axis, int[] sizes, int[]? equalShape)
     {
-        int elementSize = TensorTypes.ElementSize(input.Type);
-        int outer = AxisBlocks.Outer(input.Shape, axis), inner = AxisBlocks.Inner(input.Shape, axis);
-        int whole = input.Dim(axis) * inner;
+        Tensor input = context.Input(dataInput);
         long sum = 0;
         foreach (int s in sizes) sum += s;
         if (sum != input.Dim(axis)) throw context.Error($"split sizes {ShapeHelpers.Format(sizes)} do not add up to the axis size {input.Dim(axis)}");
-        var plans = new CopyPlan?[sizes.Length];
-        int at = 0;
         for (int k = 0; k < sizes.Length; k++)
         {
             Tensor output = context.Output(k);
@@ -29,16 +26,7 @@ internal static class SplitPlans
             int[] shape = equalShape ?? input.ShapeArray;
             shape[axis] = sizes[k];
             ShapeHelpers.EnsureOutputShape(context, k, shape);
-            plans[k] = AxisBlocks.Plan(elementSize, outer, sizes[k] * inner, whole, at, intoWhole: false)
-                ?? throw context.Error($"output {k} does not fit the input");
-            at += sizes[k] * inner;
         }
-        return plans;
-    }
-
-    public static void Run(InvokeContext context, CopyPlan?[] plans, int dataInput)
-    {
-        ReadOnlySpan<byte> input = context.Input<byte>(dataInput);
-        for (int k = 0; k < plans.Length; k++) plans[k]!.Run(input, context.Output<byte>(k));
+        return AxisParts.ForCut(context, dataInput, axis, sizes);
     }
 }

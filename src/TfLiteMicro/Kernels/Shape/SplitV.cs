@@ -3,7 +3,7 @@ namespace TfLiteMicro.Kernels;
 /// <summary>SPLIT_V: cuts a tensor along a constant axis into parts of constant sizes (one size may be -1, the rest).</summary>
 internal sealed class SplitV : IKernel
 {
-    private CopyPlan?[] _plans = [];
+    private AxisParts _parts;
 
     public void Prepare(PrepareContext context)
     {
@@ -40,8 +40,8 @@ internal sealed class SplitV : IKernel
                 sizes[i] = o.Dim(axis);
             }
         }
-        _plans = SplitPlans.Build(context, input, axis, sizes, null);
+        _parts = SplitPlans.Build(context, 0, axis, sizes, null);
     }
 
-    public void Invoke(InvokeContext context) => SplitPlans.Run(context, _plans, 0);
+    public void Invoke(InvokeContext context) => _parts.Cut(context, 0);
 }

@@ -3,7 +3,7 @@ namespace TfLiteMicro.Kernels;
 /// <summary>UNPACK: cuts a tensor into its slices along an axis, dropping that axis.</summary>
 internal sealed class Unpack : IKernel
 {
-    private CopyPlan?[] _plans = [];
+    private AxisParts _parts;
 
     public void Prepare(PrepareContext context)
     {
@@ -19,21 +19,13 @@ internal sealed class Unpack : IKernel
         if (context.OutputCount != count) throw context.Error($"expects {count} outputs but has {context.OutputCount}");
         var shape = new int[rank - 1];
         for (int i = 0, j = 0; i < rank; i++) if (i != axis) shape[j++] = input.Dim(i);
-        int elementSize = TensorTypes.ElementSize(input.Type);
-        int outer = AxisBlocks.Outer(input.Shape, axis), inner = AxisBlocks.Inner(input.Shape, axis);
-        _plans = new CopyPlan?[count];
         for (int k = 0; k < count; k++)
         {
             ShapeHelpers.RequireSameType(context, input, "input", context.Output(k), $"output {k}");
             ShapeHelpers.EnsureOutputShape(context, k, shape);
-            _plans[k] = AxisBlocks.Plan(elementSize, outer, inner, count * inner, k * inner, intoWhole: false)
-                ?? throw context.Error($"output {k} does not fit the input");
         }
+        _parts = AxisParts.ForCut(context, 0, axis, Enumerable.Repeat(1, count).ToArray());
     }
 
-    public void Invoke(InvokeContext context)
-    {
-        ReadOnlySpan<byte> input = context.Input<byte>(0);
-        for (int k = 0; k < _plans.Length; k++) _plans[k]!.Run(input, context.Output<byte>(k));
-    }
+    public void Invoke(InvokeContext context) => _parts.Cut(context, 0);
 }
