@@ -80,8 +80,18 @@ internal static class ConvolutionArithmetic
                 {
                     int xOrigin = ox * p.StrideWidth - p.PadWidth;
                     (int fxStart, int fxEnd) = TapsInside(xOrigin, p.DilationWidth, p.FilterWidth, p.InputWidth);
-                    Pixel<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic>(p, arithmetic, input, filter, bias, scales,
-                        output.Slice(o, p.OutputDepth), b * p.InputHeight + yOrigin, xOrigin, fyStart, fyEnd, fxStart, fxEnd);
+                    Span<TOutput> pixel = output.Slice(o, p.OutputDepth);
+                    int rowOrigin = b * p.InputHeight + yOrigin;
+                    if (p.FilterDepth == 1)
+                    {
+                        Pixel<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic, OneChannel>(p, arithmetic, input, filter, bias, scales,
+                            pixel, rowOrigin, xOrigin, fyStart, fyEnd, fxStart, fxEnd);
+                    }
+                    else
+                    {
+                        Pixel<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic, ChannelRun>(p, arithmetic, input, filter, bias, scales,
+                            pixel, rowOrigin, xOrigin, fyStart, fyEnd, fxStart, fxEnd);
+                    }
                     o += p.OutputDepth;
                 }
             }
@@ -104,10 +114,11 @@ internal static class ConvolutionArithmetic
     /// rows included) and column <paramref name="xOrigin"/>. Out of line, so that its loops keep their indices in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Pixel<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic>(in ConvolutionParameters p, TArithmetic arithmetic,
+    private static void Pixel<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic, TTapWidth>(in ConvolutionParameters p, TArithmetic arithmetic,
         ReadOnlySpan<TInput> input, ReadOnlySpan<TFilter> filter, ReadOnlySpan<TBias> bias, ChannelRequantization scales, Span<TOutput> output,
         int rowOrigin, int xOrigin, int fyStart, int fyEnd, int fxStart, int fxEnd)
         where TArithmetic : struct, IConvolutionArithmetic<TInput, TFilter, TBias, TAccumulator, TOutput>
+        where TTapWidth : struct, ITapWidth
     {
         bool depthwise = p.Kind == ConvolutionKind.Depthwise;
         int inputWidth = p.InputWidth, inputDepth = p.InputDepth, filterWidth = p.FilterWidth, depth = p.FilterDepth, perGroup = p.ChannelsPerGroup;
@@ -129,7 +140,7 @@ internal static class ConvolutionArithmetic
                     {
                         int x = (row + dilationWidth * fx) * inputDepth + channelBase;
                         int w = tapRow + fx * tapStride;
-                        sum = depth == 1
+                        sum = default(TTapWidth).Single
                             ? arithmetic.MultiplyAdd(sum, input[x], filter[w])
                             : Dot<TInput, TFilter, TAccumulator, TOutput, TBias, TArithmetic>(arithmetic, sum, input.Slice(x, depth), filter.Slice(w, depth));
                     }
@@ -137,6 +148,25 @@ internal static class ConvolutionArithmetic
                 output[oc] = arithmetic.Finish(sum, bias, oc, scales);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a filter tap reads one input channel (DEPTHWISE_CONV_2D, CONV_2D of one channel per group) or a run of
+    /// them: a constant in each form of <see cref="Pixel"/>, so that the one-channel form has no call in its loop.
+    /// </summary>
+    private interface ITapWidth
+    {
+        bool Single { get; }
+    }
+
+    private readonly struct OneChannel : ITapWidth
+    {
+        public bool Single => true;
+    }
+
+    private readonly struct ChannelRun : ITapWidth
+    {
+        public bool Single => false;
     }
 
     /// <summary>
