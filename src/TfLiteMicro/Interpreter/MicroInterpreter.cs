@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TfLiteMicro.Kernels;
 using TfLiteMicro.Memory;
 
@@ -98,7 +99,11 @@ public sealed partial class MicroInterpreter : IDisposable
     public int OutputCount => Model.Subgraphs[0].Outputs.Length;
 
     /// <summary>The records of every tensor and node; exists once <see cref="AllocateTensors"/> has started.</summary>
-    internal InterpreterGraph Graph => _graph ?? throw new InvalidOperationException("call AllocateTensors() first");
+    internal InterpreterGraph Graph => _graph ?? NotAllocated();
+
+    // Thrown out of line: a getter holding a throw is not inlined, and every InvokeContext accessor reads the graph.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static InterpreterGraph NotAllocated() => throw new InvalidOperationException("call AllocateTensors() first");
 
     /// <summary>The resource variables (VAR_HANDLE) of the model, in the arena's persistent region; made when first used.</summary>
     internal ResourceVariableStore ResourceVariables => _resources ??= new ResourceVariableStore();

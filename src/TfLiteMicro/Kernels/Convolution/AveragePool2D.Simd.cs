@@ -47,7 +47,8 @@ internal sealed partial class AveragePool2D
     private void RunInt8Optimized(ReadOnlySpan<sbyte> input, Span<sbyte> output)
     {
         PoolWindow w = Window;
-        int depth = w.Depth;
+        // Sizes in locals: the window record is too large for the JIT to keep its fields in registers.
+        int depth = w.Depth, inputHeight = w.InputHeight, inputWidth = w.InputWidth;
         if (input.Length < w.Batches * w.InputHeight * w.InputWidth * depth || output.Length < w.Batches * w.OutputHeight * w.OutputWidth * depth)
             throw new InvalidOperationException("tensor data is shorter than its shape");
         ref sbyte x = ref MemoryMarshal.GetReference(input);
@@ -75,7 +76,7 @@ internal sealed partial class AveragePool2D
                             Vector256<short> lower = Vector256<short>.Zero, upper = Vector256<short>.Zero;
                             for (int fy = yStart; fy < yEnd; fy++)
                             {
-                                int row = ((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin) * depth + c;
+                                int row = ((b * inputHeight + yOrigin + fy) * inputWidth + xOrigin) * depth + c;
                                 for (int fx = xStart; fx < xEnd; fx++)
                                 {
                                     (Vector256<short> l, Vector256<short> u) = Vector256.Widen(Vector256.LoadUnsafe(ref x, (nuint)(row + fx * depth)));
@@ -98,7 +99,7 @@ internal sealed partial class AveragePool2D
                             Vector128<short> lower = Vector128<short>.Zero, upper = Vector128<short>.Zero;
                             for (int fy = yStart; fy < yEnd; fy++)
                             {
-                                int row = ((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin) * depth + c;
+                                int row = ((b * inputHeight + yOrigin + fy) * inputWidth + xOrigin) * depth + c;
                                 for (int fx = xStart; fx < xEnd; fx++)
                                 {
                                     (Vector128<short> l, Vector128<short> u) = Vector128.Widen(Vector128.LoadUnsafe(ref x, (nuint)(row + fx * depth)));
@@ -114,7 +115,7 @@ internal sealed partial class AveragePool2D
                             s0 = s1 = s2 = s3 = Vector128<int>.Zero;
                             for (int fy = yStart; fy < yEnd; fy++)
                             {
-                                int row = ((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin) * depth + c;
+                                int row = ((b * inputHeight + yOrigin + fy) * inputWidth + xOrigin) * depth + c;
                                 for (int fx = xStart; fx < xEnd; fx++)
                                 {
                                     (Vector128<short> l, Vector128<short> u) = Vector128.Widen(Vector128.LoadUnsafe(ref x, (nuint)(row + fx * depth)));
@@ -136,7 +137,7 @@ internal sealed partial class AveragePool2D
                         int acc = 0;
                         for (int fy = yStart; fy < yEnd; fy++)
                         {
-                            int row = ((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin) * depth + c;
+                            int row = ((b * inputHeight + yOrigin + fy) * inputWidth + xOrigin) * depth + c;
                             for (int fx = xStart; fx < xEnd; fx++) acc += input[row + fx * depth];
                         }
                         output[outBase + c] = (sbyte)Math.Min(Math.Max(PoolArithmetic.RoundedMean(acc, count), w.QuantizedMin), w.QuantizedMax);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TfLiteMicro.Quantization;
 
 namespace TfLiteMicro.Kernels;
@@ -68,43 +69,118 @@ internal static class ConvolutionArithmetic
         ReadOnlySpan<TInput> input, ReadOnlySpan<TFilter> filter, ReadOnlySpan<TBias> bias, ChannelRequantization scales, Span<TOutput> output)
         where TArithmetic : struct, IConvolutionArithmetic<TInput, TFilter, TBias, TAccumulator, TOutput>
     {
-        bool depthwise = p.Kind == ConvolutionKind.Depthwise;
-        int inputHeight = p.InputHeight, inputWidth = p.InputWidth, inputDepth = p.InputDepth;
-        int filterHeight = p.FilterHeight, filterWidth = p.FilterWidth, depth = p.FilterDepth, perGroup = p.ChannelsPerGroup;
-        int outputDepth = p.OutputDepth, dilationHeight = p.DilationHeight, dilationWidth = p.DilationWidth;
-        int channelStride = depthwise ? 1 : p.FilterSize;
-        int tapStride = depthwise ? outputDepth : depth;
         int o = 0;
         for (int b = 0; b < p.Batches; b++)
         {
             for (int oy = 0; oy < p.OutputHeight; oy++)
             {
                 int yOrigin = oy * p.StrideHeight - p.PadHeight;
+                (int fyStart, int fyEnd) = TapsInside(yOrigin, p.DilationHeight, p.FilterHeight, p.InputHeight);
                 for (int ox = 0; ox < p.OutputWidth; ox++)
                 {
                     int xOrigin = ox * p.StrideWidth - p.PadWidth;
-                    for (int oc = 0; oc < outputDepth; oc++)
+                    (int fxStart, int fxEnd) = TapsInside(xOrigin, p.DilationWidth, p.FilterWidth, p.InputWidth);
+                    Span<TOutput> pixel = output.Slice(o, p.OutputDepth);
+                    int rowOrigin = b * p.InputHeight + yOrigin;
+                    if (p.FilterDepth == 1)
                     {
-                        int channelBase = oc / perGroup * depth;
-                        TAccumulator sum = default!;
-                        for (int fy = 0; fy < filterHeight; fy++)
-                        {
-                            int iy = yOrigin + dilationHeight * fy;
-                            if ((uint)iy >= (uint)inputHeight) continue;
-                            for (int fx = 0; fx < filterWidth; fx++)
-                            {
-                                int ix = xOrigin + dilationWidth * fx;
-                                if ((uint)ix >= (uint)inputWidth) continue;
-                                int x = ((b * inputHeight + iy) * inputWidth + ix) * inputDepth + channelBase;
-                                int w = oc * channelStride + (fy * filterWidth + fx) * tapStride;
-                                for (int ic = 0; ic < depth; ic++) sum = arithmetic.MultiplyAdd(sum, input[x + ic], filter[w + ic]);
-                            }
-                        }
-                        output[o++] = arithmetic.Finish(sum, bias, oc, scales);
+                        Pixel<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic, OneChannel>(p, arithmetic, input, filter, bias, scales,
+                            pixel, rowOrigin, xOrigin, fyStart, fyEnd, fxStart, fxEnd);
                     }
+                    else
+                    {
+                        Pixel<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic, ChannelRun>(p, arithmetic, input, filter, bias, scales,
+                            pixel, rowOrigin, xOrigin, fyStart, fyEnd, fxStart, fxEnd);
+                    }
+                    o += p.OutputDepth;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The taps [start, end) of a window dimension whose positions origin + dilation * tap lie inside [0, size): the
+    /// taps the loops would skip one by one, found once per output position.
+    /// </summary>
+    private static (int Start, int End) TapsInside(int origin, int dilation, int taps, int size)
+    {
+        long start = origin >= 0 ? 0 : Math.Min(taps, (-(long)origin + dilation - 1) / dilation);
+        long end = Math.Min(taps, ((long)size - origin + dilation - 1) / dilation);
+        return ((int)start, (int)Math.Max(start, end));
+    }
+
+    /// <summary>
+    /// Every output channel of one output pixel, whose window starts at input row <paramref name="rowOrigin"/> (batch
+    /// rows included) and column <paramref name="xOrigin"/>. Out of line, so that its loops keep their indices in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Pixel<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic, TTapWidth>(in ConvolutionParameters p, TArithmetic arithmetic,
+        ReadOnlySpan<TInput> input, ReadOnlySpan<TFilter> filter, ReadOnlySpan<TBias> bias, ChannelRequantization scales, Span<TOutput> output,
+        int rowOrigin, int xOrigin, int fyStart, int fyEnd, int fxStart, int fxEnd)
+        where TArithmetic : struct, IConvolutionArithmetic<TInput, TFilter, TBias, TAccumulator, TOutput>
+        where TTapWidth : struct, ITapWidth
+    {
+        bool depthwise = p.Kind == ConvolutionKind.Depthwise;
+        int inputWidth = p.InputWidth, inputDepth = p.InputDepth, filterWidth = p.FilterWidth, depth = p.FilterDepth, perGroup = p.ChannelsPerGroup;
+        int dilationHeight = p.DilationHeight, dilationWidth = p.DilationWidth;
+        int channelStride = depthwise ? 1 : p.FilterSize;
+        int tapStride = depthwise ? p.OutputDepth : depth;
+        // Channel c belongs to group c / perGroup, which reads input channels from channelBase on.
+        int oc = 0;
+        for (int channelBase = 0; oc < output.Length; channelBase += depth)
+        {
+            for (int m = 0; m < perGroup; m++, oc++)
+            {
+                TAccumulator sum = default!;
+                for (int fy = fyStart; fy < fyEnd; fy++)
+                {
+                    int row = (rowOrigin + dilationHeight * fy) * inputWidth + xOrigin;
+                    int tapRow = oc * channelStride + fy * filterWidth * tapStride;
+                    for (int fx = fxStart; fx < fxEnd; fx++)
+                    {
+                        int x = (row + dilationWidth * fx) * inputDepth + channelBase;
+                        int w = tapRow + fx * tapStride;
+                        sum = default(TTapWidth).Single
+                            ? arithmetic.MultiplyAdd(sum, input[x], filter[w])
+                            : Dot<TInput, TFilter, TAccumulator, TOutput, TBias, TArithmetic>(arithmetic, sum, input.Slice(x, depth), filter.Slice(w, depth));
+                    }
+                }
+                output[oc] = arithmetic.Finish(sum, bias, oc, scales);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether a filter tap reads one input channel (DEPTHWISE_CONV_2D, CONV_2D of one channel per group) or a run of
+    /// them: a constant in each form of <see cref="Pixel"/>, so that the one-channel form has no call in its loop.
+    /// </summary>
+    private interface ITapWidth
+    {
+        bool Single { get; }
+    }
+
+    private readonly struct OneChannel : ITapWidth
+    {
+        public bool Single => true;
+    }
+
+    private readonly struct ChannelRun : ITapWidth
+    {
+        public bool Single => false;
+    }
+
+    /// <summary>
+    /// The sum over one filter tap's input channels. Out of line, so that the loop nest around it keeps its own indices in
+    /// registers, and over slices, so that only the filter's index is checked per element.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TAccumulator Dot<TInput, TFilter, TAccumulator, TOutput, TBias, TArithmetic>(TArithmetic arithmetic, TAccumulator sum,
+        ReadOnlySpan<TInput> input, ReadOnlySpan<TFilter> filter)
+        where TArithmetic : struct, IConvolutionArithmetic<TInput, TFilter, TBias, TAccumulator, TOutput>
+    {
+        filter = filter.Slice(0, input.Length);
+        for (int i = 0; i < input.Length; i++) sum = arithmetic.MultiplyAdd(sum, input[i], filter[i]);
+        return sum;
     }
 
     /// <summary>

@@ -132,22 +132,28 @@ internal static class PoolArithmetic
     public static void Pool<T, TAccumulator, TOperation>(in PoolWindow w, TOperation operation, ReadOnlySpan<T> input, Span<T> output)
         where TOperation : struct, IPoolOperation<T, TAccumulator>
     {
+        // The sizes are read into locals once: read through the reference, each would be loaded again after every store.
+        int depth = w.Depth, inputHeight = w.InputHeight, inputWidth = w.InputWidth;
+        int o = 0;
         for (int b = 0; b < w.Batches; b++)
             for (int oy = 0; oy < w.OutputHeight; oy++)
-                for (int ox = 0; ox < w.OutputWidth; ox++)
+            {
+                (int yOrigin, int yStart, int yEnd) = w.Rows(oy);
+                for (int ox = 0; ox < w.OutputWidth; ox++, o += depth)
                 {
-                    (int yOrigin, int yStart, int yEnd) = w.Rows(oy);
                     (int xOrigin, int xStart, int xEnd) = w.Columns(ox);
                     int count = Math.Max(0, yEnd - yStart) * Math.Max(0, xEnd - xStart);
-                    int outBase = ((b * w.OutputHeight + oy) * w.OutputWidth + ox) * w.Depth;
-                    for (int c = 0; c < w.Depth; c++)
+                    for (int c = 0; c < depth; c++)
                     {
                         TAccumulator accumulator = operation.Start;
                         for (int fy = yStart; fy < yEnd; fy++)
-                            for (int fx = xStart; fx < xEnd; fx++)
-                                accumulator = operation.Add(accumulator, input[((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin + fx) * w.Depth + c]);
-                        if (operation.Finish(accumulator, count, out T value)) output[outBase + c] = value;
+                        {
+                            int row = ((b * inputHeight + yOrigin + fy) * inputWidth + xOrigin) * depth + c;
+                            for (int fx = xStart; fx < xEnd; fx++) accumulator = operation.Add(accumulator, input[row + fx * depth]);
+                        }
+                        if (operation.Finish(accumulator, count, out T value)) output[o + c] = value;
                     }
                 }
+            }
     }
 }

@@ -345,6 +345,10 @@ internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level, Int
 /// </summary>
 internal readonly struct Int8ProductKernel(BinaryParameters parameters, SimdLevel level) : IInt8SpanKernel
 {
+    // Made once per Invoke: an innermost-repeat broadcast runs the kernel once per period.
+    private readonly Int8ProductParameters _vector = Int8ProductParameters.Create(parameters) ?? default;
+    private readonly BinaryArithmetic.Int8Result<BinaryArithmetic.QuantizedProduct> _scalar = new(new(parameters));
+
     /// <summary>Whether the vector loops reproduce <paramref name="op"/> exactly.</summary>
     public static bool Supports(in BinaryParameters op) => Int8ProductParameters.Create(op) is not null;
 
@@ -358,15 +362,14 @@ internal readonly struct Int8ProductKernel(BinaryParameters parameters, SimdLeve
             if (level >= SimdLevel.Avx2 && Avx2.IsSupported) i = Run256(a, aScalar, b, bScalar, output);
             else if (level >= SimdLevel.Vector128 && Vector128.IsHardwareAccelerated) i = Run128(a, aScalar, b, bScalar, output);
         }
-        var scalar = new BinaryArithmetic.Int8Result<BinaryArithmetic.QuantizedProduct>(new(parameters));
-        for (; i < n; i++) output[i] = scalar.Invoke(a[aScalar ? 0 : i], b[bScalar ? 0 : i]);
+        for (; i < n; i++) output[i] = _scalar.Invoke(a[aScalar ? 0 : i], b[bScalar ? 0 : i]);
     }
 
     private int Run256(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
-        => Int8ElementwiseSimd.Loop256(new Constants256(Int8ProductParameters.Create(parameters)!.Value), a, aScalar, b, bScalar, output);
+        => Int8ElementwiseSimd.Loop256(new Constants256(_vector), a, aScalar, b, bScalar, output);
 
     private int Run128(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
-        => Int8ElementwiseSimd.Loop128(new Constants128(Int8ProductParameters.Create(parameters)!.Value), a, aScalar, b, bScalar, output);
+        => Int8ElementwiseSimd.Loop128(new Constants128(_vector), a, aScalar, b, bScalar, output);
 
     private readonly struct Constants256(Int8ProductParameters p) : IInt32Lanes256
     {
