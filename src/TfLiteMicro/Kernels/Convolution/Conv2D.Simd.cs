@@ -177,7 +177,7 @@ internal sealed partial class Conv2D : IPartitionedKernel
             {
                 Int8GemmShape shape = GemmShape;
                 Int8Gemm.Run(_level, shape, input, zeroPoint, filter, arranged, sumInitial, requantizer, output, scratch.Slice(0, Int8Gemm.ScratchBytes(_level, shape, !arranged.IsEmpty)),
-                    firstBlock, endBlock);
+                    firstBlock: firstBlock, endBlock: endBlock);
                 return;
             }
             for (int b = start / _p.OutputHeight; b * _p.OutputHeight < end; b++)
