@@ -131,46 +131,13 @@ internal static partial class Int8Gemm
             for (int p = 0; p < pixels; p += BlockPixels)
             {
                 int valid = Math.Min(BlockPixels, pixels - p);
-                // Window origins of the block's pixels; past the last pixel the last one is repeated (computed, not stored).
-                bool interior = true;
-                if (contiguous)
-                {
-                    for (int i = 0; i < BlockPixels; i++) pixelOffsets[i] = (p + Math.Min(i, valid - 1)) * inputDepth;
-                }
-                else
-                {
-                    for (int i = 0; i < BlockPixels; i++)
-                    {
-                        at[i] = cursor;
-                        if (i + 1 < valid) cursor.Advance(s);
-                        long iy = (long)at[i].Y * s.StrideHeight - s.PadHeight, ix = (long)at[i].X * s.StrideWidth - s.PadWidth;
-                        interior &= iy >= 0 && iy + (s.FilterHeight - 1L) * s.DilationHeight < s.InputHeight
-                                    && ix >= 0 && ix + (s.FilterWidth - 1L) * s.DilationWidth < s.InputWidth;
-                        pixelOffsets[i] = (int)((((long)at[i].Batch * s.InputHeight + iy) * s.InputWidth + ix) * inputDepth);
-                    }
-                    cursor.Advance(s);
-                }
-                ref sbyte x0 = ref x, x1 = ref x, x2 = ref x, x3 = ref x;
-                int blockSegments = segments, blockSteps = segmentSteps;
-                ref int offsets = ref MemoryMarshal.GetReference(segmentOffsets);
-                if (interior)
-                {
-                    x0 = ref Unsafe.Add(ref x, pixelOffsets[0]);
-                    x1 = ref Unsafe.Add(ref x, pixelOffsets[1]);
-                    x2 = ref Unsafe.Add(ref x, pixelOffsets[2]);
-                    x3 = ref Unsafe.Add(ref x, pixelOffsets[3]);
-                }
-                else
-                {
-                    for (int i = 0; i < BlockPixels; i++) Gather(s, input, zeroPoint, at[i], rows.Slice(i * depth, depth));
-                    x0 = ref rowsRef;
-                    x1 = ref Unsafe.Add(ref rowsRef, depth);
-                    x2 = ref Unsafe.Add(ref rowsRef, 2 * depth);
-                    x3 = ref Unsafe.Add(ref rowsRef, 3 * depth);
-                    blockSegments = 1;
-                    blockSteps = steps;
-                    offsets = ref MemoryMarshal.GetReference(rowOffset);
-                }
+                bool interior = PlaceBlock(s, contiguous, p, valid, ref cursor, pixelOffsets, at, input, zeroPoint, rows);
+                ref sbyte source = ref interior ? ref x : ref rowsRef;
+                ref sbyte x0 = ref Unsafe.Add(ref source, pixelOffsets[0]), x1 = ref Unsafe.Add(ref source, pixelOffsets[1]),
+                    x2 = ref Unsafe.Add(ref source, pixelOffsets[2]), x3 = ref Unsafe.Add(ref source, pixelOffsets[3]);
+                // A gathered row is one segment of the whole depth.
+                int blockSegments = interior ? segments : 1, blockSteps = interior ? segmentSteps : steps;
+                ref int offsets = ref MemoryMarshal.GetReference(interior ? segmentOffsets : rowOffset);
 
                 Lanes16 a0 = start, a1 = start, a2 = start, a3 = start;
                 if (!pixelAdd.IsEmpty)

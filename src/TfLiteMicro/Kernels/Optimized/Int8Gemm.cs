@@ -333,47 +333,13 @@ internal static partial class Int8Gemm
             for (int p = 0; p < pixels; p += BlockPixels)
             {
                 int valid = Math.Min(BlockPixels, pixels - p);
-                // Window origins of the block's pixels; past the last pixel the last one is repeated (computed, not stored).
-                bool interior = true;
-                if (contiguous)
-                {
-                    // 1x1, unit strides, no padding: output pixel p reads input pixel p.
-                    for (int i = 0; i < BlockPixels; i++) pixelOffsets[i] = (p + Math.Min(i, valid - 1)) * inputDepth;
-                }
-                else
-                {
-                    for (int i = 0; i < BlockPixels; i++)
-                    {
-                        at[i] = cursor;
-                        if (i + 1 < valid) cursor.Advance(s);
-                        long iy = (long)at[i].Y * s.StrideHeight - s.PadHeight, ix = (long)at[i].X * s.StrideWidth - s.PadWidth;
-                        interior &= iy >= 0 && iy + (s.FilterHeight - 1L) * s.DilationHeight < s.InputHeight
-                                    && ix >= 0 && ix + (s.FilterWidth - 1L) * s.DilationWidth < s.InputWidth;
-                        pixelOffsets[i] = (int)((((long)at[i].Batch * s.InputHeight + iy) * s.InputWidth + ix) * inputDepth);
-                    }
-                    cursor.Advance(s);
-                }
-                ref sbyte x0 = ref x, x1 = ref x, x2 = ref x, x3 = ref x;
-                int blockSegments = segments, blockSteps = segmentSteps;
-                ref int offsets = ref MemoryMarshal.GetReference(segmentOffsets);
-                if (interior)
-                {
-                    x0 = ref Unsafe.Add(ref x, pixelOffsets[0]);
-                    x1 = ref Unsafe.Add(ref x, pixelOffsets[1]);
-                    x2 = ref Unsafe.Add(ref x, pixelOffsets[2]);
-                    x3 = ref Unsafe.Add(ref x, pixelOffsets[3]);
-                }
-                else
-                {
-                    for (int i = 0; i < BlockPixels; i++) Gather(s, input, zeroPoint, at[i], rows.Slice(i * depth, depth));
-                    x0 = ref rowsRef;
-                    x1 = ref Unsafe.Add(ref rowsRef, depth);
-                    x2 = ref Unsafe.Add(ref rowsRef, 2 * depth);
-                    x3 = ref Unsafe.Add(ref rowsRef, 3 * depth);
-                    blockSegments = 1;
-                    blockSteps = depth / 4;
-                    offsets = ref MemoryMarshal.GetReference(rowOffset);
-                }
+                bool interior = PlaceBlock(s, contiguous, p, valid, ref cursor, pixelOffsets, at, input, zeroPoint, rows);
+                ref sbyte source = ref interior ? ref x : ref rowsRef;
+                ref sbyte x0 = ref Unsafe.Add(ref source, pixelOffsets[0]), x1 = ref Unsafe.Add(ref source, pixelOffsets[1]),
+                    x2 = ref Unsafe.Add(ref source, pixelOffsets[2]), x3 = ref Unsafe.Add(ref source, pixelOffsets[3]);
+                // A gathered row is one segment of the whole depth.
+                int blockSegments = interior ? segments : 1, blockSteps = interior ? segmentSteps : depth / 4;
+                ref int offsets = ref MemoryMarshal.GetReference(interior ? segmentOffsets : rowOffset);
 
                 TAcc a0 = start, a1 = start, a2 = start, a3 = start;
                 if (!pixelAdd.IsEmpty)
@@ -429,6 +395,45 @@ internal static partial class Int8Gemm
     {
         Vector256<int> v = Vector256.Create(add);
         return TStep.Create(low + v, high + v);
+    }
+
+    /// <summary>
+    /// Places the windows of the block of output pixels [<paramref name="p"/>, p + <paramref name="valid"/>) (past the last
+    /// pixel the last one is repeated: computed, not stored) and returns whether all of them lie inside the input. Then
+    /// <paramref name="pixelOffsets"/> are the windows' first values in <paramref name="input"/>; otherwise the windows are
+    /// gathered into <paramref name="rows"/> (padding as the zero point) and the offsets are into those rows. The x64 and
+    /// Arm64 micro-kernels share this walk.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool PlaceBlock(in Int8GemmShape s, bool contiguous, int p, int valid, ref Cursor cursor, Span<int> pixelOffsets,
+        Span<Cursor> at, ReadOnlySpan<sbyte> input, sbyte zeroPoint, Span<sbyte> rows)
+    {
+        int inputDepth = s.InputDepth;
+        if (contiguous)
+        {
+            // 1x1, unit strides, no padding: output pixel p reads input pixel p.
+            for (int i = 0; i < BlockPixels; i++) pixelOffsets[i] = (p + Math.Min(i, valid - 1)) * inputDepth;
+            return true;
+        }
+        bool interior = true;
+        for (int i = 0; i < BlockPixels; i++)
+        {
+            at[i] = cursor;
+            if (i + 1 < valid) cursor.Advance(s);
+            long iy = (long)at[i].Y * s.StrideHeight - s.PadHeight, ix = (long)at[i].X * s.StrideWidth - s.PadWidth;
+            interior &= iy >= 0 && iy + (s.FilterHeight - 1L) * s.DilationHeight < s.InputHeight
+                        && ix >= 0 && ix + (s.FilterWidth - 1L) * s.DilationWidth < s.InputWidth;
+            pixelOffsets[i] = (int)((((long)at[i].Batch * s.InputHeight + iy) * s.InputWidth + ix) * inputDepth);
+        }
+        cursor.Advance(s);
+        if (interior) return true;
+        int depth = (int)s.Depth;
+        for (int i = 0; i < BlockPixels; i++)
+        {
+            Gather(s, input, zeroPoint, at[i], rows.Slice(i * depth, depth));
+            pixelOffsets[i] = i * depth;
+        }
+        return false;
     }
 
     /// <summary>Copies one output pixel's window into <paramref name="row"/> in the filter's order, the padding as the zero point.</summary>
