@@ -69,20 +69,14 @@ internal static partial class Int8Gemm
         int rowSumFactor, ReadOnlySpan<int> pixelAdd, int firstBlock, int endBlock)
         where TStep : struct, IArmGemmStep
     {
-        int depth = (int)s.Depth, channels = s.OutputDepth, inputDepth = s.InputDepth, steps = depth / 4;
+        int depth = (int)s.Depth, channels = s.OutputDepth, steps = depth / 4;
         int panelBytes = PanelBytes(level, s), stepBytes = StepBytes(level);
         bool needsRows = NeedsRows(s);
         Span<byte> panelScratch = arranged.IsEmpty ? scratch.Slice(0, panelBytes) : default;
         Span<sbyte> rows = needsRows ? MemoryMarshal.Cast<byte, sbyte>(scratch.Slice(arranged.IsEmpty ? panelBytes : 0, BlockPixels * depth)) : default;
 
-        // Interior windows: one contiguous segment per filter row (unit dilation across), else one per tap, in the
-        // order of the filter row (offsets from the window's first value); gathered windows are one segment.
         Span<int> segmentOffsets = stackalloc int[MaxTaps];
-        int segments = s.DilationWidth == 1 ? s.FilterHeight : s.FilterHeight * s.FilterWidth;
-        int segmentSteps = s.DilationWidth == 1 ? s.FilterWidth * inputDepth / 4 : inputDepth / 4;
-        for (int fy = 0; fy < s.FilterHeight; fy++)
-            for (int fx = 0; fx < (s.DilationWidth == 1 ? 1 : s.FilterWidth); fx++)
-                segmentOffsets[fy * (segments / s.FilterHeight) + fx] = (fy * s.DilationHeight * s.InputWidth + fx * s.DilationWidth) * inputDepth;
+        int segments = Segments(s, segmentOffsets, out int segmentSteps);
         Span<int> rowOffset = stackalloc int[1];
         rowOffset[0] = 0;
 
@@ -94,8 +88,7 @@ internal static partial class Int8Gemm
         int pixels = (int)s.Pixels;
         Span<int> pixelOffsets = stackalloc int[BlockPixels];
         Span<Cursor> at = stackalloc Cursor[BlockPixels];
-        bool contiguous = s.FilterHeight == 1 && s.FilterWidth == 1 && s.StrideHeight == 1 && s.StrideWidth == 1 && !needsRows
-                          && s.OutputHeight == s.InputHeight && s.OutputWidth == s.InputWidth;
+        bool contiguous = IsContiguous(s);
         for (int block = firstBlock; block < endBlock; block++)
         {
             int first = block * BlockChannels, count = Math.Min(BlockChannels, channels - first);

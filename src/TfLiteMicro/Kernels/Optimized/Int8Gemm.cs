@@ -245,30 +245,14 @@ internal static partial class Int8Gemm
         int rowSumFactor, ReadOnlySpan<int> pixelAdd, int firstBlock, int endBlock)
         where TStep : struct, IGemmStep<TAcc> where TAcc : struct
     {
-        int depth = (int)s.Depth, channels = s.OutputDepth, inputDepth = s.InputDepth;
+        int depth = (int)s.Depth, channels = s.OutputDepth;
         int panelBytes = PanelBytes(level, s), stepBytes = StepBytes(level);
         bool needsRows = NeedsRows(s);
         Span<byte> panelScratch = arranged.IsEmpty ? scratch.Slice(0, panelBytes) : default;
         Span<sbyte> rows = needsRows ? MemoryMarshal.Cast<byte, sbyte>(scratch.Slice(arranged.IsEmpty ? panelBytes : 0, BlockPixels * depth)) : default;
 
-        // Interior windows: one contiguous segment per filter row (unit dilation across), else one per tap; the
-        // offsets are from the window's first value, in the order of the filter row, so the panel's steps follow.
         Span<int> segmentOffsets = stackalloc int[MaxTaps];
-        int segments, segmentSteps;
-        if (s.DilationWidth == 1)
-        {
-            segments = s.FilterHeight;
-            segmentSteps = s.FilterWidth * inputDepth / 4;
-            for (int fy = 0; fy < s.FilterHeight; fy++) segmentOffsets[fy] = fy * s.DilationHeight * s.InputWidth * inputDepth;
-        }
-        else
-        {
-            segments = s.FilterHeight * s.FilterWidth;
-            segmentSteps = inputDepth / 4;
-            for (int fy = 0; fy < s.FilterHeight; fy++)
-                for (int fx = 0; fx < s.FilterWidth; fx++)
-                    segmentOffsets[fy * s.FilterWidth + fx] = (fy * s.DilationHeight * s.InputWidth + fx * s.DilationWidth) * inputDepth;
-        }
+        int segments = Segments(s, segmentOffsets, out int segmentSteps);
         Span<int> rowOffset = stackalloc int[1];
         rowOffset[0] = 0;
 
@@ -283,8 +267,7 @@ internal static partial class Int8Gemm
         int pixels = (int)s.Pixels;
         Span<int> pixelOffsets = stackalloc int[BlockPixels];
         Span<Cursor> at = stackalloc Cursor[BlockPixels];
-        bool contiguous = s.FilterHeight == 1 && s.FilterWidth == 1 && s.StrideHeight == 1 && s.StrideWidth == 1 && !needsRows
-                          && s.OutputHeight == s.InputHeight && s.OutputWidth == s.InputWidth;
+        bool contiguous = IsContiguous(s);
         for (int block = firstBlock; block < endBlock; block++)
         {
             int first = block * BlockChannels, count = Math.Min(BlockChannels, channels - first);
@@ -396,6 +379,28 @@ internal static partial class Int8Gemm
         Vector256<int> v = Vector256.Create(add);
         return TStep.Create(low + v, high + v);
     }
+
+    /// <summary>
+    /// The segments of an interior window: one contiguous run per filter row (unit dilation across), else one per tap,
+    /// their offsets from the window's first value in the order of the filter row, so the panel's steps follow. Returns
+    /// the count; <paramref name="steps"/> is each segment's length in steps of four values.
+    /// </summary>
+    private static int Segments(in Int8GemmShape s, Span<int> offsets, out int steps)
+    {
+        int inputDepth = s.InputDepth;
+        bool rowRuns = s.DilationWidth == 1;
+        int tapsPerRun = rowRuns ? s.FilterWidth : 1, runsPerRow = rowRuns ? 1 : s.FilterWidth;
+        steps = tapsPerRun * inputDepth / 4;
+        for (int fy = 0; fy < s.FilterHeight; fy++)
+            for (int fx = 0; fx < runsPerRow; fx++)
+                offsets[fy * runsPerRow + fx] = (fy * s.DilationHeight * s.InputWidth + fx * s.DilationWidth) * inputDepth;
+        return s.FilterHeight * runsPerRow;
+    }
+
+    /// <summary>1x1, unit strides, no padding, same size: output pixel p reads input pixel p.</summary>
+    private static bool IsContiguous(in Int8GemmShape s)
+        => s.FilterHeight == 1 && s.FilterWidth == 1 && s.StrideHeight == 1 && s.StrideWidth == 1 && !NeedsRows(s)
+           && s.OutputHeight == s.InputHeight && s.OutputWidth == s.InputWidth;
 
     /// <summary>
     /// Places the windows of the block of output pixels [<paramref name="p"/>, p + <paramref name="valid"/>) (past the last
