@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TfLiteMicro.Kernels;
 
@@ -24,6 +25,12 @@ internal sealed class InterpreterGraph
     public InterpreterGraph(Model model, OpResolver resolver)
     {
         Model = model;
+        if (MemoryMarshal.TryGetArray(model.Bytes, out ArraySegment<byte> segment))
+        {
+            _modelArray = segment.Array;
+            _modelArrayOffset = segment.Offset;
+            _modelArrayLength = segment.Count;
+        }
         int subgraphCount = model.Subgraphs.Count;
         _tensorStart = new int[subgraphCount + 1];
         _nodeStart = new int[subgraphCount + 1];
@@ -78,6 +85,10 @@ internal sealed class InterpreterGraph
     }
 
     public Model Model { get; }
+
+    // The array under Model.Bytes when it is one (the usual case), for ConstantData.
+    private readonly byte[]? _modelArray;
+    private readonly int _modelArrayOffset, _modelArrayLength;
 
     public TensorRecord[] Tensors { get; }
 
@@ -210,7 +221,18 @@ internal sealed class InterpreterGraph
     }
 
     /// <summary>The bytes of a constant tensor, in the model.</summary>
-    public ReadOnlySpan<byte> ConstantData(int tensor) => Model.Bytes.Span.Slice(Tensors[tensor].DataStart, Tensors[tensor].DataLength);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<byte> ConstantData(int tensor)
+    {
+        ref TensorRecord record = ref Tensors[tensor];
+        // Kernels read their weights on every Invoke: an array-backed model skips ReadOnlyMemory's type tests.
+        return _modelArray is { } array
+            ? new ReadOnlySpan<byte>(array, _modelArrayOffset, _modelArrayLength).Slice(record.DataStart, record.DataLength)
+            : ModelBytes(record.DataStart, record.DataLength);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ReadOnlySpan<byte> ModelBytes(int start, int length) => Model.Bytes.Span.Slice(start, length);
 
     /// <summary>Records a scratch buffer for <paramref name="node"/> while it prepares; returns its handle (index among the node's).</summary>
     public int AddScratch(int node, int bytes) => Add(ref Nodes[node].Scratch, ref Nodes[node].ScratchCount, _scratchRequests, bytes);

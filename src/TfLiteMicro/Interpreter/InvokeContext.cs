@@ -9,31 +9,36 @@ namespace TfLiteMicro;
 /// </summary>
 public readonly ref struct InvokeContext
 {
-    // Four fields, so that the JIT can keep the context in registers.
+    // The node's place in the tensor id table and its counts are copied in once, so that each tensor accessor reads
+    // the context instead of the node record and inlines into the kernel.
     private readonly Span<byte> _arena;
-    private readonly int _node;
+    private readonly InterpreterGraph _graph;
     private readonly MicroInterpreter _interpreter;
+    private readonly int _node, _tensors, _inputCount, _outputCount;
 
     internal InvokeContext(MicroInterpreter interpreter, int node, Span<byte> arena)
     {
         _interpreter = interpreter;
+        _graph = interpreter.Graph;
+        ref NodeRecord record = ref _graph.Nodes[node];
         _node = node;
+        _tensors = record.Tensors;
+        _inputCount = record.InputCount;
+        _outputCount = record.OutputCount;
         _arena = arena;
     }
 
-    private InterpreterGraph Graph => _interpreter.Graph;
-
     /// <summary>Number of inputs, omitted optional ones included.</summary>
-    public int InputCount => Graph.Nodes[_node].InputCount;
+    public int InputCount => _inputCount;
 
     /// <summary>Number of outputs.</summary>
-    public int OutputCount => Graph.Nodes[_node].OutputCount;
+    public int OutputCount => _outputCount;
 
     /// <summary>Whether input <paramref name="index"/> exists and is not an omitted optional input.</summary>
-    public bool HasInput(int index) => index >= 0 && index < InputCount && Graph.Inputs(_node)[index] >= 0;
+    public bool HasInput(int index) => (uint)index < (uint)_inputCount && _graph.NodeTensors[_tensors + index] >= 0;
 
     /// <summary>The element type of input <paramref name="index"/>.</summary>
-    public TensorType InputType(int index) => Graph.Tensors[InputId(index)].Type;
+    public TensorType InputType(int index) => _graph.Tensors[InputId(index)].Type;
 
     /// <summary>
     /// The bytes of input <paramref name="index"/> as elements of <typeparamref name="T"/>; for a compressed constant, its
@@ -50,26 +55,26 @@ public readonly ref struct InvokeContext
     /// <summary>The bytes of intermediate tensor <paramref name="index"/>.</summary>
     public Span<T> Intermediate<T>(int index) where T : unmanaged
     {
-        ref NodeRecord node = ref Graph.Nodes[_node];
-        int id = (uint)index < (uint)node.IntermediateCount ? Graph.NodeTensors[node.Tensors + node.InputCount + node.OutputCount + index] : -1;
+        ref NodeRecord node = ref _graph.Nodes[_node];
+        int id = (uint)index < (uint)node.IntermediateCount ? _graph.NodeTensors[node.Tensors + node.InputCount + node.OutputCount + index] : -1;
         return MemoryMarshal.Cast<byte, T>(ArenaBytes(id >= 0 ? id : throw Missing("intermediate tensor", index, node.IntermediateCount)));
     }
 
     /// <summary>The scratch buffer with the handle <see cref="PrepareContext.RequestScratch"/> returned.</summary>
     public Span<T> Scratch<T>(int handle) where T : unmanaged
     {
-        ref NodeRecord node = ref Graph.Nodes[_node];
+        ref NodeRecord node = ref _graph.Nodes[_node];
         if ((uint)handle >= (uint)node.ScratchCount) throw NotAskedFor("scratch", handle, node.ScratchCount);
-        BufferRecord buffer = Graph.Scratch[node.Scratch + handle];
+        BufferRecord buffer = _graph.Scratch[node.Scratch + handle];
         return MemoryMarshal.Cast<byte, T>(_arena.Slice(buffer.Offset, buffer.Size));
     }
 
     /// <summary>The persistent buffer with the handle <see cref="PrepareContext.AllocatePersistent"/> returned.</summary>
     public Span<T> Persistent<T>(int handle) where T : unmanaged
     {
-        ref NodeRecord node = ref Graph.Nodes[_node];
+        ref NodeRecord node = ref _graph.Nodes[_node];
         if ((uint)handle >= (uint)node.PersistentCount) throw NotAskedFor("persistent", handle, node.PersistentCount);
-        BufferRecord buffer = Graph.Persistent[node.Persistent + handle];
+        BufferRecord buffer = _graph.Persistent[node.Persistent + handle];
         return MemoryMarshal.Cast<byte, T>(_arena.Slice(buffer.Offset, buffer.Size));
     }
 
@@ -106,49 +111,51 @@ public readonly ref struct InvokeContext
     public void AbortInvoke() => _interpreter.AbortInvoke();
 
     /// <summary>An exception that names this node, for the kernel to throw on bad data.</summary>
-    public KernelException Error(string message) => new($"{Graph.Describe(_node)}: {message}");
+    public KernelException Error(string message) => new($"{_graph.Describe(_node)}: {message}");
 
     /// <summary>The id (number across subgraphs) of input <paramref name="index"/>, for control-flow ops.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int InputId(int index)
     {
-        ref NodeRecord node = ref Graph.Nodes[_node];
-        int id = (uint)index < (uint)node.InputCount ? Graph.NodeTensors[node.Tensors + index] : -1;
-        return id >= 0 ? id : throw Missing("input", index, node.InputCount);
+        int id = (uint)index < (uint)_inputCount ? _graph.NodeTensors[_tensors + index] : -1;
+        return id >= 0 ? id : throw Missing("input", index, _inputCount);
     }
 
     /// <summary>The id of output <paramref name="index"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int OutputId(int index)
     {
-        ref NodeRecord node = ref Graph.Nodes[_node];
-        int id = (uint)index < (uint)node.OutputCount ? Graph.NodeTensors[node.Tensors + node.InputCount + index] : -1;
-        return id >= 0 ? id : throw Missing("output", index, node.OutputCount);
+        int id = (uint)index < (uint)_outputCount ? _graph.NodeTensors[_tensors + _inputCount + index] : -1;
+        return id >= 0 ? id : throw Missing("output", index, _outputCount);
     }
 
     /// <summary>
     /// The bytes of any tensor: in the arena, in the model for constants (decompressed into this node's buffer for a
     /// compressed one), or in the application's decompression memory (DECODE outputs placed there).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ReadOnlySpan<byte> TensorData(int id)
     {
-        ref TensorRecord tensor = ref Graph.Tensors[id];
+        ref TensorRecord tensor = ref _graph.Tensors[id];
         if (tensor.IsInArena) return _arena.Slice(tensor.ArenaOffset, tensor.ByteCount);
-        return tensor.IsConstant && !tensor.IsCompressed ? Graph.ConstantData(id) : DecompressedOrInRegion(id);
+        return tensor.IsConstant && !tensor.IsCompressed ? _graph.ConstantData(id) : DecompressedOrInRegion(id);
     }
 
     /// <summary>The writable bytes of a tensor, in the arena or the application's decompression memory (constants cannot be written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Span<byte> ArenaBytes(int id)
     {
-        ref TensorRecord tensor = ref Graph.Tensors[id];
+        ref TensorRecord tensor = ref _graph.Tensors[id];
         return tensor.IsInArena ? _arena.Slice(tensor.ArenaOffset, tensor.ByteCount) : WritableInRegion(id);
     }
 
     // Compressed constants and tensors in decompression memory are read out of line, so that the accessors stay small.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ReadOnlySpan<byte> DecompressedOrInRegion(int id)
-        => Graph.Tensors[id].IsConstant ? _interpreter.Decompressed(_node, id, _arena) : _interpreter.RegionBytes(id);
+        => _graph.Tensors[id].IsConstant ? _interpreter.Decompressed(_node, id, _arena) : _interpreter.RegionBytes(id);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private Span<byte> WritableInRegion(int id) => Graph.Tensors[id].IsConstant ? throw ConstantWritten(id) : _interpreter.RegionBytes(id);
+    private Span<byte> WritableInRegion(int id) => _graph.Tensors[id].IsConstant ? throw ConstantWritten(id) : _interpreter.RegionBytes(id);
 
     // The messages are made out of line, so that the accessors stay small enough for the JIT to inline them.
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -164,7 +171,7 @@ public readonly ref struct InvokeContext
     /// <summary>"tensor 'name' of subgraph S", for messages.</summary>
     internal string DescribeTensor(int id)
     {
-        (int subgraph, int index) = Graph.Locate(id);
-        return $"tensor '{Graph.Definition(subgraph, index).Name}' of subgraph {subgraph}";
+        (int subgraph, int index) = _graph.Locate(id);
+        return $"tensor '{_graph.Definition(subgraph, index).Name}' of subgraph {subgraph}";
     }
 }

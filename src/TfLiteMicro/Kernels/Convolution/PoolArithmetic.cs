@@ -128,10 +128,20 @@ internal static class PoolArithmetic
     public static int RoundedMean(int sum, int count)
         => sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
 
-    /// <summary>Folds each output pixel's window (clipped to the input), channel by channel, in row-major tap order.</summary>
+    /// <summary>Channels whose accumulators one pass over a window keeps (on the stack).</summary>
+    private const int ChannelChunk = 256;
+
+    /// <summary>
+    /// Folds each output pixel's window (clipped to the input), channel by channel, in row-major tap order. The taps are
+    /// visited once for a chunk of channels, each tap's channels contiguous in NHWC, and every channel's accumulator still
+    /// takes its values in that tap order, so the results are those of one window walk per channel.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the accumulators are filled before they are read
     public static void Pool<T, TAccumulator, TOperation>(in PoolWindow w, TOperation operation, ReadOnlySpan<T> input, Span<T> output)
+        where TAccumulator : unmanaged
         where TOperation : struct, IPoolOperation<T, TAccumulator>
     {
+        Span<TAccumulator> accumulators = stackalloc TAccumulator[ChannelChunk];
         // The sizes are read into locals once: read through the reference, each would be loaded again after every store.
         int depth = w.Depth, inputHeight = w.InputHeight, inputWidth = w.InputWidth;
         int o = 0;
@@ -143,15 +153,23 @@ internal static class PoolArithmetic
                 {
                     (int xOrigin, int xStart, int xEnd) = w.Columns(ox);
                     int count = Math.Max(0, yEnd - yStart) * Math.Max(0, xEnd - xStart);
-                    for (int c = 0; c < depth; c++)
+                    for (int c0 = 0; c0 < depth; c0 += ChannelChunk)
                     {
-                        TAccumulator accumulator = operation.Start;
+                        int channels = Math.Min(ChannelChunk, depth - c0);
+                        Span<TAccumulator> sums = accumulators.Slice(0, channels);
+                        sums.Fill(operation.Start);
                         for (int fy = yStart; fy < yEnd; fy++)
                         {
-                            int row = ((b * inputHeight + yOrigin + fy) * inputWidth + xOrigin) * depth + c;
-                            for (int fx = xStart; fx < xEnd; fx++) accumulator = operation.Add(accumulator, input[row + fx * depth]);
+                            int row = ((b * inputHeight + yOrigin + fy) * inputWidth + xOrigin) * depth + c0;
+                            for (int fx = xStart; fx < xEnd; fx++)
+                            {
+                                ReadOnlySpan<T> tap = input.Slice(row + fx * depth, channels);
+                                for (int c = 0; c < tap.Length; c++) sums[c] = operation.Add(sums[c], tap[c]);
+                            }
                         }
-                        if (operation.Finish(accumulator, count, out T value)) output[o + c] = value;
+                        Span<T> pixel = output.Slice(o + c0, channels);
+                        for (int c = 0; c < pixel.Length; c++)
+                            if (operation.Finish(sums[c], count, out T value)) pixel[c] = value;
                     }
                 }
             }

@@ -6,11 +6,14 @@ namespace TfLiteMicro.Kernels;
 /// </summary>
 internal abstract class PoolKernel(PoolKind kind) : IKernel
 {
-    protected PoolWindow Window { get; private set; }
+    private PoolWindow _window;
+
+    /// <summary>The parameters Prepare computed (by reference: the record is large, and Invoke only reads it).</summary>
+    protected ref readonly PoolWindow Window => ref _window;
 
     public void Prepare(PrepareContext context)
     {
-        Window = PoolWindow.Prepare(context, kind);
+        _window = PoolWindow.Prepare(context, kind);
         PrepareOptimized(context);
     }
 

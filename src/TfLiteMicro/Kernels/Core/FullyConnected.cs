@@ -154,74 +154,84 @@ internal sealed class FullyConnected : IKernel
         return true;
     }
 
-    [System.Runtime.CompilerServices.SkipLocalsInit] // rows and sums are written before they are read
+    // One small method per type: the tensor accessors inline into each, and a node pays only for its own path.
     public void Invoke(InvokeContext context)
     {
-        MatMulParameters p = _parameters;
-        ReadOnlySpan<int> multipliers = p.PerChannel ? p.ChannelScales.Multipliers(context) : default;
-        ReadOnlySpan<int> shifts = p.PerChannel ? p.ChannelScales.Shifts(context) : default;
         switch (_inputType)
         {
-            case TensorType.Float32:
-            {
-                ReadOnlySpan<float> input = context.Input<float>(InputIndex);
-                ReadOnlySpan<float> weights = context.Input<float>(WeightsIndex);
-                ReadOnlySpan<float> bias = _hasBias ? context.Input<float>(BiasIndex) : default;
-                Span<float> output = context.Output<float>(0);
-                if (_fast) MatMulArithmetic.FastFloat(_level, p, input, weights, bias, output);
-                else MatMulArithmetic.ReferenceFloat(p, input, weights, bias, output);
-                break;
-            }
-            case TensorType.Int8:
-            {
-                ReadOnlySpan<sbyte> input = context.Input<sbyte>(InputIndex);
-                ReadOnlySpan<sbyte> weights = context.Input<sbyte>(WeightsIndex);
-                ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(BiasIndex) : default;
-                Span<sbyte> output = context.Output<sbyte>(0);
-                if (_int4Weights && _arrangedHandle < 0)
-                {
-                    Span<sbyte> unpacked = context.Scratch<sbyte>(_unpackedWeightsScratch);
-                    Int4.Unpack(weights, unpacked);
-                    weights = unpacked;
-                }
-                if (!_fast)
-                {
-                    MatMulArithmetic.ReferenceInt8(p, input, weights, bias, multipliers, shifts, output);
-                    break;
-                }
-                var requantizer = p.PerChannel
-                    ? new Int8Requantizer(multipliers, shifts, p.OutputOffset, p.ActivationMin, p.ActivationMax, _requantizeVector)
-                    : new Int8Requantizer(p.Multiplier, p.Shift, p.OutputOffset, p.ActivationMin, p.ActivationMax, _requantizeVector);
-                if (_gemm)
-                {
-                    ReadOnlySpan<byte> arranged = _arrangedHandle >= 0 ? context.Persistent<byte>(_arrangedHandle) : default;
-                    Span<byte> panel = arranged.IsEmpty ? stackalloc byte[MatMulArithmetic.GemmStackBytes] : default;
-                    MatMulArithmetic.Int8Product(_level, p, input, weights, arranged, bias, default, requantizer, panel, default, output);
-                    break;
-                }
-                Span<byte> row = _rowScratch < 0 ? stackalloc byte[Int8Dot.StackRowBytes] : context.Scratch<byte>(_rowScratch);
-                Span<int> sums = _sumScratch < 0 ? stackalloc int[Int8Dot.StackSums] : context.Scratch<int>(_sumScratch);
-                ReadOnlySpan<int> folded = _foldedBiasHandle >= 0 ? context.Persistent<int>(_foldedBiasHandle) : default;
-                MatMulArithmetic.Int8Product(_level, p, input, weights, default, bias, folded, requantizer, row, sums, output);
-                break;
-            }
-            default:
-            {
-                ReadOnlySpan<short> input = context.Input<short>(InputIndex);
-                ReadOnlySpan<sbyte> weights = context.Input<sbyte>(WeightsIndex);
-                ReadOnlySpan<int> bias32 = _hasBias && _biasType == TensorType.Int32 ? context.Input<int>(BiasIndex) : default;
-                ReadOnlySpan<long> bias64 = _hasBias && _biasType == TensorType.Int64 ? context.Input<long>(BiasIndex) : default;
-                Span<short> output = context.Output<short>(0);
-                if (!_fast)
-                {
-                    MatMulArithmetic.ReferenceInt16(p, input, weights, bias32, bias64, multipliers, shifts, output);
-                    break;
-                }
-                ReadOnlySpan<int> rowSums = _int16RowSumsHandle >= 0 ? context.Persistent<int>(_int16RowSumsHandle) : default;
-                Span<long> sums = _sumScratch < 0 ? stackalloc long[2 * Int16Dot.StackSums] : context.Scratch<long>(_sumScratch);
-                MatMulArithmetic.FastInt16(_level, p, input, weights, bias32, bias64, rowSums, multipliers, shifts, sums, output);
-                break;
-            }
+            case TensorType.Float32: InvokeFloat(context); break;
+            case TensorType.Int8: InvokeInt8(context); break;
+            default: InvokeInt16(context); break;
         }
+    }
+
+    private void InvokeFloat(InvokeContext context)
+    {
+        ref readonly MatMulParameters p = ref _parameters;
+        ReadOnlySpan<float> input = context.Input<float>(InputIndex);
+        ReadOnlySpan<float> weights = context.Input<float>(WeightsIndex);
+        ReadOnlySpan<float> bias = _hasBias ? context.Input<float>(BiasIndex) : default;
+        Span<float> output = context.Output<float>(0);
+        if (_fast) MatMulArithmetic.FastFloat(_level, p, input, weights, bias, output);
+        else MatMulArithmetic.ReferenceFloat(p, input, weights, bias, output);
+    }
+
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the panel, row and sums are written before they are read
+    private void InvokeInt8(InvokeContext context)
+    {
+        ref readonly MatMulParameters p = ref _parameters;
+        ReadOnlySpan<sbyte> input = context.Input<sbyte>(InputIndex);
+        ReadOnlySpan<sbyte> weights = context.Input<sbyte>(WeightsIndex);
+        ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(BiasIndex) : default;
+        Span<sbyte> output = context.Output<sbyte>(0);
+        if (_int4Weights && _arrangedHandle < 0)
+        {
+            Span<sbyte> unpacked = context.Scratch<sbyte>(_unpackedWeightsScratch);
+            Int4.Unpack(weights, unpacked);
+            weights = unpacked;
+        }
+        ReadOnlySpan<int> multipliers = p.PerChannel ? p.ChannelScales.Multipliers(context) : default;
+        ReadOnlySpan<int> shifts = p.PerChannel ? p.ChannelScales.Shifts(context) : default;
+        if (!_fast)
+        {
+            MatMulArithmetic.ReferenceInt8(p, input, weights, bias, multipliers, shifts, output);
+            return;
+        }
+        var requantizer = p.PerChannel
+            ? new Int8Requantizer(multipliers, shifts, p.OutputOffset, p.ActivationMin, p.ActivationMax, _requantizeVector)
+            : new Int8Requantizer(p.Multiplier, p.Shift, p.OutputOffset, p.ActivationMin, p.ActivationMax, _requantizeVector);
+        if (_gemm)
+        {
+            ReadOnlySpan<byte> arranged = _arrangedHandle >= 0 ? context.Persistent<byte>(_arrangedHandle) : default;
+            Span<byte> panel = arranged.IsEmpty ? stackalloc byte[MatMulArithmetic.GemmStackBytes] : default;
+            MatMulArithmetic.Int8Product(_level, p, input, weights, arranged, bias, default, requantizer, panel, default, output);
+            return;
+        }
+        // One row (Prepare chose no GEMM): straight to the dot products.
+        Span<byte> row = _rowScratch < 0 ? stackalloc byte[Int8Dot.StackRowBytes] : context.Scratch<byte>(_rowScratch);
+        Span<int> sums = _sumScratch < 0 ? stackalloc int[Int8Dot.StackSums] : context.Scratch<int>(_sumScratch);
+        ReadOnlySpan<int> folded = _foldedBiasHandle >= 0 ? context.Persistent<int>(_foldedBiasHandle) : default;
+        MatMulArithmetic.FastInt8(_level, p, input, weights, bias, folded, requantizer, row, sums, output);
+    }
+
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the sums are written before they are read
+    private void InvokeInt16(InvokeContext context)
+    {
+        ref readonly MatMulParameters p = ref _parameters;
+        ReadOnlySpan<short> input = context.Input<short>(InputIndex);
+        ReadOnlySpan<sbyte> weights = context.Input<sbyte>(WeightsIndex);
+        ReadOnlySpan<int> bias32 = _hasBias && _biasType == TensorType.Int32 ? context.Input<int>(BiasIndex) : default;
+        ReadOnlySpan<long> bias64 = _hasBias && _biasType == TensorType.Int64 ? context.Input<long>(BiasIndex) : default;
+        Span<short> output = context.Output<short>(0);
+        ReadOnlySpan<int> multipliers = p.PerChannel ? p.ChannelScales.Multipliers(context) : default;
+        ReadOnlySpan<int> shifts = p.PerChannel ? p.ChannelScales.Shifts(context) : default;
+        if (!_fast)
+        {
+            MatMulArithmetic.ReferenceInt16(p, input, weights, bias32, bias64, multipliers, shifts, output);
+            return;
+        }
+        ReadOnlySpan<int> rowSums = _int16RowSumsHandle >= 0 ? context.Persistent<int>(_int16RowSumsHandle) : default;
+        Span<long> sums = _sumScratch < 0 ? stackalloc long[2 * Int16Dot.StackSums] : context.Scratch<long>(_sumScratch);
+        MatMulArithmetic.FastInt16(_level, p, input, weights, bias32, bias64, rowSums, multipliers, shifts, sums, output);
     }
 }

@@ -513,32 +513,41 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
     private void GateProduct<TAct>(ReadOnlySpan<TAct> x, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias32, ReadOnlySpan<long> bias64,
         int rows, int depth, int inputOffset, int multiplier, int shift, Span<short> result) where TAct : unmanaged
     {
-        bool int8 = _mode == Mode.Int8;
-        Span<long> sums = stackalloc long[_fastGates ? _units : 0];
-        Span<short> row = stackalloc short[_fastGates && int8 ? depth : 0];
+        bool int8 = _mode == Mode.Int8, fast = _fastGates;
+        int units = _units;
+        Span<long> sums = stackalloc long[fast ? units : 0];
+        Span<short> row = stackalloc short[fast && int8 ? depth : 0];
         for (int b = 0; b < rows; b++)
         {
             ReadOnlySpan<TAct> xb = x.Slice(b * depth, depth);
-            if (_fastGates)
+            if (fast)
             {
                 // int16 activations have no offset here (see Prepare), so they are the row as they are.
                 if (int8) MatMulArithmetic.WidenWithOffset(MemoryMarshal.Cast<TAct, sbyte>(xb), inputOffset, row);
-                Int16Dot.Rows(_level, int8 ? row : MemoryMarshal.Cast<TAct, short>(xb), weights, depth, _units, sums);
+                Int16Dot.Rows(_level, int8 ? row : MemoryMarshal.Cast<TAct, short>(xb), weights, depth, units, sums);
             }
-            for (int u = 0; u < _units; u++)
+            for (int u = 0; u < units; u++)
             {
                 long acc;
-                if (_fastGates)
+                if (fast)
                 {
                     acc = sums[u];
+                }
+                else if (int8)
+                {
+                    // As TFLM's int8 gates: a wrapping 32-bit sum (only its low 32 bits are used below).
+                    ReadOnlySpan<sbyte> w = weights.Slice(u * depth, depth);
+                    int wrapped = 0;
+                    for (int k = 0; k < w.Length; k++) wrapped = unchecked(wrapped + w[k] * (Scalar.ToInt32(xb[k]) + inputOffset));
+                    acc = wrapped;
                 }
                 else
                 {
                     ReadOnlySpan<sbyte> w = weights.Slice(u * depth, depth);
                     acc = 0;
-                    for (int k = 0; k < depth; k++) acc += w[k] * (Scalar.ToInt32(xb[k]) + inputOffset);
+                    for (int k = 0; k < w.Length; k++) acc += w[k] * (Scalar.ToInt32(xb[k]) + inputOffset);
                 }
-                result[b * _units + u] = int8
+                result[b * units + u] = int8
                     ? LstmArithmetic.RequantizeGate(unchecked((int)acc + (bias32.IsEmpty ? 0 : bias32[u])), multiplier, shift)
                     : LstmArithmetic.RequantizeGate(unchecked(acc + (bias64.IsEmpty ? 0 : bias64[u])), multiplier, shift);
             }
