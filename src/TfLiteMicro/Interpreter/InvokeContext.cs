@@ -17,10 +17,15 @@ public readonly ref struct InvokeContext
     private readonly int _node, _tensors, _inputCount, _outputCount;
 
     internal InvokeContext(MicroInterpreter interpreter, int node, Span<byte> arena)
+        : this(interpreter, interpreter.Graph, node, interpreter.Graph.Nodes[node], arena)
+    {
+    }
+
+    /// <summary>The context of <paramref name="node"/>, whose <paramref name="record"/> the caller has at hand.</summary>
+    internal InvokeContext(MicroInterpreter interpreter, InterpreterGraph graph, int node, in NodeRecord record, Span<byte> arena)
     {
         _interpreter = interpreter;
-        _graph = interpreter.Graph;
-        ref NodeRecord record = ref _graph.Nodes[node];
+        _graph = graph;
         _node = node;
         _tensors = record.Tensors;
         _inputCount = record.InputCount;

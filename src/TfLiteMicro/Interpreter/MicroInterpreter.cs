@@ -313,9 +313,10 @@ public sealed partial class MicroInterpreter : IDisposable
         for (int i = 0; i < count; i++)
         {
             int node = first + i;
+            ref NodeRecord record = ref nodes[node];
             _cancellation.ThrowIfCancellationRequested();
             profiler?.BeginOperator(subgraph, i, graph.Code(node));
-            if (!nodes[node].ProducesNothing) nodes[node].Kernel.Invoke(new InvokeContext(this, node, arena));
+            if (!record.ProducesNothing) record.Kernel.Invoke(new InvokeContext(this, graph, node, record, arena));
             profiler?.EndOperator(subgraph, i, graph.Code(node));
             if (LastInvokeAborted) break;
         }

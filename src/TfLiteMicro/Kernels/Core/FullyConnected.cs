@@ -165,7 +165,7 @@ internal sealed class FullyConnected : IKernel
         }
     }
 
-    private void InvokeFloat(InvokeContext context)
+    private void InvokeFloat(in InvokeContext context)
     {
         ref readonly MatMulParameters p = ref _parameters;
         ReadOnlySpan<float> input = context.Input<float>(InputIndex);
@@ -177,7 +177,7 @@ internal sealed class FullyConnected : IKernel
     }
 
     [System.Runtime.CompilerServices.SkipLocalsInit] // the panel, row and sums are written before they are read
-    private void InvokeInt8(InvokeContext context)
+    private void InvokeInt8(in InvokeContext context)
     {
         ref readonly MatMulParameters p = ref _parameters;
         ReadOnlySpan<sbyte> input = context.Input<sbyte>(InputIndex);
@@ -215,7 +215,7 @@ internal sealed class FullyConnected : IKernel
     }
 
     [System.Runtime.CompilerServices.SkipLocalsInit] // the sums are written before they are read
-    private void InvokeInt16(InvokeContext context)
+    private void InvokeInt16(in InvokeContext context)
     {
         ref readonly MatMulParameters p = ref _parameters;
         ReadOnlySpan<short> input = context.Input<short>(InputIndex);
