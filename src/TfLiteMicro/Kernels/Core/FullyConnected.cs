@@ -165,13 +165,20 @@ internal sealed class FullyConnected : IKernel
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Operands<T, TWeights>(in InvokeContext context, out ReadOnlySpan<T> input, out ReadOnlySpan<TWeights> weights,
+        out Span<T> output) where T : unmanaged where TWeights : unmanaged
+    {
+        input = context.Input<T>(InputIndex);
+        weights = context.Input<TWeights>(WeightsIndex);
+        output = context.Output<T>(0);
+    }
+
     private void InvokeFloat(in InvokeContext context)
     {
         ref readonly MatMulParameters p = ref _parameters;
-        ReadOnlySpan<float> input = context.Input<float>(InputIndex);
-        ReadOnlySpan<float> weights = context.Input<float>(WeightsIndex);
+        Operands(context, out ReadOnlySpan<float> input, out ReadOnlySpan<float> weights, out Span<float> output);
         ReadOnlySpan<float> bias = _hasBias ? context.Input<float>(BiasIndex) : default;
-        Span<float> output = context.Output<float>(0);
         if (_fast) MatMulArithmetic.FastFloat(_level, p, input, weights, bias, output);
         else MatMulArithmetic.ReferenceFloat(p, input, weights, bias, output);
     }
@@ -180,10 +187,8 @@ internal sealed class FullyConnected : IKernel
     private void InvokeInt8(in InvokeContext context)
     {
         ref readonly MatMulParameters p = ref _parameters;
-        ReadOnlySpan<sbyte> input = context.Input<sbyte>(InputIndex);
-        ReadOnlySpan<sbyte> weights = context.Input<sbyte>(WeightsIndex);
+        Operands(context, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<sbyte> weights, out Span<sbyte> output);
         ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(BiasIndex) : default;
-        Span<sbyte> output = context.Output<sbyte>(0);
         if (_int4Weights && _arrangedHandle < 0)
         {
             Span<sbyte> unpacked = context.Scratch<sbyte>(_unpackedWeightsScratch);
@@ -218,11 +223,9 @@ internal sealed class FullyConnected : IKernel
     private void InvokeInt16(in InvokeContext context)
     {
         ref readonly MatMulParameters p = ref _parameters;
-        ReadOnlySpan<short> input = context.Input<short>(InputIndex);
-        ReadOnlySpan<sbyte> weights = context.Input<sbyte>(WeightsIndex);
+        Operands(context, out ReadOnlySpan<short> input, out ReadOnlySpan<sbyte> weights, out Span<short> output);
         ReadOnlySpan<int> bias32 = _hasBias && _biasType == TensorType.Int32 ? context.Input<int>(BiasIndex) : default;
         ReadOnlySpan<long> bias64 = _hasBias && _biasType == TensorType.Int64 ? context.Input<long>(BiasIndex) : default;
-        Span<short> output = context.Output<short>(0);
         ReadOnlySpan<int> multipliers = p.PerChannel ? p.ChannelScales.Multipliers(context) : default;
         ReadOnlySpan<int> shifts = p.PerChannel ? p.ChannelScales.Shifts(context) : default;
         if (!_fast)
