@@ -55,6 +55,9 @@ internal struct TensorRecord
         set => _location = value;
     }
 
+    /// <summary>The arena offset of a tensor known to live there (<see cref="IsInArena"/>), read without the test.</summary>
+    public readonly int InArenaOffset => _location;
+
     /// <summary>Constants: where their bytes start in the model.</summary>
     public int DataStart
     {

@@ -142,7 +142,7 @@ public readonly ref struct InvokeContext
     internal ReadOnlySpan<byte> TensorData(int id)
     {
         ref TensorRecord tensor = ref _graph.Tensors[id];
-        if (tensor.IsInArena) return _arena.Slice(tensor.ArenaOffset, tensor.ByteCount);
+        if (tensor.IsInArena) return _arena.Slice(tensor.InArenaOffset, tensor.ByteCount);
         return tensor.IsConstant && !tensor.IsCompressed ? _graph.ConstantData(id) : DecompressedOrInRegion(id);
     }
 
@@ -151,7 +151,7 @@ public readonly ref struct InvokeContext
     internal Span<byte> ArenaBytes(int id)
     {
         ref TensorRecord tensor = ref _graph.Tensors[id];
-        return tensor.IsInArena ? _arena.Slice(tensor.ArenaOffset, tensor.ByteCount) : WritableInRegion(id);
+        return tensor.IsInArena ? _arena.Slice(tensor.InArenaOffset, tensor.ByteCount) : WritableInRegion(id);
     }
 
     // Compressed constants and tensors in decompression memory are read out of line, so that the accessors stay small.

@@ -15,6 +15,9 @@ internal static class ElementwiseDriver
         for (int i = 0; i < n; i++) output[i] = op.Invoke(input[i]);
     }
 
+    // Not inlined: inside a caller's switch over operations the flat loop would share that method's registers with
+    // every other case and reload its operator's fields on each element.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Binary<TIn, TOut, TOp>(ReadOnlySpan<TIn> a, ReadOnlySpan<TIn> b, Span<TOut> output, in BroadcastShape shape, TOp op)
         where TOp : struct, IBinaryOperator<TIn, TOut>
     {
