@@ -66,7 +66,7 @@ internal sealed partial class AveragePool2D
                 Vector256<float> divisor256 = Vector256.Create((float)count);
                 for (; c + 32 <= depth; c += 32)
                 {
-                    var sums = new ShortSums32();
+                    var sums = new ShortSums<Bytes32, Vector256<short>>();
                     window.Accumulate(ref x, c, ref sums);
                     (Vector256<int> s0, Vector256<int> s1) = Vector256.Widen(sums.Lower);
                     (Vector256<int> s2, Vector256<int> s3) = Vector256.Widen(sums.Upper);
@@ -80,7 +80,7 @@ internal sealed partial class AveragePool2D
                 Vector128<int> s0, s1, s2, s3;
                 if (narrowSums)
                 {
-                    var sums = new ShortSums16();
+                    var sums = new ShortSums<Bytes16, Vector128<short>>();
                     window.Accumulate(ref x, c, ref sums);
                     (s0, s1) = Vector128.Widen(sums.Lower);
                     (s2, s3) = Vector128.Widen(sums.Upper);
@@ -104,32 +104,44 @@ internal sealed partial class AveragePool2D
         }
     }
 
-    /// <summary>Thirty-two channels' sums in 16-bit lanes (AVX2; windows of at most <see cref="MaxNarrowWindow"/> elements).</summary>
-    private struct ShortSums32 : IWindowAccumulator
+    /// <summary>
+    /// A vector of channels' sums in 16-bit lanes (windows of at most <see cref="MaxNarrowWindow"/> elements): the lower and
+    /// upper halves of the channels, widened from bytes by <typeparamref name="TLanes"/>.
+    /// </summary>
+    private struct ShortSums<TLanes, TWords> : IWindowAccumulator
+        where TLanes : struct, IWideningLoad<TWords>
+        where TWords : struct
     {
-        public Vector256<short> Lower, Upper;
+        public TWords Lower, Upper;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Add(ref sbyte x, int at)
         {
-            (Vector256<short> l, Vector256<short> u) = Vector256.Widen(Vector256.LoadUnsafe(ref x, (nuint)at));
-            Lower += l;
-            Upper += u;
+            (TWords l, TWords u) = TLanes.Load(ref x, at);
+            Lower = TLanes.Add(Lower, l);
+            Upper = TLanes.Add(Upper, u);
         }
     }
 
-    /// <summary>Sixteen channels' sums in 16-bit lanes.</summary>
-    private struct ShortSums16 : IWindowAccumulator
+    /// <summary>One vector width's load of bytes widened to two vectors of 16-bit lanes, and their addition.</summary>
+    private interface IWideningLoad<TWords> where TWords : struct
     {
-        public Vector128<short> Lower, Upper;
+        static abstract (TWords Lower, TWords Upper) Load(ref sbyte x, int at);
+        static abstract TWords Add(TWords a, TWords b);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Add(ref sbyte x, int at)
-        {
-            (Vector128<short> l, Vector128<short> u) = Vector128.Widen(Vector128.LoadUnsafe(ref x, (nuint)at));
-            Lower += l;
-            Upper += u;
-        }
+    /// <summary>Thirty-two channels (AVX2).</summary>
+    private readonly struct Bytes32 : IWideningLoad<Vector256<short>>
+    {
+        public static (Vector256<short> Lower, Vector256<short> Upper) Load(ref sbyte x, int at) => Vector256.Widen(Vector256.LoadUnsafe(ref x, (nuint)at));
+        public static Vector256<short> Add(Vector256<short> a, Vector256<short> b) => a + b;
+    }
+
+    /// <summary>Sixteen channels.</summary>
+    private readonly struct Bytes16 : IWideningLoad<Vector128<short>>
+    {
+        public static (Vector128<short> Lower, Vector128<short> Upper) Load(ref sbyte x, int at) => Vector128.Widen(Vector128.LoadUnsafe(ref x, (nuint)at));
+        public static Vector128<short> Add(Vector128<short> a, Vector128<short> b) => a + b;
     }
 
     /// <summary>Sixteen channels' sums in 32-bit lanes (windows over <see cref="MaxNarrowWindow"/> elements).</summary>
@@ -140,7 +152,7 @@ internal sealed partial class AveragePool2D
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Add(ref sbyte x, int at)
         {
-            (Vector128<short> l, Vector128<short> u) = Vector128.Widen(Vector128.LoadUnsafe(ref x, (nuint)at));
+            (Vector128<short> l, Vector128<short> u) = Bytes16.Load(ref x, at);
             (Vector128<int> a0, Vector128<int> a1) = Vector128.Widen(l);
             (Vector128<int> a2, Vector128<int> a3) = Vector128.Widen(u);
             S0 += a0;
