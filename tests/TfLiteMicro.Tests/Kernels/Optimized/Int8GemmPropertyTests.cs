@@ -42,4 +42,14 @@ public sealed class Int8GemmPropertyTests
         for (int i = 0; i < cases; i++)
             if (Int8GemmLoopCase.Compare(random, $"case {i}") is { } difference) Assert.Fail(difference);
     }
+
+    /// <summary>The raw-sums mode (<see cref="MatMulArithmetic.Int8Sums"/>) against the sums written out: odd shapes, row strides, zero points.</summary>
+    [Fact]
+    public void RawSumsMatchScalarSums()
+    {
+        var random = new Random(7104);
+        int cases = FastPath.Cases(150);
+        for (int i = 0; i < cases; i++)
+            if (Int8GemmLoopCase.CompareSums(random, $"case {i}") is { } difference) Assert.Fail(difference);
+    }
 }
