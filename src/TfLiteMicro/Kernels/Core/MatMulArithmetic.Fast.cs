@@ -129,30 +129,36 @@ internal static partial class MatMulArithmetic
     /// The one entry of int8 x int8 products that want the sums rather than requantized outputs (the LSTM's and SVDF's gate
     /// and feature products): sums[r * <paramref name="rowStride"/> + c] = bias[c] + sum over d of w[c, d] * (x[r, d] +
     /// <paramref name="inputOffset"/>), wrapping in 32 bits like the reference's int32 sums, for <paramref name="rows"/> rows of
-    /// <paramref name="depth"/> values and <paramref name="channels"/> weight rows (symmetric weights). The core is chosen by the
-    /// rule of <see cref="Int8Product"/> (<see cref="UsesGemm(SimdLevel, in Int8GemmShape, bool, int)"/>): several rows through
-    /// <see cref="Int8Gemm.RunSums"/> (weights arranged per block in this call, or once beforehand in <paramref name="arranged"/>),
-    /// otherwise one row at a time through the dot products (<see cref="Int8Dot"/> when the offset is 128, else <see cref="Int16Dot"/>
-    /// over the row widened with its offset). <paramref name="bias"/> may be empty; <paramref name="scratch"/> holds
+    /// <paramref name="depth"/> values and <paramref name="channels"/> weight rows (symmetric weights); the values between a row's
+    /// last channel and the next row are left as they are. The core is chosen by the rule of <see cref="Int8Product"/>
+    /// (<see cref="UsesGemm(SimdLevel, in Int8GemmShape, bool, int)"/>): several rows through <see cref="Int8Gemm.RunSums"/>
+    /// (weights arranged per block in this call, or once beforehand in <paramref name="arranged"/>), otherwise one row at a time
+    /// through the dot products (<see cref="Int8Dot"/> when the offset is 128 or the bias comes folded, else
+    /// <see cref="Int16Dot"/> over the row widened with its offset). Given only the arranged weights (<paramref name="weights"/>
+    /// empty), the core takes any number of rows. <paramref name="foldedBias"/>, when given, replaces the bias with
+    /// (inputOffset - 128) * sum w[c] + bias[c] (see <see cref="FoldedBias"/>). <paramref name="scratch"/> holds
     /// <see cref="Int8SumsScratchBytes"/> bytes.
     /// </summary>
     [System.Runtime.CompilerServices.SkipLocalsInit] // the wide sums are written before they are read
     public static void Int8Sums(SimdLevel level, int rows, int depth, int channels, int inputOffset, ReadOnlySpan<sbyte> input,
-        ReadOnlySpan<sbyte> weights, ReadOnlySpan<byte> arranged, ReadOnlySpan<int> bias, Span<byte> scratch, Span<int> sums, int rowStride)
+        ReadOnlySpan<sbyte> weights, ReadOnlySpan<byte> arranged, ReadOnlySpan<int> bias, ReadOnlySpan<int> foldedBias, Span<byte> scratch,
+        Span<int> sums, int rowStride)
     {
+        bool onlyArranged = weights.IsEmpty && !arranged.IsEmpty;
         if (rows < 0 || depth < 0 || channels < 0 || inputOffset is < -127 or > 128 || rowStride < channels || (long)rows * depth > input.Length
-            || (arranged.IsEmpty && (long)channels * depth > weights.Length) || (!bias.IsEmpty && bias.Length < channels)
-            || (rows > 0 && (long)(rows - 1) * rowStride + channels > sums.Length))
+            || (!onlyArranged && (long)channels * depth > weights.Length) || (!bias.IsEmpty && bias.Length < channels)
+            || (!foldedBias.IsEmpty && foldedBias.Length < channels) || (rows > 0 && (long)(rows - 1) * rowStride + channels > sums.Length))
             throw new ArgumentException("int8 sums operands do not match");
         if (rows == 0 || channels == 0) return;
+        ReadOnlySpan<int> initial = foldedBias.IsEmpty ? bias : foldedBias;
         Int8GemmShape shape = Int8GemmShape.Rows(rows, depth, channels);
-        if (UsesGemm(level, shape, !arranged.IsEmpty, scratch.Length))
+        if (onlyArranged || UsesGemm(level, shape, !arranged.IsEmpty, scratch.Length))
         {
-            Int8Gemm.RunSums(level, shape, input, unchecked((sbyte)-inputOffset), weights, arranged, bias, sums, rowStride,
-                scratch.Slice(0, Int8Gemm.ScratchBytes(level, shape, !arranged.IsEmpty)), rowSumFactor: inputOffset - 128);
+            Int8Gemm.RunSums(level, shape, input, unchecked((sbyte)-inputOffset), weights, arranged, initial, sums, rowStride,
+                scratch.Slice(0, Int8Gemm.ScratchBytes(level, shape, !arranged.IsEmpty)), rowSumFactor: foldedBias.IsEmpty ? inputOffset - 128 : 0);
             return;
         }
-        bool unsignedRow = inputOffset == 128;
+        bool unsignedRow = inputOffset == 128 || !foldedBias.IsEmpty;
         Span<short> wideRow = unsignedRow ? default : MemoryMarshal.Cast<byte, short>(scratch).Slice(0, depth);
         Span<long> wideSums = stackalloc long[unsignedRow ? 0 : WideSumsChunk];
         for (int r = 0; r < rows; r++)
@@ -162,8 +168,8 @@ internal static partial class MatMulArithmetic
             if (unsignedRow)
             {
                 Int8Dot.ToUnsigned(x, scratch);
-                if (bias.IsEmpty) row.Clear();
-                Int8Dot.Rows(level, scratch, weights, depth, channels, bias.IsEmpty ? row : bias, row);
+                if (initial.IsEmpty) row.Clear();
+                Int8Dot.Rows(level, scratch, weights, depth, channels, initial.IsEmpty ? row : initial, row);
                 continue;
             }
             WidenWithOffset(x, inputOffset, wideRow);

@@ -49,6 +49,8 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
     // Whether int8 activations run the fused step (all four gates, the cell and the hidden output in one pass per step).
     private bool _fused;
     private FusedLstmLayout _fusedLayout;
+    // The fused step's input-side GEMM panels when arranged once into the persistent arena (else -1: arranged per Invoke).
+    private int _inputPanelsHandle = -1;
     // Whether float activations run the fused step (see LstmArithmetic.RunFusedFloat).
     private bool _fusedFloat;
     private FusedFloatLstmLayout _fusedFloatLayout;
@@ -160,11 +162,28 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
             _fusedFloatLayout = new FusedFloatLstmLayout(_batches, _steps, _inputSize, _units);
             _fusedFloat = LstmArithmetic.CanFuseFloat(_level, _fusedFloatLayout);
         }
-        if (_mode == Mode.Int8 && _level != SimdLevel.Reference)
-        {
-            _fusedLayout = new FusedLstmLayout(LstmArithmetic.FusedUsesVnni(_level), _batches, _steps, _inputSize, _units);
-            _fused = LstmArithmetic.CanFuseInt8(_level, _fusedLayout, _cell) && GatesVectorize();
-        }
+        if (_mode == Mode.Int8 && _level != SimdLevel.Reference) PrepareFused(context);
+    }
+
+    /// <summary>
+    /// The fused int8 step, its input side through the GEMM core where that applies and fits the stack (the panels arranged
+    /// once into the persistent arena with <see cref="InterpreterOptions.PrearrangeWeights"/>), else in its own groups.
+    /// </summary>
+    private void PrepareFused(PrepareContext context)
+    {
+        bool vnni = LstmArithmetic.FusedUsesVnni(_level);
+        bool arrangeOnce = context.PrearrangeWeights;
+        for (int g = 0; g < 4; g++) arrangeOnce &= context.Input(InputWeightIndex[g]).IsConstant;
+        var withSums = new FusedLstmLayout(vnni, _batches, _steps, _inputSize, _units,
+            LstmArithmetic.InputSumsBytes(_level, _inputSize, _units, arrangeOnce));
+        _fusedLayout = withSums.InputSums && withSums.Fits ? withSums : new FusedLstmLayout(vnni, _batches, _steps, _inputSize, _units);
+        _fused = LstmArithmetic.CanFuseInt8(_level, _fusedLayout, _cell) && GatesVectorize();
+        if (!_fused || !_fusedLayout.InputSums || !arrangeOnce) return;
+        var weights = new sbyte[4 * _units * _inputSize];
+        for (int g = 0; g < 4; g++) context.Input(InputWeightIndex[g]).AsReadOnlySpan<sbyte>().CopyTo(weights.AsSpan(g * _units * _inputSize));
+        var panels = new byte[LstmArithmetic.InputPanelBytes(_level, _inputSize, _units)];
+        LstmArithmetic.ArrangeInputPanels(_level, weights, _inputSize, _units, panels);
+        _inputPanelsHandle = context.AllocatePersistent<byte>(panels);
     }
 
     private bool GatesVectorize()
@@ -416,8 +435,12 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         }
     }
 
-    /// <summary>The int8 LSTM through <see cref="LstmArithmetic.RunFusedInt8"/>, its weights arranged on the stack (sizes bounded in Prepare).</summary>
-    [System.Runtime.CompilerServices.SkipLocalsInit] // both buffers are cleared before they are filled
+    /// <summary>
+    /// The int8 LSTM through <see cref="LstmArithmetic.RunFusedInt8"/>, its weights arranged on the stack (sizes bounded in
+    /// Prepare): with input sums from the GEMM core, the four gates' input weights copied into one matrix and arranged into
+    /// its panels here (4 * units * input bytes each) unless arranged once, and their input offset terms folded.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // every buffer is cleared or written before it is read
     private void InvokeFused(InvokeContext context)
     {
         FusedLstmLayout layout = _fusedLayout;
@@ -428,9 +451,22 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         for (int g = 0; g < 4; g++)
             LstmArithmetic.ArrangeFusedGate(layout, g, context.Input<sbyte>(InputWeightIndex[g]), context.Input<sbyte>(RecurrentWeightIndex[g]),
                 context.Input<int>(BiasIndex[g]), arranged, constants);
+        bool sums = layout.InputSums, arrangeHere = sums && _inputPanelsHandle < 0;
+        int gateWeights = _units * _inputSize;
+        Span<sbyte> inputWeights = stackalloc sbyte[arrangeHere ? 4 * gateWeights : 0];
+        Span<byte> panels = arrangeHere ? stackalloc byte[(int)LstmArithmetic.InputPanelBytes(_level, _inputSize, _units)] : default;
+        Span<int> folded = stackalloc int[sums ? 4 * _units : 0];
+        for (int g = 0; g < 4 && sums; g++)
+        {
+            ReadOnlySpan<sbyte> w = context.Input<sbyte>(InputWeightIndex[g]);
+            if (arrangeHere) w.CopyTo(inputWeights.Slice(g * gateWeights));
+            LstmArithmetic.FoldInputOffset(w, _inputSize, _inputOffset, folded.Slice(g * _units, _units));
+        }
+        if (arrangeHere) LstmArithmetic.ArrangeInputPanels(_level, inputWeights, _inputSize, _units, panels);
+        var inputProducts = new FusedInputProducts(_level, inputWeights, _inputPanelsHandle >= 0 ? context.Persistent<byte>(_inputPanelsHandle) : panels, folded);
         LstmArithmetic.RunFusedInt8(layout, arranged, constants, _timeMajor, _inputOffset, _hiddenOffset, _inputMultiplier, _inputShift,
             _recurrentMultiplier, _recurrentShift, _cell, context.Input<sbyte>(InputIndex), context.Variable<sbyte>(HiddenStateIndex),
-            context.Variable<short>(CellStateIndex), context.Output<sbyte>(0));
+            context.Variable<short>(CellStateIndex), context.Output<sbyte>(0), inputProducts);
     }
 
     /// <summary>The float LSTM through <see cref="LstmArithmetic.RunFusedFloat"/>, its weights arranged on the stack (sizes bounded in Prepare).</summary>

@@ -62,7 +62,7 @@ internal static class Int8GemmLoopCase
         sbyte[] input = Signed(random, rows * depth), weights = Signed(random, channels * depth);
         int[] bias = random.Next(3) == 0 ? [] : Enumerable.Range(0, channels).Select(_ => random.Next(int.MinValue, int.MaxValue)).ToArray();
         int offset = random.Next(3) switch { 0 => 128, 1 => -127, _ => random.Next(-127, 129) };
-        bool arrangeOnce = random.Next(2) == 0;
+        bool arrangeOnce = random.Next(2) == 0, onlyArranged = arrangeOnce && random.Next(2) == 0, fold = random.Next(3) == 0;
         int length = (rows - 1) * stride + channels;
         // Between rows both sides hold a mark the products must leave alone; the products' places start poisoned.
         const int Between = 0x13579BDF, Poison = 0x5A5A5A5A;
@@ -96,9 +96,11 @@ internal static class Int8GemmLoopCase
                 if (arranged) Int8Gemm.ArrangeAll(level, weights, shape, panels);
                 byte[] scratch = new byte[MatMulArithmetic.Int8SumsScratchBytes(level, depth, arranged)];
                 Array.Fill(scratch, (byte)0x5A);
-                MatMulArithmetic.Int8Sums(level, rows, depth, channels, offset, input, weights, panels, bias, scratch, output, stride);
+                int[] folded = fold ? MatMulArithmetic.FoldedBias(new MatMulParameters { AccumDepth = depth, OutputDepth = channels, InputOffset = offset }, weights, bias) : [];
+                MatMulArithmetic.Int8Sums(level, rows, depth, channels, offset, input, onlyArranged && arranged ? [] : weights, panels, fold ? [] : bias, folded,
+                    scratch, output, stride);
             },
-            $"{description}: sums of {rows} rows x {depth} -> {channels} channels, stride {stride}, offset {offset}, bias {bias.Length > 0}, arranged once {arrangeOnce}");
+            $"{description}: sums of {rows} rows x {depth} -> {channels} channels, stride {stride}, offset {offset}, bias {bias.Length > 0}, arranged once {arrangeOnce} (only {onlyArranged}), folded {fold}");
     }
 
     private static sbyte[] Signed(Random random, int count)
