@@ -117,6 +117,9 @@ internal static partial class MatMulArithmetic
         }
     }
 
+    /// <summary>Whether <see cref="Int8Sums"/> takes the GEMM core for the product <paramref name="p"/> (Batches rows; see <see cref="UsesGemm(SimdLevel, in Int8GemmShape, bool, int)"/>).</summary>
+    public static bool SumsUseGemm(SimdLevel level, in MatMulParameters p, bool arranged, int scratchBytes) => UsesGemm(level, GemmShape(p), arranged, scratchBytes);
+
     /// <summary>Bytes of scratch <see cref="Int8Sums"/> needs for <paramref name="depth"/>: a row for the dot products, or one GEMM panel.</summary>
     public static int Int8SumsScratchBytes(SimdLevel level, int depth, bool arranged)
     {
@@ -127,9 +130,9 @@ internal static partial class MatMulArithmetic
 
     /// <summary>
     /// The one entry of int8 x int8 products that want the sums rather than requantized outputs (the LSTM's and SVDF's gate
-    /// and feature products): sums[r * <paramref name="rowStride"/> + c] = bias[c] + sum over d of w[c, d] * (x[r, d] +
-    /// <paramref name="inputOffset"/>), wrapping in 32 bits like the reference's int32 sums, for <paramref name="rows"/> rows of
-    /// <paramref name="depth"/> values and <paramref name="channels"/> weight rows (symmetric weights); the values between a row's
+    /// and feature products): sums[r * <paramref name="rowStride"/> + c] = bias[c] + sum over d of w[c, d] * (x[r, d] + InputOffset),
+    /// wrapping in 32 bits like the reference's int32 sums, for the Batches rows of AccumDepth values of <paramref name="p"/> and its
+    /// OutputDepth weight rows (symmetric weights: WeightsOffset is not used; no requantization); the values between a row's
     /// last channel and the next row are left as they are. The core is chosen by the rule of <see cref="Int8Product"/>
     /// (<see cref="UsesGemm(SimdLevel, in Int8GemmShape, bool, int)"/>): several rows through <see cref="Int8Gemm.RunSums"/>
     /// (weights arranged per block in this call, or once beforehand in <paramref name="arranged"/>), otherwise one row at a time
@@ -140,10 +143,10 @@ internal static partial class MatMulArithmetic
     /// <see cref="Int8SumsScratchBytes"/> bytes.
     /// </summary>
     [System.Runtime.CompilerServices.SkipLocalsInit] // the wide sums are written before they are read
-    public static void Int8Sums(SimdLevel level, int rows, int depth, int channels, int inputOffset, ReadOnlySpan<sbyte> input,
-        ReadOnlySpan<sbyte> weights, ReadOnlySpan<byte> arranged, ReadOnlySpan<int> bias, ReadOnlySpan<int> foldedBias, Span<byte> scratch,
-        Span<int> sums, int rowStride)
+    public static void Int8Sums(SimdLevel level, in MatMulParameters p, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> weights,
+        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> bias, ReadOnlySpan<int> foldedBias, Span<byte> scratch, Span<int> sums, int rowStride)
     {
+        int rows = p.Batches, depth = p.AccumDepth, channels = p.OutputDepth, inputOffset = p.InputOffset;
         bool onlyArranged = weights.IsEmpty && !arranged.IsEmpty;
         if (rows < 0 || depth < 0 || channels < 0 || inputOffset is < -127 or > 128 || rowStride < channels || (long)rows * depth > input.Length
             || (!onlyArranged && (long)channels * depth > weights.Length) || (!bias.IsEmpty && bias.Length < channels)

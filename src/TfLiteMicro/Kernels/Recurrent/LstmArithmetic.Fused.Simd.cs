@@ -247,7 +247,8 @@ internal static partial class LstmArithmetic
                 if (inputSums)
                 {
                     // The input rows' sums with the input offset and without the bias (which the constants hold).
-                    MatMulArithmetic.Int8Sums(inputProducts.Level, count, depth, 4 * units, inputOffset, input.Slice(first * depth, count * depth),
+                    var product = new MatMulParameters { Batches = count, AccumDepth = depth, OutputDepth = 4 * units, InputOffset = inputOffset };
+                    MatMulArithmetic.Int8Sums(inputProducts.Level, product, input.Slice(first * depth, count * depth),
                         inputProducts.Weights, inputProducts.Panels, default, inputProducts.Folded, sumsScratch, sums, sumsStride);
                 }
                 else

@@ -96,8 +96,9 @@ internal static class Int8GemmLoopCase
                 if (arranged) Int8Gemm.ArrangeAll(level, weights, shape, panels);
                 byte[] scratch = new byte[MatMulArithmetic.Int8SumsScratchBytes(level, depth, arranged)];
                 Array.Fill(scratch, (byte)0x5A);
-                int[] folded = fold ? MatMulArithmetic.FoldedBias(new MatMulParameters { AccumDepth = depth, OutputDepth = channels, InputOffset = offset }, weights, bias) : [];
-                MatMulArithmetic.Int8Sums(level, rows, depth, channels, offset, input, onlyArranged && arranged ? [] : weights, panels, fold ? [] : bias, folded,
+                var p = new MatMulParameters { Batches = rows, AccumDepth = depth, OutputDepth = channels, InputOffset = offset };
+                int[] folded = fold ? MatMulArithmetic.FoldedBias(p, weights, bias) : [];
+                MatMulArithmetic.Int8Sums(level, p, input, onlyArranged && arranged ? [] : weights, panels, fold ? [] : bias, folded,
                     scratch, output, stride);
             },
             $"{description}: sums of {rows} rows x {depth} -> {channels} channels, stride {stride}, offset {offset}, bias {bias.Length > 0}, arranged once {arrangeOnce} (only {onlyArranged}), folded {fold}");

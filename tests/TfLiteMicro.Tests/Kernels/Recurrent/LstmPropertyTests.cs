@@ -165,12 +165,46 @@ public sealed class LstmPropertyTests
         }
     }
 
+    /// <summary>
+    /// The int8 input products through the GEMM core's raw sums, four input rows at a time (input sizes a multiple of four):
+    /// steps not a multiple of four, units not a multiple of sixteen, several batch rows in both layouts, input zero points
+    /// at the extremes too, the panels arranged per Invoke and once (<see cref="InterpreterOptions.PrearrangeWeights"/>).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Int8InputSumsMatchReference(bool prearrangeWeights)
+    {
+        var random = new Random(prearrangeWeights ? 7371 : 7370);
+        int[] unitChoices = [1, 3, 5, 8, 12, 17, 20, 23, 33], stepChoices = [1, 2, 3, 5, 6, 7, 9, 13, 30];
+        int cases = FastPath.Cases(40);
+        for (int i = 0; i < cases; i++)
+        {
+            int units = unitChoices[random.Next(unitChoices.Length)], inputSize = 4 * random.Next(1, 16);
+            int batches = random.Next(1, 5), steps = stepChoices[random.Next(stepChoices.Length)];
+            bool timeMajor = random.Next(2) == 0;
+            int? zeroPoint = (i % 5) switch { 0 => -128, 1 => 127, _ => null };
+            byte[] model = Build(random, TensorType.Int8, batches, steps, inputSize, units, timeMajor, cellClip: 0f, out string details, fixedInputZeroPoint: zeroPoint);
+            FastPath.AssertMatchesReference(model, random,
+                $"case {i}: LSTM int8 input sums batches {batches} steps {steps} input {inputSize} units {units} time-major {timeMajor} prearranged {prearrangeWeights} {details}",
+                invokes: 3, prearrangeWeights: prearrangeWeights);
+        }
+    }
+
     /// <summary>trained_lstm_int8's shape (28 inputs, 20 units, 28 steps) takes the fused step at both instruction sets.</summary>
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void TrainedModelShapeFits(bool vnni)
-        => Assert.True(new FusedLstmLayout(vnni, batches: 1, steps: 28, inputSize: 28, units: 20).Fits);
+    {
+        Assert.True(new FusedLstmLayout(vnni, batches: 1, steps: 28, inputSize: 28, units: 20).Fits);
+        SimdLevel level = vnni ? SimdLevel.AvxVnni : SimdLevel.Avx2;
+        if (!FastPath.Levels().Contains(level)) return;
+        // With the input products through the GEMM core as well (its panels arranged per Invoke).
+        long gemmBytes = LstmArithmetic.InputSumsBytes(level, inputSize: 28, units: 20, panelsArranged: false);
+        Assert.True(gemmBytes > 0);
+        Assert.True(new FusedLstmLayout(vnni, batches: 1, steps: 28, inputSize: 28, units: 20, gemmBytes).Fits);
+    }
 
     private static byte[] Build(Random random, TensorType type, int batches, int steps, int inputSize, int units, bool timeMajor, float cellClip,
         out string details, int? fixedInputZeroPoint = null, float? weightScale = null, int? biasBits = null)
