@@ -20,34 +20,6 @@ internal static partial class LstmArithmetic
     /// <summary>Whether the fused step may use AVX-VNNI's groups of four bytes at <paramref name="level"/>.</summary>
     public static bool FusedUsesVnni(SimdLevel level) => level >= SimdLevel.AvxVnni && AvxVnni.IsSupported;
 
-    /// <summary>The four gates' input products as one product for the GEMM core: <see cref="FusedLstmLayout.SumsRows"/> rows, 4 * units channels.</summary>
-    private static Int8GemmShape InputShape(int inputSize, int units) => Int8GemmShape.Rows(FusedLstmLayout.SumsRows, inputSize, 4 * units);
-
-    /// <summary>
-    /// Stack bytes of the fused step's input side through the GEMM core at <paramref name="level"/>, or 0 when the core does
-    /// not take it: the four gates' input weights as one matrix and its panels, arranged per Invoke (none when
-    /// <paramref name="panelsArranged"/>), the folded zero-point terms, the sums of <see cref="FusedLstmLayout.SumsRows"/> rows
-    /// and the dot products' row.
-    /// </summary>
-    public static long InputSumsBytes(SimdLevel level, int inputSize, int units, bool panelsArranged)
-    {
-        if (inputSize <= 0 || units <= 0 || !Int8Gemm.Applies(level, InputShape(inputSize, units))) return 0;
-        return (panelsArranged ? 0 : InputPanelBytes(level, inputSize, units) + 4L * units * inputSize)
-               + 4L * (4L * units + FusedLstmLayout.SumsRows * (4L * units + FusedLstmLayout.BlockUnits))
-               + MatMulArithmetic.Int8SumsScratchBytes(level, inputSize, arranged: true);
-    }
-
-    /// <summary>Bytes of the four gates' input weights arranged for the GEMM core (<see cref="ArrangeInputPanels"/>).</summary>
-    public static long InputPanelBytes(SimdLevel level, int inputSize, int units) => Int8Gemm.ArrangedBytes(level, InputShape(inputSize, units));
-
-    /// <summary>
-    /// Arranges the four gates' input weights, given as one [4 * units, inputSize] matrix (gates in TFLM's order), into
-    /// <paramref name="destination"/> (<see cref="InputPanelBytes"/>): 64 (AVX-VNNI) or 128 bytes per sixteen channels per
-    /// four inputs, the cost of one pass over the weights.
-    /// </summary>
-    public static void ArrangeInputPanels(SimdLevel level, ReadOnlySpan<sbyte> weights, int inputSize, int units, Span<byte> destination)
-        => Int8Gemm.ArrangeAll(level, weights, InputShape(inputSize, units), destination);
-
     /// <summary>One group of activations (broadcast to every lane) times each lane's group of weights, added to the lanes.</summary>
     private interface IGroupStep
     {
@@ -140,8 +112,7 @@ internal static partial class LstmArithmetic
         if ((uint)gate >= 4 || inputWeights.Length < units * layout.InputSize || recurrentWeights.Length < units * units || bias.Length < units
             || arranged.Length < layout.ArrangedBytes || constants.Length < layout.ConstantInts)
             throw new ArgumentException("fused LSTM operands are too short");
-        // Input sums from the GEMM core leave only the recurrent side to arrange here.
-        if (!layout.InputSums) ArrangeSide(layout, gate, inputWeights, layout.InputSize, 0, arranged);
+        ArrangeSide(layout, gate, inputWeights, layout.InputSize, 0, arranged);
         ArrangeSide(layout, gate, recurrentWeights, units, layout.InputGroups, arranged);
         for (int u = 0; u < units; u++)
             constants[(u / FusedLstmLayout.BlockUnits * 8 + gate) * FusedLstmLayout.BlockUnits + u % FusedLstmLayout.BlockUnits] = bias[u];
@@ -169,25 +140,24 @@ internal static partial class LstmArithmetic
         }
     }
 
-    /// <summary>The int8 LSTM over all steps and batches, fused (see <see cref="FusedLstmLayout"/>); <paramref name="inputProducts"/> with <see cref="FusedLstmLayout.InputSums"/>.</summary>
+    /// <summary>The int8 LSTM over all steps and batches, fused (see <see cref="FusedLstmLayout"/>).</summary>
     [SkipLocalsInit] // every buffer is written before it is read (the arranged weights are cleared explicitly)
     public static void RunFusedInt8(in FusedLstmLayout layout, Span<byte> arranged, Span<int> constants, bool timeMajor,
         int inputOffset, int hiddenOffset, ReadOnlySpan<int> inputMultipliers, ReadOnlySpan<int> inputShifts,
         ReadOnlySpan<int> recurrentMultipliers, ReadOnlySpan<int> recurrentShifts, in LstmCellParameters p,
-        ReadOnlySpan<sbyte> input, Span<sbyte> hidden, Span<short> cell, Span<sbyte> output, scoped in FusedInputProducts inputProducts)
+        ReadOnlySpan<sbyte> input, Span<sbyte> hidden, Span<short> cell, Span<sbyte> output)
     {
         if (layout.Vnni) RunFused<QuadStep>(layout, arranged, constants, timeMajor, inputOffset, hiddenOffset, inputMultipliers, inputShifts,
-            recurrentMultipliers, recurrentShifts, p, input, hidden, cell, output, inputProducts);
+            recurrentMultipliers, recurrentShifts, p, input, hidden, cell, output);
         else RunFused<PairStep>(layout, arranged, constants, timeMajor, inputOffset, hiddenOffset, inputMultipliers, inputShifts,
-            recurrentMultipliers, recurrentShifts, p, input, hidden, cell, output, inputProducts);
+            recurrentMultipliers, recurrentShifts, p, input, hidden, cell, output);
     }
 
     [SkipLocalsInit]
     private static unsafe void RunFused<TStep>(in FusedLstmLayout layout, Span<byte> arranged, Span<int> constants, bool timeMajor,
         int inputOffset, int hiddenOffset, ReadOnlySpan<int> inputMultipliers, ReadOnlySpan<int> inputShifts,
         ReadOnlySpan<int> recurrentMultipliers, ReadOnlySpan<int> recurrentShifts, in LstmCellParameters p,
-        ReadOnlySpan<sbyte> input, Span<sbyte> hidden, Span<short> cell, Span<sbyte> output, scoped in FusedInputProducts inputProducts)
-        where TStep : struct, IGroupStep
+        ReadOnlySpan<sbyte> input, Span<sbyte> hidden, Span<short> cell, Span<sbyte> output) where TStep : struct, IGroupStep
     {
         const int B = FusedLstmLayout.BlockUnits;
         int batches = layout.Batches, steps = layout.Steps, units = layout.Units, blocks = layout.Blocks, depth = layout.InputSize;
@@ -208,13 +178,7 @@ internal static partial class LstmArithmetic
         Span<int> cellState = stackalloc int[batches * blocks * B];
         Span<byte> hiddenState = stackalloc byte[2 * batches * hiddenRow];
         Span<sbyte> lastBlock = stackalloc sbyte[B];
-        bool inputSums = layout.InputSums;
-        // Packed input rows, or (input sums) the GEMM's sums of SumsRows rows, whose padding lanes stay zero, and its row scratch.
-        Span<byte> chunk = stackalloc byte[inputSums ? 0 : layout.ChunkBytes];
-        int sumsStride = layout.SumsStride;
-        Span<int> sums = stackalloc int[inputSums ? FusedLstmLayout.SumsRows * sumsStride : 0];
-        Span<byte> sumsScratch = stackalloc byte[inputSums ? MatMulArithmetic.Int8SumsScratchBytes(inputProducts.Level, depth, arranged: true) : 0];
-        sums.Clear();
+        Span<byte> chunk = stackalloc byte[layout.ChunkBytes];
         cellState.Clear();
         hiddenState.Clear();
         for (int b = 0; b < batches; b++)
@@ -223,7 +187,7 @@ internal static partial class LstmArithmetic
                 cellState[b * blocks * B + u] = cell[b * units + u];
                 TStep.Pack(hidden[b * units + u], hiddenOffset, ref hiddenState[2 * b * hiddenRow + u * layout.ElementBytes]);
             }
-        if (!inputSums) chunk.Slice(chunk.Length - FusedLstmLayout.RowPadBytes).Clear();
+        chunk.Slice(chunk.Length - FusedLstmLayout.RowPadBytes).Clear();
 
         var inputScale = new Requantizers(inputMultipliers, inputShifts);
         var recurrentScale = new Requantizers(recurrentMultipliers, recurrentShifts);
@@ -236,7 +200,7 @@ internal static partial class LstmArithmetic
         var cellInput = new ActivationInput(p.TanhMultiplier, p.TanhShift);
 
         int groups = layout.Groups, panel = layout.PanelBytes, inputGroups = layout.InputGroups, hiddenGroups = layout.HiddenGroups;
-        int chunkRows = inputSums ? FusedLstmLayout.SumsRows : layout.ChunkRows, rowBytes = layout.InputRowBytes;
+        int chunkRows = layout.ChunkRows, rowBytes = layout.InputRowBytes;
         ref byte w0 = ref MemoryMarshal.GetReference(arranged);
         ref int k0 = ref MemoryMarshal.GetReference(constants);
         fixed (ushort* table = LookupTables.Sigmoid)
@@ -244,28 +208,16 @@ internal static partial class LstmArithmetic
             for (int first = 0; first < rows; first += chunkRows)
             {
                 int count = Math.Min(chunkRows, rows - first);
-                if (inputSums)
-                {
-                    // The input rows' sums with the input offset and without the bias (which the constants hold).
-                    var product = new MatMulParameters { Batches = count, AccumDepth = depth, OutputDepth = 4 * units, InputOffset = inputOffset };
-                    MatMulArithmetic.Int8Sums(inputProducts.Level, product, input.Slice(first * depth, count * depth),
-                        inputProducts.Weights, inputProducts.Panels, default, inputProducts.Folded, sumsScratch, sums, sumsStride);
-                }
-                else
-                {
-                    TStep.PackRow(ref MemoryMarshal.GetReference(input.Slice(first * depth, count * depth)), count * depth, inputOffset,
-                        ref MemoryMarshal.GetReference(chunk));
-                    // The pad after the last row: its partial group reads past the row into zero weights, never past the buffer.
-                    chunk.Slice(count * rowBytes, FusedLstmLayout.RowPadBytes).Clear();
-                }
+                TStep.PackRow(ref MemoryMarshal.GetReference(input.Slice(first * depth, count * depth)), count * depth, inputOffset,
+                    ref MemoryMarshal.GetReference(chunk));
+                // The pad after the last row: its partial group reads past the row into zero weights, never past the buffer.
+                chunk.Slice(count * rowBytes, FusedLstmLayout.RowPadBytes).Clear();
                 for (int r = first; r < first + count; r++)
                 {
                     // Input rows are in storage order: time-major [time, batch], batch-major [batch, time]; output rows alike.
                     int b = timeMajor ? r % batches : r / steps;
                     int slot = (timeMajor ? r / batches : r % steps) & 1;
-                    ref byte x = ref inputSums ? ref Unsafe.NullRef<byte>() : ref chunk[(r - first) * rowBytes];
-                    // A row's sums: gate g's unit u at g * units + u; a block's eight lanes end inside the row's padding.
-                    ref int xs = ref inputSums ? ref sums[(r - first) * sumsStride] : ref Unsafe.NullRef<int>();
+                    ref byte x = ref chunk[(r - first) * rowBytes];
                     ref byte h = ref hiddenState[(2 * b + slot) * hiddenRow];
                     ref byte next = ref hiddenState[(2 * b + 1 - slot) * hiddenRow];
                     Span<sbyte> outputRow = output.Slice(r * units, units);
@@ -278,15 +230,7 @@ internal static partial class LstmArithmetic
                         Vector256<int> x2 = Vector256.LoadUnsafe(ref k, 2 * B), x3 = Vector256.LoadUnsafe(ref k, 3 * B);
                         Vector256<int> h0 = Vector256.LoadUnsafe(ref k, 4 * B), h1 = Vector256.LoadUnsafe(ref k, 5 * B);
                         Vector256<int> h2 = Vector256.LoadUnsafe(ref k, 6 * B), h3 = Vector256.LoadUnsafe(ref k, 7 * B);
-                        if (inputSums)
-                        {
-                            ref int xj = ref Unsafe.Add(ref xs, j * B);
-                            x0 += Vector256.LoadUnsafe(ref xj);
-                            x1 += Vector256.LoadUnsafe(ref xj, (nuint)units);
-                            x2 += Vector256.LoadUnsafe(ref xj, (nuint)(2 * units));
-                            x3 += Vector256.LoadUnsafe(ref xj, (nuint)(3 * units));
-                        }
-                        else Accumulate<TStep>(ref x, inputGroups, ref w, panel, ref x0, ref x1, ref x2, ref x3);
+                        Accumulate<TStep>(ref x, inputGroups, ref w, panel, ref x0, ref x1, ref x2, ref x3);
                         Accumulate<TStep>(ref h, hiddenGroups, ref Unsafe.Add(ref w, inputGroups * 4 * panel), panel, ref h0, ref h1, ref h2, ref h3);
 
                         // Gates in TFLM's order: forget, input, cell, output.

@@ -17,9 +17,7 @@ internal readonly record struct LstmCellParameters(
 /// lanes, the activations of each time step in groups of four bytes that one broadcast gives every lane, the four gates'
 /// weights arranged so that each lane (unit) of a block multiplies its own group of weights. With AVX-VNNI a group is four
 /// activations shifted to unsigned bytes (x + 128, vpdpbusd); with AVX2 two activations as int16 (x - zero point,
-/// vpmaddwd). With <see cref="InputSums"/> the input side instead comes as sums from the GEMM core
-/// (<see cref="MatMulArithmetic.Int8Sums"/>), the four gates' input weights one product of 4 * units channels over
-/// <see cref="SumsRows"/> input rows at a time, and only the recurrent side is arranged in groups.
+/// vpmaddwd).
 /// </summary>
 internal readonly struct FusedLstmLayout
 {
@@ -35,20 +33,10 @@ internal readonly struct FusedLstmLayout
     /// <summary>Largest stack the fused step takes (arranged weights, constants, states, packed rows); larger LSTMs run unfused.</summary>
     public const int MaxStackBytes = 32 * 1024;
 
-    /// <summary>Input rows whose sums one GEMM call forms (the core's pixels per block).</summary>
-    public const int SumsRows = 4;
-
-    public readonly bool Vnni, InputSums;
+    public readonly bool Vnni;
     public readonly int Batches, Steps, InputSize, Units, Blocks, InputGroups, HiddenGroups;
 
-    /// <summary>Stack bytes of the input side's GEMM when <see cref="InputSums"/> (<c>LstmArithmetic.InputSumsBytes</c>).</summary>
-    public readonly long GemmBytes;
-
-    /// <summary>
-    /// The layout of <paramref name="units"/> units over rows of <paramref name="inputSize"/> values; <paramref name="inputSumsBytes"/>
-    /// greater than zero takes the input side through the GEMM core with that much stack (see <c>LstmArithmetic.InputSumsBytes</c>).
-    /// </summary>
-    public FusedLstmLayout(bool vnni, int batches, int steps, int inputSize, int units, long inputSumsBytes = 0)
+    public FusedLstmLayout(bool vnni, int batches, int steps, int inputSize, int units)
     {
         Vnni = vnni;
         Batches = batches;
@@ -56,14 +44,9 @@ internal readonly struct FusedLstmLayout
         InputSize = inputSize;
         Units = units;
         Blocks = (units + BlockUnits - 1) / BlockUnits;
-        InputSums = inputSumsBytes > 0;
-        InputGroups = InputSums ? 0 : (inputSize + GroupElements - 1) / GroupElements;
+        InputGroups = (inputSize + GroupElements - 1) / GroupElements;
         HiddenGroups = (units + GroupElements - 1) / GroupElements;
-        GemmBytes = inputSumsBytes;
     }
-
-    /// <summary>One input row's sums: the four gates' units in order, then a block of lanes so that the last block loads inside the row.</summary>
-    public int SumsStride => 4 * Units + BlockUnits;
 
     /// <summary>Activations in one 4-byte group (and weight bytes per unit per group).</summary>
     public int GroupElements => Vnni ? 4 : 2;
@@ -93,22 +76,9 @@ internal readonly struct FusedLstmLayout
 
     /// <summary>Every stack byte of one Invoke, in 64 bits (the caller checks it against <see cref="MaxStackBytes"/>).</summary>
     public long StackBytes
-        => ArrangedBytes + 4L * ConstantInts + (long)Batches * (Blocks * BlockUnits * 4 + 2 * HiddenRowBytes) + BlockUnits + (InputSums ? GemmBytes : ChunkBytes);
+        => ArrangedBytes + 4L * ConstantInts + (long)Batches * (Blocks * BlockUnits * 4 + 2 * HiddenRowBytes) + BlockUnits + ChunkBytes;
 
     public bool Fits => InputSize > 0 && Units > 0 && InputRowBytes <= InputChunkBytes && StackBytes <= MaxStackBytes;
-}
-
-/// <summary>
-/// The input side of the fused step through the GEMM core (<see cref="FusedLstmLayout.InputSums"/>): the level, the four
-/// gates' input weights as one matrix (empty when only <see cref="Panels"/> are given), their panels
-/// (<c>LstmArithmetic.ArrangeInputPanels</c>) and the folded input offset terms (<see cref="LstmArithmetic.FoldInputOffset"/>, 4 * units values).
-/// </summary>
-internal readonly ref struct FusedInputProducts(SimdLevel level, ReadOnlySpan<sbyte> weights, ReadOnlySpan<byte> panels, ReadOnlySpan<int> folded)
-{
-    public readonly SimdLevel Level = level;
-    public readonly ReadOnlySpan<sbyte> Weights = weights;
-    public readonly ReadOnlySpan<byte> Panels = panels;
-    public readonly ReadOnlySpan<int> Folded = folded;
 }
 
 /// <summary>
@@ -167,18 +137,6 @@ internal static partial class LstmArithmetic
     /// <summary>One gate product's exact sum requantized to Q3.12 and clamped to int16 (int16 activations: 64-bit sum and bias).</summary>
     public static short RequantizeGate(long sum, int multiplier, int shift)
         => (short)Math.Clamp(FixedPoint.MultiplyByQuantizedMultiplier(sum, multiplier, shift), short.MinValue, short.MaxValue);
-
-    /// <summary>folded[u] = (inputOffset - 128) * sum of weight row u, wrapping: the input offset's term when the GEMM core takes x + 128.</summary>
-    public static void FoldInputOffset(ReadOnlySpan<sbyte> weights, int depth, int inputOffset, Span<int> folded)
-    {
-        if ((long)folded.Length * depth > weights.Length) throw new ArgumentException("fold operands are too short");
-        for (int u = 0; u < folded.Length; u++)
-        {
-            int total = 0;
-            foreach (sbyte w in weights.Slice(u * depth, depth)) total += w;
-            folded[u] = unchecked((inputOffset - 128) * total);
-        }
-    }
 
     /// <summary>The saturating int16 sum of a gate's input and recurrent parts.</summary>
     public static short SaturatingAdd(short a, short b) => (short)Math.Clamp(a + b, short.MinValue, short.MaxValue);

@@ -110,15 +110,7 @@ internal static partial class LstmArithmetic
     public static void RunFusedInt8(in FusedLstmLayout layout, Span<byte> arranged, Span<int> constants, bool timeMajor,
         int inputOffset, int hiddenOffset, ReadOnlySpan<int> inputMultipliers, ReadOnlySpan<int> inputShifts,
         ReadOnlySpan<int> recurrentMultipliers, ReadOnlySpan<int> recurrentShifts, in LstmCellParameters p,
-        ReadOnlySpan<sbyte> input, Span<sbyte> hidden, Span<short> cell, Span<sbyte> output, scoped in FusedInputProducts inputProducts)
-        => throw ReferenceOnly.NoFastPath();
-
-    public static long InputSumsBytes(SimdLevel level, int inputSize, int units, bool panelsArranged) => 0;
-
-    public static long InputPanelBytes(SimdLevel level, int inputSize, int units) => throw ReferenceOnly.NoFastPath();
-
-    public static void ArrangeInputPanels(SimdLevel level, ReadOnlySpan<sbyte> weights, int inputSize, int units, Span<byte> destination)
-        => throw ReferenceOnly.NoFastPath();
+        ReadOnlySpan<sbyte> input, Span<sbyte> hidden, Span<short> cell, Span<sbyte> output) => throw ReferenceOnly.NoFastPath();
 
     public static bool FitsMultiplier(int multiplier, int shift) => false;
 
