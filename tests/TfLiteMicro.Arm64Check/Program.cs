@@ -71,33 +71,24 @@ foreach (var (name, make, tolerance, prearrange) in ops)
     total += casesPerOp;
     mismatches += opMismatches;
 }
+// The GEMM core's own loop and its raw sums against the sums written out, at every level (both Arm64 micro-kernels).
+foreach (var (name, compare) in new (string, Func<Random, string, string?>)[]
 {
-    // The GEMM core's own loop against a scalar sum over the same spans, at every level (both Arm64 micro-kernels).
+    ("GEMM core loop (rows x depth -> channels)", Int8GemmLoopCase.Compare),
+    ("GEMM core raw sums (rows x depth -> channels, strided)", Int8GemmLoopCase.CompareSums),
+})
+{
     int loopMismatches = 0, loopCases = casesPerOp / 2;
     for (int i = 0; i < loopCases; i++)
     {
-        string? problem = Int8GemmLoopCase.Compare(random, $"GEMM core loop case {i}");
+        string? problem = compare(random, $"{name} case {i}");
         if (problem is null) continue;
         loopMismatches++;
         if (loopMismatches <= 5) Console.WriteLine($"  MISMATCH {problem}");
     }
-    Console.WriteLine($"GEMM core loop (rows x depth -> channels): {loopCases} cases, {loopMismatches} mismatches");
+    Console.WriteLine($"{name}: {loopCases} cases, {loopMismatches} mismatches");
     total += loopCases;
     mismatches += loopMismatches;
-}
-{
-    // The raw sums (the GEMM core's raw-sums mode and the dot products below it) against the sums written out.
-    int sumsMismatches = 0, sumsCases = casesPerOp / 2;
-    for (int i = 0; i < sumsCases; i++)
-    {
-        string? problem = Int8GemmLoopCase.CompareSums(random, $"raw sums case {i}");
-        if (problem is null) continue;
-        sumsMismatches++;
-        if (sumsMismatches <= 5) Console.WriteLine($"  MISMATCH {problem}");
-    }
-    Console.WriteLine($"GEMM core raw sums (rows x depth -> channels, strided): {sumsCases} cases, {sumsMismatches} mismatches");
-    total += sumsCases;
-    mismatches += sumsMismatches;
 }
 Console.WriteLine($"{total} cases, {mismatches} mismatches ({watch.Elapsed.TotalSeconds:F1} s)");
 if (Golden.Root() is { } sharedRoot)
