@@ -1,0 +1,195 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+
+namespace TfLiteMicro.Kernels;
+
+/// <summary>
+/// The Arm64 form of the quad kernel, for the layers the row kernel leaves: a depth multiplier above one (the
+/// interleaved quads expanded once per output row from input to output channels, <see cref="Expand"/>, so that output
+/// channel c reads its own quad) or one input channel (its quad broadcast to every lane); eight output channels or more,
+/// filters of any height (groups of four rows, one interleave each). Blocks of channels, four output pixels per step,
+/// every sum in registers, through the shared <see cref="Walk"/>:
+/// <list type="bullet">
+/// <item>ArmDot (sixteen channels or more): blocks of sixteen, one SDOT per four channels and filter column adds their
+/// four rows.</item>
+/// <item>Otherwise (no dot product, or eight to fifteen channels): blocks of eight; per four channels, SMULL and SMULL2
+/// give the sixteen byte products as exact 16-bit values and SADALP adds their pairs into 32-bit lanes (rows 0-1 and 2-3
+/// of each channel in neighbouring lanes), added pairwise (ADDP) before the requantization.</item>
+/// </list>
+/// The activations are used as they are (signed), with inputOffset * (sum of a channel's taps) folded into its bias;
+/// the padding, written as the zero point, adds w * zp + w * offset = 0.
+/// </summary>
+internal static partial class Int8DepthwiseQuads
+{
+    /// <summary>Bytes the expansion may write past the last column (and read past the interleaved quads).</summary>
+    public const int ExpandSlack = 16;
+
+    /// <summary>
+    /// Whether the Arm64 form takes <paramref name="channels"/> outputs from <paramref name="inputDepth"/> input channels at
+    /// <paramref name="level"/>: a multiplier above one or one input channel, eight outputs or more.
+    /// </summary>
+    public static bool ArmApplies(SimdLevel level, int inputDepth, int channels, int filterHeight, int filterWidth)
+        => AdvSimd.Arm64.IsSupported && (level == SimdLevel.Vector128 || (level == SimdLevel.ArmDot && Dp.IsSupported))
+           && inputDepth > 0 && channels != inputDepth && channels % inputDepth == 0 && channels >= 8 && filterHeight >= 1 && filterWidth >= 1;
+
+    /// <summary>
+    /// The expansion of quads from input to output channels: for each group g of four output channels, the byte offset
+    /// of the first input channel's quad in a column (<paramref name="sources"/>[g]) and the sixteen lanes picking the
+    /// four channels' quads from the sixteen bytes there (<paramref name="patterns"/>[16g..]); lanes of channels past the
+    /// last repeat it.
+    /// </summary>
+    public static void ExpandPatterns(int channels, int multiplier, Span<byte> patterns, Span<int> sources)
+    {
+        int groups = (channels + 3) / 4;
+        if (multiplier < 1 || channels < 1 || patterns.Length < groups * 16 || sources.Length < groups) throw new ArgumentException("expansion operands do not match");
+        for (int g = 0; g < groups; g++)
+        {
+            int first = 4 * g / multiplier;
+            sources[g] = first * 4;
+            for (int j = 0; j < 16; j++)
+                patterns[16 * g + j] = (byte)((Math.Min(4 * g + j / 4, channels - 1) / multiplier - first) * 4 + j % 4);
+        }
+    }
+
+    /// <summary>
+    /// destination[column][k] = quads[column][k / multiplier] (four-byte quads; <paramref name="channels"/> of them per
+    /// destination column, <paramref name="inputDepth"/> per source column) for <paramref name="columns"/> columns, by one
+    /// table lookup per four output channels. Both spans have <see cref="ExpandSlack"/> bytes beyond their columns: the
+    /// last group of a column may write into the next (rewritten afterwards: the groups go last to first) or past the end.
+    /// </summary>
+    public static void Expand(ReadOnlySpan<byte> quads, int columns, int inputDepth, int channels, ReadOnlySpan<byte> patterns, ReadOnlySpan<int> sources,
+        Span<byte> destination)
+    {
+        int groups = (channels + 3) / 4;
+        if (columns < 0 || inputDepth < 1 || channels < 8 || patterns.Length < groups * 16 || sources.Length < groups
+            || quads.Length < (long)columns * inputDepth * 4 + ExpandSlack || destination.Length < (long)columns * channels * 4 + ExpandSlack)
+            throw new ArgumentException("expansion operands do not match");
+        for (int g = 0; g < groups; g++)
+            if ((uint)sources[g] > (uint)(inputDepth - 1) * 4) throw new ArgumentException("expansion operands do not match");
+        ref byte source = ref MemoryMarshal.GetReference(quads);
+        ref byte target = ref MemoryMarshal.GetReference(destination);
+        int sourceColumn = inputDepth * 4, targetColumn = channels * 4;
+        for (int g = groups - 1; g >= 0; g--)
+        {
+            Vector128<byte> lanes = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(patterns), (nuint)(16 * g));
+            ref byte from = ref Unsafe.Add(ref source, sources[g]);
+            ref byte to = ref Unsafe.Add(ref target, 16 * g);
+            for (int column = 0; column < columns; column++)
+                ByteLookup.Shuffle(Vector128.LoadUnsafe(ref from, (nuint)(column * sourceColumn)), lanes).StoreUnsafe(ref to, (nuint)(column * targetColumn));
+        }
+    }
+
+    /// <summary>
+    /// One output row from interleaved quads (<paramref name="groups"/> groups of four filter rows,
+    /// <paramref name="groupBytes"/> apart; one quad per column when <paramref name="broadcast"/>, else one per output
+    /// channel), every channel (Arm64). The caller's Prepare has checked that each group holds <see cref="Columns"/>
+    /// columns and the table <see cref="TableBytes"/> bytes.
+    /// </summary>
+    public static void RunArm(SimdLevel level, ref byte quads, int outputWidth, int strideWidth, int dilationWidth, int filterWidth, int groups, int groupBytes,
+        bool broadcast, int channels, ref byte table, ref int folded, in Int8Requantizer requantizer, ref sbyte output)
+    {
+        int columnBytes = broadcast ? 4 : channels * 4;
+        var walk = new QuadWalk(outputWidth, strideWidth * columnBytes, dilationWidth * columnBytes, groupBytes, groups, filterWidth, channels);
+        bool dot = level == SimdLevel.ArmDot && Dp.IsSupported && channels >= 16;
+        if (broadcast)
+        {
+            if (dot) Walk<DotStep<BroadcastLoad>, ArmBlock, ChannelSums16>(walk, ref quads, ref table, ref folded, requantizer, ref output, ref output);
+            else Walk<WideningStep<BroadcastLoad>, ArmBlock, ChannelSums16>(walk, ref quads, ref table, ref folded, requantizer, ref output, ref output);
+        }
+        else if (dot) Walk<DotStep<DirectLoad>, ArmBlock, ChannelSums16>(walk, ref quads, ref table, ref folded, requantizer, ref output, ref output);
+        else Walk<WideningStep<DirectLoad>, ArmBlock, ChannelSums16>(walk, ref quads, ref table, ref folded, requantizer, ref output, ref output);
+    }
+
+    /// <summary>An Arm64 block's requantization constants (made once per block) and its pixels' sums before any tap.</summary>
+    private readonly record struct ArmBlock(Requantization4x4 Requantization, ChannelSums16 Start);
+
+    /// <summary>SDOT: sixteen channels, each lane one channel's four rows of a filter column.</summary>
+    private struct DotStep<TLoad> : IQuadStep<ArmBlock, ChannelSums16> where TLoad : struct, IQuadLoad
+    {
+        public static int Channels => 16;
+
+        public static int UnitPixels => 1;
+
+        public static int Units => 4;
+
+        public static int ChannelBytes(int bytes) => TLoad.ChannelBytes(bytes);
+
+        public static ArmBlock Block(in Int8Requantizer requantizer, ref int folded, int c)
+            => new(Requantization4x4.Of(requantizer, c, 16), ChannelSums16.Load(ref Unsafe.Add(ref folded, c), 16));
+
+        public static ChannelSums16 Start(in ArmBlock block) => block.Start;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Tap(ref ChannelSums16 a0, ref ChannelSums16 a1, ref ChannelSums16 a2, ref ChannelSums16 a3, ref byte x0, ref byte x1, ref byte x2,
+            ref byte x3, ref byte w, in QuadWalk walk)
+        {
+            Vector128<sbyte> w0 = Vector128.LoadUnsafe(ref w).AsSByte(), w1 = Vector128.LoadUnsafe(ref w, 16).AsSByte();
+            Vector128<sbyte> w2 = Vector128.LoadUnsafe(ref w, 32).AsSByte(), w3 = Vector128.LoadUnsafe(ref w, 48).AsSByte();
+            a0 = Dot(a0, ref x0, w0, w1, w2, w3);
+            a1 = Dot(a1, ref x1, w0, w1, w2, w3);
+            a2 = Dot(a2, ref x2, w0, w1, w2, w3);
+            a3 = Dot(a3, ref x3, w0, w1, w2, w3);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ChannelSums16 Dot(in ChannelSums16 a, ref byte x, Vector128<sbyte> w0, Vector128<sbyte> w1, Vector128<sbyte> w2, Vector128<sbyte> w3)
+            => new(Dp.DotProduct(a.C0, TLoad.Load128(ref x), w0), Dp.DotProduct(a.C1, TLoad.Load128(ref Unsafe.Add(ref x, TLoad.ChannelBytes(16))), w1),
+                Dp.DotProduct(a.C2, TLoad.Load128(ref Unsafe.Add(ref x, TLoad.ChannelBytes(32))), w2),
+                Dp.DotProduct(a.C3, TLoad.Load128(ref Unsafe.Add(ref x, TLoad.ChannelBytes(48))), w3));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(in ChannelSums16 sums, in ArmBlock block, ref sbyte y0, ref sbyte y1, bool whole) => sums.Store(block.Requantization, ref y0, 16);
+    }
+
+    /// <summary>
+    /// Without the dot product: eight channels, C0-C3 each two channels' pair sums (rows 0-1 and 2-3 of channel 2k in
+    /// lanes 0 and 1, of channel 2k + 1 in lanes 2 and 3), so the folded biases start in the even lanes.
+    /// </summary>
+    private struct WideningStep<TLoad> : IQuadStep<ArmBlock, ChannelSums16> where TLoad : struct, IQuadLoad
+    {
+        public static int Channels => 8;
+
+        public static int UnitPixels => 1;
+
+        public static int Units => 4;
+
+        public static int ChannelBytes(int bytes) => TLoad.ChannelBytes(bytes);
+
+        public static ArmBlock Block(in Int8Requantizer requantizer, ref int folded, int c)
+        {
+            Vector128<int> low = Vector128.LoadUnsafe(ref folded, (nuint)c), high = Vector128.LoadUnsafe(ref folded, (nuint)(c + 4));
+            return new(Requantization4x4.Of(requantizer, c, 8), new(AdvSimd.Arm64.ZipLow(low, Vector128<int>.Zero), AdvSimd.Arm64.ZipHigh(low, Vector128<int>.Zero),
+                AdvSimd.Arm64.ZipLow(high, Vector128<int>.Zero), AdvSimd.Arm64.ZipHigh(high, Vector128<int>.Zero)));
+        }
+
+        public static ChannelSums16 Start(in ArmBlock block) => block.Start;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Tap(ref ChannelSums16 a0, ref ChannelSums16 a1, ref ChannelSums16 a2, ref ChannelSums16 a3, ref byte x0, ref byte x1, ref byte x2,
+            ref byte x3, ref byte w, in QuadWalk walk)
+        {
+            Vector128<sbyte> w0 = Vector128.LoadUnsafe(ref w).AsSByte(), w1 = Vector128.LoadUnsafe(ref w, 16).AsSByte();
+            a0 = MultiplyAdd(a0, ref x0, w0, w1);
+            a1 = MultiplyAdd(a1, ref x1, w0, w1);
+            a2 = MultiplyAdd(a2, ref x2, w0, w1);
+            a3 = MultiplyAdd(a3, ref x3, w0, w1);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ChannelSums16 MultiplyAdd(in ChannelSums16 a, ref byte x, Vector128<sbyte> w0, Vector128<sbyte> w1)
+        {
+            Vector128<sbyte> v0 = TLoad.Load128(ref x), v1 = TLoad.Load128(ref Unsafe.Add(ref x, TLoad.ChannelBytes(16)));
+            return new(AdvSimd.AddPairwiseWideningAndAdd(a.C0, AdvSimd.MultiplyWideningLower(v0.GetLower(), w0.GetLower())),
+                AdvSimd.AddPairwiseWideningAndAdd(a.C1, AdvSimd.MultiplyWideningUpper(v0, w0)),
+                AdvSimd.AddPairwiseWideningAndAdd(a.C2, AdvSimd.MultiplyWideningLower(v1.GetLower(), w1.GetLower())),
+                AdvSimd.AddPairwiseWideningAndAdd(a.C3, AdvSimd.MultiplyWideningUpper(v1, w1)));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(in ChannelSums16 sums, in ArmBlock block, ref sbyte y0, ref sbyte y1, bool whole)
+            => Int8Requantizer.Store8(AdvSimd.Arm64.AddPairwise(sums.C0, sums.C1), AdvSimd.Arm64.AddPairwise(sums.C2, sums.C3),
+                block.Requantization.R0, block.Requantization.R1, ref y0);
+    }
+}
