@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
@@ -6,6 +7,7 @@ using System.Runtime.Intrinsics.X86;
 using TfLiteMicro;
 using TfLiteMicro.Kernels;
 using TfLiteMicro.Modeling;
+using TfLiteMicro.Signal;
 using TfLiteMicro.Tests.Kernels;
 using TfLiteMicro.Tests.Kernels.Optimized;
 using TfLiteMicro.Tests.Support;
@@ -14,7 +16,8 @@ using static TfLiteMicro.Tests.Kernels.PropertyTestSupport;
 // Random single-op models run with the reference kernels and with the optimized ones at every instruction-set level this
 // processor has, on poisoned arenas (the test suite's fast-path harness): int8 FULLY_CONNECTED (also with extreme
 // requantization shifts, and with several rows), CONV_2D (also in the GEMM core's shapes), DEPTHWISE_CONV_2D (also in
-// the row kernel's shapes), the last three also with pre-arranged weights, MAX_POOL_2D, ADD and MUL must give the same
+// the row kernel's and the quad kernel's shapes: multipliers 2, 3, 8 and one input channel), the last four also with
+// pre-arranged weights, MAX_POOL_2D, ADD and MUL must give the same
 // bytes, float32 FULLY_CONNECTED and CONV_2D agree within 1e-5 relative, float32 DEPTHWISE_CONV_2D exactly; and the GEMM
 // core's own loop must give the bytes of its sums written out.
 // Then, when TFLM_SHARED_DIR names the shared folder, TFLM's golden outputs (see Golden.cs).
@@ -28,40 +31,53 @@ Console.WriteLine($"levels compared with the reference: {string.Join(", ", FastP
 
 var watch = Stopwatch.StartNew();
 var random = new Random(seed);
-(string Name, Func<Random, (byte[] Model, string Description)> Make, double Tolerance, bool Prearrange)[] ops =
+// Path: the DEPTHWISE_CONV_2D field that says a prepared kernel took the Arm64 kernel under test (cases landing there are counted).
+(string Name, Func<Random, (byte[] Model, string Description)> Make, double Tolerance, bool Prearrange, string? Path)[] ops =
 [
-    ("FULLY_CONNECTED int8", random => Cases.FullyConnected(random, 1, 3), 0, false),
-    ("FULLY_CONNECTED int8, 4 to 16 rows", random => Cases.FullyConnected(random, 4, 16), 0, false),
-    ("FULLY_CONNECTED int8, 4 to 16 rows, pre-arranged weights", random => Cases.FullyConnected(random, 4, 16), 0, true),
-    ("FULLY_CONNECTED int8, extreme shifts", Cases.FullyConnectedExtreme, 0, false),
-    ("CONV_2D int8", Cases.Conv2D, 0, false),
-    ("CONV_2D int8, GEMM core shapes", Cases.Conv2DGemm, 0, false),
-    ("CONV_2D int8, GEMM core shapes, pre-arranged weights", Cases.Conv2DGemm, 0, true),
-    ("DEPTHWISE_CONV_2D int8", Cases.DepthwiseConv2D, 0, false),
-    ("DEPTHWISE_CONV_2D int8, row kernel shapes", Cases.DepthwiseRows, 0, false),
-    ("DEPTHWISE_CONV_2D int8, row kernel shapes, pre-arranged weights", Cases.DepthwiseRows, 0, true),
-    ("MAX_POOL_2D int8", Cases.MaxPool2D, 0, false),
-    ("ADD int8", random => Cases.AddOrMul(random, mul: false), 0, false),
-    ("MUL int8", random => Cases.AddOrMul(random, mul: true), 0, false),
-    ("FULLY_CONNECTED float32", random => FloatCases.Make(random, 2), 1e-5, false),
-    ("CONV_2D float32", random => FloatCases.Make(random, 0), 1e-5, false),
-    ("DEPTHWISE_CONV_2D float32", random => FloatCases.Make(random, 1), 0, false),
+    ("FULLY_CONNECTED int8", random => Cases.FullyConnected(random, 1, 3), 0, false, null),
+    ("FULLY_CONNECTED int8, 4 to 16 rows", random => Cases.FullyConnected(random, 4, 16), 0, false, null),
+    ("FULLY_CONNECTED int8, 4 to 16 rows, pre-arranged weights", random => Cases.FullyConnected(random, 4, 16), 0, true, null),
+    ("FULLY_CONNECTED int8, extreme shifts", Cases.FullyConnectedExtreme, 0, false, null),
+    ("CONV_2D int8", Cases.Conv2D, 0, false, null),
+    ("CONV_2D int8, GEMM core shapes", Cases.Conv2DGemm, 0, false, null),
+    ("CONV_2D int8, GEMM core shapes, pre-arranged weights", Cases.Conv2DGemm, 0, true, null),
+    ("DEPTHWISE_CONV_2D int8", Cases.DepthwiseConv2D, 0, false, null),
+    ("DEPTHWISE_CONV_2D int8, row kernel shapes", Cases.DepthwiseRows, 0, false, "_rows"),
+    ("DEPTHWISE_CONV_2D int8, row kernel shapes, pre-arranged weights", Cases.DepthwiseRows, 0, true, "_rows"),
+    ("DEPTHWISE_CONV_2D int8, multiplier 2, 3, 8 and one input channel (quad kernel shapes)", Cases.DepthwiseQuads, 0, false, "_armQuads"),
+    ("DEPTHWISE_CONV_2D int8, multiplier 2, 3, 8 and one input channel, pre-arranged weights", Cases.DepthwiseQuads, 0, true, "_armQuads"),
+    ("MAX_POOL_2D int8", Cases.MaxPool2D, 0, false, null),
+    ("ADD int8", random => Cases.AddOrMul(random, mul: false), 0, false, null),
+    ("MUL int8", random => Cases.AddOrMul(random, mul: true), 0, false, null),
+    ("FULLY_CONNECTED float32", random => FloatCases.Make(random, 2), 1e-5, false, null),
+    ("CONV_2D float32", random => FloatCases.Make(random, 0), 1e-5, false, null),
+    ("DEPTHWISE_CONV_2D float32", random => FloatCases.Make(random, 1), 0, false, null),
 ];
 int total = 0, mismatches = 0;
-foreach (var (name, make, tolerance, prearrange) in ops)
+foreach (var (name, make, tolerance, prearrange, path) in ops)
 {
-    int opMismatches = 0;
-    Cases.KernelShapes = 0;
+    int opMismatches = 0, landed = 0, landedDot = 0;
+    Cases.KernelShapes = Cases.DotShapes = 0;
     for (int i = 0; i < casesPerOp; i++)
     {
         var (model, description) = make(random);
-        string? problem = FastPath.Compare(model, random, $"{name} case {i}: {description}", tolerance, prearrangeWeights: prearrange);
+        Landing.Clear();
+        string? problem = FastPath.Compare(model, random, $"{name} case {i}: {description}", tolerance, resolver: Landing.Resolver, prearrangeWeights: prearrange);
+        if (path is not null && Landing.Took(path, null)) landed++;
+        if (path is not null && Landing.Took(path, SimdLevel.ArmDot)) landedDot++;
         if (problem is null) continue;
         opMismatches++;
         if (opMismatches <= 5) Console.WriteLine($"  MISMATCH {problem}");
     }
-    string shapes = Cases.KernelShapes > 0 ? $" ({Cases.KernelShapes} in the shapes the Arm64 GEMM core or depthwise row kernel takes)" : "";
-    Console.WriteLine($"{name}: {casesPerOp} cases, {opMismatches} mismatches{shapes}");
+    string dot = Cases.DotShapes > 0 ? $", {Cases.DotShapes} of them SDOT blocks where the processor has the dot product" : "";
+    string shapes = Cases.KernelShapes > 0 ? $" ({Cases.KernelShapes} in the shapes the Arm64 kernel under test takes{dot})" : "";
+    string reached = path is null ? "" : $"; {landed} ran in it ({landedDot} at the ArmDot level)";
+    Console.WriteLine($"{name}: {casesPerOp} cases, {opMismatches} mismatches{shapes}{reached}");
+    if (path is not null && landed == 0 && AdvSimd.Arm64.IsSupported)
+    {
+        Console.WriteLine($"  NOT REACHED: no case of {name} ran in the kernel under test");
+        mismatches++;
+    }
     total += casesPerOp;
     mismatches += opMismatches;
 }
@@ -93,6 +109,32 @@ if (Golden.Root() is { } sharedRoot)
 }
 else Console.WriteLine("golden checks not run (TFLM_SHARED_DIR does not name the shared folder)");
 return mismatches == 0 ? 0 : 1;
+
+/// <summary>
+/// The DEPTHWISE_CONV_2D kernels a comparison prepares (its resolver makes them), read afterwards to count the cases whose
+/// fast side took the kernel under test: the private field that records Prepare's choice, and the level it chose.
+/// </summary>
+internal static class Landing
+{
+    private static readonly List<DepthwiseConv2D> s_prepared = [];
+
+    public static readonly OpResolver Resolver = OpResolver.WithAllBuiltins().AddSignalOps().Add(BuiltinOperator.DepthwiseConv2D, () =>
+    {
+        var kernel = new DepthwiseConv2D();
+        s_prepared.Add(kernel);
+        return kernel;
+    });
+
+    public static void Clear() => s_prepared.Clear();
+
+    /// <summary>Whether a kernel prepared since <see cref="Clear"/> set <paramref name="field"/> (at <paramref name="level"/>, when given).</summary>
+    public static bool Took(string field, SimdLevel? level)
+        => s_prepared.Any(kernel => (bool)Field(field).GetValue(kernel)! && (level is null || (SimdLevel)Field("_level").GetValue(kernel)! == level));
+
+    private static FieldInfo Field(string name)
+        => typeof(DepthwiseConv2D).GetField(name, BindingFlags.NonPublic | BindingFlags.Instance)
+           ?? throw new InvalidOperationException($"DepthwiseConv2D has no field {name}");
+}
 
 /// <summary>Random models. A third use power-of-two scales only: the multiplier is then exactly one half, and the
 /// requantization's right shift meets many exact ties (which must round away from zero).</summary>
@@ -185,8 +227,11 @@ internal static class Cases
         return (model, $"[{string.Join(",", swap ? other : shape)}] x [{string.Join(",", swap ? shape : other)}] scales {scale1},{scale2}->{outputScale}");
     }
 
-    /// <summary>Cases of the current op in the shapes the Arm64 GEMM core or depthwise row kernel takes (counted as they are made).</summary>
+    /// <summary>Cases of the current op in the shapes the Arm64 GEMM core or depthwise row or quad kernel takes (counted as they are made).</summary>
     public static int KernelShapes;
+
+    /// <summary>Of <see cref="KernelShapes"/>, the depthwise quad kernel's cases with sixteen channels or more (SDOT blocks at the ArmDot level).</summary>
+    public static int DotShapes;
 
     public static (byte[], string) Conv2D(Random random)
     {
@@ -285,6 +330,41 @@ internal static class Cases
             int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH), outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
             if (outHeight <= 0 || outWidth <= 0) continue;
             if (FastPath.Levels().Any(level => Int8DepthwiseRows.Applies(level, inDepth, inDepth * multiplier))) KernelShapes++;
+            return DepthwiseModel(random, batches, height, width, inDepth, multiplier, filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding, outHeight, outWidth);
+        }
+    }
+
+    /// <summary>
+    /// What the Arm64 quad kernel takes (eight output channels or more): multipliers 2, 3 and 8 (the interleaved quads
+    /// expanded to the output channels) and one input channel feeding 8 to 70 (broadcast), channel counts across and
+    /// between blocks of eight and sixteen; a tenth of the cases fewer than eight channels (the per-pixel path). Filters
+    /// up to 6x5 (more than four rows take two groups), odd widths, strides, dilations, both paddings.
+    /// </summary>
+    public static (byte[], string) DepthwiseQuads(Random random)
+    {
+        while (true)
+        {
+            int batches = random.Next(1, 3), height = random.Next(1, 12), width = random.Next(1, 26);
+            (int inDepth, int multiplier) = random.Next(4) switch
+            {
+                0 => (random.Next(4, 36), 2),
+                1 => (random.Next(3, 24), 3),
+                2 => (random.Next(1, 9), 8),
+                _ => (1, random.Next(8, 71)),
+            };
+            if (random.Next(10) == 0) (inDepth, multiplier) = random.Next(2) == 0 ? (random.Next(1, 4), 2) : (1, random.Next(2, 8));
+            int filterHeight = random.Next(1, 7), filterWidth = random.Next(1, 6);
+            int strideH = random.Next(1, 4), strideW = random.Next(1, 4);
+            int dilationH = random.Next(4) == 0 ? 2 : 1, dilationW = random.Next(4) == 0 ? 2 : 1;
+            PaddingKind padding = RandomPadding(random);
+            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH), outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
+            if (outHeight <= 0 || outWidth <= 0) continue;
+            int channels = inDepth * multiplier;
+            if (FastPath.Levels().Any(level => Int8DepthwiseQuads.ArmApplies(level, inDepth, channels, filterHeight, filterWidth)))
+            {
+                KernelShapes++;
+                if (channels >= 16) DotShapes++;
+            }
             return DepthwiseModel(random, batches, height, width, inDepth, multiplier, filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding, outHeight, outWidth);
         }
     }
