@@ -108,17 +108,20 @@ internal static partial class Int8DepthwiseQuads
     /// <summary>SDOT: sixteen channels, each lane one channel's four rows of a filter column.</summary>
     private struct DotStep<TLoad> : IQuadStep<ArmBlock, ChannelSums16> where TLoad : struct, IQuadLoad
     {
-        public static int Channels => 16;
+        public static int Channels { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 16; }
 
-        public static int UnitPixels => 1;
+        public static int UnitPixels { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 1; }
 
-        public static int Units => 4;
+        public static int Units { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 4; }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static int ChannelBytes(int bytes) => TLoad.ChannelBytes(bytes);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ArmBlock Block(in Int8Requantizer requantizer, ref int folded, int c)
             => new(Requantization4x4.Of(requantizer, c, 16), ChannelSums16.Load(ref Unsafe.Add(ref folded, c), 16));
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ChannelSums16 Start(in ArmBlock block) => block.Start;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -135,9 +138,18 @@ internal static partial class Int8DepthwiseQuads
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static ChannelSums16 Dot(in ChannelSums16 a, ref byte x, Vector128<sbyte> w0, Vector128<sbyte> w1, Vector128<sbyte> w2, Vector128<sbyte> w3)
-            => new(Dp.DotProduct(a.C0, TLoad.Load128(ref x), w0), Dp.DotProduct(a.C1, TLoad.Load128(ref Unsafe.Add(ref x, TLoad.ChannelBytes(16))), w1),
+        {
+            if (TLoad.ChannelBytes(16) == 0)
+            {
+                // One input channel: its quad taken by element (SDOT by element), not broadcast to every lane first.
+                Vector128<sbyte> q = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<int>(ref x)).AsSByte();
+                return new(Dp.DotProductBySelectedQuadruplet(a.C0, w0, q, 0), Dp.DotProductBySelectedQuadruplet(a.C1, w1, q, 0),
+                    Dp.DotProductBySelectedQuadruplet(a.C2, w2, q, 0), Dp.DotProductBySelectedQuadruplet(a.C3, w3, q, 0));
+            }
+            return new(Dp.DotProduct(a.C0, TLoad.Load128(ref x), w0), Dp.DotProduct(a.C1, TLoad.Load128(ref Unsafe.Add(ref x, TLoad.ChannelBytes(16))), w1),
                 Dp.DotProduct(a.C2, TLoad.Load128(ref Unsafe.Add(ref x, TLoad.ChannelBytes(32))), w2),
                 Dp.DotProduct(a.C3, TLoad.Load128(ref Unsafe.Add(ref x, TLoad.ChannelBytes(48))), w3));
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Store(in ChannelSums16 sums, in ArmBlock block, ref sbyte y0, ref sbyte y1, bool whole) => sums.Store(block.Requantization, ref y0, 16);
@@ -149,14 +161,16 @@ internal static partial class Int8DepthwiseQuads
     /// </summary>
     private struct WideningStep<TLoad> : IQuadStep<ArmBlock, ChannelSums16> where TLoad : struct, IQuadLoad
     {
-        public static int Channels => 8;
+        public static int Channels { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 8; }
 
-        public static int UnitPixels => 1;
+        public static int UnitPixels { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 1; }
 
-        public static int Units => 4;
+        public static int Units { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 4; }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static int ChannelBytes(int bytes) => TLoad.ChannelBytes(bytes);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ArmBlock Block(in Int8Requantizer requantizer, ref int folded, int c)
         {
             Vector128<int> low = Vector128.LoadUnsafe(ref folded, (nuint)c), high = Vector128.LoadUnsafe(ref folded, (nuint)(c + 4));
@@ -164,6 +178,7 @@ internal static partial class Int8DepthwiseQuads
                 AdvSimd.Arm64.ZipLow(high, Vector128<int>.Zero), AdvSimd.Arm64.ZipHigh(high, Vector128<int>.Zero)));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ChannelSums16 Start(in ArmBlock block) => block.Start;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

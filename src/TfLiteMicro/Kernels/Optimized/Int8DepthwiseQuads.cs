@@ -254,8 +254,12 @@ internal static partial class Int8DepthwiseQuads
         ref sbyte output0, ref sbyte output1)
         where TStep : struct, IQuadStep<TBlock, TSums> where TBlock : struct where TSums : struct
     {
-        int channels = walk.Channels, units = (walk.OutputWidth + TStep.UnitPixels - 1) / TStep.UnitPixels;
-        int unitBytes = TStep.UnitPixels * walk.PixelBytes, unitOutput = TStep.UnitPixels * channels;
+        // The walk's numbers in locals (registers), not read through the reference in the loops.
+        QuadWalk layout = walk;
+        int channels = layout.Channels, units = (layout.OutputWidth + TStep.UnitPixels - 1) / TStep.UnitPixels;
+        int unitBytes = TStep.UnitPixels * layout.PixelBytes, unitOutput = TStep.UnitPixels * channels;
+        int groups = layout.Groups, groupBytes = layout.GroupBytes, tableGroup = layout.TableGroup, filterWidth = layout.FilterWidth;
+        int tapBytes = layout.TapBytes, tableColumn = layout.TableColumn, outputWidth = layout.OutputWidth;
         for (int start = 0; start < channels; start += TStep.Channels)
         {
             int c = Math.Min(start, channels - TStep.Channels);
@@ -273,21 +277,21 @@ internal static partial class Int8DepthwiseQuads
                 ref byte x2 = ref TStep.Units > 2 ? ref Unsafe.Add(ref x, (u + Math.Min(2, valid - 1)) * unitBytes) : ref x0;
                 ref byte x3 = ref TStep.Units > 3 ? ref Unsafe.Add(ref x, (u + Math.Min(3, valid - 1)) * unitBytes) : ref x0;
                 TSums a0 = initial, a1 = initial, a2 = initial, a3 = initial;
-                for (int g = 0; g < walk.Groups; g++)
+                for (int g = 0; g < groups; g++)
                 {
-                    int at = g * walk.GroupBytes;
-                    ref byte wt = ref Unsafe.Add(ref w, g * walk.TableGroup);
-                    for (int fx = 0; fx < walk.FilterWidth; fx++)
+                    int at = g * groupBytes;
+                    ref byte wt = ref Unsafe.Add(ref w, g * tableGroup);
+                    for (int fx = 0; fx < filterWidth; fx++)
                     {
                         TStep.Tap(ref a0, ref a1, ref a2, ref a3, ref Unsafe.Add(ref x0, at), ref Unsafe.Add(ref x1, at), ref Unsafe.Add(ref x2, at),
-                            ref Unsafe.Add(ref x3, at), ref wt, walk);
-                        at += walk.TapBytes;
-                        wt = ref Unsafe.Add(ref wt, walk.TableColumn);
+                            ref Unsafe.Add(ref x3, at), ref wt, layout);
+                        at += tapBytes;
+                        wt = ref Unsafe.Add(ref wt, tableColumn);
                     }
                 }
                 // A unit past the row's end (two-pixel units, odd width) stores its first pixel only.
                 int pixel = u * TStep.UnitPixels, o = u * unitOutput;
-                TStep.Store(a0, block, ref Unsafe.Add(ref y0, o), ref Unsafe.Add(ref y1, o), pixel + TStep.UnitPixels <= walk.OutputWidth);
+                TStep.Store(a0, block, ref Unsafe.Add(ref y0, o), ref Unsafe.Add(ref y1, o), pixel + TStep.UnitPixels <= outputWidth);
                 if (TStep.Units > 1 && valid > 1) TStep.Store(a1, block, ref Unsafe.Add(ref y0, o + unitOutput), ref Unsafe.Add(ref y1, o + unitOutput), true);
                 if (TStep.Units > 2 && valid > 2) TStep.Store(a2, block, ref Unsafe.Add(ref y0, o + 2 * unitOutput), ref Unsafe.Add(ref y1, o + 2 * unitOutput), true);
                 if (TStep.Units > 3 && valid > 3) TStep.Store(a3, block, ref Unsafe.Add(ref y0, o + 3 * unitOutput), ref Unsafe.Add(ref y1, o + 3 * unitOutput), true);
@@ -337,14 +341,16 @@ internal static partial class Int8DepthwiseQuads
     private struct VnniStep<TLoad, TRows, TUnit> : IQuadStep<VnniBlock, VnniSums>
         where TLoad : struct, IQuadLoad where TRows : struct, IRowCount where TUnit : struct, IVnniUnit
     {
-        public static int Channels => TUnit.PixelPairs ? 8 : 16;
+        public static int Channels { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => TUnit.PixelPairs ? 8 : 16; }
 
-        public static int UnitPixels => TUnit.PixelPairs ? 2 : 1;
+        public static int UnitPixels { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => TUnit.PixelPairs ? 2 : 1; }
 
-        public static int Units => 1;
+        public static int Units { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 1; }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static int ChannelBytes(int bytes) => TLoad.ChannelBytes(bytes);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static VnniBlock Block(in Int8Requantizer requantizer, ref int folded, int c)
         {
             Requantization8 low = requantizer.Channels8(c), high = TUnit.PixelPairs ? low : requantizer.Channels8(c + 8);
@@ -353,6 +359,7 @@ internal static partial class Int8DepthwiseQuads
                 startLow, TUnit.PixelPairs ? startLow : Vector256.LoadUnsafe(ref folded, (nuint)(c + 8)));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static VnniSums Start(in VnniBlock block) => new(block.StartLow, block.StartHigh, block.StartLow, block.StartHigh);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -428,6 +435,7 @@ internal static partial class Int8DepthwiseQuads
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> Load128(ref byte at) => Vector128.LoadUnsafe(ref at).AsSByte();
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static int ChannelBytes(int bytes) => bytes;
     }
 
@@ -439,6 +447,7 @@ internal static partial class Int8DepthwiseQuads
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> Load128(ref byte at) => Vector128.Create(Unsafe.ReadUnaligned<int>(ref at)).AsSByte();
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static int ChannelBytes(int bytes) => 0;
     }
 
