@@ -31,7 +31,8 @@ Console.WriteLine($"levels compared with the reference: {string.Join(", ", FastP
 
 var watch = Stopwatch.StartNew();
 var random = new Random(seed);
-// Path: the DEPTHWISE_CONV_2D field that says a prepared kernel took the Arm64 kernel under test (cases landing there are counted).
+// Path: the DEPTHWISE_CONV_2D fields that say a prepared kernel took an Arm64 kernel under test (cases landing there are
+// counted; with the dot product, a multiplier of one and sixteen channels or more go to the quad kernel, else the row kernel).
 (string Name, Func<Random, (byte[] Model, string Description)> Make, double Tolerance, bool Prearrange, string? Path)[] ops =
 [
     ("FULLY_CONNECTED int8", random => Cases.FullyConnected(random, 1, 3), 0, false, null),
@@ -42,10 +43,10 @@ var random = new Random(seed);
     ("CONV_2D int8, GEMM core shapes", Cases.Conv2DGemm, 0, false, null),
     ("CONV_2D int8, GEMM core shapes, pre-arranged weights", Cases.Conv2DGemm, 0, true, null),
     ("DEPTHWISE_CONV_2D int8", Cases.DepthwiseConv2D, 0, false, null),
-    ("DEPTHWISE_CONV_2D int8, row kernel shapes", Cases.DepthwiseRows, 0, false, "_rows"),
-    ("DEPTHWISE_CONV_2D int8, row kernel shapes, pre-arranged weights", Cases.DepthwiseRows, 0, true, "_rows"),
-    ("DEPTHWISE_CONV_2D int8, multiplier 2, 3, 8 and one input channel (quad kernel shapes)", Cases.DepthwiseQuads, 0, false, "_armQuads"),
-    ("DEPTHWISE_CONV_2D int8, multiplier 2, 3, 8 and one input channel, pre-arranged weights", Cases.DepthwiseQuads, 0, true, "_armQuads"),
+    ("DEPTHWISE_CONV_2D int8, row kernel shapes", Cases.DepthwiseRows, 0, false, "_rows|_armQuads"),
+    ("DEPTHWISE_CONV_2D int8, row kernel shapes, pre-arranged weights", Cases.DepthwiseRows, 0, true, "_rows|_armQuads"),
+    ("DEPTHWISE_CONV_2D int8, quad kernel shapes (multiplier 2, 3, 8, one input channel, multiplier 1)", Cases.DepthwiseQuads, 0, false, "_armQuads"),
+    ("DEPTHWISE_CONV_2D int8, quad kernel shapes, pre-arranged weights", Cases.DepthwiseQuads, 0, true, "_armQuads"),
     ("MAX_POOL_2D int8", Cases.MaxPool2D, 0, false, null),
     ("ADD int8", random => Cases.AddOrMul(random, mul: false), 0, false, null),
     ("MUL int8", random => Cases.AddOrMul(random, mul: true), 0, false, null),
@@ -71,7 +72,7 @@ foreach (var (name, make, tolerance, prearrange, path) in ops)
     }
     string dot = Cases.DotShapes > 0 ? $", {Cases.DotShapes} of them SDOT blocks where the processor has the dot product" : "";
     string shapes = Cases.KernelShapes > 0 ? $" ({Cases.KernelShapes} in the shapes the Arm64 kernel under test takes{dot})" : "";
-    string reached = path is null ? "" : $"; {landed} ran in it ({landedDot} at the ArmDot level)";
+    string reached = path is null ? "" : $"; {landed} prepared with {path.Replace("|", " or ")} ({landedDot} at the ArmDot level)";
     Console.WriteLine($"{name}: {casesPerOp} cases, {opMismatches} mismatches{shapes}{reached}");
     if (path is not null && landed == 0 && AdvSimd.Arm64.IsSupported)
     {
@@ -127,9 +128,10 @@ internal static class Landing
 
     public static void Clear() => s_prepared.Clear();
 
-    /// <summary>Whether a kernel prepared since <see cref="Clear"/> set <paramref name="field"/> (at <paramref name="level"/>, when given).</summary>
-    public static bool Took(string field, SimdLevel? level)
-        => s_prepared.Any(kernel => (bool)Field(field).GetValue(kernel)! && (level is null || (SimdLevel)Field("_level").GetValue(kernel)! == level));
+    /// <summary>Whether a kernel prepared since <see cref="Clear"/> set one of the '|'-separated <paramref name="fields"/> (at <paramref name="level"/>, when given).</summary>
+    public static bool Took(string fields, SimdLevel? level)
+        => s_prepared.Any(kernel => fields.Split('|').Any(field => (bool)Field(field).GetValue(kernel)!)
+                                    && (level is null || (SimdLevel)Field("_level").GetValue(kernel)! == level));
 
     private static FieldInfo Field(string name)
         => typeof(DepthwiseConv2D).GetField(name, BindingFlags.NonPublic | BindingFlags.Instance)
@@ -336,8 +338,9 @@ internal static class Cases
 
     /// <summary>
     /// What the Arm64 quad kernel takes (eight output channels or more): multipliers 2, 3 and 8 (the interleaved quads
-    /// expanded to the output channels) and one input channel feeding 8 to 70 (broadcast), channel counts across and
-    /// between blocks of eight and sixteen; a tenth of the cases fewer than eight channels (the per-pixel path). Filters
+    /// expanded to the output channels), one input channel feeding 8 to 70, and a multiplier of one with 16 to 69
+    /// channels (the quad kernel with the dot product, the row kernel without), channel counts across and between blocks
+    /// of eight and sixteen; a tenth of the cases fewer than eight channels (the per-pixel path). Filters
     /// up to 6x5 (more than four rows take two groups), odd widths, strides, dilations, both paddings.
     /// </summary>
     public static (byte[], string) DepthwiseQuads(Random random)
@@ -345,12 +348,13 @@ internal static class Cases
         while (true)
         {
             int batches = random.Next(1, 3), height = random.Next(1, 12), width = random.Next(1, 26);
-            (int inDepth, int multiplier) = random.Next(4) switch
+            (int inDepth, int multiplier) = random.Next(5) switch
             {
                 0 => (random.Next(4, 36), 2),
                 1 => (random.Next(3, 24), 3),
                 2 => (random.Next(1, 9), 8),
-                _ => (1, random.Next(8, 71)),
+                3 => (1, random.Next(8, 71)),
+                _ => (random.Next(16, 70), 1),
             };
             if (random.Next(10) == 0) (inDepth, multiplier) = random.Next(2) == 0 ? (random.Next(1, 4), 2) : (1, random.Next(2, 8));
             int filterHeight = random.Next(1, 7), filterWidth = random.Next(1, 6);

@@ -4,8 +4,8 @@ using System.Runtime.InteropServices;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>
-/// DEPTHWISE_CONV_2D on Arm64 with a depth multiplier above one or one input channel: every output row through the
-/// Arm64 quad kernel (<see cref="Int8DepthwiseQuads.RunArm"/>).
+/// DEPTHWISE_CONV_2D on Arm64 with a depth multiplier above one or one input channel, or with the dot product and a
+/// multiplier of one: every output row through the Arm64 quad kernel (<see cref="Int8DepthwiseQuads.RunArm"/>).
 /// </summary>
 internal sealed partial class DepthwiseConv2D
 {
@@ -16,23 +16,23 @@ internal sealed partial class DepthwiseConv2D
     private int _armQuadTableHandle = -1, _armQuadFoldedHandle = -1;
 
     /// <summary>
-    /// Bytes of the Arm64 quad kernel's rows: every group's interleaved quads (expanded to the output channels unless
-    /// one input channel is broadcast), and, for the expansion, one interleave at the input depth; each with its slack.
+    /// Bytes of the Arm64 quad kernel's rows: every group's interleaved quads (one per output channel unless one input
+    /// channel is broadcast), and, for the expansion, one interleave at the input depth; each with its slack.
     /// </summary>
     private long ArmQuadRowBytes(long columns)
     {
         bool expand = _gather == Gather.Expand;
-        long groupBytes = columns * (expand ? _p.OutputDepth : 1) * 4;
+        long groupBytes = columns * (_gather == Gather.Broadcast ? 1 : _p.OutputDepth) * 4;
         return Int8DepthwiseQuads.Groups(_p.FilterHeight) * groupBytes + Int8DepthwiseQuads.ExpandSlack
                + (expand ? columns * _p.InputDepth * 4 + Int8DepthwiseQuads.ExpandSlack : 0);
     }
 
-    /// <summary>Arm64, a multiplier above one or one input channel, and the interleaved rows and arranged filter within the quad kernel's stack budgets.</summary>
+    /// <summary>Arm64, the layers <see cref="Int8DepthwiseQuads.ArmApplies"/> names, and the interleaved rows and arranged filter within the quad kernel's stack budgets.</summary>
     private void PrepareArmQuads(PrepareContext context)
     {
         _armQuads = false;
         _armQuadTableHandle = _armQuadFoldedHandle = -1;
-        if (_gather == Gather.Direct || !Int8DepthwiseQuads.ArmApplies(_level, _p.InputDepth, _p.OutputDepth, _p.FilterHeight, _p.FilterWidth)
+        if (!Int8DepthwiseQuads.ArmApplies(_level, _p.InputDepth, _p.OutputDepth, _p.FilterHeight, _p.FilterWidth)
             || _p.OutputWidth <= 0)
             return;
         long columns = Int8DepthwiseQuads.Columns(_p.OutputWidth, _p.StrideWidth, _p.FilterWidth, _p.DilationWidth);
@@ -57,8 +57,8 @@ internal sealed partial class DepthwiseConv2D
         Span<int> folded = stackalloc int[QuadFoldedCapacity];
         ArrangedFilter(context, new QuadFilter(_p, 0), _armQuadTableHandle, _armQuadFoldedHandle, filter, bias, ref table, ref folded);
         var requantizer = _p.CreateInt8Requantizer(context, vector: true);
-        bool expand = _gather == Gather.Expand;
-        int columns = _armQuadColumns, count = columns * depth, groupBytes = columns * (expand ? channels : 1) * 4;
+        bool expand = _gather == Gather.Expand, broadcast = _gather == Gather.Broadcast;
+        int columns = _armQuadColumns, count = columns * depth, groupBytes = columns * (broadcast ? 1 : channels) * 4;
         Span<byte> rows = stackalloc byte[QuadRowsCapacity];
         Span<byte> quads = rows.Slice(0, groups * groupBytes + Int8DepthwiseQuads.ExpandSlack);
         Span<byte> interleaved = expand ? rows.Slice(quads.Length, count * 4 + Int8DepthwiseQuads.ExpandSlack) : quads;
@@ -83,7 +83,7 @@ internal sealed partial class DepthwiseConv2D
                 if (expand) Int8DepthwiseQuads.Expand(interleaved, columns, depth, channels, patterns, sources, quads.Slice(g * groupBytes));
             }
             Int8DepthwiseQuads.RunArm(_level, ref MemoryMarshal.GetReference(quads), _p.OutputWidth, _p.StrideWidth, _p.DilationWidth, _p.FilterWidth, groups,
-                groupBytes, !expand, channels, ref MemoryMarshal.GetReference(table), ref MemoryMarshal.GetReference(folded), requantizer,
+                groupBytes, broadcast, channels, ref MemoryMarshal.GetReference(table), ref MemoryMarshal.GetReference(folded), requantizer,
                 ref MemoryMarshal.GetReference(output.Slice(row * outputRow, outputRow)));
         }
     }

@@ -237,7 +237,7 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     {
         _rows = false;
         // The quad kernel takes the layer: no second arranged filter in the arena.
-        if (_quads || _gather == Gather.Expand || !Int8DepthwiseRows.Applies(_level, _p.InputDepth, _p.OutputDepth) || _p.OutputWidth <= 0) return;
+        if (_quads || _armQuads || _gather == Gather.Expand || !Int8DepthwiseRows.Applies(_level, _p.InputDepth, _p.OutputDepth) || _p.OutputWidth <= 0) return;
         long columns = Int8DepthwiseRows.PaddedColumns(_p.OutputWidth, _p.StrideWidth, _p.FilterWidth, _p.DilationWidth);
         if (Int8DepthwiseRows.TableValues(_p.FilterHeight, _p.FilterWidth, _p.OutputDepth) > PairWeightCapacity || _p.OutputDepth > InteriorBiasCapacity
             || columns * _p.InputDepth * _p.FilterHeight > PaddedRowsCapacity)

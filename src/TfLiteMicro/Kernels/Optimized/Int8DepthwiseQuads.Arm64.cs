@@ -6,10 +6,11 @@ using System.Runtime.Intrinsics.Arm;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>
-/// The Arm64 form of the quad kernel, for the layers the row kernel leaves: a depth multiplier above one (the
-/// interleaved quads expanded once per output row from input to output channels, <see cref="Expand"/>, so that output
-/// channel c reads its own quad) or one input channel (its quad broadcast to every lane); eight output channels or more,
-/// filters of any height (groups of four rows, one interleave each). Blocks of channels, four output pixels per step,
+/// The Arm64 form of the quad kernel: a depth multiplier above one (the interleaved quads expanded once per output row
+/// from input to output channels, <see cref="Expand"/>, so that output channel c reads its own quad) or one input
+/// channel (its quad taken for every lane), eight output channels or more; and, with the dot product, a multiplier of
+/// one with sixteen channels or more (each channel its own quad). Filters of any height (groups of four rows, one
+/// interleave each). Blocks of channels, four output pixels per step,
 /// every sum in registers, through the shared <see cref="Walk"/>:
 /// <list type="bullet">
 /// <item>ArmDot (sixteen channels or more): blocks of sixteen, one SDOT per four channels and filter column adds their
@@ -28,11 +29,13 @@ internal static partial class Int8DepthwiseQuads
 
     /// <summary>
     /// Whether the Arm64 form takes <paramref name="channels"/> outputs from <paramref name="inputDepth"/> input channels at
-    /// <paramref name="level"/>: a multiplier above one or one input channel, eight outputs or more.
+    /// <paramref name="level"/>: a multiplier above one or one input channel, eight outputs or more; or, with the dot
+    /// product, a multiplier of one and sixteen channels or more (below that, or without it, the row kernel takes those).
     /// </summary>
     public static bool ArmApplies(SimdLevel level, int inputDepth, int channels, int filterHeight, int filterWidth)
         => AdvSimd.Arm64.IsSupported && (level == SimdLevel.Vector128 || (level == SimdLevel.ArmDot && Dp.IsSupported))
-           && inputDepth > 0 && channels != inputDepth && channels % inputDepth == 0 && channels >= 8 && filterHeight >= 1 && filterWidth >= 1;
+           && inputDepth > 0 && channels % inputDepth == 0 && channels >= 8 && filterHeight >= 1 && filterWidth >= 1
+           && (channels != inputDepth || (level == SimdLevel.ArmDot && channels >= 16));
 
     /// <summary>
     /// The expansion of quads from input to output channels: for each group g of four output channels, the byte offset
@@ -84,7 +87,7 @@ internal static partial class Int8DepthwiseQuads
     /// <summary>
     /// One output row from interleaved quads (<paramref name="groups"/> groups of four filter rows,
     /// <paramref name="groupBytes"/> apart; one quad per column when <paramref name="broadcast"/>, else one per output
-    /// channel), every channel (Arm64). The caller's Prepare has checked that each group holds <see cref="Columns"/>
+    /// channel: a multiplier of one, or quads expanded), every channel (Arm64). The caller's Prepare has checked that each group holds <see cref="Columns"/>
     /// columns and the table <see cref="TableBytes"/> bytes.
     /// </summary>
     public static void RunArm(SimdLevel level, ref byte quads, int outputWidth, int strideWidth, int dilationWidth, int filterWidth, int groups, int groupBytes,
