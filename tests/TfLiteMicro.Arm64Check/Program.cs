@@ -325,14 +325,9 @@ internal static class Cases
             int batches = random.Next(1, 3), height = random.Next(1, 14), width = random.Next(1, 20);
             int inDepth = random.Next(3) == 0 ? random.Next(8, 16) : random.Next(16, 70), multiplier = 1;
             if (random.Next(5) == 0) { inDepth = random.Next(1, 12); multiplier = random.Next(1, 4); }
-            int filterHeight = random.Next(1, 6), filterWidth = random.Next(1, 6);
-            int strideH = random.Next(1, 3), strideW = random.Next(1, 3);
-            int dilationH = random.Next(4) == 0 ? 2 : 1, dilationW = random.Next(4) == 0 ? 2 : 1;
-            PaddingKind padding = RandomPadding(random);
-            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH), outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
-            if (outHeight <= 0 || outWidth <= 0) continue;
+            if (!RandomWindow(random, height, width, maxFilterHeight: 5, maxStride: 2, out Window window)) continue;
             if (FastPath.Levels().Any(level => Int8DepthwiseRows.Applies(level, inDepth, inDepth * multiplier))) KernelShapes++;
-            return DepthwiseModel(random, batches, height, width, inDepth, multiplier, filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding, outHeight, outWidth);
+            return DepthwiseModel(random, batches, height, width, inDepth, multiplier, window);
         }
     }
 
@@ -357,21 +352,36 @@ internal static class Cases
                 _ => (random.Next(16, 70), 1),
             };
             if (random.Next(10) == 0) (inDepth, multiplier) = random.Next(2) == 0 ? (random.Next(1, 4), 2) : (1, random.Next(2, 8));
-            int filterHeight = random.Next(1, 7), filterWidth = random.Next(1, 6);
-            int strideH = random.Next(1, 4), strideW = random.Next(1, 4);
-            int dilationH = random.Next(4) == 0 ? 2 : 1, dilationW = random.Next(4) == 0 ? 2 : 1;
-            PaddingKind padding = RandomPadding(random);
-            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH), outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
-            if (outHeight <= 0 || outWidth <= 0) continue;
+            if (!RandomWindow(random, height, width, maxFilterHeight: 6, maxStride: 3, out Window window)) continue;
             int channels = inDepth * multiplier;
-            if (FastPath.Levels().Any(level => Int8DepthwiseQuads.ArmApplies(level, inDepth, channels, filterHeight, filterWidth)))
+            if (FastPath.Levels().Any(level => Int8DepthwiseQuads.ArmApplies(level, inDepth, channels, window.FilterHeight, window.FilterWidth)))
             {
                 KernelShapes++;
                 if (channels >= 16) DotShapes++;
             }
-            return DepthwiseModel(random, batches, height, width, inDepth, multiplier, filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding, outHeight, outWidth);
+            return DepthwiseModel(random, batches, height, width, inDepth, multiplier, window);
         }
     }
+
+    /// <summary>A filter window and the output it gives.</summary>
+    internal readonly record struct Window(int FilterHeight, int FilterWidth, int StrideH, int StrideW, int DilationH, int DilationW, PaddingKind Padding,
+        int OutHeight, int OutWidth);
+
+    /// <summary>Filters up to <paramref name="maxFilterHeight"/> x 5, strides up to <paramref name="maxStride"/>, a quarter dilated by two on each axis, either padding; false when the output would be empty.</summary>
+    private static bool RandomWindow(Random random, int height, int width, int maxFilterHeight, int maxStride, out Window window)
+    {
+        int filterHeight = random.Next(1, maxFilterHeight + 1), filterWidth = random.Next(1, 6);
+        int strideH = random.Next(1, maxStride + 1), strideW = random.Next(1, maxStride + 1);
+        int dilationH = random.Next(4) == 0 ? 2 : 1, dilationW = random.Next(4) == 0 ? 2 : 1;
+        PaddingKind padding = RandomPadding(random);
+        window = new(filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding,
+            OutputSize(padding, height, filterHeight, strideH, dilationH), OutputSize(padding, width, filterWidth, strideW, dilationW));
+        return window.OutHeight > 0 && window.OutWidth > 0;
+    }
+
+    private static (byte[], string) DepthwiseModel(Random random, int batches, int height, int width, int inDepth, int multiplier, in Window w)
+        => DepthwiseModel(random, batches, height, width, inDepth, multiplier, w.FilterHeight, w.FilterWidth, w.StrideH, w.StrideW, w.DilationH, w.DilationW,
+            w.Padding, w.OutHeight, w.OutWidth);
 
     private static (byte[], string) DepthwiseModel(Random random, int batches, int height, int width, int inDepth, int multiplier, int filterHeight, int filterWidth,
         int strideH, int strideW, int dilationH, int dilationW, PaddingKind padding, int outHeight, int outWidth)

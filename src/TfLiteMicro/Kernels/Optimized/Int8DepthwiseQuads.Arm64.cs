@@ -98,20 +98,23 @@ internal static partial class Int8DepthwiseQuads
         bool dot = level == SimdLevel.ArmDot && Dp.IsSupported && channels >= 16;
         if (broadcast)
         {
-            if (dot) Walk<DotStep<BroadcastLoad>, ArmBlock, ChannelSums16>(walk, ref quads, ref table, ref folded, requantizer, ref output, ref output);
-            else Walk<WideningStep<BroadcastLoad>, ArmBlock, ChannelSums16>(walk, ref quads, ref table, ref folded, requantizer, ref output, ref output);
+            if (dot) Walk<ArmStep<BroadcastLoad, DotLanes>, ArmBlock, ChannelSums16>(walk, ref quads, ref table, ref folded, requantizer, ref output, ref output);
+            else Walk<ArmStep<BroadcastLoad, WideningLanes>, ArmBlock, ChannelSums16>(walk, ref quads, ref table, ref folded, requantizer, ref output, ref output);
         }
-        else if (dot) Walk<DotStep<DirectLoad>, ArmBlock, ChannelSums16>(walk, ref quads, ref table, ref folded, requantizer, ref output, ref output);
-        else Walk<WideningStep<DirectLoad>, ArmBlock, ChannelSums16>(walk, ref quads, ref table, ref folded, requantizer, ref output, ref output);
+        else if (dot) Walk<ArmStep<DirectLoad, DotLanes>, ArmBlock, ChannelSums16>(walk, ref quads, ref table, ref folded, requantizer, ref output, ref output);
+        else Walk<ArmStep<DirectLoad, WideningLanes>, ArmBlock, ChannelSums16>(walk, ref quads, ref table, ref folded, requantizer, ref output, ref output);
     }
 
     /// <summary>An Arm64 block's requantization constants (made once per block) and its pixels' sums before any tap.</summary>
     private readonly record struct ArmBlock(Requantization4x4 Requantization, ChannelSums16 Start);
 
-    /// <summary>SDOT: sixteen channels, each lane one channel's four rows of a filter column.</summary>
-    private struct DotStep<TLoad> : IQuadStep<ArmBlock, ChannelSums16> where TLoad : struct, IQuadLoad
+    /// <summary>A filter column's arranged weights for a block: four vectors of four channels' quads (the last two unused by eight-channel blocks).</summary>
+    private readonly record struct ArmWeights(Vector128<sbyte> W0, Vector128<sbyte> W1, Vector128<sbyte> W2, Vector128<sbyte> W3);
+
+    /// <summary>The Arm64 step: four output pixels of one block, each added by the instruction set's <typeparamref name="TLanes"/>.</summary>
+    private struct ArmStep<TLoad, TLanes> : IQuadStep<ArmBlock, ChannelSums16> where TLoad : struct, IQuadLoad where TLanes : struct, IArmLanes
     {
-        public static int Channels { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 16; }
+        public static int Channels { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => TLanes.Channels; }
 
         public static int UnitPixels { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 1; }
 
@@ -122,7 +125,7 @@ internal static partial class Int8DepthwiseQuads
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ArmBlock Block(in Int8Requantizer requantizer, ref int folded, int c)
-            => new(Requantization4x4.Of(requantizer, c, 16), ChannelSums16.Load(ref Unsafe.Add(ref folded, c), 16));
+            => new(Requantization4x4.Of(requantizer, c, TLanes.Channels), TLanes.Start(ref Unsafe.Add(ref folded, c)));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ChannelSums16 Start(in ArmBlock block) => block.Start;
@@ -131,83 +134,89 @@ internal static partial class Int8DepthwiseQuads
         public static void Tap(ref ChannelSums16 a0, ref ChannelSums16 a1, ref ChannelSums16 a2, ref ChannelSums16 a3, ref byte x0, ref byte x1, ref byte x2,
             ref byte x3, ref byte w, in QuadWalk walk)
         {
-            Vector128<sbyte> w0 = Vector128.LoadUnsafe(ref w).AsSByte(), w1 = Vector128.LoadUnsafe(ref w, 16).AsSByte();
-            Vector128<sbyte> w2 = Vector128.LoadUnsafe(ref w, 32).AsSByte(), w3 = Vector128.LoadUnsafe(ref w, 48).AsSByte();
-            a0 = Dot(a0, ref x0, w0, w1, w2, w3);
-            a1 = Dot(a1, ref x1, w0, w1, w2, w3);
-            a2 = Dot(a2, ref x2, w0, w1, w2, w3);
-            a3 = Dot(a3, ref x3, w0, w1, w2, w3);
+            var weights = new ArmWeights(Vector128.LoadUnsafe(ref w).AsSByte(), Vector128.LoadUnsafe(ref w, 16).AsSByte(),
+                TLanes.Channels > 8 ? Vector128.LoadUnsafe(ref w, 32).AsSByte() : default, TLanes.Channels > 8 ? Vector128.LoadUnsafe(ref w, 48).AsSByte() : default);
+            a0 = TLanes.Add<TLoad>(a0, ref x0, weights);
+            a1 = TLanes.Add<TLoad>(a1, ref x1, weights);
+            a2 = TLanes.Add<TLoad>(a2, ref x2, weights);
+            a3 = TLanes.Add<TLoad>(a3, ref x3, weights);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static ChannelSums16 Dot(in ChannelSums16 a, ref byte x, Vector128<sbyte> w0, Vector128<sbyte> w1, Vector128<sbyte> w2, Vector128<sbyte> w3)
+        public static void Store(in ChannelSums16 sums, in ArmBlock block, ref sbyte y0, ref sbyte y1, bool whole) => TLanes.Store(sums, block.Requantization, ref y0);
+    }
+
+    /// <summary>How one Arm64 instruction set adds a pixel's filter column to a block's lanes, and how the lanes start and are stored.</summary>
+    private interface IArmLanes
+    {
+        /// <summary>Channels of a block.</summary>
+        static abstract int Channels { get; }
+
+        /// <summary>A pixel's lanes before any tap, from the block's folded biases.</summary>
+        static abstract ChannelSums16 Start(ref int folded);
+
+        /// <summary>Adds the products of the pixel's quads (at <paramref name="x"/>) and the column's weights.</summary>
+        static abstract ChannelSums16 Add<TLoad>(ChannelSums16 a, ref byte x, in ArmWeights w) where TLoad : struct, IQuadLoad;
+
+        /// <summary>Requantizes the block's channels and stores them.</summary>
+        static abstract void Store(in ChannelSums16 sums, in Requantization4x4 requantization, ref sbyte destination);
+    }
+
+    /// <summary>SDOT: sixteen channels, each lane one channel's four rows of a filter column.</summary>
+    private struct DotLanes : IArmLanes
+    {
+        public static int Channels { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 16; }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ChannelSums16 Start(ref int folded) => ChannelSums16.Load(ref folded, 16);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ChannelSums16 Add<TLoad>(ChannelSums16 a, ref byte x, in ArmWeights w) where TLoad : struct, IQuadLoad
         {
             if (TLoad.ChannelBytes(16) == 0)
             {
                 // One input channel: its quad taken by element (SDOT by element), not broadcast to every lane first.
                 Vector128<sbyte> q = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<int>(ref x)).AsSByte();
-                return new(Dp.DotProductBySelectedQuadruplet(a.C0, w0, q, 0), Dp.DotProductBySelectedQuadruplet(a.C1, w1, q, 0),
-                    Dp.DotProductBySelectedQuadruplet(a.C2, w2, q, 0), Dp.DotProductBySelectedQuadruplet(a.C3, w3, q, 0));
+                return new(Dp.DotProductBySelectedQuadruplet(a.C0, w.W0, q, 0), Dp.DotProductBySelectedQuadruplet(a.C1, w.W1, q, 0),
+                    Dp.DotProductBySelectedQuadruplet(a.C2, w.W2, q, 0), Dp.DotProductBySelectedQuadruplet(a.C3, w.W3, q, 0));
             }
-            return new(Dp.DotProduct(a.C0, TLoad.Load128(ref x), w0), Dp.DotProduct(a.C1, TLoad.Load128(ref Unsafe.Add(ref x, TLoad.ChannelBytes(16))), w1),
-                Dp.DotProduct(a.C2, TLoad.Load128(ref Unsafe.Add(ref x, TLoad.ChannelBytes(32))), w2),
-                Dp.DotProduct(a.C3, TLoad.Load128(ref Unsafe.Add(ref x, TLoad.ChannelBytes(48))), w3));
+            return new(Dp.DotProduct(a.C0, TLoad.Load128(ref x), w.W0), Dp.DotProduct(a.C1, TLoad.Load128(ref Unsafe.Add(ref x, 16)), w.W1),
+                Dp.DotProduct(a.C2, TLoad.Load128(ref Unsafe.Add(ref x, 32)), w.W2), Dp.DotProduct(a.C3, TLoad.Load128(ref Unsafe.Add(ref x, 48)), w.W3));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store(in ChannelSums16 sums, in ArmBlock block, ref sbyte y0, ref sbyte y1, bool whole) => sums.Store(block.Requantization, ref y0, 16);
+        public static void Store(in ChannelSums16 sums, in Requantization4x4 requantization, ref sbyte destination) => sums.Store(requantization, ref destination, 16);
     }
 
     /// <summary>
     /// Without the dot product: eight channels, C0-C3 each two channels' pair sums (rows 0-1 and 2-3 of channel 2k in
     /// lanes 0 and 1, of channel 2k + 1 in lanes 2 and 3), so the folded biases start in the even lanes.
     /// </summary>
-    private struct WideningStep<TLoad> : IQuadStep<ArmBlock, ChannelSums16> where TLoad : struct, IQuadLoad
+    private struct WideningLanes : IArmLanes
     {
         public static int Channels { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 8; }
 
-        public static int UnitPixels { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 1; }
-
-        public static int Units { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 4; }
-
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static int ChannelBytes(int bytes) => TLoad.ChannelBytes(bytes);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static ArmBlock Block(in Int8Requantizer requantizer, ref int folded, int c)
+        public static ChannelSums16 Start(ref int folded)
         {
-            Vector128<int> low = Vector128.LoadUnsafe(ref folded, (nuint)c), high = Vector128.LoadUnsafe(ref folded, (nuint)(c + 4));
-            return new(Requantization4x4.Of(requantizer, c, 8), new(AdvSimd.Arm64.ZipLow(low, Vector128<int>.Zero), AdvSimd.Arm64.ZipHigh(low, Vector128<int>.Zero),
-                AdvSimd.Arm64.ZipLow(high, Vector128<int>.Zero), AdvSimd.Arm64.ZipHigh(high, Vector128<int>.Zero)));
+            Vector128<int> low = Vector128.LoadUnsafe(ref folded), high = Vector128.LoadUnsafe(ref folded, 4);
+            return new(AdvSimd.Arm64.ZipLow(low, Vector128<int>.Zero), AdvSimd.Arm64.ZipHigh(low, Vector128<int>.Zero),
+                AdvSimd.Arm64.ZipLow(high, Vector128<int>.Zero), AdvSimd.Arm64.ZipHigh(high, Vector128<int>.Zero));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static ChannelSums16 Start(in ArmBlock block) => block.Start;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Tap(ref ChannelSums16 a0, ref ChannelSums16 a1, ref ChannelSums16 a2, ref ChannelSums16 a3, ref byte x0, ref byte x1, ref byte x2,
-            ref byte x3, ref byte w, in QuadWalk walk)
-        {
-            Vector128<sbyte> w0 = Vector128.LoadUnsafe(ref w).AsSByte(), w1 = Vector128.LoadUnsafe(ref w, 16).AsSByte();
-            a0 = MultiplyAdd(a0, ref x0, w0, w1);
-            a1 = MultiplyAdd(a1, ref x1, w0, w1);
-            a2 = MultiplyAdd(a2, ref x2, w0, w1);
-            a3 = MultiplyAdd(a3, ref x3, w0, w1);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static ChannelSums16 MultiplyAdd(in ChannelSums16 a, ref byte x, Vector128<sbyte> w0, Vector128<sbyte> w1)
+        public static ChannelSums16 Add<TLoad>(ChannelSums16 a, ref byte x, in ArmWeights w) where TLoad : struct, IQuadLoad
         {
             Vector128<sbyte> v0 = TLoad.Load128(ref x), v1 = TLoad.Load128(ref Unsafe.Add(ref x, TLoad.ChannelBytes(16)));
-            return new(AdvSimd.AddPairwiseWideningAndAdd(a.C0, AdvSimd.MultiplyWideningLower(v0.GetLower(), w0.GetLower())),
-                AdvSimd.AddPairwiseWideningAndAdd(a.C1, AdvSimd.MultiplyWideningUpper(v0, w0)),
-                AdvSimd.AddPairwiseWideningAndAdd(a.C2, AdvSimd.MultiplyWideningLower(v1.GetLower(), w1.GetLower())),
-                AdvSimd.AddPairwiseWideningAndAdd(a.C3, AdvSimd.MultiplyWideningUpper(v1, w1)));
+            return new(AdvSimd.AddPairwiseWideningAndAdd(a.C0, AdvSimd.MultiplyWideningLower(v0.GetLower(), w.W0.GetLower())),
+                AdvSimd.AddPairwiseWideningAndAdd(a.C1, AdvSimd.MultiplyWideningUpper(v0, w.W0)),
+                AdvSimd.AddPairwiseWideningAndAdd(a.C2, AdvSimd.MultiplyWideningLower(v1.GetLower(), w.W1.GetLower())),
+                AdvSimd.AddPairwiseWideningAndAdd(a.C3, AdvSimd.MultiplyWideningUpper(v1, w.W1)));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store(in ChannelSums16 sums, in ArmBlock block, ref sbyte y0, ref sbyte y1, bool whole)
+        public static void Store(in ChannelSums16 sums, in Requantization4x4 requantization, ref sbyte destination)
             => Int8Requantizer.Store8(AdvSimd.Arm64.AddPairwise(sums.C0, sums.C1), AdvSimd.Arm64.AddPairwise(sums.C2, sums.C3),
-                block.Requantization.R0, block.Requantization.R1, ref y0);
+                requantization.R0, requantization.R1, ref destination);
     }
 }
