@@ -32,7 +32,8 @@ Console.WriteLine($"levels compared with the reference: {string.Join(", ", FastP
 var watch = Stopwatch.StartNew();
 var random = new Random(seed);
 // Path: the DEPTHWISE_CONV_2D fields that say a prepared kernel took an Arm64 kernel under test (cases landing there are
-// counted; with the dot product, a multiplier of one and sixteen channels or more go to the quad kernel, else the row kernel).
+// counted; on Arm64 _quads is the Arm64 quad kernel; with the dot product, a multiplier of one and sixteen channels or more
+// go to it, else to the row kernel).
 (string Name, Func<Random, (byte[] Model, string Description)> Make, double Tolerance, bool Prearrange, string? Path)[] ops =
 [
     ("FULLY_CONNECTED int8", random => Cases.FullyConnected(random, 1, 3), 0, false, null),
@@ -43,10 +44,10 @@ var random = new Random(seed);
     ("CONV_2D int8, GEMM core shapes", Cases.Conv2DGemm, 0, false, null),
     ("CONV_2D int8, GEMM core shapes, pre-arranged weights", Cases.Conv2DGemm, 0, true, null),
     ("DEPTHWISE_CONV_2D int8", Cases.DepthwiseConv2D, 0, false, null),
-    ("DEPTHWISE_CONV_2D int8, row kernel shapes", Cases.DepthwiseRows, 0, false, "_rows|_armQuads"),
-    ("DEPTHWISE_CONV_2D int8, row kernel shapes, pre-arranged weights", Cases.DepthwiseRows, 0, true, "_rows|_armQuads"),
-    ("DEPTHWISE_CONV_2D int8, quad kernel shapes (multiplier 2, 3, 8, one input channel, multiplier 1)", Cases.DepthwiseQuads, 0, false, "_armQuads"),
-    ("DEPTHWISE_CONV_2D int8, quad kernel shapes, pre-arranged weights", Cases.DepthwiseQuads, 0, true, "_armQuads"),
+    ("DEPTHWISE_CONV_2D int8, row kernel shapes", Cases.DepthwiseRows, 0, false, "_rows|_quads"),
+    ("DEPTHWISE_CONV_2D int8, row kernel shapes, pre-arranged weights", Cases.DepthwiseRows, 0, true, "_rows|_quads"),
+    ("DEPTHWISE_CONV_2D int8, quad kernel shapes (multiplier 2, 3, 8, one input channel, multiplier 1)", Cases.DepthwiseQuads, 0, false, "_quads"),
+    ("DEPTHWISE_CONV_2D int8, quad kernel shapes, pre-arranged weights", Cases.DepthwiseQuads, 0, true, "_quads"),
     ("MAX_POOL_2D int8", Cases.MaxPool2D, 0, false, null),
     ("ADD int8", random => Cases.AddOrMul(random, mul: false), 0, false, null),
     ("MUL int8", random => Cases.AddOrMul(random, mul: true), 0, false, null),

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
 
 namespace TfLiteMicro.Kernels;
 
@@ -9,12 +10,6 @@ namespace TfLiteMicro.Kernels;
 /// </summary>
 internal sealed partial class DepthwiseConv2D
 {
-    // The Arm64 quad kernel: the interleaved rows' columns, and with InterpreterOptions.PrearrangeWeights the arranged quads
-    // and folded biases, made once (persistent handles).
-    private bool _armQuads;
-    private int _armQuadColumns;
-    private int _armQuadTableHandle = -1, _armQuadFoldedHandle = -1;
-
     /// <summary>
     /// Bytes of the Arm64 quad kernel's rows: every group's interleaved quads (one per output channel unless one input
     /// channel is broadcast), and, for the expansion, one interleave at the input depth; each with its slack.
@@ -28,10 +23,12 @@ internal sealed partial class DepthwiseConv2D
     }
 
     /// <summary>Arm64, the layers <see cref="Int8DepthwiseQuads.ArmApplies"/> names, and the interleaved rows and arranged filter within the quad kernel's stack budgets.</summary>
+    /// <remarks>It sets the x64 kernel's fields (<c>_quads</c>, the columns and the handles), which the other architecture leaves unused.</remarks>
     private void PrepareArmQuads(PrepareContext context)
     {
-        _armQuads = false;
-        _armQuadTableHandle = _armQuadFoldedHandle = -1;
+        if (!AdvSimd.Arm64.IsSupported) return;
+        _quads = false;
+        _quadTableHandle = _quadFoldedHandle = -1;
         if (!Int8DepthwiseQuads.ArmApplies(_level, _p.InputDepth, _p.OutputDepth, _p.FilterHeight, _p.FilterWidth)
             || _p.OutputWidth <= 0)
             return;
@@ -39,9 +36,10 @@ internal sealed partial class DepthwiseConv2D
         if (ArmQuadRowBytes(columns) > QuadRowsCapacity || Int8DepthwiseQuads.TableBytes(_p.FilterHeight, _p.FilterWidth, _p.OutputDepth, 0) > QuadTableCapacity
             || _p.OutputDepth > Math.Min(QuadFoldedCapacity, ExpandCapacity) || (long)_p.PadWidth * _p.InputDepth > int.MaxValue)
             return;
-        _armQuadColumns = (int)columns;
-        _armQuads = true;
-        (_armQuadTableHandle, _armQuadFoldedHandle) = ArrangeOnce<byte, QuadFilter>(context, new QuadFilter(_p, 0));
+        _quadColumns = (int)columns;
+        _quadShift = 0;
+        _quads = true;
+        (_quadTableHandle, _quadFoldedHandle) = ArrangeOnce<byte, QuadFilter>(context, new QuadFilter(_p, 0));
     }
 
     /// <summary>
@@ -55,10 +53,10 @@ internal sealed partial class DepthwiseConv2D
         int channels = _p.OutputDepth, depth = _p.InputDepth, groups = Int8DepthwiseQuads.Groups(_p.FilterHeight);
         Span<byte> table = stackalloc byte[QuadTableCapacity];
         Span<int> folded = stackalloc int[QuadFoldedCapacity];
-        ArrangedFilter(context, new QuadFilter(_p, 0), _armQuadTableHandle, _armQuadFoldedHandle, filter, bias, ref table, ref folded);
+        ArrangedFilter(context, new QuadFilter(_p, 0), _quadTableHandle, _quadFoldedHandle, filter, bias, ref table, ref folded);
         var requantizer = _p.CreateInt8Requantizer(context, vector: true);
         bool expand = _gather == Gather.Expand, broadcast = _gather == Gather.Broadcast;
-        int columns = _armQuadColumns, count = columns * depth, groupBytes = columns * (broadcast ? 1 : channels) * 4;
+        int columns = _quadColumns, count = columns * depth, groupBytes = columns * (broadcast ? 1 : channels) * 4;
         Span<byte> rows = stackalloc byte[QuadRowsCapacity];
         Span<byte> quads = rows.Slice(0, groups * groupBytes + Int8DepthwiseQuads.ExpandSlack);
         Span<byte> interleaved = expand ? rows.Slice(quads.Length, count * 4 + Int8DepthwiseQuads.ExpandSlack) : quads;

@@ -88,7 +88,8 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         _eightChannelPixelPairs = _wide && _gather == Gather.Direct && _p.OutputDepth == 8 && _p.FilterHeight * _p.FilterWidth <= PixelPairTapCapacity;
     }
 
-    // The AVX-VNNI quad kernel (Int8DepthwiseQuads): rows interleaved in fours, two output rows per interleave where they fit.
+    // The quad kernel (Int8DepthwiseQuads): rows interleaved in fours, two output rows per interleave where they fit (AVX-VNNI),
+    // or its Arm64 form (PrepareArmQuads, which sets the same fields: the kernel's footprint stays that of one choice).
     private bool _quads;
     private int _quadShift, _quadColumns;
     // With InterpreterOptions.PrearrangeWeights: the arranged quads and folded biases, made once (persistent handles).
@@ -237,7 +238,7 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     {
         _rows = false;
         // The quad kernel takes the layer: no second arranged filter in the arena.
-        if (_quads || _armQuads || _gather == Gather.Expand || !Int8DepthwiseRows.Applies(_level, _p.InputDepth, _p.OutputDepth) || _p.OutputWidth <= 0) return;
+        if (_quads || _gather == Gather.Expand || !Int8DepthwiseRows.Applies(_level, _p.InputDepth, _p.OutputDepth) || _p.OutputWidth <= 0) return;
         long columns = Int8DepthwiseRows.PaddedColumns(_p.OutputWidth, _p.StrideWidth, _p.FilterWidth, _p.DilationWidth);
         if (Int8DepthwiseRows.TableValues(_p.FilterHeight, _p.FilterWidth, _p.OutputDepth) > PairWeightCapacity || _p.OutputDepth > InteriorBiasCapacity
             || columns * _p.InputDepth * _p.FilterHeight > PaddedRowsCapacity)
@@ -379,8 +380,8 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     /// <summary>Output rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) counted over all batches (batch b's row y is b * OutputHeight + y).</summary>
     private void RunInt8Band(InvokeContext context, ReadOnlySpan<sbyte> filter, int firstRow, int endRow)
     {
-        if (_quads) RunInt8Quads(context, filter, firstRow, endRow);
-        else if (_armQuads) RunInt8ArmQuads(context, filter, firstRow, endRow);
+        if (_quads && AdvSimd.Arm64.IsSupported) RunInt8ArmQuads(context, filter, firstRow, endRow);
+        else if (_quads) RunInt8Quads(context, filter, firstRow, endRow);
         else if (_rows) RunInt8Rows(context, filter, firstRow, endRow);
         else if (_pairs) RunInt8Pairs(context, filter, firstRow, endRow);
         else RunInt8Pixels(context, filter, firstRow, endRow);

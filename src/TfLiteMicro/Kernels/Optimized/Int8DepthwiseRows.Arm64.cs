@@ -6,14 +6,15 @@ using System.Runtime.Intrinsics.Arm;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>
-/// The Arm64 form of the row micro-kernel (multiplier one, eight channels or more): the same zero-point-padded rows, so
-/// every window is whole and the edges never reach the loop, and the same folded biases (inputOffset * sum of a
-/// channel's taps). Blocks of sixteen channels (or eight, below sixteen), four output pixels per step with every sum
-/// in registers: per tap, each pixel's channels are sign-extended to 16 bits and multiplied by the tap's 16-bit
-/// weights with widening multiply-accumulates (SMLAL, SMLAL2) into 32-bit lanes, each lane one channel, so the sums
-/// need no rearranging before the requantization, whose constants are made once per block. A last block that does not fill sixteen (or eight) channels
-/// overlaps the one before it: its channels are computed again and written with the same bytes. The arranged filter
-/// is the weights widened once to 16 bits, [tap][channel].
+/// The Arm64 form of the row micro-kernel (multiplier one, eight channels or more; with the dot product, sixteen or more
+/// go to <see cref="Int8DepthwiseQuads"/> instead): the same zero-point-padded rows, so every window is whole and the
+/// edges never reach the loop, and the same folded biases (inputOffset * sum of a channel's taps). Blocks of sixteen
+/// channels (or eight, below sixteen), four output pixels per step with every sum in registers: per tap, each pixel's
+/// channels are sign-extended to 16 bits and multiplied by the tap's 16-bit weights with widening multiply-accumulates
+/// (SMLAL, SMLAL2) into 32-bit lanes, each lane one channel, so the sums need no rearranging before the requantization,
+/// whose constants are made once per block. A last block that does not fill sixteen (or eight) channels overlaps the
+/// one before it: its channels are computed again and written with the same bytes. The arranged filter is the weights
+/// widened once to 16 bits, [tap][channel].
 /// </summary>
 internal static partial class Int8DepthwiseRows
 {
