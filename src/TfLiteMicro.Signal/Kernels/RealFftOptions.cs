@@ -18,4 +18,23 @@ internal readonly record struct RealFftOptions(TensorType Type, int FftLength)
         if (input.Rank < 1 || input.Rank != output.Rank) throw context.Error($"input rank {input.Rank} and output rank {output.Rank} must be equal and at least 1");
         return new RealFftOptions(type, fftLength);
     }
+
+    /// <summary>Runs <paramref name="kernel"/> for element type <paramref name="type"/> with its FFT arithmetic (Q15, Q31 or float).</summary>
+    public static void Run(TensorType type, IRealFftRun kernel, InvokeContext context)
+    {
+        switch (type)
+        {
+            case TensorType.Int16: kernel.Run<short, Q15FftArithmetic>(context); break;
+            case TensorType.Int32: kernel.Run<int, Q31FftArithmetic>(context); break;
+            default: kernel.Run<float, FloatFftArithmetic>(context); break;
+        }
+    }
+}
+
+/// <summary>A real FFT kernel's Invoke for one element type and its arithmetic (see <see cref="RealFftOptions.Run"/>).</summary>
+internal interface IRealFftRun
+{
+    void Run<T, TMath>(InvokeContext context)
+        where T : unmanaged
+        where TMath : struct, IFftArithmetic<T>;
 }

@@ -4,7 +4,7 @@ namespace TfLiteMicro.Signal;
 /// SignalIrfft: inverse real FFT of each row of fft_length/2+1 complex bins (int16, int32 or float32 pairs)
 /// into fft_length samples. The float variant divides by fft_length; the fixed-point ones scale per stage.
 /// </summary>
-public sealed class SignalIrfft : IKernel
+public sealed class SignalIrfft : IKernel, IRealFftRun
 {
     private TensorType _type;
     private int _fftLength;
@@ -33,19 +33,9 @@ public sealed class SignalIrfft : IKernel
         _tables = KissFftTables.Allocate(context, _type, _fftLength, inverse: true);
     }
 
-    public void Invoke(InvokeContext context)
-    {
-        switch (_type)
-        {
-            case TensorType.Int16: Run<short, Q15FftArithmetic>(context); break;
-            case TensorType.Int32: Run<int, Q31FftArithmetic>(context); break;
-            default: Run<float, FloatFftArithmetic>(context); break;
-        }
-    }
+    public void Invoke(InvokeContext context) => RealFftOptions.Run(_type, this, context);
 
-    private void Run<T, TMath>(InvokeContext context)
-        where T : unmanaged
-        where TMath : struct, IFftArithmetic<T>
+    void IRealFftRun.Run<T, TMath>(InvokeContext context)
     {
         KissFft<T, TMath> fft = _tables.Open<T, TMath>(context);
         ReadOnlySpan<Complex<T>> input = context.Input<Complex<T>>(0);

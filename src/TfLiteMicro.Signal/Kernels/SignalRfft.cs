@@ -8,7 +8,7 @@ namespace TfLiteMicro.Signal;
 /// The integer variants are KISS FFT's fixed-point transforms, which scale the result down by fft_length.
 /// int16 rows of a power-of-two length run on vectors (<see cref="Q15RealFft"/>) unless the reference kernels are asked for.
 /// </summary>
-public sealed class SignalRfft : IKernel
+public sealed class SignalRfft : IKernel, IRealFftRun
 {
     private TensorType _type;
     private int _fftLength;
@@ -45,19 +45,9 @@ public sealed class SignalRfft : IKernel
         if (_fast is null) _tables = KissFftTables.Allocate(context, _type, _fftLength, inverse: false);
     }
 
-    public void Invoke(InvokeContext context)
-    {
-        switch (_type)
-        {
-            case TensorType.Int16: Run<short, Q15FftArithmetic>(context); break;
-            case TensorType.Int32: Run<int, Q31FftArithmetic>(context); break;
-            default: Run<float, FloatFftArithmetic>(context); break;
-        }
-    }
+    public void Invoke(InvokeContext context) => RealFftOptions.Run(_type, this, context);
 
-    private void Run<T, TMath>(InvokeContext context)
-        where T : unmanaged
-        where TMath : struct, IFftArithmetic<T>
+    void IRealFftRun.Run<T, TMath>(InvokeContext context)
     {
         KissFft<T, TMath> reference = _fast is null ? _tables.Open<T, TMath>(context) : default;
         ReadOnlySpan<T> input = context.Input<T>(0);

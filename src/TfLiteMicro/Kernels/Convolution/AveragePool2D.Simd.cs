@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace TfLiteMicro.Kernels;
@@ -45,104 +44,130 @@ internal sealed partial class AveragePool2D
     }
 
     private void RunInt8Optimized(ReadOnlySpan<sbyte> input, Span<sbyte> output)
+        => Int8PoolWalk.Run(Window, input, output, new MeanPixel(Window.QuantizedMin, Window.QuantizedMax, _narrowSums, _wideVectors));
+
+    private readonly struct MeanPixel(int min, int max, bool narrowSums, bool wideVectors) : IInt8PoolPixel
     {
-        PoolWindow w = Window;
-        // Sizes in locals: the window record is too large for the JIT to keep its fields in registers.
-        int depth = w.Depth, inputHeight = w.InputHeight, inputWidth = w.InputWidth;
-        if (input.Length < w.Batches * w.InputHeight * w.InputWidth * depth || output.Length < w.Batches * w.OutputHeight * w.OutputWidth * depth)
-            throw new InvalidOperationException("tensor data is shorter than its shape");
-        ref sbyte x = ref MemoryMarshal.GetReference(input);
-        Vector128<int> low = Vector128.Create(w.QuantizedMin), high = Vector128.Create(w.QuantizedMax);
-        Vector256<int> low256 = Vector256.Create(w.QuantizedMin), high256 = Vector256.Create(w.QuantizedMax);
-        for (int b = 0; b < w.Batches; b++)
-            for (int oy = 0; oy < w.OutputHeight; oy++)
-                for (int ox = 0; ox < w.OutputWidth; ox++)
+        private readonly Vector128<int> _low = Vector128.Create(min), _high = Vector128.Create(max);
+        private readonly Vector256<int> _low256 = Vector256.Create(min), _high256 = Vector256.Create(max);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Run(ref sbyte x, Span<sbyte> output, in Int8PoolWindow window)
+        {
+            int count = window.Count;
+            // As in the reference, a window entirely outside the image leaves its output untouched.
+            if (count == 0) return;
+            int depth = window.Depth, c = 0;
+            Vector128<int> half = Vector128.Create(count / 2);
+            Vector128<float> divisor = Vector128.Create((float)count);
+            if (wideVectors)
+            {
+                Vector256<int> half256 = Vector256.Create(count / 2);
+                Vector256<float> divisor256 = Vector256.Create((float)count);
+                for (; c + 32 <= depth; c += 32)
                 {
-                    (int yOrigin, int yStart, int yEnd) = w.Rows(oy);
-                    (int xOrigin, int xStart, int xEnd) = w.Columns(ox);
-                    int count = Math.Max(0, yEnd - yStart) * Math.Max(0, xEnd - xStart);
-                    // As in the reference, a window entirely outside the image leaves its output untouched.
-                    if (count == 0) continue;
-                    int outBase = ((b * w.OutputHeight + oy) * w.OutputWidth + ox) * depth;
-                    Vector128<int> half = Vector128.Create(count / 2);
-                    Vector128<float> divisor = Vector128.Create((float)count);
-                    int c = 0;
-                    if (_wideVectors)
-                    {
-                        Vector256<int> half256 = Vector256.Create(count / 2);
-                        Vector256<float> divisor256 = Vector256.Create((float)count);
-                        for (; c + 32 <= depth; c += 32)
-                        {
-                            Vector256<short> lower = Vector256<short>.Zero, upper = Vector256<short>.Zero;
-                            for (int fy = yStart; fy < yEnd; fy++)
-                            {
-                                int row = ((b * inputHeight + yOrigin + fy) * inputWidth + xOrigin) * depth + c;
-                                for (int fx = xStart; fx < xEnd; fx++)
-                                {
-                                    (Vector256<short> l, Vector256<short> u) = Vector256.Widen(Vector256.LoadUnsafe(ref x, (nuint)(row + fx * depth)));
-                                    lower += l;
-                                    upper += u;
-                                }
-                            }
-                            (Vector256<int> s0, Vector256<int> s1) = Vector256.Widen(lower);
-                            (Vector256<int> s2, Vector256<int> s3) = Vector256.Widen(upper);
-                            Vector256<short> q01 = Vector256.Narrow(Mean(s0, half256, divisor256, low256, high256), Mean(s1, half256, divisor256, low256, high256));
-                            Vector256<short> q23 = Vector256.Narrow(Mean(s2, half256, divisor256, low256, high256), Mean(s3, half256, divisor256, low256, high256));
-                            Vector256.Narrow(q01, q23).CopyTo(output.Slice(outBase + c, 32));
-                        }
-                    }
-                    for (; c + 16 <= depth; c += 16)
-                    {
-                        Vector128<int> s0, s1, s2, s3;
-                        if (_narrowSums)
-                        {
-                            Vector128<short> lower = Vector128<short>.Zero, upper = Vector128<short>.Zero;
-                            for (int fy = yStart; fy < yEnd; fy++)
-                            {
-                                int row = ((b * inputHeight + yOrigin + fy) * inputWidth + xOrigin) * depth + c;
-                                for (int fx = xStart; fx < xEnd; fx++)
-                                {
-                                    (Vector128<short> l, Vector128<short> u) = Vector128.Widen(Vector128.LoadUnsafe(ref x, (nuint)(row + fx * depth)));
-                                    lower += l;
-                                    upper += u;
-                                }
-                            }
-                            (s0, s1) = Vector128.Widen(lower);
-                            (s2, s3) = Vector128.Widen(upper);
-                        }
-                        else
-                        {
-                            s0 = s1 = s2 = s3 = Vector128<int>.Zero;
-                            for (int fy = yStart; fy < yEnd; fy++)
-                            {
-                                int row = ((b * inputHeight + yOrigin + fy) * inputWidth + xOrigin) * depth + c;
-                                for (int fx = xStart; fx < xEnd; fx++)
-                                {
-                                    (Vector128<short> l, Vector128<short> u) = Vector128.Widen(Vector128.LoadUnsafe(ref x, (nuint)(row + fx * depth)));
-                                    (Vector128<int> a0, Vector128<int> a1) = Vector128.Widen(l);
-                                    (Vector128<int> a2, Vector128<int> a3) = Vector128.Widen(u);
-                                    s0 += a0;
-                                    s1 += a1;
-                                    s2 += a2;
-                                    s3 += a3;
-                                }
-                            }
-                        }
-                        Vector128<short> q01 = Vector128.Narrow(Mean(s0, half, divisor, low, high), Mean(s1, half, divisor, low, high));
-                        Vector128<short> q23 = Vector128.Narrow(Mean(s2, half, divisor, low, high), Mean(s3, half, divisor, low, high));
-                        Vector128.Narrow(q01, q23).CopyTo(output.Slice(outBase + c, 16));
-                    }
-                    for (; c < depth; c++)
-                    {
-                        int acc = 0;
-                        for (int fy = yStart; fy < yEnd; fy++)
-                        {
-                            int row = ((b * inputHeight + yOrigin + fy) * inputWidth + xOrigin) * depth + c;
-                            for (int fx = xStart; fx < xEnd; fx++) acc += input[row + fx * depth];
-                        }
-                        output[outBase + c] = (sbyte)Math.Min(Math.Max(PoolArithmetic.RoundedMean(acc, count), w.QuantizedMin), w.QuantizedMax);
-                    }
+                    var sums = new ShortSums<Bytes32, Vector256<short>>();
+                    window.Accumulate(ref x, c, ref sums);
+                    (Vector256<int> s0, Vector256<int> s1) = Vector256.Widen(sums.Lower);
+                    (Vector256<int> s2, Vector256<int> s3) = Vector256.Widen(sums.Upper);
+                    Vector256<short> q01 = Vector256.Narrow(Mean(s0, half256, divisor256, _low256, _high256), Mean(s1, half256, divisor256, _low256, _high256));
+                    Vector256<short> q23 = Vector256.Narrow(Mean(s2, half256, divisor256, _low256, _high256), Mean(s3, half256, divisor256, _low256, _high256));
+                    Vector256.Narrow(q01, q23).CopyTo(output.Slice(c, 32));
                 }
+            }
+            for (; c + 16 <= depth; c += 16)
+            {
+                Vector128<int> s0, s1, s2, s3;
+                if (narrowSums)
+                {
+                    var sums = new ShortSums<Bytes16, Vector128<short>>();
+                    window.Accumulate(ref x, c, ref sums);
+                    (s0, s1) = Vector128.Widen(sums.Lower);
+                    (s2, s3) = Vector128.Widen(sums.Upper);
+                }
+                else
+                {
+                    var sums = new IntSums16();
+                    window.Accumulate(ref x, c, ref sums);
+                    (s0, s1, s2, s3) = (sums.S0, sums.S1, sums.S2, sums.S3);
+                }
+                Vector128<short> q01 = Vector128.Narrow(Mean(s0, half, divisor, _low, _high), Mean(s1, half, divisor, _low, _high));
+                Vector128<short> q23 = Vector128.Narrow(Mean(s2, half, divisor, _low, _high), Mean(s3, half, divisor, _low, _high));
+                Vector128.Narrow(q01, q23).CopyTo(output.Slice(c, 16));
+            }
+            for (; c < depth; c++)
+            {
+                var sum = new Sum1();
+                window.Accumulate(ref x, c, ref sum);
+                output[c] = (sbyte)Math.Min(Math.Max(PoolArithmetic.RoundedMean(sum.Value, count), min), max);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A vector of channels' sums in 16-bit lanes (windows of at most <see cref="MaxNarrowWindow"/> elements): the lower and
+    /// upper halves of the channels, widened from bytes by <typeparamref name="TLanes"/>.
+    /// </summary>
+    private struct ShortSums<TLanes, TWords> : IWindowAccumulator
+        where TLanes : struct, IWideningLoad<TWords>
+        where TWords : struct
+    {
+        public TWords Lower, Upper;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(ref sbyte x, int at)
+        {
+            (TWords l, TWords u) = TLanes.Load(ref x, at);
+            Lower = TLanes.Add(Lower, l);
+            Upper = TLanes.Add(Upper, u);
+        }
+    }
+
+    /// <summary>One vector width's load of bytes widened to two vectors of 16-bit lanes, and their addition.</summary>
+    private interface IWideningLoad<TWords> where TWords : struct
+    {
+        static abstract (TWords Lower, TWords Upper) Load(ref sbyte x, int at);
+        static abstract TWords Add(TWords a, TWords b);
+    }
+
+    /// <summary>Thirty-two channels (AVX2).</summary>
+    private readonly struct Bytes32 : IWideningLoad<Vector256<short>>
+    {
+        public static (Vector256<short> Lower, Vector256<short> Upper) Load(ref sbyte x, int at) => Vector256.Widen(Vector256.LoadUnsafe(ref x, (nuint)at));
+        public static Vector256<short> Add(Vector256<short> a, Vector256<short> b) => a + b;
+    }
+
+    /// <summary>Sixteen channels.</summary>
+    private readonly struct Bytes16 : IWideningLoad<Vector128<short>>
+    {
+        public static (Vector128<short> Lower, Vector128<short> Upper) Load(ref sbyte x, int at) => Vector128.Widen(Vector128.LoadUnsafe(ref x, (nuint)at));
+        public static Vector128<short> Add(Vector128<short> a, Vector128<short> b) => a + b;
+    }
+
+    /// <summary>Sixteen channels' sums in 32-bit lanes (windows over <see cref="MaxNarrowWindow"/> elements).</summary>
+    private struct IntSums16 : IWindowAccumulator
+    {
+        public Vector128<int> S0, S1, S2, S3;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(ref sbyte x, int at)
+        {
+            (Vector128<short> l, Vector128<short> u) = Bytes16.Load(ref x, at);
+            (Vector128<int> a0, Vector128<int> a1) = Vector128.Widen(l);
+            (Vector128<int> a2, Vector128<int> a3) = Vector128.Widen(u);
+            S0 += a0;
+            S1 += a1;
+            S2 += a2;
+            S3 += a3;
+        }
+    }
+
+    private struct Sum1 : IWindowAccumulator
+    {
+        public int Value;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(ref sbyte x, int at) => Value += Unsafe.Add(ref x, at);
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace TfLiteMicro.Kernels;
@@ -19,42 +19,44 @@ internal sealed partial class MaxPool2D
     }
 
     private void RunInt8Optimized(ReadOnlySpan<sbyte> input, Span<sbyte> output)
+        => Int8PoolWalk.Run(Window, input, output, new MaxPixel(Window.QuantizedMin, Window.QuantizedMax));
+
+    private readonly struct MaxPixel(int min, int max) : IInt8PoolPixel
     {
-        PoolWindow w = Window;
-        int depth = w.Depth;
-        if (input.Length < w.Batches * w.InputHeight * w.InputWidth * depth || output.Length < w.Batches * w.OutputHeight * w.OutputWidth * depth)
-            throw new InvalidOperationException("tensor data is shorter than its shape");
-        ref sbyte x = ref MemoryMarshal.GetReference(input);
-        Vector128<sbyte> low = Vector128.Create((sbyte)w.QuantizedMin), high = Vector128.Create((sbyte)w.QuantizedMax);
-        for (int b = 0; b < w.Batches; b++)
-            for (int oy = 0; oy < w.OutputHeight; oy++)
-                for (int ox = 0; ox < w.OutputWidth; ox++)
-                {
-                    (int yOrigin, int yStart, int yEnd) = w.Rows(oy);
-                    (int xOrigin, int xStart, int xEnd) = w.Columns(ox);
-                    int outBase = ((b * w.OutputHeight + oy) * w.OutputWidth + ox) * depth;
-                    int c = 0;
-                    for (; c + 16 <= depth; c += 16)
-                    {
-                        Vector128<sbyte> max = Vector128.Create(sbyte.MinValue);
-                        for (int fy = yStart; fy < yEnd; fy++)
-                        {
-                            int row = ((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin) * depth + c;
-                            for (int fx = xStart; fx < xEnd; fx++)
-                                max = Vector128.Max(max, Vector128.LoadUnsafe(ref x, (nuint)(row + fx * depth)));
-                        }
-                        Vector128.Min(Vector128.Max(max, low), high).CopyTo(output.Slice(outBase + c, 16));
-                    }
-                    for (; c < depth; c++)
-                    {
-                        int max = sbyte.MinValue;
-                        for (int fy = yStart; fy < yEnd; fy++)
-                        {
-                            int row = ((b * w.InputHeight + yOrigin + fy) * w.InputWidth + xOrigin) * depth + c;
-                            for (int fx = xStart; fx < xEnd; fx++) max = Math.Max(max, input[row + fx * depth]);
-                        }
-                        output[outBase + c] = (sbyte)Math.Min(Math.Max(max, w.QuantizedMin), w.QuantizedMax);
-                    }
-                }
+        private readonly Vector128<sbyte> _low = Vector128.Create((sbyte)min), _high = Vector128.Create((sbyte)max);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Run(ref sbyte x, Span<sbyte> output, in Int8PoolWindow window)
+        {
+            int depth = window.Depth, c = 0;
+            for (; c + 16 <= depth; c += 16)
+            {
+                var largest = new Largest16 { Value = Vector128.Create(sbyte.MinValue) };
+                window.Accumulate(ref x, c, ref largest);
+                Vector128.Min(Vector128.Max(largest.Value, _low), _high).CopyTo(output.Slice(c, 16));
+            }
+            for (; c < depth; c++)
+            {
+                var largest = new Largest1 { Value = sbyte.MinValue };
+                window.Accumulate(ref x, c, ref largest);
+                output[c] = (sbyte)Math.Min(Math.Max(largest.Value, min), max);
+            }
+        }
+    }
+
+    private struct Largest16 : IWindowAccumulator
+    {
+        public Vector128<sbyte> Value;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(ref sbyte x, int at) => Value = Vector128.Max(Value, Vector128.LoadUnsafe(ref x, (nuint)at));
+    }
+
+    private struct Largest1 : IWindowAccumulator
+    {
+        public int Value;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(ref sbyte x, int at) => Value = Math.Max(Value, Unsafe.Add(ref x, at));
     }
 }

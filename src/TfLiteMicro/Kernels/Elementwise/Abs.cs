@@ -12,22 +12,12 @@ internal sealed class Abs : IKernel
 
     public void Prepare(PrepareContext context)
     {
-        context.ExpectCounts(1, 1, 1);
-        Tensor input = context.Input(0), output = context.Output(0);
-        ElementwiseChecks.RequireSameType(context, input, "input", output, "output");
-        ElementwiseChecks.RequireType(context, input, "input", TensorType.Float32, TensorType.Int8, TensorType.Int16);
-        ElementwiseChecks.RequireSameShape(context, input, "input", output, "output");
+        (Tensor input, Tensor output) = ElementwiseChecks.RequireUnaryFloatOrQuantized(context);
         _type = input.Type;
         _quantized = _type == TensorType.Int8 || (_type == TensorType.Int16 && input.Quantization.IsQuantized);
         if (!_quantized) return;
 
-        ElementwiseChecks.RequireQuantized(context, input, "input");
-        ElementwiseChecks.RequireQuantized(context, output, "output");
-        if (_type == TensorType.Int16)
-        {
-            ElementwiseChecks.RequireZeroPoint(context, input, "input", 0);
-            ElementwiseChecks.RequireZeroPoint(context, output, "output", 0);
-        }
+        ElementwiseChecks.RequireQuantizedPair(context, input, output);
         bool rescale = input.Scale != output.Scale;
         (int m, int s) = rescale ? FixedPoint.QuantizeMultiplier(input.Scale / output.Scale) : (0, 0);
         _int8 = new QuantizedAbs<sbyte>(input.ZeroPoint, output.ZeroPoint, rescale, m, s);

@@ -63,6 +63,30 @@ internal static class ElementwiseChecks
             throw context.Error($"{what} zero point must be {expected} for {TensorTypes.GetName(tensor.Type)}, not {tensor.ZeroPoint}");
     }
 
+    /// <summary>
+    /// The checks of a one-input, one-output element-wise kernel over float32, int8 and int16: the operator's tensor
+    /// counts, one type (of those three) and one shape for both. Returns the input and the output.
+    /// </summary>
+    public static (Tensor Input, Tensor Output) RequireUnaryFloatOrQuantized(PrepareContext context)
+    {
+        context.ExpectCounts(1, 1, 1);
+        Tensor input = context.Input(0), output = context.Output(0);
+        RequireSameType(context, input, "input", output, "output");
+        RequireType(context, input, "input", TensorType.Float32, TensorType.Int8, TensorType.Int16);
+        RequireSameShape(context, input, "input", output, "output");
+        return (input, output);
+    }
+
+    /// <summary>Throws unless a quantized input and output both carry usable scales and, for int16, zero points of 0.</summary>
+    public static void RequireQuantizedPair(PrepareContext context, Tensor input, Tensor output)
+    {
+        RequireQuantized(context, input, "input");
+        RequireQuantized(context, output, "output");
+        if (input.Type != TensorType.Int16) return;
+        RequireZeroPoint(context, input, "input", 0);
+        RequireZeroPoint(context, output, "output", 0);
+    }
+
     /// <summary>The fused activation an options view read, checked against the schema's values and what the kernels support.</summary>
     public static FusedActivation Activation(PrepareContext context, FusedActivation activation)
     {

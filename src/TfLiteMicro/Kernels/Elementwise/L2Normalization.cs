@@ -31,17 +31,7 @@ internal sealed class L2Normalization : IKernel
     {
         if (_type == TensorType.Float32)
         {
-            ReadOnlySpan<float> input = context.Input<float>(0);
-            Span<float> output = context.Output<float>(0);
-            for (int i = 0; i < _outer; i++)
-            {
-                ReadOnlySpan<float> row = input.Slice(i * _depth, _depth);
-                float squared = 0f;
-                foreach (float v in row) squared += v * v;
-                float norm = Math.Max(MathF.Sqrt(squared), 1e-6f);
-                Span<float> outRow = output.Slice(i * _depth, _depth);
-                for (int c = 0; c < _depth; c++) outRow[c] = row[c] / norm;
-            }
+            InnermostRows.Run(context.Input<float>(0), context.Output<float>(0), _outer, _depth, default(FloatRow));
             return;
         }
 
@@ -63,6 +53,18 @@ internal sealed class L2Normalization : IKernel
                 int value = FixedPoint.MultiplyByQuantizedMultiplier(row[c] - _inputZeroPoint, multiplier, shift + 7);
                 outRow[c] = (sbyte)Clamp.Int(value, sbyte.MinValue, sbyte.MaxValue);
             }
+        }
+    }
+
+    /// <summary>The float function of a row: x / max(sqrt(sum of squares), 1e-6).</summary>
+    private readonly struct FloatRow : IRowFunction<float, float>
+    {
+        public void Run(ReadOnlySpan<float> row, Span<float> output)
+        {
+            float squared = 0f;
+            foreach (float v in row) squared += v * v;
+            float norm = Math.Max(MathF.Sqrt(squared), 1e-6f);
+            for (int c = 0; c < row.Length; c++) output[c] = row[c] / norm;
         }
     }
 }

@@ -38,19 +38,7 @@ internal sealed class LogSoftmax : IKernel
     {
         if (_type == TensorType.Float32)
         {
-            ReadOnlySpan<float> input = context.Input<float>(0);
-            Span<float> output = context.Output<float>(0);
-            for (int i = 0; i < _outer; i++)
-            {
-                ReadOnlySpan<float> row = input.Slice(i * _depth, _depth);
-                Span<float> outRow = output.Slice(i * _depth, _depth);
-                float max = float.MinValue;
-                foreach (float v in row) max = max < v ? v : max;
-                float sum = 0f;
-                foreach (float v in row) sum += MathF.Exp(v - max);
-                float logSum = MathF.Log(sum);
-                for (int c = 0; c < row.Length; c++) outRow[c] = row[c] - max - logSum;
-            }
+            InnermostRows.Run(context.Input<float>(0), context.Output<float>(0), _outer, _depth, default(FloatRow));
             return;
         }
 
@@ -81,6 +69,19 @@ internal sealed class LogSoftmax : IKernel
                 int value = FixedPoint.RoundingDivideByPOT(unchecked(diffQ5 - logSumQ5), 31 - ScaledDiffIntegerBits - OutputIntegerBits) + sbyte.MaxValue;
                 outRow[c] = (sbyte)Clamp.Int(value, sbyte.MinValue, sbyte.MaxValue);
             }
+        }
+    }
+
+    /// <summary>The float function of a row: x - max - log(sum of exp(x - max)).</summary>
+    private readonly struct FloatRow : IRowFunction<float, float>
+    {
+        public void Run(ReadOnlySpan<float> row, Span<float> output)
+        {
+            float max = InnermostRows.Max(row);
+            float sum = 0f;
+            foreach (float v in row) sum += MathF.Exp(v - max);
+            float logSum = MathF.Log(sum);
+            for (int c = 0; c < row.Length; c++) output[c] = row[c] - max - logSum;
         }
     }
 }

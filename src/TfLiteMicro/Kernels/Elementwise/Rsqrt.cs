@@ -15,21 +15,11 @@ internal sealed class Rsqrt : IKernel
 
     public void Prepare(PrepareContext context)
     {
-        context.ExpectCounts(1, 1, 1);
-        Tensor input = context.Input(0), output = context.Output(0);
-        ElementwiseChecks.RequireSameType(context, input, "input", output, "output");
-        ElementwiseChecks.RequireType(context, input, "input", TensorType.Float32, TensorType.Int8, TensorType.Int16);
-        ElementwiseChecks.RequireSameShape(context, input, "input", output, "output");
+        (Tensor input, Tensor output) = ElementwiseChecks.RequireUnaryFloatOrQuantized(context);
         _type = input.Type;
         if (_type == TensorType.Float32) return;
 
-        ElementwiseChecks.RequireQuantized(context, input, "input");
-        ElementwiseChecks.RequireQuantized(context, output, "output");
-        if (_type == TensorType.Int16)
-        {
-            ElementwiseChecks.RequireZeroPoint(context, input, "input", 0);
-            ElementwiseChecks.RequireZeroPoint(context, output, "output", 0);
-        }
+        ElementwiseChecks.RequireQuantizedPair(context, input, output);
         _inputZeroPoint = input.ZeroPoint;
         (int m, int s) = FixedPoint.QuantizeMultiplier(1.0 / (MathF.Sqrt(input.Scale) * output.Scale));
         _int8 = new QuantizedRsqrt<sbyte>(input.ZeroPoint, output.ZeroPoint, m, s);

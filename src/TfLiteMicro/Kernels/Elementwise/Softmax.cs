@@ -88,21 +88,22 @@ internal sealed partial class Softmax : IKernel
     }
 
     private void SoftmaxFloat(ReadOnlySpan<float> input, Span<float> output)
+        => InnermostRows.Run(input, output, _outer, _depth, new FloatRow(_beta));
+
+    /// <summary>The float function of a row: exp((x - max) * beta), normalized to sum to one.</summary>
+    private readonly struct FloatRow(float beta) : IRowFunction<float, float>
     {
-        for (int i = 0; i < _outer; i++)
+        public void Run(ReadOnlySpan<float> row, Span<float> output)
         {
-            ReadOnlySpan<float> row = input.Slice(i * _depth, _depth);
-            Span<float> outRow = output.Slice(i * _depth, _depth);
-            float max = float.MinValue;
-            foreach (float v in row) max = max < v ? v : max;
+            float max = InnermostRows.Max(row);
             float sum = 0f;
             for (int c = 0; c < row.Length; c++)
             {
-                float e = MathF.Exp((row[c] - max) * _beta);
-                outRow[c] = e;
+                float e = MathF.Exp((row[c] - max) * beta);
+                output[c] = e;
                 sum += e;
             }
-            for (int c = 0; c < row.Length; c++) outRow[c] /= sum;
+            for (int c = 0; c < row.Length; c++) output[c] /= sum;
         }
     }
 

@@ -21,13 +21,13 @@ internal static class FloatDot
         ref float x = ref MemoryMarshal.GetReference(row);
         ref float w = ref MemoryMarshal.GetReference(weights);
         int o = 0;
-        if (level >= SimdLevel.Avx2 && Fma.IsSupported && depth >= 8)
+        if (level >= SimdLevel.Avx2 && Fma.IsSupported)
         {
             // Whole 8-value steps, then one over the last 8 values whose products earlier steps counted are zeroed (every
             // load within the row; the products, not the values, so that an infinity there adds no NaN); four rows'
-            // totals by horizontal adds.
+            // totals by horizontal adds. Rows shorter than one step: four sequential sums.
             int full = (depth - 1) & ~7, lastStart = depth - 8;
-            Vector256<float> last = Vector256.LoadUnsafe(ref x, (nuint)lastStart);
+            Vector256<float> last = depth >= 8 ? Vector256.LoadUnsafe(ref x, (nuint)lastStart) : default;
             Vector256<float> fresh = Vector256.GreaterThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(full - lastStart - 1)).AsSingle();
             for (; o + 4 <= n; o += 4)
             {
@@ -35,53 +35,36 @@ internal static class FloatDot
                 ref float w1 = ref Unsafe.Add(ref w0, depth);
                 ref float w2 = ref Unsafe.Add(ref w1, depth);
                 ref float w3 = ref Unsafe.Add(ref w2, depth);
-                Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                for (int d = 0; d < full; d += 8)
+                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+                if (depth >= 8)
                 {
-                    Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)d);
-                    a0 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w0, (nuint)d), a0);
-                    a1 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w1, (nuint)d), a1);
-                    a2 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w2, (nuint)d), a2);
-                    a3 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w3, (nuint)d), a3);
+                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                    for (int d = 0; d < full; d += 8)
+                    {
+                        Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)d);
+                        a0 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w0, (nuint)d), a0);
+                        a1 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w1, (nuint)d), a1);
+                        a2 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w2, (nuint)d), a2);
+                        a3 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w3, (nuint)d), a3);
+                    }
+                    a0 += last * Vector256.LoadUnsafe(ref w0, (nuint)lastStart) & fresh;
+                    a1 += last * Vector256.LoadUnsafe(ref w1, (nuint)lastStart) & fresh;
+                    a2 += last * Vector256.LoadUnsafe(ref w2, (nuint)lastStart) & fresh;
+                    a3 += last * Vector256.LoadUnsafe(ref w3, (nuint)lastStart) & fresh;
+                    Vector256<float> pairs = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
+                    Vector128<float> totals = pairs.GetLower() + pairs.GetUpper();
+                    (s0, s1, s2, s3) = (totals.GetElement(0), totals.GetElement(1), totals.GetElement(2), totals.GetElement(3));
                 }
-                a0 += last * Vector256.LoadUnsafe(ref w0, (nuint)lastStart) & fresh;
-                a1 += last * Vector256.LoadUnsafe(ref w1, (nuint)lastStart) & fresh;
-                a2 += last * Vector256.LoadUnsafe(ref w2, (nuint)lastStart) & fresh;
-                a3 += last * Vector256.LoadUnsafe(ref w3, (nuint)lastStart) & fresh;
-                Vector256<float> pairs = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
-                Vector128<float> totals = pairs.GetLower() + pairs.GetUpper();
-                Finish(output, o, totals.GetElement(0), bias, min, max);
-                Finish(output, o + 1, totals.GetElement(1), bias, min, max);
-                Finish(output, o + 2, totals.GetElement(2), bias, min, max);
-                Finish(output, o + 3, totals.GetElement(3), bias, min, max);
-            }
-        }
-        else if (level >= SimdLevel.Avx2 && Fma.IsSupported)
-        {
-            for (; o + 4 <= n; o += 4)
-            {
-                ref float w0 = ref Unsafe.Add(ref w, o * depth);
-                ref float w1 = ref Unsafe.Add(ref w0, depth);
-                ref float w2 = ref Unsafe.Add(ref w1, depth);
-                ref float w3 = ref Unsafe.Add(ref w2, depth);
-                Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                int d = 0;
-                for (; d + 8 <= depth; d += 8)
+                else
                 {
-                    Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)d);
-                    a0 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w0, (nuint)d), a0);
-                    a1 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w1, (nuint)d), a1);
-                    a2 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w2, (nuint)d), a2);
-                    a3 = Fma.MultiplyAdd(v, Vector256.LoadUnsafe(ref w3, (nuint)d), a3);
-                }
-                float s0 = Vector256.Sum(a0), s1 = Vector256.Sum(a1), s2 = Vector256.Sum(a2), s3 = Vector256.Sum(a3);
-                for (; d < depth; d++)
-                {
-                    float v = Unsafe.Add(ref x, d);
-                    s0 += v * Unsafe.Add(ref w0, d);
-                    s1 += v * Unsafe.Add(ref w1, d);
-                    s2 += v * Unsafe.Add(ref w2, d);
-                    s3 += v * Unsafe.Add(ref w3, d);
+                    for (int d = 0; d < depth; d++)
+                    {
+                        float v = Unsafe.Add(ref x, d);
+                        s0 += v * Unsafe.Add(ref w0, d);
+                        s1 += v * Unsafe.Add(ref w1, d);
+                        s2 += v * Unsafe.Add(ref w2, d);
+                        s3 += v * Unsafe.Add(ref w3, d);
+                    }
                 }
                 Finish(output, o, s0, bias, min, max);
                 Finish(output, o + 1, s1, bias, min, max);

@@ -48,16 +48,65 @@ internal readonly record struct Int8BroadcastPlan(Int8BroadcastKind Kind, int Co
     }
 }
 
-/// <summary>An int8 binary operation on int32 lanes (inputs widened, result clamped to the int8 range), 256 bits wide.</summary>
-internal interface IInt32Lanes256
+/// <summary>An int8 binary operation on int32 lanes (inputs widened, result clamped to the int8 range), one vector of <typeparamref name="TVector"/> at a time.</summary>
+internal interface IInt8LaneOperation<TVector> where TVector : struct
 {
-    Vector256<int> Apply(Vector256<int> a, Vector256<int> b);
+    TVector Apply(TVector a, TVector b);
 }
 
-/// <summary>The 128-bit form of <see cref="IInt32Lanes256"/>.</summary>
-internal interface IInt32Lanes128
+/// <summary>
+/// The int32 lane arithmetic of the int8 operations, one small struct per vector width, so that each operation's
+/// constants and steps are written once over any width (<see cref="Int32x8"/>, <see cref="Int32x4"/>).
+/// </summary>
+internal interface IInt32Vector<TVector> where TVector : struct
 {
-    Vector128<int> Apply(Vector128<int> a, Vector128<int> b);
+    static abstract TVector Create(int value);
+    static abstract TVector Add(TVector a, TVector b);
+    static abstract TVector Subtract(TVector a, TVector b);
+    static abstract TVector Multiply(TVector a, TVector b);
+    static abstract TVector ShiftLeft(TVector x, int count);
+
+    /// <summary>Rounding doubling high multiply by a broadcast non-negative multiplier (<see cref="FixedPointVector"/>).</summary>
+    static abstract TVector HighMul(TVector x, TVector multiplier);
+
+    /// <summary>Rounding divide by 2^<paramref name="exponent"/>, ties away from zero; <paramref name="mask"/> is 2^exponent - 1.</summary>
+    static abstract TVector DivideByPOT(TVector x, int exponent, TVector mask);
+
+    static abstract TVector Clamp(TVector x, TVector min, TVector max);
+}
+
+/// <summary>Eight int32 lanes (AVX2).</summary>
+internal readonly struct Int32x8 : IInt32Vector<Vector256<int>>
+{
+    public static Vector256<int> Create(int value) => Vector256.Create(value);
+    public static Vector256<int> Add(Vector256<int> a, Vector256<int> b) => a + b;
+    public static Vector256<int> Subtract(Vector256<int> a, Vector256<int> b) => a - b;
+    public static Vector256<int> Multiply(Vector256<int> a, Vector256<int> b) => a * b;
+    public static Vector256<int> ShiftLeft(Vector256<int> x, int count) => Vector256.ShiftLeft(x, count);
+    public static Vector256<int> HighMul(Vector256<int> x, Vector256<int> multiplier) => FixedPointVector.HighMul(x, multiplier);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> DivideByPOT(Vector256<int> x, int exponent, Vector256<int> mask)
+        => FixedPointVector.DivideByPOT(x, exponent, mask, Vector256.ShiftRightArithmetic(mask, 1));
+
+    public static Vector256<int> Clamp(Vector256<int> x, Vector256<int> min, Vector256<int> max) => Vector256.Min(Vector256.Max(x, min), max);
+}
+
+/// <summary>Four int32 lanes (SSE, AdvSimd or portable).</summary>
+internal readonly struct Int32x4 : IInt32Vector<Vector128<int>>
+{
+    public static Vector128<int> Create(int value) => Vector128.Create(value);
+    public static Vector128<int> Add(Vector128<int> a, Vector128<int> b) => a + b;
+    public static Vector128<int> Subtract(Vector128<int> a, Vector128<int> b) => a - b;
+    public static Vector128<int> Multiply(Vector128<int> a, Vector128<int> b) => a * b;
+    public static Vector128<int> ShiftLeft(Vector128<int> x, int count) => Vector128.ShiftLeft(x, count);
+    public static Vector128<int> HighMul(Vector128<int> x, Vector128<int> multiplier) => FixedPointVector.HighMul(x, multiplier);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> DivideByPOT(Vector128<int> x, int exponent, Vector128<int> mask)
+        => FixedPointVector.DivideByPOT(x, exponent, mask, Vector128.ShiftRightArithmetic(mask, 1));
+
+    public static Vector128<int> Clamp(Vector128<int> x, Vector128<int> min, Vector128<int> max) => Vector128.Min(Vector128.Max(x, min), max);
 }
 
 /// <summary>An element-wise int8 function over spans, either input possibly one repeated element.</summary>
@@ -130,7 +179,7 @@ internal static class Int8ElementwiseSimd
     /// <paramref name="op"/>, narrow to bytes. Returns how many elements it wrote (a multiple of sixteen).
     /// </summary>
     internal static int Loop256<TOp>(TOp op, ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
-        where TOp : struct, IInt32Lanes256
+        where TOp : struct, IInt8LaneOperation<Vector256<int>>
     {
         ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
         Vector128<sbyte> ca = Vector128.Create(a[0]), cb = Vector128.Create(b[0]);
@@ -146,7 +195,7 @@ internal static class Int8ElementwiseSimd
 
     /// <summary>The portable form of <see cref="Loop256"/>: four 128-bit vectors of int32 lanes per sixteen elements.</summary>
     internal static int Loop128<TOp>(TOp op, ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
-        where TOp : struct, IInt32Lanes128
+        where TOp : struct, IInt8LaneOperation<Vector128<int>>
     {
         ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
         Vector128<sbyte> ca = Vector128.Create(a[0]), cb = Vector128.Create(b[0]);
@@ -208,7 +257,7 @@ internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level, Int
     private int Run256(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
     {
         if (output.Length < 16) return 0;
-        var exact = new Constants256(op);
+        var exact = new ExactLanes<Int32x8, Vector256<int>>(op);
         int i = affine is { } form && !_avx512 ? form.Run256(a, aScalar, b, bScalar, output, exact, (sbyte)op.Min, (sbyte)op.Max) : 0;
         return i + 16 > output.Length ? i : i + Int8ElementwiseSimd.Loop256(exact, a[(aScalar ? 0 : i)..], aScalar, b[(bScalar ? 0 : i)..], bScalar, output[i..]);
     }
@@ -294,47 +343,29 @@ internal readonly struct Int8SumKernel(BinaryParameters op, SimdLevel level, Int
     }
 
     private int Run128(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
-        => Int8ElementwiseSimd.Loop128(new Constants128(op), a, aScalar, b, bScalar, output);
+        => Int8ElementwiseSimd.Loop128(new ExactLanes<Int32x4, Vector128<int>>(op), a, aScalar, b, bScalar, output);
 
-    private readonly struct Constants256(BinaryParameters op) : IInt32Lanes256
+    /// <summary>The exact rescales of <see cref="BinaryArithmetic.QuantizedSum"/>, in lanes of any width.</summary>
+    private readonly struct ExactLanes<TLanes, TVector>(BinaryParameters op) : IInt8LaneOperation<TVector>
+        where TLanes : struct, IInt32Vector<TVector>
+        where TVector : struct
     {
-        private readonly Vector256<int> _offset1 = Vector256.Create(op.Input1Offset), _offset2 = Vector256.Create(op.Input2Offset);
-        private readonly Vector256<int> _m1 = Vector256.Create(op.Input1Multiplier), _m2 = Vector256.Create(op.Input2Multiplier), _mo = Vector256.Create(op.OutputMultiplier);
-        private readonly Vector256<int> _mask1 = Vector256.Create(FixedPointVector.Mask(-op.Input1Shift)), _mask2 = Vector256.Create(FixedPointVector.Mask(-op.Input2Shift));
-        private readonly Vector256<int> _maskO = Vector256.Create(FixedPointVector.Mask(-op.OutputShift));
-        private readonly Vector256<int> _outputOffset = Vector256.Create(op.OutputOffset), _min = Vector256.Create(op.Min), _max = Vector256.Create(op.Max);
+        private readonly TVector _offset1 = TLanes.Create(op.Input1Offset), _offset2 = TLanes.Create(op.Input2Offset);
+        private readonly TVector _m1 = TLanes.Create(op.Input1Multiplier), _m2 = TLanes.Create(op.Input2Multiplier), _mo = TLanes.Create(op.OutputMultiplier);
+        private readonly TVector _mask1 = TLanes.Create(FixedPointVector.Mask(-op.Input1Shift)), _mask2 = TLanes.Create(FixedPointVector.Mask(-op.Input2Shift));
+        private readonly TVector _maskO = TLanes.Create(FixedPointVector.Mask(-op.OutputShift));
+        private readonly TVector _outputOffset = TLanes.Create(op.OutputOffset), _min = TLanes.Create(op.Min), _max = TLanes.Create(op.Max);
         private readonly int _left = op.LeftShift, _e1 = -op.Input1Shift, _e2 = -op.Input2Shift, _eo = -op.OutputShift;
         private readonly bool _subtract = op.Operation == BinaryOperation.Subtract;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<int> Apply(Vector256<int> a, Vector256<int> b)
+        public TVector Apply(TVector a, TVector b)
         {
-            Vector256<int> s1 = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(Vector256.ShiftLeft(a + _offset1, _left), _m1), _e1, _mask1, Vector256.ShiftRightArithmetic(_mask1, 1));
-            Vector256<int> s2 = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(Vector256.ShiftLeft(b + _offset2, _left), _m2), _e2, _mask2, Vector256.ShiftRightArithmetic(_mask2, 1));
-            Vector256<int> raw = _subtract ? s1 - s2 : s1 + s2;
-            Vector256<int> q = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(raw, _mo), _eo, _maskO, Vector256.ShiftRightArithmetic(_maskO, 1)) + _outputOffset;
-            return Vector256.Min(Vector256.Max(q, _min), _max);
-        }
-    }
-
-    private readonly struct Constants128(BinaryParameters op) : IInt32Lanes128
-    {
-        private readonly Vector128<int> _offset1 = Vector128.Create(op.Input1Offset), _offset2 = Vector128.Create(op.Input2Offset);
-        private readonly Vector128<int> _m1 = Vector128.Create(op.Input1Multiplier), _m2 = Vector128.Create(op.Input2Multiplier), _mo = Vector128.Create(op.OutputMultiplier);
-        private readonly Vector128<int> _mask1 = Vector128.Create(FixedPointVector.Mask(-op.Input1Shift)), _mask2 = Vector128.Create(FixedPointVector.Mask(-op.Input2Shift));
-        private readonly Vector128<int> _maskO = Vector128.Create(FixedPointVector.Mask(-op.OutputShift));
-        private readonly Vector128<int> _outputOffset = Vector128.Create(op.OutputOffset), _min = Vector128.Create(op.Min), _max = Vector128.Create(op.Max);
-        private readonly int _left = op.LeftShift, _e1 = -op.Input1Shift, _e2 = -op.Input2Shift, _eo = -op.OutputShift;
-        private readonly bool _subtract = op.Operation == BinaryOperation.Subtract;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector128<int> Apply(Vector128<int> a, Vector128<int> b)
-        {
-            Vector128<int> s1 = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(Vector128.ShiftLeft(a + _offset1, _left), _m1), _e1, _mask1, Vector128.ShiftRightArithmetic(_mask1, 1));
-            Vector128<int> s2 = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(Vector128.ShiftLeft(b + _offset2, _left), _m2), _e2, _mask2, Vector128.ShiftRightArithmetic(_mask2, 1));
-            Vector128<int> raw = _subtract ? s1 - s2 : s1 + s2;
-            Vector128<int> q = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(raw, _mo), _eo, _maskO, Vector128.ShiftRightArithmetic(_maskO, 1)) + _outputOffset;
-            return Vector128.Min(Vector128.Max(q, _min), _max);
+            TVector s1 = TLanes.DivideByPOT(TLanes.HighMul(TLanes.ShiftLeft(TLanes.Add(a, _offset1), _left), _m1), _e1, _mask1);
+            TVector s2 = TLanes.DivideByPOT(TLanes.HighMul(TLanes.ShiftLeft(TLanes.Add(b, _offset2), _left), _m2), _e2, _mask2);
+            TVector raw = _subtract ? TLanes.Subtract(s1, s2) : TLanes.Add(s1, s2);
+            TVector q = TLanes.Add(TLanes.DivideByPOT(TLanes.HighMul(raw, _mo), _eo, _maskO), _outputOffset);
+            return TLanes.Clamp(q, _min, _max);
         }
     }
 }
@@ -366,40 +397,27 @@ internal readonly struct Int8ProductKernel(BinaryParameters parameters, SimdLeve
     }
 
     private int Run256(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
-        => Int8ElementwiseSimd.Loop256(new Constants256(_vector), a, aScalar, b, bScalar, output);
+        => Int8ElementwiseSimd.Loop256(new ProductLanes<Int32x8, Vector256<int>>(_vector), a, aScalar, b, bScalar, output);
 
     private int Run128(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output)
-        => Int8ElementwiseSimd.Loop128(new Constants128(_vector), a, aScalar, b, bScalar, output);
+        => Int8ElementwiseSimd.Loop128(new ProductLanes<Int32x4, Vector128<int>>(_vector), a, aScalar, b, bScalar, output);
 
-    private readonly struct Constants256(Int8ProductParameters p) : IInt32Lanes256
+    /// <summary>The product's offsets, multiply and requantization, in lanes of any width.</summary>
+    private readonly struct ProductLanes<TLanes, TVector>(Int8ProductParameters p) : IInt8LaneOperation<TVector>
+        where TLanes : struct, IInt32Vector<TVector>
+        where TVector : struct
     {
-        private readonly Vector256<int> _offset1 = Vector256.Create(p.Input1Offset), _offset2 = Vector256.Create(p.Input2Offset), _m = Vector256.Create(p.Multiplier);
-        private readonly Vector256<int> _mask = Vector256.Create(FixedPointVector.Mask(p.RightShift));
-        private readonly Vector256<int> _outputOffset = Vector256.Create(p.OutputOffset), _min = Vector256.Create(p.Min), _max = Vector256.Create(p.Max);
+        private readonly TVector _offset1 = TLanes.Create(p.Input1Offset), _offset2 = TLanes.Create(p.Input2Offset), _m = TLanes.Create(p.Multiplier);
+        private readonly TVector _mask = TLanes.Create(FixedPointVector.Mask(p.RightShift));
+        private readonly TVector _outputOffset = TLanes.Create(p.OutputOffset), _min = TLanes.Create(p.Min), _max = TLanes.Create(p.Max);
         private readonly int _left = p.LeftShift, _right = p.RightShift;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<int> Apply(Vector256<int> a, Vector256<int> b)
+        public TVector Apply(TVector a, TVector b)
         {
-            Vector256<int> x = Vector256.ShiftLeft((a + _offset1) * (b + _offset2), _left);
-            Vector256<int> q = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(x, _m), _right, _mask, Vector256.ShiftRightArithmetic(_mask, 1)) + _outputOffset;
-            return Vector256.Min(Vector256.Max(q, _min), _max);
-        }
-    }
-
-    private readonly struct Constants128(Int8ProductParameters p) : IInt32Lanes128
-    {
-        private readonly Vector128<int> _offset1 = Vector128.Create(p.Input1Offset), _offset2 = Vector128.Create(p.Input2Offset), _m = Vector128.Create(p.Multiplier);
-        private readonly Vector128<int> _mask = Vector128.Create(FixedPointVector.Mask(p.RightShift));
-        private readonly Vector128<int> _outputOffset = Vector128.Create(p.OutputOffset), _min = Vector128.Create(p.Min), _max = Vector128.Create(p.Max);
-        private readonly int _left = p.LeftShift, _right = p.RightShift;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector128<int> Apply(Vector128<int> a, Vector128<int> b)
-        {
-            Vector128<int> x = Vector128.ShiftLeft((a + _offset1) * (b + _offset2), _left);
-            Vector128<int> q = FixedPointVector.DivideByPOT(FixedPointVector.HighMul(x, _m), _right, _mask, Vector128.ShiftRightArithmetic(_mask, 1)) + _outputOffset;
-            return Vector128.Min(Vector128.Max(q, _min), _max);
+            TVector x = TLanes.ShiftLeft(TLanes.Multiply(TLanes.Add(a, _offset1), TLanes.Add(b, _offset2)), _left);
+            TVector q = TLanes.Add(TLanes.DivideByPOT(TLanes.HighMul(x, _m), _right, _mask), _outputOffset);
+            return TLanes.Clamp(q, _min, _max);
         }
     }
 }

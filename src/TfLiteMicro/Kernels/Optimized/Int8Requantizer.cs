@@ -69,6 +69,21 @@ internal readonly ref partial struct Int8Requantizer
     /// <summary>Whether <see cref="Apply8"/> may be used.</summary>
     public bool Vectorized => _vector;
 
+    /// <summary>The per-channel multipliers (empty for a per-tensor requantizer).</summary>
+    public ReadOnlySpan<int> Multipliers => _multipliers;
+
+    /// <summary>The per-channel shifts (empty for a per-tensor requantizer).</summary>
+    public ReadOnlySpan<int> Shifts => _shifts;
+
+    /// <summary>The output zero point.</summary>
+    public int OutputOffset => _outputOffset;
+
+    /// <summary>The clamp's lower limit (equal to <see cref="Max"/> where the activation limits were inverted).</summary>
+    public int Min => _min;
+
+    /// <summary>The clamp's upper limit.</summary>
+    public int Max => _max;
+
     /// <summary>destination[c] = requantized(sums[c] + rowAdd) for c in [0, sums.Length).</summary>
     public void Apply(ReadOnlySpan<int> sums, int rowAdd, Span<sbyte> destination)
     {

@@ -158,7 +158,7 @@ internal readonly record struct Int8SumAffine(int LowCoefficients, int HighCoeff
     /// it wrote (a multiple of 32).
     /// </summary>
     public int Run256<TExact>(ReadOnlySpan<sbyte> a, bool aScalar, ReadOnlySpan<sbyte> b, bool bScalar, Span<sbyte> output, TExact exact, sbyte min, sbyte max)
-        where TExact : struct, IInt32Lanes256
+        where TExact : struct, IInt8LaneOperation<Vector256<int>>
     {
         ref sbyte pa = ref MemoryMarshal.GetReference(a), pb = ref MemoryMarshal.GetReference(b), po = ref MemoryMarshal.GetReference(output);
         Vector128<sbyte> ca = Vector128.Create(a[0]), cb = Vector128.Create(b[0]);

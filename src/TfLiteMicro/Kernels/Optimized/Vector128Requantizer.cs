@@ -17,33 +17,12 @@ namespace TfLiteMicro.Kernels;
 /// </summary>
 internal readonly ref struct Vector128Requantizer
 {
-    private readonly ReadOnlySpan<int> _multipliers, _shifts;
-    private readonly int _outputOffset, _min, _max;
-    private readonly Int8Requantizer _arm;
+    // The per-channel view whose scalar form takes the lanes without SSE4.1 and whose AdvSimd form runs on Arm64.
+    private readonly Int8Requantizer _channels;
 
     /// <summary>A view over per-channel <paramref name="multipliers"/> and <paramref name="shifts"/>.</summary>
     public Vector128Requantizer(ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int outputOffset, int min, int max)
-    {
-        if (shifts.Length < multipliers.Length) throw new ArgumentException("fewer shifts than multipliers");
-        _multipliers = multipliers;
-        _shifts = shifts;
-        _outputOffset = outputOffset;
-        _min = min;
-        _max = max;
-        _arm = new Int8Requantizer(multipliers, shifts, outputOffset, min, max, vector: AdvSimd.Arm64.IsSupported);
-    }
-
-    /// <summary>
-    /// Whether the vector form is exact: non-negative multipliers and shifts in [-31, 30], which every multiplier
-    /// QuantizeMultiplier makes satisfies.
-    /// </summary>
-    public static bool CanVectorize(ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts)
-    {
-        if (shifts.Length < multipliers.Length) return false;
-        for (int c = 0; c < multipliers.Length; c++)
-            if (multipliers[c] < 0 || shifts[c] > 30 || shifts[c] < -31) return false;
-        return true;
-    }
+        => _channels = new Int8Requantizer(multipliers, shifts, outputOffset, min, max, vector: AdvSimd.Arm64.IsSupported);
 
     /// <summary>2^e for e in [0, 31] (2^31 as the bit pattern 0x80000000, which truncation gives on overflow).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -54,9 +33,9 @@ internal readonly ref struct Vector128Requantizer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector128<int> Apply4(Vector128<int> x, int channel)
     {
-        if (!Sse41.IsSupported) return AdvSimd.Arm64.IsSupported ? _arm.Apply4(x, channel) : Scalar4(x, channel);
-        Vector128<int> m = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_multipliers), (nuint)channel);
-        Vector128<int> shift = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_shifts), (nuint)channel);
+        if (!Sse41.IsSupported) return AdvSimd.Arm64.IsSupported ? _channels.Apply4(x, channel) : Scalar4(x, channel);
+        Vector128<int> m = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_channels.Multipliers), (nuint)channel);
+        Vector128<int> shift = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_channels.Shifts), (nuint)channel);
         Vector128<int> left = Sse41.Max(shift, Vector128<int>.Zero), right = Sse41.Max(-shift, Vector128<int>.Zero);
         Vector128<int> leftPower = PowerOfTwo(left);
         Vector128<uint> rightFactor = PowerOfTwo(Vector128.Create(31) - right).AsUInt32();
@@ -78,19 +57,13 @@ internal readonly ref struct Vector128Requantizer
         // Ties away from zero: add one when the remainder exceeds half (half plus one for negative values).
         Vector128<int> threshold = Sse2.ShiftRightArithmetic(mask, 1) - Sse2.ShiftRightArithmetic(high, 31);
         Vector128<int> q = floor - Sse2.CompareGreaterThan(high & mask, threshold);
-        q += Vector128.Create(_outputOffset);
-        return Sse41.Min(Sse41.Max(q, Vector128.Create(_min)), Vector128.Create(_max));
+        q += Vector128.Create(_channels.OutputOffset);
+        return Sse41.Min(Sse41.Max(q, Vector128.Create(_channels.Min)), Vector128.Create(_channels.Max));
     }
 
     private Vector128<int> Scalar4(Vector128<int> x, int channel)
-        => Vector128.Create(Lane(x.GetElement(0), channel), Lane(x.GetElement(1), channel + 1), Lane(x.GetElement(2), channel + 2), Lane(x.GetElement(3), channel + 3));
-
-    private int Lane(int sum, int channel)
-        => Math.Min(Math.Max(FixedPoint.MultiplyByQuantizedMultiplier(sum, _multipliers[channel], _shifts[channel]) + _outputOffset, _min), _max);
-
-    /// <summary>Scalar requantization of one channel.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public sbyte Apply1(int sum, int channel) => (sbyte)Lane(sum, channel);
+        => Vector128.Create(_channels.Apply1(x.GetElement(0), channel), _channels.Apply1(x.GetElement(1), channel + 1),
+            _channels.Apply1(x.GetElement(2), channel + 2), _channels.Apply1(x.GetElement(3), channel + 3));
 
     /// <summary>Narrows two vectors of four clamped lanes to eight bytes (the lanes are in the int8 range, so narrowing is exact).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
