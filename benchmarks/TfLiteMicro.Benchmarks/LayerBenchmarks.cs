@@ -17,6 +17,7 @@ public class LayerBenchmarks
         "conv3x3_f32_28x28x32x32", "dwconv3x3_f32_56x56x64", "fc_f32_1024x1000",
         "add_i8_56x56x64", "mul_i8_56x56x64", "mul_i8_56x56x64_by_64", "softmax_i8_64x1000", "avgpool3x3_i8_56x56x64",
         "conv3x3_i16_28x28x32x32", "fc_i16_1024x1000", "lstm_i16_28x28x20", "lstm_i16_16x64x64",
+        "lstm_i8_64x28x20", "lstm_i8_32x128x96", "svdf_i8_8x640x64",
     ];
 
     [ParamsSource(nameof(Layers))]
@@ -46,6 +47,9 @@ public class LayerBenchmarks
         "dwconv3x3_f32_56x56x64" => 56L * 56 * 64 * 9,
         "lstm_i16_28x28x20" => 28L * 4 * (28 + 20) * 20,
         "lstm_i16_16x64x64" => 16L * 4 * (64 + 64) * 64,
+        "lstm_i8_64x28x20" => 64L * 4 * (28 + 20) * 20,
+        "lstm_i8_32x128x96" => 32L * 4 * (128 + 96) * 96,
+        "svdf_i8_8x640x64" => 8L * 64 * (640 + 8),
         _ => 0,
     };
 
@@ -66,8 +70,11 @@ public class LayerBenchmarks
         "avgpool3x3_i8_56x56x64" => AveragePool(56, 64, 3),
         "conv3x3_i16_28x28x32x32" => Int16x8(conv: true, 28, 32, 32),
         "fc_i16_1024x1000" => Int16x8(conv: false, 1, 1024, 1000),
-        "lstm_i16_28x28x20" => Int16Lstm(28, 28, 20),
-        "lstm_i16_16x64x64" => Int16Lstm(16, 64, 64),
+        "lstm_i16_28x28x20" => Lstm(TensorType.Int16, 28, 28, 20),
+        "lstm_i16_16x64x64" => Lstm(TensorType.Int16, 16, 64, 64),
+        "lstm_i8_64x28x20" => Lstm(TensorType.Int8, 64, 28, 20),
+        "lstm_i8_32x128x96" => Lstm(TensorType.Int8, 32, 128, 96),
+        "svdf_i8_8x640x64" => Svdf(8, 640, 64, 8),
         _ => throw new ArgumentException($"unknown layer {layer}"),
     };
 
@@ -189,31 +196,53 @@ public class LayerBenchmarks
     }
 
     /// <summary>
-    /// An int16 UNIDIRECTIONAL_SEQUENCE_LSTM (int16 activations and cell, int8 weights, int64 biases), batch-major, one batch
-    /// row of <paramref name="steps"/> time steps.
+    /// An integer UNIDIRECTIONAL_SEQUENCE_LSTM (int16 or int8 activations, int16 cell, int8 weights; int64 or int32 biases),
+    /// batch-major, one batch row of <paramref name="steps"/> time steps.
     /// </summary>
-    private static byte[] Int16Lstm(int steps, int inputSize, int units)
+    private static byte[] Lstm(TensorType activations, int steps, int inputSize, int units)
     {
-        var builder = new ModelBuilder("generated int16 LSTM");
+        bool int16 = activations == TensorType.Int16;
+        var builder = new ModelBuilder($"generated {(int16 ? "int16" : "int8")} LSTM");
         SubgraphBuilder g = builder.AddSubgraph();
         var inputs = new int[24];
         Array.Fill(inputs, -1);
-        inputs[0] = g.AddTensor("input", TensorType.Int16, [1, steps, inputSize], Q(TensorType.Int16, 1f / 8192, 0));
+        inputs[0] = g.AddTensor("input", activations, [1, steps, inputSize], int16 ? Q(activations, 1f / 8192, 0) : Q(activations, 1f / 128, -3));
         for (int gate = 0; gate < 4; gate++)
         {
             inputs[1 + gate] = g.AddConstant($"input weights {gate}", TensorType.Int8, [units, inputSize], Weights(TensorType.Int8, units * inputSize), Q(TensorType.Int8, 0.004f, 0));
             inputs[5 + gate] = g.AddConstant($"recurrent weights {gate}", TensorType.Int8, [units, units], Weights(TensorType.Int8, units * units), Q(TensorType.Int8, 0.004f, 0));
             var biasValues = new long[units];
             for (int i = 0; i < units; i++) biasValues[i] = Random.Next(-50000, 50000);
-            inputs[12 + gate] = g.AddConstant($"bias {gate}", TensorType.Int64, [units], System.Runtime.InteropServices.MemoryMarshal.AsBytes(biasValues.AsSpan()).ToArray(),
-                Q(TensorType.Int64, 0.004f / 8192, 0));
+            byte[] bias = int16
+                ? System.Runtime.InteropServices.MemoryMarshal.AsBytes(biasValues.AsSpan()).ToArray()
+                : System.Runtime.InteropServices.MemoryMarshal.AsBytes(biasValues.Select(v => (int)v).ToArray().AsSpan()).ToArray();
+            inputs[12 + gate] = g.AddConstant($"bias {gate}", int16 ? TensorType.Int64 : TensorType.Int32, [units], bias, Q(int16 ? TensorType.Int64 : TensorType.Int32, 0.004f / 8192, 0));
         }
-        inputs[18] = g.AddTensor("hidden", TensorType.Int16, [1, units], Q(TensorType.Int16, 1f / 32768, 0), isVariable: true);
+        inputs[18] = g.AddTensor("hidden", activations, [1, units], int16 ? Q(activations, 1f / 32768, 0) : Q(activations, 1f / 128, 0), isVariable: true);
         inputs[19] = g.AddTensor("cell", TensorType.Int16, [1, units], Q(TensorType.Int16, 1f / 2048, 0), isVariable: true);
-        int output = g.AddTensor("output", TensorType.Int16, [1, steps, units], Q(TensorType.Int16, 1f / 32768, 0));
+        int output = g.AddTensor("output", activations, [1, steps, units], int16 ? Q(activations, 1f / 32768, 0) : Q(activations, 1f / 128, 0));
         g.AddOperator(BuiltinOperator.UnidirectionalSequenceLstm, inputs, [output],
             OperatorOptions.UnidirectionalSequenceLstm(FusedActivation.Tanh, 0f, 0f, false));
         g.SetInputs(inputs[0]);
+        g.SetOutputs(output);
+        return builder.Build();
+    }
+
+    /// <summary>An int8 SVDF (rank 1, int16 state and time weights) over <paramref name="batches"/> rows of <paramref name="inputSize"/> values.</summary>
+    private static byte[] Svdf(int batches, int inputSize, int units, int memory)
+    {
+        var builder = new ModelBuilder("generated int8 SVDF");
+        SubgraphBuilder g = builder.AddSubgraph();
+        int input = g.AddTensor("input", TensorType.Int8, [batches, inputSize], Q(TensorType.Int8, 0.02f, -5));
+        int feature = g.AddConstant("feature", TensorType.Int8, [units, inputSize], Weights(TensorType.Int8, units * inputSize), Q(TensorType.Int8, 0.004f, 0));
+        int time = g.AddConstant("time", TensorType.Int16, [units, memory], Weights(TensorType.Int8, 2 * units * memory), Q(TensorType.Int16, 0.0005f, 0));
+        var biasValues = new int[units];
+        for (int i = 0; i < units; i++) biasValues[i] = Random.Next(-5000, 5000);
+        int bias = g.AddConstant("bias", TensorType.Int32, [units], System.Runtime.InteropServices.MemoryMarshal.AsBytes(biasValues.AsSpan()).ToArray(), Q(TensorType.Int32, 0.5f * 0.0005f, 0));
+        int state = g.AddTensor("state", TensorType.Int16, [batches, memory * units], Q(TensorType.Int16, 0.5f, 0), isVariable: true);
+        int output = g.AddTensor("output", TensorType.Int8, [batches, units], Q(TensorType.Int8, 0.1f, 2));
+        g.AddOperator(BuiltinOperator.Svdf, [input, feature, time, bias, state], [output], OperatorOptions.Svdf(1, FusedActivation.Relu));
+        g.SetInputs(input);
         g.SetOutputs(output);
         return builder.Build();
     }

@@ -10,6 +10,7 @@ using TfLiteMicro.Modeling;
 using TfLiteMicro.Signal;
 using TfLiteMicro.Tests.Kernels;
 using TfLiteMicro.Tests.Kernels.Optimized;
+using TfLiteMicro.Tests.Kernels.Recurrent;
 using TfLiteMicro.Tests.Support;
 using static TfLiteMicro.Tests.Kernels.PropertyTestSupport;
 
@@ -17,9 +18,10 @@ using static TfLiteMicro.Tests.Kernels.PropertyTestSupport;
 // processor has, on poisoned arenas (the test suite's fast-path harness): int8 FULLY_CONNECTED (also with extreme
 // requantization shifts, and with several rows), CONV_2D (also in the GEMM core's shapes), DEPTHWISE_CONV_2D (also in
 // the row kernel's and the quad kernel's shapes: multipliers 2, 3, 8 and one input channel), the last four also with
-// pre-arranged weights, MAX_POOL_2D, ADD and MUL must give the same
-// bytes, float32 FULLY_CONNECTED and CONV_2D agree within 1e-5 relative, float32 DEPTHWISE_CONV_2D exactly; and the GEMM
-// core's own loop must give the bytes of its sums written out.
+// pre-arranged weights, int8 UNIDIRECTIONAL_SEQUENCE_LSTM and SVDF (their input and feature products through the GEMM
+// core's raw sums, also with pre-arranged weights), MAX_POOL_2D, ADD and MUL must give the same bytes, float32
+// FULLY_CONNECTED and CONV_2D agree within 1e-5 relative, float32 DEPTHWISE_CONV_2D exactly; and the GEMM core's own loop
+// and its raw sums must give the bytes of their sums written out.
 // Then, when TFLM_SHARED_DIR names the shared folder, TFLM's golden outputs (see Golden.cs).
 // Usage: [cases per op] [seed].
 int casesPerOp = args.Length > 0 ? int.Parse(args[0]) : 300;
@@ -48,6 +50,10 @@ var random = new Random(seed);
     ("DEPTHWISE_CONV_2D int8, row kernel shapes, pre-arranged weights", Cases.DepthwiseRows, 0, true, "_rows|_quads"),
     ("DEPTHWISE_CONV_2D int8, quad kernel shapes (multiplier 2, 3, 8, one input channel, multiplier 1)", Cases.DepthwiseQuads, 0, false, "_quads"),
     ("DEPTHWISE_CONV_2D int8, quad kernel shapes, pre-arranged weights", Cases.DepthwiseQuads, 0, true, "_quads"),
+    ("UNIDIRECTIONAL_SEQUENCE_LSTM int8, input products through the GEMM core", Cases.LstmInt8, 0, false, null),
+    ("UNIDIRECTIONAL_SEQUENCE_LSTM int8, input products through the GEMM core, pre-arranged weights", Cases.LstmInt8, 0, true, null),
+    ("SVDF int8, 1 to 8 batch rows", Cases.Svdf, 0, false, null),
+    ("SVDF int8, 1 to 8 batch rows, pre-arranged weights", Cases.Svdf, 0, true, null),
     ("MAX_POOL_2D int8", Cases.MaxPool2D, 0, false, null),
     ("ADD int8", random => Cases.AddOrMul(random, mul: false), 0, false, null),
     ("MUL int8", random => Cases.AddOrMul(random, mul: true), 0, false, null),
@@ -83,17 +89,22 @@ foreach (var (name, make, tolerance, prearrange, path) in ops)
     total += casesPerOp;
     mismatches += opMismatches;
 }
+// The GEMM core's own loop and its raw sums against the sums written out, at every level (both Arm64 micro-kernels).
+foreach (var (name, compare) in new (string, Func<Random, string, string?>)[]
 {
-    // The GEMM core's own loop against a scalar sum over the same spans, at every level (both Arm64 micro-kernels).
+    ("GEMM core loop (rows x depth -> channels)", Int8GemmLoopCase.Compare),
+    ("GEMM core raw sums (rows x depth -> channels, strided)", Int8GemmLoopCase.CompareSums),
+})
+{
     int loopMismatches = 0, loopCases = casesPerOp / 2;
     for (int i = 0; i < loopCases; i++)
     {
-        string? problem = Int8GemmLoopCase.Compare(random, $"GEMM core loop case {i}");
+        string? problem = compare(random, $"{name} case {i}");
         if (problem is null) continue;
         loopMismatches++;
         if (loopMismatches <= 5) Console.WriteLine($"  MISMATCH {problem}");
     }
-    Console.WriteLine($"GEMM core loop (rows x depth -> channels): {loopCases} cases, {loopMismatches} mismatches");
+    Console.WriteLine($"{name}: {loopCases} cases, {loopMismatches} mismatches");
     total += loopCases;
     mismatches += loopMismatches;
 }
@@ -143,6 +154,27 @@ internal static class Landing
 /// requantization's right shift meets many exact ties (which must round away from zero).</summary>
 internal static class Cases
 {
+    /// <summary>int8 LSTMs too large for the x64 fused step, input sizes a multiple of four: the gates' input products of a window of rows through the GEMM core.</summary>
+    public static (byte[], string) LstmInt8(Random random)
+    {
+        int units = random.Next(40, 72), inputSize = 4 * random.Next(20, 46), batches = random.Next(1, 4), steps = random.Next(1, 22);
+        bool timeMajor = random.Next(2) == 0;
+        byte[] model = RecurrentModels.Lstm(random, TensorType.Int8, batches, steps, inputSize, units, timeMajor, cellClip: 0f, out string details);
+        if (FastPath.Levels().Any(level => Int8Gemm.Applies(level, Int8GemmShape.Rows(4, inputSize, units))) && batches * steps >= 4) KernelShapes++;
+        return (model, $"batches {batches} steps {steps} input {inputSize} units {units} time-major {timeMajor} {details}");
+    }
+
+    /// <summary>int8 SVDF with one batch row (dot products) up to eight (the GEMM core from four, two with pre-arranged weights).</summary>
+    public static (byte[], string) Svdf(Random random)
+    {
+        int batches = random.Next(1, 9), rank = random.Next(1, 3), units = random.Next(1, 40), memory = random.Next(1, 10);
+        int inputSize = random.Next(4) == 0 ? random.Next(1, 120) : 4 * random.Next(1, 80);
+        TensorType stateType = random.Next(2) == 0 ? TensorType.Int16 : TensorType.Int8;
+        if (FastPath.Levels().Any(level => Int8Gemm.Applies(level, Int8GemmShape.Rows(batches, inputSize, units * rank))) && batches >= 2) KernelShapes++;
+        return (RecurrentModels.Svdf(random, batches, inputSize, units, rank, memory, stateType, random.Next(-128, 128)),
+            $"batches {batches} input {inputSize} units {units} rank {rank} memory {memory} state {stateType}");
+    }
+
     /// <summary>Rows (batches) from <paramref name="minRows"/> to <paramref name="maxRows"/>: several rows may go through the GEMM core.</summary>
     public static (byte[], string) FullyConnected(Random random, int minRows, int maxRows)
     {

@@ -37,9 +37,10 @@ internal static partial class MatMulArithmetic
     }
 
     /// <summary>
-    /// Fewest activation rows the int8 product sends through the GEMM core (<see cref="Int8Product"/>) when it arranges the
-    /// weights in the call: arranging and summing a block's panel costs about as much as a row of dot products, so two or
-    /// three rows are faster as dot products. Weights arranged once take the core from two rows on.
+    /// Fewest activation rows the int8 products (<see cref="Int8Product"/>, <see cref="Int8Sums"/>) send through the GEMM core
+    /// when it arranges the weights in the call: arranging and summing a block's panel costs about as much as a row of dot
+    /// products, so two or three rows are faster as dot products. Weights arranged once take the core from two rows on. A
+    /// single row always stays on the dot products, where a block of four rows would waste three quarters of its work.
     /// </summary>
     public const int GemmMinRows = 4;
 
@@ -53,14 +54,17 @@ internal static partial class MatMulArithmetic
     public static Int8GemmShape GemmShape(in MatMulParameters p) => Int8GemmShape.Rows(p.Batches, p.AccumDepth, p.OutputDepth);
 
     /// <summary>
-    /// Whether <see cref="Int8Product"/> takes the GEMM core: at least <see cref="GemmMinRows"/> rows (two with the weights
-    /// arranged once), the core available
-    /// at <paramref name="level"/> for the depth (a multiple of four), vector requantization, and either the weights
-    /// arranged once (<paramref name="arranged"/>) or one block's panel within <paramref name="scratchBytes"/>.
+    /// The one rule of the int8 products for taking the GEMM core: at least <see cref="GemmMinRows"/> rows (two with the
+    /// weights arranged once), the core available at <paramref name="level"/> for the depth (a multiple of four), and either
+    /// the weights arranged once (<paramref name="arranged"/>) or one block's panel within <paramref name="scratchBytes"/>.
     /// </summary>
+    public static bool UsesGemm(SimdLevel level, in Int8GemmShape rows, bool arranged, int scratchBytes)
+        => rows.Pixels >= (arranged ? 2 : GemmMinRows) && Int8Gemm.Applies(level, rows)
+           && (arranged || Int8Gemm.ScratchBytes(level, rows, arranged: false) <= scratchBytes);
+
+    /// <summary>Whether <see cref="Int8Product"/> takes the GEMM core: <see cref="UsesGemm(SimdLevel, in Int8GemmShape, bool, int)"/> and vector requantization.</summary>
     public static bool UsesGemm(SimdLevel level, in MatMulParameters p, bool vectorRequantization, bool arranged, int scratchBytes)
-        => p.Batches >= (arranged ? 2 : GemmMinRows) && vectorRequantization && Int8Gemm.Applies(level, GemmShape(p))
-           && (arranged || Int8Gemm.ScratchBytes(level, GemmShape(p), arranged: false) <= scratchBytes);
+        => vectorRequantization && UsesGemm(level, GemmShape(p), arranged, scratchBytes);
 
     /// <summary>Bytes of every block's panel when a kernel arranges the weights once (<see cref="ArrangeWeights"/>).</summary>
     public static long ArrangedBytes(SimdLevel level, in MatMulParameters p) => Int8Gemm.ArrangedBytes(level, GemmShape(p));
@@ -71,7 +75,7 @@ internal static partial class MatMulArithmetic
 
     /// <summary>
     /// The one entry of int8 x int8 matrix products (FULLY_CONNECTED, BATCH_MATMUL): the same bytes as
-    /// <see cref="ReferenceInt8"/>. Several activation rows (<see cref="UsesGemm"/>) go through <see cref="Int8Gemm"/>'s
+    /// <see cref="ReferenceInt8"/>. Several activation rows (<see cref="UsesGemm(SimdLevel, in MatMulParameters, bool, bool, int)"/>) go through <see cref="Int8Gemm"/>'s
     /// register-blocked micro-kernels, four rows by sixteen output channels at a time, the weights arranged per block in
     /// this call or once beforehand (<paramref name="arranged"/>, <see cref="ArrangeWeights"/>); a single row stays on the
     /// dot products (<see cref="FastInt8"/>), where a block of four rows would waste three quarters of its work. In the
@@ -110,6 +114,74 @@ internal static partial class MatMulArithmetic
             Int8Gemm.Run(level, shape, input.Slice(r0 * depth, rows * depth), zeroPoint, weights, arranged, initial, requantizer,
                 output.Slice(r0 * outputs, rows * outputs), scratch.Slice(0, Int8Gemm.ScratchBytes(level, shape, !arranged.IsEmpty)),
                 rowSumFactor, rowAdd.Slice(0, rows));
+        }
+    }
+
+    /// <summary>Whether <see cref="Int8Sums"/> takes the GEMM core for the product <paramref name="p"/> (Batches rows; see <see cref="UsesGemm(SimdLevel, in Int8GemmShape, bool, int)"/>).</summary>
+    public static bool SumsUseGemm(SimdLevel level, in MatMulParameters p, bool arranged, int scratchBytes) => UsesGemm(level, GemmShape(p), arranged, scratchBytes);
+
+    /// <summary>Bytes of scratch <see cref="Int8Sums"/> needs for <paramref name="depth"/>: a row for the dot products, or one GEMM panel.</summary>
+    public static int Int8SumsScratchBytes(SimdLevel level, int depth, bool arranged)
+    {
+        int row = Math.Max(depth + 32, 2 * depth);
+        return arranged || depth % 4 != 0 || !Int8Gemm.Applies(level, Int8GemmShape.Rows(GemmMinRows, depth, 1))
+            ? row : Math.Max(row, Int8Gemm.PanelBytes(level, Int8GemmShape.Rows(GemmMinRows, depth, 1)));
+    }
+
+    /// <summary>
+    /// The one entry of int8 x int8 products that want the sums rather than requantized outputs (the LSTM's and SVDF's gate
+    /// and feature products): sums[r * <paramref name="rowStride"/> + c] = bias[c] + sum over d of w[c, d] * (x[r, d] + InputOffset),
+    /// wrapping in 32 bits like the reference's int32 sums, for the Batches rows of AccumDepth values of <paramref name="p"/> and its
+    /// OutputDepth weight rows (symmetric weights: WeightsOffset is not used; no requantization); the values between a row's
+    /// last channel and the next row are left as they are. The core is chosen by the rule of <see cref="Int8Product"/>
+    /// (<see cref="UsesGemm(SimdLevel, in Int8GemmShape, bool, int)"/>): several rows through <see cref="Int8Gemm.RunSums"/>
+    /// (weights arranged per block in this call, or once beforehand in <paramref name="arranged"/>), otherwise one row at a time
+    /// through the dot products (<see cref="Int8Dot"/> when the offset is 128 or the bias comes folded, else
+    /// <see cref="Int16Dot"/> over the row widened with its offset). Given only the arranged weights (<paramref name="weights"/>
+    /// empty), the core takes any number of rows. <paramref name="foldedBias"/>, when given, replaces the bias with
+    /// (inputOffset - 128) * sum w[c] + bias[c] (see <see cref="FoldedBias"/>). <paramref name="scratch"/> holds
+    /// <see cref="Int8SumsScratchBytes"/> bytes.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the wide sums are written before they are read
+    public static void Int8Sums(SimdLevel level, in MatMulParameters p, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> weights,
+        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> bias, ReadOnlySpan<int> foldedBias, Span<byte> scratch, Span<int> sums, int rowStride)
+    {
+        int rows = p.Batches, depth = p.AccumDepth, channels = p.OutputDepth, inputOffset = p.InputOffset;
+        bool onlyArranged = weights.IsEmpty && !arranged.IsEmpty;
+        if (rows < 0 || depth < 0 || channels < 0 || inputOffset is < -127 or > 128 || rowStride < channels || (long)rows * depth > input.Length
+            || (!onlyArranged && (long)channels * depth > weights.Length) || (!bias.IsEmpty && bias.Length < channels)
+            || (!foldedBias.IsEmpty && foldedBias.Length < channels) || (rows > 0 && (long)(rows - 1) * rowStride + channels > sums.Length))
+            throw new ArgumentException("int8 sums operands do not match");
+        if (rows == 0 || channels == 0) return;
+        ReadOnlySpan<int> initial = foldedBias.IsEmpty ? bias : foldedBias;
+        Int8GemmShape shape = Int8GemmShape.Rows(rows, depth, channels);
+        if (onlyArranged || UsesGemm(level, shape, !arranged.IsEmpty, scratch.Length))
+        {
+            Int8Gemm.RunSums(level, shape, input, unchecked((sbyte)-inputOffset), weights, arranged, initial, sums, rowStride,
+                scratch.Slice(0, Int8Gemm.ScratchBytes(level, shape, !arranged.IsEmpty)), rowSumFactor: foldedBias.IsEmpty ? inputOffset - 128 : 0);
+            return;
+        }
+        bool unsignedRow = inputOffset == 128 || !foldedBias.IsEmpty;
+        Span<short> wideRow = unsignedRow ? default : MemoryMarshal.Cast<byte, short>(scratch).Slice(0, depth);
+        Span<long> wideSums = stackalloc long[unsignedRow ? 0 : WideSumsChunk];
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<sbyte> x = input.Slice(r * depth, depth);
+            Span<int> row = sums.Slice(r * rowStride, channels);
+            if (unsignedRow)
+            {
+                Int8Dot.ToUnsigned(x, scratch);
+                if (initial.IsEmpty) row.Clear();
+                Int8Dot.Rows(level, scratch, weights, depth, channels, initial.IsEmpty ? row : initial, row);
+                continue;
+            }
+            WidenWithOffset(x, inputOffset, wideRow);
+            for (int c0 = 0; c0 < channels; c0 += WideSumsChunk)
+            {
+                int count = Math.Min(WideSumsChunk, channels - c0);
+                Int16Dot.Rows(level, wideRow, weights.Slice(c0 * depth), depth, count, wideSums);
+                for (int i = 0; i < count; i++) row[c0 + i] = unchecked((int)wideSums[i] + (bias.IsEmpty ? 0 : bias[c0 + i]));
+            }
         }
     }
 

@@ -49,25 +49,15 @@ internal static partial class Int8Gemm
     }
 
     /// <summary>
-    /// <see cref="Run"/> on Arm64 (operands checked there): output[pixel, c] = requantized(initial[c] + rowSumFactor * sum w[c]
-    /// + pixelAdd[pixel] + sum over the window of (x + 128) * w[c]), wrapping in 32 bits; <paramref name="initial"/> and
-    /// <paramref name="pixelAdd"/> may be empty (zeros); only the blocks in [firstBlock, endBlock) are computed.
+    /// The blocks of <see cref="Execute"/> on Arm64 (operands checked there): the sums initial[c] + rowSumFactor * sum w[c]
+    /// + pixelAdd[pixel] + sum over the window of (x + 128) * w[c], wrapping in 32 bits, to the store; <paramref name="initial"/>
+    /// and <paramref name="pixelAdd"/> may be empty (zeros); only the blocks in [firstBlock, endBlock) are computed.
     /// </summary>
-    private static void RunArm(SimdLevel level, in Int8GemmShape s, ReadOnlySpan<sbyte> input, sbyte zeroPoint, ReadOnlySpan<sbyte> weights,
-        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch,
-        int rowSumFactor, ReadOnlySpan<int> pixelAdd, int firstBlock, int endBlock)
-    {
-        if (level == SimdLevel.ArmDot)
-            RunArmBlocks<DotStep>(level, s, input, zeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
-        else
-            RunArmBlocks<WideningStep>(level, s, input, zeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
-    }
-
     [SkipLocalsInit]
-    private static void RunArmBlocks<TStep>(SimdLevel level, in Int8GemmShape s, ReadOnlySpan<sbyte> input, sbyte zeroPoint, ReadOnlySpan<sbyte> weights,
-        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch,
+    private static void RunArmBlocks<TStep, TStore>(ref TStore store, SimdLevel level, in Int8GemmShape s, ReadOnlySpan<sbyte> input, sbyte zeroPoint,
+        ReadOnlySpan<sbyte> weights, ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, ref byte y, Span<byte> scratch,
         int rowSumFactor, ReadOnlySpan<int> pixelAdd, int firstBlock, int endBlock)
-        where TStep : struct, IArmGemmStep
+        where TStep : struct, IArmGemmStep where TStore : struct, IGemmStore
     {
         int depth = (int)s.Depth, channels = s.OutputDepth, steps = depth / 4;
         int panelBytes = PanelBytes(level, s), stepBytes = StepBytes(level);
@@ -81,7 +71,6 @@ internal static partial class Int8Gemm
         rowOffset[0] = 0;
 
         ref sbyte x = ref MemoryMarshal.GetReference(input);
-        ref sbyte y = ref MemoryMarshal.GetReference(output);
         ref sbyte rowsRef = ref MemoryMarshal.GetReference(rows);
         Span<int> partialSums = stackalloc int[BlockChannels * BlockPixels];
         Span<int> partialInitial = stackalloc int[BlockChannels];
@@ -92,14 +81,7 @@ internal static partial class Int8Gemm
         for (int block = firstBlock; block < endBlock; block++)
         {
             int first = block * BlockChannels, count = Math.Min(BlockChannels, channels - first);
-            ReadOnlySpan<byte> panelSpan;
-            if (arranged.IsEmpty)
-            {
-                ArrangeArm(level, weights, depth, channels, block, panelScratch);
-                panelSpan = panelScratch;
-            }
-            else panelSpan = arranged.Slice(block * panelBytes, panelBytes);
-            ref byte panel = ref MemoryMarshal.GetReference(panelSpan);
+            ref byte panel = ref MemoryMarshal.GetReference(BlockPanel(level, weights, arranged, depth, channels, block, panelScratch, panelBytes));
             bool whole = count == BlockChannels;
             bool direct = whole && !initial.IsEmpty;
             if (!direct)
@@ -168,13 +150,12 @@ internal static partial class Int8Gemm
                     }
                 }
 
-                ref sbyte out0 = ref Unsafe.Add(ref y, p * channels + first);
                 if (whole)
                 {
-                    StoreArm(a0, requantizer, first, ref out0);
-                    if (valid > 1) StoreArm(a1, requantizer, first, ref Unsafe.Add(ref out0, channels));
-                    if (valid > 2) StoreArm(a2, requantizer, first, ref Unsafe.Add(ref out0, 2 * channels));
-                    if (valid > 3) StoreArm(a3, requantizer, first, ref Unsafe.Add(ref out0, 3 * channels));
+                    store.Store(ref y, p, first, a0, requantizer);
+                    if (valid > 1) store.Store(ref y, p + 1, first, a1, requantizer);
+                    if (valid > 2) store.Store(ref y, p + 2, first, a2, requantizer);
+                    if (valid > 3) store.Store(ref y, p + 3, first, a3, requantizer);
                 }
                 else
                 {
@@ -183,9 +164,7 @@ internal static partial class Int8Gemm
                     a1.StoreUnsafe(ref sums, 16);
                     a2.StoreUnsafe(ref sums, 32);
                     a3.StoreUnsafe(ref sums, 48);
-                    for (int i = 0; i < valid; i++)
-                        for (int c = 0; c < count; c++)
-                            output[(p + i) * channels + first + c] = requantizer.Apply1(partialSums[i * BlockChannels + c], first + c);
+                    StorePartialBlock(ref store, ref y, p, valid, first, count, partialSums, requantizer);
                 }
             }
         }

@@ -197,12 +197,38 @@ internal static partial class Int8Gemm
     /// (<see cref="ScratchBytes"/>) when its turn comes. Only the blocks of output channels in [<paramref name="firstBlock"/>,
     /// <paramref name="endBlock"/>) are computed (a thread's share of the layer).
     /// </summary>
-    [SkipLocalsInit]
     public static void Run(SimdLevel level, in Int8GemmShape shape, ReadOnlySpan<sbyte> input, sbyte inputZeroPoint, ReadOnlySpan<sbyte> weights,
         ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch,
         int rowSumFactor = 0, ReadOnlySpan<int> pixelAdd = default, int firstBlock = 0, int endBlock = int.MaxValue)
     {
-        if (!Applies(level, shape) || !requantizer.Vectorized) throw new ArgumentException("the GEMM core does not apply");
+        if (!requantizer.Vectorized || shape.Pixels * shape.OutputDepth > output.Length) throw new ArgumentException("GEMM output does not match the shape");
+        var store = new Requantized(shape.OutputDepth);
+        Execute(ref store, level, shape, input, inputZeroPoint, weights, arranged, initial, requantizer,
+            ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(output)), scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
+    }
+
+    /// <summary>
+    /// The raw-sums mode of <see cref="Run"/>: the same micro-kernels write each output's int32 sum
+    /// sums[pixel * <paramref name="rowStride"/> + c] = initial[c] + rowSumFactor * sum w[c] + pixelAdd[pixel] + sum (x + 128) * w[c]
+    /// (wrapping) instead of requantizing it; the values between a pixel's last channel and the next row are left as they are.
+    /// </summary>
+    public static void RunSums(SimdLevel level, in Int8GemmShape shape, ReadOnlySpan<sbyte> input, sbyte inputZeroPoint, ReadOnlySpan<sbyte> weights,
+        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, Span<int> sums, int rowStride, Span<byte> scratch,
+        int rowSumFactor = 0, ReadOnlySpan<int> pixelAdd = default, int firstBlock = 0, int endBlock = int.MaxValue)
+    {
+        if (rowStride < shape.OutputDepth || (shape.Pixels > 0 && (shape.Pixels - 1) * rowStride + shape.OutputDepth > sums.Length))
+            throw new ArgumentException("GEMM sums do not match the shape");
+        var store = new RawSums(rowStride);
+        Execute(ref store, level, shape, input, inputZeroPoint, weights, arranged, initial, default,
+            ref Unsafe.As<int, byte>(ref MemoryMarshal.GetReference(sums)), scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
+    }
+
+    /// <summary>Checks the operands against the shape (the output was checked by the caller) and runs the micro-kernels of <paramref name="level"/>.</summary>
+    private static void Execute<TStore>(ref TStore store, SimdLevel level, in Int8GemmShape shape, ReadOnlySpan<sbyte> input, sbyte inputZeroPoint,
+        ReadOnlySpan<sbyte> weights, ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, ref byte output,
+        Span<byte> scratch, int rowSumFactor, ReadOnlySpan<int> pixelAdd, int firstBlock, int endBlock) where TStore : struct, IGemmStore
+    {
+        if (!Applies(level, shape)) throw new ArgumentException("the GEMM core does not apply");
         if (firstBlock < 0) throw new ArgumentOutOfRangeException(nameof(firstBlock));
         endBlock = Math.Min(endBlock, shape.Blocks);
         Int8GemmShape s = shape;
@@ -211,17 +237,117 @@ internal static partial class Int8Gemm
             || s.FilterHeight <= 0 || s.FilterWidth <= 0 || s.StrideHeight <= 0 || s.StrideWidth <= 0 || s.DilationHeight <= 0 || s.DilationWidth <= 0
             || (long)s.Batches * s.InputHeight * s.InputWidth * s.InputDepth > input.Length || (arranged.IsEmpty && s.OutputDepth * depth > weights.Length)
             || (!initial.IsEmpty && initial.Length < s.OutputDepth) || (!pixelAdd.IsEmpty && pixelAdd.Length < s.Pixels)
-            || s.Pixels * s.OutputDepth > output.Length
             || (!arranged.IsEmpty && arranged.Length < ArrangedBytes(level, s)) || scratch.Length < ScratchBytes(level, s, !arranged.IsEmpty))
             throw new ArgumentException("GEMM operands do not match the shape");
         if (s.Pixels == 0) return;
-        if (ArmApplies(level)) { RunArm(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock); return; }
-        if (level == SimdLevel.AvxVnni)
-            RunBlocks<VnniStep, Pair>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
+        if (ArmApplies(level))
+        {
+            if (level == SimdLevel.ArmDot)
+                RunArmBlocks<DotStep, TStore>(ref store, level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, ref output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
+            else
+                RunArmBlocks<WideningStep, TStore>(ref store, level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, ref output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
+        }
+        else if (level == SimdLevel.AvxVnni)
+            RunBlocks<VnniStep, Pair, TStore>(ref store, level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, ref output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
         else if (Avx512BW.IsSupported && Vector512.IsHardwareAccelerated)
-            RunBlocks<Avx512Step, Vector512<int>>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
+            RunBlocks<Avx512Step, Vector512<int>, TStore>(ref store, level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, ref output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
         else
-            RunBlocks<Avx2Step, Pair>(level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
+            RunBlocks<Avx2Step, Pair, TStore>(ref store, level, s, input, inputZeroPoint, weights, arranged, initial, requantizer, ref output, scratch, rowSumFactor, pixelAdd, firstBlock, endBlock);
+    }
+
+    /// <summary>
+    /// What the micro-kernels do with a pixel's finished sums, chosen by a type parameter so that one kernel serves both
+    /// modes: requantize them to int8 (<see cref="Requantized"/>) or write the int32 sums (<see cref="RawSums"/>).
+    /// <c>output</c> is the start of the output as bytes; a pixel's sums are channels [first, first + 16) of output row <c>pixel</c>.
+    /// </summary>
+    private interface IGemmStore
+    {
+        /// <summary>x64: prepares the block of output channels from <paramref name="first"/> (<paramref name="whole"/>: all sixteen exist).</summary>
+        void Begin(in Int8Requantizer requantizer, int first, bool whole);
+
+        /// <summary>x64: one pixel's sixteen sums (channels 0-7 and 8-15 of the block).</summary>
+        void Store(ref byte output, int pixel, int first, Vector256<int> low, Vector256<int> high);
+
+        /// <summary>Arm64: one pixel's sixteen sums.</summary>
+        void Store(ref byte output, int pixel, int first, in Lanes16 sums, in Int8Requantizer requantizer);
+
+        /// <summary>The sums of a partial block's channels (as many as <paramref name="sums"/> holds).</summary>
+        void StorePartial(ref byte output, int pixel, int first, ReadOnlySpan<int> sums, in Int8Requantizer requantizer);
+    }
+
+    /// <summary>Requantizes each sum to int8, rows of <c>channels</c> bytes.</summary>
+    private struct Requantized(int channels) : IGemmStore
+    {
+        private Requantization8 _low, _high;
+        private Requantization16 _both;
+
+        public void Begin(in Int8Requantizer requantizer, int first, bool whole)
+        {
+            _low = whole ? requantizer.Channels8(first) : default;
+            _high = whole ? requantizer.Channels8(first + 8) : default;
+            _both = whole && Avx512F.IsSupported ? Requantization16.From(_low, _high) : default;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Store(ref byte output, int pixel, int first, Vector256<int> low, Vector256<int> high)
+            => Int8Gemm.Store(low, high, _low, _high, _both, ref Unsafe.As<byte, sbyte>(ref Unsafe.Add(ref output, pixel * channels + first)));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Store(ref byte output, int pixel, int first, in Lanes16 sums, in Int8Requantizer requantizer)
+            => StoreArm(sums, requantizer, first, ref Unsafe.As<byte, sbyte>(ref Unsafe.Add(ref output, pixel * channels + first)));
+
+        public readonly void StorePartial(ref byte output, int pixel, int first, ReadOnlySpan<int> sums, in Int8Requantizer requantizer)
+        {
+            ref sbyte row = ref Unsafe.As<byte, sbyte>(ref Unsafe.Add(ref output, pixel * channels + first));
+            for (int c = 0; c < sums.Length; c++) Unsafe.Add(ref row, c) = requantizer.Apply1(sums[c], first + c);
+        }
+    }
+
+    /// <summary>Writes each int32 sum as it is, rows <c>stride</c> values apart.</summary>
+    private readonly struct RawSums(int stride) : IGemmStore
+    {
+        public void Begin(in Int8Requantizer requantizer, int first, bool whole) { }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private ref int At(ref byte output, int pixel, int first) => ref Unsafe.Add(ref Unsafe.As<byte, int>(ref output), pixel * stride + first);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(ref byte output, int pixel, int first, Vector256<int> low, Vector256<int> high)
+        {
+            ref int at = ref At(ref output, pixel, first);
+            low.StoreUnsafe(ref at);
+            high.StoreUnsafe(ref at, 8);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(ref byte output, int pixel, int first, in Lanes16 sums, in Int8Requantizer requantizer)
+            => sums.StoreUnsafe(ref At(ref output, pixel, first), 0);
+
+        public void StorePartial(ref byte output, int pixel, int first, ReadOnlySpan<int> sums, in Int8Requantizer requantizer)
+            => sums.CopyTo(MemoryMarshal.CreateSpan(ref At(ref output, pixel, first), sums.Length));
+    }
+
+    /// <summary>
+    /// The panel of one block: arranged from <paramref name="weights"/> into <paramref name="panelScratch"/> now, or the
+    /// block's part of <paramref name="arranged"/>. The x64 and Arm64 micro-kernels share it.
+    /// </summary>
+    private static ReadOnlySpan<byte> BlockPanel(SimdLevel level, ReadOnlySpan<sbyte> weights, ReadOnlySpan<byte> arranged, int depth, int channels,
+        int block, Span<byte> panelScratch, int panelBytes)
+    {
+        if (!arranged.IsEmpty) return arranged.Slice(block * panelBytes, panelBytes);
+        Arrange(level, weights, depth, channels, block, panelScratch);
+        return panelScratch;
+    }
+
+    /// <summary>
+    /// A partial block's pixels: their sixteen lanes each through <paramref name="partialSums"/>, then only the block's
+    /// <paramref name="count"/> channels to the store.
+    /// </summary>
+    private static void StorePartialBlock<TStore>(ref TStore store, ref byte output, int p, int valid, int first, int count, Span<int> partialSums,
+        in Int8Requantizer requantizer) where TStore : struct, IGemmStore
+    {
+        for (int i = 0; i < valid; i++)
+            store.StorePartial(ref output, p + i, first, partialSums.Slice(i * BlockChannels, count), requantizer);
     }
 
     /// <summary>The position of one output pixel, advanced in NHWC order.</summary>
@@ -240,10 +366,10 @@ internal static partial class Int8Gemm
     }
 
     [SkipLocalsInit]
-    private static void RunBlocks<TStep, TAcc>(SimdLevel level, in Int8GemmShape s, ReadOnlySpan<sbyte> input, sbyte zeroPoint, ReadOnlySpan<sbyte> weights,
-        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, Span<sbyte> output, Span<byte> scratch,
+    private static void RunBlocks<TStep, TAcc, TStore>(ref TStore store, SimdLevel level, in Int8GemmShape s, ReadOnlySpan<sbyte> input, sbyte zeroPoint,
+        ReadOnlySpan<sbyte> weights, ReadOnlySpan<byte> arranged, ReadOnlySpan<int> initial, in Int8Requantizer requantizer, ref byte y, Span<byte> scratch,
         int rowSumFactor, ReadOnlySpan<int> pixelAdd, int firstBlock, int endBlock)
-        where TStep : struct, IGemmStep<TAcc> where TAcc : struct
+        where TStep : struct, IGemmStep<TAcc> where TAcc : struct where TStore : struct, IGemmStore
     {
         int depth = (int)s.Depth, channels = s.OutputDepth;
         int panelBytes = PanelBytes(level, s), stepBytes = StepBytes(level);
@@ -257,7 +383,6 @@ internal static partial class Int8Gemm
         rowOffset[0] = 0;
 
         ref sbyte x = ref MemoryMarshal.GetReference(input);
-        ref sbyte y = ref MemoryMarshal.GetReference(output);
         ref sbyte rowsRef = ref MemoryMarshal.GetReference(rows);
         Span<int> partialSums = stackalloc int[BlockChannels * BlockPixels];
         Span<int> partialInitial = stackalloc int[BlockChannels];
@@ -271,15 +396,9 @@ internal static partial class Int8Gemm
         for (int block = firstBlock; block < endBlock; block++)
         {
             int first = block * BlockChannels, count = Math.Min(BlockChannels, channels - first);
-            ReadOnlySpan<byte> panelSpan;
-            if (arranged.IsEmpty)
-            {
-                Arrange(level, weights, depth, channels, block, panelScratch);
-                panelSpan = panelScratch;
-            }
-            else panelSpan = arranged.Slice(block * panelBytes, panelBytes);
-            ref byte panel = ref MemoryMarshal.GetReference(panelSpan);
+            ref byte panel = ref MemoryMarshal.GetReference(BlockPanel(level, weights, arranged, depth, channels, block, panelScratch, panelBytes));
             bool whole = count == BlockChannels;
+            store.Begin(requantizer, first, whole);
             Vector256<int> initialLow, initialHigh;
             if (initial.IsEmpty) initialLow = initialHigh = Vector256<int>.Zero;
             else if (whole)
@@ -294,9 +413,6 @@ internal static partial class Int8Gemm
                 initialLow = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(partialInitial));
                 initialHigh = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(partialInitial), 8);
             }
-            Requantization8 low = whole ? requantizer.Channels8(first) : default;
-            Requantization8 high = whole ? requantizer.Channels8(first + 8) : default;
-            Requantization16 both = whole && Avx512F.IsSupported ? Requantization16.From(low, high) : default;
             if (rowSumFactor != 0)
             {
                 TAcc rowSums = TStep.Create(Vector256<int>.Zero, Vector256<int>.Zero);
@@ -349,13 +465,12 @@ internal static partial class Int8Gemm
                     }
                 }
 
-                ref sbyte out0 = ref Unsafe.Add(ref y, p * channels + first);
                 if (whole)
                 {
-                    Store(TStep.Low(a0), TStep.High(a0), low, high, both, ref out0);
-                    if (valid > 1) Store(TStep.Low(a1), TStep.High(a1), low, high, both, ref Unsafe.Add(ref out0, channels));
-                    if (valid > 2) Store(TStep.Low(a2), TStep.High(a2), low, high, both, ref Unsafe.Add(ref out0, 2 * channels));
-                    if (valid > 3) Store(TStep.Low(a3), TStep.High(a3), low, high, both, ref Unsafe.Add(ref out0, 3 * channels));
+                    store.Store(ref y, p, first, TStep.Low(a0), TStep.High(a0));
+                    if (valid > 1) store.Store(ref y, p + 1, first, TStep.Low(a1), TStep.High(a1));
+                    if (valid > 2) store.Store(ref y, p + 2, first, TStep.Low(a2), TStep.High(a2));
+                    if (valid > 3) store.Store(ref y, p + 3, first, TStep.Low(a3), TStep.High(a3));
                 }
                 else
                 {
@@ -364,9 +479,7 @@ internal static partial class Int8Gemm
                     TStep.Low(a1).StoreUnsafe(ref sums, 16); TStep.High(a1).StoreUnsafe(ref sums, 24);
                     TStep.Low(a2).StoreUnsafe(ref sums, 32); TStep.High(a2).StoreUnsafe(ref sums, 40);
                     TStep.Low(a3).StoreUnsafe(ref sums, 48); TStep.High(a3).StoreUnsafe(ref sums, 56);
-                    for (int i = 0; i < valid; i++)
-                        for (int c = 0; c < count; c++)
-                            output[(p + i) * channels + first + c] = requantizer.Apply1(partialSums[i * BlockChannels + c], first + c);
+                    StorePartialBlock(ref store, ref y, p, valid, first, count, partialSums, requantizer);
                 }
             }
         }

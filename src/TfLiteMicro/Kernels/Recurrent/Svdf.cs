@@ -24,6 +24,11 @@ internal sealed class Svdf : IKernel
     // Whether the feature requantization and the time products run in vectors (chosen once, in Prepare).
     private bool _vectorFeatures, _vectorTime;
     private bool _vectorOutput;
+    // Whether the feature products of all batch rows run through the GEMM core (MatMulArithmetic.Int8Sums), and its
+    // panels when arranged once into the persistent arena (else -1).
+    private bool _gemmFeatures;
+    private MatMulParameters _features;
+    private int _arrangedHandle = -1;
 
     /// <summary>Filters whose 64-bit feature sums the fast path keeps on the stack at once.</summary>
     private const int FeatureSumsChunk = 256;
@@ -104,6 +109,25 @@ internal sealed class Svdf : IKernel
         _vectorFeatures = SvdfArithmetic.CanVectorize(_level, _scale1Multiplier, _scale1Shift);
         _vectorTime = _vectorFeatures && (_stateType == TensorType.Int16 ? _stateZeroPoint == 0 : _stateZeroPoint is >= sbyte.MinValue and <= sbyte.MaxValue);
         _vectorOutput = Int8Requantizer.CanVectorize(_level, [_scale2Multiplier], [_scale2Shift]);
+        PrepareGemmFeatures(context, featureWeights);
+    }
+
+    /// <summary>
+    /// Several batch rows take the GEMM core for the feature products by the rule of the int8 products
+    /// (<see cref="MatMulArithmetic.SumsUseGemm"/>, one block's panel on the stack), the panels arranged once with
+    /// <see cref="InterpreterOptions.PrearrangeWeights"/>; a single row keeps the dot products.
+    /// </summary>
+    private void PrepareGemmFeatures(PrepareContext context, Tensor featureWeights)
+    {
+        _features = new MatMulParameters { Batches = _batches, AccumDepth = _inputSize, OutputDepth = _filters, InputOffset = -_inputZeroPoint };
+        if (_level == SimdLevel.Reference) return;
+        bool arrangeOnce = context.PrearrangeWeights && featureWeights.IsConstant
+                           && MatMulArithmetic.SumsUseGemm(_level, _features, arranged: true, 0) && MatMulArithmetic.ArrangedBytes(_level, _features) <= int.MaxValue;
+        _gemmFeatures = MatMulArithmetic.SumsUseGemm(_level, _features, arrangeOnce, MatMulArithmetic.GemmStackBytes);
+        if (!_gemmFeatures || !arrangeOnce) return;
+        var arranged = new byte[MatMulArithmetic.ArrangedBytes(_level, _features)];
+        MatMulArithmetic.ArrangeWeights(_level, _features, featureWeights.AsReadOnlySpan<sbyte>(), arranged);
+        _arrangedHandle = context.AllocatePersistent<byte>(arranged);
     }
 
     public void Invoke(InvokeContext context)
@@ -177,6 +201,24 @@ internal sealed class Svdf : IKernel
         => state[filter * _memory + _memory - 1] = Scalar.Truncate<T>(
             SvdfArithmetic.FeatureToState(sum, _scale1Multiplier, _scale1Shift, stateMin, stateMax, _stateZeroPoint));
 
+    /// <summary>
+    /// The feature products of every batch row at once through <see cref="MatMulArithmetic.Int8Sums"/> (the GEMM core) into
+    /// <paramref name="sums"/> (free until the time products), then into the state.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the panel is written before it is read
+    private void GemmFeatureProducts<T>(InvokeContext context, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> featureWeights, Span<T> state,
+        Span<int> sums, int stateMin, int stateMax) where T : unmanaged
+    {
+        ReadOnlySpan<byte> arranged = _arrangedHandle >= 0 ? context.Persistent<byte>(_arrangedHandle) : default;
+        Span<byte> scratch = stackalloc byte[arranged.IsEmpty ? Math.Min(MatMulArithmetic.GemmStackBytes, MatMulArithmetic.Int8SumsScratchBytes(_level, _inputSize, false)) : 0];
+        MatMulArithmetic.Int8Sums(_level, _features, input, featureWeights, arranged, default, default, scratch, sums, _filters);
+        int count = _batches * _filters;
+        if (_vectorFeatures)
+            SvdfArithmetic.FeaturesToState<int, T>(sums, count, _scale1Multiplier, _scale1Shift, stateMin, stateMax, _stateZeroPoint, state, 0, _memory);
+        else
+            for (int i = 0; i < count; i++) StoreFeature(state, i, sums[i], stateMin, stateMax);
+    }
+
     [System.Runtime.CompilerServices.SkipLocalsInit] // the row and sums are written before they are read
     private void FastFeatureProducts<T>(InvokeContext context, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> featureWeights, Span<T> state,
         int stateMin, int stateMax) where T : unmanaged
@@ -192,7 +234,7 @@ internal sealed class Svdf : IKernel
                 int count = Math.Min(FeatureSumsChunk, _filters - f0);
                 Int16Dot.Rows(_level, row, featureWeights.Slice(f0 * _inputSize), _inputSize, count, sums);
                 if (_vectorFeatures)
-                    SvdfArithmetic.FeaturesToState(sums, count, _scale1Multiplier, _scale1Shift, stateMin, stateMax, _stateZeroPoint, state, b * _filters + f0, _memory);
+                    SvdfArithmetic.FeaturesToState<long, T>(sums, count, _scale1Multiplier, _scale1Shift, stateMin, stateMax, _stateZeroPoint, state, b * _filters + f0, _memory);
                 else
                     for (int i = 0; i < count; i++) StoreFeature(state, b * _filters + f0 + i, unchecked((int)sums[i]), stateMin, stateMax);
             }
@@ -213,19 +255,16 @@ internal sealed class Svdf : IKernel
 
         state.Slice(1, total - 1).CopyTo(state);
 
-        if (_level != SimdLevel.Reference) FastFeatureProducts(context, input, featureWeights, state, stateMin, stateMax);
+        if (_gemmFeatures) GemmFeatureProducts(context, input, featureWeights, state, scratch, stateMin, stateMax);
+        else if (_level != SimdLevel.Reference) FastFeatureProducts(context, input, featureWeights, state, stateMin, stateMax);
         else
         {
-            for (int b = 0; b < _batches; b++)
+            // Filter f of batch row b is slot b * filters + f.
+            for (int slot = 0; slot < _batches * _filters; slot++)
             {
-                ReadOnlySpan<sbyte> x = input.Slice(b * _inputSize, _inputSize);
-                for (int f = 0; f < _filters; f++)
-                {
-                    ReadOnlySpan<sbyte> w = featureWeights.Slice(f * _inputSize, _inputSize);
-                    int sum = 0;
-                    for (int k = 0; k < _inputSize; k++) sum = unchecked(sum + w[k] * (x[k] - _inputZeroPoint));
-                    StoreFeature(state, b * _filters + f, sum, stateMin, stateMax);
-                }
+                int b = slot / _filters, f = slot % _filters;
+                StoreFeature(state, slot, SvdfArithmetic.FeatureSum(input.Slice(b * _inputSize, _inputSize), featureWeights.Slice(f * _inputSize, _inputSize),
+                    _inputZeroPoint), stateMin, stateMax);
             }
         }
 

@@ -13,30 +13,34 @@ internal static partial class SvdfArithmetic
         => level >= SimdLevel.Avx2 && Avx2.IsSupported && LstmArithmetic.FitsMultiplier(featureMultiplier, featureShift);
 
     /// <summary>
-    /// Writes <see cref="FeatureToState"/> of each sum (the low 32 bits of the exact feature products) into the newest slot
-    /// of its filter's window: state[(firstFilter + i) * memory + memory - 1] for i in [0, count).
+    /// Writes <see cref="FeatureToState"/> of each sum (the low 32 bits of the exact feature products, given as int32 or int64)
+    /// into the newest slot of its filter's window: state[(firstFilter + i) * memory + memory - 1] for i in [0, count).
     /// </summary>
     [SkipLocalsInit] // the lanes are written before they are read
-    public static void FeaturesToState<T>(ReadOnlySpan<long> sums, int count, int multiplier, int shift, int stateMin, int stateMax, int stateZeroPoint,
-        Span<T> state, int firstFilter, int memory) where T : unmanaged
+    public static void FeaturesToState<TSum, T>(ReadOnlySpan<TSum> sums, int count, int multiplier, int shift, int stateMin, int stateMax, int stateZeroPoint,
+        Span<T> state, int firstFilter, int memory) where TSum : unmanaged where T : unmanaged
     {
         if (count < 0 || sums.Length < count || firstFilter < 0 || memory <= 0 || (long)(firstFilter + count) * memory > state.Length)
             throw new ArgumentException("feature operands are too short");
         var requantizer = new LstmArithmetic.Requantizer(multiplier, shift);
         Vector256<int> min = Vector256.Create(stateMin), max = Vector256.Create(stateMax), zeroPoint = Vector256.Create(stateZeroPoint);
-        ref long s = ref MemoryMarshal.GetReference(sums);
+        bool wide = typeof(TSum) == typeof(long);
+        ref long s = ref Unsafe.As<TSum, long>(ref MemoryMarshal.GetReference(sums));
+        ref int s32 = ref Unsafe.As<TSum, int>(ref MemoryMarshal.GetReference(sums));
         ref T slot = ref Unsafe.Add(ref MemoryMarshal.GetReference(state), firstFilter * memory + memory - 1);
         Span<int> lanes = stackalloc int[8];
         ref int lane = ref MemoryMarshal.GetReference(lanes);
         int i = 0;
         for (; i + 8 <= count; i += 8)
         {
-            Vector256<int> x = Vector256.Narrow(Vector256.LoadUnsafe(ref s, (nuint)i), Vector256.LoadUnsafe(ref s, (nuint)i + 4));
+            Vector256<int> x = wide ? Vector256.Narrow(Vector256.LoadUnsafe(ref s, (nuint)i), Vector256.LoadUnsafe(ref s, (nuint)i + 4))
+                : Vector256.LoadUnsafe(ref s32, (nuint)i);
             (Vector256.Min(Vector256.Max(requantizer.Apply(x), min), max) + zeroPoint).StoreUnsafe(ref lane);
             for (int k = 0; k < 8; k++) Unsafe.Add(ref slot, (i + k) * memory) = Scalar.Truncate<T>(Unsafe.Add(ref lane, k));
         }
         for (; i < count; i++)
-            Unsafe.Add(ref slot, i * memory) = Scalar.Truncate<T>(FeatureToState(unchecked((int)sums[i]), multiplier, shift, stateMin, stateMax, stateZeroPoint));
+            Unsafe.Add(ref slot, i * memory) = Scalar.Truncate<T>(FeatureToState(wide ? unchecked((int)Unsafe.Add(ref s, i)) : Unsafe.Add(ref s32, i),
+                multiplier, shift, stateMin, stateMax, stateZeroPoint));
     }
 
     /// <summary>

@@ -8,6 +8,14 @@ namespace TfLiteMicro.Kernels;
 /// </summary>
 internal static partial class SvdfArithmetic
 {
+    /// <summary>One feature product as the reference forms it: sum of w * (x - input zero point), wrapping in 32 bits.</summary>
+    public static int FeatureSum(ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, int inputZeroPoint)
+    {
+        int sum = 0;
+        for (int k = 0; k < x.Length; k++) sum = unchecked(sum + w[k] * (x[k] - inputZeroPoint));
+        return sum;
+    }
+
     /// <summary>A feature projection as the state stores it: requantized to the state's scale, clamped, offset by its zero point.</summary>
     public static int FeatureToState(int sum, int multiplier, int shift, int stateMin, int stateMax, int stateZeroPoint)
         => stateZeroPoint + Math.Clamp(FixedPoint.MultiplyByQuantizedMultiplier(sum, multiplier, shift), stateMin, stateMax);

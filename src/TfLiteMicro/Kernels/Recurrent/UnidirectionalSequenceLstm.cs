@@ -49,7 +49,11 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
     // Whether int8 activations run the fused step (all four gates, the cell and the hidden output in one pass per step).
     private bool _fused;
     private FusedLstmLayout _fusedLayout;
-    // Whether float activations run the fused step (see LstmArithmetic.RunFusedFloat).
+    // Whether the unfused int8 gates take their input products from the GEMM core (MatMulArithmetic.Int8Sums), a window
+    // of input rows at a time into arena scratch, the panels arranged once into the persistent arena (else -1: per call).
+    private bool _inputSums;
+    private int _windowRows, _sumsScratch = -1, _inputPanelsHandle = -1;
+    // Float activations: whether they run the fused step (see LstmArithmetic.RunFusedFloat).
     private bool _fusedFloat;
     private FusedFloatLstmLayout _fusedFloatLayout;
 
@@ -164,7 +168,56 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         {
             _fusedLayout = new FusedLstmLayout(LstmArithmetic.FusedUsesVnni(_level), _batches, _steps, _inputSize, _units);
             _fused = LstmArithmetic.CanFuseInt8(_level, _fusedLayout, _cell) && GatesVectorize();
+            if (!_fused && _fastGates) PrepareInputSums(context);
         }
+    }
+
+    /// <summary>Input rows whose gate input products one window computes (more rows amortize the panels' arrangement).</summary>
+    private const int InputSumsRows = 16;
+
+    /// <summary>
+    /// The unfused int8 gates' input products through the GEMM core by the rule of the int8 products
+    /// (<see cref="MatMulArithmetic.SumsUseGemm"/>), <see cref="InputSumsRows"/> input rows (or one time step's, if more) at a
+    /// time: their sums, 4 * units int32 per row, in arena scratch; the fused step keeps its own input groups (there the
+    /// core saves no work and costs the arrangement). The panels are arranged once with
+    /// <see cref="InterpreterOptions.PrearrangeWeights"/>, else per call, block by block, on the stack.
+    /// </summary>
+    private void PrepareInputSums(PrepareContext context)
+    {
+        int rows = _batches * _steps;
+        _windowRows = Math.Min(rows, Math.Max(InputSumsRows, _timeMajor ? _batches : 1));
+        var window = new MatMulParameters { Batches = _windowRows, AccumDepth = _inputSize, OutputDepth = _units, InputOffset = _inputOffset };
+        bool arrangeOnce = context.PrearrangeWeights;
+        for (int g = 0; g < 4; g++) arrangeOnce &= context.Input(InputWeightIndex[g]).IsConstant;
+        arrangeOnce &= MatMulArithmetic.SumsUseGemm(_level, window, arranged: true, 0) && 4 * MatMulArithmetic.ArrangedBytes(_level, window) <= int.MaxValue;
+        _inputSums = rows > 0 && MatMulArithmetic.SumsUseGemm(_level, window, arrangeOnce, MatMulArithmetic.GemmStackBytes)
+                     && MatMulArithmetic.Int8SumsScratchBytes(_level, _inputSize, arrangeOnce) <= MatMulArithmetic.GemmStackBytes;
+        if (!_inputSums) return;
+        _sumsScratch = context.RequestScratch(checked(_windowRows * 4 * _units * sizeof(int)));
+        if (!arrangeOnce) return;
+        int gateBytes = (int)MatMulArithmetic.ArrangedBytes(_level, window);
+        var panels = new byte[4 * gateBytes];
+        for (int g = 0; g < 4; g++)
+            MatMulArithmetic.ArrangeWeights(_level, window, context.Input(InputWeightIndex[g]).AsReadOnlySpan<sbyte>(), panels.AsSpan(g * gateBytes, gateBytes));
+        _inputPanelsHandle = context.AllocatePersistent<byte>(panels);
+    }
+
+    /// <summary>
+    /// The four gates' input products of input rows [<paramref name="first"/>, first + <paramref name="count"/>), without the
+    /// bias: sums[r * 4 units + g * units + u] for row first + r, gate g, unit u.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the panel or row is written before it is read
+    private void InputSums(InvokeContext context, ReadOnlySpan<sbyte> input, int first, int count, Span<int> sums)
+    {
+        var window = new MatMulParameters { Batches = count, AccumDepth = _inputSize, OutputDepth = _units, InputOffset = _inputOffset };
+        bool arranged = _inputPanelsHandle >= 0;
+        ReadOnlySpan<byte> panels = arranged ? context.Persistent<byte>(_inputPanelsHandle) : default;
+        int gateBytes = arranged ? panels.Length / 4 : 0;
+        Span<byte> scratch = stackalloc byte[MatMulArithmetic.Int8SumsScratchBytes(_level, _inputSize, arranged)];
+        ReadOnlySpan<sbyte> rows = input.Slice(first * _inputSize, count * _inputSize);
+        for (int g = 0; g < 4; g++)
+            MatMulArithmetic.Int8Sums(_level, window, rows, context.Input<sbyte>(InputWeightIndex[g]), arranged ? panels.Slice(g * gateBytes, gateBytes) : default,
+                default, default, scratch, sums.Slice(g * _units), 4 * _units);
     }
 
     private bool GatesVectorize()
@@ -361,6 +414,10 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         int outerCount = _timeMajor ? 1 : _batches;
         LstmCellParameters p = _cell;
         bool vectorGates = _vectorGates;
+        // The input products of a window of input rows (int8 through the GEMM core): rows in storage order, which both
+        // layouts visit in increasing order.
+        Span<int> sums = _inputSums ? context.Scratch<int>(_sumsScratch) : default;
+        int windowFirst = 0, windowEnd = 0, sumsStride = 4 * _units;
 
         for (int outer = 0; outer < outerCount; outer++)
         {
@@ -371,19 +428,31 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
                 ReadOnlySpan<TAct> x = input.Slice(inOffset, rows * _inputSize);
                 Span<TAct> h = hidden.Slice(stateOffset, n);
                 Span<short> c = cell.Slice(stateOffset, n);
+                ReadOnlySpan<int> stepSums = default;
+                if (_inputSums)
+                {
+                    int firstRow = inOffset / _inputSize;
+                    if (firstRow < windowFirst || firstRow + rows > windowEnd)
+                    {
+                        windowFirst = firstRow;
+                        windowEnd = Math.Min(_batches * _steps, firstRow + _windowRows);
+                        InputSums(context, MemoryMarshal.Cast<TAct, sbyte>(input), windowFirst, windowEnd - windowFirst, sums);
+                    }
+                    stepSums = sums.Slice((firstRow - windowFirst) * sumsStride, rows * sumsStride);
+                }
 
                 // The vector gates compute all four at once (they read the hidden state before this step's update),
                 // the output gate into temp; otherwise each gate uses temp for its recurrent product and the output gate
                 // comes after the cell update, into the input gate's buffer, as in TFLM.
                 if (vectorGates)
                 {
-                    VectorGates(context, x, h, rows, forget[..n], inputGate[..n], cellGate[..n], temp[..n]);
+                    VectorGates(context, x, h, rows, forget[..n], inputGate[..n], cellGate[..n], temp[..n], stepSums);
                 }
                 else
                 {
-                    IntegerGate(context, Forget, x, h, rows, forget[..n], temp[..n]);
-                    IntegerGate(context, InputGate, x, h, rows, inputGate[..n], temp[..n]);
-                    IntegerGate(context, Cell, x, h, rows, cellGate[..n], temp[..n]);
+                    IntegerGate(context, Forget, x, h, rows, forget[..n], temp[..n], stepSums);
+                    IntegerGate(context, InputGate, x, h, rows, inputGate[..n], temp[..n], stepSums);
+                    IntegerGate(context, Cell, x, h, rows, cellGate[..n], temp[..n], stepSums);
                 }
                 Logistic(forget[..n]);
                 Logistic(inputGate[..n]);
@@ -399,7 +468,7 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
                 }
 
                 Span<short> outputGate = vectorGates ? temp[..n] : inputGate[..n];
-                if (!vectorGates) IntegerGate(context, Output, x, h, rows, outputGate, temp[..n]);
+                if (!vectorGates) IntegerGate(context, Output, x, h, rows, outputGate, temp[..n], stepSums);
                 Logistic(outputGate);
                 if (_vectorCell)
                 {
@@ -454,14 +523,15 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
 
     /// <summary>
     /// The four gates' pre-activations: each gate's two products as exact sums (<see cref="Int16Dot"/>; int8 rows widened
-    /// once with their offsets, int16 rows as they are), requantized and added eight at a time.
+    /// once with their offsets, int16 rows as they are; or the input products given in <paramref name="inputSums"/>, see
+    /// <see cref="InputSums"/>), requantized and added eight at a time.
     /// </summary>
     [System.Runtime.CompilerServices.SkipLocalsInit] // rows and sums are written before they are read
     private void VectorGates<TAct>(InvokeContext context, ReadOnlySpan<TAct> x, ReadOnlySpan<TAct> h, int rows,
-        Span<short> forget, Span<short> inputGate, Span<short> cellGate, Span<short> outputGate) where TAct : unmanaged
+        Span<short> forget, Span<short> inputGate, Span<short> cellGate, Span<short> outputGate, ReadOnlySpan<int> inputSums) where TAct : unmanaged
     {
-        bool int8 = typeof(TAct) == typeof(sbyte);
-        Span<short> xRow = stackalloc short[int8 ? _inputSize : 0];
+        bool int8 = typeof(TAct) == typeof(sbyte), given = !inputSums.IsEmpty;
+        Span<short> xRow = stackalloc short[int8 && !given ? _inputSize : 0];
         Span<short> hRow = stackalloc short[int8 ? _units : 0];
         Span<long> xSums = stackalloc long[_units];
         Span<long> hSums = stackalloc long[_units];
@@ -470,7 +540,7 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
             ReadOnlySpan<TAct> xb = x.Slice(b * _inputSize, _inputSize), hb = h.Slice(b * _units, _units);
             if (int8)
             {
-                MatMulArithmetic.WidenWithOffset(MemoryMarshal.Cast<TAct, sbyte>(xb), _inputOffset, xRow);
+                if (!given) MatMulArithmetic.WidenWithOffset(MemoryMarshal.Cast<TAct, sbyte>(xb), _inputOffset, xRow);
                 MatMulArithmetic.WidenWithOffset(MemoryMarshal.Cast<TAct, sbyte>(hb), _hiddenOffset, hRow);
             }
             // int16 activations have no offset here (see Prepare), so they are the rows as they are.
@@ -478,7 +548,8 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
             for (int g = 0; g < 4; g++)
             {
                 Span<short> result = (g switch { Forget => forget, InputGate => inputGate, Cell => cellGate, _ => outputGate }).Slice(b * _units, _units);
-                Int16Dot.Rows(_level, xs, context.Input<sbyte>(InputWeightIndex[g]), _inputSize, _units, xSums);
+                if (given) Widen(inputSums.Slice((4 * b + g) * _units, _units), xSums);
+                else Int16Dot.Rows(_level, xs, context.Input<sbyte>(InputWeightIndex[g]), _inputSize, _units, xSums);
                 Int16Dot.Rows(_level, hs, context.Input<sbyte>(RecurrentWeightIndex[g]), _units, _units, hSums);
                 if (int8)
                     LstmArithmetic.GateFromSums(xSums, context.Input<int>(BiasIndex[g]), _inputMultiplier[g], _inputShift[g],
@@ -490,16 +561,27 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         }
     }
 
+    /// <summary>The int32 sums as 64-bit values (the form the gates' requantization reads).</summary>
+    private static void Widen(ReadOnlySpan<int> sums, Span<long> destination)
+    {
+        for (int i = 0; i < sums.Length; i++) destination[i] = sums[i];
+    }
+
     // One gate's pre-activation in Q3.12: input and hidden-state products, each requantized and clamped to int16,
-    // then added with saturation.
+    // then added with saturation. The input products may come as int8 sums without the bias (see InputSums).
     private void IntegerGate<TAct>(InvokeContext context, int gate, ReadOnlySpan<TAct> x, ReadOnlySpan<TAct> h, int rows,
-        Span<short> result, Span<short> temp) where TAct : unmanaged
+        Span<short> result, Span<short> temp, ReadOnlySpan<int> inputSums) where TAct : unmanaged
     {
         ReadOnlySpan<sbyte> wx = context.Input<sbyte>(InputWeightIndex[gate]);
         ReadOnlySpan<sbyte> wh = context.Input<sbyte>(RecurrentWeightIndex[gate]);
         ReadOnlySpan<int> bias32 = _mode == Mode.Int8 ? context.Input<int>(BiasIndex[gate]) : default;
         ReadOnlySpan<long> bias64 = _mode == Mode.Int8 ? default : context.Input<long>(BiasIndex[gate]);
-        GateProduct(x, wx, bias32, bias64, rows, _inputSize, _inputOffset, _inputMultiplier[gate], _inputShift[gate], result);
+        if (inputSums.IsEmpty) GateProduct(x, wx, bias32, bias64, rows, _inputSize, _inputOffset, _inputMultiplier[gate], _inputShift[gate], result);
+        else
+            for (int b = 0; b < rows; b++)
+                for (int u = 0; u < _units; u++)
+                    result[b * _units + u] = LstmArithmetic.RequantizeGate(unchecked(inputSums[(4 * b + gate) * _units + u] + bias32[u]),
+                        _inputMultiplier[gate], _inputShift[gate]);
         GateProduct(h, wh, default, default, rows, _units, _hiddenOffset, _recurrentMultiplier[gate], _recurrentShift[gate], temp);
         for (int i = 0; i < result.Length; i++) result[i] = LstmArithmetic.SaturatingAdd(result[i], temp[i]);
     }

@@ -142,8 +142,8 @@ internal static partial class SvdfArithmetic
 {
     public static bool CanVectorize(SimdLevel level, int featureMultiplier, int featureShift) => false;
 
-    public static void FeaturesToState<T>(ReadOnlySpan<long> sums, int count, int multiplier, int shift, int stateMin, int stateMax, int stateZeroPoint,
-        Span<T> state, int firstFilter, int memory) where T : unmanaged => throw ReferenceOnly.NoFastPath();
+    public static void FeaturesToState<TSum, T>(ReadOnlySpan<TSum> sums, int count, int multiplier, int shift, int stateMin, int stateMax, int stateZeroPoint,
+        Span<T> state, int firstFilter, int memory) where TSum : unmanaged where T : unmanaged => throw ReferenceOnly.NoFastPath();
 
     public static void TimeProductsFast<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> state, int memory, int stateZeroPoint, Span<int> sums)
         where T : unmanaged => throw ReferenceOnly.NoFastPath();

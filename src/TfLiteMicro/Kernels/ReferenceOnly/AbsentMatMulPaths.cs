@@ -58,6 +58,14 @@ internal static partial class MatMulArithmetic
 
     public static int Int8RowBytes(in MatMulParameters p) => throw ReferenceOnly.NoFastPath();
 
+    public static bool SumsUseGemm(SimdLevel level, in MatMulParameters p, bool arranged, int scratchBytes) => false;
+
+    public static int Int8SumsScratchBytes(SimdLevel level, int depth, bool arranged) => throw ReferenceOnly.NoFastPath();
+
+    public static void Int8Sums(SimdLevel level, in MatMulParameters p, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> weights,
+        ReadOnlySpan<byte> arranged, ReadOnlySpan<int> bias, ReadOnlySpan<int> foldedBias, Span<byte> scratch, Span<int> sums, int rowStride)
+        => throw ReferenceOnly.NoFastPath();
+
     public static int[] FoldedBias(in MatMulParameters p, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias) => throw ReferenceOnly.NoFastPath();
 
     public static void WidenWithOffset(ReadOnlySpan<sbyte> source, int offset, Span<short> destination) => throw ReferenceOnly.NoFastPath();

@@ -34,12 +34,16 @@ public sealed class Int8GemmPropertyTests
         }
     }
 
-    [Fact]
-    public void GemmLoopMatchesScalarSums()
+    /// <summary>The core's loop (requantized) and its raw-sums mode (<see cref="MatMulArithmetic.Int8Sums"/>: odd shapes, row strides, zero points) against the sums written out.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void GemmLoopMatchesScalarSums(bool rawSums)
     {
-        var random = new Random(7103);
-        int cases = FastPath.Cases(100);
+        var random = new Random(rawSums ? 7104 : 7103);
+        int cases = FastPath.Cases(rawSums ? 150 : 100);
         for (int i = 0; i < cases; i++)
-            if (Int8GemmLoopCase.Compare(random, $"case {i}") is { } difference) Assert.Fail(difference);
+            if ((rawSums ? Int8GemmLoopCase.CompareSums(random, $"case {i}") : Int8GemmLoopCase.Compare(random, $"case {i}")) is { } difference)
+                Assert.Fail(difference);
     }
 }

@@ -165,6 +165,35 @@ public sealed class LstmPropertyTests
         }
     }
 
+    /// <summary>
+    /// The unfused int8 gates' input products through the GEMM core's raw sums, a window of input rows at a time (LSTMs too
+    /// large for the fused step's stack, input sizes a multiple of four): steps not a multiple of four and more than one
+    /// window, units not a multiple of sixteen, several batch rows in both layouts (time-major windows of whole steps),
+    /// input zero points at the extremes too, the panels arranged per call and once
+    /// (<see cref="InterpreterOptions.PrearrangeWeights"/>).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Int8InputSumsMatchReference(bool prearrangeWeights)
+    {
+        var random = new Random(prearrangeWeights ? 7371 : 7370);
+        int[] unitChoices = [48, 53, 64, 70], stepChoices = [1, 2, 3, 5, 6, 7, 9, 13, 19, 30];
+        int cases = FastPath.Cases(30);
+        for (int i = 0; i < cases; i++)
+        {
+            int units = unitChoices[random.Next(unitChoices.Length)], inputSize = 4 * random.Next(30, 46);
+            int batches = random.Next(1, 5), steps = stepChoices[random.Next(stepChoices.Length)];
+            Assert.False(new FusedLstmLayout(vnni: true, batches, steps, inputSize, units).Fits);
+            bool timeMajor = random.Next(2) == 0;
+            int? zeroPoint = (i % 5) switch { 0 => -128, 1 => 127, _ => null };
+            byte[] model = Build(random, TensorType.Int8, batches, steps, inputSize, units, timeMajor, cellClip: 0f, out string details, fixedInputZeroPoint: zeroPoint);
+            FastPath.AssertMatchesReference(model, random,
+                $"case {i}: LSTM int8 input sums batches {batches} steps {steps} input {inputSize} units {units} time-major {timeMajor} prearranged {prearrangeWeights} {details}",
+                invokes: 3, prearrangeWeights: prearrangeWeights);
+        }
+    }
+
     /// <summary>trained_lstm_int8's shape (28 inputs, 20 units, 28 steps) takes the fused step at both instruction sets.</summary>
     [Theory]
     [InlineData(true)]
@@ -174,56 +203,5 @@ public sealed class LstmPropertyTests
 
     private static byte[] Build(Random random, TensorType type, int batches, int steps, int inputSize, int units, bool timeMajor, float cellClip,
         out string details, int? fixedInputZeroPoint = null, float? weightScale = null, int? biasBits = null)
-    {
-        var builder = new ModelBuilder();
-        SubgraphBuilder graph = builder.AddSubgraph("main");
-        bool isFloat = type == TensorType.Float32;
-        int[] inputShape = timeMajor ? [steps, batches, inputSize] : [batches, steps, inputSize];
-        int[] outputShape = timeMajor ? [steps, batches, units] : [batches, steps, units];
-        float inputScale = Scale(random, 0.005f, 0.1f), hiddenScale = Scale(random, 0.002f, 0.05f);
-        int inputZeroPoint = fixedInputZeroPoint ?? (type == TensorType.Int8 ? random.Next(-128, 128) : 0);
-        int hiddenZeroPoint = type == TensorType.Int8 ? random.Next(-20, 21) : 0;
-        int cellPower = random.Next(-15, -7);
-        details = isFloat ? "" : $"input zp {inputZeroPoint} hidden zp {hiddenZeroPoint} cell 2^{cellPower}";
-        QuantizationParameters? Q(float scale, int zeroPoint = 0) => isFloat ? null : Quant.PerTensor(scale, zeroPoint);
-
-        int input = graph.AddTensor("input", type, inputShape, Q(inputScale, inputZeroPoint));
-        var inputs = new int[24];
-        Array.Fill(inputs, -1);
-        inputs[0] = input;
-        for (int g = 0; g < 4; g++)
-        {
-            inputs[1 + g] = Weights(graph, random, isFloat, $"wx{g}", units, inputSize, weightScale);
-            inputs[5 + g] = Weights(graph, random, isFloat, $"wh{g}", units, units, weightScale);
-            inputs[12 + g] = type switch
-            {
-                TensorType.Float32 => graph.AddConstant($"b{g}", TensorType.Float32, [units], AsBytes(Floats(random, units))),
-                TensorType.Int8 => graph.AddConstant($"b{g}", TensorType.Int32, [units], AsBytes(Bias(random, units)), Quant.PerTensor(inputScale * 0.01f)),
-                _ => graph.AddConstant($"b{g}", TensorType.Int64, [units], AsBytes(biasBits is int bits ? WideBias(random, units, bits) : Bias64(random, units)),
-                    Quant.PerTensor(inputScale * 0.01f)),
-            };
-        }
-        inputs[18] = graph.AddTensor("hidden", type, [batches, units], Q(hiddenScale, hiddenZeroPoint), isVariable: true);
-        inputs[19] = graph.AddTensor("cell", isFloat ? TensorType.Float32 : TensorType.Int16, [batches, units], Q(MathF.ScaleB(1f, cellPower)), isVariable: true);
-        int output = graph.AddTensor("output", type, outputShape, Q(hiddenScale, hiddenZeroPoint));
-        graph.AddOperator(BuiltinOperator.UnidirectionalSequenceLstm, inputs, [output],
-            OperatorOptions.UnidirectionalSequenceLstm(FusedActivation.Tanh, cellClip, 0f, timeMajor));
-        graph.SetInputs(input);
-        graph.SetOutputs(output);
-        return builder.Build();
-    }
-
-    private static int Weights(SubgraphBuilder graph, Random random, bool isFloat, string name, int rows, int columns, float? scale)
-        => isFloat
-            ? graph.AddConstant(name, TensorType.Float32, [rows, columns], AsBytes(Floats(random, rows * columns)))
-            : graph.AddConstant(name, TensorType.Int8, [rows, columns], RandomBytes(random, rows * columns),
-                Quant.PerTensor(scale ?? Scale(random, 0.002f, 0.03f)));
-
-    /// <summary>int64 biases uniform within ±2^<paramref name="bits"/>.</summary>
-    private static long[] WideBias(Random random, int count, int bits)
-    {
-        var values = new long[count];
-        for (int k = 0; k < count; k++) values[k] = random.NextInt64(-(1L << bits), 1L << bits);
-        return values;
-    }
+        => RecurrentModels.Lstm(random, type, batches, steps, inputSize, units, timeMajor, cellClip, out details, fixedInputZeroPoint, weightScale, biasBits);
 }
