@@ -23,7 +23,7 @@ internal static class ElementwiseDriver
     {
         if (!shape.IsElementwise)
         {
-            BinaryBroadcast(a, b, output, shape, op);
+            Broadcast<TIn, TIn, TOut, TOp>(a, b, output, shape, op);
             return;
         }
         int n = shape.ElementCount;
@@ -33,30 +33,7 @@ internal static class ElementwiseDriver
         for (int i = 0; i < n; i++) output[i] = op.Invoke(a[i], b[i]);
     }
 
-    // Kept apart from the flat loop so that loop's method has no stack buffers.
-    private static void BinaryBroadcast<TIn, TOut, TOp>(ReadOnlySpan<TIn> a, ReadOnlySpan<TIn> b, Span<TOut> output, in BroadcastShape shape, TOp op)
-        where TOp : struct, IBinaryOperator<TIn, TOut>
-    {
-        Span<int> dims = stackalloc int[BroadcastShape.MaxRank], sa = stackalloc int[BroadcastShape.MaxRank], sb = stackalloc int[BroadcastShape.MaxRank];
-        shape.FillOutputDims(dims);
-        shape.FillStrides(0, sa);
-        shape.FillStrides(1, sb);
-        int o = 0;
-        int inner = dims[5], innerA = sa[5], innerB = sb[5];
-        for (int d0 = 0; d0 < dims[0]; d0++)
-        for (int d1 = 0; d1 < dims[1]; d1++)
-        for (int d2 = 0; d2 < dims[2]; d2++)
-        for (int d3 = 0; d3 < dims[3]; d3++)
-        for (int d4 = 0; d4 < dims[4]; d4++)
-        {
-            int ia = d0 * sa[0] + d1 * sa[1] + d2 * sa[2] + d3 * sa[3] + d4 * sa[4];
-            int ib = d0 * sb[0] + d1 * sb[1] + d2 * sb[2] + d3 * sb[3] + d4 * sb[4];
-            for (int d5 = 0; d5 < inner; d5++, o++, ia += innerA, ib += innerB)
-                output[o] = op.Invoke(a[ia], b[ib]);
-        }
-    }
-
-    /// <summary>The broadcasting walk for operators over two different element types (PRELU's int16 input with int8 alpha).</summary>
+    /// <summary>The element-wise loop for operators over two different element types (PRELU's alpha is int8 for int16 inputs).</summary>
     public static void BinaryMixed<TA, TB, TOut, TOp>(ReadOnlySpan<TA> a, ReadOnlySpan<TB> b, Span<TOut> output, BroadcastShape shape, TOp op)
         where TOp : struct, IMixedBinaryOperator<TA, TB, TOut>
     {
@@ -66,22 +43,19 @@ internal static class ElementwiseDriver
             for (int i = 0; i < n; i++) output[i] = op.Invoke(a[i], b[i]);
             return;
         }
+        Broadcast<TA, TB, TOut, TOp>(a, b, output, shape, op);
+    }
 
-        Span<int> dims = stackalloc int[BroadcastShape.MaxRank], sa = stackalloc int[BroadcastShape.MaxRank], sb = stackalloc int[BroadcastShape.MaxRank];
-        shape.FillOutputDims(dims);
-        shape.FillStrides(0, sa);
-        shape.FillStrides(1, sb);
-        int o = 0;
-        for (int d0 = 0; d0 < dims[0]; d0++)
-        for (int d1 = 0; d1 < dims[1]; d1++)
-        for (int d2 = 0; d2 < dims[2]; d2++)
-        for (int d3 = 0; d3 < dims[3]; d3++)
-        for (int d4 = 0; d4 < dims[4]; d4++)
+    // Kept apart from the flat loops so their methods have no stack buffers.
+    private static void Broadcast<TA, TB, TOut, TOp>(ReadOnlySpan<TA> a, ReadOnlySpan<TB> b, Span<TOut> output, in BroadcastShape shape, TOp op)
+        where TOp : struct, IMixedBinaryOperator<TA, TB, TOut>
+    {
+        var rows = new BroadcastRows(shape, 2, stackalloc int[BroadcastRows.BufferInts]);
+        int inner = rows.Length, stepA = rows.Step(0), stepB = rows.Step(1);
+        for (int o = 0; rows.MoveNext();)
         {
-            int ia = Offset(sa, d0, d1, d2, d3, d4);
-            int ib = Offset(sb, d0, d1, d2, d3, d4);
-            for (int d5 = 0; d5 < dims[5]; d5++, o++, ia += sa[5], ib += sb[5])
-                output[o] = op.Invoke(a[ia], b[ib]);
+            int ia = rows.Offset(0), ib = rows.Offset(1);
+            for (int k = 0; k < inner; k++, o++, ia += stepA, ib += stepB) output[o] = op.Invoke(a[ia], b[ib]);
         }
     }
 
@@ -95,28 +69,13 @@ internal static class ElementwiseDriver
             return;
         }
 
-        Span<int> dims = stackalloc int[BroadcastShape.MaxRank], sc = stackalloc int[BroadcastShape.MaxRank];
-        Span<int> sx = stackalloc int[BroadcastShape.MaxRank], sy = stackalloc int[BroadcastShape.MaxRank];
-        shape.FillOutputDims(dims);
-        shape.FillStrides(0, sc);
-        shape.FillStrides(1, sx);
-        shape.FillStrides(2, sy);
-        int o = 0;
-        for (int d0 = 0; d0 < dims[0]; d0++)
-        for (int d1 = 0; d1 < dims[1]; d1++)
-        for (int d2 = 0; d2 < dims[2]; d2++)
-        for (int d3 = 0; d3 < dims[3]; d3++)
-        for (int d4 = 0; d4 < dims[4]; d4++)
+        var rows = new BroadcastRows(shape, 3, stackalloc int[BroadcastRows.BufferInts]);
+        int inner = rows.Length, stepC = rows.Step(0), stepX = rows.Step(1), stepY = rows.Step(2);
+        for (int o = 0; rows.MoveNext();)
         {
-            int ic = Offset(sc, d0, d1, d2, d3, d4);
-            int ix = Offset(sx, d0, d1, d2, d3, d4);
-            int iy = Offset(sy, d0, d1, d2, d3, d4);
-            for (int d5 = 0; d5 < dims[5]; d5++, o++, ic += sc[5], ix += sx[5], iy += sy[5])
+            int ic = rows.Offset(0), ix = rows.Offset(1), iy = rows.Offset(2);
+            for (int k = 0; k < inner; k++, o++, ic += stepC, ix += stepX, iy += stepY)
                 output[o] = condition[ic] != 0 ? x[ix] : y[iy];
         }
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Offset(Span<int> s, int d0, int d1, int d2, int d3, int d4)
-        => d0 * s[0] + d1 * s[1] + d2 * s[2] + d3 * s[3] + d4 * s[4];
 }

@@ -9,14 +9,11 @@ internal interface IUnaryOperator<TIn, TOut>
     TOut Invoke(TIn x);
 }
 
-/// <summary>A per-element function of two values (arithmetic, comparison, logical), applied with broadcasting.</summary>
-internal interface IBinaryOperator<TIn, TOut>
-{
-    TOut Invoke(TIn a, TIn b);
-}
-
-/// <summary>A per-element function of two values of different types, applied with broadcasting.</summary>
+/// <summary>A per-element function of two values, possibly of different types, applied with broadcasting.</summary>
 internal interface IMixedBinaryOperator<TA, TB, TOut>
 {
     TOut Invoke(TA a, TB b);
 }
+
+/// <summary>A per-element function of two values of one type (arithmetic, comparison, logical), applied with broadcasting.</summary>
+internal interface IBinaryOperator<TIn, TOut> : IMixedBinaryOperator<TIn, TIn, TOut>;

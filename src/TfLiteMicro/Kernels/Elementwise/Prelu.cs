@@ -41,7 +41,7 @@ internal sealed class Prelu : IKernel
         switch (_parameters.Type)
         {
             case TensorType.Float32: ElementwiseDriver.Binary(context.Input<float>(0), context.Input<float>(1), context.Output<float>(0), _shape, default(FloatPrelu)); break;
-            case TensorType.Int8: ElementwiseDriver.Binary(context.Input<sbyte>(0), context.Input<sbyte>(1), context.Output<sbyte>(0), _shape, new QuantizedPrelu<sbyte>(_parameters)); break;
+            case TensorType.Int8: ElementwiseDriver.BinaryMixed(context.Input<sbyte>(0), context.Input<sbyte>(1), context.Output<sbyte>(0), _shape, new QuantizedPrelu<sbyte>(_parameters)); break;
             default: ElementwiseDriver.BinaryMixed(context.Input<short>(0), context.Input<sbyte>(1), context.Output<short>(0), _shape, new QuantizedPrelu<short>(_parameters)); break;
         }
     }
@@ -51,15 +51,11 @@ internal sealed class Prelu : IKernel
         public float Invoke(float x, float alpha) => x >= 0f ? x : x * alpha;
     }
 
-    private readonly struct QuantizedPrelu<T>(ActivationParameters p) : IBinaryOperator<T, T>, IMixedBinaryOperator<T, sbyte, T> where T : unmanaged
+    private readonly struct QuantizedPrelu<T>(ActivationParameters p) : IMixedBinaryOperator<T, sbyte, T> where T : unmanaged
     {
-        public T Invoke(T x, T alpha) => Apply(Scalar.ToInt32(x), Scalar.ToInt32(alpha));
-
-        public T Invoke(T x, sbyte alpha) => Apply(Scalar.ToInt32(x), alpha);
-
-        private T Apply(int x, int alpha)
+        public T Invoke(T x, sbyte alpha)
         {
-            int value = x - p.InputZeroPoint;
+            int value = Scalar.ToInt32(x) - p.InputZeroPoint;
             int output = value >= 0
                 ? FixedPoint.MultiplyByQuantizedMultiplier(value, p.IdentityMultiplier, p.IdentityShift)
                 : FixedPoint.MultiplyByQuantizedMultiplier(unchecked(value * (alpha - p.AlphaZeroPoint)), p.AlphaMultiplier, p.AlphaShift);
