@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
@@ -6,6 +7,7 @@ using System.Runtime.Intrinsics.X86;
 using TfLiteMicro;
 using TfLiteMicro.Kernels;
 using TfLiteMicro.Modeling;
+using TfLiteMicro.Signal;
 using TfLiteMicro.Tests.Kernels;
 using TfLiteMicro.Tests.Kernels.Optimized;
 using TfLiteMicro.Tests.Kernels.Recurrent;
@@ -15,10 +17,11 @@ using static TfLiteMicro.Tests.Kernels.PropertyTestSupport;
 // Random single-op models run with the reference kernels and with the optimized ones at every instruction-set level this
 // processor has, on poisoned arenas (the test suite's fast-path harness): int8 FULLY_CONNECTED (also with extreme
 // requantization shifts, and with several rows), CONV_2D (also in the GEMM core's shapes), DEPTHWISE_CONV_2D (also in
-// the row kernel's shapes), the last three also with pre-arranged weights, int8 UNIDIRECTIONAL_SEQUENCE_LSTM and SVDF (their
-// input and feature products through the GEMM core's raw sums, also with pre-arranged weights), MAX_POOL_2D, ADD and MUL must
-// give the same bytes, float32 FULLY_CONNECTED and CONV_2D agree within 1e-5 relative, float32 DEPTHWISE_CONV_2D exactly; and
-// the GEMM core's own loop and its raw sums must give the bytes of their sums written out.
+// the row kernel's and the quad kernel's shapes: multipliers 2, 3, 8 and one input channel), the last four also with
+// pre-arranged weights, int8 UNIDIRECTIONAL_SEQUENCE_LSTM and SVDF (their input and feature products through the GEMM
+// core's raw sums, also with pre-arranged weights), MAX_POOL_2D, ADD and MUL must give the same bytes, float32
+// FULLY_CONNECTED and CONV_2D agree within 1e-5 relative, float32 DEPTHWISE_CONV_2D exactly; and the GEMM core's own loop
+// and its raw sums must give the bytes of their sums written out.
 // Then, when TFLM_SHARED_DIR names the shared folder, TFLM's golden outputs (see Golden.cs).
 // Usage: [cases per op] [seed].
 int casesPerOp = args.Length > 0 ? int.Parse(args[0]) : 300;
@@ -30,44 +33,59 @@ Console.WriteLine($"levels compared with the reference: {string.Join(", ", FastP
 
 var watch = Stopwatch.StartNew();
 var random = new Random(seed);
-(string Name, Func<Random, (byte[] Model, string Description)> Make, double Tolerance, bool Prearrange)[] ops =
+// Path: the DEPTHWISE_CONV_2D fields that say a prepared kernel took an Arm64 kernel under test (cases landing there are
+// counted; on Arm64 _quads is the Arm64 quad kernel; with the dot product, a multiplier of one and sixteen channels or more
+// go to it, else to the row kernel).
+(string Name, Func<Random, (byte[] Model, string Description)> Make, double Tolerance, bool Prearrange, string? Path)[] ops =
 [
-    ("FULLY_CONNECTED int8", random => Cases.FullyConnected(random, 1, 3), 0, false),
-    ("FULLY_CONNECTED int8, 4 to 16 rows", random => Cases.FullyConnected(random, 4, 16), 0, false),
-    ("FULLY_CONNECTED int8, 4 to 16 rows, pre-arranged weights", random => Cases.FullyConnected(random, 4, 16), 0, true),
-    ("FULLY_CONNECTED int8, extreme shifts", Cases.FullyConnectedExtreme, 0, false),
-    ("CONV_2D int8", Cases.Conv2D, 0, false),
-    ("CONV_2D int8, GEMM core shapes", Cases.Conv2DGemm, 0, false),
-    ("CONV_2D int8, GEMM core shapes, pre-arranged weights", Cases.Conv2DGemm, 0, true),
-    ("DEPTHWISE_CONV_2D int8", Cases.DepthwiseConv2D, 0, false),
-    ("DEPTHWISE_CONV_2D int8, row kernel shapes", Cases.DepthwiseRows, 0, false),
-    ("DEPTHWISE_CONV_2D int8, row kernel shapes, pre-arranged weights", Cases.DepthwiseRows, 0, true),
-    ("UNIDIRECTIONAL_SEQUENCE_LSTM int8, input products through the GEMM core", Cases.LstmInt8, 0, false),
-    ("UNIDIRECTIONAL_SEQUENCE_LSTM int8, input products through the GEMM core, pre-arranged weights", Cases.LstmInt8, 0, true),
-    ("SVDF int8, 1 to 8 batch rows", Cases.Svdf, 0, false),
-    ("SVDF int8, 1 to 8 batch rows, pre-arranged weights", Cases.Svdf, 0, true),
-    ("MAX_POOL_2D int8", Cases.MaxPool2D, 0, false),
-    ("ADD int8", random => Cases.AddOrMul(random, mul: false), 0, false),
-    ("MUL int8", random => Cases.AddOrMul(random, mul: true), 0, false),
-    ("FULLY_CONNECTED float32", random => FloatCases.Make(random, 2), 1e-5, false),
-    ("CONV_2D float32", random => FloatCases.Make(random, 0), 1e-5, false),
-    ("DEPTHWISE_CONV_2D float32", random => FloatCases.Make(random, 1), 0, false),
+    ("FULLY_CONNECTED int8", random => Cases.FullyConnected(random, 1, 3), 0, false, null),
+    ("FULLY_CONNECTED int8, 4 to 16 rows", random => Cases.FullyConnected(random, 4, 16), 0, false, null),
+    ("FULLY_CONNECTED int8, 4 to 16 rows, pre-arranged weights", random => Cases.FullyConnected(random, 4, 16), 0, true, null),
+    ("FULLY_CONNECTED int8, extreme shifts", Cases.FullyConnectedExtreme, 0, false, null),
+    ("CONV_2D int8", Cases.Conv2D, 0, false, null),
+    ("CONV_2D int8, GEMM core shapes", Cases.Conv2DGemm, 0, false, null),
+    ("CONV_2D int8, GEMM core shapes, pre-arranged weights", Cases.Conv2DGemm, 0, true, null),
+    ("DEPTHWISE_CONV_2D int8", Cases.DepthwiseConv2D, 0, false, null),
+    ("DEPTHWISE_CONV_2D int8, row kernel shapes", Cases.DepthwiseRows, 0, false, "_rows|_quads"),
+    ("DEPTHWISE_CONV_2D int8, row kernel shapes, pre-arranged weights", Cases.DepthwiseRows, 0, true, "_rows|_quads"),
+    ("DEPTHWISE_CONV_2D int8, quad kernel shapes (multiplier 2, 3, 8, one input channel, multiplier 1)", Cases.DepthwiseQuads, 0, false, "_quads"),
+    ("DEPTHWISE_CONV_2D int8, quad kernel shapes, pre-arranged weights", Cases.DepthwiseQuads, 0, true, "_quads"),
+    ("UNIDIRECTIONAL_SEQUENCE_LSTM int8, input products through the GEMM core", Cases.LstmInt8, 0, false, null),
+    ("UNIDIRECTIONAL_SEQUENCE_LSTM int8, input products through the GEMM core, pre-arranged weights", Cases.LstmInt8, 0, true, null),
+    ("SVDF int8, 1 to 8 batch rows", Cases.Svdf, 0, false, null),
+    ("SVDF int8, 1 to 8 batch rows, pre-arranged weights", Cases.Svdf, 0, true, null),
+    ("MAX_POOL_2D int8", Cases.MaxPool2D, 0, false, null),
+    ("ADD int8", random => Cases.AddOrMul(random, mul: false), 0, false, null),
+    ("MUL int8", random => Cases.AddOrMul(random, mul: true), 0, false, null),
+    ("FULLY_CONNECTED float32", random => FloatCases.Make(random, 2), 1e-5, false, null),
+    ("CONV_2D float32", random => FloatCases.Make(random, 0), 1e-5, false, null),
+    ("DEPTHWISE_CONV_2D float32", random => FloatCases.Make(random, 1), 0, false, null),
 ];
 int total = 0, mismatches = 0;
-foreach (var (name, make, tolerance, prearrange) in ops)
+foreach (var (name, make, tolerance, prearrange, path) in ops)
 {
-    int opMismatches = 0;
-    Cases.KernelShapes = 0;
+    int opMismatches = 0, landed = 0, landedDot = 0;
+    Cases.KernelShapes = Cases.DotShapes = 0;
     for (int i = 0; i < casesPerOp; i++)
     {
         var (model, description) = make(random);
-        string? problem = FastPath.Compare(model, random, $"{name} case {i}: {description}", tolerance, prearrangeWeights: prearrange);
+        Landing.Clear();
+        string? problem = FastPath.Compare(model, random, $"{name} case {i}: {description}", tolerance, resolver: Landing.Resolver, prearrangeWeights: prearrange);
+        if (path is not null && Landing.Took(path, null)) landed++;
+        if (path is not null && Landing.Took(path, SimdLevel.ArmDot)) landedDot++;
         if (problem is null) continue;
         opMismatches++;
         if (opMismatches <= 5) Console.WriteLine($"  MISMATCH {problem}");
     }
-    string shapes = Cases.KernelShapes > 0 ? $" ({Cases.KernelShapes} in the shapes the Arm64 GEMM core or depthwise row kernel takes)" : "";
-    Console.WriteLine($"{name}: {casesPerOp} cases, {opMismatches} mismatches{shapes}");
+    string dot = Cases.DotShapes > 0 ? $", {Cases.DotShapes} of them SDOT blocks where the processor has the dot product" : "";
+    string shapes = Cases.KernelShapes > 0 ? $" ({Cases.KernelShapes} in the shapes the Arm64 kernel under test takes{dot})" : "";
+    string reached = path is null ? "" : $"; {landed} prepared with {path.Replace("|", " or ")} ({landedDot} at the ArmDot level)";
+    Console.WriteLine($"{name}: {casesPerOp} cases, {opMismatches} mismatches{shapes}{reached}");
+    if (path is not null && landed == 0 && AdvSimd.Arm64.IsSupported)
+    {
+        Console.WriteLine($"  NOT REACHED: no case of {name} ran in the kernel under test");
+        mismatches++;
+    }
     total += casesPerOp;
     mismatches += opMismatches;
 }
@@ -104,6 +122,33 @@ if (Golden.Root() is { } sharedRoot)
 }
 else Console.WriteLine("golden checks not run (TFLM_SHARED_DIR does not name the shared folder)");
 return mismatches == 0 ? 0 : 1;
+
+/// <summary>
+/// The DEPTHWISE_CONV_2D kernels a comparison prepares (its resolver makes them), read afterwards to count the cases whose
+/// fast side took the kernel under test: the private field that records Prepare's choice, and the level it chose.
+/// </summary>
+internal static class Landing
+{
+    private static readonly List<DepthwiseConv2D> s_prepared = [];
+
+    public static readonly OpResolver Resolver = OpResolver.WithAllBuiltins().AddSignalOps().Add(BuiltinOperator.DepthwiseConv2D, () =>
+    {
+        var kernel = new DepthwiseConv2D();
+        s_prepared.Add(kernel);
+        return kernel;
+    });
+
+    public static void Clear() => s_prepared.Clear();
+
+    /// <summary>Whether a kernel prepared since <see cref="Clear"/> set one of the '|'-separated <paramref name="fields"/> (at <paramref name="level"/>, when given).</summary>
+    public static bool Took(string fields, SimdLevel? level)
+        => s_prepared.Any(kernel => fields.Split('|').Any(field => (bool)Field(field).GetValue(kernel)!)
+                                    && (level is null || (SimdLevel)Field("_level").GetValue(kernel)! == level));
+
+    private static FieldInfo Field(string name)
+        => typeof(DepthwiseConv2D).GetField(name, BindingFlags.NonPublic | BindingFlags.Instance)
+           ?? throw new InvalidOperationException($"DepthwiseConv2D has no field {name}");
+}
 
 /// <summary>Random models. A third use power-of-two scales only: the multiplier is then exactly one half, and the
 /// requantization's right shift meets many exact ties (which must round away from zero).</summary>
@@ -217,8 +262,11 @@ internal static class Cases
         return (model, $"[{string.Join(",", swap ? other : shape)}] x [{string.Join(",", swap ? shape : other)}] scales {scale1},{scale2}->{outputScale}");
     }
 
-    /// <summary>Cases of the current op in the shapes the Arm64 GEMM core or depthwise row kernel takes (counted as they are made).</summary>
+    /// <summary>Cases of the current op in the shapes the Arm64 GEMM core or depthwise row or quad kernel takes (counted as they are made).</summary>
     public static int KernelShapes;
+
+    /// <summary>Of <see cref="KernelShapes"/>, the depthwise quad kernel's cases with sixteen channels or more (SDOT blocks at the ArmDot level).</summary>
+    public static int DotShapes;
 
     public static (byte[], string) Conv2D(Random random)
     {
@@ -310,16 +358,63 @@ internal static class Cases
             int batches = random.Next(1, 3), height = random.Next(1, 14), width = random.Next(1, 20);
             int inDepth = random.Next(3) == 0 ? random.Next(8, 16) : random.Next(16, 70), multiplier = 1;
             if (random.Next(5) == 0) { inDepth = random.Next(1, 12); multiplier = random.Next(1, 4); }
-            int filterHeight = random.Next(1, 6), filterWidth = random.Next(1, 6);
-            int strideH = random.Next(1, 3), strideW = random.Next(1, 3);
-            int dilationH = random.Next(4) == 0 ? 2 : 1, dilationW = random.Next(4) == 0 ? 2 : 1;
-            PaddingKind padding = RandomPadding(random);
-            int outHeight = OutputSize(padding, height, filterHeight, strideH, dilationH), outWidth = OutputSize(padding, width, filterWidth, strideW, dilationW);
-            if (outHeight <= 0 || outWidth <= 0) continue;
+            if (!RandomWindow(random, height, width, maxFilterHeight: 5, maxStride: 2, out Window window)) continue;
             if (FastPath.Levels().Any(level => Int8DepthwiseRows.Applies(level, inDepth, inDepth * multiplier))) KernelShapes++;
-            return DepthwiseModel(random, batches, height, width, inDepth, multiplier, filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding, outHeight, outWidth);
+            return DepthwiseModel(random, batches, height, width, inDepth, multiplier, window);
         }
     }
+
+    /// <summary>
+    /// What the Arm64 quad kernel takes (eight output channels or more): multipliers 2, 3 and 8 (the interleaved quads
+    /// expanded to the output channels), one input channel feeding 8 to 70, and a multiplier of one with 16 to 69
+    /// channels (the quad kernel with the dot product, the row kernel without), channel counts across and between blocks
+    /// of eight and sixteen; a tenth of the cases fewer than eight channels (the per-pixel path). Filters
+    /// up to 6x5 (more than four rows take two groups), odd widths, strides, dilations, both paddings.
+    /// </summary>
+    public static (byte[], string) DepthwiseQuads(Random random)
+    {
+        while (true)
+        {
+            int batches = random.Next(1, 3), height = random.Next(1, 12), width = random.Next(1, 26);
+            (int inDepth, int multiplier) = random.Next(5) switch
+            {
+                0 => (random.Next(4, 36), 2),
+                1 => (random.Next(3, 24), 3),
+                2 => (random.Next(1, 9), 8),
+                3 => (1, random.Next(8, 71)),
+                _ => (random.Next(16, 70), 1),
+            };
+            if (random.Next(10) == 0) (inDepth, multiplier) = random.Next(2) == 0 ? (random.Next(1, 4), 2) : (1, random.Next(2, 8));
+            if (!RandomWindow(random, height, width, maxFilterHeight: 6, maxStride: 3, out Window window)) continue;
+            int channels = inDepth * multiplier;
+            if (FastPath.Levels().Any(level => Int8DepthwiseQuads.ArmApplies(level, inDepth, channels, window.FilterHeight, window.FilterWidth)))
+            {
+                KernelShapes++;
+                if (channels >= 16) DotShapes++;
+            }
+            return DepthwiseModel(random, batches, height, width, inDepth, multiplier, window);
+        }
+    }
+
+    /// <summary>A filter window and the output it gives.</summary>
+    internal readonly record struct Window(int FilterHeight, int FilterWidth, int StrideH, int StrideW, int DilationH, int DilationW, PaddingKind Padding,
+        int OutHeight, int OutWidth);
+
+    /// <summary>Filters up to <paramref name="maxFilterHeight"/> x 5, strides up to <paramref name="maxStride"/>, a quarter dilated by two on each axis, either padding; false when the output would be empty.</summary>
+    private static bool RandomWindow(Random random, int height, int width, int maxFilterHeight, int maxStride, out Window window)
+    {
+        int filterHeight = random.Next(1, maxFilterHeight + 1), filterWidth = random.Next(1, 6);
+        int strideH = random.Next(1, maxStride + 1), strideW = random.Next(1, maxStride + 1);
+        int dilationH = random.Next(4) == 0 ? 2 : 1, dilationW = random.Next(4) == 0 ? 2 : 1;
+        PaddingKind padding = RandomPadding(random);
+        window = new(filterHeight, filterWidth, strideH, strideW, dilationH, dilationW, padding,
+            OutputSize(padding, height, filterHeight, strideH, dilationH), OutputSize(padding, width, filterWidth, strideW, dilationW));
+        return window.OutHeight > 0 && window.OutWidth > 0;
+    }
+
+    private static (byte[], string) DepthwiseModel(Random random, int batches, int height, int width, int inDepth, int multiplier, in Window w)
+        => DepthwiseModel(random, batches, height, width, inDepth, multiplier, w.FilterHeight, w.FilterWidth, w.StrideH, w.StrideW, w.DilationH, w.DilationW,
+            w.Padding, w.OutHeight, w.OutWidth);
 
     private static (byte[], string) DepthwiseModel(Random random, int batches, int height, int width, int inDepth, int multiplier, int filterHeight, int filterWidth,
         int strideH, int strideW, int dilationH, int dilationW, PaddingKind padding, int outHeight, int outWidth)

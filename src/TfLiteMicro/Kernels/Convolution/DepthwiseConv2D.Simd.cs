@@ -80,6 +80,7 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         _int8Optimized = true;
         _parts = RowBands.Parts(context, (long)_p.Batches * _p.OutputHeight, multiplyAdds);
         PrepareQuads(context);
+        PrepareArmQuads(context);
         PrepareRows(context);
         PreparePairs();
         PrepareInteriorPairs();
@@ -87,7 +88,8 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         _eightChannelPixelPairs = _wide && _gather == Gather.Direct && _p.OutputDepth == 8 && _p.FilterHeight * _p.FilterWidth <= PixelPairTapCapacity;
     }
 
-    // The AVX-VNNI quad kernel (Int8DepthwiseQuads): rows interleaved in fours, two output rows per interleave where they fit.
+    // The quad kernel (Int8DepthwiseQuads): rows interleaved in fours, two output rows per interleave where they fit (AVX-VNNI),
+    // or its Arm64 form (PrepareArmQuads, which sets the same fields: the kernel's footprint stays that of one choice).
     private bool _quads;
     private int _quadShift, _quadColumns;
     // With InterpreterOptions.PrearrangeWeights: the arranged quads and folded biases, made once (persistent handles).
@@ -104,7 +106,7 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         if (_gather == Gather.Expand || !Int8DepthwiseQuads.Applies(_level, _p.InputDepth, _p.OutputDepth, _p.FilterHeight, _p.FilterWidth) || _p.OutputWidth <= 0) return;
         long columns = Int8DepthwiseQuads.Columns(_p.OutputWidth, _p.StrideWidth, _p.FilterWidth, _p.DilationWidth);
         int shift = Int8DepthwiseQuads.SecondRowShift(_p.FilterHeight, _p.StrideHeight, _p.DilationHeight);
-        if (columns * _p.InputDepth * 4 > QuadRowsCapacity || Int8DepthwiseQuads.TableBytes(_p.FilterWidth, _p.OutputDepth, shift) > QuadTableCapacity
+        if (columns * _p.InputDepth * 4 > QuadRowsCapacity || Int8DepthwiseQuads.TableBytes(_p.FilterHeight, _p.FilterWidth, _p.OutputDepth, shift) > QuadTableCapacity
             || _p.OutputDepth > QuadFoldedCapacity || (long)_p.PadWidth * _p.InputDepth > int.MaxValue)
             return;
         _quadColumns = (int)columns;
@@ -125,7 +127,7 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         private readonly int _height = p.FilterHeight, _width = p.FilterWidth, _channels = p.OutputDepth, _inputOffset = p.InputOffset, _shift = shift;
 
         // Within QuadTableCapacity: checked before the kernel is chosen.
-        public int TableLength => (int)Int8DepthwiseQuads.TableBytes(_width, _channels, _shift);
+        public int TableLength => (int)Int8DepthwiseQuads.TableBytes(_height, _width, _channels, _shift);
 
         public void Arrange(ReadOnlySpan<sbyte> filter, ReadOnlySpan<int> bias, Span<byte> table, Span<int> folded)
             => Int8DepthwiseQuads.Arrange(filter, bias, _inputOffset, _height, _width, _channels, _shift, table, folded);
@@ -378,7 +380,8 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     /// <summary>Output rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) counted over all batches (batch b's row y is b * OutputHeight + y).</summary>
     private void RunInt8Band(InvokeContext context, ReadOnlySpan<sbyte> filter, int firstRow, int endRow)
     {
-        if (_quads) RunInt8Quads(context, filter, firstRow, endRow);
+        if (_quads && AdvSimd.Arm64.IsSupported) RunInt8ArmQuads(context, filter, firstRow, endRow);
+        else if (_quads) RunInt8Quads(context, filter, firstRow, endRow);
         else if (_rows) RunInt8Rows(context, filter, firstRow, endRow);
         else if (_pairs) RunInt8Pairs(context, filter, firstRow, endRow);
         else RunInt8Pixels(context, filter, firstRow, endRow);

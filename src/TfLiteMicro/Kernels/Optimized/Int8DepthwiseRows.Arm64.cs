@@ -6,14 +6,15 @@ using System.Runtime.Intrinsics.Arm;
 namespace TfLiteMicro.Kernels;
 
 /// <summary>
-/// The Arm64 form of the row micro-kernel (multiplier one, eight channels or more): the same zero-point-padded rows, so
-/// every window is whole and the edges never reach the loop, and the same folded biases (inputOffset * sum of a
-/// channel's taps). Blocks of sixteen channels (or eight, below sixteen), four output pixels per step with every sum
-/// in registers: per tap, each pixel's channels are sign-extended to 16 bits and multiplied by the tap's 16-bit
-/// weights with widening multiply-accumulates (SMLAL, SMLAL2) into 32-bit lanes, each lane one channel, so the sums
-/// need no rearranging before the requantization. A last block that does not fill sixteen (or eight) channels
-/// overlaps the one before it: its channels are computed again and written with the same bytes. The arranged filter
-/// is the weights widened once to 16 bits, [tap][channel].
+/// The Arm64 form of the row micro-kernel (multiplier one, eight channels or more; with the dot product, sixteen or more
+/// go to <see cref="Int8DepthwiseQuads"/> instead): the same zero-point-padded rows, so every window is whole and the
+/// edges never reach the loop, and the same folded biases (inputOffset * sum of a channel's taps). Blocks of sixteen
+/// channels (or eight, below sixteen), four output pixels per step with every sum in registers: per tap, each pixel's
+/// channels are sign-extended to 16 bits and multiplied by the tap's 16-bit weights with widening multiply-accumulates
+/// (SMLAL, SMLAL2) into 32-bit lanes, each lane one channel, so the sums need no rearranging before the requantization,
+/// whose constants are made once per block. A last block that does not fill sixteen (or eight) channels overlaps the
+/// one before it: its channels are computed again and written with the same bytes. The arranged filter is the weights
+/// widened once to 16 bits, [tap][channel].
 /// </summary>
 internal static partial class Int8DepthwiseRows
 {
@@ -32,12 +33,7 @@ internal static partial class Int8DepthwiseRows
         if (channels < 8 || weights.Length < values || table.Length < values || folded.Length < channels || (!bias.IsEmpty && bias.Length < channels))
             throw new ArgumentException("depthwise operands do not match");
         for (int i = 0; i < values; i++) table[i] = weights[i];
-        for (int c = 0; c < channels; c++)
-        {
-            int sum = 0;
-            for (int tap = 0; tap < filterHeight * filterWidth; tap++) sum += weights[tap * channels + c];
-            folded[c] = unchecked((bias.IsEmpty ? 0 : bias[c]) + inputOffset * sum);
-        }
+        Int8DepthwiseQuads.FoldBiases(weights, bias, inputOffset, filterHeight * filterWidth, channels, folded);
     }
 
     /// <summary><see cref="Run"/> on Arm64 (multiplier one; the caller's Prepare has checked the rows, table and biases).</summary>
@@ -60,8 +56,9 @@ internal static partial class Int8DepthwiseRows
     private static void RunArmBlock<TBlock>(ref sbyte rows, int count, int pixelStep, int tapStep, int rowStep, int filterHeight, int filterWidth, int channels,
         int c, ref short table, ref int folded, in Int8Requantizer requantizer, ref sbyte output) where TBlock : struct, IArmBlock
     {
-        var start = new Sums(Vector128.LoadUnsafe(ref folded, (nuint)c), Vector128.LoadUnsafe(ref folded, (nuint)(c + 4)),
-            TBlock.Channels == 16 ? Vector128.LoadUnsafe(ref folded, (nuint)(c + 8)) : default, TBlock.Channels == 16 ? Vector128.LoadUnsafe(ref folded, (nuint)(c + 12)) : default);
+        ChannelSums16 start = ChannelSums16.Load(ref Unsafe.Add(ref folded, c), TBlock.Channels);
+        // The requantization constants once per block, not per pixel.
+        var requantization = Requantization4x4.Of(requantizer, c, TBlock.Channels);
         ref sbyte rowsBlock = ref Unsafe.Add(ref rows, c);
         ref sbyte outBlock = ref Unsafe.Add(ref output, c);
         ref short tableBlock = ref Unsafe.Add(ref table, c);
@@ -73,7 +70,7 @@ internal static partial class Int8DepthwiseRows
             ref sbyte x1 = ref Unsafe.Add(ref rowsBlock, (u + Math.Min(1, valid - 1)) * pixelStep);
             ref sbyte x2 = ref Unsafe.Add(ref rowsBlock, (u + Math.Min(2, valid - 1)) * pixelStep);
             ref sbyte x3 = ref Unsafe.Add(ref rowsBlock, (u + Math.Min(3, valid - 1)) * pixelStep);
-            Sums a0 = start, a1 = start, a2 = start, a3 = start;
+            ChannelSums16 a0 = start, a1 = start, a2 = start, a3 = start;
             for (int fy = 0; fy < filterHeight; fy++)
             {
                 ref short wRow = ref Unsafe.Add(ref tableBlock, fy * filterWidth * channels);
@@ -90,24 +87,19 @@ internal static partial class Int8DepthwiseRows
                 }
             }
             ref sbyte y = ref Unsafe.Add(ref outBlock, u * channels);
-            TBlock.Store(a0, requantizer, c, ref y);
-            if (valid > 1) TBlock.Store(a1, requantizer, c, ref Unsafe.Add(ref y, channels));
-            if (valid > 2) TBlock.Store(a2, requantizer, c, ref Unsafe.Add(ref y, 2 * channels));
-            if (valid > 3) TBlock.Store(a3, requantizer, c, ref Unsafe.Add(ref y, 3 * channels));
+            a0.Store(requantization, ref y, TBlock.Channels);
+            if (valid > 1) a1.Store(requantization, ref Unsafe.Add(ref y, channels), TBlock.Channels);
+            if (valid > 2) a2.Store(requantization, ref Unsafe.Add(ref y, 2 * channels), TBlock.Channels);
+            if (valid > 3) a3.Store(requantization, ref Unsafe.Add(ref y, 3 * channels), TBlock.Channels);
         }
     }
 
-    /// <summary>One pixel's sums of a block: channels 0-3, 4-7, 8-11, 12-15 (the last two unused by an eight-channel block).</summary>
-    private readonly record struct Sums(Vector128<int> C0, Vector128<int> C1, Vector128<int> C2, Vector128<int> C3);
-
-    /// <summary>A block of channels: how one tap of one pixel is added, and how its sums are stored.</summary>
+    /// <summary>A block of channels: how one tap of one pixel is added (sixteen channels, or eight in C0 and C1).</summary>
     private interface IArmBlock
     {
         static abstract int Channels { get; }
 
-        static abstract Sums Tap(Sums a, ref sbyte x, Vector128<short> wLow, Vector128<short> wHigh);
-
-        static abstract void Store(in Sums a, in Int8Requantizer requantizer, int c, ref sbyte destination);
+        static abstract ChannelSums16 Tap(ChannelSums16 a, ref sbyte x, Vector128<short> wLow, Vector128<short> wHigh);
     }
 
     private struct Sixteen : IArmBlock
@@ -115,19 +107,12 @@ internal static partial class Int8DepthwiseRows
         public static int Channels => 16;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Sums Tap(Sums a, ref sbyte x, Vector128<short> wLow, Vector128<short> wHigh)
+        public static ChannelSums16 Tap(ChannelSums16 a, ref sbyte x, Vector128<short> wLow, Vector128<short> wHigh)
         {
             Vector128<sbyte> v = Vector128.LoadUnsafe(ref x);
             Vector128<short> low = AdvSimd.SignExtendWideningLower(v.GetLower()), high = AdvSimd.SignExtendWideningUpper(v);
             return new(AdvSimd.MultiplyWideningLowerAndAdd(a.C0, low.GetLower(), wLow.GetLower()), AdvSimd.MultiplyWideningUpperAndAdd(a.C1, low, wLow),
                 AdvSimd.MultiplyWideningLowerAndAdd(a.C2, high.GetLower(), wHigh.GetLower()), AdvSimd.MultiplyWideningUpperAndAdd(a.C3, high, wHigh));
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store(in Sums a, in Int8Requantizer requantizer, int c, ref sbyte destination)
-        {
-            Int8Requantizer.Store8(requantizer.Apply4(a.C0, c), requantizer.Apply4(a.C1, c + 4), ref destination);
-            Int8Requantizer.Store8(requantizer.Apply4(a.C2, c + 8), requantizer.Apply4(a.C3, c + 12), ref Unsafe.Add(ref destination, 8));
         }
     }
 
@@ -136,14 +121,10 @@ internal static partial class Int8DepthwiseRows
         public static int Channels => 8;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Sums Tap(Sums a, ref sbyte x, Vector128<short> wLow, Vector128<short> wHigh)
+        public static ChannelSums16 Tap(ChannelSums16 a, ref sbyte x, Vector128<short> wLow, Vector128<short> wHigh)
         {
             Vector128<short> low = AdvSimd.SignExtendWideningLower(Vector64.LoadUnsafe(ref x));
             return a with { C0 = AdvSimd.MultiplyWideningLowerAndAdd(a.C0, low.GetLower(), wLow.GetLower()), C1 = AdvSimd.MultiplyWideningUpperAndAdd(a.C1, low, wLow) };
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store(in Sums a, in Int8Requantizer requantizer, int c, ref sbyte destination)
-            => Int8Requantizer.Store8(requantizer.Apply4(a.C0, c), requantizer.Apply4(a.C1, c + 4), ref destination);
     }
 }

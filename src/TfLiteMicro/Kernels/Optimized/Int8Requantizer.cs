@@ -12,7 +12,7 @@ namespace TfLiteMicro.Kernels;
 /// zero point, clamp), eight channels at a time with AVX2 or four at a time with Arm64 AdvSimd, equal to <see cref="FixedPoint.MultiplyByQuantizedMultiplier(int, int, int)"/>.
 /// A view made in Invoke over the multipliers and shifts the kernel keeps in the arena's persistent part.
 /// </summary>
-internal readonly ref struct Int8Requantizer
+internal readonly ref partial struct Int8Requantizer
 {
     private readonly ReadOnlySpan<int> _multipliers, _shifts;
     private readonly int _outputOffset, _min, _max;
@@ -188,25 +188,11 @@ internal readonly ref struct Int8Requantizer
         => Apply16(Avx512F.InsertVector256(low.ToVector512Unsafe(), high, 1), r);
 
     /// <summary>
-    /// Arm64 form of <see cref="Apply8"/> for channels [channel, channel + 4). SQRDMULH is the reference's rounding
-    /// doubling high multiply exactly (saturation included). SRSHL rounds ties up rather than away from zero, so negative
-    /// values are first lowered by one when shifting right (saturating, which leaves int.MinValue exact too).
+    /// Arm64 form of <see cref="Apply8"/> for channels [channel, channel + 4), the constants made on each call (kernels
+    /// that requantize many pixels of a block make them once, <see cref="Channels4"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector128<int> Apply4(Vector128<int> x, int channel)
-    {
-        if (!AdvSimd.Arm64.IsSupported) throw new PlatformNotSupportedException();
-        Vector128<int> shift = _perTensor ? Vector128.Create(_shift) : Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_shifts), (nuint)channel);
-        Vector128<int> m = _perTensor ? Vector128.Create(_multiplier) : Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_multipliers), (nuint)channel);
-        Vector128<int> left = AdvSimd.Max(shift, Vector128<int>.Zero);
-        Vector128<int> right = AdvSimd.Min(shift, Vector128<int>.Zero);
-        x = AdvSimd.ShiftLogical(x, left);
-        Vector128<int> high = AdvSimd.MultiplyRoundedDoublingSaturateHigh(x, m);
-        Vector128<int> fixup = AdvSimd.ShiftRightArithmetic(high & right, 31);
-        Vector128<int> q = AdvSimd.ShiftArithmeticRounded(AdvSimd.AddSaturate(high, fixup), right);
-        q += Vector128.Create(_outputOffset);
-        return AdvSimd.Min(AdvSimd.Max(q, Vector128.Create(_min)), Vector128.Create(_max));
-    }
+    public Vector128<int> Apply4(Vector128<int> x, int channel) => Apply(x, Channels4(channel));
 
     /// <summary>Scalar requantization of one channel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
