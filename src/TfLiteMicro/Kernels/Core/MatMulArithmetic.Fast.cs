@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TfLiteMicro.Quantization;
 
@@ -204,40 +205,51 @@ internal static partial class MatMulArithmetic
     /// bias is in it; otherwise the bias is read from its tensor. <paramref name="row"/> holds <see cref="Int8RowBytes"/>
     /// bytes, <paramref name="sums"/> OutputDepth values.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a few calls per node: inlined, the kernel passes its spans once
     public static void FastInt8(SimdLevel level, in MatMulParameters p, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> weights,
         ReadOnlySpan<int> bias, ReadOnlySpan<int> foldedBias, scoped in Int8Requantizer requantizer, Span<byte> row, Span<int> sums,
         Span<sbyte> output)
     {
+        if (p.InputOffset != 128 && foldedBias.IsEmpty)
+        {
+            WideInt8(level, p, input, weights, bias, requantizer, row, sums, output);
+            return;
+        }
         int depth = p.AccumDepth, outputs = p.OutputDepth;
         sums = sums.Slice(0, outputs);
-        bool unsignedRow = p.InputOffset == 128 || !foldedBias.IsEmpty;
-        if (!foldedBias.IsEmpty) bias = foldedBias;
-        Span<short> wideRow = unsignedRow ? default : MemoryMarshal.Cast<byte, short>(row).Slice(0, depth);
-        Span<long> wideSums = stackalloc long[unsignedRow ? 0 : WideSumsChunk];
+        ReadOnlySpan<int> initial = foldedBias.IsEmpty ? bias : foldedBias;
+        bool noBias = initial.IsEmpty;
+        if (noBias) initial = sums;
         for (int b = 0; b < p.Batches; b++)
         {
             ReadOnlySpan<sbyte> x = input.Slice(b * depth, depth);
-            if (unsignedRow)
+            if (noBias) sums.Clear();
+            Int8Dot.ToUnsigned(x, row);
+            Int8Dot.Rows(level, row, weights, depth, outputs, initial, sums);
+            int rowAdd = p.WeightsOffset == 0 ? 0 : WeightsOffsetTerm(p, x);
+            requantizer.Apply(sums, rowAdd, output.Slice(b * outputs, outputs));
+        }
+    }
+
+    /// <summary>The 16-bit form of <see cref="FastInt8"/>: x + InputOffset widened, exact 64-bit sums by <see cref="Int16Dot"/>.</summary>
+    [SkipLocalsInit] // the wide sums are written before they are read
+    private static void WideInt8(SimdLevel level, in MatMulParameters p, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> weights,
+        ReadOnlySpan<int> bias, scoped in Int8Requantizer requantizer, Span<byte> row, Span<int> sums, Span<sbyte> output)
+    {
+        int depth = p.AccumDepth, outputs = p.OutputDepth;
+        sums = sums.Slice(0, outputs);
+        Span<short> wideRow = MemoryMarshal.Cast<byte, short>(row).Slice(0, depth);
+        Span<long> wideSums = stackalloc long[WideSumsChunk];
+        for (int b = 0; b < p.Batches; b++)
+        {
+            ReadOnlySpan<sbyte> x = input.Slice(b * depth, depth);
+            WidenWithOffset(x, p.InputOffset, wideRow);
+            for (int o0 = 0; o0 < outputs; o0 += WideSumsChunk)
             {
-                Int8Dot.ToUnsigned(x, row);
-                ReadOnlySpan<int> initial = bias;
-                if (bias.IsEmpty)
-                {
-                    sums.Clear();
-                    initial = sums;
-                }
-                Int8Dot.Rows(level, row, weights, depth, outputs, initial, sums);
-            }
-            else
-            {
-                WidenWithOffset(x, p.InputOffset, wideRow);
-                for (int o0 = 0; o0 < outputs; o0 += WideSumsChunk)
-                {
-                    int count = Math.Min(WideSumsChunk, outputs - o0);
-                    Int16Dot.Rows(level, wideRow, weights.Slice(o0 * depth), depth, count, wideSums);
-                    for (int i = 0; i < count; i++)
-                        sums[o0 + i] = unchecked((int)wideSums[i] + (bias.IsEmpty ? 0 : bias[o0 + i]));
-                }
+                int count = Math.Min(WideSumsChunk, outputs - o0);
+                Int16Dot.Rows(level, wideRow, weights.Slice(o0 * depth), depth, count, wideSums);
+                for (int i = 0; i < count; i++)
+                    sums[o0 + i] = unchecked((int)wideSums[i] + (bias.IsEmpty ? 0 : bias[o0 + i]));
             }
             int rowAdd = p.WeightsOffset == 0 ? 0 : WeightsOffsetTerm(p, x);
             requantizer.Apply(sums, rowAdd, output.Slice(b * outputs, outputs));
@@ -255,6 +267,7 @@ internal static partial class MatMulArithmetic
     }
 
     /// <summary>float32: the dot products of <see cref="FloatDot"/> (another order of additions than the reference's).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a thin loop over batches: inlined into the kernel
     public static void FastFloat(SimdLevel level, in MatMulParameters p, ReadOnlySpan<float> input, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, Span<float> output)
     {

@@ -16,10 +16,13 @@ internal static class FloatDot
     public static void Rows(SimdLevel level, ReadOnlySpan<float> row, ReadOnlySpan<float> weights, int depth, int n,
         ReadOnlySpan<float> bias, float min, float max, Span<float> output)
     {
-        if (row.Length < depth || (long)n * depth > weights.Length || output.Length < n || (!bias.IsEmpty && bias.Length < n))
+        if (depth < 0 || n < 0 || row.Length < depth || (long)n * depth > weights.Length || output.Length < n || (!bias.IsEmpty && bias.Length < n))
             throw new ArgumentException("dot product operands are too short");
         ref float x = ref MemoryMarshal.GetReference(row);
         ref float w = ref MemoryMarshal.GetReference(weights);
+        ref float y = ref MemoryMarshal.GetReference(output);
+        ref float b = ref MemoryMarshal.GetReference(bias);
+        bool hasBias = !bias.IsEmpty;
         int o = 0;
         if (level >= SimdLevel.Avx2 && Fma.IsSupported)
         {
@@ -66,10 +69,10 @@ internal static class FloatDot
                         s3 += v * Unsafe.Add(ref w3, d);
                     }
                 }
-                Finish(output, o, s0, bias, min, max);
-                Finish(output, o + 1, s1, bias, min, max);
-                Finish(output, o + 2, s2, bias, min, max);
-                Finish(output, o + 3, s3, bias, min, max);
+                Finish(ref y, o, s0, hasBias, ref b, min, max);
+                Finish(ref y, o + 1, s1, hasBias, ref b, min, max);
+                Finish(ref y, o + 2, s2, hasBias, ref b, min, max);
+                Finish(ref y, o + 3, s3, hasBias, ref b, min, max);
             }
         }
         for (; o < n; o++)
@@ -81,11 +84,12 @@ internal static class FloatDot
                 a0 += Vector128.LoadUnsafe(ref x, (nuint)d) * Vector128.LoadUnsafe(ref w0, (nuint)d);
             float s0 = Vector128.Sum(a0);
             for (; d < depth; d++) s0 += Unsafe.Add(ref x, d) * Unsafe.Add(ref w0, d);
-            Finish(output, o, s0, bias, min, max);
+            Finish(ref y, o, s0, hasBias, ref b, min, max);
         }
     }
 
+    /// <summary>Output o from its sum (o &lt; n, checked on entry to <see cref="Rows"/> for the output and the bias).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish(Span<float> output, int o, float total, ReadOnlySpan<float> bias, float min, float max)
-        => output[o] = Math.Min(Math.Max(total + (bias.IsEmpty ? 0f : bias[o]), min), max);
+    private static void Finish(ref float output, int o, float total, bool hasBias, ref float bias, float min, float max)
+        => Unsafe.Add(ref output, o) = Math.Min(Math.Max(total + (hasBias ? Unsafe.Add(ref bias, o) : 0f), min), max);
 }

@@ -30,6 +30,13 @@ internal static class Int8Dot
         ref sbyte w = ref MemoryMarshal.GetReference(weights);
         ref int init = ref MemoryMarshal.GetReference(initial);
         ref int sum = ref MemoryMarshal.GetReference(sums);
+        if (depth < 4)
+        {
+            // Shorter than the narrowest step: the vector loop would only set up lanes that stay zero.
+            for (int o = 0; o < n; o++)
+                Unsafe.Add(ref sum, o) = unchecked(Unsafe.Add(ref init, o) + Tail(ref x, ref Unsafe.Add(ref w, o * depth), 0, depth));
+            return;
+        }
         if (level >= SimdLevel.AvxVnni && AvxVnni.IsSupported && Avx2.IsSupported)
             Rows<VnniStep, Vector256<byte>, Vector256<int>>(ref x, ref w, depth, n, ref init, ref sum, 0);
         else if (level >= SimdLevel.Avx2 && Avx2.IsSupported)
@@ -69,7 +76,11 @@ internal static class Int8Dot
                 (s + Vector128.LoadUnsafe(ref Unsafe.Add(ref init, o))).StoreUnsafe(ref Unsafe.Add(ref sum, o));
                 continue;
             }
-            for (int k = 0; o + k < n; k++) Unsafe.Add(ref sum, o + k) = unchecked(Unsafe.Add(ref init, o + k) + s.GetElement(k));
+            // One to three rows left: their sums taken from fixed lanes, which stay in registers.
+            int left = n - o;
+            Unsafe.Add(ref sum, o) = unchecked(Unsafe.Add(ref init, o) + s.ToScalar());
+            if (left > 1) Unsafe.Add(ref sum, o + 1) = unchecked(Unsafe.Add(ref init, o + 1) + s.GetElement(1));
+            if (left > 2) Unsafe.Add(ref sum, o + 2) = unchecked(Unsafe.Add(ref init, o + 2) + s.GetElement(2));
         }
     }
 
@@ -114,7 +125,7 @@ internal static class Int8Dot
     private static int Tail(ref byte x, ref sbyte w, int from, int depth)
     {
         int total = 0;
-        for (int d = from; d < depth; d++) total += Unsafe.Add(ref x, d) * Unsafe.Add(ref w, d);
+        for (int d = from; d < depth; d++) total = unchecked(total + Unsafe.Add(ref x, d) * Unsafe.Add(ref w, d));
         return total;
     }
 
