@@ -61,9 +61,7 @@ internal static partial class Int8Gemm
     {
         int depth = (int)s.Depth, channels = s.OutputDepth, steps = depth / 4;
         int panelBytes = PanelBytes(level, s), stepBytes = StepBytes(level);
-        bool needsRows = NeedsRows(s);
-        Span<byte> panelScratch = arranged.IsEmpty ? scratch.Slice(0, panelBytes) : default;
-        Span<sbyte> rows = needsRows ? MemoryMarshal.Cast<byte, sbyte>(scratch.Slice(arranged.IsEmpty ? panelBytes : 0, BlockPixels * depth)) : default;
+        SplitScratch(s, arranged, scratch, panelBytes, out Span<byte> panelScratch, out Span<sbyte> rows);
 
         Span<int> segmentOffsets = stackalloc int[MaxTaps];
         int segments = Segments(s, segmentOffsets, out int segmentSteps);

@@ -328,6 +328,17 @@ internal static partial class Int8Gemm
     }
 
     /// <summary>
+    /// The caller's scratch, as the x64 and Arm64 micro-kernels use it: a block's panel first when the weights are
+    /// arranged per call, then the gathered rows of a block's pixels when the windows are not read in place.
+    /// </summary>
+    private static void SplitScratch(in Int8GemmShape s, ReadOnlySpan<byte> arranged, Span<byte> scratch, int panelBytes,
+        out Span<byte> panelScratch, out Span<sbyte> rows)
+    {
+        panelScratch = arranged.IsEmpty ? scratch.Slice(0, panelBytes) : default;
+        rows = NeedsRows(s) ? MemoryMarshal.Cast<byte, sbyte>(scratch.Slice(panelScratch.Length, BlockPixels * (int)s.Depth)) : default;
+    }
+
+    /// <summary>
     /// The panel of one block: arranged from <paramref name="weights"/> into <paramref name="panelScratch"/> now, or the
     /// block's part of <paramref name="arranged"/>. The x64 and Arm64 micro-kernels share it.
     /// </summary>
@@ -373,9 +384,7 @@ internal static partial class Int8Gemm
     {
         int depth = (int)s.Depth, channels = s.OutputDepth;
         int panelBytes = PanelBytes(level, s), stepBytes = StepBytes(level);
-        bool needsRows = NeedsRows(s);
-        Span<byte> panelScratch = arranged.IsEmpty ? scratch.Slice(0, panelBytes) : default;
-        Span<sbyte> rows = needsRows ? MemoryMarshal.Cast<byte, sbyte>(scratch.Slice(arranged.IsEmpty ? panelBytes : 0, BlockPixels * depth)) : default;
+        SplitScratch(s, arranged, scratch, panelBytes, out Span<byte> panelScratch, out Span<sbyte> rows);
 
         Span<int> segmentOffsets = stackalloc int[MaxTaps];
         int segments = Segments(s, segmentOffsets, out int segmentSteps);
