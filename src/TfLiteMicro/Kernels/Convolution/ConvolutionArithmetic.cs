@@ -54,6 +54,25 @@ internal readonly struct Int16Convolution<TBias>(int inputOffset, int min, int m
 }
 
 /// <summary>
+/// int16 activations with int8 weights and no input offset, summed in int32 and finished as
+/// <see cref="Int16Convolution{TBias}"/>. Exact where a channel's sum cannot leave int32 (<see cref="SumsFit"/>), and
+/// TFLM's own arithmetic where its sums are int32 (an int32 bias): there both wrap alike.
+/// </summary>
+internal readonly struct Int16Int32Convolution<TBias>(Int16Convolution<TBias> finish) : IConvolutionArithmetic<short, sbyte, TBias, int, short>
+    where TBias : unmanaged
+{
+    /// <summary>The most products an int32 sum holds: each is at most 2^22 in magnitude (-128 x -32768), and 511 x 2^22 &lt; 2^31.</summary>
+    public const int MaxProducts = 511;
+
+    /// <summary>Whether a channel's sum of <paramref name="products"/> int16 x int8 products always fits in int32.</summary>
+    public static bool SumsFit(int products) => products <= MaxProducts;
+
+    public int MultiplyAdd(int sum, short x, sbyte w) => unchecked(sum + w * x);
+
+    public short Finish(int sum, ReadOnlySpan<TBias> bias, int channel, ChannelRequantization scales) => finish.Finish(sum, bias, channel, scales);
+}
+
+/// <summary>
 /// The reference loops of the convolution family, each written once over <see cref="ConvolutionParameters"/> and a
 /// per-type <see cref="IConvolutionArithmetic{TInput, TFilter, TBias, TAccumulator, TOutput}"/>. Prepare's checks bound
 /// every index these loops form; the spans check them again.
@@ -125,6 +144,11 @@ internal static class ConvolutionArithmetic
         int dilationHeight = p.DilationHeight, dilationWidth = p.DilationWidth;
         int channelStride = depthwise ? 1 : p.FilterSize;
         int tapStride = depthwise ? p.OutputDepth : depth;
+        // When a filter row's taps read adjacent channel runs in both input and filter (CONV_2D, one group, no dilation
+        // across columns), the row is one run: the same products in the same order, in one call instead of one per tap.
+        bool rowIsOneRun = dilationWidth * inputDepth == depth && tapStride == depth;
+        int runsPerRow = rowIsOneRun ? Math.Min(1, fxEnd - fxStart) : fxEnd - fxStart;
+        int runLength = rowIsOneRun ? (fxEnd - fxStart) * depth : depth;
         // Channel c belongs to group c / perGroup, which reads input channels from channelBase on.
         int oc = 0;
         for (int channelBase = 0; oc < output.Length; channelBase += depth)
@@ -136,13 +160,19 @@ internal static class ConvolutionArithmetic
                 {
                     int row = (rowOrigin + dilationHeight * fy) * inputWidth + xOrigin;
                     int tapRow = oc * channelStride + fy * filterWidth * tapStride;
-                    for (int fx = fxStart; fx < fxEnd; fx++)
+                    if (default(TTapWidth).Single)
                     {
-                        int x = (row + dilationWidth * fx) * inputDepth + channelBase;
-                        int w = tapRow + fx * tapStride;
-                        sum = default(TTapWidth).Single
-                            ? arithmetic.MultiplyAdd(sum, input[x], filter[w])
-                            : Dot<TInput, TFilter, TAccumulator, TOutput, TBias, TArithmetic>(arithmetic, sum, input.Slice(x, depth), filter.Slice(w, depth));
+                        for (int fx = fxStart; fx < fxEnd; fx++)
+                            sum = arithmetic.MultiplyAdd(sum, input[(row + dilationWidth * fx) * inputDepth + channelBase], filter[tapRow + fx * tapStride]);
+                    }
+                    else
+                    {
+                        for (int fx = fxStart; fx < fxStart + runsPerRow; fx++)
+                        {
+                            int x = (row + dilationWidth * fx) * inputDepth + channelBase;
+                            int w = tapRow + fx * tapStride;
+                            sum = Dot<TInput, TFilter, TAccumulator, TOutput, TBias, TArithmetic>(arithmetic, sum, input.Slice(x, runLength), filter.Slice(w, runLength));
+                        }
                     }
                 }
                 output[oc] = arithmetic.Finish(sum, bias, oc, scales);
@@ -179,7 +209,16 @@ internal static class ConvolutionArithmetic
         where TArithmetic : struct, IConvolutionArithmetic<TInput, TFilter, TBias, TAccumulator, TOutput>
     {
         filter = filter.Slice(0, input.Length);
-        for (int i = 0; i < input.Length; i++) sum = arithmetic.MultiplyAdd(sum, input[i], filter[i]);
+        int i = 0;
+        // Four products a step, added one after another: the loop's own work shared by four, the order unchanged.
+        for (; i < input.Length - 3; i += 4)
+        {
+            sum = arithmetic.MultiplyAdd(sum, input[i], filter[i]);
+            sum = arithmetic.MultiplyAdd(sum, input[i + 1], filter[i + 1]);
+            sum = arithmetic.MultiplyAdd(sum, input[i + 2], filter[i + 2]);
+            sum = arithmetic.MultiplyAdd(sum, input[i + 3], filter[i + 3]);
+        }
+        for (; i < input.Length; i++) sum = arithmetic.MultiplyAdd(sum, input[i], filter[i]);
         return sum;
     }
 
