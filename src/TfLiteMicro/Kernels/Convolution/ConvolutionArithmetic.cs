@@ -146,7 +146,7 @@ internal static class ConvolutionArithmetic
         int tapStride = depthwise ? p.OutputDepth : depth;
         // When a filter row's taps read adjacent channel runs in both input and filter (CONV_2D, one group, no dilation
         // across columns), the row is one run: the same products in the same order, in one call instead of one per tap.
-        bool rowIsOneRun = dilationWidth * inputDepth == depth && tapStride == depth;
+        bool rowIsOneRun = (long)dilationWidth * inputDepth == depth && tapStride == depth;
         int runsPerRow = rowIsOneRun ? Math.Min(1, fxEnd - fxStart) : fxEnd - fxStart;
         int runLength = rowIsOneRun ? (fxEnd - fxStart) * depth : depth;
         // Channel c belongs to group c / perGroup, which reads input channels from channelBase on.
