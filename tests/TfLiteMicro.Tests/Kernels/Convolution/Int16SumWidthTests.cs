@@ -15,41 +15,27 @@ public class Int16SumWidthTests
 {
     private const float InputScale = 1f / 1024, FilterScale = 1f / 4096; // 2^-22 together: the output is the sum / 2^22.
 
-    public static TheoryData<int, bool, bool> Cases()
+    public static TheoryData<BuiltinOperator, TensorType, int, bool, bool> Cases()
     {
-        var data = new TheoryData<int, bool, bool>();
+        var data = new TheoryData<BuiltinOperator, TensorType, int, bool, bool>();
+        (BuiltinOperator, TensorType)[] kernels =
+            [(BuiltinOperator.Conv2D, TensorType.Int64), (BuiltinOperator.Conv2D, TensorType.Int32), (BuiltinOperator.DepthwiseConv2D, TensorType.Int64)];
+        foreach ((BuiltinOperator op, TensorType biasType) in kernels)
         foreach (int products in new[] { 9, 510, Int16Int32Convolution<long>.MaxProducts, Int16Int32Convolution<long>.MaxProducts + 1, 513, 1024 })
         foreach (bool positive in new[] { true, false })
         foreach (bool reference in new[] { true, false })
-            data.Add(products, positive, reference);
+            data.Add(op, biasType, products, positive, reference);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Conv2DWithInt64BiasSumsExactly(int products, bool positive, bool reference)
+    public void SumMatchesInt64OrWrapsInInt32AsTflm(BuiltinOperator op, TensorType biasType, int products, bool positive, bool reference)
     {
         (short x, sbyte w) = Extremes(positive);
-        short result = RunOne(BuiltinOperator.Conv2D, TensorType.Int64, products, x, w, reference);
-        Assert.Equal(Expected((long)products * (x * w)), result);
-    }
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Conv2DWithInt32BiasWrapsAsTflm(int products, bool positive, bool reference)
-    {
-        (short x, sbyte w) = Extremes(positive);
-        short result = RunOne(BuiltinOperator.Conv2D, TensorType.Int32, products, x, w, reference);
-        Assert.Equal(Expected(unchecked((int)((long)products * (x * w)))), result);
-    }
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void DepthwiseConv2DSumsExactly(int products, bool positive, bool reference)
-    {
-        (short x, sbyte w) = Extremes(positive);
-        short result = RunOne(BuiltinOperator.DepthwiseConv2D, TensorType.Int64, products, x, w, reference);
-        Assert.Equal(Expected((long)products * (x * w)), result);
+        long sum = (long)products * (x * w);
+        short result = RunOne(op, biasType, products, x, w, reference);
+        Assert.Equal(Expected(biasType == TensorType.Int32 ? unchecked((int)sum) : sum), result);
     }
 
     /// <summary>The input and weight whose product is the largest positive (2^22) or negative (-(2^22 - 128)) there is.</summary>
