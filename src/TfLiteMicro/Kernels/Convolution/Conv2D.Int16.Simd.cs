@@ -83,23 +83,26 @@ internal sealed partial class Conv2D
     private void RequantizeInt16(ReadOnlySpan<long> sums, Span<short> pixel, ChannelRequantization scales,
         ReadOnlySpan<long> bias64, ReadOnlySpan<int> bias32, bool wide)
     {
-        for (int c = 0; c < pixel.Length; c++)
+        // Everything the loop reads besides the sums in locals: the stores to the pixel would otherwise reload them.
+        ReadOnlySpan<int> multipliers = scales.Multipliers, shifts = scales.Shifts;
+        int channelStep = scales.PerTensor ? 0 : 1, min = _p.QuantizedMin, max = _p.QuantizedMax;
+        sums = sums.Slice(0, pixel.Length);
+        if (wide)
         {
-            int scaled;
-            if (wide)
+            for (int c = 0; c < sums.Length; c++)
             {
-                long acc = sums[c];
-                if (_p.HasBias) acc += bias64[c];
-                scaled = scales.Scale(acc, c);
+                long acc = sums[c] + (bias64.IsEmpty ? 0 : bias64[c]);
+                int k = c * channelStep;
+                pixel[c] = (short)Math.Min(Math.Max(FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[k], shifts[k]), min), max);
             }
-            else
-            {
-                // The reference's int32 sum wraps: the low 32 bits of the exact sum are its value.
-                int acc = unchecked((int)sums[c]);
-                if (_p.HasBias) acc = unchecked(acc + bias32[c]);
-                scaled = scales.Scale(acc, c);
-            }
-            pixel[c] = (short)Math.Min(Math.Max(scaled, _p.QuantizedMin), _p.QuantizedMax);
+            return;
+        }
+        for (int c = 0; c < sums.Length; c++)
+        {
+            // The reference's int32 sum wraps: the low 32 bits of the exact sum are its value.
+            int acc = unchecked((int)sums[c] + (bias32.IsEmpty ? 0 : bias32[c]));
+            int k = c * channelStep;
+            pixel[c] = (short)Math.Min(Math.Max(FixedPoint.MultiplyByQuantizedMultiplier(acc, multipliers[k], shifts[k]), min), max);
         }
     }
 
