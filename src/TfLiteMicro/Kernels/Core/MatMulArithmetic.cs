@@ -17,14 +17,16 @@ internal static partial class MatMulArithmetic
 
     public static void ReferenceInt8(in MatMulParameters p, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias,
         ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, Span<sbyte> output)
-        => Reference<sbyte, sbyte, int, sbyte, IntegerOutput<sbyte, sbyte, int, sbyte>>(p, input, weights, bias, multipliers, shifts, output);
+        => Reference<sbyte, sbyte, int, sbyte, IntegerOutput<sbyte, sbyte, int, sbyte, int, WrappingInt32>>(p, input, weights, bias, multipliers, shifts, output);
 
     /// <summary>int16 activations, int8 weights; the bias is int32 (<paramref name="bias32"/>) or int64 (<paramref name="bias64"/>), at most one given.</summary>
     public static void ReferenceInt16(in MatMulParameters p, ReadOnlySpan<short> input, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias32,
         ReadOnlySpan<long> bias64, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, Span<short> output)
     {
-        if (p.Int32Accumulator) Reference<short, sbyte, int, short, IntegerOutput<short, sbyte, int, short>>(p, input, weights, bias32, multipliers, shifts, output);
-        else Reference<short, sbyte, long, short, IntegerOutput<short, sbyte, long, short>>(p, input, weights, bias64, multipliers, shifts, output);
+        if (p.Int32Accumulator)
+            Reference<short, sbyte, int, short, IntegerOutput<short, sbyte, int, short, int, WrappingInt32>>(p, input, weights, bias32, multipliers, shifts, output);
+        else
+            Reference<short, sbyte, long, short, IntegerOutput<short, sbyte, long, short, long, ExactInt64>>(p, input, weights, bias64, multipliers, shifts, output);
     }
 
     /// <summary>
@@ -32,7 +34,7 @@ internal static partial class MatMulArithmetic
     /// bias and no activation beyond the output type's range.
     /// </summary>
     public static void ReferenceInt16x16(in MatMulParameters p, ReadOnlySpan<short> input, ReadOnlySpan<short> weights, Span<short> output)
-        => Reference<short, short, long, short, IntegerOutput<short, short, long, short>>(p, input, weights, default, default, default, output);
+        => Reference<short, short, long, short, IntegerOutput<short, short, long, short, long, ExactInt64>>(p, input, weights, default, default, default, output);
 
     /// <summary>
     /// The reference loops every type shares: for each batch row and each output, the output <typeparamref name="TOutputStep"/>
@@ -72,27 +74,53 @@ internal static partial class MatMulArithmetic
 
     /// <summary>
     /// The integer products, one computation for every type: each product (w + weights offset) * (x + input offset)
-    /// summed exactly in 64 bits, the bias added, requantized, offset and clamped. With an int32 bias (int8, and int16
-    /// with TFLM's 32-bit accumulator) the reference sums in int32, wrapping on overflow: the low 32 bits of the exact
-    /// sum are that wrapped sum, so it is requantized from them. Products are at most 2^32 in magnitude and a row has
-    /// fewer than 2^31 of them, so the 64-bit sum cannot overflow.
+    /// summed by <typeparamref name="TAccumulator"/> (as the reference sums for the bias type), the bias added,
+    /// requantized, offset and clamped.
     /// </summary>
-    private readonly struct IntegerOutput<TInput, TWeight, TBias, TOutput> : IReferenceOutput<TInput, TWeight, TBias, TOutput>
+    private readonly struct IntegerOutput<TInput, TWeight, TBias, TOutput, TSum, TAccumulator> : IReferenceOutput<TInput, TWeight, TBias, TOutput>
         where TInput : unmanaged where TWeight : unmanaged where TBias : unmanaged where TOutput : unmanaged
+        where TSum : struct where TAccumulator : struct, IAccumulator<TSum>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TOutput Output(in MatMulParameters p, ReadOnlySpan<TInput> row, ReadOnlySpan<TWeight> weights, ReadOnlySpan<TBias> bias,
             ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int o)
         {
-            long acc = 0;
+            TSum acc = default;
             for (int d = 0; d < row.Length; d++)
-                acc += (long)(Scalar.ToInt32(weights[d]) + p.WeightsOffset) * (Scalar.ToInt32(row[d]) + p.InputOffset);
-            if (!bias.IsEmpty) acc += Scalar.ToInt64(bias[o]);
-            int multiplier = p.MultiplierOf(multipliers, o), shift = p.ShiftOf(shifts, o);
-            int scaled = typeof(TBias) == typeof(int)
-                ? FixedPoint.MultiplyByQuantizedMultiplier(unchecked((int)acc), multiplier, shift)
-                : FixedPoint.MultiplyByQuantizedMultiplier(acc, multiplier, shift);
+                acc = default(TAccumulator).MultiplyAdd(acc, Scalar.ToInt32(weights[d]) + p.WeightsOffset, Scalar.ToInt32(row[d]) + p.InputOffset);
+            if (!bias.IsEmpty) acc = default(TAccumulator).Add(acc, Scalar.ToInt64(bias[o]));
+            int scaled = default(TAccumulator).Requantize(acc, p.MultiplierOf(multipliers, o), p.ShiftOf(shifts, o));
             return Scalar.Truncate<TOutput>(Math.Min(Math.Max(scaled + p.OutputOffset, p.ActivationMin), p.ActivationMax));
         }
+    }
+
+    /// <summary>How the reference sums a row's integer products and its bias.</summary>
+    private interface IAccumulator<TSum>
+    {
+        TSum MultiplyAdd(TSum sum, int w, int x);
+
+        TSum Add(TSum sum, long bias);
+
+        int Requantize(TSum sum, int multiplier, int shift);
+    }
+
+    /// <summary>TFLM's 32-bit accumulator (with an int32 bias): sums that wrap on overflow.</summary>
+    private readonly struct WrappingInt32 : IAccumulator<int>
+    {
+        public int MultiplyAdd(int sum, int w, int x) => unchecked(sum + w * x);
+
+        public int Add(int sum, long bias) => unchecked(sum + (int)bias);
+
+        public int Requantize(int sum, int multiplier, int shift) => FixedPoint.MultiplyByQuantizedMultiplier(sum, multiplier, shift);
+    }
+
+    /// <summary>The 64-bit accumulator (an int64 bias, int16 weights): exact sums.</summary>
+    private readonly struct ExactInt64 : IAccumulator<long>
+    {
+        public long MultiplyAdd(long sum, int w, int x) => sum + (long)w * x;
+
+        public long Add(long sum, long bias) => sum + bias;
+
+        public int Requantize(long sum, int multiplier, int shift) => FixedPoint.MultiplyByQuantizedMultiplier(sum, multiplier, shift);
     }
 }
