@@ -14,7 +14,15 @@ public readonly ref struct InvokeContext
     private readonly Span<byte> _arena;
     private readonly InterpreterGraph _graph;
     private readonly MicroInterpreter _interpreter;
-    private readonly int _node, _tensors, _inputCount, _outputCount;
+    // Pairs of ints are kept as one long each: the caller builds the context on its stack and copies it into the call's
+    // arguments eight bytes at a time, and a read of eight bytes written as two halves stalls until both are in the cache.
+    private readonly long _nodeAndTensors, _inputsAndOutputs;
+
+    /// <summary>The node's number across subgraphs.</summary>
+    private int Node => (int)(_nodeAndTensors >> 32);
+
+    /// <summary>Where the node's input, output and intermediate ids start in the graph's tensor id table.</summary>
+    private int FirstTensor => (int)_nodeAndTensors;
 
     internal InvokeContext(MicroInterpreter interpreter, int node, Span<byte> arena)
         : this(interpreter, interpreter.Graph, node, interpreter.Graph.Nodes[node], arena)
@@ -26,21 +34,19 @@ public readonly ref struct InvokeContext
     {
         _interpreter = interpreter;
         _graph = graph;
-        _node = node;
-        _tensors = record.Tensors;
-        _inputCount = record.InputCount;
-        _outputCount = record.OutputCount;
+        _nodeAndTensors = (long)node << 32 | (uint)record.Tensors;
+        _inputsAndOutputs = (long)record.OutputCount << 32 | (uint)record.InputCount;
         _arena = arena;
     }
 
     /// <summary>Number of inputs, omitted optional ones included.</summary>
-    public int InputCount => _inputCount;
+    public int InputCount => (int)_inputsAndOutputs;
 
     /// <summary>Number of outputs.</summary>
-    public int OutputCount => _outputCount;
+    public int OutputCount => (int)(_inputsAndOutputs >> 32);
 
     /// <summary>Whether input <paramref name="index"/> exists and is not an omitted optional input.</summary>
-    public bool HasInput(int index) => (uint)index < (uint)_inputCount && _graph.NodeTensors[_tensors + index] >= 0;
+    public bool HasInput(int index) => (uint)index < (uint)InputCount && _graph.NodeTensors[FirstTensor + index] >= 0;
 
     /// <summary>The element type of input <paramref name="index"/>.</summary>
     public TensorType InputType(int index) => _graph.Tensors[InputId(index)].Type;
@@ -60,7 +66,7 @@ public readonly ref struct InvokeContext
     /// <summary>The bytes of intermediate tensor <paramref name="index"/>.</summary>
     public Span<T> Intermediate<T>(int index) where T : unmanaged
     {
-        ref NodeRecord node = ref _graph.Nodes[_node];
+        ref NodeRecord node = ref _graph.Nodes[Node];
         int id = (uint)index < (uint)node.IntermediateCount ? _graph.NodeTensors[node.Tensors + node.InputCount + node.OutputCount + index] : -1;
         return MemoryMarshal.Cast<byte, T>(ArenaBytes(id >= 0 ? id : throw Missing("intermediate tensor", index, node.IntermediateCount)));
     }
@@ -68,7 +74,7 @@ public readonly ref struct InvokeContext
     /// <summary>The scratch buffer with the handle <see cref="PrepareContext.RequestScratch"/> returned.</summary>
     public Span<T> Scratch<T>(int handle) where T : unmanaged
     {
-        ref NodeRecord node = ref _graph.Nodes[_node];
+        ref NodeRecord node = ref _graph.Nodes[Node];
         if ((uint)handle >= (uint)node.ScratchCount) throw NotAskedFor("scratch", handle, node.ScratchCount);
         BufferRecord buffer = _graph.Scratch[node.Scratch + handle];
         return MemoryMarshal.Cast<byte, T>(_arena.Slice(buffer.Offset, buffer.Size));
@@ -77,7 +83,7 @@ public readonly ref struct InvokeContext
     /// <summary>The persistent buffer with the handle <see cref="PrepareContext.AllocatePersistent"/> returned.</summary>
     public Span<T> Persistent<T>(int handle) where T : unmanaged
     {
-        ref NodeRecord node = ref _graph.Nodes[_node];
+        ref NodeRecord node = ref _graph.Nodes[Node];
         if ((uint)handle >= (uint)node.PersistentCount) throw NotAskedFor("persistent", handle, node.PersistentCount);
         BufferRecord buffer = _graph.Persistent[node.Persistent + handle];
         return MemoryMarshal.Cast<byte, T>(_arena.Slice(buffer.Offset, buffer.Size));
@@ -92,7 +98,7 @@ public readonly ref struct InvokeContext
         // A compressed constant is decompressed by its first read in an Invoke: that read happens here, not in the parts.
         for (int i = 0; i < InputCount; i++)
             if (HasInput(i)) TensorData(InputId(i));
-        _interpreter.RunParts(_node, kernel, parts, _arena);
+        _interpreter.RunParts(Node, kernel, parts, _arena);
     }
 
     /// <summary>Runs another subgraph to completion (control-flow ops).</summary>
@@ -116,22 +122,22 @@ public readonly ref struct InvokeContext
     public void AbortInvoke() => _interpreter.AbortInvoke();
 
     /// <summary>An exception that names this node, for the kernel to throw on bad data.</summary>
-    public KernelException Error(string message) => new($"{_graph.Describe(_node)}: {message}");
+    public KernelException Error(string message) => new($"{_graph.Describe(Node)}: {message}");
 
     /// <summary>The id (number across subgraphs) of input <paramref name="index"/>, for control-flow ops.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int InputId(int index)
     {
-        int id = (uint)index < (uint)_inputCount ? _graph.NodeTensors[_tensors + index] : -1;
-        return id >= 0 ? id : throw Missing("input", index, _inputCount);
+        int id = (uint)index < (uint)InputCount ? _graph.NodeTensors[FirstTensor + index] : -1;
+        return id >= 0 ? id : throw Missing("input", index, InputCount);
     }
 
     /// <summary>The id of output <paramref name="index"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int OutputId(int index)
     {
-        int id = (uint)index < (uint)_outputCount ? _graph.NodeTensors[_tensors + _inputCount + index] : -1;
-        return id >= 0 ? id : throw Missing("output", index, _outputCount);
+        int id = (uint)index < (uint)OutputCount ? _graph.NodeTensors[FirstTensor + InputCount + index] : -1;
+        return id >= 0 ? id : throw Missing("output", index, OutputCount);
     }
 
     /// <summary>
@@ -157,7 +163,7 @@ public readonly ref struct InvokeContext
     // Compressed constants and tensors in decompression memory are read out of line, so that the accessors stay small.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ReadOnlySpan<byte> DecompressedOrInRegion(int id)
-        => _graph.Tensors[id].IsConstant ? _interpreter.Decompressed(_node, id, _arena) : _interpreter.RegionBytes(id);
+        => _graph.Tensors[id].IsConstant ? _interpreter.Decompressed(Node, id, _arena) : _interpreter.RegionBytes(id);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private Span<byte> WritableInRegion(int id) => _graph.Tensors[id].IsConstant ? throw ConstantWritten(id) : _interpreter.RegionBytes(id);

@@ -72,7 +72,8 @@ public sealed partial class MicroInterpreter
     /// </summary>
     private void BeginDecodeEpoch()
     {
-        Graph.Compression?.NextEpoch();
+        if (Graph.Compression is not { } compression) return;
+        compression.NextEpoch();
         _decompressionProfiler = Options.Profiler as IDecompressionProfiler;
     }
 

@@ -298,30 +298,55 @@ public sealed partial class MicroInterpreter : IDisposable
     internal void InvokeSubgraph(int subgraph)
     {
         InterpreterGraph graph = Graph;
-        if ((uint)subgraph >= (uint)graph.SubgraphCount)
-            throw new KernelException($"subgraph {subgraph} does not exist ({graph.SubgraphCount} subgraphs)");
+        if ((uint)subgraph >= (uint)graph.SubgraphCount) throw NoSuchSubgraph(graph, subgraph);
         // Control-flow operators run their subgraphs through this method: the nesting is bounded here, so a
         // chain of subgraphs in a model ends with an error instead of overflowing the thread's stack.
-        if (_depth >= Options.MaxSubgraphDepth)
-            throw new KernelException($"subgraph {subgraph}: control-flow operators nest subgraphs more than {Options.MaxSubgraphDepth} deep (InterpreterOptions.MaxSubgraphDepth)");
+        if (_depth >= Options.MaxSubgraphDepth) throw NestedTooDeep(subgraph);
         _cancellation.ThrowIfCancellationRequested();
         _depth++;
-        NodeRecord[] nodes = graph.Nodes;
-        int first = graph.NodeStart(subgraph), count = graph.NodeCount(subgraph);
-        Span<byte> arena = _arena.Span;
-        IInvokeProfiler? profiler = Options.Profiler;
-        for (int i = 0; i < count; i++)
-        {
-            int node = first + i;
-            ref NodeRecord record = ref nodes[node];
-            _cancellation.ThrowIfCancellationRequested();
-            profiler?.BeginOperator(subgraph, i, graph.Code(node));
-            if (!record.ProducesNothing) record.Kernel.Invoke(new InvokeContext(this, graph, node, record, arena));
-            profiler?.EndOperator(subgraph, i, graph.Code(node));
-            if (LastInvokeAborted) break;
-        }
+        int first = graph.NodeStart(subgraph), end = first + graph.NodeCount(subgraph);
+        if (Options.Profiler is null && !_cancellation.CanBeCanceled) RunNodes(graph, first, end);
+        else RunNodesObserved(graph, subgraph, first, end);
         _depth--;
     }
+
+    /// <summary>Nodes [first, end) with nothing to tell and nothing to check between them: the loop of every plain Invoke.</summary>
+    private void RunNodes(InterpreterGraph graph, int first, int end)
+    {
+        NodeRecord[] nodes = graph.Nodes;
+        Span<byte> arena = _arena.Span;
+        for (int node = first; node < end; node++)
+        {
+            ref NodeRecord record = ref nodes[node];
+            if (!record.ProducesNothing) record.Kernel.Invoke(new InvokeContext(this, graph, node, record, arena));
+            if (LastInvokeAborted) break;
+        }
+    }
+
+    /// <summary>Nodes [first, end) with the profiler told of each and the cancellation token checked before each.</summary>
+    private void RunNodesObserved(InterpreterGraph graph, int subgraph, int first, int end)
+    {
+        NodeRecord[] nodes = graph.Nodes;
+        Span<byte> arena = _arena.Span;
+        IInvokeProfiler? profiler = Options.Profiler;
+        for (int node = first; node < end; node++)
+        {
+            ref NodeRecord record = ref nodes[node];
+            _cancellation.ThrowIfCancellationRequested();
+            profiler?.BeginOperator(subgraph, node - first, graph.Code(node));
+            if (!record.ProducesNothing) record.Kernel.Invoke(new InvokeContext(this, graph, node, record, arena));
+            profiler?.EndOperator(subgraph, node - first, graph.Code(node));
+            if (LastInvokeAborted) break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static KernelException NoSuchSubgraph(InterpreterGraph graph, int subgraph)
+        => new($"subgraph {subgraph} does not exist ({graph.SubgraphCount} subgraphs)");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private KernelException NestedTooDeep(int subgraph)
+        => new($"subgraph {subgraph}: control-flow operators nest subgraphs more than {Options.MaxSubgraphDepth} deep (InterpreterOptions.MaxSubgraphDepth)");
 
     /// <summary>Sets every variable tensor back to its initial value (zero, or the zero point for int8), as TFLM does.</summary>
     public void Reset()

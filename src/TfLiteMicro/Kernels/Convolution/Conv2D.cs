@@ -50,12 +50,16 @@ internal sealed partial class Conv2D : IKernel
             case Mode.Int16Accumulate64 or Mode.Int16Accumulate32 when _int16Optimized:
                 RunInt16Optimized(context);
                 break;
+            case Mode.Int16Accumulate64 when Int16Int32Convolution<long>.SumsFit(_p.FilterSize):
+                ConvolutionArithmetic.Convolve<short, sbyte, long, int, short, Int16Int32Convolution<long>>(_p, new(new(0, _p.QuantizedMin, _p.QuantizedMax, wrap32: false)),
+                    context.Input<short>(0), context.Input<sbyte>(1), _p.HasBias ? context.Input<long>(2) : default, _p.Requantization(context), context.Output<short>(0));
+                break;
             case Mode.Int16Accumulate64:
                 ConvolutionArithmetic.Convolve<short, sbyte, long, long, short, Int16Convolution<long>>(_p, new(0, _p.QuantizedMin, _p.QuantizedMax, wrap32: false),
                     context.Input<short>(0), context.Input<sbyte>(1), _p.HasBias ? context.Input<long>(2) : default, _p.Requantization(context), context.Output<short>(0));
                 break;
             case Mode.Int16Accumulate32:
-                ConvolutionArithmetic.Convolve<short, sbyte, int, long, short, Int16Convolution<int>>(_p, new(0, _p.QuantizedMin, _p.QuantizedMax, wrap32: true),
+                ConvolutionArithmetic.Convolve<short, sbyte, int, int, short, Int16Int32Convolution<int>>(_p, new(new(0, _p.QuantizedMin, _p.QuantizedMax, wrap32: true)),
                     context.Input<short>(0), context.Input<sbyte>(1), _p.HasBias ? context.Input<int>(2) : default, _p.Requantization(context), context.Output<short>(0));
                 break;
         }

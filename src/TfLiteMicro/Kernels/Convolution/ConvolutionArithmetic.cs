@@ -54,6 +54,25 @@ internal readonly struct Int16Convolution<TBias>(int inputOffset, int min, int m
 }
 
 /// <summary>
+/// int16 activations with int8 weights and no input offset, summed in int32 and finished as
+/// <see cref="Int16Convolution{TBias}"/>. Exact where a channel's sum cannot leave int32 (<see cref="SumsFit"/>), and
+/// TFLM's own arithmetic where its sums are int32 (an int32 bias): there both wrap alike.
+/// </summary>
+internal readonly struct Int16Int32Convolution<TBias>(Int16Convolution<TBias> finish) : IConvolutionArithmetic<short, sbyte, TBias, int, short>
+    where TBias : unmanaged
+{
+    /// <summary>The most products an int32 sum holds: each is at most 2^22 in magnitude (-128 x -32768), and 511 x 2^22 &lt; 2^31.</summary>
+    public const int MaxProducts = 511;
+
+    /// <summary>Whether a channel's sum of <paramref name="products"/> int16 x int8 products always fits in int32.</summary>
+    public static bool SumsFit(int products) => products <= MaxProducts;
+
+    public int MultiplyAdd(int sum, short x, sbyte w) => unchecked(sum + w * x);
+
+    public short Finish(int sum, ReadOnlySpan<TBias> bias, int channel, ChannelRequantization scales) => finish.Finish(sum, bias, channel, scales);
+}
+
+/// <summary>
 /// The reference loops of the convolution family, each written once over <see cref="ConvolutionParameters"/> and a
 /// per-type <see cref="IConvolutionArithmetic{TInput, TFilter, TBias, TAccumulator, TOutput}"/>. Prepare's checks bound
 /// every index these loops form; the spans check them again.
@@ -67,8 +86,10 @@ internal static class ConvolutionArithmetic
     /// </summary>
     public static void Convolve<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic>(in ConvolutionParameters p, TArithmetic arithmetic,
         ReadOnlySpan<TInput> input, ReadOnlySpan<TFilter> filter, ReadOnlySpan<TBias> bias, ChannelRequantization scales, Span<TOutput> output)
+        where TAccumulator : unmanaged
         where TArithmetic : struct, IConvolutionArithmetic<TInput, TFilter, TBias, TAccumulator, TOutput>
     {
+        Span<TAccumulator> block = p.FilterDepth == 1 ? stackalloc TAccumulator[ChannelBlock] : default;
         int o = 0;
         for (int b = 0; b < p.Batches; b++)
         {
@@ -84,12 +105,12 @@ internal static class ConvolutionArithmetic
                     int rowOrigin = b * p.InputHeight + yOrigin;
                     if (p.FilterDepth == 1)
                     {
-                        Pixel<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic, OneChannel>(p, arithmetic, input, filter, bias, scales,
-                            pixel, rowOrigin, xOrigin, fyStart, fyEnd, fxStart, fxEnd);
+                        OneChannelPixel<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic>(p, arithmetic, input, filter, bias, scales,
+                            pixel, block, rowOrigin, xOrigin, fyStart, fyEnd, fxStart, fxEnd);
                     }
                     else
                     {
-                        Pixel<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic, ChannelRun>(p, arithmetic, input, filter, bias, scales,
+                        Pixel<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic>(p, arithmetic, input, filter, bias, scales,
                             pixel, rowOrigin, xOrigin, fyStart, fyEnd, fxStart, fxEnd);
                     }
                     o += p.OutputDepth;
@@ -111,20 +132,26 @@ internal static class ConvolutionArithmetic
 
     /// <summary>
     /// Every output channel of one output pixel, whose window starts at input row <paramref name="rowOrigin"/> (batch
-    /// rows included) and column <paramref name="xOrigin"/>. Out of line, so that its loops keep their indices in registers.
+    /// rows included) and column <paramref name="xOrigin"/>, when each filter tap reads a run of input channels; one
+    /// channel's sum at a time, each run summed by <see cref="Dot"/>. Out of line, so that its loops keep their indices
+    /// in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Pixel<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic, TTapWidth>(in ConvolutionParameters p, TArithmetic arithmetic,
+    private static void Pixel<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic>(in ConvolutionParameters p, TArithmetic arithmetic,
         ReadOnlySpan<TInput> input, ReadOnlySpan<TFilter> filter, ReadOnlySpan<TBias> bias, ChannelRequantization scales, Span<TOutput> output,
         int rowOrigin, int xOrigin, int fyStart, int fyEnd, int fxStart, int fxEnd)
         where TArithmetic : struct, IConvolutionArithmetic<TInput, TFilter, TBias, TAccumulator, TOutput>
-        where TTapWidth : struct, ITapWidth
     {
         bool depthwise = p.Kind == ConvolutionKind.Depthwise;
         int inputWidth = p.InputWidth, inputDepth = p.InputDepth, filterWidth = p.FilterWidth, depth = p.FilterDepth, perGroup = p.ChannelsPerGroup;
         int dilationHeight = p.DilationHeight, dilationWidth = p.DilationWidth;
         int channelStride = depthwise ? 1 : p.FilterSize;
         int tapStride = depthwise ? p.OutputDepth : depth;
+        // When a filter row's taps read adjacent channel runs in both input and filter (CONV_2D, one group, no dilation
+        // across columns), the row is one run: the same products in the same order, in one call instead of one per tap.
+        bool rowIsOneRun = (long)dilationWidth * inputDepth == depth && tapStride == depth;
+        int runsPerRow = rowIsOneRun ? Math.Min(1, fxEnd - fxStart) : fxEnd - fxStart;
+        int runLength = rowIsOneRun ? (fxEnd - fxStart) * depth : depth;
         // Channel c belongs to group c / perGroup, which reads input channels from channelBase on.
         int oc = 0;
         for (int channelBase = 0; oc < output.Length; channelBase += depth)
@@ -136,13 +163,11 @@ internal static class ConvolutionArithmetic
                 {
                     int row = (rowOrigin + dilationHeight * fy) * inputWidth + xOrigin;
                     int tapRow = oc * channelStride + fy * filterWidth * tapStride;
-                    for (int fx = fxStart; fx < fxEnd; fx++)
+                    for (int fx = fxStart; fx < fxStart + runsPerRow; fx++)
                     {
                         int x = (row + dilationWidth * fx) * inputDepth + channelBase;
                         int w = tapRow + fx * tapStride;
-                        sum = default(TTapWidth).Single
-                            ? arithmetic.MultiplyAdd(sum, input[x], filter[w])
-                            : Dot<TInput, TFilter, TAccumulator, TOutput, TBias, TArithmetic>(arithmetic, sum, input.Slice(x, depth), filter.Slice(w, depth));
+                        sum = Dot<TInput, TFilter, TAccumulator, TOutput, TBias, TArithmetic>(arithmetic, sum, input.Slice(x, runLength), filter.Slice(w, runLength));
                     }
                 }
                 output[oc] = arithmetic.Finish(sum, bias, oc, scales);
@@ -150,23 +175,52 @@ internal static class ConvolutionArithmetic
         }
     }
 
+    /// <summary>How many output channels' sums <see cref="OneChannelPixel"/> keeps at once (on the stack).</summary>
+    private const int ChannelBlock = 64;
+
     /// <summary>
-    /// Whether a filter tap reads one input channel (DEPTHWISE_CONV_2D, CONV_2D of one channel per group) or a run of
-    /// them: a constant in each form of <see cref="Pixel"/>, so that the one-channel form has no call in its loop.
+    /// <see cref="Pixel"/> when each filter tap reads one input channel (DEPTHWISE_CONV_2D, CONV_2D of one channel per
+    /// group): output channel c reads input channel c / ChannelsPerGroup. A tap's weights for consecutive channels are
+    /// adjacent in a depthwise filter, so the innermost loop runs over a block of channels for one tap, their sums held in
+    /// <paramref name="sums"/>; each channel's sum still adds its taps in the reference's order (rows, then columns).
     /// </summary>
-    private interface ITapWidth
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void OneChannelPixel<TInput, TFilter, TBias, TAccumulator, TOutput, TArithmetic>(in ConvolutionParameters p, TArithmetic arithmetic,
+        ReadOnlySpan<TInput> input, ReadOnlySpan<TFilter> filter, ReadOnlySpan<TBias> bias, ChannelRequantization scales, Span<TOutput> output,
+        Span<TAccumulator> sums, int rowOrigin, int xOrigin, int fyStart, int fyEnd, int fxStart, int fxEnd)
+        where TArithmetic : struct, IConvolutionArithmetic<TInput, TFilter, TBias, TAccumulator, TOutput>
     {
-        bool Single { get; }
-    }
-
-    private readonly struct OneChannel : ITapWidth
-    {
-        public bool Single => true;
-    }
-
-    private readonly struct ChannelRun : ITapWidth
-    {
-        public bool Single => false;
+        int inputWidth = p.InputWidth, inputDepth = p.InputDepth, filterWidth = p.FilterWidth, perGroup = p.ChannelsPerGroup;
+        int dilationHeight = p.DilationHeight, dilationWidth = p.DilationWidth;
+        bool depthwise = p.Kind == ConvolutionKind.Depthwise;
+        int channelStride = depthwise ? 1 : p.FilterSize;
+        int tapStride = depthwise ? p.OutputDepth : 1;
+        for (int first = 0; first < output.Length; first += sums.Length)
+        {
+            Span<TAccumulator> block = sums.Slice(0, Math.Min(sums.Length, output.Length - first));
+            block.Clear();
+            // The block's first channel reads input channel firstInput, as the phase-th of that input channel's outputs.
+            int firstInput = first / perGroup, firstPhase = first - firstInput * perGroup;
+            for (int fy = fyStart; fy < fyEnd; fy++)
+            {
+                int row = (rowOrigin + dilationHeight * fy) * inputWidth + xOrigin;
+                for (int fx = fxStart; fx < fxEnd; fx++)
+                {
+                    int x = (row + dilationWidth * fx) * inputDepth + firstInput;
+                    int w = first * channelStride + (fy * filterWidth + fx) * tapStride;
+                    for (int k = 0, phase = firstPhase; k < block.Length; k++, w += channelStride)
+                    {
+                        block[k] = arithmetic.MultiplyAdd(block[k], input[x], filter[w]);
+                        if (++phase == perGroup)
+                        {
+                            phase = 0;
+                            x++;
+                        }
+                    }
+                }
+            }
+            for (int k = 0; k < block.Length; k++) output[first + k] = arithmetic.Finish(block[k], bias, first + k, scales);
+        }
     }
 
     /// <summary>
@@ -179,7 +233,16 @@ internal static class ConvolutionArithmetic
         where TArithmetic : struct, IConvolutionArithmetic<TInput, TFilter, TBias, TAccumulator, TOutput>
     {
         filter = filter.Slice(0, input.Length);
-        for (int i = 0; i < input.Length; i++) sum = arithmetic.MultiplyAdd(sum, input[i], filter[i]);
+        int i = 0;
+        // Four products a step, added one after another: the loop's own work shared by four, the order unchanged.
+        for (; i < input.Length - 3; i += 4)
+        {
+            sum = arithmetic.MultiplyAdd(sum, input[i], filter[i]);
+            sum = arithmetic.MultiplyAdd(sum, input[i + 1], filter[i + 1]);
+            sum = arithmetic.MultiplyAdd(sum, input[i + 2], filter[i + 2]);
+            sum = arithmetic.MultiplyAdd(sum, input[i + 3], filter[i + 3]);
+        }
+        for (; i < input.Length; i++) sum = arithmetic.MultiplyAdd(sum, input[i], filter[i]);
         return sum;
     }
 

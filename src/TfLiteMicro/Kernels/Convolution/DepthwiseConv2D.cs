@@ -36,6 +36,10 @@ internal sealed partial class DepthwiseConv2D : IKernel
                 ConvolutionArithmetic.Convolve<sbyte, sbyte, int, int, sbyte, Int8Convolution>(_p, new(_p.InputOffset, _p.OutputOffset, _p.QuantizedMin, _p.QuantizedMax),
                     context.Input<sbyte>(0), _p.Int8Filter(context), _p.HasBias ? context.Input<int>(2) : default, _p.Requantization(context), context.Output<sbyte>(0));
                 break;
+            case TensorType.Int16 when Int16Int32Convolution<long>.SumsFit(_p.FilterSize):
+                ConvolutionArithmetic.Convolve<short, sbyte, long, int, short, Int16Int32Convolution<long>>(_p, new(new(0, _p.QuantizedMin, _p.QuantizedMax, wrap32: false)),
+                    context.Input<short>(0), context.Input<sbyte>(1), _p.HasBias ? context.Input<long>(2) : default, _p.Requantization(context), context.Output<short>(0));
+                break;
             default:
                 ConvolutionArithmetic.Convolve<short, sbyte, long, long, short, Int16Convolution<long>>(_p, new(0, _p.QuantizedMin, _p.QuantizedMax, wrap32: false),
                     context.Input<short>(0), context.Input<sbyte>(1), _p.HasBias ? context.Input<long>(2) : default, _p.Requantization(context), context.Output<short>(0));

@@ -16,11 +16,32 @@ internal sealed class FullyConnected : IKernel
     private TensorType _inputType, _biasType;
     private bool _hasBias, _int4Weights;
     private SimdLevel _level;
-    private bool _fast, _requantizeVector;
+    private bool _requantizeVector;
+    private Route _route;
     private int _unpackedWeightsScratch = -1, _rowScratch = -1, _sumScratch = -1, _int16RowSumsHandle = -1, _foldedBiasHandle = -1;
     // int8 with several rows: the GEMM core (MatMulArithmetic.Int8Product), its weights arranged once when asked for.
-    private bool _gemm;
     private int _arrangedHandle = -1;
+    private bool _small;
+
+    /// <summary>The activation row and sums of a layer small enough to keep them in the kernel's own stack frame.</summary>
+    private unsafe struct SmallLayerBuffers
+    {
+        public const int RowBytes = 512, SumCount = 256;
+        public fixed byte Row[RowBytes];
+        public fixed int Sums[SumCount];
+    }
+
+    /// <summary>The arithmetic Invoke runs, chosen once in Prepare.</summary>
+    private enum Route : byte
+    {
+        FloatReference,
+        Float,
+        Int8Reference,
+        Int8Dot,
+        Int8Gemm,
+        Int16Reference,
+        Int16,
+    }
 
     public void Prepare(PrepareContext context)
     {
@@ -83,18 +104,23 @@ internal sealed class FullyConnected : IKernel
     private void PrepareFastPath(PrepareContext context, Tensor weights, Tensor? bias)
     {
         _level = Simd.For(context);
-        _fast = false;
+        _route = _inputType switch
+        {
+            TensorType.Float32 => Route.FloatReference,
+            TensorType.Int8 => Route.Int8Reference,
+            _ => Route.Int16Reference,
+        };
         if (_level == SimdLevel.Reference) return;
         MatMulParameters p = _parameters;
         switch (_inputType)
         {
             case TensorType.Float32:
-                _fast = true;
+                _route = Route.Float;
                 break;
             case TensorType.Int8:
                 _requantizeVector = p.ScalesVectorizable && Int8Requantizer.CanVectorize(_level, [], []);
-                _fast = true;
-                if (PrepareGemm(context, weights)) break;
+                _route = PrepareGemm(context, weights) ? Route.Int8Gemm : Route.Int8Dot;
+                if (_route == Route.Int8Gemm) break;
                 // Where the 8-bit dot products (VNNI, Arm's dot product) are about twice as fast as the 16-bit ones, an input
                 // zero point other than -128 keeps the folded bias: 4 bytes per output channel of the persistent part.
                 _foldedBiasHandle = -1;
@@ -107,6 +133,7 @@ internal sealed class FullyConnected : IKernel
                 }
                 // Small buffers live on the stack in Invoke, so the arena is no larger than with the reference kernels.
                 int rowBytes = MatMulArithmetic.Int8RowBytes(p);
+                _small = rowBytes <= SmallLayerBuffers.RowBytes && p.OutputDepth <= SmallLayerBuffers.SumCount;
                 _rowScratch = rowBytes > Int8Dot.StackRowBytes ? context.RequestScratch(rowBytes) : -1;
                 _sumScratch = p.OutputDepth > Int8Dot.StackSums ? context.RequestScratch(p.OutputDepth * sizeof(int)) : -1;
                 break;
@@ -122,7 +149,7 @@ internal sealed class FullyConnected : IKernel
                     _int16RowSumsHandle = context.AllocatePersistent<int>(Int8Dot.RowSums(weights.AsReadOnlySpan<sbyte>(), p.AccumDepth, p.OutputDepth));
                 }
                 _sumScratch = p.OutputDepth > Int16Dot.StackSums ? context.RequestScratch(2 * p.OutputDepth * sizeof(long)) : -1;
-                _fast = true;
+                _route = Route.Int16;
                 break;
         }
     }
@@ -136,8 +163,7 @@ internal sealed class FullyConnected : IKernel
         MatMulParameters p = _parameters;
         bool arrangeOnce = context.PrearrangeWeights && weights.IsConstant && MatMulArithmetic.ArrangedBytes(_level, p) <= int.MaxValue
                            && weights.AsReadOnlySpan<byte>().Length >= (_int4Weights ? ((long)p.OutputDepth * p.AccumDepth + 1) / 2 : (long)p.OutputDepth * p.AccumDepth);
-        _gemm = MatMulArithmetic.UsesGemm(_level, p, _requantizeVector, arrangeOnce, MatMulArithmetic.GemmStackBytes);
-        if (!_gemm) return false;
+        if (!MatMulArithmetic.UsesGemm(_level, p, _requantizeVector, arrangeOnce, MatMulArithmetic.GemmStackBytes)) return false;
         if (arrangeOnce)
         {
             ReadOnlySpan<sbyte> values = weights.AsReadOnlySpan<sbyte>();
@@ -154,14 +180,17 @@ internal sealed class FullyConnected : IKernel
         return true;
     }
 
-    // One small method per type: the tensor accessors inline into each, and a node pays only for its own path.
+    // One small method per route: the tensor accessors inline into each, and a node pays only for its own path.
     public void Invoke(InvokeContext context)
     {
-        switch (_inputType)
+        switch (_route)
         {
-            case TensorType.Float32: InvokeFloat(context); break;
-            case TensorType.Int8: InvokeInt8(context); break;
-            default: InvokeInt16(context); break;
+            case Route.Int8Dot: InvokeInt8Dot(context); break;
+            case Route.Float: InvokeFloat(context, fast: true); break;
+            case Route.Int8Gemm: InvokeInt8Gemm(context); break;
+            case Route.Int8Reference: InvokeInt8Reference(context); break;
+            case Route.FloatReference: InvokeFloat(context, fast: false); break;
+            default: InvokeInt16(context, fast: _route == Route.Int16); break;
         }
     }
 
@@ -174,53 +203,85 @@ internal sealed class FullyConnected : IKernel
         output = context.Output<T>(0);
     }
 
-    private void InvokeFloat(in InvokeContext context)
+    private void InvokeFloat(in InvokeContext context, bool fast)
     {
         ref readonly MatMulParameters p = ref _parameters;
         Operands(context, out ReadOnlySpan<float> input, out ReadOnlySpan<float> weights, out Span<float> output);
         ReadOnlySpan<float> bias = _hasBias ? context.Input<float>(BiasIndex) : default;
-        if (_fast) MatMulArithmetic.FastFloat(_level, p, input, weights, bias, output);
+        if (fast) MatMulArithmetic.FastFloat(_level, p, input, weights, bias, output);
         else MatMulArithmetic.ReferenceFloat(p, input, weights, bias, output);
     }
 
-    [System.Runtime.CompilerServices.SkipLocalsInit] // the panel, row and sums are written before they are read
-    private void InvokeInt8(in InvokeContext context)
+    /// <summary>The int8 operands, packed int4 weights unpacked into the node's scratch (unless arranged once for the GEMM).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void Int8Operands(in InvokeContext context, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<sbyte> weights,
+        out ReadOnlySpan<int> bias, out Span<sbyte> output)
+    {
+        Operands(context, out input, out weights, out output);
+        bias = _hasBias ? context.Input<int>(BiasIndex) : default;
+        if (_int4Weights && _arrangedHandle < 0) weights = UnpackInt4(context, weights);
+    }
+
+    private Span<sbyte> UnpackInt4(in InvokeContext context, ReadOnlySpan<sbyte> packed)
+    {
+        Span<sbyte> unpacked = context.Scratch<sbyte>(_unpackedWeightsScratch);
+        Int4.Unpack(packed, unpacked);
+        return unpacked;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private Int8Requantizer Requantizer(in InvokeContext context)
     {
         ref readonly MatMulParameters p = ref _parameters;
-        Operands(context, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<sbyte> weights, out Span<sbyte> output);
-        ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(BiasIndex) : default;
-        if (_int4Weights && _arrangedHandle < 0)
-        {
-            Span<sbyte> unpacked = context.Scratch<sbyte>(_unpackedWeightsScratch);
-            Int4.Unpack(weights, unpacked);
-            weights = unpacked;
-        }
+        return p.PerChannel
+            ? new Int8Requantizer(p.ChannelScales.Multipliers(context), p.ChannelScales.Shifts(context), p.OutputOffset, p.ActivationMin,
+                p.ActivationMax, _requantizeVector)
+            : new Int8Requantizer(p.Multiplier, p.Shift, p.OutputOffset, p.ActivationMin, p.ActivationMax, _requantizeVector);
+    }
+
+    private void InvokeInt8Reference(in InvokeContext context)
+    {
+        ref readonly MatMulParameters p = ref _parameters;
+        Int8Operands(context, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<sbyte> weights, out ReadOnlySpan<int> bias, out Span<sbyte> output);
         ReadOnlySpan<int> multipliers = p.PerChannel ? p.ChannelScales.Multipliers(context) : default;
         ReadOnlySpan<int> shifts = p.PerChannel ? p.ChannelScales.Shifts(context) : default;
-        if (!_fast)
+        MatMulArithmetic.ReferenceInt8(p, input, weights, bias, multipliers, shifts, output);
+    }
+
+    /// <summary>One activation row (Prepare chose no GEMM): straight to the dot products.</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the row and sums are written before they are read
+    private unsafe void InvokeInt8Dot(in InvokeContext context)
+    {
+        Int8Operands(context, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<sbyte> weights, out ReadOnlySpan<int> bias, out Span<sbyte> output);
+        scoped Span<byte> row;
+        scoped Span<int> sums;
+        SmallLayerBuffers small;
+        if (_small)
         {
-            MatMulArithmetic.ReferenceInt8(p, input, weights, bias, multipliers, shifts, output);
-            return;
+            // In this method's frame: no stack probe, no allocation for the many small layers of small models.
+            row = new Span<byte>(small.Row, SmallLayerBuffers.RowBytes);
+            sums = new Span<int>(small.Sums, SmallLayerBuffers.SumCount);
         }
-        var requantizer = p.PerChannel
-            ? new Int8Requantizer(multipliers, shifts, p.OutputOffset, p.ActivationMin, p.ActivationMax, _requantizeVector)
-            : new Int8Requantizer(p.Multiplier, p.Shift, p.OutputOffset, p.ActivationMin, p.ActivationMax, _requantizeVector);
-        if (_gemm)
+        else
         {
-            ReadOnlySpan<byte> arranged = _arrangedHandle >= 0 ? context.Persistent<byte>(_arrangedHandle) : default;
-            Span<byte> panel = arranged.IsEmpty ? stackalloc byte[MatMulArithmetic.GemmStackBytes] : default;
-            MatMulArithmetic.Int8Product(_level, p, input, weights, arranged, bias, default, requantizer, panel, default, output);
-            return;
+            row = _rowScratch < 0 ? stackalloc byte[Int8Dot.StackRowBytes] : context.Scratch<byte>(_rowScratch);
+            sums = _sumScratch < 0 ? stackalloc int[Int8Dot.StackSums] : context.Scratch<int>(_sumScratch);
         }
-        // One row (Prepare chose no GEMM): straight to the dot products.
-        Span<byte> row = _rowScratch < 0 ? stackalloc byte[Int8Dot.StackRowBytes] : context.Scratch<byte>(_rowScratch);
-        Span<int> sums = _sumScratch < 0 ? stackalloc int[Int8Dot.StackSums] : context.Scratch<int>(_sumScratch);
         ReadOnlySpan<int> folded = _foldedBiasHandle >= 0 ? context.Persistent<int>(_foldedBiasHandle) : default;
-        MatMulArithmetic.FastInt8(_level, p, input, weights, bias, folded, requantizer, row, sums, output);
+        MatMulArithmetic.FastInt8(_level, _parameters, input, weights, bias, folded, Requantizer(context), row, sums, output);
+    }
+
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the panel is written before it is read
+    private void InvokeInt8Gemm(in InvokeContext context)
+    {
+        Int8Operands(context, out ReadOnlySpan<sbyte> input, out ReadOnlySpan<sbyte> weights, out ReadOnlySpan<int> bias, out Span<sbyte> output);
+        ReadOnlySpan<byte> arranged = _arrangedHandle >= 0 ? context.Persistent<byte>(_arrangedHandle) : default;
+        Span<byte> panel = arranged.IsEmpty ? stackalloc byte[MatMulArithmetic.GemmStackBytes] : default;
+        MatMulArithmetic.Int8Product(_level, _parameters, input, weights, arranged, bias, default, Requantizer(context), panel, default, output);
     }
 
     [System.Runtime.CompilerServices.SkipLocalsInit] // the sums are written before they are read
-    private void InvokeInt16(in InvokeContext context)
+    private void InvokeInt16(in InvokeContext context, bool fast)
     {
         ref readonly MatMulParameters p = ref _parameters;
         Operands(context, out ReadOnlySpan<short> input, out ReadOnlySpan<sbyte> weights, out Span<short> output);
@@ -228,7 +289,7 @@ internal sealed class FullyConnected : IKernel
         ReadOnlySpan<long> bias64 = _hasBias && _biasType == TensorType.Int64 ? context.Input<long>(BiasIndex) : default;
         ReadOnlySpan<int> multipliers = p.PerChannel ? p.ChannelScales.Multipliers(context) : default;
         ReadOnlySpan<int> shifts = p.PerChannel ? p.ChannelScales.Shifts(context) : default;
-        if (!_fast)
+        if (!fast)
         {
             MatMulArithmetic.ReferenceInt16(p, input, weights, bias32, bias64, multipliers, shifts, output);
             return;

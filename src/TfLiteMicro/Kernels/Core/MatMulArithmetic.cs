@@ -40,6 +40,7 @@ internal static partial class MatMulArithmetic
     /// The reference loops every type shares: for each batch row and each output, the output <typeparamref name="TOutputStep"/>
     /// makes of the row and that output's weight row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into each type's entry: a small layer pays no call with seven spans
     private static void Reference<TInput, TWeight, TBias, TOutput, TOutputStep>(in MatMulParameters p, ReadOnlySpan<TInput> input,
         ReadOnlySpan<TWeight> weights, ReadOnlySpan<TBias> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, Span<TOutput> output)
         where TOutputStep : struct, IReferenceOutput<TInput, TWeight, TBias, TOutput>
@@ -48,8 +49,9 @@ internal static partial class MatMulArithmetic
         for (int b = 0; b < p.Batches; b++)
         {
             ReadOnlySpan<TInput> row = input.Slice(b * depth, depth);
-            for (int o = 0; o < outputs; o++)
-                output[b * outputs + o] = default(TOutputStep).Output(p, row, weights.Slice(o * depth, depth), bias, multipliers, shifts, o);
+            Span<TOutput> outputRow = output.Slice(b * outputs, outputs);
+            for (int o = 0; o < outputRow.Length; o++)
+                outputRow[o] = default(TOutputStep).Output(p, row, weights.Slice(o * depth, depth), bias, multipliers, shifts, o);
         }
     }
 

@@ -32,6 +32,25 @@ public sealed class MatMulPropertyTests
     }
 
     /// <summary>
+    /// One row at the edge of the layers small enough to keep their row and sums in the kernel's frame (a row of at most
+    /// 512 bytes, at most 256 outputs) and just past it, through both routes of the dot products.
+    /// </summary>
+    [Theory]
+    [InlineData(256, 256)]
+    [InlineData(257, 256)]
+    [InlineData(256, 257)]
+    [InlineData(255, 1)]
+    public void FullyConnectedInt8SmallLayerEdgeMatchesReference(int depth, int units)
+    {
+        var random = new Random(7103 + depth * 3 + units);
+        foreach (int inputZero in new[] { -128, 5 })
+        {
+            byte[] model = FullyConnectedInt8(random, 1, depth, units, inputZero, 0, perChannel: false, int4: false);
+            FastPath.AssertMatchesReference(model, random, $"FC depth {depth} units {units} input zero {inputZero}");
+        }
+    }
+
+    /// <summary>
     /// Several rows take the GEMM core (one row the dot products): 1 to 9 rows, depths that are and are not multiples of
     /// four, output counts that are not multiples of sixteen, per-tensor (with a weights zero point) and per-channel,
     /// any input zero point, with and without the weights arranged once.
