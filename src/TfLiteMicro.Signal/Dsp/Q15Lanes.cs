@@ -10,17 +10,11 @@ namespace TfLiteMicro.Signal;
 /// A vector of Q15 complex numbers, (real, imaginary) int16 pairs as <see cref="Complex{T}"/> lays them out, and the
 /// operations of KISS FFT's FIXED_POINT=16 build on every pair at once, each giving the integers
 /// <see cref="Q15FftArithmetic"/> gives: sums wrap at 16 bits, products round to nearest at bit 15.
-/// One implementation per instruction set; <see cref="Q15RealFft"/> is written once over them.
+/// One implementation per instruction set; <see cref="Q15RealFft"/> is written once over them. Loads and stores are the
+/// same at every width (<see cref="Q15Vector"/>).
 /// </summary>
 internal interface IQ15Lanes<TV> where TV : struct
 {
-    /// <summary>Complex numbers per vector.</summary>
-    static abstract int Count { get; }
-
-    static abstract TV Load(ref Complex<short> source);
-
-    static abstract void Store(TV value, ref Complex<short> destination);
-
     /// <summary>
     /// Count / <paramref name="chunk"/> runs of <paramref name="chunk"/> complex numbers, the runs
     /// <paramref name="stride"/> apart (chunk is 2 or 4 and less than Count).
@@ -72,6 +66,23 @@ internal interface IQ15Lanes<TV> where TV : struct
     static abstract TV Reverse(TV a);
 }
 
+/// <summary>
+/// Loads and stores of vectors of Q15 complex numbers: the same at every width (a vector is its bytes), so the
+/// per-instruction-set operations leave them out.
+/// </summary>
+internal static class Q15Vector
+{
+    /// <summary>Complex numbers per <typeparamref name="TV"/>.</summary>
+    public static int Count<TV>() where TV : struct => Unsafe.SizeOf<TV>() / Unsafe.SizeOf<Complex<short>>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Load<TV>(ref Complex<short> source) where TV : struct => Unsafe.ReadUnaligned<TV>(ref Unsafe.As<Complex<short>, byte>(ref source));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TV>(TV value, ref Complex<short> destination) where TV : struct
+        => Unsafe.WriteUnaligned(ref Unsafe.As<Complex<short>, byte>(ref destination), value);
+}
+
 /// <summary>The multiply-add of adjacent int16 products into int32 lanes, plus an addend (AVX2 or AVX-VNNI).</summary>
 internal interface IPairMultiplyAdd
 {
@@ -94,19 +105,11 @@ internal readonly struct VnniPairMultiplyAdd : IPairMultiplyAdd
 /// <summary>Eight complex numbers per 256-bit vector (AVX2; AVX-VNNI fuses the rounding addend into the multiply-add).</summary>
 internal readonly struct Q15Lanes256<TMultiplyAdd> : IQ15Lanes<Vector256<short>> where TMultiplyAdd : struct, IPairMultiplyAdd
 {
-    public static int Count => 8;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<short> Load(ref Complex<short> source) => Vector256.LoadUnsafe(ref Unsafe.As<Complex<short>, short>(ref source));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector256<short> value, ref Complex<short> destination) => value.StoreUnsafe(ref Unsafe.As<Complex<short>, short>(ref destination));
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<short> LoadChunks(ref Complex<short> source, int chunk, int stride)
     {
         if (chunk == 4)
-            return Vector256.Create(Q15Lanes128.Load(ref source), Q15Lanes128.Load(ref Unsafe.Add(ref source, stride)));
+            return Vector256.Create(Q15Vector.Load<Vector128<short>>(ref source), Q15Vector.Load<Vector128<short>>(ref Unsafe.Add(ref source, stride)));
         return Vector256.Create(
             Unsafe.As<Complex<short>, long>(ref source), Unsafe.As<Complex<short>, long>(ref Unsafe.Add(ref source, stride)),
             Unsafe.As<Complex<short>, long>(ref Unsafe.Add(ref source, 2 * stride)), Unsafe.As<Complex<short>, long>(ref Unsafe.Add(ref source, 3 * stride))).AsInt16();
@@ -117,8 +120,8 @@ internal readonly struct Q15Lanes256<TMultiplyAdd> : IQ15Lanes<Vector256<short>>
     {
         if (chunk == 4)
         {
-            Q15Lanes128.Store(value.GetLower(), ref destination);
-            Q15Lanes128.Store(value.GetUpper(), ref Unsafe.Add(ref destination, stride));
+            Q15Vector.Store(value.GetLower(), ref destination);
+            Q15Vector.Store(value.GetUpper(), ref Unsafe.Add(ref destination, stride));
             return;
         }
         Vector256<long> pairs = value.AsInt64();
@@ -136,14 +139,14 @@ internal readonly struct Q15Lanes256<TMultiplyAdd> : IQ15Lanes<Vector256<short>>
         Vector256<int> t2 = Avx2.UnpackLow(y2.AsInt32(), y3.AsInt32()), t3 = Avx2.UnpackHigh(y2.AsInt32(), y3.AsInt32());
         Vector256<short> r0 = Avx2.UnpackLow(t0.AsInt64(), t2.AsInt64()).AsInt16(), r1 = Avx2.UnpackHigh(t0.AsInt64(), t2.AsInt64()).AsInt16();
         Vector256<short> r2 = Avx2.UnpackLow(t1.AsInt64(), t3.AsInt64()).AsInt16(), r3 = Avx2.UnpackHigh(t1.AsInt64(), t3.AsInt64()).AsInt16();
-        Q15Lanes128.Store(r0.GetLower(), ref Unsafe.Add(ref destination, positions));
-        Q15Lanes128.Store(r1.GetLower(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 1)));
-        Q15Lanes128.Store(r2.GetLower(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 2)));
-        Q15Lanes128.Store(r3.GetLower(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 3)));
-        Q15Lanes128.Store(r0.GetUpper(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 4)));
-        Q15Lanes128.Store(r1.GetUpper(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 5)));
-        Q15Lanes128.Store(r2.GetUpper(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 6)));
-        Q15Lanes128.Store(r3.GetUpper(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 7)));
+        Q15Vector.Store(r0.GetLower(), ref Unsafe.Add(ref destination, positions));
+        Q15Vector.Store(r1.GetLower(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 1)));
+        Q15Vector.Store(r2.GetLower(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 2)));
+        Q15Vector.Store(r3.GetLower(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 3)));
+        Q15Vector.Store(r0.GetUpper(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 4)));
+        Q15Vector.Store(r1.GetUpper(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 5)));
+        Q15Vector.Store(r2.GetUpper(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 6)));
+        Q15Vector.Store(r3.GetUpper(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 7)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -210,14 +213,6 @@ internal readonly struct Q15Lanes256<TMultiplyAdd> : IQ15Lanes<Vector256<short>>
 /// </summary>
 internal readonly struct Q15Lanes128 : IQ15Lanes<Vector128<short>>
 {
-    public static int Count => 4;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<short> Load(ref Complex<short> source) => Vector128.LoadUnsafe(ref Unsafe.As<Complex<short>, short>(ref source));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector128<short> value, ref Complex<short> destination) => value.StoreUnsafe(ref Unsafe.As<Complex<short>, short>(ref destination));
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<short> LoadChunks(ref Complex<short> source, int chunk, int stride)
         => Vector128.Create(Unsafe.As<Complex<short>, long>(ref source), Unsafe.As<Complex<short>, long>(ref Unsafe.Add(ref source, stride))).AsInt16();
@@ -236,10 +231,10 @@ internal readonly struct Q15Lanes128 : IQ15Lanes<Vector128<short>>
         (Vector128<int> t2, Vector128<int> t3) = Zip(y2.AsInt32(), y3.AsInt32());
         (Vector128<long> r0, Vector128<long> r1) = Zip(t0.AsInt64(), t2.AsInt64());
         (Vector128<long> r2, Vector128<long> r3) = Zip(t1.AsInt64(), t3.AsInt64());
-        Store(r0.AsInt16(), ref Unsafe.Add(ref destination, positions));
-        Store(r1.AsInt16(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 1)));
-        Store(r2.AsInt16(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 2)));
-        Store(r3.AsInt16(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 3)));
+        Q15Vector.Store(r0.AsInt16(), ref Unsafe.Add(ref destination, positions));
+        Q15Vector.Store(r1.AsInt16(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 1)));
+        Q15Vector.Store(r2.AsInt16(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 2)));
+        Q15Vector.Store(r3.AsInt16(), ref Unsafe.Add(ref destination, Unsafe.Add(ref positions, 3)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

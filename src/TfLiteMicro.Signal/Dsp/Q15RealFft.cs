@@ -161,7 +161,7 @@ internal readonly struct Q15RealFft
         int ncfft = fftLength / 2;
         // The plan and twiddles were built for this length and these lanes (Build); the checks keep a mismatch from
         // reaching the unchecked loops.
-        if (!Supports(fftLength, TOps.Count) || time.Length < fftLength || freq.Length < ncfft + 1 || work.Length < ncfft
+        if (!Supports(fftLength, Q15Vector.Count<TV>()) || time.Length < fftLength || freq.Length < ncfft + 1 || work.Length < ncfft
             || plan.Length < Header + StageRecord * plan[StageCount] + plan[LeafCount] || twiddles.Length < plan[PostTwiddles] + ncfft)
             throw new ArgumentException("FFT operands do not match the plan");
         ref Complex<short> input = ref Unsafe.As<short, Complex<short>>(ref MemoryMarshal.GetReference(time));
@@ -184,24 +184,24 @@ internal readonly struct Q15RealFft
         where TV : struct
         where TOps : struct, IQ15Lanes<TV>
     {
-        int lanes = TOps.Count;
+        int lanes = Q15Vector.Count<TV>();
         if (radix == 4)
         {
             Radix4Twiddles<TV, TOps> tw = new(ref twiddles, lanes, 0);
             for (int i = 0; i < count; i += lanes)
             {
-                Radix4<TV, TOps>(TOps.Load(ref Unsafe.Add(ref input, i)), TOps.Load(ref Unsafe.Add(ref input, i + count)),
-                    TOps.Load(ref Unsafe.Add(ref input, i + 2 * count)), TOps.Load(ref Unsafe.Add(ref input, i + 3 * count)), tw,
+                Radix4<TV, TOps>(Q15Vector.Load<TV>(ref Unsafe.Add(ref input, i)), Q15Vector.Load<TV>(ref Unsafe.Add(ref input, i + count)),
+                    Q15Vector.Load<TV>(ref Unsafe.Add(ref input, i + 2 * count)), Q15Vector.Load<TV>(ref Unsafe.Add(ref input, i + 3 * count)), tw,
                     out TV y0, out TV y1, out TV y2, out TV y3);
                 TOps.StoreTransposed(y0, y1, y2, y3, ref output, ref Unsafe.Add(ref positions, i));
             }
         }
         else
         {
-            TV forReal = TOps.Load(ref twiddles), forImaginary = TOps.Load(ref Unsafe.Add(ref twiddles, lanes));
+            TV forReal = Q15Vector.Load<TV>(ref twiddles), forImaginary = Q15Vector.Load<TV>(ref Unsafe.Add(ref twiddles, lanes));
             for (int i = 0; i < count; i += lanes)
             {
-                Radix2<TV, TOps>(TOps.Load(ref Unsafe.Add(ref input, i)), TOps.Load(ref Unsafe.Add(ref input, i + count)), forReal, forImaginary,
+                Radix2<TV, TOps>(Q15Vector.Load<TV>(ref Unsafe.Add(ref input, i)), Q15Vector.Load<TV>(ref Unsafe.Add(ref input, i + count)), forReal, forImaginary,
                     out TV y0, out TV y1);
                 TOps.StoreTransposed(y0, y1, ref output, ref Unsafe.Add(ref positions, i));
             }
@@ -216,7 +216,7 @@ internal readonly struct Q15RealFft
         where TV : struct
         where TOps : struct, IQ15Lanes<TV>
     {
-        int lanes = TOps.Count, blockSize = 4 * m, width = Math.Max(m, lanes);
+        int lanes = Q15Vector.Count<TV>(), blockSize = 4 * m, width = Math.Max(m, lanes);
         if (m >= lanes)
         {
             for (int b = 0; b < blocks; b++)
@@ -225,13 +225,13 @@ internal readonly struct Q15RealFft
                 for (int k = 0; k < m; k += lanes)
                 {
                     ref Complex<short> x = ref Unsafe.Add(ref block, k);
-                    Radix4<TV, TOps>(TOps.Load(ref x), TOps.Load(ref Unsafe.Add(ref x, m)), TOps.Load(ref Unsafe.Add(ref x, 2 * m)),
-                        TOps.Load(ref Unsafe.Add(ref x, 3 * m)), new Radix4Twiddles<TV, TOps>(ref twiddles, width, k),
+                    Radix4<TV, TOps>(Q15Vector.Load<TV>(ref x), Q15Vector.Load<TV>(ref Unsafe.Add(ref x, m)), Q15Vector.Load<TV>(ref Unsafe.Add(ref x, 2 * m)),
+                        Q15Vector.Load<TV>(ref Unsafe.Add(ref x, 3 * m)), new Radix4Twiddles<TV, TOps>(ref twiddles, width, k),
                         out TV y0, out TV y1, out TV y2, out TV y3);
-                    TOps.Store(y0, ref x);
-                    TOps.Store(y1, ref Unsafe.Add(ref x, m));
-                    TOps.Store(y2, ref Unsafe.Add(ref x, 2 * m));
-                    TOps.Store(y3, ref Unsafe.Add(ref x, 3 * m));
+                    Q15Vector.Store(y0, ref x);
+                    Q15Vector.Store(y1, ref Unsafe.Add(ref x, m));
+                    Q15Vector.Store(y2, ref Unsafe.Add(ref x, 2 * m));
+                    Q15Vector.Store(y3, ref Unsafe.Add(ref x, 3 * m));
                 }
             }
             return;
@@ -262,12 +262,12 @@ internal readonly struct Q15RealFft
         public Radix4Twiddles(ref Complex<short> table, int width, int k)
         {
             ref Complex<short> at = ref Unsafe.Add(ref table, k);
-            Real1 = TOps.Load(ref at);
-            Imaginary1 = TOps.Load(ref Unsafe.Add(ref at, width));
-            Real2 = TOps.Load(ref Unsafe.Add(ref at, 2 * width));
-            Imaginary2 = TOps.Load(ref Unsafe.Add(ref at, 3 * width));
-            Real3 = TOps.Load(ref Unsafe.Add(ref at, 4 * width));
-            Imaginary3 = TOps.Load(ref Unsafe.Add(ref at, 5 * width));
+            Real1 = Q15Vector.Load<TV>(ref at);
+            Imaginary1 = Q15Vector.Load<TV>(ref Unsafe.Add(ref at, width));
+            Real2 = Q15Vector.Load<TV>(ref Unsafe.Add(ref at, 2 * width));
+            Imaginary2 = Q15Vector.Load<TV>(ref Unsafe.Add(ref at, 3 * width));
+            Real3 = Q15Vector.Load<TV>(ref Unsafe.Add(ref at, 4 * width));
+            Imaginary3 = Q15Vector.Load<TV>(ref Unsafe.Add(ref at, 5 * width));
         }
     }
 
@@ -318,17 +318,17 @@ internal readonly struct Q15RealFft
         Complex<short> dc = q15.DivideByRadix(work, 2);
         freq = new(q15.Add(dc.Real, dc.Imag), 0);
         Unsafe.Add(ref freq, ncfft) = new(q15.Subtract(dc.Real, dc.Imag), 0);
-        int lanes = TOps.Count, half = ncfft / 2;
+        int lanes = Q15Vector.Count<TV>(), half = ncfft / 2;
         for (int k = 1; k <= half; k += lanes)
         {
             int mirror = ncfft - k - lanes + 1;
-            TV a = TOps.MultiplyRound(TOps.Load(ref Unsafe.Add(ref work, k)), HalfScale);
-            TV b = TOps.MultiplyRound(TOps.Conjugate(TOps.Reverse(TOps.Load(ref Unsafe.Add(ref work, mirror)))), HalfScale);
+            TV a = TOps.MultiplyRound(Q15Vector.Load<TV>(ref Unsafe.Add(ref work, k)), HalfScale);
+            TV b = TOps.MultiplyRound(TOps.Conjugate(TOps.Reverse(Q15Vector.Load<TV>(ref Unsafe.Add(ref work, mirror)))), HalfScale);
             TV sum = TOps.Add(a, b);
-            TV twiddled = TOps.ComplexMultiply(TOps.Subtract(a, b), TOps.Load(ref Unsafe.Add(ref twiddles, k - 1)), TOps.Load(ref Unsafe.Add(ref twiddles, half + k - 1)));
-            TOps.Store(TOps.HalfOfSum(sum, twiddled), ref Unsafe.Add(ref freq, k));
+            TV twiddled = TOps.ComplexMultiply(TOps.Subtract(a, b), Q15Vector.Load<TV>(ref Unsafe.Add(ref twiddles, k - 1)), Q15Vector.Load<TV>(ref Unsafe.Add(ref twiddles, half + k - 1)));
+            Q15Vector.Store(TOps.HalfOfSum(sum, twiddled), ref Unsafe.Add(ref freq, k));
             TV low = TOps.Combine(TOps.HalfOfDifference(sum, twiddled), TOps.HalfOfDifference(twiddled, sum));
-            TOps.Store(TOps.Reverse(low), ref Unsafe.Add(ref freq, mirror));
+            Q15Vector.Store(TOps.Reverse(low), ref Unsafe.Add(ref freq, mirror));
         }
     }
 }

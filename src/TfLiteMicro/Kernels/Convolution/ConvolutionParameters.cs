@@ -147,29 +147,14 @@ internal readonly partial struct ConvolutionParameters
         TensorType biasType = CheckBias(context, kind, type, bias, outputDepth);
         var parameters = new ConvolutionParameters
         {
-            Kind = kind,
-            Type = type,
-            Batches = batches,
-            InputHeight = inputHeight,
-            InputWidth = inputWidth,
-            InputDepth = inputDepth,
-            FilterHeight = filterHeight,
-            FilterWidth = filterWidth,
-            FilterDepth = filterDepth,
-            OutputHeight = outputHeight,
-            OutputWidth = outputWidth,
-            OutputDepth = outputDepth,
-            ChannelsPerGroup = channelsPerGroup,
-            StrideHeight = window.StrideHeight,
-            StrideWidth = window.StrideWidth,
-            DilationHeight = dilationHeight,
-            DilationWidth = dilationWidth,
-            PadHeight = height.Padding,
-            PadWidth = width.Padding,
-            WindowMatchesOutput = windowMatchesOutput,
-            HasBias = bias is not null,
-            BiasType = biasType,
-            UnpackedFilterScratch = -1,
+            Kind = kind, Type = type, Batches = batches,
+            InputHeight = inputHeight, InputWidth = inputWidth, InputDepth = inputDepth,
+            FilterHeight = filterHeight, FilterWidth = filterWidth, FilterDepth = filterDepth,
+            OutputHeight = outputHeight, OutputWidth = outputWidth, OutputDepth = outputDepth, ChannelsPerGroup = channelsPerGroup,
+            StrideHeight = window.StrideHeight, StrideWidth = window.StrideWidth,
+            DilationHeight = dilationHeight, DilationWidth = dilationWidth,
+            PadHeight = height.Padding, PadWidth = width.Padding, WindowMatchesOutput = windowMatchesOutput,
+            HasBias = bias is not null, BiasType = biasType, UnpackedFilterScratch = -1,
         };
         unpackedFilter = null;
         if (type == TensorType.Float32)
@@ -196,10 +181,8 @@ internal readonly partial struct ConvolutionParameters
         {
             Scales = PersistentChannelScales.Allocate(context, multipliers, shifts),
             ScalesFitVectors = FitVectors(multipliers, shifts),
-            QuantizedMin = quantizedMin,
-            QuantizedMax = quantizedMax,
-            InputOffset = -input.ZeroPoint,
-            OutputOffset = output.ZeroPoint,
+            QuantizedMin = quantizedMin, QuantizedMax = quantizedMax,
+            InputOffset = -input.ZeroPoint, OutputOffset = output.ZeroPoint,
             UnpackedFilterScratch = unpackedScratch,
         };
     }

@@ -783,10 +783,11 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     {
         ref float x = ref MemoryMarshal.GetReference(input);
         ref float w = ref MemoryMarshal.GetReference(filter);
-        int channels = destination.Length;
-        for (; c + TLanes.Count <= channels; c += TLanes.Count)
+        ref float y = ref MemoryMarshal.GetReference(destination);
+        int channels = destination.Length, count = Unsafe.SizeOf<TVector>() / sizeof(float);
+        for (; c + count <= channels; c += count)
         {
-            TVector acc = TLanes.Zero;
+            TVector acc = default;
             for (int fy = window.FyStart; fy < window.FyEnd; fy++)
             {
                 int pixel = ((window.Row + _p.DilationHeight * fy) * _p.InputWidth + window.XOrigin) * window.PixelStride + (window.Broadcast ? 0 : c);
@@ -795,70 +796,56 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
                 {
                     // With a broadcast input the pixel stride is one: the same index, one value for every lane.
                     int at = pixel + _p.DilationWidth * fx * window.PixelStride;
-                    TVector value = window.Broadcast ? TLanes.Splat(Unsafe.Add(ref x, at)) : TLanes.Load(ref x, at);
-                    acc = TLanes.MultiplyAdd(acc, value, TLanes.Load(ref w, weight + fx * channels));
+                    TVector value = window.Broadcast ? TLanes.Splat(Unsafe.Add(ref x, at)) : LoadFloats<TVector>(ref x, at);
+                    // acc + x * w, unfused: the reference rounds the product before the sum.
+                    acc = TLanes.Add(acc, TLanes.Multiply(value, LoadFloats<TVector>(ref w, weight + fx * channels)));
                 }
             }
-            TLanes.Store(acc, bias.IsEmpty ? default : bias.Slice(c, TLanes.Count), _p.FloatMin, _p.FloatMax, destination.Slice(c, TLanes.Count));
+            if (!bias.IsEmpty) acc = TLanes.Add(acc, LoadFloats<TVector>(ref MemoryMarshal.GetReference(bias), c));
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref y, c)), TLanes.Clamp(acc, _p.FloatMin, _p.FloatMax));
         }
         return c;
     }
 
-    /// <summary>One step of the float loop: a vector of <see cref="Count"/> channels (or one float).</summary>
+    /// <summary>The <typeparamref name="TVector"/> (a vector of floats, or one float) at <paramref name="source"/>[<paramref name="at"/>].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector LoadFloats<TVector>(ref float source, int at) where TVector : struct
+        => Unsafe.ReadUnaligned<TVector>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref source, at)));
+
+    /// <summary>
+    /// The operations of one step of the float loop at one width (a vector of floats, or one float); loads and stores
+    /// are the same at every width (<see cref="LoadFloats{TVector}"/>).
+    /// </summary>
     private interface IFloatLanes<TVector> where TVector : struct
     {
-        static abstract int Count { get; }
-        static abstract TVector Zero { get; }
-        static abstract TVector Load(ref float source, int at);
         static abstract TVector Splat(float value);
-
-        /// <summary>acc + x * w, unfused (the reference rounds the product before the sum).</summary>
-        static abstract TVector MultiplyAdd(TVector acc, TVector x, TVector w);
-
-        /// <summary>Adds the bias (when not empty), clamps to the activation range and stores.</summary>
-        static abstract void Store(TVector acc, ReadOnlySpan<float> bias, float min, float max, Span<float> destination);
+        static abstract TVector Add(TVector a, TVector b);
+        static abstract TVector Multiply(TVector a, TVector b);
+        static abstract TVector Clamp(TVector value, float min, float max);
     }
 
     private readonly struct Float8Lanes : IFloatLanes<Vector256<float>>
     {
-        public static int Count => 8;
-        public static Vector256<float> Zero => default;
-        public static Vector256<float> Load(ref float source, int at) => Vector256.LoadUnsafe(ref source, (nuint)at);
         public static Vector256<float> Splat(float value) => Vector256.Create(value);
-        public static Vector256<float> MultiplyAdd(Vector256<float> acc, Vector256<float> x, Vector256<float> w) => acc + x * w;
-
-        public static void Store(Vector256<float> acc, ReadOnlySpan<float> bias, float min, float max, Span<float> destination)
-        {
-            if (!bias.IsEmpty) acc += Vector256.Create(bias);
-            Vector256.Min(Vector256.Max(acc, Vector256.Create(min)), Vector256.Create(max)).CopyTo(destination);
-        }
+        public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+        public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
+        public static Vector256<float> Clamp(Vector256<float> value, float min, float max) => Vector256.Min(Vector256.Max(value, Splat(min)), Splat(max));
     }
 
     private readonly struct Float4Lanes : IFloatLanes<Vector128<float>>
     {
-        public static int Count => 4;
-        public static Vector128<float> Zero => default;
-        public static Vector128<float> Load(ref float source, int at) => Vector128.LoadUnsafe(ref source, (nuint)at);
         public static Vector128<float> Splat(float value) => Vector128.Create(value);
-        public static Vector128<float> MultiplyAdd(Vector128<float> acc, Vector128<float> x, Vector128<float> w) => acc + x * w;
-
-        public static void Store(Vector128<float> acc, ReadOnlySpan<float> bias, float min, float max, Span<float> destination)
-        {
-            if (!bias.IsEmpty) acc += Vector128.Create(bias);
-            Vector128.Min(Vector128.Max(acc, Vector128.Create(min)), Vector128.Create(max)).CopyTo(destination);
-        }
+        public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
+        public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
+        public static Vector128<float> Clamp(Vector128<float> value, float min, float max) => Vector128.Min(Vector128.Max(value, Splat(min)), Splat(max));
     }
 
     private readonly struct Float1Lane : IFloatLanes<float>
     {
-        public static int Count => 1;
-        public static float Zero => 0f;
-        public static float Load(ref float source, int at) => Unsafe.Add(ref source, at);
         public static float Splat(float value) => value;
-        public static float MultiplyAdd(float acc, float x, float w) => acc + x * w;
-
-        public static void Store(float acc, ReadOnlySpan<float> bias, float min, float max, Span<float> destination)
-            => destination[0] = Math.Min(Math.Max(acc + (bias.IsEmpty ? 0f : bias[0]), min), max);
+        public static float Add(float a, float b) => a + b;
+        public static float Multiply(float a, float b) => a * b;
+        public static float Clamp(float value, float min, float max) => Math.Min(Math.Max(value, min), max);
     }
 
     /// <summary>The first filter tap whose input coordinate origin + dilation * tap is not negative.</summary>

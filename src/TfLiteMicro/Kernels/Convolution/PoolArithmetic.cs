@@ -98,30 +98,29 @@ internal static class PoolArithmetic
     /// <summary>Runs the reference arithmetic of <paramref name="w"/>'s op and type on the node's input and output.</summary>
     public static void Run(InvokeContext context, in PoolWindow w)
     {
-        switch (w.Kind, w.Type)
+        switch (w.Type)
         {
-            case (PoolKind.Average, TensorType.Float32):
-                Pool<float, float, FloatAverage>(w, new(w.FloatMin, w.FloatMax), context.Input<float>(0), context.Output<float>(0));
-                break;
-            case (PoolKind.Average, TensorType.Int8):
-                Pool<sbyte, int, IntegerAverage<sbyte>>(w, new(w.QuantizedMin, w.QuantizedMax), context.Input<sbyte>(0), context.Output<sbyte>(0));
-                break;
-            case (PoolKind.Average, _):
-                Pool<short, int, IntegerAverage<short>>(w, new(w.QuantizedMin, w.QuantizedMax), context.Input<short>(0), context.Output<short>(0));
-                break;
-            case (PoolKind.Max, TensorType.Float32):
-                Pool<float, float, FloatMaximum>(w, new(w.FloatMin, w.FloatMax), context.Input<float>(0), context.Output<float>(0));
-                break;
-            case (PoolKind.Max, TensorType.Int8):
-                Pool<sbyte, int, IntegerMaximum<sbyte>>(w, new(w.QuantizedMin, w.QuantizedMax), context.Input<sbyte>(0), context.Output<sbyte>(0));
-                break;
-            case (PoolKind.Max, _):
-                Pool<short, int, IntegerMaximum<short>>(w, new(w.QuantizedMin, w.QuantizedMax), context.Input<short>(0), context.Output<short>(0));
-                break;
-            default:
-                Pool<float, float, FloatRootMeanSquare>(w, new(w.FloatMin, w.FloatMax), context.Input<float>(0), context.Output<float>(0));
-                break;
+            case TensorType.Float32: Float(w, context.Input<float>(0), context.Output<float>(0)); break;
+            case TensorType.Int8: Integer(w, context.Input<sbyte>(0), context.Output<sbyte>(0)); break;
+            default: Integer(w, context.Input<short>(0), context.Output<short>(0)); break;
         }
+    }
+
+    private static void Float(in PoolWindow w, ReadOnlySpan<float> input, Span<float> output)
+    {
+        switch (w.Kind)
+        {
+            case PoolKind.Average: Pool<float, float, FloatAverage>(w, new(w.FloatMin, w.FloatMax), input, output); break;
+            case PoolKind.Max: Pool<float, float, FloatMaximum>(w, new(w.FloatMin, w.FloatMax), input, output); break;
+            default: Pool<float, float, FloatRootMeanSquare>(w, new(w.FloatMin, w.FloatMax), input, output); break;
+        }
+    }
+
+    /// <summary>int8 and int16 (L2_POOL_2D is float only).</summary>
+    private static void Integer<T>(in PoolWindow w, ReadOnlySpan<T> input, Span<T> output) where T : unmanaged
+    {
+        if (w.Kind == PoolKind.Average) Pool<T, int, IntegerAverage<T>>(w, new(w.QuantizedMin, w.QuantizedMax), input, output);
+        else Pool<T, int, IntegerMaximum<T>>(w, new(w.QuantizedMin, w.QuantizedMax), input, output);
     }
 
     /// <summary>The sum divided by the count, rounded half away from zero (integer division truncates toward zero).</summary>

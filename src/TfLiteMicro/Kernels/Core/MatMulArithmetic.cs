@@ -17,14 +17,16 @@ internal static partial class MatMulArithmetic
 
     public static void ReferenceInt8(in MatMulParameters p, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias,
         ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, Span<sbyte> output)
-        => Reference<sbyte, sbyte, int, sbyte, Int8Output>(p, input, weights, bias, multipliers, shifts, output);
+        => Reference<sbyte, sbyte, int, sbyte, IntegerOutput<sbyte, sbyte, int, sbyte, int, WrappingInt32>>(p, input, weights, bias, multipliers, shifts, output);
 
     /// <summary>int16 activations, int8 weights; the bias is int32 (<paramref name="bias32"/>) or int64 (<paramref name="bias64"/>), at most one given.</summary>
     public static void ReferenceInt16(in MatMulParameters p, ReadOnlySpan<short> input, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias32,
         ReadOnlySpan<long> bias64, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, Span<short> output)
     {
-        if (p.Int32Accumulator) Reference<short, sbyte, int, short, Int16Output32>(p, input, weights, bias32, multipliers, shifts, output);
-        else Reference<short, sbyte, long, short, Int16Output64>(p, input, weights, bias64, multipliers, shifts, output);
+        if (p.Int32Accumulator)
+            Reference<short, sbyte, int, short, IntegerOutput<short, sbyte, int, short, int, WrappingInt32>>(p, input, weights, bias32, multipliers, shifts, output);
+        else
+            Reference<short, sbyte, long, short, IntegerOutput<short, sbyte, long, short, long, ExactInt64>>(p, input, weights, bias64, multipliers, shifts, output);
     }
 
     /// <summary>
@@ -32,7 +34,7 @@ internal static partial class MatMulArithmetic
     /// bias and no activation beyond the output type's range.
     /// </summary>
     public static void ReferenceInt16x16(in MatMulParameters p, ReadOnlySpan<short> input, ReadOnlySpan<short> weights, Span<short> output)
-        => Reference<short, short, long, short, Int16x16Output>(p, input, weights, default, default, default, output);
+        => Reference<short, short, long, short, IntegerOutput<short, short, long, short, long, ExactInt64>>(p, input, weights, default, default, default, output);
 
     /// <summary>
     /// The reference loops every type shares: for each batch row and each output, the output <typeparamref name="TOutputStep"/>
@@ -72,62 +74,55 @@ internal static partial class MatMulArithmetic
         }
     }
 
-    private readonly struct Int8Output : IReferenceOutput<sbyte, sbyte, int, sbyte>
+    /// <summary>
+    /// The integer products, one computation for every type: each product (w + weights offset) * (x + input offset)
+    /// summed by <typeparamref name="TAccumulator"/> (as the reference sums for the bias type), the bias added,
+    /// requantized, offset and clamped.
+    /// </summary>
+    private readonly struct IntegerOutput<TInput, TWeight, TBias, TOutput, TSum, TAccumulator> : IReferenceOutput<TInput, TWeight, TBias, TOutput>
+        where TInput : unmanaged where TWeight : unmanaged where TBias : unmanaged where TOutput : unmanaged
+        where TSum : struct where TAccumulator : struct, IAccumulator<TSum>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public sbyte Output(in MatMulParameters p, ReadOnlySpan<sbyte> row, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias,
+        public TOutput Output(in MatMulParameters p, ReadOnlySpan<TInput> row, ReadOnlySpan<TWeight> weights, ReadOnlySpan<TBias> bias,
             ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int o)
         {
-            int acc = 0;
-            for (int d = 0; d < row.Length; d++) acc = unchecked(acc + (weights[d] + p.WeightsOffset) * (row[d] + p.InputOffset));
-            if (!bias.IsEmpty) acc = unchecked(acc + bias[o]);
-            int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, p.MultiplierOf(multipliers, o), p.ShiftOf(shifts, o)) + p.OutputOffset;
-            return (sbyte)Math.Min(Math.Max(scaled, p.ActivationMin), p.ActivationMax);
+            TSum acc = default;
+            for (int d = 0; d < row.Length; d++)
+                acc = default(TAccumulator).MultiplyAdd(acc, Scalar.ToInt32(weights[d]) + p.WeightsOffset, Scalar.ToInt32(row[d]) + p.InputOffset);
+            if (!bias.IsEmpty) acc = default(TAccumulator).Add(acc, Scalar.ToInt64(bias[o]));
+            int scaled = default(TAccumulator).Requantize(acc, p.MultiplierOf(multipliers, o), p.ShiftOf(shifts, o));
+            return Scalar.Truncate<TOutput>(Math.Min(Math.Max(scaled + p.OutputOffset, p.ActivationMin), p.ActivationMax));
         }
     }
 
-    /// <summary>int16 x int8 with TFLM's 32-bit accumulator (an int32 bias).</summary>
-    private readonly struct Int16Output32 : IReferenceOutput<short, sbyte, int, short>
+    /// <summary>How the reference sums a row's integer products and its bias.</summary>
+    private interface IAccumulator<TSum>
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public short Output(in MatMulParameters p, ReadOnlySpan<short> row, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias,
-            ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int o)
-        {
-            int acc = 0;
-            for (int d = 0; d < row.Length; d++) acc = unchecked(acc + (weights[d] + p.WeightsOffset) * (row[d] + p.InputOffset));
-            if (!bias.IsEmpty) acc = unchecked(acc + bias[o]);
-            return Int16Result(p, FixedPoint.MultiplyByQuantizedMultiplier(acc, p.MultiplierOf(multipliers, o), p.ShiftOf(shifts, o)));
-        }
+        TSum MultiplyAdd(TSum sum, int w, int x);
+
+        TSum Add(TSum sum, long bias);
+
+        int Requantize(TSum sum, int multiplier, int shift);
     }
 
-    /// <summary>int16 x int8 with the 64-bit accumulator (an int64 bias).</summary>
-    private readonly struct Int16Output64 : IReferenceOutput<short, sbyte, long, short>
+    /// <summary>TFLM's 32-bit accumulator (with an int32 bias): sums that wrap on overflow.</summary>
+    private readonly struct WrappingInt32 : IAccumulator<int>
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public short Output(in MatMulParameters p, ReadOnlySpan<short> row, ReadOnlySpan<sbyte> weights, ReadOnlySpan<long> bias,
-            ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int o)
-        {
-            long acc = 0;
-            for (int d = 0; d < row.Length; d++) acc += (long)(weights[d] + p.WeightsOffset) * (row[d] + p.InputOffset);
-            if (!bias.IsEmpty) acc += bias[o];
-            return Int16Result(p, FixedPoint.MultiplyByQuantizedMultiplier(acc, p.MultiplierOf(multipliers, o), p.ShiftOf(shifts, o)));
-        }
+        public int MultiplyAdd(int sum, int w, int x) => unchecked(sum + w * x);
+
+        public int Add(int sum, long bias) => unchecked(sum + (int)bias);
+
+        public int Requantize(int sum, int multiplier, int shift) => FixedPoint.MultiplyByQuantizedMultiplier(sum, multiplier, shift);
     }
 
-    private readonly struct Int16x16Output : IReferenceOutput<short, short, long, short>
+    /// <summary>The 64-bit accumulator (an int64 bias, int16 weights): exact sums.</summary>
+    private readonly struct ExactInt64 : IAccumulator<long>
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public short Output(in MatMulParameters p, ReadOnlySpan<short> row, ReadOnlySpan<short> weights, ReadOnlySpan<long> bias,
-            ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int o)
-        {
-            long acc = 0;
-            for (int d = 0; d < row.Length; d++) acc += (long)(weights[d] + p.WeightsOffset) * (row[d] + p.InputOffset);
-            return Int16Result(p, FixedPoint.MultiplyByQuantizedMultiplier(acc, p.Multiplier, p.Shift));
-        }
-    }
+        public long MultiplyAdd(long sum, int w, int x) => sum + (long)w * x;
 
-    /// <summary>A requantized int16 sum plus the output zero point, clamped to the activation range.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static short Int16Result(in MatMulParameters p, int scaled)
-        => (short)Math.Min(Math.Max(scaled + p.OutputOffset, p.ActivationMin), p.ActivationMax);
+        public long Add(long sum, long bias) => sum + bias;
+
+        public int Requantize(long sum, int multiplier, int shift) => FixedPoint.MultiplyByQuantizedMultiplier(sum, multiplier, shift);
+    }
 }

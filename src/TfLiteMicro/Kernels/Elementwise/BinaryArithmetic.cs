@@ -31,56 +31,46 @@ internal static class BinaryArithmetic
     }
 
     public static void Float(in BinaryParameters p, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> output)
-    {
-        BroadcastShape s = p.Shape;
-        switch (p.Operation)
-        {
-            case BinaryOperation.Add: ElementwiseDriver.Binary(a, b, output, s, new FloatAdd(p.FloatMin, p.FloatMax)); break;
-            case BinaryOperation.Subtract: ElementwiseDriver.Binary(a, b, output, s, new FloatSubtract(p.FloatMin, p.FloatMax)); break;
-            case BinaryOperation.Multiply: ElementwiseDriver.Binary(a, b, output, s, new FloatMultiply(p.FloatMin, p.FloatMax)); break;
-            case BinaryOperation.Divide: ElementwiseDriver.Binary(a, b, output, s, new FloatDivide(p.FloatMin, p.FloatMax)); break;
-            case BinaryOperation.SquaredDifference: ElementwiseDriver.Binary(a, b, output, s, default(FloatSquaredDifference)); break;
-            default: MinMax(p, a, b, output); break;
-        }
-    }
+        => Arithmetic(p, a, b, output, new FloatAdd(p.FloatMin, p.FloatMax), new FloatSubtract(p.FloatMin, p.FloatMax),
+            new FloatMultiply(p.FloatMin, p.FloatMax), new FloatDivide(p.FloatMin, p.FloatMax), default(FloatSquaredDifference));
 
     public static void Int32(in BinaryParameters p, ReadOnlySpan<int> a, ReadOnlySpan<int> b, Span<int> output)
-    {
-        BroadcastShape s = p.Shape;
-        switch (p.Operation)
-        {
-            case BinaryOperation.Add: ElementwiseDriver.Binary(a, b, output, s, new Int32Add(p.Min, p.Max)); break;
-            case BinaryOperation.Subtract: ElementwiseDriver.Binary(a, b, output, s, new Int32Subtract(p.Min, p.Max)); break;
-            case BinaryOperation.Multiply: ElementwiseDriver.Binary(a, b, output, s, new Int32Multiply(p.Min, p.Max)); break;
-            case BinaryOperation.Divide: ElementwiseDriver.Binary(a, b, output, s, new Int32Divide(p.Min, p.Max)); break;
-            case BinaryOperation.SquaredDifference: ElementwiseDriver.Binary(a, b, output, s, default(Int32SquaredDifference)); break;
-            default: MinMax(p, a, b, output); break;
-        }
-    }
+        => Arithmetic(p, a, b, output, new Int32Add(p.Min, p.Max), new Int32Subtract(p.Min, p.Max), new Int32Multiply(p.Min, p.Max),
+            new Int32Divide(p.Min, p.Max), default(Int32SquaredDifference));
 
     public static void Int64(in BinaryParameters p, ReadOnlySpan<long> a, ReadOnlySpan<long> b, Span<long> output) => MinMax(p, a, b, output);
 
+    /// <summary>int8: one operator for ADD and SUB (it reads which from the parameters).</summary>
     public static void Int8(in BinaryParameters p, ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<sbyte> output)
     {
-        BroadcastShape s = p.Shape;
-        switch (p.Operation)
-        {
-            case BinaryOperation.Add or BinaryOperation.Subtract: ElementwiseDriver.Binary(a, b, output, s, new Int8Result<QuantizedSum>(new(p))); break;
-            case BinaryOperation.Multiply: ElementwiseDriver.Binary(a, b, output, s, new Int8Result<QuantizedProduct>(new(p))); break;
-            case BinaryOperation.Divide: ElementwiseDriver.Binary(a, b, output, s, new Int8Result<QuantizedQuotient>(new(p))); break;
-            case BinaryOperation.SquaredDifference: ElementwiseDriver.Binary(a, b, output, s, new Int8Result<QuantizedSquaredDifference>(new(p))); break;
-            default: MinMax(p, a, b, output); break;
-        }
+        var sum = new Int8Result<QuantizedSum>(new(p));
+        Arithmetic(p, a, b, output, sum, sum, new Int8Result<QuantizedProduct>(new(p)), new Int8Result<QuantizedQuotient>(new(p)),
+            new Int8Result<QuantizedSquaredDifference>(new(p)));
     }
 
+    /// <summary>int16 as int8 (DIV is not among its operations: Prepare rejects it).</summary>
     public static void Int16(in BinaryParameters p, ReadOnlySpan<short> a, ReadOnlySpan<short> b, Span<short> output)
+    {
+        var sum = new Int16Result<QuantizedSum>(new(p));
+        Arithmetic(p, a, b, output, sum, sum, new Int16Result<QuantizedProduct>(new(p)), new Int16Result<QuantizedQuotient>(new(p)),
+            new Int16Result<QuantizedSquaredDifference>(new(p)));
+    }
+
+    /// <summary>The one dispatch of every type: the operator of the node's operation over the broadcast shape.</summary>
+    private static void Arithmetic<T, TAdd, TSubtract, TMultiply, TDivide, TSquaredDifference>(in BinaryParameters p, ReadOnlySpan<T> a,
+        ReadOnlySpan<T> b, Span<T> output, TAdd add, TSubtract subtract, TMultiply multiply, TDivide divide, TSquaredDifference squaredDifference)
+        where T : unmanaged where TAdd : struct, IBinaryOperator<T, T> where TSubtract : struct, IBinaryOperator<T, T>
+        where TMultiply : struct, IBinaryOperator<T, T> where TDivide : struct, IBinaryOperator<T, T>
+        where TSquaredDifference : struct, IBinaryOperator<T, T>
     {
         BroadcastShape s = p.Shape;
         switch (p.Operation)
         {
-            case BinaryOperation.Add or BinaryOperation.Subtract: ElementwiseDriver.Binary(a, b, output, s, new Int16Result<QuantizedSum>(new(p))); break;
-            case BinaryOperation.Multiply: ElementwiseDriver.Binary(a, b, output, s, new Int16Result<QuantizedProduct>(new(p))); break;
-            case BinaryOperation.SquaredDifference: ElementwiseDriver.Binary(a, b, output, s, new Int16Result<QuantizedSquaredDifference>(new(p))); break;
+            case BinaryOperation.Add: ElementwiseDriver.Binary(a, b, output, s, add); break;
+            case BinaryOperation.Subtract: ElementwiseDriver.Binary(a, b, output, s, subtract); break;
+            case BinaryOperation.Multiply: ElementwiseDriver.Binary(a, b, output, s, multiply); break;
+            case BinaryOperation.Divide: ElementwiseDriver.Binary(a, b, output, s, divide); break;
+            case BinaryOperation.SquaredDifference: ElementwiseDriver.Binary(a, b, output, s, squaredDifference); break;
             default: MinMax(p, a, b, output); break;
         }
     }

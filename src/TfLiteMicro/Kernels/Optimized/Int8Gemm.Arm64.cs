@@ -59,27 +59,13 @@ internal static partial class Int8Gemm
         int rowSumFactor, ReadOnlySpan<int> pixelAdd, int firstBlock, int endBlock)
         where TStep : struct, IArmGemmStep where TStore : struct, IGemmStore
     {
-        int depth = (int)s.Depth, channels = s.OutputDepth, steps = depth / 4;
-        int panelBytes = PanelBytes(level, s), stepBytes = StepBytes(level);
-        SplitScratch(s, arranged, scratch, panelBytes, out Span<byte> panelScratch, out Span<sbyte> rows);
-
-        Span<int> segmentOffsets = stackalloc int[MaxTaps];
-        int segments = Segments(s, segmentOffsets, out int segmentSteps);
-        Span<int> rowOffset = stackalloc int[1];
-        rowOffset[0] = 0;
-
-        ref sbyte x = ref MemoryMarshal.GetReference(input);
-        ref sbyte rowsRef = ref MemoryMarshal.GetReference(rows);
-        Span<int> partialSums = stackalloc int[BlockChannels * BlockPixels];
-        Span<int> partialInitial = stackalloc int[BlockChannels];
-        int pixels = (int)s.Pixels;
-        Span<int> pixelOffsets = stackalloc int[BlockPixels];
-        Span<Cursor> at = stackalloc Cursor[BlockPixels];
-        bool contiguous = IsContiguous(s);
+        int channels = s.OutputDepth, steps = (int)s.Depth / 4, stepBytes = StepBytes(level), pixels = (int)s.Pixels;
+        var walk = new BlockWalk(level, s, input, zeroPoint, weights, arranged, scratch, stackalloc int[BlockWalk.StackInts]);
+        Span<int> partialSums = walk.PartialSums, partialInitial = walk.PartialInitial;
         for (int block = firstBlock; block < endBlock; block++)
         {
             int first = block * BlockChannels, count = Math.Min(BlockChannels, channels - first);
-            ref byte panel = ref MemoryMarshal.GetReference(BlockPanel(level, weights, arranged, depth, channels, block, panelScratch, panelBytes));
+            ref byte panel = ref walk.BeginBlock(block);
             bool whole = count == BlockChannels;
             bool direct = whole && !initial.IsEmpty;
             if (!direct)
@@ -100,18 +86,11 @@ internal static partial class Int8Gemm
                 Vector128.LoadUnsafe(ref init, 8) + weightSums.C2 * factor,
                 Vector128.LoadUnsafe(ref init, 12) + weightSums.C3 * factor);
 
-            var cursor = new Cursor();
             for (int p = 0; p < pixels; p += BlockPixels)
             {
                 int valid = Math.Min(BlockPixels, pixels - p);
-                bool interior = PlaceBlock(s, contiguous, p, valid, ref cursor, pixelOffsets, at, input, zeroPoint, rows);
-                ref sbyte source = ref interior ? ref x : ref rowsRef;
-                ref sbyte x0 = ref Unsafe.Add(ref source, pixelOffsets[0]), x1 = ref Unsafe.Add(ref source, pixelOffsets[1]),
-                    x2 = ref Unsafe.Add(ref source, pixelOffsets[2]), x3 = ref Unsafe.Add(ref source, pixelOffsets[3]);
-                // A gathered row is one segment of the whole depth.
-                int blockSegments = interior ? segments : 1, blockSteps = interior ? segmentSteps : steps;
-                ref int offsets = ref MemoryMarshal.GetReference(interior ? segmentOffsets : rowOffset);
-
+                PixelBlock placed = walk.Place(p, valid);
+                int blockSteps = placed.Steps;
                 Lanes16 a0 = start, a1 = start, a2 = start, a3 = start;
                 if (!pixelAdd.IsEmpty)
                 {
@@ -121,11 +100,11 @@ internal static partial class Int8Gemm
                     a3 = start.Plus(pixelAdd[p + Math.Min(3, valid - 1)]);
                 }
                 ref byte step = ref panel;
-                for (int segment = 0; segment < blockSegments; segment++)
+                for (int segment = 0; segment < placed.Segments; segment++)
                 {
-                    int offset = Unsafe.Add(ref offsets, segment);
-                    ref sbyte p0 = ref Unsafe.Add(ref x0, offset), p1 = ref Unsafe.Add(ref x1, offset);
-                    ref sbyte p2 = ref Unsafe.Add(ref x2, offset), p3 = ref Unsafe.Add(ref x3, offset);
+                    int offset = placed.Offset(segment);
+                    ref sbyte p0 = ref Unsafe.Add(ref placed.X0, offset), p1 = ref Unsafe.Add(ref placed.X1, offset);
+                    ref sbyte p2 = ref Unsafe.Add(ref placed.X2, offset), p3 = ref Unsafe.Add(ref placed.X3, offset);
                     int g = 0;
                     // Four steps per load (sixteen values of each pixel), each step's quad picked by lane index.
                     for (; g + 4 <= blockSteps; g += 4)

@@ -328,14 +328,83 @@ internal static partial class Int8Gemm
     }
 
     /// <summary>
-    /// The caller's scratch, as the x64 and Arm64 micro-kernels use it: a block's panel first when the weights are
-    /// arranged per call, then the gathered rows of a block's pixels when the windows are not read in place.
+    /// The walk the x64 and Arm64 micro-kernels share: the caller's scratch split into a block's panel (when the weights
+    /// are arranged per call) and the gathered rows of a block's pixels (when windows reach into the padding), each
+    /// block's panel, and the blocks of <see cref="BlockPixels"/> output pixels placed in turn (<see cref="PlaceBlock"/>)
+    /// with the segments their steps run through. Its offsets live in stack memory the caller allocates.
     /// </summary>
-    private static void SplitScratch(in Int8GemmShape s, ReadOnlySpan<byte> arranged, Span<byte> scratch, int panelBytes,
-        out Span<byte> panelScratch, out Span<sbyte> rows)
+    private ref struct BlockWalk(SimdLevel level, Int8GemmShape s, ReadOnlySpan<sbyte> input, sbyte zeroPoint, ReadOnlySpan<sbyte> weights,
+        ReadOnlySpan<byte> arranged, Span<byte> scratch, Span<int> stack)
     {
-        panelScratch = arranged.IsEmpty ? scratch.Slice(0, panelBytes) : default;
-        rows = NeedsRows(s) ? MemoryMarshal.Cast<byte, sbyte>(scratch.Slice(panelScratch.Length, BlockPixels * (int)s.Depth)) : default;
+        /// <summary>Ints of the caller's stack memory: segment offsets, a gathered row's one offset, pixel offsets,
+        /// the pixels' positions, a partial block's sums and initial sums.</summary>
+        public const int StackInts = MaxTaps + 1 + BlockPixels + 3 * BlockPixels + BlockChannels * BlockPixels + BlockChannels;
+
+        private const int PixelsAt = MaxTaps + 1, PartialAt = PixelsAt + 4 * BlockPixels;
+
+        private readonly ReadOnlySpan<sbyte> _input = input, _weights = weights;
+        private readonly ReadOnlySpan<byte> _arranged = arranged;
+        private readonly Span<int> _stack = stack;
+        private readonly int _panelBytes = PanelBytes(level, s);
+        private readonly Span<byte> _panelScratch = arranged.IsEmpty ? scratch.Slice(0, PanelBytes(level, s)) : default;
+
+        /// <summary>The gathered rows of a block's pixels (after the panel), when windows reach into the padding.</summary>
+        private readonly Span<sbyte> _rows = NeedsRows(s)
+            ? MemoryMarshal.Cast<byte, sbyte>(scratch.Slice(arranged.IsEmpty ? PanelBytes(level, s) : 0, BlockPixels * (int)s.Depth)) : default;
+
+        private readonly (int Count, int Steps) _segments = Segments(s, stack.Slice(0, PixelsAt));
+        private readonly bool _contiguous = IsContiguous(s);
+        private Cursor _cursor;
+
+        /// <summary>A partial block's sixteen lanes per pixel, on their way to the store.</summary>
+        public readonly Span<int> PartialSums = stack.Slice(PartialAt, BlockChannels * BlockPixels);
+
+        /// <summary>A partial block's initial sums, zero past its channels.</summary>
+        public readonly Span<int> PartialInitial = stack.Slice(PartialAt + BlockChannels * BlockPixels, BlockChannels);
+
+        /// <summary>The panel of <paramref name="block"/>; its pixels are placed from the first on.</summary>
+        public ref byte BeginBlock(int block)
+        {
+            _cursor = default;
+            return ref MemoryMarshal.GetReference(BlockPanel(level, _weights, _arranged, (int)s.Depth, s.OutputDepth, block, _panelScratch, _panelBytes));
+        }
+
+        /// <summary>Places the output pixels [<paramref name="p"/>, p + <paramref name="valid"/>), the next block of the walk.</summary>
+        public PixelBlock Place(int p, int valid)
+        {
+            Span<int> pixelOffsets = _stack.Slice(PixelsAt, BlockPixels);
+            bool interior = PlaceBlock(s, _contiguous, p, valid, ref _cursor, pixelOffsets,
+                MemoryMarshal.Cast<int, Cursor>(_stack.Slice(PixelsAt + BlockPixels, 3 * BlockPixels)), _input, zeroPoint, _rows);
+            ref sbyte source = ref interior ? ref MemoryMarshal.GetReference(_input) : ref MemoryMarshal.GetReference(_rows);
+            // A gathered row is one segment of the whole depth, at the offset after the segments'.
+            return new PixelBlock(ref source, pixelOffsets, interior ? _segments.Count : 1, interior ? _segments.Steps : (int)s.Depth / 4,
+                ref MemoryMarshal.GetReference(_stack.Slice(interior ? 0 : MaxTaps)));
+        }
+    }
+
+    /// <summary>
+    /// One placed block of pixels: where each pixel's window starts, and the segments of its window (offsets from that
+    /// start), each <see cref="Steps"/> steps of four values long.
+    /// </summary>
+    private readonly ref struct PixelBlock
+    {
+        public readonly ref sbyte X0, X1, X2, X3;
+        public readonly int Segments, Steps;
+        private readonly ref int _offsets;
+
+        public PixelBlock(ref sbyte source, ReadOnlySpan<int> pixelOffsets, int segments, int steps, ref int offsets)
+        {
+            X0 = ref Unsafe.Add(ref source, pixelOffsets[0]);
+            X1 = ref Unsafe.Add(ref source, pixelOffsets[1]);
+            X2 = ref Unsafe.Add(ref source, pixelOffsets[2]);
+            X3 = ref Unsafe.Add(ref source, pixelOffsets[3]);
+            Segments = segments;
+            Steps = steps;
+            _offsets = ref offsets;
+        }
+
+        /// <summary>The offset of <paramref name="segment"/> from each pixel's window start.</summary>
+        public int Offset(int segment) => Unsafe.Add(ref _offsets, segment);
     }
 
     /// <summary>
@@ -382,30 +451,16 @@ internal static partial class Int8Gemm
         int rowSumFactor, ReadOnlySpan<int> pixelAdd, int firstBlock, int endBlock)
         where TStep : struct, IGemmStep<TAcc> where TAcc : struct where TStore : struct, IGemmStore
     {
-        int depth = (int)s.Depth, channels = s.OutputDepth;
-        int panelBytes = PanelBytes(level, s), stepBytes = StepBytes(level);
-        SplitScratch(s, arranged, scratch, panelBytes, out Span<byte> panelScratch, out Span<sbyte> rows);
-
-        Span<int> segmentOffsets = stackalloc int[MaxTaps];
-        int segments = Segments(s, segmentOffsets, out int segmentSteps);
-        Span<int> rowOffset = stackalloc int[1];
-        rowOffset[0] = 0;
-
-        ref sbyte x = ref MemoryMarshal.GetReference(input);
-        ref sbyte rowsRef = ref MemoryMarshal.GetReference(rows);
-        Span<int> partialSums = stackalloc int[BlockChannels * BlockPixels];
-        Span<int> partialInitial = stackalloc int[BlockChannels];
+        int depth = (int)s.Depth, channels = s.OutputDepth, stepBytes = StepBytes(level), pixels = (int)s.Pixels;
+        var walk = new BlockWalk(level, s, input, zeroPoint, weights, arranged, scratch, stackalloc int[BlockWalk.StackInts]);
+        Span<int> partialSums = walk.PartialSums, partialInitial = walk.PartialInitial;
         // Four activation bytes that the step's flip turns into unsigned ones: stepping them through a panel sums its weights.
         Span<sbyte> ones = stackalloc sbyte[4];
         ones.Fill(unchecked((sbyte)0x81));
-        int pixels = (int)s.Pixels;
-        Span<int> pixelOffsets = stackalloc int[BlockPixels];
-        Span<Cursor> at = stackalloc Cursor[BlockPixels];
-        bool contiguous = IsContiguous(s);
         for (int block = firstBlock; block < endBlock; block++)
         {
             int first = block * BlockChannels, count = Math.Min(BlockChannels, channels - first);
-            ref byte panel = ref MemoryMarshal.GetReference(BlockPanel(level, weights, arranged, depth, channels, block, panelScratch, panelBytes));
+            ref byte panel = ref walk.BeginBlock(block);
             bool whole = count == BlockChannels;
             store.Begin(requantizer, first, whole);
             Vector256<int> initialLow, initialHigh;
@@ -437,18 +492,10 @@ internal static partial class Int8Gemm
             }
             TAcc start = TStep.Create(initialLow, initialHigh);
 
-            var cursor = new Cursor();
             for (int p = 0; p < pixels; p += BlockPixels)
             {
                 int valid = Math.Min(BlockPixels, pixels - p);
-                bool interior = PlaceBlock(s, contiguous, p, valid, ref cursor, pixelOffsets, at, input, zeroPoint, rows);
-                ref sbyte source = ref interior ? ref x : ref rowsRef;
-                ref sbyte x0 = ref Unsafe.Add(ref source, pixelOffsets[0]), x1 = ref Unsafe.Add(ref source, pixelOffsets[1]),
-                    x2 = ref Unsafe.Add(ref source, pixelOffsets[2]), x3 = ref Unsafe.Add(ref source, pixelOffsets[3]);
-                // A gathered row is one segment of the whole depth.
-                int blockSegments = interior ? segments : 1, blockSteps = interior ? segmentSteps : depth / 4;
-                ref int offsets = ref MemoryMarshal.GetReference(interior ? segmentOffsets : rowOffset);
-
+                PixelBlock placed = walk.Place(p, valid);
                 TAcc a0 = start, a1 = start, a2 = start, a3 = start;
                 if (!pixelAdd.IsEmpty)
                 {
@@ -458,12 +505,12 @@ internal static partial class Int8Gemm
                     a3 = Plus<TStep, TAcc>(initialLow, initialHigh, pixelAdd[p + Math.Min(3, valid - 1)]);
                 }
                 ref byte step = ref panel;
-                for (int segment = 0; segment < blockSegments; segment++)
+                for (int segment = 0; segment < placed.Segments; segment++)
                 {
-                    int offset = Unsafe.Add(ref offsets, segment);
-                    ref sbyte p0 = ref Unsafe.Add(ref x0, offset), p1 = ref Unsafe.Add(ref x1, offset);
-                    ref sbyte p2 = ref Unsafe.Add(ref x2, offset), p3 = ref Unsafe.Add(ref x3, offset);
-                    for (int g = 0; g < blockSteps; g++)
+                    int offset = placed.Offset(segment);
+                    ref sbyte p0 = ref Unsafe.Add(ref placed.X0, offset), p1 = ref Unsafe.Add(ref placed.X1, offset);
+                    ref sbyte p2 = ref Unsafe.Add(ref placed.X2, offset), p3 = ref Unsafe.Add(ref placed.X3, offset);
+                    for (int g = 0; g < placed.Steps; g++)
                     {
                         int at4 = 4 * g;
                         a0 = TStep.Step(a0, ref Unsafe.Add(ref p0, at4), ref step);
@@ -504,19 +551,21 @@ internal static partial class Int8Gemm
 
     /// <summary>
     /// The segments of an interior window: one contiguous run per filter row (unit dilation across), else one per tap,
-    /// their offsets from the window's first value in the order of the filter row, so the panel's steps follow. Returns
-    /// the count; <paramref name="steps"/> is each segment's length in steps of four values.
+    /// their offsets from the window's first value in the order of the filter row, so the panel's steps follow (written to
+    /// <paramref name="offsets"/>, with a zero at <see cref="MaxTaps"/> for a gathered row). Returns their count and each
+    /// segment's length in steps of four values.
     /// </summary>
-    private static int Segments(in Int8GemmShape s, Span<int> offsets, out int steps)
+    private static (int Count, int Steps) Segments(in Int8GemmShape s, Span<int> offsets)
     {
         int inputDepth = s.InputDepth;
         bool rowRuns = s.DilationWidth == 1;
         int tapsPerRun = rowRuns ? s.FilterWidth : 1, runsPerRow = rowRuns ? 1 : s.FilterWidth;
-        steps = tapsPerRun * inputDepth / 4;
         for (int fy = 0; fy < s.FilterHeight; fy++)
             for (int fx = 0; fx < runsPerRow; fx++)
                 offsets[fy * runsPerRow + fx] = (fy * s.DilationHeight * s.InputWidth + fx * s.DilationWidth) * inputDepth;
-        return s.FilterHeight * runsPerRow;
+        // A gathered row's one segment starts at its beginning.
+        offsets[MaxTaps] = 0;
+        return (s.FilterHeight * runsPerRow, tapsPerRun * inputDepth / 4);
     }
 
     /// <summary>1x1, unit strides, no padding, same size: output pixel p reads input pixel p.</summary>

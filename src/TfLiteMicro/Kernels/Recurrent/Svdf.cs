@@ -137,26 +137,45 @@ internal sealed class Svdf : IKernel
         else InvokeInteger<sbyte>(context, sbyte.MinValue, sbyte.MaxValue);
     }
 
+    /// <summary>
+    /// The tensors one Invoke uses, the state window aged by one step on the way (each filter's oldest slot dropped,
+    /// its newest slot left for this step's feature): activations and weights of <typeparamref name="TValue"/>, the time
+    /// weights and state of <typeparamref name="TState"/>, bias and sums of <typeparamref name="TSum"/>.
+    /// </summary>
+    private readonly ref struct SvdfTensors<TValue, TState, TSum> where TValue : unmanaged where TState : unmanaged where TSum : unmanaged
+    {
+        public readonly ReadOnlySpan<TValue> Input, FeatureWeights;
+        public readonly ReadOnlySpan<TState> TimeWeights;
+        public readonly ReadOnlySpan<TSum> Bias;
+        public readonly Span<TState> State;
+        public readonly Span<TSum> Scratch;
+        public readonly Span<TValue> Output;
+
+        public SvdfTensors(InvokeContext context, bool hasBias, int scratch, int stateValues)
+        {
+            Input = context.Input<TValue>(InputIndex);
+            FeatureWeights = context.Input<TValue>(FeatureWeightsIndex);
+            TimeWeights = context.Input<TState>(TimeWeightsIndex);
+            Bias = hasBias ? context.Input<TSum>(BiasIndex) : default;
+            State = context.Variable<TState>(StateIndex);
+            Scratch = context.Scratch<TSum>(scratch);
+            Output = context.Output<TValue>(0);
+            State.Slice(1, stateValues - 1).CopyTo(State);
+        }
+    }
+
     private void InvokeFloat(InvokeContext context)
     {
-        ReadOnlySpan<float> input = context.Input<float>(InputIndex);
-        ReadOnlySpan<float> featureWeights = context.Input<float>(FeatureWeightsIndex);
-        ReadOnlySpan<float> timeWeights = context.Input<float>(TimeWeightsIndex);
-        ReadOnlySpan<float> bias = _hasBias ? context.Input<float>(BiasIndex) : default;
-        Span<float> state = context.Variable<float>(StateIndex);
-        Span<float> scratch = context.Scratch<float>(_scratch);
-        Span<float> output = context.Output<float>(0);
-        int total = _batches * _filters * _memory;
-
-        // Age the window by one step.
-        state.Slice(1, total - 1).CopyTo(state);
+        var io = new SvdfTensors<float, float, float>(context, _hasBias, _scratch, _batches * _filters * _memory);
+        ReadOnlySpan<float> bias = io.Bias;
+        Span<float> state = io.State, scratch = io.Scratch, output = io.Output;
 
         for (int b = 0; b < _batches; b++)
         {
-            ReadOnlySpan<float> x = input.Slice(b * _inputSize, _inputSize);
+            ReadOnlySpan<float> x = io.Input.Slice(b * _inputSize, _inputSize);
             for (int f = 0; f < _filters; f++)
             {
-                ReadOnlySpan<float> w = featureWeights.Slice(f * _inputSize, _inputSize);
+                ReadOnlySpan<float> w = io.FeatureWeights.Slice(f * _inputSize, _inputSize);
                 float sum = 0f;
                 for (int k = 0; k < _inputSize; k++) sum += w[k] * x[k];
                 state[(b * _filters + f) * _memory + _memory - 1] = sum;
@@ -167,7 +186,7 @@ internal sealed class Svdf : IKernel
         {
             for (int f = 0; f < _filters; f++)
             {
-                ReadOnlySpan<float> w = timeWeights.Slice(f * _memory, _memory);
+                ReadOnlySpan<float> w = io.TimeWeights.Slice(f * _memory, _memory);
                 ReadOnlySpan<float> s = state.Slice((b * _filters + f) * _memory, _memory);
                 float sum = 0f;
                 for (int k = 0; k < _memory; k++) sum += w[k] * s[k];
@@ -243,17 +262,12 @@ internal sealed class Svdf : IKernel
 
     private void InvokeInteger<T>(InvokeContext context, int stateMin, int stateMax) where T : unmanaged
     {
-        ReadOnlySpan<sbyte> input = context.Input<sbyte>(InputIndex);
-        ReadOnlySpan<sbyte> featureWeights = context.Input<sbyte>(FeatureWeightsIndex);
-        ReadOnlySpan<T> timeWeights = context.Input<T>(TimeWeightsIndex);
-        ReadOnlySpan<int> bias = _hasBias ? context.Input<int>(BiasIndex) : default;
-        Span<T> state = context.Variable<T>(StateIndex);
-        Span<int> scratch = context.Scratch<int>(_scratch);
-        Span<int> scratchOutput = context.Scratch<int>(_scratchOutput);
-        Span<sbyte> output = context.Output<sbyte>(0);
-        int total = _batches * _filters * _memory;
-
-        state.Slice(1, total - 1).CopyTo(state);
+        var io = new SvdfTensors<sbyte, T, int>(context, _hasBias, _scratch, _batches * _filters * _memory);
+        ReadOnlySpan<sbyte> input = io.Input, featureWeights = io.FeatureWeights;
+        ReadOnlySpan<int> bias = io.Bias;
+        Span<T> state = io.State;
+        Span<sbyte> output = io.Output;
+        Span<int> scratch = io.Scratch, scratchOutput = context.Scratch<int>(_scratchOutput);
 
         if (_gemmFeatures) GemmFeatureProducts(context, input, featureWeights, state, scratch, stateMin, stateMax);
         else if (_level != SimdLevel.Reference) FastFeatureProducts(context, input, featureWeights, state, stateMin, stateMax);
@@ -272,8 +286,8 @@ internal sealed class Svdf : IKernel
         {
             ReadOnlySpan<T> window = state.Slice(b * _filters * _memory, _filters * _memory);
             Span<int> sums = scratch.Slice(b * _filters, _filters);
-            if (_vectorTime) SvdfArithmetic.TimeProductsFast(timeWeights, window, _memory, _stateZeroPoint, sums);
-            else SvdfArithmetic.TimeProducts(timeWeights, window, _memory, _stateZeroPoint, sums);
+            if (_vectorTime) SvdfArithmetic.TimeProductsFast(io.TimeWeights, window, _memory, _stateZeroPoint, sums);
+            else SvdfArithmetic.TimeProducts(io.TimeWeights, window, _memory, _stateZeroPoint, sums);
         }
 
         for (int b = 0; b < _batches; b++)

@@ -296,57 +296,102 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         }
     }
 
-    // The step walker shared by all types: in time-major order every step covers the whole batch; in batch-major
-    // order each batch row runs through time on its own slice of the state.
-    private (int Rows, int InputOffset, int StateOffset, int OutputOffset) Step(int outer, int t)
+    /// <summary>
+    /// The step walker shared by all types: in time-major order every step covers the whole batch; in batch-major
+    /// order each batch row runs through time on its own slice of the state.
+    /// </summary>
+    private StepWalk Steps() => new(_timeMajor, _batches, _steps, _inputSize, _units);
+
+    /// <summary>One step: <see cref="Rows"/> batch rows at these offsets into the input, the states and the output.</summary>
+    private readonly record struct StepWindow(int Rows, int InputOffset, int StateOffset, int OutputOffset);
+
+    /// <summary>The steps of one Invoke in the order the recurrence needs them (a struct enumerator: nothing allocated).</summary>
+    private struct StepWalk(bool timeMajor, int batches, int steps, int inputSize, int units)
     {
-        if (_timeMajor)
-            return (_batches, t * _batches * _inputSize, 0, t * _batches * _units);
-        int b = outer;
-        return (1, (b * _steps + t) * _inputSize, b * _units, (b * _steps + t) * _units);
+        private int _outer, _t = -1;
+
+        public StepWindow Current { get; private set; }
+
+        public readonly StepWalk GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (++_t == steps)
+            {
+                _t = 0;
+                _outer++;
+            }
+            if (steps == 0 || _outer == (timeMajor ? 1 : batches)) return false;
+            Current = timeMajor
+                ? new(batches, _t * batches * inputSize, 0, _t * batches * units)
+                : new(1, (_outer * steps + _t) * inputSize, _outer * units, (_outer * steps + _t) * units);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// What one Invoke reads and writes: the input, the hidden and cell states, the output and the four gate buffers;
+    /// activations of <typeparamref name="TAct"/>, the cell state and the gates of <typeparamref name="TCell"/>.
+    /// </summary>
+    private readonly ref struct StepTensors<TAct, TCell> where TAct : unmanaged where TCell : unmanaged
+    {
+        public readonly ReadOnlySpan<TAct> Input;
+        public readonly Span<TAct> Hidden, Output;
+        public readonly Span<TCell> Cell, Forget, InputGate, CellGate, Temp;
+        private readonly int _inputSize, _units;
+
+        public StepTensors(InvokeContext context, int[] buffers, int inputSize, int units)
+        {
+            Input = context.Input<TAct>(InputIndex);
+            Hidden = context.Variable<TAct>(HiddenStateIndex);
+            Cell = context.Variable<TCell>(CellStateIndex);
+            Output = context.Output<TAct>(0);
+            Forget = context.Scratch<TCell>(buffers[0]);
+            InputGate = context.Scratch<TCell>(buffers[1]);
+            CellGate = context.Scratch<TCell>(buffers[2]);
+            Temp = context.Scratch<TCell>(buffers[3]);
+            _inputSize = inputSize;
+            _units = units;
+        }
+
+        /// <summary>The step's input rows, hidden and cell state; returns its number of state values.</summary>
+        public int At(in StepWindow w, out ReadOnlySpan<TAct> x, out Span<TAct> h, out Span<TCell> c)
+        {
+            int n = w.Rows * _units;
+            x = Input.Slice(w.InputOffset, w.Rows * _inputSize);
+            h = Hidden.Slice(w.StateOffset, n);
+            c = Cell.Slice(w.StateOffset, n);
+            return n;
+        }
     }
 
     private void InvokeFloat(InvokeContext context)
     {
-        ReadOnlySpan<float> input = context.Input<float>(InputIndex);
-        Span<float> hidden = context.Variable<float>(HiddenStateIndex);
-        Span<float> cell = context.Variable<float>(CellStateIndex);
-        Span<float> output = context.Output<float>(0);
-        Span<float> forget = context.Scratch<float>(_buffers[0]);
-        Span<float> inputGate = context.Scratch<float>(_buffers[1]);
-        Span<float> cellGate = context.Scratch<float>(_buffers[2]);
-        Span<float> temp = context.Scratch<float>(_buffers[3]);
-        int outerCount = _timeMajor ? 1 : _batches;
-
-        for (int outer = 0; outer < outerCount; outer++)
+        var io = new StepTensors<float, float>(context, _buffers, _inputSize, _units);
+        Span<float> forget = io.Forget, inputGate = io.InputGate, cellGate = io.CellGate, temp = io.Temp;
+        foreach (StepWindow w in Steps())
         {
-            for (int t = 0; t < _steps; t++)
-            {
-                (int rows, int inOffset, int stateOffset, int outOffset) = Step(outer, t);
-                int n = rows * _units;
-                ReadOnlySpan<float> x = input.Slice(inOffset, rows * _inputSize);
-                Span<float> h = hidden.Slice(stateOffset, n);
-                Span<float> c = cell.Slice(stateOffset, n);
+            int n = io.At(w, out ReadOnlySpan<float> x, out Span<float> h, out Span<float> c);
+            int rows = w.Rows;
 
-                FloatGate(context, Forget, x, h, rows, forget[..n], temp[..n], sigmoid: true);
-                FloatGate(context, InputGate, x, h, rows, inputGate[..n], temp[..n], sigmoid: true);
-                FloatGate(context, Cell, x, h, rows, cellGate[..n], temp[..n], sigmoid: false);
-                if (_vectorCell)
-                {
-                    // The output gate reads the hidden state before this step's update, as below.
-                    Span<float> outputGate = temp[..n];
-                    FloatGate(context, Output, x, h, rows, outputGate, default, sigmoid: true);
-                    LstmArithmetic.FloatCellAndHidden(forget[..n], inputGate[..n], cellGate[..n], outputGate, _cellClip, c, h);
-                }
-                else
-                {
-                    for (int i = 0; i < n; i++) c[i] = LstmArithmetic.UpdateCell(forget[i], c[i], inputGate[i], cellGate[i], _cellClip);
-                    Span<float> outputGate = inputGate;
-                    FloatGate(context, Output, x, h, rows, outputGate[..n], temp[..n], sigmoid: true);
-                    for (int i = 0; i < n; i++) h[i] = MathF.Tanh(c[i]) * outputGate[i];
-                }
-                h.CopyTo(output.Slice(outOffset, n));
+            FloatGate(context, Forget, x, h, rows, forget[..n], temp[..n], sigmoid: true);
+            FloatGate(context, InputGate, x, h, rows, inputGate[..n], temp[..n], sigmoid: true);
+            FloatGate(context, Cell, x, h, rows, cellGate[..n], temp[..n], sigmoid: false);
+            if (_vectorCell)
+            {
+                // The output gate reads the hidden state before this step's update, as below.
+                Span<float> outputGate = temp[..n];
+                FloatGate(context, Output, x, h, rows, outputGate, default, sigmoid: true);
+                LstmArithmetic.FloatCellAndHidden(forget[..n], inputGate[..n], cellGate[..n], outputGate, _cellClip, c, h);
             }
+            else
+            {
+                for (int i = 0; i < n; i++) c[i] = LstmArithmetic.UpdateCell(forget[i], c[i], inputGate[i], cellGate[i], _cellClip);
+                Span<float> outputGate = inputGate;
+                FloatGate(context, Output, x, h, rows, outputGate[..n], temp[..n], sigmoid: true);
+                for (int i = 0; i < n; i++) h[i] = MathF.Tanh(c[i]) * outputGate[i];
+            }
+            h.CopyTo(io.Output.Slice(w.OutputOffset, n));
         }
     }
 
@@ -403,15 +448,8 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
 
     private void InvokeInteger<TAct>(InvokeContext context) where TAct : unmanaged
     {
-        ReadOnlySpan<TAct> input = context.Input<TAct>(InputIndex);
-        Span<TAct> hidden = context.Variable<TAct>(HiddenStateIndex);
-        Span<short> cell = context.Variable<short>(CellStateIndex);
-        Span<TAct> output = context.Output<TAct>(0);
-        Span<short> forget = context.Scratch<short>(_buffers[0]);
-        Span<short> inputGate = context.Scratch<short>(_buffers[1]);
-        Span<short> cellGate = context.Scratch<short>(_buffers[2]);
-        Span<short> temp = context.Scratch<short>(_buffers[3]);
-        int outerCount = _timeMajor ? 1 : _batches;
+        var io = new StepTensors<TAct, short>(context, _buffers, _inputSize, _units);
+        Span<short> forget = io.Forget, inputGate = io.InputGate, cellGate = io.CellGate, temp = io.Temp;
         LstmCellParameters p = _cell;
         bool vectorGates = _vectorGates;
         // The input products of a window of input rows (int8 through the GEMM core): rows in storage order, which both
@@ -419,69 +457,63 @@ internal sealed class UnidirectionalSequenceLstm : IKernel
         Span<int> sums = _inputSums ? context.Scratch<int>(_sumsScratch) : default;
         int windowFirst = 0, windowEnd = 0, sumsStride = 4 * _units;
 
-        for (int outer = 0; outer < outerCount; outer++)
+        foreach (StepWindow w in Steps())
         {
-            for (int t = 0; t < _steps; t++)
+            int n = io.At(w, out ReadOnlySpan<TAct> x, out Span<TAct> h, out Span<short> c);
+            int rows = w.Rows;
+            ReadOnlySpan<int> stepSums = default;
+            if (_inputSums)
             {
-                (int rows, int inOffset, int stateOffset, int outOffset) = Step(outer, t);
-                int n = rows * _units;
-                ReadOnlySpan<TAct> x = input.Slice(inOffset, rows * _inputSize);
-                Span<TAct> h = hidden.Slice(stateOffset, n);
-                Span<short> c = cell.Slice(stateOffset, n);
-                ReadOnlySpan<int> stepSums = default;
-                if (_inputSums)
+                int firstRow = w.InputOffset / _inputSize;
+                if (firstRow < windowFirst || firstRow + rows > windowEnd)
                 {
-                    int firstRow = inOffset / _inputSize;
-                    if (firstRow < windowFirst || firstRow + rows > windowEnd)
-                    {
-                        windowFirst = firstRow;
-                        windowEnd = Math.Min(_batches * _steps, firstRow + _windowRows);
-                        InputSums(context, MemoryMarshal.Cast<TAct, sbyte>(input), windowFirst, windowEnd - windowFirst, sums);
-                    }
-                    stepSums = sums.Slice((firstRow - windowFirst) * sumsStride, rows * sumsStride);
+                    windowFirst = firstRow;
+                    windowEnd = Math.Min(_batches * _steps, firstRow + _windowRows);
+                    InputSums(context, MemoryMarshal.Cast<TAct, sbyte>(io.Input), windowFirst, windowEnd - windowFirst, sums);
                 }
-
-                // The vector gates compute all four at once (they read the hidden state before this step's update),
-                // the output gate into temp; otherwise each gate uses temp for its recurrent product and the output gate
-                // comes after the cell update, into the input gate's buffer, as in TFLM.
-                if (vectorGates)
-                {
-                    VectorGates(context, x, h, rows, forget[..n], inputGate[..n], cellGate[..n], temp[..n], stepSums);
-                }
-                else
-                {
-                    IntegerGate(context, Forget, x, h, rows, forget[..n], temp[..n], stepSums);
-                    IntegerGate(context, InputGate, x, h, rows, inputGate[..n], temp[..n], stepSums);
-                    IntegerGate(context, Cell, x, h, rows, cellGate[..n], temp[..n], stepSums);
-                }
-                Logistic(forget[..n]);
-                Logistic(inputGate[..n]);
-                if (_vectorCell)
-                {
-                    LstmArithmetic.Tanh(cellGate[..n], cellGate[..n], 0, 0);
-                    LstmArithmetic.UpdateCellFast(p, forget[..n], inputGate[..n], cellGate[..n], c);
-                }
-                else
-                {
-                    Int16Sigmoid.Tanh(cellGate[..n], cellGate[..n], 0, 0);
-                    LstmArithmetic.UpdateCell(p, forget[..n], inputGate[..n], cellGate[..n], c);
-                }
-
-                Span<short> outputGate = vectorGates ? temp[..n] : inputGate[..n];
-                if (!vectorGates) IntegerGate(context, Output, x, h, rows, outputGate, temp[..n], stepSums);
-                Logistic(outputGate);
-                if (_vectorCell)
-                {
-                    LstmArithmetic.Tanh(c, forget[..n], p.TanhMultiplier, p.TanhShift);
-                    LstmArithmetic.HiddenFast(p, forget[..n], outputGate, h);
-                }
-                else
-                {
-                    Int16Sigmoid.Tanh(c, forget[..n], p.TanhMultiplier, p.TanhShift);
-                    LstmArithmetic.Hidden(p, forget[..n], outputGate, h);
-                }
-                h.CopyTo(output.Slice(outOffset, n));
+                stepSums = sums.Slice((firstRow - windowFirst) * sumsStride, rows * sumsStride);
             }
+
+            // The vector gates compute all four at once (they read the hidden state before this step's update),
+            // the output gate into temp; otherwise each gate uses temp for its recurrent product and the output gate
+            // comes after the cell update, into the input gate's buffer, as in TFLM.
+            if (vectorGates)
+            {
+                VectorGates(context, x, h, rows, forget[..n], inputGate[..n], cellGate[..n], temp[..n], stepSums);
+            }
+            else
+            {
+                IntegerGate(context, Forget, x, h, rows, forget[..n], temp[..n], stepSums);
+                IntegerGate(context, InputGate, x, h, rows, inputGate[..n], temp[..n], stepSums);
+                IntegerGate(context, Cell, x, h, rows, cellGate[..n], temp[..n], stepSums);
+            }
+            Logistic(forget[..n]);
+            Logistic(inputGate[..n]);
+            if (_vectorCell)
+            {
+                LstmArithmetic.Tanh(cellGate[..n], cellGate[..n], 0, 0);
+                LstmArithmetic.UpdateCellFast(p, forget[..n], inputGate[..n], cellGate[..n], c);
+            }
+            else
+            {
+                Int16Sigmoid.Tanh(cellGate[..n], cellGate[..n], 0, 0);
+                LstmArithmetic.UpdateCell(p, forget[..n], inputGate[..n], cellGate[..n], c);
+            }
+
+            Span<short> outputGate = vectorGates ? temp[..n] : inputGate[..n];
+            if (!vectorGates) IntegerGate(context, Output, x, h, rows, outputGate, temp[..n], stepSums);
+            Logistic(outputGate);
+            if (_vectorCell)
+            {
+                LstmArithmetic.Tanh(c, forget[..n], p.TanhMultiplier, p.TanhShift);
+                LstmArithmetic.HiddenFast(p, forget[..n], outputGate, h);
+            }
+            else
+            {
+                Int16Sigmoid.Tanh(c, forget[..n], p.TanhMultiplier, p.TanhShift);
+                LstmArithmetic.Hidden(p, forget[..n], outputGate, h);
+            }
+            h.CopyTo(io.Output.Slice(w.OutputOffset, n));
         }
     }
 
