@@ -763,9 +763,13 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
                     FirstInside(xOrigin, _p.DilationWidth), EndInside(xOrigin, _p.DilationWidth, _p.FilterWidth, _p.InputWidth), stride, broadcast);
                 Span<float> destination = output.Slice(o, channels);
                 int c = 0;
-                if (wide) c = FloatChannels<Float8Lanes, Vector256<float>>(c, window, input, filter, bias, destination);
-                c = FloatChannels<Float4Lanes, Vector128<float>>(c, window, input, filter, bias, destination);
-                FloatChannels<Float1Lane, float>(c, window, input, filter, bias, destination);
+                if (wide)
+                {
+                    c = FloatChannels<Float8Lanes, Vector256<float>, FourVectors<Float8Lanes, Vector256<float>>>(c, window, input, filter, bias, destination);
+                    c = FloatChannels<Float8Lanes, Vector256<float>, OneVector<Float8Lanes, Vector256<float>>>(c, window, input, filter, bias, destination);
+                }
+                c = FloatChannels<Float4Lanes, Vector128<float>, OneVector<Float4Lanes, Vector128<float>>>(c, window, input, filter, bias, destination);
+                FloatChannels<Float1Lane, float, OneVector<Float1Lane, float>>(c, window, input, filter, bias, destination);
             }
         }
     }
@@ -774,37 +778,117 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     private readonly record struct FloatWindow(int Row, int XOrigin, int FyStart, int FyEnd, int FxStart, int FxEnd, int PixelStride, bool Broadcast);
 
     /// <summary>
-    /// Channels <paramref name="c"/>.. of one output pixel, <c>TLanes.Count</c> at a time while a whole step fits;
-    /// returns the first channel left.
+    /// Channels <paramref name="c"/>.. of one output pixel, <typeparamref name="TSums"/>' vectors of <c>TLanes</c> at a
+    /// time while a whole group fits; returns the first channel left. Each channel's taps are added in the reference's order.
     /// </summary>
-    private int FloatChannels<TLanes, TVector>(int c, in FloatWindow window, ReadOnlySpan<float> input, ReadOnlySpan<float> filter,
+    private int FloatChannels<TLanes, TVector, TSums>(int c, in FloatWindow window, ReadOnlySpan<float> input, ReadOnlySpan<float> filter,
         ReadOnlySpan<float> bias, Span<float> destination)
-        where TLanes : struct, IFloatLanes<TVector> where TVector : struct
+        where TLanes : struct, IFloatLanes<TVector> where TVector : struct where TSums : struct, IFloatSums<TLanes, TVector>
     {
         ref float x = ref MemoryMarshal.GetReference(input);
         ref float w = ref MemoryMarshal.GetReference(filter);
         ref float y = ref MemoryMarshal.GetReference(destination);
-        int channels = destination.Length, count = Unsafe.SizeOf<TVector>() / sizeof(float);
-        for (; c + count <= channels; c += count)
+        int channels = destination.Length, count = Unsafe.SizeOf<TVector>() / sizeof(float), group = TSums.Vectors * count;
+        int dilationHeight = _p.DilationHeight, dilationWidth = _p.DilationWidth, inputWidth = _p.InputWidth, filterWidth = _p.FilterWidth;
+        for (; c + group <= channels; c += group)
         {
-            TVector acc = default;
+            TSums sums = default;
             for (int fy = window.FyStart; fy < window.FyEnd; fy++)
             {
-                int pixel = ((window.Row + _p.DilationHeight * fy) * _p.InputWidth + window.XOrigin) * window.PixelStride + (window.Broadcast ? 0 : c);
-                int weight = fy * _p.FilterWidth * channels + c;
+                int pixel = ((window.Row + dilationHeight * fy) * inputWidth + window.XOrigin) * window.PixelStride + (window.Broadcast ? 0 : c);
+                int weight = fy * filterWidth * channels + c;
+                // With a broadcast input the pixel stride is one: the same index, one value for every lane.
                 for (int fx = window.FxStart; fx < window.FxEnd; fx++)
-                {
-                    // With a broadcast input the pixel stride is one: the same index, one value for every lane.
-                    int at = pixel + _p.DilationWidth * fx * window.PixelStride;
-                    TVector value = window.Broadcast ? TLanes.Splat(Unsafe.Add(ref x, at)) : LoadFloats<TVector>(ref x, at);
-                    // acc + x * w, unfused: the reference rounds the product before the sum.
-                    acc = TLanes.Add(acc, TLanes.Multiply(value, LoadFloats<TVector>(ref w, weight + fx * channels)));
-                }
+                    sums.MultiplyAdd(ref x, pixel + dilationWidth * fx * window.PixelStride, window.Broadcast, ref w, weight + fx * channels, count);
             }
-            if (!bias.IsEmpty) acc = TLanes.Add(acc, LoadFloats<TVector>(ref MemoryMarshal.GetReference(bias), c));
-            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref y, c)), TLanes.Clamp(acc, _p.FloatMin, _p.FloatMax));
+            var store = new FloatStore(bias, c, count, _p.FloatMin, _p.FloatMax);
+            sums.Store(store, ref y);
         }
         return c;
+    }
+
+    /// <summary>Where a group of sums goes, from its first channel on: plus the bias, clamped, into the output pixel.</summary>
+    private readonly ref struct FloatStore(ReadOnlySpan<float> bias, int first, int count, float min, float max)
+    {
+        private readonly ReadOnlySpan<float> _bias = bias;
+
+        /// <summary>Vector <paramref name="k"/> of the group: plus the bias, clamped, written to the pixel.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Write<TLanes, TVector>(TVector acc, int k, ref float y) where TLanes : struct, IFloatLanes<TVector> where TVector : struct
+        {
+            int c = first + k * count;
+            if (!_bias.IsEmpty) acc = TLanes.Add(acc, LoadFloats<TVector>(ref MemoryMarshal.GetReference(_bias), c));
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref y, c)), TLanes.Clamp(acc, min, max));
+        }
+    }
+
+    /// <summary>
+    /// The running sums of a group of channel vectors: one, or four, whose additions do not wait on one another (a sum
+    /// depends on the one before it, so one vector at a time leaves the adder idle between taps).
+    /// </summary>
+    private interface IFloatSums<TLanes, TVector> where TLanes : struct, IFloatLanes<TVector> where TVector : struct
+    {
+        static abstract int Vectors { get; }
+
+        /// <summary>Adds one tap: input at <paramref name="at"/> (one value for every lane when broadcast) times the weights at <paramref name="tap"/>.</summary>
+        void MultiplyAdd(ref float x, int at, bool broadcast, ref float w, int tap, int count);
+
+        void Store(in FloatStore store, ref float y);
+    }
+
+    private struct OneVector<TLanes, TVector> : IFloatSums<TLanes, TVector> where TLanes : struct, IFloatLanes<TVector> where TVector : struct
+    {
+        private TVector _s0;
+
+        public static int Vectors => 1;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void MultiplyAdd(ref float x, int at, bool broadcast, ref float w, int tap, int count)
+        {
+            TVector value = broadcast ? TLanes.Splat(Unsafe.Add(ref x, at)) : LoadFloats<TVector>(ref x, at);
+            // acc + x * w, unfused: the reference rounds the product before the sum.
+            _s0 = TLanes.Add(_s0, TLanes.Multiply(value, LoadFloats<TVector>(ref w, tap)));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Store(in FloatStore store, ref float y) => store.Write<TLanes, TVector>(_s0, 0, ref y);
+    }
+
+    private struct FourVectors<TLanes, TVector> : IFloatSums<TLanes, TVector> where TLanes : struct, IFloatLanes<TVector> where TVector : struct
+    {
+        private TVector _s0, _s1, _s2, _s3;
+
+        public static int Vectors => 4;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void MultiplyAdd(ref float x, int at, bool broadcast, ref float w, int tap, int count)
+        {
+            TVector x0, x1, x2, x3;
+            if (broadcast)
+            {
+                x0 = x1 = x2 = x3 = TLanes.Splat(Unsafe.Add(ref x, at));
+            }
+            else
+            {
+                x0 = LoadFloats<TVector>(ref x, at);
+                x1 = LoadFloats<TVector>(ref x, at + count);
+                x2 = LoadFloats<TVector>(ref x, at + 2 * count);
+                x3 = LoadFloats<TVector>(ref x, at + 3 * count);
+            }
+            _s0 = TLanes.Add(_s0, TLanes.Multiply(x0, LoadFloats<TVector>(ref w, tap)));
+            _s1 = TLanes.Add(_s1, TLanes.Multiply(x1, LoadFloats<TVector>(ref w, tap + count)));
+            _s2 = TLanes.Add(_s2, TLanes.Multiply(x2, LoadFloats<TVector>(ref w, tap + 2 * count)));
+            _s3 = TLanes.Add(_s3, TLanes.Multiply(x3, LoadFloats<TVector>(ref w, tap + 3 * count)));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Store(in FloatStore store, ref float y)
+        {
+            store.Write<TLanes, TVector>(_s0, 0, ref y);
+            store.Write<TLanes, TVector>(_s1, 1, ref y);
+            store.Write<TLanes, TVector>(_s2, 2, ref y);
+            store.Write<TLanes, TVector>(_s3, 3, ref y);
+        }
     }
 
     /// <summary>The <typeparamref name="TVector"/> (a vector of floats, or one float) at <paramref name="source"/>[<paramref name="at"/>].</summary>

@@ -162,20 +162,44 @@ public sealed class DepthwisePropertyTests
         for (int i = 0; i < cases; i++)
         {
             int inDepth = random.Next(3) == 0 ? 1 : random.Next(1, 20), multiplier = random.Next(2) == 0 ? 1 : random.Next(2, 6);
-            Case s = RandomShape(random, inDepth, multiplier, maxSize: 9, maxFilter: 4);
-            int outHeight = OutputSize(s.Padding, s.Height, s.FilterHeight, s.StrideH, s.DilationH);
-            int outWidth = OutputSize(s.Padding, s.Width, s.FilterWidth, s.StrideW, s.DilationW);
-            if (outHeight <= 0 || outWidth <= 0) { i--; continue; }
-            int channels = s.OutDepth;
-            var m = new OperatorModel();
-            int input = m.Input(TensorType.Float32, [s.Batches, s.Height, s.Width, s.InDepth]);
-            int filter = m.Constant(TensorType.Float32, [1, s.FilterHeight, s.FilterWidth, channels], Floats(random, s.FilterHeight * s.FilterWidth * channels));
-            var inputs = new List<int> { input, filter };
-            if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Float32, [channels], Floats(random, channels)));
-            m.Output(TensorType.Float32, [s.Batches, outHeight, outWidth, channels]);
-            byte[] model = m.Build(BuiltinOperator.DepthwiseConv2D, [.. inputs], Options(s, RandomActivation(random)));
-            FastPath.AssertMatchesReference(model, random, $"case {i}: float {s}");
+            if (!RunFloat(random, RandomShape(random, inDepth, multiplier, maxSize: 9, maxFilter: 4), $"case {i}")) i--;
         }
+    }
+
+    /// <summary>
+    /// Float layers of 32 channels and more, where the fast path sums four vectors of channels at a time: whole groups, a
+    /// group and single vectors after it, one input channel broadcast to all outputs.
+    /// </summary>
+    [Fact]
+    public void FloatManyChannelsMatchReferenceExactly()
+    {
+        var random = new Random(7607);
+        int cases = FastPath.Cases(120);
+        for (int i = 0; i < cases; i++)
+        {
+            bool broadcast = random.Next(3) == 0;
+            int channels = random.Next(2) == 0 ? 32 * random.Next(1, 4) : random.Next(32, 110);
+            Case s = RandomShape(random, broadcast ? 1 : channels, broadcast ? channels : 1, maxSize: 7, maxFilter: 3);
+            if (!RunFloat(random, s, $"case {i}")) i--;
+        }
+    }
+
+    /// <summary>One float DEPTHWISE_CONV_2D of shape <paramref name="s"/> (bias in three of four), fast against reference; false when the shape has no output.</summary>
+    private static bool RunFloat(Random random, Case s, string label)
+    {
+        int outHeight = OutputSize(s.Padding, s.Height, s.FilterHeight, s.StrideH, s.DilationH);
+        int outWidth = OutputSize(s.Padding, s.Width, s.FilterWidth, s.StrideW, s.DilationW);
+        if (outHeight <= 0 || outWidth <= 0) return false;
+        int channels = s.OutDepth;
+        var m = new OperatorModel();
+        int input = m.Input(TensorType.Float32, [s.Batches, s.Height, s.Width, s.InDepth]);
+        int filter = m.Constant(TensorType.Float32, [1, s.FilterHeight, s.FilterWidth, channels], Floats(random, s.FilterHeight * s.FilterWidth * channels));
+        var inputs = new List<int> { input, filter };
+        if (random.Next(4) != 0) inputs.Add(m.Constant(TensorType.Float32, [channels], Floats(random, channels)));
+        m.Output(TensorType.Float32, [s.Batches, outHeight, outWidth, channels]);
+        byte[] model = m.Build(BuiltinOperator.DepthwiseConv2D, [.. inputs], Options(s, RandomActivation(random)));
+        FastPath.AssertMatchesReference(model, random, $"{label}: float {s}");
+        return true;
     }
 
     private static OperatorOptions Options(Case s, FusedActivation activation)
