@@ -301,6 +301,8 @@ internal readonly record struct Requantization<TVector>(TVector Multiplier, TVec
 internal static class Requantization
 {
     /// <summary>Lanes 0-7 from <paramref name="low"/>, 8-15 from <paramref name="high"/>.</summary>
+    /// <remarks>Inlined, so that the kernels keep the sixteen lanes' constants in registers rather than in a returned copy.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Requantization16 Join(in Requantization8 low, in Requantization8 high) => new(
         Vector512.Create(low.Multiplier, high.Multiplier), Vector512.Create(low.MultiplierOdd, high.MultiplierOdd),
         Vector512.Create(low.Left, high.Left), Vector512.Create(low.Right, high.Right), Vector512.Create(low.Mask, high.Mask),
