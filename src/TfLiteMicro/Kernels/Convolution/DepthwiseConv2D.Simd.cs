@@ -429,6 +429,7 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         ref short pairedTapsRef = ref MemoryMarshal.GetReference(pairedTaps);
         Vector256<int> pairBias = pixelPairs && hasBias ? Vector256.LoadUnsafe(ref biasRef) : default;
         int nextPixel = _p.StrideWidth * depth;
+        var operands = new Int8PixelOperands(ref x, inputLength, ref w, gather, ref pattern, ref tailRef, hasBias, ref biasRef, requantizer, requantizer4);
         int o = firstRow * _p.OutputWidth * channels;
         for (int line = firstRow; line < endRow; line++)
         {
@@ -473,10 +474,8 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
                             ref interiorBias, c, in requantizer, ref Unsafe.Add(ref destination, c));
                 }
                 if (wide)
-                    c = Int8Blocks<Int8Lanes16, Vector256<short>, (Vector256<int>, Vector256<int>)>(new(inputOffset), c, window, ref x, ref w, gather, ref pattern,
-                        inputLength, ref tailRef, hasBias, ref biasRef, requantizer, requantizer4, ref destination);
-                c = Int8Blocks<Int8Lanes8, Vector128<short>, (Vector128<int>, Vector128<int>)>(new(inputOffset, wide), c, window, ref x, ref w, gather, ref pattern,
-                    inputLength, ref tailRef, hasBias, ref biasRef, requantizer, requantizer4, ref destination);
+                    c = Int8Blocks<Int8Lanes16, Vector256<short>, (Vector256<int>, Vector256<int>)>(new(inputOffset), c, window, operands, ref destination);
+                c = Int8Blocks<Int8Lanes8, Vector128<short>, (Vector128<int>, Vector128<int>)>(new(inputOffset, wide), c, window, operands, ref destination);
                 for (; c < channels; c++)
                 {
                     int acc = hasBias ? Unsafe.Add(ref biasRef, c) : 0;
@@ -500,20 +499,20 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     /// of sixteen that holds <paramref name="c"/> (its upper half for the second eight); a broadcast input gives its one
     /// value to every lane.
     /// </summary>
-    private int Int8Blocks<TLanes, TInputs, TSums>(TLanes lanes, int c, in Window window, ref sbyte x, ref sbyte w, Gather gather,
-        ref byte pattern, int inputLength, ref sbyte tail, bool hasBias, ref int bias, in Int8Requantizer requantizer,
-        in Vector128Requantizer requantizer4, ref sbyte destination)
+    private int Int8Blocks<TLanes, TInputs, TSums>(TLanes lanes, int c, in Window window, in Int8PixelOperands operands, ref sbyte destination)
         where TLanes : struct, IInt8Lanes<TInputs, TSums> where TInputs : struct where TSums : struct
     {
+        ref sbyte x = ref operands.Input, w = ref operands.Filter;
+        Gather gather = operands.Gather;
         int channels = _p.OutputDepth, depth = _p.InputDepth, xStep = _p.DilationWidth * depth;
         short inputOffset = (short)_p.InputOffset;
         for (; c + TLanes.Count <= channels; c += TLanes.Count)
         {
             int block = c & ~15;
             int source = gather == Gather.Direct ? c : gather == Gather.Expand ? block / _p.DepthMultiplier : 0;
-            Vector128<byte> pick = gather == Gather.Expand ? Vector128.LoadUnsafe(ref pattern, (nuint)block) : default;
+            Vector128<byte> pick = gather == Gather.Expand ? Vector128.LoadUnsafe(ref operands.Pattern, (nuint)block) : default;
             if (gather == Gather.Expand && (c & 8) != 0) pick = Vector128.Create(pick.GetUpper(), pick.GetUpper());
-            TSums sums = hasBias ? TLanes.Bias(ref Unsafe.Add(ref bias, c)) : default;
+            TSums sums = operands.HasBias ? TLanes.Bias(ref Unsafe.Add(ref operands.Bias, c)) : default;
             for (int fy = window.FyStart; fy < window.FyEnd; fy++)
             {
                 int pixel = ((window.Row + _p.DilationHeight * fy) * _p.InputWidth + window.XOrigin) * depth + source;
@@ -522,13 +521,27 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
                 {
                     int at = pixel + fx * xStep;
                     TInputs inputs = gather == Gather.Broadcast ? TLanes.Broadcast((short)(Unsafe.Add(ref x, at) + inputOffset))
-                        : lanes.Widen(gather == Gather.Direct ? TLanes.Load(ref x, at) : Load16(ref x, at, gather, pick, inputLength, ref tail));
+                        : lanes.Widen(gather == Gather.Direct ? TLanes.Load(ref x, at) : Load16(ref x, at, gather, pick, operands.InputLength, ref operands.Tail));
                     sums = TLanes.MultiplyAdd(sums, inputs, TLanes.Load(ref w, weight + fx * channels));
                 }
             }
-            lanes.Store(sums, requantizer, requantizer4, c, ref Unsafe.Add(ref destination, c));
+            lanes.Store(sums, operands.Requantizer, operands.Requantizer4, c, ref Unsafe.Add(ref destination, c));
         }
         return c;
+    }
+
+    /// <summary>What the blocks of every output pixel of a band read (gathered so that a pixel's call passes few arguments).</summary>
+    private readonly ref struct Int8PixelOperands(ref sbyte input, int inputLength, ref sbyte filter, Gather gather, ref byte pattern, ref sbyte tail,
+        bool hasBias, ref int bias, Int8Requantizer requantizer, Vector128Requantizer requantizer4)
+    {
+        public readonly ref sbyte Input = ref input, Filter = ref filter, Tail = ref tail;
+        public readonly ref byte Pattern = ref pattern;
+        public readonly ref int Bias = ref bias;
+        public readonly int InputLength = inputLength;
+        public readonly Gather Gather = gather;
+        public readonly bool HasBias = hasBias;
+        public readonly Int8Requantizer Requantizer = requantizer;
+        public readonly Vector128Requantizer Requantizer4 = requantizer4;
     }
 
     /// <summary>What differs between the widths of <see cref="Int8Blocks"/>: the loads, the widening, the multiply-add and the store.</summary>
