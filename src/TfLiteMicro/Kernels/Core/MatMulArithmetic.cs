@@ -13,20 +13,20 @@ internal static partial class MatMulArithmetic
 {
     public static void ReferenceFloat(in MatMulParameters p, ReadOnlySpan<float> input, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, Span<float> output)
-        => Reference<float, float, float, float, FloatOutput>(p, input, weights, bias, default, default, output);
+        => Reference<float, float, float, float, float, FloatOutput>(p, input, weights, bias, default, default, output);
 
     public static void ReferenceInt8(in MatMulParameters p, ReadOnlySpan<sbyte> input, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias,
         ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, Span<sbyte> output)
-        => Reference<sbyte, sbyte, int, sbyte, IntegerOutput<sbyte, sbyte, int, sbyte, int, WrappingInt32>>(p, input, weights, bias, multipliers, shifts, output);
+        => Reference<sbyte, sbyte, int, sbyte, int, IntegerOutput<sbyte, sbyte, int, sbyte, int, WrappingInt32>>(p, input, weights, bias, multipliers, shifts, output);
 
     /// <summary>int16 activations, int8 weights; the bias is int32 (<paramref name="bias32"/>) or int64 (<paramref name="bias64"/>), at most one given.</summary>
     public static void ReferenceInt16(in MatMulParameters p, ReadOnlySpan<short> input, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias32,
         ReadOnlySpan<long> bias64, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, Span<short> output)
     {
         if (p.Int32Accumulator)
-            Reference<short, sbyte, int, short, IntegerOutput<short, sbyte, int, short, int, WrappingInt32>>(p, input, weights, bias32, multipliers, shifts, output);
+            Reference<short, sbyte, int, short, int, IntegerOutput<short, sbyte, int, short, int, WrappingInt32>>(p, input, weights, bias32, multipliers, shifts, output);
         else
-            Reference<short, sbyte, long, short, IntegerOutput<short, sbyte, long, short, long, ExactInt64>>(p, input, weights, bias64, multipliers, shifts, output);
+            Reference<short, sbyte, long, short, long, IntegerOutput<short, sbyte, long, short, long, ExactInt64>>(p, input, weights, bias64, multipliers, shifts, output);
     }
 
     /// <summary>
@@ -34,44 +34,72 @@ internal static partial class MatMulArithmetic
     /// bias and no activation beyond the output type's range.
     /// </summary>
     public static void ReferenceInt16x16(in MatMulParameters p, ReadOnlySpan<short> input, ReadOnlySpan<short> weights, Span<short> output)
-        => Reference<short, short, long, short, IntegerOutput<short, short, long, short, long, ExactInt64>>(p, input, weights, default, default, default, output);
+        => Reference<short, short, long, short, long, IntegerOutput<short, short, long, short, long, ExactInt64>>(p, input, weights, default, default, default, output);
 
     /// <summary>
-    /// The reference loops every type shares: for each batch row and each output, the output <typeparamref name="TOutputStep"/>
-    /// makes of the row and that output's weight row.
+    /// The reference loops every type shares: for each batch row, each output's dot product with its weight row, then
+    /// what <typeparamref name="TOutputStep"/> makes of the sum. Four outputs are summed side by side, each still over
+    /// the row in order, so a float sum is added exactly as one output at a time would add it; the four chains of
+    /// additions only wait on themselves.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into each type's entry: a small layer pays no call with seven spans
-    private static void Reference<TInput, TWeight, TBias, TOutput, TOutputStep>(in MatMulParameters p, ReadOnlySpan<TInput> input,
+    private static void Reference<TInput, TWeight, TBias, TOutput, TSum, TOutputStep>(in MatMulParameters p, ReadOnlySpan<TInput> input,
         ReadOnlySpan<TWeight> weights, ReadOnlySpan<TBias> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, Span<TOutput> output)
-        where TOutputStep : struct, IReferenceOutput<TInput, TWeight, TBias, TOutput>
+        where TSum : struct where TOutputStep : struct, IReferenceOutput<TInput, TWeight, TBias, TOutput, TSum>
     {
         int depth = p.AccumDepth, outputs = p.OutputDepth;
         for (int b = 0; b < p.Batches; b++)
         {
             ReadOnlySpan<TInput> row = input.Slice(b * depth, depth);
             Span<TOutput> outputRow = output.Slice(b * outputs, outputs);
-            for (int o = 0; o < outputRow.Length; o++)
-                outputRow[o] = default(TOutputStep).Output(p, row, weights.Slice(o * depth, depth), bias, multipliers, shifts, o);
+            int o = 0;
+            for (; o + 4 <= outputRow.Length; o += 4)
+            {
+                ReadOnlySpan<TWeight> w0 = weights.Slice(o * depth, depth), w1 = weights.Slice((o + 1) * depth, depth);
+                ReadOnlySpan<TWeight> w2 = weights.Slice((o + 2) * depth, depth), w3 = weights.Slice((o + 3) * depth, depth);
+                TSum s0 = default, s1 = default, s2 = default, s3 = default;
+                for (int d = 0; d < row.Length; d++)
+                {
+                    TInput x = row[d];
+                    s0 = default(TOutputStep).MultiplyAdd(p, s0, x, w0[d]);
+                    s1 = default(TOutputStep).MultiplyAdd(p, s1, x, w1[d]);
+                    s2 = default(TOutputStep).MultiplyAdd(p, s2, x, w2[d]);
+                    s3 = default(TOutputStep).MultiplyAdd(p, s3, x, w3[d]);
+                }
+                outputRow[o] = default(TOutputStep).Output(p, s0, bias, multipliers, shifts, o);
+                outputRow[o + 1] = default(TOutputStep).Output(p, s1, bias, multipliers, shifts, o + 1);
+                outputRow[o + 2] = default(TOutputStep).Output(p, s2, bias, multipliers, shifts, o + 2);
+                outputRow[o + 3] = default(TOutputStep).Output(p, s3, bias, multipliers, shifts, o + 3);
+            }
+            for (; o < outputRow.Length; o++)
+            {
+                ReadOnlySpan<TWeight> w = weights.Slice(o * depth, depth);
+                TSum sum = default;
+                for (int d = 0; d < row.Length; d++) sum = default(TOutputStep).MultiplyAdd(p, sum, row[d], w[d]);
+                outputRow[o] = default(TOutputStep).Output(p, sum, bias, multipliers, shifts, o);
+            }
         }
     }
 
-    /// <summary>One output of a reference matrix product: output <c>o</c>'s dot product of a row with its weight row, biased, requantized and clamped.</summary>
-    private interface IReferenceOutput<TInput, TWeight, TBias, TOutput>
+    /// <summary>
+    /// One output of a reference matrix product: its dot product summed one input at a time, then output <c>o</c>'s bias
+    /// added, requantized and clamped.
+    /// </summary>
+    private interface IReferenceOutput<TInput, TWeight, TBias, TOutput, TSum>
     {
-        TOutput Output(in MatMulParameters p, ReadOnlySpan<TInput> row, ReadOnlySpan<TWeight> weights, ReadOnlySpan<TBias> bias,
-            ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int o);
+        TSum MultiplyAdd(in MatMulParameters p, TSum sum, TInput x, TWeight w);
+
+        TOutput Output(in MatMulParameters p, TSum sum, ReadOnlySpan<TBias> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int o);
     }
 
-    private readonly struct FloatOutput : IReferenceOutput<float, float, float, float>
+    private readonly struct FloatOutput : IReferenceOutput<float, float, float, float, float>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public float Output(in MatMulParameters p, ReadOnlySpan<float> row, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
-            ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int o)
-        {
-            float total = 0f;
-            for (int d = 0; d < row.Length; d++) total += row[d] * weights[d];
-            return Math.Min(Math.Max(total + (bias.IsEmpty ? 0f : bias[o]), p.FloatMin), p.FloatMax);
-        }
+        public float MultiplyAdd(in MatMulParameters p, float sum, float x, float w) => sum + x * w;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Output(in MatMulParameters p, float sum, ReadOnlySpan<float> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int o)
+            => Math.Min(Math.Max(sum + (bias.IsEmpty ? 0f : bias[o]), p.FloatMin), p.FloatMax);
     }
 
     /// <summary>
@@ -79,19 +107,19 @@ internal static partial class MatMulArithmetic
     /// summed by <typeparamref name="TAccumulator"/> (as the reference sums for the bias type), the bias added,
     /// requantized, offset and clamped.
     /// </summary>
-    private readonly struct IntegerOutput<TInput, TWeight, TBias, TOutput, TSum, TAccumulator> : IReferenceOutput<TInput, TWeight, TBias, TOutput>
+    private readonly struct IntegerOutput<TInput, TWeight, TBias, TOutput, TSum, TAccumulator> : IReferenceOutput<TInput, TWeight, TBias, TOutput, TSum>
         where TInput : unmanaged where TWeight : unmanaged where TBias : unmanaged where TOutput : unmanaged
         where TSum : struct where TAccumulator : struct, IAccumulator<TSum>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TOutput Output(in MatMulParameters p, ReadOnlySpan<TInput> row, ReadOnlySpan<TWeight> weights, ReadOnlySpan<TBias> bias,
-            ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int o)
+        public TSum MultiplyAdd(in MatMulParameters p, TSum sum, TInput x, TWeight w)
+            => default(TAccumulator).MultiplyAdd(sum, Scalar.ToInt32(w) + p.WeightsOffset, Scalar.ToInt32(x) + p.InputOffset);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TOutput Output(in MatMulParameters p, TSum sum, ReadOnlySpan<TBias> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, int o)
         {
-            TSum acc = default;
-            for (int d = 0; d < row.Length; d++)
-                acc = default(TAccumulator).MultiplyAdd(acc, Scalar.ToInt32(weights[d]) + p.WeightsOffset, Scalar.ToInt32(row[d]) + p.InputOffset);
-            if (!bias.IsEmpty) acc = default(TAccumulator).Add(acc, Scalar.ToInt64(bias[o]));
-            int scaled = default(TAccumulator).Requantize(acc, p.MultiplierOf(multipliers, o), p.ShiftOf(shifts, o));
+            if (!bias.IsEmpty) sum = default(TAccumulator).Add(sum, Scalar.ToInt64(bias[o]));
+            int scaled = default(TAccumulator).Requantize(sum, p.MultiplierOf(multipliers, o), p.ShiftOf(shifts, o));
             return Scalar.Truncate<TOutput>(Math.Min(Math.Max(scaled + p.OutputOffset, p.ActivationMin), p.ActivationMax));
         }
     }
