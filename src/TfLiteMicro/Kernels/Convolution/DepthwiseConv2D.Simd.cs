@@ -1001,6 +1001,7 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     private readonly record struct Window(int Row, int XOrigin, int FyStart, int FyEnd, int FxStart, int FxEnd);
 
     /// <summary>The rows of the windows of output row <paramref name="line"/> (counted over all batches); the columns left empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Window RowWindow(int line)
     {
         int b = line / _p.OutputHeight, yOrigin = line % _p.OutputHeight * _p.StrideHeight - _p.PadHeight;
@@ -1009,6 +1010,7 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
     }
 
     /// <summary>The window of output pixel <paramref name="ox"/> of the row whose windows' rows <paramref name="row"/> holds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Window ColumnWindow(in Window row, int ox)
     {
         int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
