@@ -53,11 +53,15 @@ internal interface IQ15Lanes<TV> where TV : struct
     /// <summary>The real parts of <paramref name="real"/> with the imaginary parts of <paramref name="imaginary"/>.</summary>
     static abstract TV Combine(TV real, TV imaginary);
 
-    /// <summary>HALF_OF(a + b) on every int16, the sum taken without wrapping.</summary>
-    static abstract TV HalfOfSum(TV a, TV b);
+    static abstract TV And(TV a, TV b);
 
-    /// <summary>HALF_OF(a - b) on every int16, the difference taken without wrapping.</summary>
-    static abstract TV HalfOfDifference(TV a, TV b);
+    /// <summary>a &amp; ~b.</summary>
+    static abstract TV AndNot(TV a, TV b);
+
+    static abstract TV Xor(TV a, TV b);
+
+    /// <summary>floor(a / 2) on every int16 (an arithmetic shift right by one).</summary>
+    static abstract TV Halve(TV a);
 
     /// <summary>Imaginary parts negated, wrapping (-(-32768) is -32768, as the C code's int16 store gives).</summary>
     static abstract TV Conjugate(TV a);
@@ -194,11 +198,10 @@ internal readonly struct Q15Lanes256<TMultiplyAdd> : IQ15Lanes<Vector256<short>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<short> Combine(Vector256<short> real, Vector256<short> imaginary) => Avx2.Blend(real, imaginary, 0b1010_1010);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<short> HalfOfSum(Vector256<short> a, Vector256<short> b) => Q15Halves.OfSum(a, b);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<short> HalfOfDifference(Vector256<short> a, Vector256<short> b) => Q15Halves.OfDifference(a, b);
+    public static Vector256<short> And(Vector256<short> a, Vector256<short> b) => a & b;
+    public static Vector256<short> AndNot(Vector256<short> a, Vector256<short> b) => Vector256.AndNot(a, b);
+    public static Vector256<short> Xor(Vector256<short> a, Vector256<short> b) => a ^ b;
+    public static Vector256<short> Halve(Vector256<short> a) => Vector256.ShiftRightArithmetic(a, 1);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<short> Conjugate(Vector256<short> a) => Avx2.Sign(a, Vector256.Create((short)1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1));
@@ -306,11 +309,10 @@ internal readonly struct Q15Lanes128 : IQ15Lanes<Vector128<short>>
         return Vector128.ConditionalSelect(Vector128.Create((short)0, -1, 0, -1, 0, -1, 0, -1), imaginary, real);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<short> HalfOfSum(Vector128<short> a, Vector128<short> b) => Q15Halves.OfSum(a, b);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<short> HalfOfDifference(Vector128<short> a, Vector128<short> b) => Q15Halves.OfDifference(a, b);
+    public static Vector128<short> And(Vector128<short> a, Vector128<short> b) => a & b;
+    public static Vector128<short> AndNot(Vector128<short> a, Vector128<short> b) => Vector128.AndNot(a, b);
+    public static Vector128<short> Xor(Vector128<short> a, Vector128<short> b) => a ^ b;
+    public static Vector128<short> Halve(Vector128<short> a) => Vector128.ShiftRightArithmetic(a, 1);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<short> Conjugate(Vector128<short> a)
@@ -327,30 +329,21 @@ internal readonly struct Q15Lanes128 : IQ15Lanes<Vector128<short>>
     }
 }
 
-/// <summary>The halved sums and differences of int16 lanes, exact without widening.</summary>
+/// <summary>
+/// HALF_OF(a + b) and HALF_OF(a - b) on every int16 lane, exact without widening: over the integers (two's complement
+/// extended without end) a + b = (a ^ b) + 2 (a &amp; b) and a - b = (a ^ b) - 2 (b &amp; ~a), and every term is an int16.
+/// </summary>
 internal static class Q15Halves
 {
-    /// <summary>floor((a + b) / 2) = (a &amp; b) + ((a ^ b) &gt;&gt; 1): the shared bits plus half the differing ones.</summary>
+    /// <summary>floor((a + b) / 2) = (a &amp; b) + floor((a ^ b) / 2).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<short> OfSum(Vector256<short> a, Vector256<short> b) => (a & b) + Vector256.ShiftRightArithmetic(a ^ b, 1);
+    public static TV OfSum<TOps, TV>(TV a, TV b) where TOps : struct, IQ15Lanes<TV> where TV : struct
+        => TOps.Add(TOps.And(a, b), TOps.Halve(TOps.Xor(a, b)));
 
-    /// <summary>floor((a - b) / 2) = ceil((a + ~b) / 2) = (a | ~b) - ((a ^ ~b) &gt;&gt; 1).</summary>
+    /// <summary>floor((a - b) / 2) = floor((a ^ b) / 2) - (b &amp; ~a).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<short> OfDifference(Vector256<short> a, Vector256<short> b)
-    {
-        Vector256<short> notB = ~b;
-        return (a | notB) - Vector256.ShiftRightArithmetic(a ^ notB, 1);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<short> OfSum(Vector128<short> a, Vector128<short> b) => (a & b) + Vector128.ShiftRightArithmetic(a ^ b, 1);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<short> OfDifference(Vector128<short> a, Vector128<short> b)
-    {
-        Vector128<short> notB = ~b;
-        return (a | notB) - Vector128.ShiftRightArithmetic(a ^ notB, 1);
-    }
+    public static TV OfDifference<TOps, TV>(TV a, TV b) where TOps : struct, IQ15Lanes<TV> where TV : struct
+        => TOps.Subtract(TOps.Halve(TOps.Xor(a, b)), TOps.AndNot(b, a));
 }
 
 /// <summary>Products of adjacent int16 lanes summed into int32 lanes, on any 128-bit vector hardware.</summary>

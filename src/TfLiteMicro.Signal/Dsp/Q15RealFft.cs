@@ -326,8 +326,8 @@ internal readonly struct Q15RealFft
             TV b = TOps.MultiplyRound(TOps.Conjugate(TOps.Reverse(Q15Vector.Load<TV>(ref Unsafe.Add(ref work, mirror)))), HalfScale);
             TV sum = TOps.Add(a, b);
             TV twiddled = TOps.ComplexMultiply(TOps.Subtract(a, b), Q15Vector.Load<TV>(ref Unsafe.Add(ref twiddles, k - 1)), Q15Vector.Load<TV>(ref Unsafe.Add(ref twiddles, half + k - 1)));
-            Q15Vector.Store(TOps.HalfOfSum(sum, twiddled), ref Unsafe.Add(ref freq, k));
-            TV low = TOps.Combine(TOps.HalfOfDifference(sum, twiddled), TOps.HalfOfDifference(twiddled, sum));
+            Q15Vector.Store(Q15Halves.OfSum<TOps, TV>(sum, twiddled), ref Unsafe.Add(ref freq, k));
+            TV low = TOps.Combine(Q15Halves.OfDifference<TOps, TV>(sum, twiddled), Q15Halves.OfDifference<TOps, TV>(twiddled, sum));
             Q15Vector.Store(TOps.Reverse(low), ref Unsafe.Add(ref freq, mirror));
         }
     }

@@ -414,7 +414,6 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         ref sbyte tailRef = ref MemoryMarshal.GetReference(tail);
         short inputOffset = (short)_p.InputOffset;
         Vector256<short> offset16 = Vector256.Create(inputOffset);
-        Vector128<short> offset8 = Vector128.Create(inputOffset);
         bool interior = _interior;
         Span<short> interiorTable = interior ? stackalloc short[PairWeightCapacity] : default;
         Span<int> interiorFolded = interior ? stackalloc int[InteriorBiasCapacity] : default;
@@ -430,28 +429,24 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         ref short pairedTapsRef = ref MemoryMarshal.GetReference(pairedTaps);
         Vector256<int> pairBias = pixelPairs && hasBias ? Vector256.LoadUnsafe(ref biasRef) : default;
         int nextPixel = _p.StrideWidth * depth;
+        var operands = new Int8PixelOperands(ref x, inputLength, ref w, gather, ref pattern, ref tailRef, hasBias, ref biasRef, requantizer, requantizer4);
         int o = firstRow * _p.OutputWidth * channels;
         for (int line = firstRow; line < endRow; line++)
         {
-            int b = line / _p.OutputHeight, oy = line % _p.OutputHeight;
-            int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
-            int fyStart = FirstInside(yOrigin, _p.DilationHeight);
-            int fyEnd = EndInside(yOrigin, _p.DilationHeight, _p.FilterHeight, _p.InputHeight);
+            Window row = RowWindow(line);
             for (int ox = 0; ox < _p.OutputWidth; ox++, o += channels)
             {
-                int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
-                int fxStart = FirstInside(xOrigin, _p.DilationWidth);
-                int fxEnd = EndInside(xOrigin, _p.DilationWidth, _p.FilterWidth, _p.InputWidth);
+                Window window = ColumnWindow(row, ox);
                 ref sbyte destination = ref MemoryMarshal.GetReference(output.Slice(o, channels));
                 int xStep = _p.DilationWidth * depth;
-                if (pixelPairs && ox + 1 < _p.OutputWidth && fxStart == 0 && fxEnd == _p.FilterWidth
-                    && xOrigin + _p.StrideWidth + (_p.FilterWidth - 1) * _p.DilationWidth < _p.InputWidth)
+                if (pixelPairs && ox + 1 < _p.OutputWidth && window.FxStart == 0 && window.FxEnd == _p.FilterWidth
+                    && window.XOrigin + _p.StrideWidth + (_p.FilterWidth - 1) * _p.DilationWidth < _p.InputWidth)
                 {
                     // This pixel and the next, both with every horizontal tap inside the input: lanes 0-7 and 8-15.
                     Vector256<int> first = pairBias, second = pairBias;
-                    for (int fy = fyStart; fy < fyEnd; fy++)
+                    for (int fy = window.FyStart; fy < window.FyEnd; fy++)
                     {
-                        int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * depth;
+                        int pixel = ((window.Row + _p.DilationHeight * fy) * _p.InputWidth + window.XOrigin) * depth;
                         ref short taps = ref Unsafe.Add(ref pairedTapsRef, fy * _p.FilterWidth * 16);
                         for (int fx = 0; fx < _p.FilterWidth; fx++)
                         {
@@ -471,83 +466,156 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
                     continue;
                 }
                 int c = 0;
-                if (interior && fyStart == 0 && fyEnd == _p.FilterHeight && fxStart == 0 && fxEnd == _p.FilterWidth)
+                if (interior && window.FyStart == 0 && window.FyEnd == _p.FilterHeight && window.FxStart == 0 && window.FxEnd == _p.FilterWidth)
                 {
-                    int pixel = ((b * _p.InputHeight + yOrigin) * _p.InputWidth + xOrigin) * depth;
+                    int pixel = (window.Row * _p.InputWidth + window.XOrigin) * depth;
                     for (; c + 16 <= channels; c += 16)
                         InteriorBlock(ref Unsafe.Add(ref x, pixel + c), xStep, _p.DilationHeight * _p.InputWidth * depth, ref interiorW, c / 16,
                             ref interiorBias, c, in requantizer, ref Unsafe.Add(ref destination, c));
                 }
                 if (wide)
-                {
-                    for (; c + 16 <= channels; c += 16)
-                    {
-                        int source = gather == Gather.Direct ? c : gather == Gather.Expand ? c / multiplier : 0;
-                        Vector128<byte> lanes = gather == Gather.Expand ? Vector128.LoadUnsafe(ref pattern, (nuint)c) : default;
-                        Vector256<int> a0 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)c) : default;
-                        Vector256<int> a1 = hasBias ? Vector256.LoadUnsafe(ref biasRef, (nuint)(c + 8)) : default;
-                        for (int fy = fyStart; fy < fyEnd; fy++)
-                        {
-                            int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * depth + source;
-                            int weight = fy * _p.FilterWidth * channels + c;
-                            for (int fx = fxStart; fx < fxEnd; fx++)
-                            {
-                                int at = pixel + fx * xStep;
-                                Vector256<short> xv = gather == Gather.Broadcast
-                                    ? Vector256.Create((short)(Unsafe.Add(ref x, at) + inputOffset))
-                                    : Avx2.ConvertToVector256Int16(Load16(ref x, at, gather, lanes, inputLength, ref tailRef)) + offset16;
-                                Vector256<short> wv = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)(weight + fx * channels)));
-                                Vector256<short> p = Avx2.MultiplyLow(xv, wv);
-                                a0 = Avx2.Add(a0, Avx2.ConvertToVector256Int32(p.GetLower()));
-                                a1 = Avx2.Add(a1, Avx2.ConvertToVector256Int32(p.GetUpper()));
-                            }
-                        }
-                        Int8Requantizer.Store8(requantizer.Apply8(a0, c), ref Unsafe.Add(ref destination, c));
-                        Int8Requantizer.Store8(requantizer.Apply8(a1, c + 8), ref Unsafe.Add(ref destination, c + 8));
-                    }
-                }
-                // Blocks of eight (the whole row at the portable level, the last block after AVX2's sixteens); an eight
-                // block always starts at a multiple of sixteen there, as the expansion pattern expects.
-                for (; c + 8 <= channels; c += 8)
-                {
-                    int source = gather == Gather.Direct ? c : gather == Gather.Expand ? (c & ~15) / multiplier : 0;
-                    Vector128<byte> lanes = gather == Gather.Expand ? Vector128.LoadUnsafe(ref pattern, (nuint)(c & ~15)) : default;
-                    if (gather == Gather.Expand && (c & 8) != 0) lanes = Vector128.Create(lanes.GetUpper(), lanes.GetUpper());
-                    Vector128<int> a0 = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)c) : default;
-                    Vector128<int> a1 = hasBias ? Vector128.LoadUnsafe(ref biasRef, (nuint)(c + 4)) : default;
-                    for (int fy = fyStart; fy < fyEnd; fy++)
-                    {
-                        int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * depth + source;
-                        int weight = fy * _p.FilterWidth * channels + c;
-                        for (int fx = fxStart; fx < fxEnd; fx++)
-                        {
-                            int at = pixel + fx * xStep;
-                            Vector128<short> xv = gather == Gather.Broadcast
-                                ? Vector128.Create((short)(Unsafe.Add(ref x, at) + inputOffset))
-                                : Vector128.WidenLower(gather == Gather.Direct ? PartialLoad.Load8(ref x, at) : Load16(ref x, at, gather, lanes, inputLength, ref tailRef)) + offset8;
-                            Vector128<short> p = xv * Vector128.WidenLower(PartialLoad.Load8(ref w, weight + fx * channels));
-                            a0 += Vector128.WidenLower(p);
-                            a1 += Vector128.WidenUpper(p);
-                        }
-                    }
-                    if (wide)
-                        Int8Requantizer.Store8(requantizer.Apply8(Vector256.Create(a0, a1), c), ref Unsafe.Add(ref destination, c));
-                    else
-                        Vector128Requantizer.Store8(requantizer4.Apply4(a0, c), requantizer4.Apply4(a1, c + 4), ref Unsafe.Add(ref destination, c));
-                }
+                    c = Int8Blocks<Int8Lanes16, Vector256<short>, (Vector256<int>, Vector256<int>)>(new(inputOffset), c, window, operands, ref destination);
+                c = Int8Blocks<Int8Lanes8, Vector128<short>, (Vector128<int>, Vector128<int>)>(new(inputOffset, wide), c, window, operands, ref destination);
                 for (; c < channels; c++)
                 {
                     int acc = hasBias ? Unsafe.Add(ref biasRef, c) : 0;
-                    for (int fy = fyStart; fy < fyEnd; fy++)
+                    for (int fy = window.FyStart; fy < window.FyEnd; fy++)
                     {
-                        int pixel = ((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth + xOrigin) * depth + c / multiplier;
+                        int pixel = ((window.Row + _p.DilationHeight * fy) * _p.InputWidth + window.XOrigin) * depth + c / multiplier;
                         int weight = fy * _p.FilterWidth * channels + c;
-                        for (int fx = fxStart; fx < fxEnd; fx++)
+                        for (int fx = window.FxStart; fx < window.FxEnd; fx++)
                             acc += Unsafe.Add(ref w, weight + fx * channels) * (Unsafe.Add(ref x, pixel + fx * xStep) + inputOffset);
                     }
                     Unsafe.Add(ref destination, c) = requantizer.Apply1(acc, c);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Channels <paramref name="c"/>.. of one output pixel, <c>TLanes.Count</c> at a time while a whole block fits: each
+    /// block's sums start from the bias, every tap inside the input adds its exact 16-bit products (x + inputOffset) * w,
+    /// then the block is requantized. Returns the first channel left. An expanded gather reads the pattern of the block
+    /// of sixteen that holds <paramref name="c"/> (its upper half for the second eight); a broadcast input gives its one
+    /// value to every lane.
+    /// </summary>
+    private int Int8Blocks<TLanes, TInputs, TSums>(TLanes lanes, int c, in Window window, in Int8PixelOperands operands, ref sbyte destination)
+        where TLanes : struct, IInt8Lanes<TInputs, TSums> where TInputs : struct where TSums : struct
+    {
+        ref sbyte x = ref operands.Input, w = ref operands.Filter;
+        Gather gather = operands.Gather;
+        int channels = _p.OutputDepth, depth = _p.InputDepth, xStep = _p.DilationWidth * depth;
+        short inputOffset = (short)_p.InputOffset;
+        for (; c + TLanes.Count <= channels; c += TLanes.Count)
+        {
+            int block = c & ~15;
+            int source = gather == Gather.Direct ? c : gather == Gather.Expand ? block / _p.DepthMultiplier : 0;
+            Vector128<byte> pick = gather == Gather.Expand ? Vector128.LoadUnsafe(ref operands.Pattern, (nuint)block) : default;
+            if (gather == Gather.Expand && (c & 8) != 0) pick = Vector128.Create(pick.GetUpper(), pick.GetUpper());
+            TSums sums = operands.HasBias ? TLanes.Bias(ref Unsafe.Add(ref operands.Bias, c)) : default;
+            for (int fy = window.FyStart; fy < window.FyEnd; fy++)
+            {
+                int pixel = ((window.Row + _p.DilationHeight * fy) * _p.InputWidth + window.XOrigin) * depth + source;
+                int weight = fy * _p.FilterWidth * channels + c;
+                for (int fx = window.FxStart; fx < window.FxEnd; fx++)
+                {
+                    int at = pixel + fx * xStep;
+                    TInputs inputs = gather == Gather.Broadcast ? TLanes.Broadcast((short)(Unsafe.Add(ref x, at) + inputOffset))
+                        : lanes.Widen(gather == Gather.Direct ? TLanes.Load(ref x, at) : Load16(ref x, at, gather, pick, operands.InputLength, ref operands.Tail));
+                    sums = TLanes.MultiplyAdd(sums, inputs, TLanes.Load(ref w, weight + fx * channels));
+                }
+            }
+            lanes.Store(sums, operands.Requantizer, operands.Requantizer4, c, ref Unsafe.Add(ref destination, c));
+        }
+        return c;
+    }
+
+    /// <summary>What the blocks of every output pixel of a band read (gathered so that a pixel's call passes few arguments).</summary>
+    private readonly ref struct Int8PixelOperands(ref sbyte input, int inputLength, ref sbyte filter, Gather gather, ref byte pattern, ref sbyte tail,
+        bool hasBias, ref int bias, Int8Requantizer requantizer, Vector128Requantizer requantizer4)
+    {
+        public readonly ref sbyte Input = ref input, Filter = ref filter, Tail = ref tail;
+        public readonly ref byte Pattern = ref pattern;
+        public readonly ref int Bias = ref bias;
+        public readonly int InputLength = inputLength;
+        public readonly Gather Gather = gather;
+        public readonly bool HasBias = hasBias;
+        public readonly Int8Requantizer Requantizer = requantizer;
+        public readonly Vector128Requantizer Requantizer4 = requantizer4;
+    }
+
+    /// <summary>What differs between the widths of <see cref="Int8Blocks"/>: the loads, the widening, the multiply-add and the store.</summary>
+    private interface IInt8Lanes<TInputs, TSums> where TInputs : struct where TSums : struct
+    {
+        static abstract int Count { get; }
+
+        /// <summary>The block's <c>Count</c> bytes at <paramref name="p"/> + <paramref name="offset"/> in the low lanes.</summary>
+        static abstract Vector128<sbyte> Load(ref sbyte p, int offset);
+
+        static abstract TSums Bias(ref int bias);
+
+        /// <summary>The low <c>Count</c> bytes widened to 16 bits, plus the input offset.</summary>
+        TInputs Widen(Vector128<sbyte> bytes);
+
+        static abstract TInputs Broadcast(short value);
+
+        /// <summary>sums + inputs * weights (the low <c>Count</c> bytes of <paramref name="weights"/>), the products exact in 16 bits.</summary>
+        static abstract TSums MultiplyAdd(TSums sums, TInputs inputs, Vector128<sbyte> weights);
+
+        void Store(TSums sums, in Int8Requantizer requantizer, in Vector128Requantizer requantizer4, int c, ref sbyte destination);
+    }
+
+    /// <summary>Sixteen channels (AVX2): 16-bit products summed in two vectors of eight 32-bit lanes.</summary>
+    private readonly struct Int8Lanes16(short inputOffset) : IInt8Lanes<Vector256<short>, (Vector256<int> Low, Vector256<int> High)>
+    {
+        private readonly Vector256<short> _offset = Vector256.Create(inputOffset);
+
+        public static int Count => 16;
+        public static Vector128<sbyte> Load(ref sbyte p, int offset) => Vector128.LoadUnsafe(ref p, (nuint)offset);
+        public static (Vector256<int> Low, Vector256<int> High) Bias(ref int bias) => (Vector256.LoadUnsafe(ref bias), Vector256.LoadUnsafe(ref bias, 8));
+        public Vector256<short> Widen(Vector128<sbyte> bytes) => Avx2.ConvertToVector256Int16(bytes) + _offset;
+        public static Vector256<short> Broadcast(short value) => Vector256.Create(value);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static (Vector256<int> Low, Vector256<int> High) MultiplyAdd((Vector256<int> Low, Vector256<int> High) sums, Vector256<short> inputs, Vector128<sbyte> weights)
+        {
+            Vector256<short> products = Avx2.MultiplyLow(inputs, Avx2.ConvertToVector256Int16(weights));
+            return (Avx2.Add(sums.Low, Avx2.ConvertToVector256Int32(products.GetLower())), Avx2.Add(sums.High, Avx2.ConvertToVector256Int32(products.GetUpper())));
+        }
+
+        public void Store((Vector256<int> Low, Vector256<int> High) sums, in Int8Requantizer requantizer, in Vector128Requantizer requantizer4, int c, ref sbyte destination)
+        {
+            Int8Requantizer.Store8(requantizer.Apply8(sums.Low, c), ref destination);
+            Int8Requantizer.Store8(requantizer.Apply8(sums.High, c + 8), ref Unsafe.Add(ref destination, 8));
+        }
+    }
+
+    /// <summary>
+    /// Eight channels in portable 128-bit vectors (the whole row below AVX2, Arm64 included; the last eight after AVX2's
+    /// sixteens): 16-bit products summed in two vectors of four 32-bit lanes, requantized with AVX2 where the row runs
+    /// <paramref name="wide"/>, else four lanes at a time.
+    /// </summary>
+    private readonly struct Int8Lanes8(short inputOffset, bool wide) : IInt8Lanes<Vector128<short>, (Vector128<int> Low, Vector128<int> High)>
+    {
+        private readonly Vector128<short> _offset = Vector128.Create(inputOffset);
+
+        public static int Count => 8;
+        public static Vector128<sbyte> Load(ref sbyte p, int offset) => PartialLoad.Load8(ref p, offset);
+        public static (Vector128<int> Low, Vector128<int> High) Bias(ref int bias) => (Vector128.LoadUnsafe(ref bias), Vector128.LoadUnsafe(ref bias, 4));
+        public Vector128<short> Widen(Vector128<sbyte> bytes) => Vector128.WidenLower(bytes) + _offset;
+        public static Vector128<short> Broadcast(short value) => Vector128.Create(value);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static (Vector128<int> Low, Vector128<int> High) MultiplyAdd((Vector128<int> Low, Vector128<int> High) sums, Vector128<short> inputs, Vector128<sbyte> weights)
+        {
+            Vector128<short> products = inputs * Vector128.WidenLower(weights);
+            return (sums.Low + Vector128.WidenLower(products), sums.High + Vector128.WidenUpper(products));
+        }
+
+        public void Store((Vector128<int> Low, Vector128<int> High) sums, in Int8Requantizer requantizer, in Vector128Requantizer requantizer4, int c, ref sbyte destination)
+        {
+            if (wide) Int8Requantizer.Store8(requantizer.Apply8(Vector256.Create(sums.Low, sums.High), c), ref destination);
+            else Vector128Requantizer.Store8(requantizer4.Apply4(sums.Low, c), requantizer4.Apply4(sums.High, c + 4), ref destination);
         }
     }
 
@@ -614,13 +682,11 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         int pairStride = channels * 2, rowStride = pairs * pairStride;
         for (int line = firstRow; line < endRow; line++)
         {
-            int b = line / _p.OutputHeight, oy = line % _p.OutputHeight;
-            int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
-            int fyStart = FirstInside(yOrigin, _p.DilationHeight);
-            int fyEnd = EndInside(yOrigin, _p.DilationHeight, _p.FilterHeight, _p.InputHeight);
+            Window window = RowWindow(line);
+            int fyStart = window.FyStart, fyEnd = window.FyEnd;
             for (int fy = fyStart; fy < fyEnd; fy++)
-                FillRow(input.Slice((b * _p.InputHeight + yOrigin + _p.DilationHeight * fy) * _p.InputWidth, _p.InputWidth), rows.Slice(fy * rowWidth, rowWidth));
-            ref sbyte outRow = ref MemoryMarshal.GetReference(output.Slice((b * _p.OutputHeight + oy) * _p.OutputWidth * channels, _p.OutputWidth * channels));
+                FillRow(input.Slice((window.Row + _p.DilationHeight * fy) * _p.InputWidth, _p.InputWidth), rows.Slice(fy * rowWidth, rowWidth));
+            ref sbyte outRow = ref MemoryMarshal.GetReference(output.Slice(line * _p.OutputWidth * channels, _p.OutputWidth * channels));
             for (int c = 0; c < channels; c += 8)
             {
                 ref short wBlock = ref Unsafe.Add(ref wRef, c * 2);
@@ -752,15 +818,10 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         int o = firstRow * _p.OutputWidth * channels;
         for (int line = firstRow; line < endRow; line++)
         {
-            int b = line / _p.OutputHeight, oy = line % _p.OutputHeight;
-            int yOrigin = oy * _p.StrideHeight - _p.PadHeight;
-            int fyStart = FirstInside(yOrigin, _p.DilationHeight);
-            int fyEnd = EndInside(yOrigin, _p.DilationHeight, _p.FilterHeight, _p.InputHeight);
+            Window row = RowWindow(line);
             for (int ox = 0; ox < _p.OutputWidth; ox++, o += channels)
             {
-                int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
-                var window = new FloatWindow(b * _p.InputHeight + yOrigin, xOrigin, fyStart, fyEnd,
-                    FirstInside(xOrigin, _p.DilationWidth), EndInside(xOrigin, _p.DilationWidth, _p.FilterWidth, _p.InputWidth), stride, broadcast);
+                var window = new FloatWindow(ColumnWindow(row, ox), stride, broadcast);
                 Span<float> destination = output.Slice(o, channels);
                 int c = 0;
                 if (wide)
@@ -774,8 +835,8 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         }
     }
 
-    /// <summary>The taps of one output pixel inside the input: its first input row, column origin and the filter ranges.</summary>
-    private readonly record struct FloatWindow(int Row, int XOrigin, int FyStart, int FyEnd, int FxStart, int FxEnd, int PixelStride, bool Broadcast);
+    /// <summary>The taps of one output pixel inside the input, and how its input pixels are laid out (a broadcast input's one channel serves every lane).</summary>
+    private readonly record struct FloatWindow(Window Taps, int PixelStride, bool Broadcast);
 
     /// <summary>
     /// Channels <paramref name="c"/>.. of one output pixel, <typeparamref name="TSums"/>' vectors of <c>TLanes</c> at a
@@ -793,12 +854,12 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         for (; c + group <= channels; c += group)
         {
             TSums sums = default;
-            for (int fy = window.FyStart; fy < window.FyEnd; fy++)
+            for (int fy = window.Taps.FyStart; fy < window.Taps.FyEnd; fy++)
             {
-                int pixel = ((window.Row + dilationHeight * fy) * inputWidth + window.XOrigin) * window.PixelStride + (window.Broadcast ? 0 : c);
+                int pixel = ((window.Taps.Row + dilationHeight * fy) * inputWidth + window.Taps.XOrigin) * window.PixelStride + (window.Broadcast ? 0 : c);
                 int weight = fy * filterWidth * channels + c;
                 // With a broadcast input the pixel stride is one: the same index, one value for every lane.
-                for (int fx = window.FxStart; fx < window.FxEnd; fx++)
+                for (int fx = window.Taps.FxStart; fx < window.Taps.FxEnd; fx++)
                     sums.MultiplyAdd(ref x, pixel + dilationWidth * fx * window.PixelStride, window.Broadcast, ref w, weight + fx * channels, count);
             }
             var store = new FloatStore(bias, c, count, _p.FloatMin, _p.FloatMax);
@@ -930,6 +991,30 @@ internal sealed partial class DepthwiseConv2D : IPartitionedKernel
         public static float Add(float a, float b) => a + b;
         public static float Multiply(float a, float b) => a * b;
         public static float Clamp(float value, float min, float max) => Math.Min(Math.Max(value, min), max);
+    }
+
+    /// <summary>
+    /// The taps of one output pixel inside the input: the window's first input row counted over all batches (batch b's
+    /// row y is b * InputHeight + y, which may be negative or past the batch where padding is), its first input column,
+    /// and the filter rows and columns whose input coordinates are inside.
+    /// </summary>
+    private readonly record struct Window(int Row, int XOrigin, int FyStart, int FyEnd, int FxStart, int FxEnd);
+
+    /// <summary>The rows of the windows of output row <paramref name="line"/> (counted over all batches); the columns left empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Window RowWindow(int line)
+    {
+        int b = line / _p.OutputHeight, yOrigin = line % _p.OutputHeight * _p.StrideHeight - _p.PadHeight;
+        return new Window(b * _p.InputHeight + yOrigin, 0, FirstInside(yOrigin, _p.DilationHeight),
+            EndInside(yOrigin, _p.DilationHeight, _p.FilterHeight, _p.InputHeight), 0, 0);
+    }
+
+    /// <summary>The window of output pixel <paramref name="ox"/> of the row whose windows' rows <paramref name="row"/> holds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Window ColumnWindow(in Window row, int ox)
+    {
+        int xOrigin = ox * _p.StrideWidth - _p.PadWidth;
+        return row with { XOrigin = xOrigin, FxStart = FirstInside(xOrigin, _p.DilationWidth), FxEnd = EndInside(xOrigin, _p.DilationWidth, _p.FilterWidth, _p.InputWidth) };
     }
 
     /// <summary>The first filter tap whose input coordinate origin + dilation * tap is not negative.</summary>

@@ -355,7 +355,7 @@ internal static partial class Int8DepthwiseQuads
         {
             Requantization8 low = requantizer.Channels8(c), high = TUnit.PixelPairs ? low : requantizer.Channels8(c + 8);
             Vector256<int> startLow = Vector256.LoadUnsafe(ref folded, (nuint)c);
-            return new(low, high, Avx512F.IsSupported ? Requantization16.From(low, high) : default,
+            return new(low, high, Avx512F.IsSupported ? Requantization.Join(low, high) : default,
                 startLow, TUnit.PixelPairs ? startLow : Vector256.LoadUnsafe(ref folded, (nuint)(c + 8)));
         }
 

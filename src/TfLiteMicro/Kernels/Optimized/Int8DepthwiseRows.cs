@@ -121,7 +121,7 @@ internal static partial class Int8DepthwiseRows
             int c = block * 16;
             Requantization8 first = requantizer.Channels8(c), second = TUnit.Pixels == 2 ? first : requantizer.Channels8(c + 8);
             Requantization8 low = Interleave(first, second, upper: false), high = Interleave(first, second, upper: true);
-            Requantization16 both = Avx512F.IsSupported ? Requantization16.From(low, high) : default;
+            Requantization16 both = Avx512F.IsSupported ? Requantization.Join(low, high) : default;
             Vector256<int> biasA = Vector256.LoadUnsafe(ref folded, (nuint)c);
             Vector256<int> biasB = TUnit.Pixels == 2 ? biasA : Vector256.LoadUnsafe(ref folded, (nuint)(c + 8));
             Vector256<int> startLow = Half(biasA, biasB, upper: false), startHigh = Half(biasA, biasB, upper: true);
@@ -297,8 +297,8 @@ internal static partial class Int8DepthwiseRows
 
     /// <summary>The constants of lanes 0-3 and 8-11 (or, <paramref name="upper"/>, 4-7 and 12-15) from those of channels a and b.</summary>
     private static Requantization8 Interleave(in Requantization8 a, in Requantization8 b, bool upper) => new(
-        Half(a.Multiplier, b.Multiplier, upper), Half(a.MultiplierOdd, b.MultiplierOdd, upper), Half(a.Left.AsInt32(), b.Left.AsInt32(), upper).AsUInt32(),
-        Half(a.Right.AsInt32(), b.Right.AsInt32(), upper).AsUInt32(), Half(a.Mask, b.Mask, upper), Half(a.HalfMask, b.HalfMask, upper), a.OutputOffset, a.Min, a.Max);
+        Half(a.Multiplier, b.Multiplier, upper), Half(a.MultiplierOdd, b.MultiplierOdd, upper), Half(a.Left, b.Left, upper),
+        Half(a.Right, b.Right, upper), Half(a.Mask, b.Mask, upper), Half(a.HalfMask, b.HalfMask, upper), a.OutputOffset, a.Min, a.Max);
 
     /// <summary>
     /// Lanes 0-3 of a and of b (or 4-7 of each): for sixteen channels a holds 0-7 and b 8-15; for eight, a and b are the

@@ -76,7 +76,7 @@ internal interface IInt32Vector<TVector> where TVector : struct
 }
 
 /// <summary>Eight int32 lanes (AVX2).</summary>
-internal readonly struct Int32x8 : IInt32Vector<Vector256<int>>
+internal readonly partial struct Int32x8 : IInt32Vector<Vector256<int>>
 {
     public static Vector256<int> Create(int value) => Vector256.Create(value);
     public static Vector256<int> Add(Vector256<int> a, Vector256<int> b) => a + b;

@@ -285,7 +285,7 @@ internal static partial class Int8Gemm
         {
             _low = whole ? requantizer.Channels8(first) : default;
             _high = whole ? requantizer.Channels8(first + 8) : default;
-            _both = whole && Avx512F.IsSupported ? Requantization16.From(_low, _high) : default;
+            _both = whole && Avx512F.IsSupported ? Requantization.Join(_low, _high) : default;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,3 +1,5 @@
+global using Requantization8 = TfLiteMicro.Kernels.Requantization<System.Runtime.Intrinsics.Vector256<int>>;
+global using Requantization16 = TfLiteMicro.Kernels.Requantization<System.Runtime.Intrinsics.Vector512<int>>;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -133,50 +135,32 @@ internal readonly ref partial struct Int8Requantizer
         Vector256<int> m = _perTensor ? Vector256.Create(_multiplier) : Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_multipliers), (nuint)channel);
         Vector256<int> right = Avx2.Max(-shift, Vector256<int>.Zero);
         Vector256<int> mask = Avx2.ShiftLeftLogicalVariable(Vector256<int>.One, right.AsUInt32()) - Vector256<int>.One;
-        return new Requantization8(m, Avx2.ShiftRightLogical(m.AsInt64(), 32).AsInt32(), Avx2.Max(shift, Vector256<int>.Zero).AsUInt32(),
-            right.AsUInt32(), mask, Avx2.ShiftRightArithmetic(mask, 1), Vector256.Create(_outputOffset), Vector256.Create(_min), Vector256.Create(_max));
+        return new Requantization8(m, Avx2.ShiftRightLogical(m.AsInt64(), 32).AsInt32(), Avx2.Max(shift, Vector256<int>.Zero),
+            right, mask, Avx2.ShiftRightArithmetic(mask, 1), Vector256.Create(_outputOffset), Vector256.Create(_min), Vector256.Create(_max));
     }
 
     /// <summary>Requantizes eight sums with the constants of their channels and clamps them; the caller narrows to bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<int> Apply(Vector256<int> x, in Requantization8 r)
-    {
-        x = Avx2.ShiftLeftLogicalVariable(x, r.Left);
-        // Rounding doubling high multiply: for any product p except int.MinValue squared, the reference's
-        // truncating (p + nudge) / 2^31 equals floor((p + 2^30) / 2^31); bits 31..62 of that sum are the result.
-        Vector256<long> half = Vector256.Create(1L << 30);
-        Vector256<long> even = Avx2.Multiply(x, r.Multiplier) + half;
-        Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), r.MultiplierOdd) + half;
-        Vector256<int> high = Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(), Avx2.ShiftLeftLogical(odd, 1).AsInt32(), 0b10101010);
-        // Rounding divide by 2^right: add one when the remainder exceeds half (ties away from zero).
-        Vector256<int> remainder = high & r.Mask;
-        Vector256<int> threshold = r.HalfMask - Avx2.ShiftRightArithmetic(high, 31);
-        Vector256<int> q = Avx2.ShiftRightArithmeticVariable(high, r.Right);
-        q -= Avx2.CompareGreaterThan(remainder, threshold);
-        q += r.OutputOffset;
-        return Avx2.Min(Avx2.Max(q, r.Min), r.Max);
-    }
+    public static Vector256<int> Apply(Vector256<int> x, in Requantization8 r) => Requantize<Int32x8, Vector256<int>>(x, r);
 
     /// <summary>
-    /// <see cref="Apply(Vector256{int}, in Requantization8)"/> on sixteen lanes at once (AVX-512F), the same steps in
-    /// 512-bit vectors, narrowed to sixteen saturated bytes in lane order.
+    /// <see cref="Apply(Vector256{int}, in Requantization8)"/> on sixteen lanes at once (AVX-512F), narrowed to sixteen
+    /// saturated bytes in lane order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<sbyte> Apply16(Vector512<int> x, in Requantization16 r)
+        => Avx512F.ConvertToVector128SByteWithSaturation(Requantize<Int32x16, Vector512<int>>(x, r));
+
+    /// <summary>Requantizes the lanes of <paramref name="x"/> with the constants of their channels and clamps them, at any width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Requantize<TLanes, TVector>(TVector x, in Requantization<TVector> r)
+        where TLanes : struct, IInt32PerLane<TVector> where TVector : struct
     {
-        x = Avx512F.ShiftLeftLogicalVariable(x, r.Left);
-        Vector512<long> half = Vector512.Create(1L << 30);
-        Vector512<long> even = Avx512F.Multiply(x, r.Multiplier) + half;
-        Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), r.MultiplierOdd) + half;
-        // One ternary-logic blend (upper halves from odd, lower from even): a k-mask blend is rebuilt from its constant each time.
-        Vector512<int> high = Avx512F.TernaryLogic(Avx512F.ShiftLeftLogical(odd, 1).AsInt32(), Avx512F.ShiftRightLogical(even, 31).AsInt32(),
-            Vector512.Create(0xFFFFFFFF00000000UL).AsInt32(), 0xE4);
-        Vector512<int> remainder = high & r.Mask;
-        Vector512<int> threshold = r.HalfMask - Avx512F.ShiftRightArithmetic(high, 31);
-        Vector512<int> q = Avx512F.ShiftRightArithmeticVariable(high, r.Right);
-        q -= Avx512F.CompareGreaterThan(remainder, threshold);
-        q += r.OutputOffset;
-        return Avx512F.ConvertToVector128SByteWithSaturation(Avx512F.Min(Avx512F.Max(q, r.Min), r.Max));
+        TVector high = TLanes.HighMul(TLanes.ShiftLeft(x, r.Left), r);
+        // Rounding divide by 2^right: add one when the remainder exceeds half (ties away from zero).
+        TVector threshold = TLanes.Subtract(r.HalfMask, TLanes.Sign(high));
+        TVector q = TLanes.Subtract(TLanes.ShiftRightArithmetic(high, r.Right), TLanes.GreaterThan(TLanes.And(high, r.Mask), threshold));
+        return TLanes.Clamp(TLanes.Add(q, r.OutputOffset), r.Min, r.Max);
     }
 
     /// <summary>
@@ -229,16 +213,97 @@ internal readonly ref partial struct Int8Requantizer
     }
 }
 
-/// <summary>Per-channel requantization constants of eight channels (see <see cref="Int8Requantizer.Channels8"/>).</summary>
-internal readonly record struct Requantization8(Vector256<int> Multiplier, Vector256<int> MultiplierOdd, Vector256<uint> Left, Vector256<uint> Right,
-    Vector256<int> Mask, Vector256<int> HalfMask, Vector256<int> OutputOffset, Vector256<int> Min, Vector256<int> Max);
+/// <summary>
+/// The int32 lane steps of per-channel requantization, each lane with its own multiplier and shifts, one small struct
+/// per vector width (<see cref="Int32x8"/> with AVX2, <see cref="Int32x16"/> with AVX-512F), so that the requantization
+/// is written once.
+/// </summary>
+internal interface IInt32PerLane<TVector> where TVector : struct
+{
+    static abstract TVector Add(TVector a, TVector b);
+    static abstract TVector Subtract(TVector a, TVector b);
+    static abstract TVector And(TVector a, TVector b);
 
-/// <summary>Per-lane requantization constants of sixteen lanes, made from those of two groups of eight (AVX-512F).</summary>
-internal readonly record struct Requantization16(Vector512<int> Multiplier, Vector512<int> MultiplierOdd, Vector512<uint> Left, Vector512<uint> Right,
-    Vector512<int> Mask, Vector512<int> HalfMask, Vector512<int> OutputOffset, Vector512<int> Min, Vector512<int> Max)
+    /// <summary>All ones in the lanes where a &gt; b, else zero.</summary>
+    static abstract TVector GreaterThan(TVector a, TVector b);
+
+    /// <summary>-1 in the negative lanes, else 0.</summary>
+    static abstract TVector Sign(TVector x);
+
+    static abstract TVector ShiftLeft(TVector x, TVector count);
+    static abstract TVector ShiftRightArithmetic(TVector x, TVector count);
+
+    /// <summary>
+    /// Rounding doubling high multiply of each lane by its non-negative multiplier in <paramref name="r"/>: for any
+    /// product p except int.MinValue squared, the reference's truncating (p + nudge) / 2^31 equals
+    /// floor((p + 2^30) / 2^31), bits 31..62 of that sum. (The constants are read here, not passed in, so that their
+    /// loads stay the multiplies' memory operands.)
+    /// </summary>
+    static abstract TVector HighMul(TVector x, in Requantization<TVector> r);
+
+    static abstract TVector Clamp(TVector x, TVector min, TVector max);
+}
+
+/// <summary>The per-lane steps on eight lanes (AVX2).</summary>
+internal readonly partial struct Int32x8 : IInt32PerLane<Vector256<int>>
+{
+    public static Vector256<int> And(Vector256<int> a, Vector256<int> b) => a & b;
+    public static Vector256<int> GreaterThan(Vector256<int> a, Vector256<int> b) => Avx2.CompareGreaterThan(a, b);
+    public static Vector256<int> Sign(Vector256<int> x) => Avx2.ShiftRightArithmetic(x, 31);
+    public static Vector256<int> ShiftLeft(Vector256<int> x, Vector256<int> count) => Avx2.ShiftLeftLogicalVariable(x, count.AsUInt32());
+    public static Vector256<int> ShiftRightArithmetic(Vector256<int> x, Vector256<int> count) => Avx2.ShiftRightArithmeticVariable(x, count.AsUInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> HighMul(Vector256<int> x, in Requantization8 r)
+    {
+        Vector256<long> half = Vector256.Create(1L << 30);
+        Vector256<long> even = Avx2.Multiply(x, r.Multiplier) + half;
+        Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), r.MultiplierOdd) + half;
+        return Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(), Avx2.ShiftLeftLogical(odd, 1).AsInt32(), 0b10101010);
+    }
+}
+
+/// <summary>The per-lane steps on sixteen lanes (AVX-512F).</summary>
+internal readonly struct Int32x16 : IInt32PerLane<Vector512<int>>
+{
+    public static Vector512<int> Add(Vector512<int> a, Vector512<int> b) => a + b;
+    public static Vector512<int> Subtract(Vector512<int> a, Vector512<int> b) => a - b;
+    public static Vector512<int> And(Vector512<int> a, Vector512<int> b) => a & b;
+    public static Vector512<int> GreaterThan(Vector512<int> a, Vector512<int> b) => Avx512F.CompareGreaterThan(a, b);
+    public static Vector512<int> Sign(Vector512<int> x) => Avx512F.ShiftRightArithmetic(x, 31);
+    public static Vector512<int> ShiftLeft(Vector512<int> x, Vector512<int> count) => Avx512F.ShiftLeftLogicalVariable(x, count.AsUInt32());
+    public static Vector512<int> ShiftRightArithmetic(Vector512<int> x, Vector512<int> count) => Avx512F.ShiftRightArithmeticVariable(x, count.AsUInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> HighMul(Vector512<int> x, in Requantization16 r)
+    {
+        Vector512<long> half = Vector512.Create(1L << 30);
+        Vector512<long> even = Avx512F.Multiply(x, r.Multiplier) + half;
+        Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), r.MultiplierOdd) + half;
+        // One ternary-logic blend (upper halves from odd, lower from even): a k-mask blend is rebuilt from its constant each time.
+        return Avx512F.TernaryLogic(Avx512F.ShiftLeftLogical(odd, 1).AsInt32(), Avx512F.ShiftRightLogical(even, 31).AsInt32(),
+            Vector512.Create(0xFFFFFFFF00000000UL).AsInt32(), 0xE4);
+    }
+
+    public static Vector512<int> Clamp(Vector512<int> x, Vector512<int> min, Vector512<int> max) => Avx512F.Min(Avx512F.Max(x, min), max);
+}
+
+/// <summary>
+/// Per-lane requantization constants (<see cref="Int8Requantizer.Channels8"/> makes eight lanes'): the Q31 multipliers (the
+/// odd lanes' also in the low halves of the 64-bit lanes, where 32x32->64 multiplies read them), the left shifts
+/// (positive exponents) and right shifts (negated negative exponents), 2^right - 1 and its half, the output zero point
+/// and the clamp's limits.
+/// </summary>
+internal readonly record struct Requantization<TVector>(TVector Multiplier, TVector MultiplierOdd, TVector Left, TVector Right,
+    TVector Mask, TVector HalfMask, TVector OutputOffset, TVector Min, TVector Max) where TVector : struct;
+
+/// <summary>Sixteen lanes of requantization constants made from those of two groups of eight (AVX-512F).</summary>
+internal static class Requantization
 {
     /// <summary>Lanes 0-7 from <paramref name="low"/>, 8-15 from <paramref name="high"/>.</summary>
-    public static Requantization16 From(in Requantization8 low, in Requantization8 high) => new(
+    /// <remarks>Inlined, so that the kernels keep the sixteen lanes' constants in registers rather than in a returned copy.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Requantization16 Join(in Requantization8 low, in Requantization8 high) => new(
         Vector512.Create(low.Multiplier, high.Multiplier), Vector512.Create(low.MultiplierOdd, high.MultiplierOdd),
         Vector512.Create(low.Left, high.Left), Vector512.Create(low.Right, high.Right), Vector512.Create(low.Mask, high.Mask),
         Vector512.Create(low.HalfMask, high.HalfMask), Vector512.Create(low.OutputOffset, high.OutputOffset),
