@@ -80,11 +80,16 @@ public static class FixedPoint
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int MultiplyByQuantizedMultiplier(int x, int quantizedMultiplier, int shift)
-    {
-        int leftShift = shift > 0 ? shift : 0;
-        int rightShift = shift > 0 ? 0 : -shift;
-        return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(unchecked(x * (1 << leftShift)), quantizedMultiplier), rightShift);
-    }
+        => MultiplyByQuantizedMultiplier(x, quantizedMultiplier, shift > 0 ? shift : 0, shift > 0 ? 0 : -shift);
+
+    /// <summary>
+    /// <see cref="MultiplyByQuantizedMultiplier(int, int, int)"/> with the shift already split into its left part (a
+    /// positive shift, else 0) and its right part (a negative shift negated, else 0), for loops that requantize many
+    /// values with one multiplier.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int MultiplyByQuantizedMultiplier(int x, int quantizedMultiplier, int leftShift, int rightShift)
+        => RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(unchecked(x * (1 << leftShift)), quantizedMultiplier), rightShift);
 
     /// <summary>
     /// 64-bit accumulator variant (int16 kernels with int64 bias): the multiplier is reduced to 16 bits and applied with one

@@ -111,13 +111,14 @@ internal static class BinaryArithmetic
     public readonly struct QuantizedProduct(BinaryParameters p) : IQuantizedBinaryOperator
     {
         private readonly int _offset1 = p.Input1Offset, _offset2 = p.Input2Offset, _outputOffset = p.OutputOffset;
-        private readonly int _m = p.OutputMultiplier, _s = p.OutputShift, _min = p.Min, _max = p.Max;
+        private readonly int _m = p.OutputMultiplier, _min = p.Min, _max = p.Max;
+        private readonly int _left = Math.Max(p.OutputShift, 0), _right = Math.Max(-p.OutputShift, 0);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Invoke(int a, int b)
         {
             int product = unchecked((_offset1 + a) * (_offset2 + b));
-            return Clamp.Int(unchecked(_outputOffset + FixedPoint.MultiplyByQuantizedMultiplier(product, _m, _s)), _min, _max);
+            return Clamp.Int(unchecked(_outputOffset + FixedPoint.MultiplyByQuantizedMultiplier(product, _m, _left, _right)), _min, _max);
         }
     }
 
